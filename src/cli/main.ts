@@ -1,0 +1,102 @@
+/**
+ * The `vivify` command line: dispatches to one command per file. Known failures (VivifyError, and
+ * argument errors of the form "Expected X for Y but received Z") print one line and exit non-zero;
+ * anything else is a bug and prints its stack.
+ */
+import { VivifyError } from '../errors.js';
+import { analyzeCommand, runAnalyze } from './analyze.js';
+import type { CommandContext } from './context.js';
+import { formatHelp, parseCommand, type CommandDef } from './options.js';
+import { runScan, scanCommand } from './scan.js';
+
+interface Command {
+  def: CommandDef;
+  run(positionals: string[], options: Record<string, unknown>, ctx: CommandContext): Promise<number>;
+}
+
+const COMMANDS: Command[] = [
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  { def: analyzeCommand, run: (p, o, c) => runAnalyze(p[0]!, o as any, c) },
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  { def: scanCommand, run: (p, o, c) => runScan(p, o as any, c) },
+];
+
+const VERSION = '0.1.0';
+
+function mainHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.def.name.length)) + 2;
+  return [
+    `vivify ${VERSION} — bring still portraits to life`,
+    '',
+    'Usage: vivify <command> [options]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.def.name.padEnd(width)}${c.def.summary}`),
+    '',
+    "Run `vivify <command> --help` for a command's options.",
+    '',
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(mainHelp());
+    return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  const command = COMMANDS.find((c) => c.def.name === name);
+  if (!command)
+    throw new VivifyError(
+      'E_USAGE',
+      `unknown command "${name}" (commands: ${COMMANDS.map((c) => c.def.name).join(', ')})`,
+    );
+  const { positionals, options } = parseCommand(command.def, rest);
+  if (options.help) {
+    process.stdout.write(formatHelp(command.def));
+    return 0;
+  }
+  const controller = new AbortController();
+  const onSignal = (): void => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await command.run(positionals, options, {
+      out: (l) => process.stdout.write(`${l}\n`),
+      err: (l) => process.stderr.write(`${l}\n`),
+      signal: controller.signal,
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** Exit status for an error, and whether it is a known (one-line) failure. */
+export function describeError(err: unknown): { code: number; line?: string } {
+  if (err instanceof VivifyError)
+    return { code: err.code === 'E_USAGE' ? 2 : err.code === 'E_ABORTED' ? 130 : 1, line: err.message };
+  if ((err instanceof TypeError || err instanceof RangeError) && err.message.startsWith('Expected ')) {
+    return { code: 2, line: err.message };
+  }
+  return { code: 70 };
+}
+
+/** Runs the CLI and sets the process exit code; never throws. */
+export async function runCli(argv: string[]): Promise<void> {
+  try {
+    process.exitCode = await main(argv);
+  } catch (err) {
+    const { code, line } = describeError(err);
+    const clear = process.stderr.isTTY ? '\r\x1b[2K' : '';
+    if (line) process.stderr.write(`${clear}error: ${line}\n`);
+    else
+      process.stderr.write(
+        `${clear}vivify: unexpected failure (a bug, please report it):\n${(err as Error)?.stack ?? String(err)}\n`,
+      );
+    process.exitCode = code;
+  }
+}

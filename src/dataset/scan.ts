@@ -1,0 +1,209 @@
+/**
+ * Dataset scan, the checks VoxCeleb-style preprocessing applies before training: does each video decode
+ * completely, is it static, how long and at what rate, and does it show exactly one face.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { FaceAnalyzer } from '../analysis/analyzer.js';
+import { isVivifyError, throwIfAborted } from '../errors.js';
+import { firstLine } from '../media/image.js';
+import { VIDEO_EXTENSIONS } from '../media/kind.js';
+import type { RgbaImage } from '../media/types.js';
+import { decodeVideo, probeVideo, type VideoInfo } from '../media/video.js';
+
+export type ScanStatus = 'good' | 'corrupt' | 'static' | 'faceless';
+
+export interface ScanOptions {
+  /** Frames sampled evenly through each video for the face check. Default 8. */
+  samples?: number;
+  /**
+   * A video is static when the mean squared error between successive frames (0–255 scale, on a
+   * 64-pixel thumbnail) never exceeds this. Default 1.0.
+   */
+  staticMse?: number;
+  /** A video is faceless when fewer than this fraction of its sampled frames show exactly one face. Default 0.5. */
+  minFaceFraction?: number;
+  signal?: AbortSignal;
+  /** Called before each file. */
+  onFile?: (file: string, index: number, total: number) => void;
+}
+
+export const DEFAULT_SCAN_OPTIONS = { samples: 8, staticMse: 1.0, minFaceFraction: 0.5 } as const;
+
+export interface ScanResult {
+  file: string;
+  status: ScanStatus;
+  /** Why the status is not `good` (and any decoder warnings), empty when good. */
+  problems: string[];
+  width?: number;
+  height?: number;
+  fps?: number;
+  durationS?: number;
+  codec?: string;
+  hasAudio?: boolean;
+  /** Frames that decoded, and the count the container declares (if it does). */
+  framesDecoded: number;
+  framesDeclared?: number;
+  /** Mean and maximum MSE between successive thumbnail frames. */
+  meanFrameMse?: number;
+  maxFrameMse?: number;
+  /** Fraction of sampled frames with exactly one face, and the sampled frames' face counts. */
+  faceFraction?: number;
+  faceCounts?: number[];
+}
+
+/** Expands folders (recursively) into the video files inside them, sorted; files are kept as given. */
+export async function listVideos(inputs: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (p: string, explicit: boolean): Promise<void> => {
+    const st = await fs.stat(p).catch(() => undefined);
+    if (st?.isDirectory()) {
+      const entries = await fs.readdir(p);
+      for (const e of entries.sort()) await walk(path.join(p, e), false);
+    } else if (explicit || VIDEO_EXTENSIONS.includes(path.extname(p).toLowerCase())) {
+      out.push(p); // an explicitly named file is scanned whatever its name; a missing one is reported as unreadable
+    }
+  };
+  for (const i of inputs) await walk(i, true);
+  return out;
+}
+
+/** Scans one video. Never throws for a bad file: problems are in the result. */
+export async function scanVideo(file: string, analyzer: FaceAnalyzer, options: ScanOptions = {}): Promise<ScanResult> {
+  const o = { ...DEFAULT_SCAN_OPTIONS, ...options };
+  const result: ScanResult = { file, status: 'good', problems: [], framesDecoded: 0 };
+  let info: VideoInfo;
+  try {
+    info = await probeVideo(file);
+  } catch (err) {
+    if (!isVivifyError(err)) throw err;
+    result.status = 'corrupt';
+    result.problems.push(err.message);
+    return result;
+  }
+  Object.assign(result, {
+    width: info.width,
+    height: info.height,
+    fps: Number(info.fps.toFixed(3)),
+    durationS: Number(info.durationS.toFixed(3)),
+    codec: info.codec,
+    hasAudio: info.hasAudio,
+    framesDeclared: info.frameCountExact ? info.frameCount : undefined,
+  });
+
+  // Pass 1: decode every frame as a thumbnail — integrity and motion in one go.
+  let prev: Uint8ClampedArray | undefined;
+  let sumMse = 0;
+  let maxMse = 0;
+  const warnings: string[] = [];
+  try {
+    for await (const f of decodeVideo(file, { maxSide: 64, signal: o.signal, onWarning: (w) => warnings.push(w) })) {
+      if (prev) {
+        const mse = frameMse(prev, f.data);
+        sumMse += mse;
+        maxMse = Math.max(maxMse, mse);
+      }
+      prev = f.data;
+      result.framesDecoded++;
+    }
+  } catch (err) {
+    if (!isVivifyError(err) || err.code === 'E_ABORTED') throw err;
+    result.status = 'corrupt';
+    result.problems.push(err.message);
+    return result;
+  }
+  if (result.framesDecoded > 1) {
+    result.meanFrameMse = Number((sumMse / (result.framesDecoded - 1)).toFixed(3));
+    result.maxFrameMse = Number(maxMse.toFixed(3));
+  }
+  const corrupt: string[] = [...warnings];
+  if (result.framesDeclared && result.framesDecoded < Math.floor(result.framesDeclared * 0.98)) {
+    corrupt.push(`only ${result.framesDecoded} of ${result.framesDeclared} declared frames decode (truncated?)`);
+  }
+  if (corrupt.length) {
+    result.status = 'corrupt';
+    result.problems.push(...corrupt);
+  } else if (result.framesDecoded > 1 && maxMse <= o.staticMse) {
+    result.status = 'static';
+    result.problems.push(`static: successive frames never differ by more than MSE ${maxMse.toFixed(3)}`);
+  }
+
+  // Pass 2: faces on evenly spaced frames.
+  const n = result.framesDecoded;
+  if (n > 0) {
+    const k = Math.min(o.samples, n);
+    const picks = Array.from({ length: k }, (_, i) => Math.floor(((i + 0.5) * n) / k));
+    const counts: number[] = [];
+    try {
+      for await (const f of decodeVideo(file, { frames: picks, maxSide: 960, signal: o.signal })) {
+        throwIfAborted(o.signal);
+        counts.push((await analyzer.analyze(f as RgbaImage, { emotion: false, identity: false })).length);
+      }
+    } catch (err) {
+      if (!isVivifyError(err) || err.code === 'E_ABORTED') throw err;
+      result.problems.push(`face check failed: ${firstLine(err)}`);
+    }
+    result.faceCounts = counts;
+    result.faceFraction = counts.length ? Number((counts.filter((c) => c === 1).length / counts.length).toFixed(3)) : 0;
+    if (result.status === 'good' && result.faceFraction < o.minFaceFraction) {
+      result.status = 'faceless';
+      const none = counts.filter((c) => c === 0).length;
+      const many = counts.filter((c) => c > 1).length;
+      result.problems.push(
+        `exactly one face in ${counts.length - none - many} of ${counts.length} sampled frames (${none} with none, ${many} with several)`,
+      );
+    }
+  }
+  return result;
+}
+
+/** Mean squared difference of two equal-size RGBA frames over RGB, on the 0–255 scale. */
+export function frameMse(a: Uint8ClampedArray, b: Uint8ClampedArray): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i += 4) {
+    const d0 = a[i]! - b[i]!;
+    const d1 = a[i + 1]! - b[i + 1]!;
+    const d2 = a[i + 2]! - b[i + 2]!;
+    s += d0 * d0 + d1 * d1 + d2 * d2;
+  }
+  return s / ((a.length / 4) * 3);
+}
+
+export async function scanVideos(
+  files: readonly string[],
+  analyzer: FaceAnalyzer,
+  options: ScanOptions = {},
+): Promise<ScanResult[]> {
+  const results: ScanResult[] = [];
+  for (let i = 0; i < files.length; i++) {
+    throwIfAborted(options.signal);
+    options.onFile?.(files[i]!, i, files.length);
+    results.push(await scanVideo(files[i]!, analyzer, options));
+  }
+  return results;
+}
+
+export const SCAN_COLUMNS = [
+  'file',
+  'status',
+  'width',
+  'height',
+  'fps',
+  'durationS',
+  'framesDecoded',
+  'framesDeclared',
+  'codec',
+  'hasAudio',
+  'meanFrameMse',
+  'maxFrameMse',
+  'faceFraction',
+  'problems',
+] as const;
+
+export function scanToTsv(results: readonly ScanResult[]): string {
+  const cell = (v: unknown): string =>
+    (v === undefined ? '' : Array.isArray(v) ? v.join('; ') : String(v)).replace(/[\t\n]/g, ' ');
+  return (
+    [SCAN_COLUMNS.join('\t'), ...results.map((r) => SCAN_COLUMNS.map((c) => cell(r[c])).join('\t'))].join('\n') + '\n'
+  );
+}

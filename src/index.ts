@@ -1,0 +1,57 @@
+/**
+ * Vivify's public API. The engine (analysis core, motion, render, metrics) is platform-neutral; this
+ * entry adds Node's media I/O (sharp, ffmpeg) and model loading from the installed packages.
+ */
+export { VivifyError, isVivifyError, type VivifyErrorCode } from './errors.js';
+
+export type { RgbaImage, VideoFrame } from './media/types.js';
+export { createImage } from './media/types.js';
+export {
+  readImage,
+  writeImage,
+  encodeImage,
+  DEFAULT_MAX_PIXELS,
+  type ImageInput,
+  type ReadImageOptions,
+} from './media/image.js';
+export {
+  probeVideo,
+  decodeVideo,
+  openVideoWriter,
+  type VideoInfo,
+  type DecodeOptions,
+  type VideoWriter,
+  type VideoWriterOptions,
+  type VideoOutputFormat,
+} from './media/video.js';
+export { findFfmpeg } from './media/ffmpeg.js';
+export { mediaKind } from './media/kind.js';
+
+export { createFaceAnalyzer, type NodeFaceAnalyzer } from './analysis/node.js';
+export {
+  createFaceAnalyzerWith,
+  identitySimilarity,
+  DEFAULT_ANALYZER_OPTIONS,
+  type FaceAnalyzer,
+  type FaceAnalyzerOptions,
+  type FaceAnalyzerRuntime,
+  type FaceTracker,
+  type FrameAnalysis,
+  type AnalyzeOptions,
+} from './analysis/analyzer.js';
+export type { FaceResult, HeadPose, Box, EyeApertures, MouthAperture, Gaze, Emotion } from './analysis/types.js';
+export { EMOTIONS } from './analysis/types.js';
+export { CANONICAL_FACE, estimatePose, toCanonicalFrame } from './analysis/measures.js';
+export { LM, GROUPS, MESH_TRIANGLES, LANDMARK_COUNT } from './analysis/topology.js';
+export { faceToJSON } from './analysis/serialize.js';
+
+export { drawAnalysisOverlay } from './render/overlay.js';
+
+export {
+  scanVideo,
+  scanVideos,
+  listVideos,
+  type ScanResult,
+  type ScanOptions,
+  type ScanStatus,
+} from './dataset/scan.js';

@@ -1,0 +1,55 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { VivifyError } from '../errors.js';
+
+export const VIDEO_EXTENSIONS = [
+  '.mp4',
+  '.mov',
+  '.m4v',
+  '.mkv',
+  '.webm',
+  '.avi',
+  '.gif',
+  '.mpg',
+  '.mpeg',
+  '.ts',
+  '.flv',
+  '.wmv',
+  '.3gp',
+];
+export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp'];
+
+/**
+ * Whether a file is a still image or a video: JPEG, PNG and WebP by their first bytes (whatever the
+ * name says), anything else a video if its extension is one, else unknown.
+ */
+export async function mediaKind(file: string): Promise<'image' | 'video'> {
+  let head: Buffer;
+  try {
+    const fh = await fs.open(file, 'r');
+    try {
+      head = Buffer.alloc(16);
+      const { bytesRead } = await fh.read(head, 0, 16, 0);
+      head = head.subarray(0, bytesRead);
+    } finally {
+      await fh.close();
+    }
+  } catch (cause) {
+    const what = (cause as NodeJS.ErrnoException).code === 'EISDIR' ? 'is a folder' : 'cannot be read';
+    throw new VivifyError('E_INPUT_NOT_FOUND', `${file} ${what}: ${(cause as Error).message.split('\n')[0]}`, {
+      cause,
+    });
+  }
+  if (head.length === 0) throw new VivifyError('E_INPUT_EMPTY', `${file} is empty (0 bytes)`);
+  if (head[0] === 0xff && head[1] === 0xd8) return 'image';
+  if (head.subarray(0, 4).toString('latin1') === '\x89PNG') return 'image';
+  if (head.subarray(0, 4).toString('latin1') === 'RIFF' && head.subarray(8, 12).toString('latin1') === 'WEBP')
+    return 'image';
+  const ext = path.extname(file).toLowerCase();
+  if (VIDEO_EXTENSIONS.includes(ext)) return 'video';
+  if (IMAGE_EXTENSIONS.includes(ext)) return 'image'; // named like an image: the image decoder says what is wrong
+  throw new VivifyError(
+    'E_UNSUPPORTED_FORMAT',
+    `${file}: not a JPEG, PNG or WebP image, and ${ext || 'no extension'} is not a video extension`,
+  );
+}

@@ -1,0 +1,437 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { VivifyError, throwIfAborted } from '../errors.js';
+import { tempSibling } from './atomic.js';
+import { findFfmpeg } from './ffmpeg.js';
+import { encodeImage, firstLine } from './image.js';
+import type { RgbaImage, VideoFrame } from './types.js';
+
+export interface VideoInfo {
+  width: number;
+  height: number;
+  /** Average frame rate (frames per second). */
+  fps: number;
+  /** The frame rate as ffprobe states it, e.g. "30000/1001"; pass it to the writer to keep it exact. */
+  fpsRational: string;
+  durationS: number;
+  /** Frame count from the container, or estimated from duration × fps when the container does not say. */
+  frameCount: number;
+  frameCountExact: boolean;
+  codec: string;
+  hasAudio: boolean;
+}
+
+/** Reads a video's stream information with ffprobe (no decoding). */
+export async function probeVideo(file: string): Promise<VideoInfo> {
+  await checkInputFile(file);
+  const { ffprobe } = findFfmpeg();
+  const args = ['-v', 'error', '-print_format', 'json', '-show_streams', '-show_format', file];
+  const { stdout, stderr, code } = await run(ffprobe, args);
+  if (code !== 0) {
+    throw new VivifyError(
+      'E_VIDEO_DECODE',
+      `${file} is not a readable video (${firstLine(stderr) || `ffprobe exit ${code}`})`,
+    );
+  }
+  let json: { streams?: ProbeStream[]; format?: { duration?: string } };
+  try {
+    json = JSON.parse(stdout) as typeof json;
+  } catch (cause) {
+    throw new VivifyError('E_VIDEO_DECODE', `${file}: ffprobe returned unreadable output`, { cause });
+  }
+  const streams = json.streams ?? [];
+  const v = streams.find((s) => s.codec_type === 'video' && s.disposition?.attached_pic !== 1);
+  if (!v || !v.width || !v.height) throw new VivifyError('E_VIDEO_EMPTY', `${file} has no video stream`);
+  const fpsRational = pickRate(v.avg_frame_rate) ?? pickRate(v.r_frame_rate) ?? '25/1';
+  const fps = rationalToNumber(fpsRational);
+  const durationS = Number(v.duration ?? json.format?.duration ?? 0) || 0;
+  const nb = Number(v.nb_frames ?? NaN);
+  const rotation = Math.abs(
+    Number(v.tags?.rotate ?? v.side_data_list?.find((d) => d.rotation !== undefined)?.rotation ?? 0),
+  );
+  const swap = rotation % 180 === 90;
+  return {
+    width: swap ? v.height : v.width,
+    height: swap ? v.width : v.height,
+    fps,
+    fpsRational,
+    durationS,
+    frameCount: Number.isFinite(nb) && nb > 0 ? nb : Math.round(durationS * fps),
+    frameCountExact: Number.isFinite(nb) && nb > 0,
+    codec: v.codec_name ?? 'unknown',
+    hasAudio: streams.some((s) => s.codec_type === 'audio'),
+  };
+}
+
+interface ProbeStream {
+  codec_type?: string;
+  codec_name?: string;
+  width?: number;
+  height?: number;
+  avg_frame_rate?: string;
+  r_frame_rate?: string;
+  nb_frames?: string;
+  duration?: string;
+  disposition?: { attached_pic?: number };
+  tags?: { rotate?: string };
+  side_data_list?: { rotation?: number }[];
+}
+
+function pickRate(r: string | undefined): string | undefined {
+  if (!r) return undefined;
+  const n = rationalToNumber(r);
+  return Number.isFinite(n) && n > 0 && n < 1000 ? r : undefined;
+}
+
+function rationalToNumber(r: string): number {
+  const [a, b] = r.split('/').map(Number);
+  return b ? (a ?? NaN) / b : (a ?? NaN);
+}
+
+export interface DecodeOptions {
+  /** Resample to this constant frame rate. Default: the file's own rate, every frame as decoded. */
+  fps?: number;
+  /** Scale so that the longer side is at most this many pixels (aspect kept, even sizes). Default: no scaling. */
+  maxSide?: number;
+  /** Stop after this many frames. */
+  maxFrames?: number;
+  /** Decode only these frame indices (ascending); yielded frames keep their original `index`. */
+  frames?: readonly number[];
+  signal?: AbortSignal;
+  /** Called once, after the last frame, if the decoder reported errors but some frames decoded (partly corrupt file). */
+  onWarning?: (message: string) => void;
+}
+
+/**
+ * Decodes a video to RGBA frames as a stream: one frame in memory at a time, whatever the length.
+ * A partly corrupt file yields the frames that decode, then calls `onWarning`; a file with no
+ * decodable frame throws `E_VIDEO_DECODE` (or `E_VIDEO_EMPTY` when it decodes to nothing cleanly).
+ *
+ * @example
+ * for await (const frame of decodeVideo('driving.mp4')) console.log(frame.index, frame.width);
+ */
+export async function* decodeVideo(
+  file: string,
+  options: DecodeOptions = {},
+): AsyncGenerator<VideoFrame, void, undefined> {
+  const info = await probeVideo(file);
+  const { ffmpeg } = findFfmpeg();
+  let { width, height } = info;
+  const filters: string[] = [];
+  const pick = options.frames ? [...new Set(options.frames)].filter((n) => n >= 0).sort((a, b) => a - b) : undefined;
+  if (pick) {
+    if (pick.length === 0) return;
+    filters.push(`select=${pick.map((n) => `eq(n\\,${Math.round(n)})`).join('+')}`);
+  }
+  if (options.fps !== undefined) filters.push(`fps=${options.fps}`);
+  if (options.maxSide !== undefined && Math.max(width, height) > options.maxSide) {
+    const s = options.maxSide / Math.max(width, height);
+    width = Math.max(2, Math.round((width * s) / 2) * 2);
+    height = Math.max(2, Math.round((height * s) / 2) * 2);
+    filters.push(`scale=${width}:${height}:flags=area`);
+  }
+  const fps = options.fps ?? info.fps;
+  const args = ['-v', 'error', '-nostdin', '-i', file, '-map', '0:v:0', '-an', '-sn', '-dn'];
+  if (filters.length) args.push('-vf', filters.join(','));
+  if (options.fps === undefined) args.push('-vsync', pick ? 'vfr' : 'passthrough');
+  if (options.maxFrames !== undefined) args.push('-frames:v', String(options.maxFrames));
+  args.push('-f', 'rawvideo', '-pix_fmt', 'rgba', 'pipe:1');
+
+  const child = spawn(ffmpeg, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const stderr = collectStderr(child);
+  const exited = waitExit(child);
+  const frameBytes = width * height * 4;
+  let index = 0;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  try {
+    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+      throwIfAborted(options.signal);
+      pending.push(chunk);
+      pendingBytes += chunk.length;
+      while (pendingBytes >= frameBytes) {
+        const all = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
+        const data = new Uint8ClampedArray(frameBytes);
+        data.set(all.subarray(0, frameBytes));
+        const rest = all.subarray(frameBytes);
+        pending = rest.length ? [rest] : [];
+        pendingBytes = rest.length;
+        const original = pick ? (pick[index] ?? index) : index;
+        yield { width, height, data, index: original, timestampMs: (original * 1000) / fps };
+        index++;
+        throwIfAborted(options.signal);
+      }
+    }
+    const code = await exited;
+    const errText = stderr().trim();
+    if (index === 0) {
+      if (code !== 0 || errText) {
+        throw new VivifyError(
+          'E_VIDEO_DECODE',
+          `${file}: no frame could be decoded (${firstLine(errText) || `ffmpeg exit ${code}`})`,
+        );
+      }
+      throw new VivifyError('E_VIDEO_EMPTY', `${file} contains no video frames`);
+    }
+    if (code !== 0 || errText) {
+      options.onWarning?.(
+        `${file}: decoded ${index} frame(s), then the decoder reported errors — the file is damaged (${firstLine(errText) || `ffmpeg exit ${code}`})`,
+      );
+    }
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+}
+
+export type VideoOutputFormat = 'mp4' | 'gif' | 'png-sequence';
+
+/** `.mp4` → H.264 MP4, `.gif` → GIF, a name without extension or ending in `/` → a folder of PNG frames. */
+export function videoFormatForPath(file: string): VideoOutputFormat {
+  if (file.endsWith('/') || file.endsWith(path.sep)) return 'png-sequence';
+  const ext = path.extname(file).toLowerCase();
+  if (ext === '.mp4') return 'mp4';
+  if (ext === '.gif') return 'gif';
+  if (ext === '') return 'png-sequence';
+  throw new VivifyError(
+    'E_UNSUPPORTED_FORMAT',
+    `cannot write ${file}: use .mp4, .gif, or a folder name for PNG frames`,
+  );
+}
+
+export interface VideoWriterOptions {
+  /** Frames per second, a number or an exact rational string such as "30000/1001". */
+  fps: number | string;
+  /** Copy the first audio stream of this file into the MP4 (cut to the video's length). */
+  audioFrom?: string;
+  /** H.264 constant rate factor (0–51, lower is better). Default 18. */
+  crf?: number;
+  /** Output format; default from the file name (see {@link videoFormatForPath}). */
+  format?: VideoOutputFormat;
+}
+
+export interface VideoWriter {
+  readonly path: string;
+  readonly framesWritten: number;
+  /** Appends a frame; every frame must have the size of the first. */
+  write(frame: RgbaImage): Promise<void>;
+  /** Finishes encoding and moves the file into place. */
+  close(): Promise<void>;
+  /** Stops encoding and removes the partial output; the target is left untouched. */
+  abort(): Promise<void>;
+}
+
+/**
+ * Opens a streaming video writer: frames go straight to the encoder, nothing is buffered.
+ * The output appears at `file` only when `close()` succeeds (written to a temporary sibling first).
+ * MP4 is H.264 yuv420p; odd sizes are padded to even by repeating the last row/column.
+ *
+ * @example
+ * const out = await openVideoWriter('out.mp4', { fps: 25 });
+ * for (const f of frames) await out.write(f);
+ * await out.close();
+ */
+export async function openVideoWriter(file: string, options: VideoWriterOptions): Promise<VideoWriter> {
+  const format = options.format ?? videoFormatForPath(file);
+  const target = file.endsWith('/') ? file.slice(0, -1) : file;
+  const dir = path.dirname(path.resolve(target));
+  const st = await fs.stat(dir).catch(() => undefined);
+  if (!st?.isDirectory()) throw new VivifyError('E_OUTPUT', `cannot write ${file}: folder ${dir} does not exist`);
+  if (options.audioFrom !== undefined) await checkInputFile(options.audioFrom);
+  const fps = String(options.fps);
+  if (!(rationalToNumber(fps) > 0)) throw new RangeError(`Expected a positive frame rate for fps but received ${fps}`);
+  return format === 'png-sequence' ? pngSequenceWriter(target) : ffmpegWriter(target, format, fps, options);
+}
+
+function ffmpegWriter(target: string, format: 'mp4' | 'gif', fps: string, options: VideoWriterOptions): VideoWriter {
+  const tmp = tempSibling(target);
+  let child: ChildProcess | undefined;
+  let stderr: () => string = () => '';
+  let exited: Promise<number> | undefined;
+  let size: { width: number; height: number } | undefined;
+  let framesWritten = 0;
+  let finished = false;
+
+  const start = (width: number, height: number): void => {
+    const { ffmpeg } = findFfmpeg();
+    const args = [
+      '-v',
+      'error',
+      '-nostdin',
+      '-y',
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'rgba',
+      '-s',
+      `${width}x${height}`,
+      '-r',
+      fps,
+      '-i',
+      'pipe:0',
+    ];
+    const audio = format === 'mp4' && options.audioFrom !== undefined;
+    if (audio) args.push('-i', options.audioFrom!);
+    if (format === 'mp4') {
+      const padW = width % 2;
+      const padH = height % 2;
+      if (padW || padH) {
+        args.push(
+          '-vf',
+          `pad=${width + padW}:${height + padH}:0:0,fillborders=right=${padW}:bottom=${padH}:mode=smear`,
+        );
+      }
+      args.push('-map', '0:v:0');
+      if (audio) args.push('-map', '1:a:0?', '-c:a', 'aac', '-b:a', '160k', '-shortest');
+      args.push('-c:v', 'libx264', '-preset', 'veryfast', '-crf', String(options.crf ?? 18), '-pix_fmt', 'yuv420p');
+      args.push('-movflags', '+faststart', '-f', 'mp4', tmp);
+    } else {
+      // A palette per frame keeps GIF encoding streaming (no whole-video buffering) and accurate in colour.
+      args.push(
+        '-vf',
+        'split[a][b];[a]palettegen=stats_mode=single:reserve_transparent=0[p];[b][p]paletteuse=new=1:dither=bayer:bayer_scale=4',
+      );
+      args.push('-loop', '0', '-f', 'gif', tmp);
+    }
+    child = spawn(ffmpeg, args, { stdio: ['pipe', 'ignore', 'pipe'] });
+    child.stdin!.on('error', () => undefined); // reported through the exit code below
+    stderr = collectStderr(child);
+    exited = waitExit(child);
+  };
+
+  const fail = async (what: string, cause?: unknown): Promise<never> => {
+    finished = true;
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+    if (exited) await exited.catch(() => undefined);
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    throw new VivifyError('E_VIDEO_ENCODE', `${target}: ${what}${stderr() ? ` (${firstLine(stderr())})` : ''}`, {
+      cause,
+    });
+  };
+
+  return {
+    path: target,
+    get framesWritten() {
+      return framesWritten;
+    },
+    async write(frame) {
+      if (finished) throw new VivifyError('E_VIDEO_ENCODE', `${target}: write after close`);
+      if (!size) {
+        size = { width: frame.width, height: frame.height };
+        start(frame.width, frame.height);
+      } else if (frame.width !== size.width || frame.height !== size.height) {
+        throw new RangeError(
+          `Expected ${size.width}x${size.height} for frame ${framesWritten} but received ${frame.width}x${frame.height}`,
+        );
+      }
+      const stdin = child!.stdin!;
+      const buf = Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.length);
+      const ok = stdin.write(buf);
+      if (!ok) {
+        const drained = await Promise.race([
+          new Promise<boolean>((r) => stdin.once('drain', () => r(true))),
+          exited!.then(() => false),
+        ]);
+        if (!drained) await fail('the encoder stopped unexpectedly');
+      }
+      framesWritten++;
+    },
+    async close() {
+      if (finished) return;
+      if (!child) await fail('no frames were written');
+      finished = true;
+      child!.stdin!.end();
+      const code = await exited!;
+      if (code !== 0) {
+        finished = false;
+        await fail(`encoder exited with code ${code}`);
+      }
+      await fs.rm(target, { recursive: true, force: true }).catch(() => undefined);
+      await fs.rename(tmp, target);
+    },
+    async abort() {
+      finished = true;
+      if (child && child.exitCode === null) child.kill('SIGKILL');
+      if (exited) await exited.catch(() => undefined);
+      await fs.rm(tmp, { force: true }).catch(() => undefined);
+    },
+  };
+}
+
+function pngSequenceWriter(target: string): VideoWriter {
+  const tmpDir = tempSibling(target);
+  let framesWritten = 0;
+  let size: { width: number; height: number } | undefined;
+  let finished = false;
+  return {
+    path: target,
+    get framesWritten() {
+      return framesWritten;
+    },
+    async write(frame) {
+      if (finished) throw new VivifyError('E_VIDEO_ENCODE', `${target}: write after close`);
+      if (!size) {
+        size = { width: frame.width, height: frame.height };
+        await fs.mkdir(tmpDir);
+      } else if (frame.width !== size.width || frame.height !== size.height) {
+        throw new RangeError(
+          `Expected ${size.width}x${size.height} for frame ${framesWritten} but received ${frame.width}x${frame.height}`,
+        );
+      }
+      const png = await encodeImage(frame, 'png');
+      await fs.writeFile(path.join(tmpDir, `frame_${String(framesWritten + 1).padStart(6, '0')}.png`), png);
+      framesWritten++;
+    },
+    async close() {
+      if (finished) return;
+      finished = true;
+      if (!size) throw new VivifyError('E_VIDEO_ENCODE', `${target}: no frames were written`);
+      await fs.rm(target, { recursive: true, force: true }).catch(() => undefined);
+      await fs.rename(tmpDir, target);
+    },
+    async abort() {
+      finished = true;
+      await fs.rm(tmpDir, { recursive: true, force: true }).catch(() => undefined);
+    },
+  };
+}
+
+async function checkInputFile(file: string): Promise<void> {
+  const st = await fs.stat(file).catch((cause: unknown) => {
+    throw new VivifyError('E_INPUT_NOT_FOUND', `cannot read ${file}: ${firstLine(cause)}`, { cause });
+  });
+  if (st.isDirectory()) throw new VivifyError('E_INPUT_NOT_FOUND', `${file} is a folder, not a video`);
+  if (st.size === 0) throw new VivifyError('E_INPUT_EMPTY', `${file} is empty (0 bytes)`);
+}
+
+function collectStderr(child: ChildProcess): () => string {
+  let text = '';
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (d: string) => {
+    if (text.length < 16384) text += d;
+  });
+  return () => text;
+}
+
+function waitExit(child: ChildProcess): Promise<number> {
+  return new Promise((resolve, reject) => {
+    child.once('error', (cause) =>
+      reject(new VivifyError('E_FFMPEG_MISSING', `could not start ffmpeg: ${firstLine(cause)}`, { cause })),
+    );
+    child.once('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+}
+
+function run(bin: string, args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.once('error', (cause) =>
+      reject(new VivifyError('E_FFMPEG_MISSING', `could not start ${bin}: ${firstLine(cause)}`, { cause })),
+    );
+    child.once('close', (code) => resolve({ stdout, stderr, code: code ?? 1 }));
+  });
+}

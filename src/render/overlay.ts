@@ -1,0 +1,137 @@
+/**
+ * The analysis overlay: mesh, eye and lip outlines, irises, head-pose axes and a label panel with pose,
+ * apertures and the emotion distribution, so a person can check an analysis at a glance.
+ */
+import { applySimilarity } from '../analysis/pose.js';
+import { poseToSimilarity } from '../analysis/measures.js';
+import {
+  LEFT_EYE_OPENING,
+  LEFT_IRIS,
+  LIPS_OUTER,
+  MESH_TRIANGLES,
+  MOUTH_OPENING,
+  RIGHT_EYE_OPENING,
+  RIGHT_IRIS,
+} from '../analysis/topology.js';
+import { EMOTIONS, type FaceResult } from '../analysis/types.js';
+import type { RgbaImage } from '../media/types.js';
+import {
+  cloneImage,
+  drawLine,
+  drawText,
+  fillDisc,
+  fillRect,
+  strokeCircle,
+  strokeRect,
+  TEXT_HEIGHT,
+  textWidth,
+  type Rgb,
+} from './draw.js';
+
+const MESH_EDGES: [number, number][] = (() => {
+  const seen = new Set<number>();
+  const edges: [number, number][] = [];
+  for (let t = 0; t < MESH_TRIANGLES.length; t += 3) {
+    for (let k = 0; k < 3; k++) {
+      const a = MESH_TRIANGLES[t + k]!;
+      const b = MESH_TRIANGLES[t + ((k + 1) % 3)]!;
+      const key = Math.min(a, b) * 1000 + Math.max(a, b);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      edges.push([a, b]);
+    }
+  }
+  return edges;
+})();
+
+const WHITE: Rgb = [255, 255, 255];
+const CYAN: Rgb = [60, 220, 255];
+const PINK: Rgb = [255, 90, 160];
+const YELLOW: Rgb = [255, 220, 40];
+const RED: Rgb = [240, 50, 50];
+const GREEN: Rgb = [60, 220, 80];
+const BLUE: Rgb = [70, 120, 255];
+const PANEL: Rgb = [0, 0, 0];
+
+/** Draws every face's analysis on a copy of `image`. */
+export function drawAnalysisOverlay(image: RgbaImage, faces: readonly FaceResult[]): RgbaImage {
+  const out = cloneImage(image);
+  faces.forEach((face, i) => drawFace(out, face, i));
+  return out;
+}
+
+function drawFace(img: RgbaImage, face: FaceResult, index: number): void {
+  const lm = face.landmarks;
+  const faceSize = Math.max(face.box.width, face.box.height);
+  const lw = Math.max(1, faceSize / 250);
+  const pt = (i: number): [number, number] => [lm[3 * i]!, lm[3 * i + 1]!];
+  for (const [a, b] of MESH_EDGES) drawLine(img, ...pt(a), ...pt(b), WHITE, 0.35, lw * 0.8);
+  const outline = (idx: readonly number[], c: Rgb): void => {
+    for (let k = 0; k < idx.length; k++)
+      drawLine(img, ...pt(idx[k]!), ...pt(idx[(k + 1) % idx.length]!), c, 0.95, lw * 1.3);
+  };
+  outline(RIGHT_EYE_OPENING, CYAN);
+  outline(LEFT_EYE_OPENING, CYAN);
+  outline(LIPS_OUTER, PINK);
+  outline(MOUTH_OPENING, PINK);
+  for (const iris of [LEFT_IRIS, RIGHT_IRIS]) {
+    const [cx, cy] = pt(iris[0]);
+    const radius =
+      [1, 2, 3, 4].reduce((s, k) => s + Math.hypot(lm[3 * iris[k]!]! - cx, lm[3 * iris[k]! + 1]! - cy), 0) / 4;
+    strokeCircle(img, cx, cy, radius, YELLOW, 0.95, lw * 1.2);
+    fillDisc(img, cx, cy, Math.max(1, lw * 1.2), YELLOW);
+  }
+  // Head-pose axes from the canonical origin: x (subject's left) red, y (down) green, z (towards camera) blue.
+  const axes = applySimilarity(poseToSimilarity(face.pose), [0, 0, 0, 0.6, 0, 0, 0, 0.6, 0, 0, 0, -0.6]);
+  const [ox, oy] = [axes[0]!, axes[1]!];
+  const colours = [RED, GREEN, BLUE];
+  for (let k = 0; k < 3; k++)
+    drawLine(img, ox, oy, axes[3 * (k + 1)]!, axes[3 * (k + 1) + 1]!, colours[k]!, 1, lw * 2.5);
+  strokeRect(img, face.box.x, face.box.y, face.box.width, face.box.height, GREEN, 0.8, lw);
+  drawPanel(img, face, index);
+}
+
+function drawPanel(img: RgbaImage, face: FaceResult, index: number): void {
+  const scale = Math.max(1, Math.round(Math.max(img.width, img.height) / 500));
+  const f0 = (v: number): string => v.toFixed(0);
+  const f2 = (v: number): string => v.toFixed(2);
+  const lines = [
+    `#${index + 1}  SCORE ${f2(face.score)}`,
+    `YAW ${f0(face.pose.yawDeg)} PITCH ${f0(face.pose.pitchDeg)} ROLL ${f0(face.pose.rollDeg)}`,
+    `EYES L ${f2(face.eyes.left)} R ${f2(face.eyes.right)}`,
+    `MOUTH ${f2(face.mouth.open)}  GAZE ${f0(face.gaze.yawDeg)} ${f0(face.gaze.pitchDeg)}`,
+  ];
+  const lineH = (TEXT_HEIGHT + 3) * scale;
+  const barW = 40 * scale;
+  const emotionRows = face.emotion ? EMOTIONS.length : 0;
+  const width =
+    Math.max(
+      ...lines.map((l) => textWidth(l, scale)),
+      textWidth('SURPRISE ', scale) + barW + textWidth(' 100', scale),
+    ) +
+    6 * scale;
+  const height = (lines.length + emotionRows) * lineH + 4 * scale;
+  // Beside the box if it fits, else inside the image at the box's top-left.
+  let x = face.box.x + face.box.width + 4 * scale;
+  if (x + width > img.width) x = face.box.x - width - 4 * scale;
+  if (x < 0) x = Math.max(0, Math.min(img.width - width, face.box.x));
+  const y = Math.max(0, Math.min(img.height - height, face.box.y));
+  fillRect(img, x, y, width, height, PANEL, 0.6);
+  let ty = y + 3 * scale;
+  for (const l of lines) {
+    drawText(img, l, x + 3 * scale, ty, scale, WHITE);
+    ty += lineH;
+  }
+  if (!face.emotion) return;
+  const top = EMOTIONS.reduce((a, b) => (face.emotion![a] >= face.emotion![b] ? a : b));
+  for (const e of EMOTIONS) {
+    const p = face.emotion[e];
+    const c = e === top ? YELLOW : WHITE;
+    drawText(img, e, x + 3 * scale, ty, scale, c);
+    const bx = x + 3 * scale + textWidth('SURPRISE ', scale);
+    fillRect(img, bx, ty, barW, TEXT_HEIGHT * scale, WHITE, 0.2);
+    fillRect(img, bx, ty, barW * p, TEXT_HEIGHT * scale, c, 0.9);
+    drawText(img, ` ${Math.round(p * 100)}`, bx + barW, ty, scale, c);
+    ty += lineH;
+  }
+}
