@@ -139,7 +139,12 @@ export async function createFaceAnalyzerWith(
       if (found.some((f) => overlaps(f.region, mesh.region))) continue;
       found.push(mesh);
     }
-    return found.sort((a, b) => b.region.size - a.region.size);
+    // Largest first, by the area of the landmark box inside the image (what a user sees as the face's size).
+    const area = (m: MeshResult): number => {
+      const b = landmarkBox(m.landmarks, image.width, image.height);
+      return b.width * b.height;
+    };
+    return found.sort((a, b) => area(b) - area(a));
   };
 
   const analyzer: FaceAnalyzer = {

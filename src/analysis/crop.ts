@@ -46,9 +46,49 @@ export interface CropOptions {
 }
 
 /**
- * Samples a rotated square of `image` into an `outSize × outSize` float tensor buffer (HWC), bilinear, with
- * zeros outside the image. When the crop shrinks the image by more than 1.5×, each output pixel averages a
- * k×k grid of bilinear taps (k = ceil(shrink)) so small crops of large photos do not alias.
+ * Half-resolution copies of an image (each pixel the mean of a 2×2 block of the level below), built on
+ * demand and cached per image object, so every crop of one frame shares them.
+ */
+const pyramids = new WeakMap<RgbaImage, RgbaImage[]>();
+
+export function pyramidLevel(image: RgbaImage, level: number): RgbaImage {
+  let levels = pyramids.get(image);
+  if (!levels) {
+    levels = [image];
+    pyramids.set(image, levels);
+  }
+  while (levels.length <= level) {
+    const src = levels[levels.length - 1]!;
+    if (src.width < 2 || src.height < 2) return src;
+    levels.push(halve(src));
+  }
+  return levels[level]!;
+}
+
+function halve(src: RgbaImage): RgbaImage {
+  const w = src.width >> 1;
+  const h = src.height >> 1;
+  const out = new Uint8ClampedArray(w * h * 4);
+  const d = src.data;
+  const row = src.width * 4;
+  for (let y = 0; y < h; y++) {
+    let p = 2 * y * row;
+    let o = y * w * 4;
+    for (let x = 0; x < w; x++, p += 8, o += 4) {
+      out[o] = (d[p]! + d[p + 4]! + d[p + row]! + d[p + row + 4]! + 2) >> 2;
+      out[o + 1] = (d[p + 1]! + d[p + 5]! + d[p + row + 1]! + d[p + row + 5]! + 2) >> 2;
+      out[o + 2] = (d[p + 2]! + d[p + 6]! + d[p + row + 2]! + d[p + row + 6]! + 2) >> 2;
+      out[o + 3] = 255;
+    }
+  }
+  return { width: w, height: h, data: out };
+}
+
+/**
+ * Samples a rotated square of `image` into an `outSize × outSize` float buffer (HWC), bilinear, with zeros
+ * outside the image. Shrinking crops read from the image pyramid level whose pixel spacing is closest
+ * below the crop's (mip-mapping), averaging 2×2 taps when the remaining shrink exceeds 1.3×, so small crops
+ * of large photos do not alias and cost the same as large ones.
  */
 export function sampleCrop(
   image: RgbaImage,
@@ -60,59 +100,74 @@ export function sampleCrop(
   const scale = (options.scale ?? 1) / 255;
   const offset = options.offset ?? 0;
   const out = new Float32Array(outSize * outSize * channels);
-  const { width: w, height: h, data } = image;
-  const step = r.size / outSize;
-  const taps = step > 1.5 ? Math.min(8, Math.ceil(step)) : 1;
+  const step0 = r.size / outSize;
+  const level = step0 >= 2 ? Math.floor(Math.log2(step0)) : 0;
+  const src = pyramidLevel(image, level);
+  const f = 2 ** level; // level pixels per original pixel: 1 / f
+  const step = step0 / f;
+  const taps = step > 1.3 ? 2 : 1;
+  const { width: w, height: h, data } = src;
   const c = Math.cos(r.angleRad) * step;
   const n = Math.sin(r.angleRad) * step;
   const half = outSize / 2;
-  const rgb = [0, 0, 0];
+  // Continuous level coordinates of output pixel (u, v)'s centre: origin + u·(c, n) + v·(−n, c).
+  const ox = r.cx / f - 0.5;
+  const oy = r.cy / f - 0.5;
+  const norm = 1 / (taps * taps);
+  let o = 0;
   for (let v = 0; v < outSize; v++) {
     for (let u = 0; u < outSize; u++) {
       const uu = options.flip ? outSize - 1 - u : u;
-      rgb[0] = rgb[1] = rgb[2] = 0;
+      let rs = 0;
+      let gs = 0;
+      let bs = 0;
       for (let ty = 0; ty < taps; ty++) {
         const dv = v + (ty + 0.5) / taps - half;
         for (let tx = 0; tx < taps; tx++) {
           const du = uu + (tx + 0.5) / taps - half;
-          // Pixel centres sit at integer + 0.5 in continuous coordinates.
-          const x = r.cx + c * du - n * dv - 0.5;
-          const y = r.cy + n * du + c * dv - 0.5;
-          bilinearAdd(data, w, h, x, y, rgb);
+          const x = ox + c * du - n * dv;
+          const y = oy + n * du + c * dv;
+          const x0 = Math.floor(x);
+          const y0 = Math.floor(y);
+          const fx = x - x0;
+          const fy = y - y0;
+          if (x0 >= 0 && y0 >= 0 && x0 + 1 < w && y0 + 1 < h) {
+            const p = (y0 * w + x0) * 4;
+            const q = p + w * 4;
+            const w00 = (1 - fx) * (1 - fy);
+            const w10 = fx * (1 - fy);
+            const w01 = (1 - fx) * fy;
+            const w11 = fx * fy;
+            rs += data[p]! * w00 + data[p + 4]! * w10 + data[q]! * w01 + data[q + 4]! * w11;
+            gs += data[p + 1]! * w00 + data[p + 5]! * w10 + data[q + 1]! * w01 + data[q + 5]! * w11;
+            bs += data[p + 2]! * w00 + data[p + 6]! * w10 + data[q + 2]! * w01 + data[q + 6]! * w11;
+          } else {
+            // At the border: the same weights, with pixels outside the image counting as black.
+            for (let j = 0; j < 2; j++) {
+              const yy = y0 + j;
+              if (yy < 0 || yy >= h) continue;
+              const wy = j === 0 ? 1 - fy : fy;
+              for (let i = 0; i < 2; i++) {
+                const xx = x0 + i;
+                if (xx < 0 || xx >= w) continue;
+                const wgt = wy * (i === 0 ? 1 - fx : fx);
+                const p = (yy * w + xx) * 4;
+                rs += data[p]! * wgt;
+                gs += data[p + 1]! * wgt;
+                bs += data[p + 2]! * wgt;
+              }
+            }
+          }
         }
       }
-      const norm = 1 / (taps * taps);
-      const o = (v * outSize + u) * channels;
       if (channels === 3) {
-        out[o] = rgb[0]! * norm * scale + offset;
-        out[o + 1] = rgb[1]! * norm * scale + offset;
-        out[o + 2] = rgb[2]! * norm * scale + offset;
+        out[o++] = rs * norm * scale + offset;
+        out[o++] = gs * norm * scale + offset;
+        out[o++] = bs * norm * scale + offset;
       } else {
-        out[o] = (0.2989 * rgb[0]! + 0.587 * rgb[1]! + 0.114 * rgb[2]!) * norm * scale + offset;
+        out[o++] = (0.2989 * rs + 0.587 * gs + 0.114 * bs) * norm * scale + offset;
       }
     }
   }
   return out;
-}
-
-/** Adds the bilinear RGB sample at (x, y) into acc; pixels outside the image count as black. */
-function bilinearAdd(data: Uint8ClampedArray, w: number, h: number, x: number, y: number, acc: number[]): void {
-  const x0 = Math.floor(x);
-  const y0 = Math.floor(y);
-  const fx = x - x0;
-  const fy = y - y0;
-  for (let j = 0; j < 2; j++) {
-    const yy = y0 + j;
-    if (yy < 0 || yy >= h) continue;
-    const wy = j === 0 ? 1 - fy : fy;
-    for (let i = 0; i < 2; i++) {
-      const xx = x0 + i;
-      if (xx < 0 || xx >= w) continue;
-      const wgt = wy * (i === 0 ? 1 - fx : fx);
-      const p = (yy * w + xx) * 4;
-      acc[0] = acc[0]! + data[p]! * wgt;
-      acc[1] = acc[1]! + data[p + 1]! * wgt;
-      acc[2] = acc[2]! + data[p + 2]! * wgt;
-    }
-  }
 }

@@ -57,6 +57,11 @@ export async function readImage(input: ImageInput, options: ReadImageOptions = {
   }
   if (bytes.length === 0) throw new VivifyError('E_INPUT_EMPTY', `${label} is empty (0 bytes)`);
 
+  // Refuse decompression bombs from the header alone, before any decoder allocates for them.
+  const claimed = headerDimensions(bytes);
+  if (claimed && claimed.width * claimed.height > maxPixels)
+    throw tooLarge(label, claimed.width, claimed.height, maxPixels);
+
   let meta: Metadata;
   try {
     meta = await sharp(bytes, { limitInputPixels: false }).metadata();
@@ -72,12 +77,7 @@ export async function readImage(input: ImageInput, options: ReadImageOptions = {
   }
   const w = meta.width ?? 0;
   const h = meta.height ?? 0;
-  if (w * h > maxPixels) {
-    throw new VivifyError(
-      'E_IMAGE_TOO_LARGE',
-      `${label} claims ${w}x${h} = ${((w * h) / 1e6).toFixed(1)} megapixels; the limit is ${(maxPixels / 1e6).toFixed(1)} (maxPixels)`,
-    );
-  }
+  if (w * h > maxPixels) throw tooLarge(label, w, h, maxPixels);
   try {
     const { data, info } = await sharp(bytes, { limitInputPixels: maxPixels, failOn: 'warning' })
       .rotate()
@@ -94,6 +94,54 @@ export async function readImage(input: ImageInput, options: ReadImageOptions = {
   } catch (cause) {
     throw new VivifyError('E_IMAGE_DECODE', `${label} could not be decoded (${firstLine(cause)})`, { cause });
   }
+}
+
+function tooLarge(label: string, w: number, h: number, maxPixels: number): VivifyError {
+  return new VivifyError(
+    'E_IMAGE_TOO_LARGE',
+    `${label} claims ${w}x${h} = ${((w * h) / 1e6).toFixed(1)} megapixels; the limit is ${(maxPixels / 1e6).toFixed(1)} (maxPixels)`,
+  );
+}
+
+/** Width and height as a PNG, JPEG or WebP header states them, or undefined if the header is not one of those. */
+export function headerDimensions(b: Uint8Array): { width: number; height: number } | undefined {
+  const u32 = (o: number): number => ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+  const u16 = (o: number): number => (b[o]! << 8) | b[o + 1]!;
+  const le16 = (o: number): number => b[o]! | (b[o + 1]! << 8);
+  const le24 = (o: number): number => b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16);
+  if (b.length >= 24 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47) {
+    return { width: u32(16), height: u32(20) };
+  }
+  if (b.length >= 4 && b[0] === 0xff && b[1] === 0xd8) {
+    let o = 2;
+    while (o + 9 < b.length) {
+      if (b[o] !== 0xff) return undefined;
+      const marker = b[o + 1]!;
+      if (marker === 0xff) {
+        o++;
+        continue;
+      }
+      const isSof = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+      if (isSof) return { height: u16(o + 5), width: u16(o + 7) };
+      if (marker === 0xd8 || (marker >= 0xd0 && marker <= 0xd7)) {
+        o += 2;
+        continue;
+      }
+      o += 2 + u16(o + 2);
+    }
+    return undefined;
+  }
+  const tag = (o: number): string => String.fromCharCode(b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!);
+  if (b.length >= 30 && tag(0) === 'RIFF' && tag(8) === 'WEBP') {
+    const kind = tag(12);
+    if (kind === 'VP8 ') return { width: le16(26) & 0x3fff, height: le16(28) & 0x3fff };
+    if (kind === 'VP8L') {
+      const bits = b[21]! | (b[22]! << 8) | (b[23]! << 16) | (b[24]! << 24);
+      return { width: (bits & 0x3fff) + 1, height: ((bits >>> 14) & 0x3fff) + 1 };
+    }
+    if (kind === 'VP8X') return { width: le24(24) + 1, height: le24(27) + 1 };
+  }
+  return undefined;
 }
 
 async function readInputFile(file: string): Promise<Uint8Array> {

@@ -1,0 +1,90 @@
+/** Shared test helpers: temp folders, fixtures made with ffmpeg from the bundled astronaut, the real-data folder. */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findFfmpeg } from '../src/media/ffmpeg.js';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const ASTRONAUT = path.join(ROOT, 'assets', 'astronaut.png');
+/** ../shared/data beside the checkout (CI puts it there); tests that need it skip when it is absent. */
+export const DATA = path.resolve(ROOT, '..', 'shared', 'data');
+export const HAVE_DATA = existsSync(path.join(DATA, 'MANIFEST.tsv'));
+
+export function tempDir(t: { after: (fn: () => void) => void }): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'vivify-test-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Runs ffmpeg with the given arguments (quiet, overwrite) and fails loudly if it fails. */
+export function ffmpeg(...args: string[]): void {
+  const { ffmpeg: bin } = findFfmpeg();
+  const r = spawnSync(bin, ['-v', 'error', '-y', '-nostdin', ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`ffmpeg ${args.join(' ')} failed: ${r.stderr}`);
+}
+
+/**
+ * A short clip of the astronaut's face moving (a crop window sliding over the portrait), `frames` long,
+ * at `fps`, `size`×`size`, H.264 MP4 (moov at the front).
+ */
+export function makeMovingFaceVideo(file: string, { frames = 24, fps = 12, size = 256 } = {}): void {
+  ffmpeg(
+    '-loop',
+    '1',
+    '-i',
+    ASTRONAUT,
+    '-vf',
+    `crop=320:320:x='60+30*sin(n/4)':y='10+10*cos(n/5)',scale=${size}:${size},format=yuv420p`,
+    '-frames:v',
+    String(frames),
+    '-r',
+    String(fps),
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-movflags',
+    '+faststart',
+    file,
+  );
+}
+
+/** A still clip: the same astronaut frame repeated. */
+export function makeStaticVideo(file: string, { frames = 24, fps = 12 } = {}): void {
+  ffmpeg(
+    '-loop',
+    '1',
+    '-i',
+    ASTRONAUT,
+    '-vf',
+    'scale=128:128,format=yuv420p',
+    '-frames:v',
+    String(frames),
+    '-r',
+    String(fps),
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    file,
+  );
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI from source (as `vivify …`) and captures its output. */
+export function runCli(args: string[], options: { cwd?: string; timeoutMs?: number } = {}): CliResult {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli', 'bin.ts'), ...args], {
+    cwd: options.cwd ?? ROOT,
+    encoding: 'utf8',
+    timeout: options.timeoutMs ?? 120_000,
+    env: { ...process.env, CI: '1', FORCE_COLOR: '0' },
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}

@@ -1,0 +1,187 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { isVivifyError, type VivifyErrorCode } from '../../src/errors.js';
+import { findFfmpeg } from '../../src/media/ffmpeg.js';
+import { createImage } from '../../src/media/types.js';
+import { decodeVideo, openVideoWriter, probeVideo, type DecodeOptions } from '../../src/media/video.js';
+import { ffmpeg, makeMovingFaceVideo, tempDir } from '../helpers.js';
+
+async function collect(
+  file: string,
+  options: DecodeOptions = {},
+): Promise<{ frames: number; indices: number[]; warnings: string[] }> {
+  const warnings: string[] = [];
+  const indices: number[] = [];
+  for await (const f of decodeVideo(file, { ...options, onWarning: (w) => warnings.push(w) })) indices.push(f.index);
+  return { frames: indices.length, indices, warnings };
+}
+
+async function rejectsWith(p: Promise<unknown>, code: VivifyErrorCode): Promise<void> {
+  await assert.rejects(p, (e: unknown) => isVivifyError(e, code) && !e.message.includes('\n'));
+}
+
+test('decodes every frame as a stream, with the file frame rate and timestamps', async (t) => {
+  const dir = tempDir(t);
+  const file = path.join(dir, 'move.mp4');
+  makeMovingFaceVideo(file, { frames: 24, fps: 12, size: 96 });
+  const info = await probeVideo(file);
+  assert.deepEqual([info.width, info.height, info.fps, info.frameCount, info.codec], [96, 96, 12, 24, 'h264']);
+  let n = 0;
+  for await (const f of decodeVideo(file)) {
+    assert.equal(f.index, n);
+    assert.equal(f.timestampMs, (n * 1000) / 12);
+    assert.equal(f.data.length, 96 * 96 * 4);
+    n++;
+  }
+  assert.equal(n, 24);
+  const some = await collect(file, { frames: [3, 0, 20] });
+  assert.deepEqual(some.indices, [0, 3, 20]);
+  assert.equal((await collect(file, { maxFrames: 5 })).frames, 5);
+});
+
+test('writes H.264 MP4 (yuv420p, padded to even size, exact rational fps), GIF and PNG frames', async (t) => {
+  const dir = tempDir(t);
+  const frame = (i: number) => createImage(101, 77, new Uint8ClampedArray(101 * 77 * 4).fill(i * 20));
+  const mp4 = path.join(dir, 'o.mp4');
+  const w = await openVideoWriter(mp4, { fps: '30000/1001' });
+  for (let i = 0; i < 10; i++) await w.write(frame(i));
+  await w.close();
+  const info = await probeVideo(mp4);
+  assert.deepEqual([info.width, info.height, info.frameCount, info.codec], [102, 78, 10, 'h264']);
+  assert.ok(Math.abs(info.fps - 29.97) < 0.01, `fps ${info.fps}`);
+
+  const gif = path.join(dir, 'o.gif');
+  const g = await openVideoWriter(gif, { fps: 10 });
+  for (let i = 0; i < 4; i++) await g.write(frame(i));
+  await g.close();
+  assert.equal((await collect(gif)).frames, 4);
+
+  const seq = path.join(dir, 'frames');
+  const s = await openVideoWriter(seq, { fps: 10 });
+  for (let i = 0; i < 3; i++) await s.write(frame(i));
+  await s.close();
+  assert.deepEqual(readdirSync(seq), ['frame_000001.png', 'frame_000002.png', 'frame_000003.png']);
+  await assert.rejects(s.write(frame(0)), (e: unknown) => isVivifyError(e, 'E_VIDEO_ENCODE'));
+});
+
+test('copies audio from a given input when asked', async (t) => {
+  const dir = tempDir(t);
+  const withAudio = path.join(dir, 'a.mp4');
+  ffmpeg(
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440:duration=2',
+    '-f',
+    'lavfi',
+    '-i',
+    'color=c=red:s=64x64:d=2:r=10',
+    '-c:v',
+    'libx264',
+    '-c:a',
+    'aac',
+    '-shortest',
+    withAudio,
+  );
+  assert.equal((await probeVideo(withAudio)).hasAudio, true);
+  const out = path.join(dir, 'o.mp4');
+  const w = await openVideoWriter(out, { fps: 10, audioFrom: withAudio });
+  for (let i = 0; i < 10; i++) await w.write(createImage(64, 64, new Uint8ClampedArray(64 * 64 * 4).fill(100)));
+  await w.close();
+  const info = await probeVideo(out);
+  assert.equal(info.hasAudio, true);
+  assert.ok(info.durationS < 1.3, `cut to the video's length, got ${info.durationS}`);
+});
+
+test('an aborted writer leaves nothing behind and the target untouched', async (t) => {
+  const dir = tempDir(t);
+  const out = path.join(dir, 'keep.mp4');
+  writeFileSync(out, 'previous content');
+  const w = await openVideoWriter(out, { fps: 10 });
+  await w.write(createImage(32, 32));
+  await w.abort();
+  assert.equal(readFileSync(out, 'utf8'), 'previous content');
+  assert.deepEqual(readdirSync(dir), ['keep.mp4']);
+  await assert.rejects(openVideoWriter(path.join(dir, 'no', 'x.mp4'), { fps: 10 }), (e: unknown) =>
+    isVivifyError(e, 'E_OUTPUT'),
+  );
+});
+
+test('bad videos: typed errors, and partial decodes yield frames plus a warning', async (t) => {
+  const dir = tempDir(t);
+  const good = path.join(dir, 'good.mp4');
+  makeMovingFaceVideo(good, { frames: 24, fps: 12, size: 64 });
+  const bytes = readFileSync(good);
+
+  const garbage = path.join(dir, 'garbage.mp4');
+  writeFileSync(garbage, bytes);
+  appendFileSync(garbage, Buffer.from(Array.from({ length: 20000 }, (_, i) => (i * 7919) % 256)));
+  assert.equal((await collect(garbage)).frames, 24, 'garbage at the end loses no frame');
+
+  const truncated = path.join(dir, 'truncated.mp4');
+  writeFileSync(truncated, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+  const part = await collect(truncated);
+  assert.ok(part.frames > 0 && part.frames < 24, `decoded ${part.frames}`);
+  assert.equal(part.warnings.length, 1);
+  assert.match(part.warnings[0]!, /damaged/);
+
+  const empty = path.join(dir, 'empty.mp4');
+  writeFileSync(empty, '');
+  await rejectsWith(collect(empty), 'E_INPUT_EMPTY');
+  const text = path.join(dir, 'text.mp4');
+  writeFileSync(text, 'not a video at all\n'.repeat(50));
+  await rejectsWith(collect(text), 'E_VIDEO_DECODE');
+  const audioOnly = path.join(dir, 'audio.mp4');
+  ffmpeg('-f', 'lavfi', '-i', 'sine=duration=1', '-c:a', 'aac', audioOnly);
+  await rejectsWith(collect(audioOnly), 'E_VIDEO_EMPTY');
+  await rejectsWith(collect(path.join(dir, 'missing.mp4')), 'E_INPUT_NOT_FOUND');
+});
+
+test('variable frame rate input: every frame the reference decoder sees, none duplicated', async (t) => {
+  const dir = tempDir(t);
+  const vfr = path.join(dir, 'vfr.mp4');
+  // Frame times N^1.3 / 10 s: gaps that grow from 0.1 s to 0.25 s.
+  ffmpeg(
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc=s=64x64:r=10:d=2',
+    '-vf',
+    "setpts='pow(N,1.3)/10/TB'",
+    '-vsync',
+    'vfr',
+    '-c:v',
+    'libx264',
+    vfr,
+  );
+  const { ffprobe } = findFfmpeg();
+  const r = spawnSync(
+    ffprobe,
+    ['-v', 'error', '-count_frames', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', vfr],
+    { encoding: 'utf8' },
+  );
+  const reference = Number(r.stdout.trim());
+  assert.ok(reference > 10, `reference decoder read ${r.stdout}`);
+  assert.equal((await collect(vfr)).frames, reference);
+});
+
+test('decoding stops promptly when cancelled', async (t) => {
+  const dir = tempDir(t);
+  const file = path.join(dir, 'm.mp4');
+  makeMovingFaceVideo(file, { frames: 24, fps: 12, size: 64 });
+  const controller = new AbortController();
+  let n = 0;
+  await assert.rejects(
+    (async () => {
+      for await (const _ of decodeVideo(file, { signal: controller.signal })) {
+        if (++n === 3) controller.abort();
+      }
+    })(),
+    (e: unknown) => isVivifyError(e, 'E_ABORTED'),
+  );
+  assert.equal(n, 3);
+  assert.ok(!existsSync(path.join(dir, 'nothing')));
+});
