@@ -111,11 +111,7 @@ function drawPanel(img: RgbaImage, face: FaceResult, index: number): void {
     ) +
     6 * scale;
   const height = (lines.length + emotionRows) * lineH + 4 * scale;
-  // Beside the box if it fits, else inside the image at the box's top-left.
-  let x = face.box.x + face.box.width + 4 * scale;
-  if (x + width > img.width) x = face.box.x - width - 4 * scale;
-  if (x < 0) x = Math.max(0, Math.min(img.width - width, face.box.x));
-  const y = Math.max(0, Math.min(img.height - height, face.box.y));
+  const { x, y } = placePanel(img, face.box, width, height, 4 * scale);
   fillRect(img, x, y, width, height, PANEL, 0.6);
   let ty = y + 3 * scale;
   for (const l of lines) {
@@ -134,4 +130,36 @@ function drawPanel(img: RgbaImage, face: FaceResult, index: number): void {
     drawText(img, ` ${Math.round(p * 100)}`, bx + barW, ty, scale, c);
     ty += lineH;
   }
+}
+
+/**
+ * Where the label panel goes: beside the face (right, left), below or above it — the first place that
+ * fits in the image without covering the face, else the one covering the least of it.
+ */
+function placePanel(
+  img: RgbaImage,
+  box: FaceResult['box'],
+  w: number,
+  h: number,
+  gap: number,
+): { x: number; y: number } {
+  const clampX = (x: number): number => Math.max(0, Math.min(img.width - w, x));
+  const clampY = (y: number): number => Math.max(0, Math.min(img.height - h, y));
+  const candidates = [
+    { x: box.x + box.width + gap, y: clampY(box.y) },
+    { x: box.x - w - gap, y: clampY(box.y) },
+    { x: clampX(box.x), y: box.y + box.height + gap },
+    { x: clampX(box.x), y: box.y - h - gap },
+  ];
+  const overlap = (c: { x: number; y: number }): number => {
+    const ox = Math.max(0, Math.min(c.x + w, box.x + box.width) - Math.max(c.x, box.x));
+    const oy = Math.max(0, Math.min(c.y + h, box.y + box.height) - Math.max(c.y, box.y));
+    return ox * oy;
+  };
+  const inside = (c: { x: number; y: number }): boolean =>
+    c.x >= 0 && c.y >= 0 && c.x + w <= img.width && c.y + h <= img.height;
+  const fit = candidates.find((c) => inside(c) && overlap(c) === 0);
+  if (fit) return fit;
+  const clamped = candidates.map((c) => ({ x: clampX(c.x), y: clampY(c.y) }));
+  return clamped.reduce((a, b) => (overlap(b) < overlap(a) ? b : a));
 }
