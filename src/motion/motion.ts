@@ -1,0 +1,289 @@
+/**
+ * The motion model: every face is a head pose (a similarity transform) and a shape in the canonical face
+ * frame (identity + expression). Retargeting moves the source's pose and shape by the driver's — its changes
+ * from a reference frame (relative) or its own values (absolute) — and the result is projected back into
+ * the source image. Pure functions on typed arrays.
+ */
+import { CANONICAL_FACE, estimatePose, toCanonicalFrame } from '../analysis/measures.js';
+import { applySimilarity, multiply3, transpose3, type Similarity } from '../analysis/pose.js';
+import { GROUPS, LANDMARK_COUNT, LEFT_IRIS, LM, MESH_POINTS, RIGHT_IRIS } from '../analysis/topology.js';
+import type { FaceResult } from '../analysis/types.js';
+import { expressionBasis } from './basis.js';
+
+/** A face as the motion model sees it. */
+export interface FaceState {
+  pose: Similarity;
+  /** 478 × xyz in the canonical frame: identity shape + expression. */
+  canon: Float32Array;
+}
+
+export function faceState(face: Pick<FaceResult, 'landmarks' | 'pose'>): FaceState {
+  return {
+    pose: { rotation: face.pose.rotation, translation: face.pose.translation, scale: face.pose.scale },
+    canon: toCanonicalFrame(face.landmarks, face.pose),
+  };
+}
+
+/** Decomposes raw landmarks (fits the pose first). */
+export function stateFromLandmarks(landmarks: Float32Array): FaceState {
+  return faceState({ landmarks, pose: estimatePose(landmarks) });
+}
+
+/** Landmarks in image pixels (x, y) and depth (z) for a state. */
+export function projectState(state: FaceState): Float32Array {
+  return applySimilarity(state.pose, state.canon);
+}
+
+export const REGIONS = ['pose', 'eyes', 'brows', 'lips'] as const;
+export type Region = (typeof REGIONS)[number];
+export type RegionSelection = 'all' | 'pose' | 'expression' | 'eyes' | 'brows' | 'lips';
+
+export interface RetargetOptions {
+  /** relative: apply the driver's changes from its reference frame; absolute: take its pose and expression. */
+  mode: 'relative' | 'absolute';
+  /** What to transfer. Default ['all'] (pose and every part of the expression). */
+  regions: readonly RegionSelection[];
+  /** Per-part weights of the expression, multiplied with `expressionScale`. Default 1 each. */
+  weights: Partial<Record<'eyes' | 'brows' | 'lips' | 'other', number>>;
+  /** Multiplies expression motion. Default 1. */
+  expressionScale: number;
+  /** Multiplies head rotation, translation and scale changes. Default 1. */
+  poseScale: number;
+}
+
+export const DEFAULT_RETARGET: RetargetOptions = {
+  mode: 'relative',
+  regions: ['all'],
+  weights: {},
+  expressionScale: 1,
+  poseScale: 1,
+};
+
+/**
+ * Soft membership of every landmark in the expression parts, from its place on the canonical face:
+ * lips (everything below the nose base, so the jaw follows the mouth), eyes (lids, the skin around them,
+ * irises), brows, and the rest (cheeks, nose). The four sum to 1 at every point.
+ */
+export const PART_WEIGHTS: Readonly<Record<'eyes' | 'brows' | 'lips' | 'other', Float32Array>> = (() => {
+  const c = CANONICAL_FACE;
+  const y = (i: number): number => c[3 * i + 1]!;
+  const eyePts = [
+    ...GROUPS.rightEyeUpper0,
+    ...GROUPS.rightEyeLower0,
+    ...GROUPS.rightEyeUpper1,
+    ...GROUPS.rightEyeLower1,
+    ...GROUPS.leftEyeUpper0,
+    ...GROUPS.leftEyeLower0,
+    ...GROUPS.leftEyeUpper1,
+    ...GROUPS.leftEyeLower1,
+  ];
+  const browPts = [
+    ...GROUPS.rightEyebrowUpper,
+    ...GROUPS.rightEyebrowLower,
+    ...GROUPS.leftEyebrowUpper,
+    ...GROUPS.leftEyebrowLower,
+  ];
+  const near = (i: number, set: readonly number[], sigma: number): number => {
+    let d2 = Infinity;
+    for (const j of set) d2 = Math.min(d2, (c[3 * i]! - c[3 * j]!) ** 2 + (c[3 * i + 1]! - c[3 * j + 1]!) ** 2);
+    return Math.exp(-d2 / (2 * sigma * sigma));
+  };
+  const noseBase = y(LM.noseBottom);
+  const out = {
+    eyes: new Float32Array(LANDMARK_COUNT),
+    brows: new Float32Array(LANDMARK_COUNT),
+    lips: new Float32Array(LANDMARK_COUNT),
+    other: new Float32Array(LANDMARK_COUNT),
+  };
+  for (let i = 0; i < LANDMARK_COUNT; i++) {
+    const lips = 1 / (1 + Math.exp(-(y(i) - noseBase - 0.04) / 0.03));
+    const eyes = i >= MESH_POINTS ? 1 : near(i, eyePts, 0.06);
+    const brows = near(i, browPts, 0.05);
+    const raw = { lips, eyes: eyes * (1 - lips), brows: brows * (1 - lips) * (1 - eyes) };
+    const other = Math.max(0, 1 - raw.lips - raw.eyes - raw.brows);
+    const sum = raw.lips + raw.eyes + raw.brows + other;
+    out.lips[i] = raw.lips / sum;
+    out.eyes[i] = raw.eyes / sum;
+    out.brows[i] = raw.brows / sum;
+    out.other[i] = other / sum;
+  }
+  return out;
+})();
+
+/** Per-landmark expression gain from the selected regions and weights. */
+export function expressionGains(options: RetargetOptions): Float32Array {
+  const sel = new Set(options.regions);
+  const all = sel.has('all') || sel.has('expression');
+  const part = (name: 'eyes' | 'brows' | 'lips' | 'other'): number => {
+    const on = all || (name !== 'other' && sel.has(name));
+    return on ? (options.weights[name] ?? 1) * options.expressionScale : 0;
+  };
+  const g = { eyes: part('eyes'), brows: part('brows'), lips: part('lips'), other: part('other') };
+  const out = new Float32Array(LANDMARK_COUNT);
+  for (let i = 0; i < LANDMARK_COUNT; i++) {
+    out[i] =
+      PART_WEIGHTS.eyes[i]! * g.eyes +
+      PART_WEIGHTS.brows[i]! * g.brows +
+      PART_WEIGHTS.lips[i]! * g.lips +
+      PART_WEIGHTS.other[i]! * g.other;
+  }
+  return out;
+}
+
+export function transfersPose(options: RetargetOptions): boolean {
+  return options.regions.includes('all') || options.regions.includes('pose');
+}
+
+/**
+ * The target state for one driving frame. `reference` is the driver's reference frame (relative mode);
+ * in absolute mode it is unused for the expression and the head takes the driver's rotation.
+ */
+export function retarget(
+  source: FaceState,
+  reference: FaceState,
+  driver: FaceState,
+  options: RetargetOptions,
+  gains = expressionGains(options),
+): FaceState {
+  const canon = Float32Array.from(source.canon);
+  if (options.mode === 'relative') {
+    for (let i = 0; i < LANDMARK_COUNT; i++) {
+      const g = gains[i]!;
+      if (g === 0) continue;
+      for (let k = 0; k < 3; k++) canon[3 * i + k]! += g * (driver.canon[3 * i + k]! - reference.canon[3 * i + k]!);
+    }
+  } else {
+    // Expression as coordinates in the learned expression basis, which carries little identity.
+    const basis = expressionBasis();
+    const delta = basis.reconstruct(basis.subtract(basis.project(driver.canon), basis.project(source.canon)));
+    for (let i = 0; i < MESH_POINTS; i++) {
+      const g = gains[i]!;
+      for (let k = 0; k < 3; k++) canon[3 * i + k]! += g * delta[3 * i + k]!;
+    }
+    setAbsoluteIrises(canon, source.canon, driver.canon, gains);
+  }
+  const pose = transfersPose(options) ? retargetPose(source.pose, reference.pose, driver.pose, options) : source.pose;
+  return { pose, canon };
+}
+
+/** Irises in absolute mode: the driver's iris offset within its eye, over its eye width, on the target's eye. */
+function setAbsoluteIrises(
+  target: Float32Array,
+  source: Float32Array,
+  driver: Float32Array,
+  gains: Float32Array,
+): void {
+  for (const [iris, outer, inner] of [
+    [LEFT_IRIS, LM.leftEyeOuter, LM.leftEyeInner],
+    [RIGHT_IRIS, LM.rightEyeOuter, LM.rightEyeInner],
+  ] as const) {
+    const centre = (c: Float32Array, k: number): number => (c[3 * outer + k]! + c[3 * inner + k]!) / 2;
+    const width = (c: Float32Array): number =>
+      Math.hypot(c[3 * outer]! - c[3 * inner]!, c[3 * outer + 1]! - c[3 * inner + 1]!);
+    const s = width(target) / (width(driver) || 1);
+    for (const i of iris) {
+      const g = gains[i]!;
+      for (let k = 0; k < 2; k++) {
+        const want = centre(target, k) + (driver[3 * i + k]! - centre(driver, k)) * s;
+        const had = centre(target, k) + (source[3 * i + k]! - centre(source, k));
+        target[3 * i + k] = had + g * (want - had);
+      }
+    }
+  }
+}
+
+function retargetPose(
+  source: Similarity,
+  reference: Similarity,
+  driver: Similarity,
+  options: RetargetOptions,
+): Similarity {
+  const k = options.poseScale;
+  let rotation: number[];
+  if (options.mode === 'relative') {
+    const delta = multiply3(driver.rotation, transpose3(reference.rotation));
+    rotation = multiply3(scaleRotation(delta, k), source.rotation);
+  } else {
+    rotation = multiply3(scaleRotation(multiply3(driver.rotation, transpose3(source.rotation)), k), source.rotation);
+  }
+  const scale = source.scale * Math.pow(driver.scale / reference.scale, k);
+  const f = (source.scale / reference.scale) * k;
+  const translation: [number, number, number] = [
+    source.translation[0] + (driver.translation[0] - reference.translation[0]) * f,
+    source.translation[1] + (driver.translation[1] - reference.translation[1]) * f,
+    source.translation[2] + (driver.translation[2] - reference.translation[2]) * f,
+  ];
+  return { rotation, scale, translation };
+}
+
+/** R^k for a rotation matrix: the same axis, k times the angle. */
+export function scaleRotation(R: number[], k: number): number[] {
+  if (k === 1) return R;
+  const [w, x, y, z] = matrixToQuaternion(R);
+  const angle = 2 * Math.acos(Math.max(-1, Math.min(1, w)));
+  const s = Math.sqrt(Math.max(0, 1 - w * w));
+  if (s < 1e-9) return [1, 0, 0, 0, 1, 0, 0, 0, 1];
+  const a = (angle * k) / 2;
+  return quaternionToMatrix([Math.cos(a), (x / s) * Math.sin(a), (y / s) * Math.sin(a), (z / s) * Math.sin(a)]);
+}
+
+export function matrixToQuaternion(R: readonly number[]): [number, number, number, number] {
+  const [m00, m01, m02, m10, m11, m12, m20, m21, m22] = R as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const tr = m00 + m11 + m22;
+  let q: [number, number, number, number];
+  if (tr > 0) {
+    const s = Math.sqrt(tr + 1) * 2;
+    q = [0.25 * s, (m21 - m12) / s, (m02 - m20) / s, (m10 - m01) / s];
+  } else if (m00 > m11 && m00 > m22) {
+    const s = Math.sqrt(1 + m00 - m11 - m22) * 2;
+    q = [(m21 - m12) / s, 0.25 * s, (m01 + m10) / s, (m02 + m20) / s];
+  } else if (m11 > m22) {
+    const s = Math.sqrt(1 + m11 - m00 - m22) * 2;
+    q = [(m02 - m20) / s, (m01 + m10) / s, 0.25 * s, (m12 + m21) / s];
+  } else {
+    const s = Math.sqrt(1 + m22 - m00 - m11) * 2;
+    q = [(m10 - m01) / s, (m02 + m20) / s, (m12 + m21) / s, 0.25 * s];
+  }
+  if (q[0] < 0) q = [-q[0], -q[1], -q[2], -q[3]];
+  const n = Math.hypot(...q);
+  return [q[0] / n, q[1] / n, q[2] / n, q[3] / n];
+}
+
+export function quaternionToMatrix([w, x, y, z]: readonly [number, number, number, number]): number[] {
+  return [
+    1 - 2 * (y * y + z * z),
+    2 * (x * y - w * z),
+    2 * (x * z + w * y),
+    2 * (x * y + w * z),
+    1 - 2 * (x * x + z * z),
+    2 * (y * z - w * x),
+    2 * (x * z - w * y),
+    2 * (y * z + w * x),
+    1 - 2 * (x * x + y * y),
+  ];
+}
+
+/**
+ * How different two faces look in pose and expression (for choosing the driving frame closest to the
+ * source, FOMM's `find_best_frame`): head-rotation angle in radians plus the RMS landmark distance in
+ * canonical units over the expressive points, with identity removed by comparing in the expression basis.
+ */
+export function stateDistance(a: FaceState, b: FaceState): number {
+  const rel = multiply3(a.pose.rotation, transpose3(b.pose.rotation));
+  const angle = Math.acos(Math.max(-1, Math.min(1, (rel[0]! + rel[4]! + rel[8]! - 1) / 2)));
+  const basis = expressionBasis();
+  const d = basis.subtract(basis.project(a.canon), basis.project(b.canon));
+  let e = 0;
+  for (const v of d) e += v * v;
+  return angle + Math.sqrt(e / MESH_POINTS);
+}

@@ -1,0 +1,147 @@
+/**
+ * The control mesh the renderer warps with: the 468-point face mesh (eye openings and mouth opening left
+ * as holes), rings of head-attached points around the face that carry hair, ears and neck along with the
+ * head and fade to no motion (so shoulders and background stay), and fans that fill the eye and mouth
+ * openings with synthesised or borrowed content.
+ */
+import { CANONICAL_FACE } from '../analysis/measures.js';
+import {
+  GROUPS,
+  LEFT_EYE_OPENING,
+  LM,
+  MESH_POINTS,
+  MESH_TRIANGLES,
+  MIRROR,
+  MOUTH_OPENING,
+  RIGHT_EYE_OPENING,
+} from '../analysis/topology.js';
+
+export const enum Part {
+  Face = 0,
+  Ring = 1,
+  Mouth = 2,
+  RightEye = 3,
+  LeftEye = 4,
+}
+
+/** Rings around the face: how far out (× the face outline, in the canonical frame) and how much of the head motion each carries. */
+export const RINGS: readonly { scale: number; follow: number; followBelowChin: number }[] = [
+  { scale: 1.18, follow: 1, followBelowChin: 0.75 },
+  { scale: 1.45, follow: 0.85, followBelowChin: 0.4 },
+  { scale: 1.9, follow: 0.45, followBelowChin: 0.1 },
+  { scale: 2.6, follow: 0, followBelowChin: 0 },
+];
+
+const SILHOUETTE = GROUPS.silhouette;
+const S = SILHOUETTE.length;
+
+/** Vertex layout: 468 face points, the rings (S each), then the mouth, right-eye and left-eye centres. */
+export const RING_BASE = MESH_POINTS;
+export const MOUTH_CENTRE = RING_BASE + RINGS.length * S;
+export const RIGHT_EYE_CENTRE = MOUTH_CENTRE + 1;
+export const LEFT_EYE_CENTRE = MOUTH_CENTRE + 2;
+export const VERTEX_COUNT = MOUTH_CENTRE + 3;
+
+export interface ControlMesh {
+  /** Vertex indices, three per triangle. */
+  triangles: Uint16Array;
+  /** Which part each triangle belongs to. */
+  parts: Uint8Array;
+  /** For face triangles: +1 or −1, the winding a front-facing triangle has on screen (0 for others). */
+  frontWinding: Int8Array;
+  /** For each triangle, its left-right mirror (vertex by vertex), or −1. */
+  mirror: Int32Array;
+  /** Canonical positions of the ring vertices (xyz), and how much head motion each follows. */
+  ringCanon: Float32Array;
+  ringFollow: Float32Array;
+  /** For mouth-fan vertices: position across the mouth (0 right corner … 1 left corner) and between the lips (0 upper, 1 lower). */
+  mouthUV: Map<number, [number, number]>;
+}
+
+let cached: ControlMesh | undefined;
+
+export function controlMesh(): ControlMesh {
+  if (cached) return cached;
+  const tris: number[] = [];
+  const parts: number[] = [];
+  const eyeSets = [new Set<number>(RIGHT_EYE_OPENING), new Set<number>(LEFT_EYE_OPENING)];
+  for (let t = 0; t < MESH_TRIANGLES.length; t += 3) {
+    const v = [MESH_TRIANGLES[t]!, MESH_TRIANGLES[t + 1]!, MESH_TRIANGLES[t + 2]!];
+    // The triangulation covers the eye openings; they become holes the eye renderer fills.
+    if (eyeSets.some((s) => v.every((i) => s.has(i)))) continue;
+    tris.push(...v);
+    parts.push(Part.Face);
+  }
+  // Strips between the silhouette and ring 0, ring 0 and ring 1, …
+  for (let r = 0; r < RINGS.length; r++) {
+    const inner = (i: number): number => (r === 0 ? SILHOUETTE[i % S]! : RING_BASE + (r - 1) * S + (i % S));
+    const outer = (i: number): number => RING_BASE + r * S + (i % S);
+    for (let i = 0; i < S; i++) {
+      tris.push(inner(i), outer(i), outer(i + 1), inner(i), outer(i + 1), inner(i + 1));
+      parts.push(Part.Ring, Part.Ring);
+    }
+  }
+  const fan = (ring: readonly number[], centre: number, part: Part): void => {
+    for (let i = 0; i < ring.length; i++) {
+      tris.push(centre, ring[i]!, ring[(i + 1) % ring.length]!);
+      parts.push(part);
+    }
+  };
+  fan(MOUTH_OPENING, MOUTH_CENTRE, Part.Mouth);
+  fan(RIGHT_EYE_OPENING, RIGHT_EYE_CENTRE, Part.RightEye);
+  fan(LEFT_EYE_OPENING, LEFT_EYE_CENTRE, Part.LeftEye);
+
+  const n = parts.length;
+  const triangles = Uint16Array.from(tris);
+  const c = CANONICAL_FACE;
+  const frontWinding = new Int8Array(n);
+  const key = (a: number, b: number, cc: number): string => [a, b, cc].sort((x, y) => x - y).join(',');
+  const index = new Map<string, number>();
+  for (let t = 0; t < n; t++) {
+    if (parts[t] !== Part.Face) continue;
+    const [a, b, d] = [triangles[3 * t]!, triangles[3 * t + 1]!, triangles[3 * t + 2]!];
+    const area =
+      (c[3 * b]! - c[3 * a]!) * (c[3 * d + 1]! - c[3 * a + 1]!) -
+      (c[3 * d]! - c[3 * a]!) * (c[3 * b + 1]! - c[3 * a + 1]!);
+    frontWinding[t] = area >= 0 ? 1 : -1;
+    index.set(key(a, b, d), t);
+  }
+  const mirror = new Int32Array(n).fill(-1);
+  for (let t = 0; t < n; t++) {
+    if (parts[t] !== Part.Face) continue;
+    const m = index.get(
+      key(MIRROR[triangles[3 * t]!]!, MIRROR[triangles[3 * t + 1]!]!, MIRROR[triangles[3 * t + 2]!]!),
+    );
+    if (m !== undefined && m !== t) mirror[t] = m;
+  }
+
+  // Ring vertices: the silhouette pushed outwards in the canonical x-y plane and backwards in depth.
+  const ringCanon = new Float32Array(RINGS.length * S * 3);
+  const ringFollow = new Float32Array(RINGS.length * S);
+  const chinY = c[3 * LM.chin + 1]!;
+  const noseY = c[3 * LM.noseTip + 1]!;
+  RINGS.forEach((ring, r) => {
+    for (let i = 0; i < S; i++) {
+      const s = SILHOUETTE[i]!;
+      const o = (r * S + i) * 3;
+      ringCanon[o] = c[3 * s]! * ring.scale;
+      ringCanon[o + 1] = c[3 * s + 1]! * ring.scale;
+      ringCanon[o + 2] = c[3 * s + 2]! + (ring.scale - 1) * 0.6;
+      // Below the mouth the neck takes less of the head's motion, down to `followBelowChin` under the chin.
+      const t = Math.max(0, Math.min(1, (c[3 * s + 1]! - noseY) / (chinY - noseY)));
+      ringFollow[r * S + i] = ring.follow + (ring.followBelowChin - ring.follow) * t * t;
+    }
+  });
+
+  const mouthUV = new Map<number, [number, number]>();
+  const upper = MOUTH_OPENING.slice(0, 11); // 78 … 308 along the upper lip
+  const lower = MOUTH_OPENING.slice(10).concat(MOUTH_OPENING[0]!); // 308 … 78 along the lower lip
+  upper.forEach((v, i) => mouthUV.set(v, [i / 10, 0]));
+  lower.forEach((v, i) => mouthUV.set(v, [1 - i / 10, mouthUV.has(v) ? mouthUV.get(v)![1] : 1]));
+  mouthUV.set(MOUTH_OPENING[0]!, [0, 0.5]); // corners sit between the lips
+  mouthUV.set(MOUTH_OPENING[10]!, [1, 0.5]);
+  mouthUV.set(MOUTH_CENTRE, [0.5, 0.5]);
+
+  cached = { triangles, parts: Uint8Array.from(parts), frontWinding, mirror, ringCanon, ringFollow, mouthUV };
+  return cached;
+}

@@ -1,0 +1,104 @@
+/**
+ * Triangle rasterisation with a depth buffer over a rectangular window of an image: for every pixel
+ * centre it records the nearest triangle and the pixel's barycentric coordinates in it. Pure typed arrays.
+ */
+
+export interface RasterTarget {
+  /** Window in image pixels: x0 ≤ x < x0 + width, y0 ≤ y < y0 + height. */
+  x0: number;
+  y0: number;
+  width: number;
+  height: number;
+  /** Per window pixel: triangle index (−1: none), barycentric weights of vertices 1 and 2, depth. */
+  tri: Int32Array;
+  b1: Float32Array;
+  b2: Float32Array;
+  depth: Float32Array;
+}
+
+/** A raster window, reusing the buffers of `reuse` when they are large enough. */
+export function rasterTarget(
+  x0: number,
+  y0: number,
+  width: number,
+  height: number,
+  reuse?: RasterTarget,
+): RasterTarget {
+  const n = Math.max(0, width * height);
+  const fits = reuse && reuse.tri.length >= n;
+  const t: RasterTarget = fits
+    ? { ...reuse, x0, y0, width, height }
+    : {
+        x0,
+        y0,
+        width,
+        height,
+        tri: new Int32Array(n),
+        b1: new Float32Array(n),
+        b2: new Float32Array(n),
+        depth: new Float32Array(n),
+      };
+  t.tri.fill(-1, 0, n);
+  t.depth.fill(Infinity, 0, n);
+  return t;
+}
+
+/**
+ * Draws triangle `id` with screen vertices (x, y) and depths z (smaller is nearer). `winding` +1/−1 is the
+ * signed area of a front face: a back face is skipped, or — when `backPenalty` is given — drawn that much
+ * farther away, so it only shows where no front face covers (the edge-on band at a turned head's outline).
+ * 0 draws both windings as they are.
+ */
+export function rasterTriangle(
+  t: RasterTarget,
+  id: number,
+  ax: number,
+  ay: number,
+  az: number,
+  bx: number,
+  by: number,
+  bz: number,
+  cx: number,
+  cy: number,
+  cz: number,
+  winding: number,
+  backPenalty?: number,
+): void {
+  const area = (bx - ax) * (cy - ay) - (cx - ax) * (by - ay);
+  if (area === 0) return;
+  if (winding !== 0 && Math.sign(area) !== winding) {
+    if (backPenalty === undefined) return;
+    az += backPenalty;
+    bz += backPenalty;
+    cz += backPenalty;
+  }
+  const inv = 1 / area;
+  const minX = Math.max(t.x0, Math.floor(Math.min(ax, bx, cx)));
+  const maxX = Math.min(t.x0 + t.width - 1, Math.ceil(Math.max(ax, bx, cx)));
+  const minY = Math.max(t.y0, Math.floor(Math.min(ay, by, cy)));
+  const maxY = Math.min(t.y0 + t.height - 1, Math.ceil(Math.max(ay, by, cy)));
+  if (minX > maxX || minY > maxY) return;
+  // Barycentrics are affine in (x, y): w1 = (e1x·x + e1y·y + e1c)/area, likewise w2.
+  const e1x = (cy - ay) * inv;
+  const e1y = -(cx - ax) * inv;
+  const e2x = -(by - ay) * inv;
+  const e2y = (bx - ax) * inv;
+  const eps = -1e-6;
+  for (let y = minY; y <= maxY; y++) {
+    const py = y + 0.5 - ay;
+    let row = (y - t.y0) * t.width + (minX - t.x0);
+    for (let x = minX; x <= maxX; x++, row++) {
+      const px = x + 0.5 - ax;
+      const w1 = e1x * px + e1y * py;
+      if (w1 < eps) continue;
+      const w2 = e2x * px + e2y * py;
+      if (w2 < eps || w1 + w2 > 1 - eps) continue;
+      const z = az + w1 * (bz - az) + w2 * (cz - az);
+      if (z >= t.depth[row]!) continue;
+      t.depth[row] = z;
+      t.tri[row] = id;
+      t.b1[row] = w1;
+      t.b2[row] = w2;
+    }
+  }
+}
