@@ -16,6 +16,7 @@ export type VivifyErrorCode =
   | 'E_UNSUPPORTED_FORMAT'
   | 'E_MODEL_LOAD'
   | 'E_NO_FACE'
+  | 'E_FACE_INDEX'
   | 'E_OUTPUT'
   | 'E_ABORTED'
   | 'E_USAGE';

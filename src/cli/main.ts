@@ -5,6 +5,8 @@
  */
 import { VivifyError } from '../errors.js';
 import { analyzeCommand, runAnalyze } from './analyze.js';
+import { animateCommand, runAnimate } from './animate.js';
+import { evalCommand, runEval } from './eval.js';
 import type { CommandContext } from './context.js';
 import { formatHelp, parseCommand, type CommandDef } from './options.js';
 import { runScan, scanCommand } from './scan.js';
@@ -17,6 +19,10 @@ interface Command {
 const COMMANDS: Command[] = [
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   { def: analyzeCommand, run: (p, o, c) => runAnalyze(p[0]!, o as any, c) },
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  { def: animateCommand, run: (_p, o, c) => runAnimate(o as any, c) },
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  { def: evalCommand, run: (p, o, c) => runEval(p, o as any, c) },
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   { def: scanCommand, run: (p, o, c) => runScan(p, o as any, c) },
 ];

@@ -20,6 +20,8 @@ export interface OptionDef<T = unknown> {
   max?: number;
   /** The option may be given several times; the result is an array. */
   multiple?: boolean;
+  /** Converts and validates a string value; throws an Error whose message says what was expected. */
+  parse?: (raw: string) => T;
 }
 
 export interface CommandDef {
@@ -82,6 +84,13 @@ export function parseCommand(def: CommandDef, argv: string[]): { positionals: st
 function convert(name: string, o: OptionDef, raw: string | boolean): unknown {
   if (o.type === 'boolean') return raw;
   const s = String(raw);
+  if (o.parse) {
+    try {
+      return o.parse(s);
+    } catch (err) {
+      throw usageError(`${(err as Error).message} for --${name} but received ${JSON.stringify(s)}`);
+    }
+  }
   if (o.type === 'string') {
     if (o.choices && !o.choices.includes(s)) {
       throw usageError(`Expected one of ${o.choices.join(', ')} for --${name} but received ${JSON.stringify(s)}`);

@@ -9,6 +9,7 @@ import { applySimilarity, multiply3, transpose3, type Similarity } from '../anal
 import { GROUPS, LANDMARK_COUNT, LEFT_IRIS, LM, MESH_POINTS, RIGHT_IRIS } from '../analysis/topology.js';
 import type { FaceResult } from '../analysis/types.js';
 import { expressionBasis } from './basis.js';
+import { expandLidClosure } from './lids.js';
 
 /** A face as the motion model sees it. */
 export interface FaceState {
@@ -141,10 +142,12 @@ export function transfersPose(options: RetargetOptions): boolean {
 export function retarget(
   source: FaceState,
   reference: FaceState,
-  driver: FaceState,
+  driverIn: FaceState,
   options: RetargetOptions,
   gains = expressionGains(options),
 ): FaceState {
+  // The landmark models report about half of a blink: restore the driver's lid travel first.
+  const driver = { pose: driverIn.pose, canon: expandLidClosure(driverIn.canon, reference.canon) };
   const canon = Float32Array.from(source.canon);
   if (options.mode === 'relative') {
     for (let i = 0; i < LANDMARK_COUNT; i++) {

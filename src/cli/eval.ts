@@ -1,0 +1,198 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { createFaceAnalyzer } from '../analysis/node.js';
+import type { ReenactMetrics } from '../eval/reenact.js';
+import { evaluateFiles, runReenactJob, type ReenactJob } from '../eval/run.js';
+import { runSuite, summariseSuite, writeSuiteReport } from '../eval/suite.js';
+import { VivifyError } from '../errors.js';
+import { writeAtomically } from '../media/atomic.js';
+import type { CommandContext } from './context.js';
+import { machine } from './machine.js';
+import type { CommandDef } from './options.js';
+import { createProgress } from './progress.js';
+
+export const evalCommand: CommandDef = {
+  name: 'eval',
+  summary:
+    'measure reenactment quality: one result (eval reenact) or the whole protocol on ../shared/data (eval suite)',
+  usage:
+    'vivify eval reenact --source S --driving D --result R [--self] [--json out.json] | vivify eval suite [--data dir] [--out docs/results]',
+  positionals: { name: 'reenact|suite', min: 1, max: 2 },
+  options: {
+    source: { type: 'string', value: 'image', description: '(reenact) The source portrait' },
+    driving: { type: 'string', value: 'video', description: '(reenact) The driving video' },
+    result: { type: 'string', value: 'video', description: '(reenact) The reenactment result to measure' },
+    self: {
+      type: 'boolean',
+      default: false,
+      description: '(reenact) Self-reenactment: the driving video is the ground truth (adds L1, PSNR, SSIM, AKD, AED)',
+    },
+    json: { type: 'string', value: 'out.json', description: '(reenact) Write the metrics as JSON' },
+    'identity-every': {
+      type: 'integer',
+      value: 'n',
+      default: 5,
+      min: 1,
+      max: 1000,
+      description: 'Compute identity embeddings on every nth frame',
+    },
+    data: {
+      type: 'string',
+      value: 'dir',
+      default: '../shared/data',
+      description: '(suite) The data folder with MANIFEST.tsv',
+    },
+    out: {
+      type: 'string',
+      value: 'dir',
+      default: 'docs/results',
+      description: '(suite) Where to write reenact-suite.md and .json',
+    },
+    'max-frames': {
+      type: 'integer',
+      value: 'n',
+      min: 1,
+      description: 'Frames per clip (suite default 300 for self, 150 for cross; reenact: all)',
+    },
+    jobs: {
+      type: 'integer',
+      value: 'n',
+      min: 1,
+      max: 64,
+      description: '(suite) Parallel worker processes (default: one per core)',
+    },
+    only: {
+      type: 'string',
+      choices: ['self', 'cross'],
+      description: '(suite) Run only self- or only cross-reenactment',
+    },
+  },
+  examples: [
+    'vivify animate --source frame0.png --driving clip.mp4 -o out.mp4 && vivify eval reenact --source frame0.png --driving clip.mp4 --result out.mp4 --self',
+    'vivify eval reenact --source portrait.jpg --driving talk.mp4 --result out.mp4 --json metrics.json',
+    'vivify eval suite --data ../shared/data --out docs/results',
+  ],
+};
+
+interface EvalArgs {
+  source?: string;
+  driving?: string;
+  result?: string;
+  self: boolean;
+  json?: string;
+  'identity-every': number;
+  data: string;
+  out: string;
+  'max-frames'?: number;
+  jobs?: number;
+  only?: 'self' | 'cross';
+}
+
+export async function runEval(positionals: string[], args: EvalArgs, ctx: CommandContext): Promise<number> {
+  const [sub, extra] = positionals;
+  if (sub === 'job') return runJob(extra, ctx);
+  if (extra !== undefined)
+    throw new VivifyError('E_USAGE', `unexpected argument ${extra} (usage: ${evalCommand.usage})`);
+  if (sub === 'reenact') return runEvalReenact(args, ctx);
+  if (sub === 'suite') return runEvalSuite(args, ctx);
+  throw new VivifyError('E_USAGE', `vivify eval needs reenact or suite, got ${JSON.stringify(sub)}`);
+}
+
+const n = (v: number | undefined, d = 3): string => (v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(d));
+
+function metricLines(m: ReenactMetrics, self: boolean): string[] {
+  const out: string[] = [];
+  if (self)
+    out.push(`L1 ${n(m.l1, 4)}  PSNR ${n(m.psnr, 2)} dB  SSIM ${n(m.ssim)}  AKD ${n(m.akd, 2)} px  AED ${n(m.aed)}`);
+  out.push(
+    `CSIM ${n(m.csim)}  pose error ${n(m.poseErrorDeg, 2)}° (yaw ${n(m.poseErrorByAxisDeg.yaw, 2)}, pitch ${n(m.poseErrorByAxisDeg.pitch, 2)}, roll ${n(m.poseErrorByAxisDeg.roll, 2)})`,
+    `mouth r ${n(m.mouthCorrelation)}  eyes r ${n(m.eyeCorrelation)}  jitter ratio ${n(m.jitterRatio, 2)}  ACD ${n(m.acd)}  face found ${n(m.faceFound * 100, 1)}% of ${m.frames} frames`,
+  );
+  return out;
+}
+
+async function runEvalReenact(args: EvalArgs, ctx: CommandContext): Promise<number> {
+  for (const k of ['source', 'driving', 'result'] as const) {
+    if (!args[k]) throw new VivifyError('E_USAGE', `vivify eval reenact needs --${k} (usage: ${evalCommand.usage})`);
+  }
+  if (args.json && path.extname(args.json).toLowerCase() !== '.json')
+    throw new VivifyError('E_USAGE', `--json needs a .json file name, got ${args.json}`);
+  const analyzer = await createFaceAnalyzer({ emotion: false });
+  const progress = createProgress('eval', undefined);
+  try {
+    const mode = args.self ? 'self' : 'cross';
+    const ev = await evaluateFiles(analyzer, args.source!, args.driving!, args.result!, {
+      mode,
+      identityEvery: args['identity-every'],
+      maxFrames: args['max-frames'],
+      signal: ctx.signal,
+      onFrame: (i) => progress.update(i),
+    });
+    progress.done(`${ev.result.frames} frames`);
+    for (const w of ev.warnings) ctx.err(`warning: ${w}`);
+    ctx.out(`${mode}-reenactment of ${args.result}:`);
+    for (const l of metricLines(ev.result, args.self)) ctx.out(`  ${l}`);
+    ctx.out('static baseline (the source repeated):');
+    for (const l of metricLines(ev.baseline, args.self)) ctx.out(`  ${l}`);
+    if (args.self && ev.result.l1 !== undefined && ev.baseline.l1)
+      ctx.out(`L1 ratio result / baseline: ${(ev.result.l1 / ev.baseline.l1).toFixed(3)}`);
+    if (args.json) {
+      const doc = { source: args.source, driving: args.driving, resultVideo: args.result, machine: machine(), ...ev };
+      await writeAtomically(args.json, (tmp) => fs.writeFile(tmp, JSON.stringify(doc, null, 1)));
+      ctx.out(`wrote ${args.json}`);
+    }
+  } finally {
+    analyzer.close();
+  }
+  return 0;
+}
+
+async function runEvalSuite(args: EvalArgs, ctx: CommandContext): Promise<number> {
+  await fs.stat(path.join(args.data, 'MANIFEST.tsv')).catch((cause: unknown) => {
+    throw new VivifyError('E_INPUT_NOT_FOUND', `no MANIFEST.tsv in ${args.data} (pass --data)`, { cause });
+  });
+  await fs.mkdir(args.out, { recursive: true });
+  const started = performance.now();
+  const progress = createProgress('suite', undefined);
+  let bar: ReturnType<typeof createProgress> | undefined;
+  const workerArgv = [process.execPath, ...process.execArgv, process.argv[1]!, 'eval', 'job'];
+  const { results, failures } = await runSuite({
+    dataDir: args.data,
+    maxFrames: args['max-frames'],
+    maxCrossFrames: args['max-frames'] ? Math.min(args['max-frames'], 150) : undefined,
+    jobs: args.jobs,
+    only: args.only,
+    workerArgv,
+    onJob: (done, total, label) => {
+      bar ??= createProgress('suite', total);
+      bar.update(done, label);
+    },
+  });
+  (bar ?? progress).done(`${results.length} jobs`);
+  const seconds = (performance.now() - started) / 1000;
+  const files = await writeSuiteReport(args.out, results, failures, machine(), seconds);
+  const s = summariseSuite(results);
+  ctx.out(
+    `self-reenactment, VoxCeleb-style clips (${s.self.vox.clips}): L1 ${n(s.self.vox.l1, 4)}, AKD ${n(s.self.vox.akd, 2)}, AED ${n(s.self.vox.aed)} (static baseline L1 ${n(s.self.vox.baselineL1, 4)})`,
+  );
+  ctx.out(
+    `cross-reenactment (${s.cross.pairs} pairs): CSIM ${n(s.cross.csim)}, mouth r ${n(s.cross.mouthCorrelation)}, eyes r ${n(s.cross.eyeCorrelation)}, pose error ${n(s.cross.poseErrorDeg, 2)}°, jitter ratio ${n(s.cross.jitterRatio, 2)}, face found ${n(s.cross.faceFound * 100, 1)}%`,
+  );
+  for (const x of failures) ctx.err(`warning: ${x.error}`);
+  ctx.out(`wrote ${files.join(', ')}`);
+  return 0;
+}
+
+/** Internal: one suite job in this process, result as one JSON line on stdout. */
+async function runJob(json: string | undefined, ctx: CommandContext): Promise<number> {
+  if (!json) throw new VivifyError('E_USAGE', 'eval job needs a job description');
+  const job = JSON.parse(json) as ReenactJob;
+  const analyzer = await createFaceAnalyzer({ emotion: false });
+  try {
+    const r = await runReenactJob(analyzer, job, ctx.signal);
+    ctx.out(JSON.stringify(r));
+  } finally {
+    analyzer.close();
+  }
+  return 0;
+}

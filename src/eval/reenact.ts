@@ -1,0 +1,232 @@
+/**
+ * Streaming evaluation of a reenactment: feed it each driving frame (with its analysis) and the matching
+ * result frame; it keeps only per-frame numbers (and sampled identity embeddings), so any length fits.
+ * The same metrics are computed for the trivial baseline — the source image repeated — in the same pass.
+ */
+import type { FaceAnalyzer, FaceTracker } from '../analysis/analyzer.js';
+import { rotationToEuler } from '../analysis/pose.js';
+import type { FaceResult } from '../analysis/types.js';
+import type { RgbaImage } from '../media/types.js';
+import {
+  cosineSimilarity,
+  embeddingDistance,
+  IBUG68,
+  keypointDistance,
+  l1,
+  mean,
+  meanAcceleration,
+  pearson,
+  psnr,
+  ssim,
+} from './metrics.js';
+
+export interface ReenactMetrics {
+  frames: number;
+  /** Fraction of result frames in which a face is found. */
+  faceFound: number;
+  // Self-reenactment (the driving video is the ground truth).
+  l1?: number;
+  psnr?: number;
+  ssim?: number;
+  /** Mean iBUG-68 landmark distance, pixels at 256 px frame size. */
+  akd?: number;
+  /** Mean Euclidean distance between identity embeddings of result and ground-truth frames. */
+  aed?: number;
+  // Any reenactment.
+  /** Mean cosine similarity of the result's identity embedding to the source's. */
+  csim: number;
+  /** Mean absolute difference between the result's and the driver's head-angle changes from their first frames, degrees (yaw, pitch, roll averaged). */
+  poseErrorDeg: number;
+  poseErrorByAxisDeg: { yaw: number; pitch: number; roll: number };
+  /** Pearson correlation over time of mouth opening, and of eye aperture (both eyes), result vs driver. */
+  mouthCorrelation: number;
+  eyeCorrelation: number;
+  /** Mean landmark acceleration of the result over the driver's (both in face-size units). */
+  jitterRatio: number;
+  /** Average content distance: mean pairwise distance between the result's identity embeddings (lower = more consistent). */
+  acd: number;
+}
+
+export interface ReenactEvaluation {
+  mode: 'self' | 'cross';
+  result: ReenactMetrics;
+  baseline: ReenactMetrics;
+}
+
+export interface ReenactEvaluatorOptions {
+  mode: 'self' | 'cross';
+  source: RgbaImage;
+  /** The analysed source face (with embedding, or it is computed). */
+  sourceFace: FaceResult;
+  /** Compute identity embeddings on every Nth frame (they cost ~90 ms each). Default 5. */
+  identityEvery?: number;
+}
+
+interface Track {
+  found: number;
+  frames: number;
+  l1: number[];
+  psnr: number[];
+  ssim: number[];
+  akd: number[];
+  aed: number[];
+  csim: number[];
+  embeddings: Float32Array[];
+  euler: ({ yawDeg: number; pitchDeg: number; rollDeg: number } | undefined)[];
+  mouth: number[];
+  eyes: number[];
+  marks: (Float32Array | undefined)[];
+}
+
+const emptyTrack = (): Track => ({
+  found: 0,
+  frames: 0,
+  l1: [],
+  psnr: [],
+  ssim: [],
+  akd: [],
+  aed: [],
+  csim: [],
+  embeddings: [],
+  euler: [],
+  mouth: [],
+  eyes: [],
+  marks: [],
+});
+
+/** Landmarks in face-size units (divided by the pose scale), IBUG68 points only. */
+function normalisedMarks(face: FaceResult): Float32Array {
+  const out = new Float32Array(IBUG68.length * 3);
+  IBUG68.forEach((i, k) => {
+    out[3 * k] = face.landmarks[3 * i]! / face.pose.scale;
+    out[3 * k + 1] = face.landmarks[3 * i + 1]! / face.pose.scale;
+  });
+  return out;
+}
+
+export function createReenactEvaluator(analyzer: FaceAnalyzer, options: ReenactEvaluatorOptions) {
+  const every = options.identityEvery ?? 5;
+  const resultTracker: FaceTracker = analyzer.createTracker();
+  const res = emptyTrack();
+  const base = emptyTrack();
+  const drv = emptyTrack();
+  let sourceEmbedding: Float32Array | undefined = options.sourceFace.embedding;
+  let index = 0;
+  const src = options.sourceFace;
+
+  return {
+    /** Adds one frame: the driving frame, its face (undefined if none) and the result frame. */
+    async add(driving: RgbaImage, driverFace: FaceResult | undefined, result: RgbaImage): Promise<void> {
+      sourceEmbedding ??= await analyzer.embed(options.source, src);
+      const { faces } = await resultTracker.next(result, { emotion: false });
+      const out = faces[0];
+      const withId = index % every === 0;
+      index++;
+      for (const [t, face] of [
+        [res, out],
+        [base, src],
+        [drv, driverFace],
+      ] as const) {
+        t.frames++;
+        if (face) t.found++;
+        t.euler.push(face ? rotationToEuler(face.pose.rotation) : undefined);
+        t.mouth.push(face ? face.mouth.open : NaN);
+        t.eyes.push(face ? (face.eyes.left + face.eyes.right) / 2 : NaN);
+        t.marks.push(face ? normalisedMarks(face) : undefined);
+      }
+      if (options.mode === 'self') {
+        const scale = 256 / Math.max(driving.width, driving.height);
+        for (const [t, img, face] of [
+          [res, result, out],
+          [base, options.source, src],
+        ] as const) {
+          if (img.width === driving.width && img.height === driving.height) {
+            t.l1.push(l1(img, driving));
+            t.psnr.push(psnr(img, driving));
+            t.ssim.push(ssim(img, driving));
+          }
+          if (face && driverFace) t.akd.push(keypointDistance(face.landmarks, driverFace.landmarks, scale));
+        }
+      }
+      if (withId) {
+        const resultEmb = out ? await analyzer.embed(result, out) : undefined;
+        const gtEmb = options.mode === 'self' && driverFace ? await analyzer.embed(driving, driverFace) : undefined;
+        if (resultEmb) {
+          res.embeddings.push(resultEmb);
+          res.csim.push(cosineSimilarity(resultEmb, sourceEmbedding));
+          if (gtEmb) res.aed.push(embeddingDistance(resultEmb, gtEmb));
+        }
+        base.embeddings.push(sourceEmbedding);
+        base.csim.push(1);
+        if (gtEmb) base.aed.push(embeddingDistance(sourceEmbedding, gtEmb));
+      }
+    },
+    finish(): ReenactEvaluation {
+      return {
+        mode: options.mode,
+        result: summarise(res, drv, options.mode),
+        baseline: summarise(base, drv, options.mode),
+      };
+    },
+  };
+}
+
+function summarise(t: Track, drv: Track, mode: 'self' | 'cross'): ReenactMetrics {
+  // Pose: changes from each track's first frame with a face.
+  const first = (e: Track['euler']): { yawDeg: number; pitchDeg: number; rollDeg: number } | undefined =>
+    e.find((x) => x !== undefined);
+  const r0 = first(t.euler);
+  const d0 = first(drv.euler);
+  const err = { yaw: [] as number[], pitch: [] as number[], roll: [] as number[] };
+  for (let i = 0; i < t.euler.length; i++) {
+    const a = t.euler[i];
+    const b = drv.euler[i];
+    if (!a || !b || !r0 || !d0) continue;
+    err.yaw.push(Math.abs(a.yawDeg - r0.yawDeg - (b.yawDeg - d0.yawDeg)));
+    err.pitch.push(Math.abs(a.pitchDeg - r0.pitchDeg - (b.pitchDeg - d0.pitchDeg)));
+    err.roll.push(Math.abs(a.rollDeg - r0.rollDeg - (b.rollDeg - d0.rollDeg)));
+  }
+  const byAxis = { yaw: mean(err.yaw), pitch: mean(err.pitch), roll: mean(err.roll) };
+  const pairs = (a: number[], b: number[]): [number[], number[]] => {
+    const x: number[] = [];
+    const y: number[] = [];
+    for (let i = 0; i < a.length; i++) {
+      if (Number.isFinite(a[i]) && Number.isFinite(b[i])) {
+        x.push(a[i]!);
+        y.push(b[i]!);
+      }
+    }
+    return [x, y];
+  };
+  const all68 = Array.from({ length: IBUG68.length }, (_, i) => i);
+  const jitterT = meanAcceleration(t.marks, all68);
+  const jitterD = meanAcceleration(drv.marks, all68);
+  let acdSum = 0;
+  let acdN = 0;
+  for (let i = 0; i < t.embeddings.length; i++) {
+    for (let j = i + 1; j < t.embeddings.length; j++) {
+      acdSum += embeddingDistance(t.embeddings[i]!, t.embeddings[j]!);
+      acdN++;
+    }
+  }
+  const metrics: ReenactMetrics = {
+    frames: t.frames,
+    faceFound: t.frames ? t.found / t.frames : 0,
+    csim: mean(t.csim),
+    poseErrorDeg: (byAxis.yaw + byAxis.pitch + byAxis.roll) / 3,
+    poseErrorByAxisDeg: byAxis,
+    mouthCorrelation: pearson(...pairs(t.mouth, drv.mouth)),
+    eyeCorrelation: pearson(...pairs(t.eyes, drv.eyes)),
+    jitterRatio: jitterD > 0 ? jitterT / jitterD : NaN,
+    acd: acdN ? acdSum / acdN : 0,
+  };
+  if (mode === 'self')
+    Object.assign(metrics, {
+      l1: mean(t.l1),
+      psnr: mean(t.psnr),
+      ssim: mean(t.ssim),
+      akd: mean(t.akd),
+      aed: mean(t.aed),
+    });
+  return metrics;
+}

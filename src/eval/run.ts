@@ -1,0 +1,127 @@
+/**
+ * Evaluation runs on files: one reenactment result against its driving video, or a whole self-/cross-
+ * reenactment job rendered and measured in memory (the suite's unit of work).
+ */
+import type { NodeFaceAnalyzer } from '../analysis/node.js';
+import type { FaceResult } from '../analysis/types.js';
+import { VivifyError, throwIfAborted } from '../errors.js';
+import { readImage } from '../media/image.js';
+import type { RgbaImage } from '../media/types.js';
+import { decodeVideo } from '../media/video.js';
+import { createReenactor, pickFace, type ReenactorOptions } from '../reenact/animate.js';
+import { createReenactEvaluator, type ReenactEvaluation } from './reenact.js';
+
+export interface EvalFileOptions {
+  mode: 'self' | 'cross';
+  identityEvery?: number;
+  signal?: AbortSignal;
+  onFrame?: (n: number) => void;
+  /** Evaluate at most this many frames. */
+  maxFrames?: number;
+}
+
+/** Evaluates a result video against the driving video it was made from (frames paired in order). */
+export async function evaluateFiles(
+  analyzer: NodeFaceAnalyzer,
+  sourcePath: string,
+  drivingPath: string,
+  resultPath: string,
+  options: EvalFileOptions,
+): Promise<ReenactEvaluation & { warnings: string[] }> {
+  const source = await readImage(sourcePath);
+  const sourceFace = pickFace(await analyzer.analyze(source, { identity: true }), 0, sourcePath);
+  const evaluator = createReenactEvaluator(analyzer, {
+    mode: options.mode,
+    source,
+    sourceFace,
+    identityEvery: options.identityEvery,
+  });
+  const driverTracker = analyzer.createTracker();
+  const drv = decodeVideo(drivingPath, { signal: options.signal, maxFrames: options.maxFrames })[
+    Symbol.asyncIterator
+  ]();
+  const res = decodeVideo(resultPath, { signal: options.signal, maxFrames: options.maxFrames })[Symbol.asyncIterator]();
+  const warnings: string[] = [];
+  let n = 0;
+  try {
+    while (true) {
+      const [d, r] = await Promise.all([drv.next(), res.next()]);
+      if (d.done || r.done) {
+        if (!d.done || !r.done)
+          warnings.push(`the result and the driving video differ in length; compared the first ${n} frames`);
+        break;
+      }
+      throwIfAborted(options.signal);
+      if (options.mode === 'self' && (d.value.width !== r.value.width || d.value.height !== r.value.height)) {
+        throw new VivifyError(
+          'E_USAGE',
+          `self-reenactment compares pixels, but the result is ${r.value.width}x${r.value.height} and the driving video ${d.value.width}x${d.value.height}`,
+        );
+      }
+      const face = (await driverTracker.next(d.value, { emotion: false })).faces[0];
+      await evaluator.add(d.value, face, r.value);
+      options.onFrame?.(++n);
+    }
+  } finally {
+    await drv.return?.();
+    await res.return?.();
+  }
+  if (n === 0) throw new VivifyError('E_VIDEO_EMPTY', 'nothing to compare: a video has no frames');
+  return { ...evaluator.finish(), warnings };
+}
+
+export interface ReenactJob {
+  kind: 'self' | 'cross';
+  /** Driving video path. */
+  driving: string;
+  /** Source image path (cross); for self the driving video's first frame is the source. */
+  source?: string;
+  maxFrames?: number;
+  identityEvery?: number;
+  reenact?: ReenactorOptions;
+}
+
+export interface ReenactJobResult extends ReenactEvaluation {
+  job: ReenactJob;
+  msPerFrame: number;
+}
+
+/** Renders and evaluates one reenactment in memory (no encoding), for the evaluation suite. */
+export async function runReenactJob(
+  analyzer: NodeFaceAnalyzer,
+  job: ReenactJob,
+  signal?: AbortSignal,
+): Promise<ReenactJobResult> {
+  let source: RgbaImage;
+  if (job.kind === 'cross') {
+    if (!job.source) throw new VivifyError('E_USAGE', 'a cross-reenactment job needs a source image');
+    source = await readImage(job.source);
+  } else {
+    let first: RgbaImage | undefined;
+    for await (const f of decodeVideo(job.driving, { maxFrames: 1, signal })) first = f;
+    if (!first) throw new VivifyError('E_VIDEO_EMPTY', `${job.driving} has no frames`);
+    source = first;
+  }
+  const sourceFace: FaceResult = pickFace(
+    await analyzer.analyze(source, { identity: true }),
+    0,
+    job.source ?? `${job.driving} frame 0`,
+  );
+  const reenactor = createReenactor(source, sourceFace, job.reenact ?? {});
+  const evaluator = createReenactEvaluator(analyzer, {
+    mode: job.kind,
+    source,
+    sourceFace,
+    identityEvery: job.identityEvery ?? 5,
+  });
+  const tracker = analyzer.createTracker();
+  const started = performance.now();
+  let frames = 0;
+  for await (const frame of decodeVideo(job.driving, { maxFrames: job.maxFrames, signal })) {
+    const face = (await tracker.next(frame, { emotion: false })).faces[0];
+    for (const r of reenactor.push(frame, face)) await evaluator.add(r.frame, r.face, r.image);
+    frames++;
+  }
+  for (const r of reenactor.flush()) await evaluator.add(r.frame, r.face, r.image);
+  return { job, ...evaluator.finish(), msPerFrame: (performance.now() - started) / Math.max(1, frames) };
+}

@@ -1,0 +1,281 @@
+/**
+ * The evaluation protocol over ../shared/data: self-reenactment of every clip marked self_reenactment=yes
+ * (frame 0 is the source, the clip is the ground truth) and cross-reenactment of core portraits by driving
+ * clips. Jobs run in parallel child processes; results are written as JSON and a Markdown table.
+ */
+import { spawn } from 'node:child_process';
+import { promises as fs, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { VivifyError } from '../errors.js';
+import { writeAtomically } from '../media/atomic.js';
+import type { ReenactMetrics } from './reenact.js';
+import { mean } from './metrics.js';
+import type { ReenactJob, ReenactJobResult } from './run.js';
+
+export const CROSS_PORTRAITS = [
+  'images/skimage_astronaut.png',
+  'images/facerec_obama.jpg',
+  'images/deepface_img1.jpg',
+  'images/deepface_img35.jpg',
+  'images/lp_s2.jpg',
+  'images/hallo_7.jpg',
+  'images/human_stock-teen-6.jpg',
+  'images/codeformer_Einstein01.png',
+  'images/dfl_000044.jpg',
+  'images/fomm_03.png',
+];
+export const CROSS_DRIVERS = [
+  'videos/lp_d0.mp4',
+  'videos/lp_d3.mp4',
+  'videos/lp_d9.mp4',
+  'videos/lp_d12.mp4',
+  'videos/lp_d14.mp4',
+];
+/** Clips in the style of VoxCeleb (224–256 px face crops): the ones FOMM's published figures compare with. */
+export const isVoxStyle = (file: string): boolean => /(^|\/)(fomm_|lia_|pcavs_)/.test(file);
+
+export interface SuiteOptions {
+  dataDir: string;
+  /** Frames per self-reenactment clip (from the start). Default 300. */
+  maxFrames?: number;
+  /** Frames per cross-reenactment pair. Default 150. */
+  maxCrossFrames?: number;
+  /** Parallel worker processes. Default: the number of cores. */
+  jobs?: number;
+  /** Only self or only cross. */
+  only?: 'self' | 'cross';
+  /** Command that runs one job: argv prefix; the job JSON is appended. */
+  workerArgv: string[];
+  onJob?: (done: number, total: number, label: string) => void;
+}
+
+export function suiteJobs(o: SuiteOptions): ReenactJob[] {
+  const manifest = readFileSync(path.join(o.dataDir, 'MANIFEST.tsv'), 'utf8').trim().split('\n');
+  const head = manifest[0]!.split('\t');
+  const col = (n: string): number => head.indexOf(n);
+  const rows = manifest.slice(1).map((l) => l.split('\t'));
+  const jobs: ReenactJob[] = [];
+  if (o.only !== 'cross') {
+    for (const r of rows) {
+      if (r[col('kind')] === 'video' && r[col('self_reenactment')] === 'yes') {
+        jobs.push({
+          kind: 'self',
+          driving: path.join(o.dataDir, r[col('file')]!),
+          maxFrames: o.maxFrames ?? 300,
+          identityEvery: 5,
+        });
+      }
+    }
+  }
+  if (o.only !== 'self') {
+    for (const d of CROSS_DRIVERS) {
+      for (const p of CROSS_PORTRAITS) {
+        jobs.push({
+          kind: 'cross',
+          driving: path.join(o.dataDir, d),
+          source: path.join(o.dataDir, p),
+          maxFrames: o.maxCrossFrames ?? 150,
+          identityEvery: 5,
+        });
+      }
+    }
+  }
+  return jobs;
+}
+
+/** Runs jobs in parallel worker processes; a failed job is reported, not fatal. */
+export async function runSuite(
+  o: SuiteOptions,
+): Promise<{ results: ReenactJobResult[]; failures: { job: ReenactJob; error: string }[] }> {
+  const jobs = suiteJobs(o);
+  const results: ReenactJobResult[] = [];
+  const failures: { job: ReenactJob; error: string }[] = [];
+  let next = 0;
+  let done = 0;
+  const worker = async (): Promise<void> => {
+    while (next < jobs.length) {
+      const job = jobs[next++]!;
+      try {
+        results.push(await runInChild(o.workerArgv, job));
+      } catch (err) {
+        failures.push({ job, error: (err as Error).message });
+      }
+      o.onJob?.(++done, jobs.length, jobLabel(job));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(o.jobs ?? os.cpus().length, jobs.length)) }, worker));
+  const order = new Map(jobs.map((j, i) => [j, i]));
+  results.sort((a, b) => order.get(a.job)! - order.get(b.job)!);
+  return { results, failures };
+}
+
+export const jobLabel = (j: ReenactJob): string =>
+  j.kind === 'self'
+    ? `self ${path.basename(j.driving)}`
+    : `cross ${path.basename(j.source ?? '')} ← ${path.basename(j.driving)}`;
+
+function runInChild(argv: string[], job: ReenactJob): Promise<ReenactJobResult> {
+  return new Promise((resolve, reject) => {
+    const [cmd, ...args] = argv;
+    const child = spawn(cmd!, [...args, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    child.once('error', reject);
+    child.once('close', (code) => {
+      if (code !== 0) return reject(new Error(`${jobLabel(job)}: ${err.trim().split('\n').pop() ?? `exit ${code}`}`));
+      try {
+        resolve(JSON.parse(out.trim().split('\n').pop()!) as ReenactJobResult);
+      } catch {
+        reject(new Error(`${jobLabel(job)}: unreadable worker output`));
+      }
+    });
+  });
+}
+
+const f = (v: number | undefined, d = 3): string => (v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(d));
+
+export interface SuiteSummary {
+  self: {
+    clips: number;
+    vox: {
+      clips: number;
+      l1: number;
+      akd: number;
+      aed: number;
+      psnr: number;
+      ssim: number;
+      baselineL1: number;
+      baselineAkd: number;
+      betterThanBaselineOnEvery: boolean;
+    };
+    all: { l1: number; akd: number; aed: number; baselineL1: number };
+  };
+  cross: {
+    pairs: number;
+    csim: number;
+    mouthCorrelation: number;
+    eyeCorrelation: number;
+    poseErrorDeg: number;
+    jitterRatio: number;
+    faceFound: number;
+  };
+}
+
+export function summariseSuite(results: ReenactJobResult[]): SuiteSummary {
+  const self = results.filter((r) => r.job.kind === 'self');
+  const vox = self.filter((r) => isVoxStyle(r.job.driving));
+  const cross = results.filter((r) => r.job.kind === 'cross');
+  const m = (rs: ReenactJobResult[], k: keyof ReenactMetrics, which: 'result' | 'baseline' = 'result'): number =>
+    mean(rs.map((r) => r[which][k] as number));
+  return {
+    self: {
+      clips: self.length,
+      vox: {
+        clips: vox.length,
+        l1: m(vox, 'l1'),
+        akd: m(vox, 'akd'),
+        aed: m(vox, 'aed'),
+        psnr: m(vox, 'psnr'),
+        ssim: m(vox, 'ssim'),
+        baselineL1: m(vox, 'l1', 'baseline'),
+        baselineAkd: m(vox, 'akd', 'baseline'),
+        betterThanBaselineOnEvery: vox.every(
+          (r) => (r.result.l1 ?? 1) < (r.baseline.l1 ?? 0) && (r.result.akd ?? 99) < (r.baseline.akd ?? 0),
+        ),
+      },
+      all: { l1: m(self, 'l1'), akd: m(self, 'akd'), aed: m(self, 'aed'), baselineL1: m(self, 'l1', 'baseline') },
+    },
+    cross: {
+      pairs: cross.length,
+      csim: m(cross, 'csim'),
+      mouthCorrelation: m(cross, 'mouthCorrelation'),
+      eyeCorrelation: m(cross, 'eyeCorrelation'),
+      poseErrorDeg: m(cross, 'poseErrorDeg'),
+      jitterRatio: m(cross, 'jitterRatio'),
+      faceFound: m(cross, 'faceFound'),
+    },
+  };
+}
+
+/** The Markdown report: bars, summary, and one row per clip / pair. */
+export function suiteMarkdown(
+  results: ReenactJobResult[],
+  failures: { job: ReenactJob; error: string }[],
+  machine: string,
+  seconds: number,
+): string {
+  const s = summariseSuite(results);
+  const bar = (ok: boolean): string => (ok ? 'met' : '**not met**');
+  const lines = [
+    '# Reenactment evaluation suite',
+    '',
+    `Generated by \`vivify eval suite\` on ${machine}, in ${(seconds / 60).toFixed(1)} min. Metric definitions: [docs/metrics.md](../metrics.md).`,
+    '',
+    '## Bars',
+    '',
+    '| bar | target | measured | |',
+    '|---|---|---|---|',
+    `| self-reenactment L1, VoxCeleb-style clips (${s.self.vox.clips}) | ≤ 0.043 (FOMM) | ${f(s.self.vox.l1, 4)} | ${bar(s.self.vox.l1 <= 0.043)} |`,
+    `| self-reenactment AKD at 256 px | ≤ 1.3 (FOMM 1.29) | ${f(s.self.vox.akd, 2)} | ${bar(s.self.vox.akd <= 1.3)} |`,
+    `| better than the static baseline (L1 and AKD) on every VoxCeleb-style clip | every clip | ${s.self.vox.betterThanBaselineOnEvery ? 'yes' : 'no'} | ${bar(s.self.vox.betterThanBaselineOnEvery)} |`,
+    `| cross-reenactment CSIM (${s.cross.pairs} pairs) | ≥ 0.9 | ${f(s.cross.csim)} | ${bar(s.cross.csim >= 0.9)} |`,
+    `| mouth-opening correlation with the driver | ≥ 0.9 | ${f(s.cross.mouthCorrelation)} | ${bar(s.cross.mouthCorrelation >= 0.9)} |`,
+    `| eye-aperture correlation with the driver | ≥ 0.9 | ${f(s.cross.eyeCorrelation)} | ${bar(s.cross.eyeCorrelation >= 0.9)} |`,
+    `| pose error | ≤ 3° | ${f(s.cross.poseErrorDeg, 2)}° | ${bar(s.cross.poseErrorDeg <= 3)} |`,
+    `| jitter ratio (result / driver landmark acceleration) | ≤ 1.1 | ${f(s.cross.jitterRatio, 2)} | ${bar(s.cross.jitterRatio <= 1.1)} |`,
+    `| face found in output frames | ≥ 99% | ${f(s.cross.faceFound * 100, 1)}% | ${bar(s.cross.faceFound >= 0.99)} |`,
+    '',
+    `All ${s.self.clips} self-reenactment clips: L1 ${f(s.self.all.l1, 4)} (static baseline ${f(s.self.all.baselineL1, 4)}), AKD ${f(s.self.all.akd, 2)}, AED ${f(s.self.all.aed)}.`,
+    `VoxCeleb-style clips: PSNR ${f(s.self.vox.psnr, 2)} dB, SSIM ${f(s.self.vox.ssim)}, AED ${f(s.self.vox.aed)}; static baseline L1 ${f(s.self.vox.baselineL1, 4)}, AKD ${f(s.self.vox.baselineAkd, 2)}.`,
+    '',
+    '## Self-reenactment',
+    '',
+    '| clip | frames | L1 | PSNR | SSIM | AKD | AED | baseline L1 | baseline AKD | L1 ratio | ms/frame |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    ...results
+      .filter((r) => r.job.kind === 'self')
+      .map((r) => {
+        const a = r.result;
+        const b = r.baseline;
+        return `| ${path.basename(r.job.driving)}${isVoxStyle(r.job.driving) ? ' (vox)' : ''} | ${a.frames} | ${f(a.l1, 4)} | ${f(a.psnr, 2)} | ${f(a.ssim)} | ${f(a.akd, 2)} | ${f(a.aed)} | ${f(b.l1, 4)} | ${f(b.akd, 2)} | ${f((a.l1 ?? 0) / (b.l1 ?? 1), 2)} | ${f(r.msPerFrame, 0)} |`;
+      }),
+    '',
+    '## Cross-reenactment',
+    '',
+    '| portrait ← driver | frames | CSIM | mouth r | eye r | pose err ° | jitter ratio | ACD | face found | baseline pose err ° |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...results
+      .filter((r) => r.job.kind === 'cross')
+      .map((r) => {
+        const a = r.result;
+        return `| ${path.basename(r.job.source ?? '')} ← ${path.basename(r.job.driving)} | ${a.frames} | ${f(a.csim)} | ${f(a.mouthCorrelation)} | ${f(a.eyeCorrelation)} | ${f(a.poseErrorDeg, 2)} | ${f(a.jitterRatio, 2)} | ${f(a.acd)} | ${f(a.faceFound * 100, 1)}% | ${f(r.baseline.poseErrorDeg, 2)} |`;
+      }),
+    '',
+  ];
+  if (failures.length) lines.push('## Failures', '', ...failures.map((x) => `- ${jobLabel(x.job)}: ${x.error}`), '');
+  return lines.join('\n');
+}
+
+export async function writeSuiteReport(
+  dir: string,
+  results: ReenactJobResult[],
+  failures: { job: ReenactJob; error: string }[],
+  machine: string,
+  seconds: number,
+): Promise<string[]> {
+  const st = await fs.stat(dir).catch(() => undefined);
+  if (!st?.isDirectory()) throw new VivifyError('E_OUTPUT', `cannot write the report: folder ${dir} does not exist`);
+  const md = path.join(dir, 'reenact-suite.md');
+  const json = path.join(dir, 'reenact-suite.json');
+  await writeAtomically(md, (tmp) => fs.writeFile(tmp, suiteMarkdown(results, failures, machine, seconds)));
+  await writeAtomically(json, (tmp) =>
+    fs.writeFile(
+      tmp,
+      JSON.stringify({ machine, seconds, summary: summariseSuite(results), results, failures }, null, 1),
+    ),
+  );
+  return [md, json];
+}
