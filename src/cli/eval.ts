@@ -66,6 +66,28 @@ export const evalCommand: CommandDef = {
       choices: ['self', 'cross'],
       description: '(suite) Run only self- or only cross-reenactment',
     },
+    reenact: {
+      type: 'string',
+      value: 'json',
+      description: '(suite) Reenactment options to measure instead of the defaults, as JSON, e.g. \'{"detail":1}\'',
+      parse: (s) => {
+        const v = JSON.parse(s) as unknown;
+        if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('Expected a JSON object');
+        return v;
+      },
+    },
+    clips: {
+      type: 'string',
+      value: 'regex',
+      description: '(suite) Only clips or portraits whose path matches, e.g. "fomm_|lia_|pcavs_"',
+      parse: (s) => {
+        try {
+          return new RegExp(s);
+        } catch {
+          throw new Error('Expected a regular expression');
+        }
+      },
+    },
   },
   examples: [
     'vivify animate --source frame0.png --driving clip.mp4 -o out.mp4 && vivify eval reenact --source frame0.png --driving clip.mp4 --result out.mp4 --self',
@@ -86,6 +108,8 @@ interface EvalArgs {
   'max-frames'?: number;
   jobs?: number;
   only?: 'self' | 'cross';
+  clips?: RegExp;
+  reenact?: Record<string, unknown>;
 }
 
 export async function runEval(positionals: string[], args: EvalArgs, ctx: CommandContext): Promise<number> {
@@ -162,6 +186,8 @@ async function runEvalSuite(args: EvalArgs, ctx: CommandContext): Promise<number
     maxCrossFrames: args['max-frames'] ? Math.min(args['max-frames'], 150) : undefined,
     jobs: args.jobs,
     only: args.only,
+    filter: args.clips,
+    reenact: args.reenact,
     workerArgv,
     onJob: (done, total, label) => {
       bar ??= createProgress('suite', total);

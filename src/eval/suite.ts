@@ -45,6 +45,10 @@ export interface SuiteOptions {
   jobs?: number;
   /** Only self or only cross. */
   only?: 'self' | 'cross';
+  /** Only jobs whose driving clip (or portrait) path matches. */
+  filter?: RegExp;
+  /** Reenactment options for every job (what is being measured); default: the defaults. */
+  reenact?: ReenactJob['reenact'];
   /** Command that runs one job: argv prefix; the job JSON is appended. */
   workerArgv: string[];
   onJob?: (done: number, total: number, label: string) => void;
@@ -64,6 +68,7 @@ export function suiteJobs(o: SuiteOptions): ReenactJob[] {
           driving: path.join(o.dataDir, r[col('file')]!),
           maxFrames: o.maxFrames ?? 300,
           identityEvery: 5,
+          reenact: o.reenact,
         });
       }
     }
@@ -77,11 +82,12 @@ export function suiteJobs(o: SuiteOptions): ReenactJob[] {
           source: path.join(o.dataDir, p),
           maxFrames: o.maxCrossFrames ?? 150,
           identityEvery: 5,
+          reenact: o.reenact,
         });
       }
     }
   }
-  return jobs;
+  return o.filter ? jobs.filter((j) => o.filter!.test(j.driving) || o.filter!.test(j.source ?? '')) : jobs;
 }
 
 /** Runs jobs in parallel worker processes; a failed job is reported, not fatal. */
@@ -105,8 +111,9 @@ export async function runSuite(
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(o.jobs ?? os.cpus().length, jobs.length)) }, worker));
-  const order = new Map(jobs.map((j, i) => [j, i]));
-  results.sort((a, b) => order.get(a.job)! - order.get(b.job)!);
+  // Results come back as JSON from the workers: order them as the jobs were listed.
+  const order = new Map(jobs.map((j, i) => [jobLabel(j), i]));
+  results.sort((a, b) => order.get(jobLabel(a.job))! - order.get(jobLabel(b.job))!);
   return { results, failures };
 }
 

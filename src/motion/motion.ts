@@ -16,6 +16,8 @@ export interface FaceState {
   pose: Similarity;
   /** 478 × xyz in the canonical frame: identity shape + expression. */
   canon: Float32Array;
+  /** Offsets of the renderer's ring vertices (hair, neck, background) in the head frame, xy pairs (see surround.ts). */
+  surround?: Float32Array;
 }
 
 export function faceState(face: Pick<FaceResult, 'landmarks' | 'pose'>): FaceState {
@@ -147,7 +149,7 @@ export function retarget(
   gains = expressionGains(options),
 ): FaceState {
   // The landmark models report about half of a blink: restore the driver's lid travel first.
-  const driver = { pose: driverIn.pose, canon: expandLidClosure(driverIn.canon, reference.canon) };
+  const driver: FaceState = { ...driverIn, canon: expandLidClosure(driverIn.canon, reference.canon) };
   const canon = Float32Array.from(source.canon);
   if (options.mode === 'relative') {
     for (let i = 0; i < LANDMARK_COUNT; i++) {
@@ -166,7 +168,12 @@ export function retarget(
     setAbsoluteIrises(canon, source.canon, driver.canon, gains);
   }
   const pose = transfersPose(options) ? retargetPose(source.pose, reference.pose, driver.pose, options) : source.pose;
-  return { pose, canon };
+  let surround: Float32Array | undefined;
+  if (driver.surround && transfersPose(options)) {
+    const k = options.poseScale;
+    surround = driver.surround.map((v, i) => k * (v - (reference.surround?.[i] ?? 0)));
+  }
+  return { pose, canon, surround };
 }
 
 /** Irises in absolute mode: the driver's iris offset within its eye, over its eye width, on the target's eye. */

@@ -42,6 +42,7 @@ export function createSmoother<T>(strength: number): Smoother<T> {
   const buf: { v: Float32Array; state: FaceState; item: T }[] = [];
   let lastQ: [number, number, number, number] | undefined;
   let unit = 0;
+  let surroundLength: number | undefined;
   let emitted = 0; // index (in stream order) of the next state to emit
   let base = 0; // stream index of buf[0]
   const pack = (s: FaceState): Float32Array => {
@@ -50,8 +51,10 @@ export function createSmoother<T>(strength: number): Smoother<T> {
       q = [-q[0], -q[1], -q[2], -q[3]];
     lastQ = q;
     unit ||= s.pose.scale;
-    const v = new Float32Array(D + 8);
+    surroundLength ??= s.surround?.length ?? 0;
+    const v = new Float32Array(D + 8 + surroundLength);
     v.set(s.canon.subarray(0, D));
+    if (surroundLength) v.set(s.surround ?? new Float32Array(surroundLength), D + 8);
     v.set(q, D);
     v[D + 4] = Math.log(s.pose.scale);
     v[D + 5] = s.pose.translation[0] / unit;
@@ -69,12 +72,13 @@ export function createSmoother<T>(strength: number): Smoother<T> {
         scale: Math.exp(v[D + 4]!),
         translation: [v[D + 5]! * unit, v[D + 6]! * unit, v[D + 7]! * unit],
       },
+      surround: surroundLength ? v.slice(D + 8) : undefined,
     };
   };
   /** Smoothed state at stream index i, with the sequence's ends repeated to fill the window. */
   const at = (i: number, last: number): FaceState => {
     const w = SG[r]!;
-    const out = new Float32Array(D + 8);
+    const out = new Float32Array(D + 8 + (surroundLength ?? 0));
     for (let k = -r; k <= r; k++) {
       const j = Math.max(base, Math.min(last, i + k)) - base;
       const v = buf[j]!.v;

@@ -20,6 +20,8 @@ import {
 } from '../motion/motion.js';
 import { createSmoother } from '../motion/smooth.js';
 import { createRenderer, type RenderFrameOutput } from '../render/renderer.js';
+import { controlMesh, ringsForSource } from '../render/control-mesh.js';
+import { createSurroundTracker } from '../motion/surround.js';
 import { fitSize, resizeImage, sideBySide } from '../render/resize.js';
 
 export interface AnimateOptions {
@@ -231,6 +233,12 @@ export interface ReenactorOptions {
   smooth?: number;
   /** The driver's reference state; default: the first driving frame with a face. */
   reference?: FaceState;
+  /** Move hair, neck and background as the driver's do (optical flow); false: a fixed follow profile. Default true. */
+  surroundings?: boolean;
+  /** Strength of the driver's shading changes carried onto the face (expression ratio image), 0–1. Default 0. */
+  detail?: number;
+  /** The reference frame's image and landmarks, for `detail` when the reference is not the first frame. */
+  referenceFrame?: { image: RgbaImage; landmarks: Float32Array };
 }
 
 export interface ReenactedFrame extends RenderFrameOutput {
@@ -275,8 +283,17 @@ export function createReenactor(
     state?: FaceState;
   }
   const smoother = createSmoother<Entry>(options.smooth ?? DEFAULT_ANIMATE_OPTIONS.smooth);
+  const mesh = controlMesh();
+  const surround =
+    options.surroundings === false
+      ? undefined
+      : createSurroundTracker({
+          canon: ringsForSource(mesh, srcState.pose, source.width, source.height),
+          follow: mesh.ringFollow,
+        });
   const queue: Entry[] = [];
   let ref = options.reference;
+  let refFrame = options.referenceFrame;
   let held: { state: FaceState; driver: { image: RgbaImage; landmarks: Float32Array } } | undefined;
 
   const render = (e: Entry): ReenactedFrame => {
@@ -291,7 +308,17 @@ export function createReenactor(
       };
     }
     const target = retarget(srcState, ref, held.state, retargetOptions, gains);
-    return { ...renderer.render({ target, driver: held.driver, occlusion }), frame: e.frame, face: e.face };
+    return {
+      ...renderer.render({
+        target,
+        driver: held.driver,
+        occlusion,
+        detail: options.detail ?? 0,
+        driverReference: refFrame,
+      }),
+      frame: e.frame,
+      face: e.face,
+    };
   };
   const drain = (all: boolean): ReenactedFrame[] => {
     const out: ReenactedFrame[] = [];
@@ -305,7 +332,12 @@ export function createReenactor(
       queue.push(e);
       if (face) {
         const raw = faceState(face);
-        ref ??= raw;
+        if (surround)
+          raw.surround = Float32Array.from(surround.next(frame, { landmarks: face.landmarks, pose: raw.pose }));
+        if (!ref) {
+          ref = raw;
+          refFrame = { image: frame, landmarks: face.landmarks };
+        }
         for (const r of smoother.push(raw, e)) r.item.state = r.state;
       }
       return drain(false);

@@ -30,7 +30,10 @@ export const RINGS: readonly { scale: number; follow: number; followBelowChin: n
   { scale: 1.45, follow: 0.85, followBelowChin: 0.4 },
   { scale: 1.9, follow: 0.45, followBelowChin: 0.1 },
   { scale: 2.6, follow: 0, followBelowChin: 0 },
+  // The border ring: placed per source on the image's edge (see ringsForSource), so the whole frame can move.
+  { scale: 3.4, follow: 0, followBelowChin: 0 },
 ];
+export const BORDER_RING = RINGS.length - 1;
 
 const SILHOUETTE = GROUPS.silhouette;
 const S = SILHOUETTE.length;
@@ -144,4 +147,55 @@ export function controlMesh(): ControlMesh {
 
   cached = { triangles, parts: Uint8Array.from(parts), frontWinding, mirror, ringCanon, ringFollow, mouthUV };
   return cached;
+}
+
+/**
+ * The ring vertices for one source image: the template rings, with the border ring moved onto the image's
+ * edge — each border vertex where the ray from the face through its inner-ring neighbour leaves the image
+ * (or a little beyond that neighbour, if it is already outside) — expressed in the canonical head frame
+ * of the source's pose, at the depth of the ring inside it.
+ */
+export function ringsForSource(
+  mesh: ControlMesh,
+  pose: { rotation: number[]; translation: [number, number, number]; scale: number },
+  width: number,
+  height: number,
+  /** How far inside the edge the border ring sits, in pixels (negative: outside). Default −2, so the mesh covers every pixel. */
+  inset = -2,
+): Float32Array {
+  const out = Float32Array.from(mesh.ringCanon);
+  const R = pose.rotation;
+  const proj = (x: number, y: number, z: number): [number, number] => [
+    pose.scale * (R[0]! * x + R[1]! * y + R[2]! * z) + pose.translation[0],
+    pose.scale * (R[3]! * x + R[4]! * y + R[5]! * z) + pose.translation[1],
+  ];
+  const [cx, cy] = proj(0, 0, 0);
+  const inner = (BORDER_RING - 1) * S;
+  const det = R[0]! * R[4]! - R[1]! * R[3]!;
+  for (let i = 0; i < S; i++) {
+    const o = 3 * (inner + i);
+    const z = out[o + 2]!;
+    const [px, py] = proj(out[o]!, out[o + 1]!, z);
+    const dx = px - cx;
+    const dy = py - cy;
+    const len = Math.hypot(dx, dy) || 1;
+    // Distance along the ray to the image edge (moved in by `inset`).
+    let t = Infinity;
+    if (dx > 0) t = Math.min(t, (width - inset - cx) / dx);
+    if (dx < 0) t = Math.min(t, (inset - cx) / dx);
+    if (dy > 0) t = Math.min(t, (height - inset - cy) / dy);
+    if (dy < 0) t = Math.min(t, (inset - cy) / dy);
+    t = Math.max(t, 1 + 8 / len, 1.05);
+    const [ex, ey] = [cx + dx * t, cy + dy * t];
+    // Back into the head frame at depth z.
+    const bx = (ex - pose.translation[0]) / pose.scale - R[2]! * z;
+    const by = (ey - pose.translation[1]) / pose.scale - R[5]! * z;
+    const b = 3 * (BORDER_RING * S + i);
+    if (Math.abs(det) > 1e-6) {
+      out[b] = (R[4]! * bx - R[1]! * by) / det;
+      out[b + 1] = (R[0]! * by - R[3]! * bx) / det;
+      out[b + 2] = z;
+    }
+  }
+  return out;
 }

@@ -21,6 +21,7 @@ import {
 } from '../analysis/topology.js';
 import type { RgbaImage } from '../media/types.js';
 import { applySimilarity } from '../analysis/pose.js';
+import { pyramidLevel } from '../analysis/crop.js';
 import { projectState, type FaceState } from '../motion/motion.js';
 import {
   controlMesh,
@@ -30,6 +31,7 @@ import {
   RIGHT_EYE_CENTRE,
   RING_BASE,
   VERTEX_COUNT,
+  ringsForSource,
   type ControlMesh,
 } from './control-mesh.js';
 import { rasterTarget, rasterTriangle, type RasterTarget } from './raster.js';
@@ -41,6 +43,14 @@ export interface RenderFrameInput {
   driver?: { image: RgbaImage; landmarks: Float32Array };
   /** Also return the occlusion map. Default false. */
   occlusion?: boolean;
+  /**
+   * Carry the driver's shading changes (expression wrinkles, lighting) onto the face: each face pixel is
+   * multiplied by the ratio of the driving frame to the driving reference frame at the same place on the
+   * face, low-passed to about 1/48 of the face width so the driver's skin texture does not come along
+   * (an expression ratio image, Liu et al. 2001). 0 (off) … 1. Needs `driver` and `driverReference`.
+   */
+  detail?: number;
+  driverReference?: { image: RgbaImage; landmarks: Float32Array };
 }
 
 export interface RenderFrameOutput {
@@ -81,7 +91,8 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
     src[2 * i] = sourceLandmarks[3 * i]!;
     src[2 * i + 1] = sourceLandmarks[3 * i + 1]!;
   }
-  const ringSrc3 = applySimilarity(sourceState.pose, mesh.ringCanon);
+  const ringCanon = ringsForSource(mesh, sourceState.pose, W, H);
+  const ringSrc3 = applySimilarity(sourceState.pose, ringCanon);
   for (let k = 0; k < ringSrc3.length / 3; k++) {
     src[2 * (RING_BASE + k)] = ringSrc3[3 * k]!;
     src[2 * (RING_BASE + k) + 1] = ringSrc3[3 * k + 1]!;
@@ -105,13 +116,14 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
   return {
     width: W,
     height: H,
-    render({ target, driver, occlusion: wantOcclusion = false }) {
+    render({ target, driver, occlusion: wantOcclusion = false, detail = 0, driverReference }) {
       // Target vertices.
       const lm = projectState(target);
       tgt.set(lm.subarray(0, MESH_POINTS * 3));
-      const ringT = applySimilarity(target.pose, mesh.ringCanon);
+      // Ring vertices: moved by the driver's tracked surroundings when known, else by the follow profile.
+      const ringT = applySimilarity(target.pose, target.surround ? offsetRing(ringCanon, target.surround) : ringCanon);
       for (let k = 0; k < mesh.ringFollow.length; k++) {
-        const f = mesh.ringFollow[k]!;
+        const f = target.surround ? 1 : mesh.ringFollow[k]!;
         const o = 3 * (RING_BASE + k);
         tgt[o] = ringSrc3[3 * k]! + f * (ringT[3 * k]! - ringSrc3[3 * k]!);
         tgt[o + 1] = ringSrc3[3 * k + 1]! + f * (ringT[3 * k + 1]! - ringSrc3[3 * k + 1]!);
@@ -184,6 +196,26 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
       const tgtArea = new Float32Array(nTri);
       for (let t = 0; t < nTri; t++) tgtArea[t] = Math.abs(triArea(tgt, 3, T, t));
 
+      // Ratio-image set-up: both driver frames at the pyramid level where the face is ~48 px wide.
+      let ratio: { k: RgbaImage; r: RgbaImage; kl: Float32Array; rl: Float32Array; f: number } | undefined;
+      if (detail > 0 && driver && driverReference) {
+        const faceW =
+          Math.hypot(
+            driver.landmarks[3 * LM.rightEyeOuter]! - driver.landmarks[3 * LM.leftEyeOuter]!,
+            driver.landmarks[3 * LM.rightEyeOuter + 1]! - driver.landmarks[3 * LM.leftEyeOuter + 1]!,
+          ) * 2.2;
+        const level = Math.max(0, Math.floor(Math.log2(Math.max(1, faceW / 48))));
+        ratio = {
+          k: pyramidLevel(driver.image, level),
+          r: pyramidLevel(driverReference.image, level),
+          kl: driver.landmarks,
+          rl: driverReference.landmarks,
+          f: 2 ** level,
+        };
+      }
+      const rk = [0, 0, 0];
+      const rr = [0, 0, 0];
+
       // Sampling pass.
       const out = new Uint8ClampedArray(source.data);
       const occ = wantOcclusion ? new Float32Array(W * H) : undefined;
@@ -217,6 +249,19 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
             const sx = w0 * src[2 * ia]! + w1 * src[2 * ib]! + w2 * src[2 * ic]!;
             const sy = w0 * src[2 * ia + 1]! + w1 * src[2 * ib + 1]! + w2 * src[2 * ic + 1]!;
             bilinear(sd, W, H, sx, sy, rgb);
+            if (ratio && part === Part.Face) {
+              const { kl, rl, f } = ratio;
+              const kx = (w0 * kl[3 * a]! + w1 * kl[3 * b]! + w2 * kl[3 * c]!) / f;
+              const ky = (w0 * kl[3 * a + 1]! + w1 * kl[3 * b + 1]! + w2 * kl[3 * c + 1]!) / f;
+              const rx = (w0 * rl[3 * a]! + w1 * rl[3 * b]! + w2 * rl[3 * c]!) / f;
+              const ry = (w0 * rl[3 * a + 1]! + w1 * rl[3 * b + 1]! + w2 * rl[3 * c + 1]!) / f;
+              bilinear(ratio.k.data, ratio.k.width, ratio.k.height, kx, ky, rk);
+              bilinear(ratio.r.data, ratio.r.width, ratio.r.height, rx, ry, rr);
+              for (let ch = 0; ch < 3; ch++) {
+                const q = Math.max(0.6, Math.min(1.6, (rk[ch]! + 8) / (rr[ch]! + 8)));
+                rgb[ch] = rgb[ch]! * (1 + detail * (q - 1));
+              }
+            }
             out[o] = rgb[0]!;
             out[o + 1] = rgb[1]!;
             out[o + 2] = rgb[2]!;
@@ -269,6 +314,23 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
 
 // ---------------------------------------------------------------------------------------------------
 // Geometry helpers
+
+/** Ring vertices moved by head-frame offsets (xy pairs), each offset limited to 0.8 canonical units. */
+function offsetRing(canon: Float32Array, offsets: Float32Array): Float32Array {
+  const out = Float32Array.from(canon);
+  for (let k = 0; k < offsets.length / 2; k++) {
+    let ox = offsets[2 * k]!;
+    let oy = offsets[2 * k + 1]!;
+    const m = Math.hypot(ox, oy);
+    if (m > 0.8) {
+      ox *= 0.8 / m;
+      oy *= 0.8 / m;
+    }
+    out[3 * k] = out[3 * k]! + ox;
+    out[3 * k + 1] = out[3 * k + 1]! + oy;
+  }
+  return out;
+}
 
 function setCentre(
   dst: Float32Array,
