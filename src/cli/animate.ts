@@ -146,6 +146,8 @@ interface AnimateArgs {
   'expression-scale': number;
   'pose-scale': number;
   smooth: number;
+  surroundings: 'head' | 'tracked';
+  detail: number;
   face: number;
   'keep-audio': boolean;
   fps?: number;
@@ -180,6 +182,8 @@ export async function runAnimate(args: AnimateArgs, ctx: CommandContext): Promis
     expressionScale: args['expression-scale'],
     poseScale: args['pose-scale'],
     smooth: args.smooth,
+    surroundings: args.surroundings,
+    detail: args.detail,
     face: args.face,
     keepAudio: args['keep-audio'],
     fps: args.fps,

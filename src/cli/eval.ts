@@ -198,9 +198,11 @@ async function runEvalSuite(args: EvalArgs, ctx: CommandContext): Promise<number
   const seconds = (performance.now() - started) / 1000;
   const files = await writeSuiteReport(args.out, results, failures, machine(), seconds);
   const s = summariseSuite(results);
-  ctx.out(
-    `self-reenactment, VoxCeleb-style clips (${s.self.vox.clips}): L1 ${n(s.self.vox.l1, 4)}, AKD ${n(s.self.vox.akd, 2)}, AED ${n(s.self.vox.aed)} (static baseline L1 ${n(s.self.vox.baselineL1, 4)})`,
-  );
+  for (const [config, ss] of Object.entries(s.self)) {
+    ctx.out(
+      `self-reenactment [${config}], VoxCeleb-style clips (${ss.vox.clips}): L1 ${n(ss.vox.l1, 4)}, AKD ${n(ss.vox.akd, 2)}, AED ${n(ss.vox.aed)} (static baseline L1 ${n(ss.vox.baselineL1, 4)})`,
+    );
+  }
   ctx.out(
     `cross-reenactment (${s.cross.pairs} pairs): CSIM ${n(s.cross.csim)}, mouth r ${n(s.cross.mouthCorrelation)}, eyes r ${n(s.cross.eyeCorrelation)}, pose error ${n(s.cross.poseErrorDeg, 2)}°, jitter ratio ${n(s.cross.jitterRatio, 2)}, face found ${n(s.cross.faceFound * 100, 1)}%`,
   );

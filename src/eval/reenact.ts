@@ -7,6 +7,7 @@ import type { FaceAnalyzer, FaceTracker } from '../analysis/analyzer.js';
 import { rotationToEuler } from '../analysis/pose.js';
 import type { FaceResult } from '../analysis/types.js';
 import type { RgbaImage } from '../media/types.js';
+import { resizeImage } from '../render/resize.js';
 import {
   cosineSimilarity,
   embeddingDistance,
@@ -41,8 +42,14 @@ export interface ReenactMetrics {
   /** Pearson correlation over time of mouth opening, and of eye aperture (both eyes), result vs driver. */
   mouthCorrelation: number;
   eyeCorrelation: number;
-  /** Mean landmark acceleration of the result over the driver's (both in face-size units). */
+  /**
+   * Mean landmark acceleration of the result over the driver's, both in face-size units and measured at the
+   * same face size in pixels (the side with the larger face is scaled down to the other's before analysis,
+   * since the landmark models' own noise, relative to the face, grows as faces get smaller).
+   */
   jitterRatio: number;
+  /** The same ratio measured at each video's own resolution. */
+  jitterRatioRaw: number;
   /** Average content distance: mean pairwise distance between the result's identity embeddings (lower = more consistent). */
   acd: number;
 }
@@ -76,6 +83,8 @@ interface Track {
   mouth: number[];
   eyes: number[];
   marks: (Float32Array | undefined)[];
+  /** Landmarks for the jitter ratio, measured at the common face size. */
+  jitterMarks: (Float32Array | undefined)[];
 }
 
 const emptyTrack = (): Track => ({
@@ -92,6 +101,7 @@ const emptyTrack = (): Track => ({
   mouth: [],
   eyes: [],
   marks: [],
+  jitterMarks: [],
 });
 
 /** Landmarks in face-size units (divided by the pose scale), IBUG68 points only. */
@@ -113,6 +123,17 @@ export function createReenactEvaluator(analyzer: FaceAnalyzer, options: ReenactE
   let sourceEmbedding: Float32Array | undefined = options.sourceFace.embedding;
   let index = 0;
   const src = options.sourceFace;
+  // Jitter at a common face size: which side is scaled down, by how much, with its own tracker.
+  let common: { side: 'driver' | 'result'; factor: number; tracker: FaceTracker } | 'none' | undefined;
+  const rescaledMarks = async (
+    img: RgbaImage,
+    c: { factor: number; tracker: FaceTracker },
+  ): Promise<Float32Array | undefined> => {
+    const w = Math.max(16, Math.round(img.width * c.factor));
+    const h = Math.max(16, Math.round(img.height * c.factor));
+    const face = (await c.tracker.next(resizeImage(img, w, h), { emotion: false })).faces[0];
+    return face ? normalisedMarks(face) : undefined;
+  };
 
   return {
     /** Adds one frame: the driving frame, its face (undefined if none) and the result frame. */
@@ -133,6 +154,26 @@ export function createReenactEvaluator(analyzer: FaceAnalyzer, options: ReenactE
         t.mouth.push(face ? face.mouth.open : NaN);
         t.eyes.push(face ? (face.eyes.left + face.eyes.right) / 2 : NaN);
         t.marks.push(face ? normalisedMarks(face) : undefined);
+      }
+      if (common === undefined && out && driverFace) {
+        const f = out.pose.scale / driverFace.pose.scale;
+        common =
+          f < 0.95
+            ? { side: 'driver', factor: f, tracker: analyzer.createTracker() }
+            : f > 1 / 0.95
+              ? { side: 'result', factor: 1 / f, tracker: analyzer.createTracker() }
+              : 'none';
+      }
+      if (common !== undefined) {
+        res.jitterMarks.push(
+          common !== 'none' && common.side === 'result' ? await rescaledMarks(result, common) : res.marks.at(-1),
+        );
+        drv.jitterMarks.push(
+          common !== 'none' && common.side === 'driver' ? await rescaledMarks(driving, common) : drv.marks.at(-1),
+        );
+      } else {
+        res.jitterMarks.push(undefined);
+        drv.jitterMarks.push(undefined);
       }
       if (options.mode === 'self') {
         const scale = 256 / Math.max(driving.width, driving.height);
@@ -201,6 +242,8 @@ function summarise(t: Track, drv: Track, mode: 'self' | 'cross'): ReenactMetrics
   const all68 = Array.from({ length: IBUG68.length }, (_, i) => i);
   const jitterT = meanAcceleration(t.marks, all68);
   const jitterD = meanAcceleration(drv.marks, all68);
+  const jitterTc = meanAcceleration(t.jitterMarks.length ? t.jitterMarks : t.marks, all68);
+  const jitterDc = meanAcceleration(drv.jitterMarks, all68);
   let acdSum = 0;
   let acdN = 0;
   for (let i = 0; i < t.embeddings.length; i++) {
@@ -217,7 +260,8 @@ function summarise(t: Track, drv: Track, mode: 'self' | 'cross'): ReenactMetrics
     poseErrorByAxisDeg: byAxis,
     mouthCorrelation: pearson(...pairs(t.mouth, drv.mouth)),
     eyeCorrelation: pearson(...pairs(t.eyes, drv.eyes)),
-    jitterRatio: jitterD > 0 ? jitterT / jitterD : NaN,
+    jitterRatio: jitterDc > 0 ? jitterTc / jitterDc : NaN,
+    jitterRatioRaw: jitterD > 0 ? jitterT / jitterD : NaN,
     acd: acdN ? acdSum / acdN : 0,
   };
   if (mode === 'self')

@@ -10,6 +10,7 @@ import type { RgbaImage } from '../media/types.js';
 import { decodeVideo } from '../media/video.js';
 import { createReenactor, pickFace, type ReenactorOptions } from '../reenact/animate.js';
 import { createReenactEvaluator, type ReenactEvaluation } from './reenact.js';
+import { cropAroundFace } from '../render/resize.js';
 
 export interface EvalFileOptions {
   mode: 'self' | 'cross';
@@ -79,6 +80,8 @@ export interface ReenactJob {
   maxFrames?: number;
   identityEvery?: number;
   reenact?: ReenactorOptions;
+  /** Name of the reenactment configuration being measured (for reports). */
+  config?: string;
 }
 
 export interface ReenactJobResult extends ReenactEvaluation {
@@ -95,7 +98,9 @@ export async function runReenactJob(
   let source: RgbaImage;
   if (job.kind === 'cross') {
     if (!job.source) throw new VivifyError('E_USAGE', 'a cross-reenactment job needs a source image');
-    source = await readImage(job.source);
+    // Sources are compared at one face size: a 512×512 crop with the face about 45% of its width.
+    const full = await readImage(job.source);
+    source = cropAroundFace(full, pickFace(await analyzer.analyze(full), 0, job.source).box);
   } else {
     let first: RgbaImage | undefined;
     for await (const f of decodeVideo(job.driving, { maxFrames: 1, signal })) first = f;

@@ -195,24 +195,42 @@ export function goodFeatures(
 ): Float32Array {
   const g = pyr.levels[0]!;
   const { width: W, height: H, data } = g;
-  const score = new Float32Array(W * H);
+  // Gradient products, then their 7×7 sums through summed-area tables: O(pixels) whatever the window.
   const r = 3;
+  const W1 = W + 1;
+  const sxx = new Float64Array(W1 * (H + 1));
+  const sxy = new Float64Array(W1 * (H + 1));
+  const syy = new Float64Array(W1 * (H + 1));
+  for (let y = 0; y < H; y++) {
+    let rx = 0,
+      rxy = 0,
+      ry = 0;
+    for (let x = 0; x < W; x++) {
+      const i = y * W + x;
+      const ix = x > 0 && x < W - 1 ? (data[i + 1]! - data[i - 1]!) / 2 : 0;
+      const iy = y > 0 && y < H - 1 ? (data[i + W]! - data[i - W]!) / 2 : 0;
+      rx += ix * ix;
+      rxy += ix * iy;
+      ry += iy * iy;
+      const o = (y + 1) * W1 + x + 1;
+      sxx[o] = sxx[o - W1]! + rx;
+      sxy[o] = sxy[o - W1]! + rxy;
+      syy[o] = syy[o - W1]! + ry;
+    }
+  }
+  const box = (s: Float64Array, x: number, y: number): number =>
+    s[(y + r + 1) * W1 + x + r + 1]! -
+    s[(y - r) * W1 + x + r + 1]! -
+    s[(y + r + 1) * W1 + x - r]! +
+    s[(y - r) * W1 + x - r]!;
+  const score = new Float32Array(W * H);
+  const n = (2 * r + 1) ** 2;
   for (let y = r + 1; y < H - r - 1; y++) {
     for (let x = r + 1; x < W - r - 1; x++) {
-      let xx = 0,
-        xy = 0,
-        yy = 0;
-      for (let dy = -r; dy <= r; dy++) {
-        for (let dx = -r; dx <= r; dx++) {
-          const i = (y + dy) * W + x + dx;
-          const ix = (data[i + 1]! - data[i - 1]!) / 2;
-          const iy = (data[i + W]! - data[i - W]!) / 2;
-          xx += ix * ix;
-          xy += ix * iy;
-          yy += iy * iy;
-        }
-      }
-      score[y * W + x] = (xx + yy - Math.sqrt((xx - yy) ** 2 + 4 * xy * xy)) / 2 / (2 * r + 1) ** 2;
+      const xx = box(sxx, x, y);
+      const xy = box(sxy, x, y);
+      const yy = box(syy, x, y);
+      score[y * W + x] = (xx + yy - Math.sqrt((xx - yy) ** 2 + 4 * xy * xy)) / 2 / n;
     }
   }
   const cand: number[] = [];

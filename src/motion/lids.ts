@@ -8,7 +8,7 @@ import { eyeApertures } from '../analysis/measures.js';
 import { GROUPS, LANDMARK_COUNT } from '../analysis/topology.js';
 
 /** True lid closure per unit of closure the landmark models report (fitted by scripts/calibrate-lids.ts). */
-export const LID_CLOSURE_GAIN = 2.0;
+export const LID_CLOSURE_GAIN = 2.5;
 
 const SIDES = [
   {
@@ -23,7 +23,7 @@ const SIDES = [
   },
 ];
 /** How far each upper ring follows the lid margin: the margin fully, the skin above it less. */
-const FOLLOW = [0.92, 0.55, 0.25];
+const FOLLOW = [1, 0.55, 0.25];
 
 /**
  * A copy of a canonical shape with the eyes closed by `right`/`left` (0 open … 1 closed): every upper-lid
@@ -35,11 +35,16 @@ export function closeLids(canon: Float32Array, right: number, left: number): Flo
     const c = side.key === 'left' ? left : right;
     if (c === 0) continue;
     const margin = side.upper[0]!;
-    // Lid travel at each margin point: the gap to the lower lid below it (Lower0 has two more points: the corners).
-    const gap = margin.map((u, k) => canon[3 * side.lower[k + 1]! + 1]! - canon[3 * u + 1]!);
+    // Each margin point moves along the line to the lower-lid point below it (Lower0 starts and ends with
+    // the corners), so the eye aspect ratio shrinks by exactly the fraction c.
+    const move = margin.map((u, k) => {
+      const l = side.lower[k + 1]!;
+      return [0, 1, 2].map((d) => canon[3 * l + d]! - canon[3 * u + d]!);
+    });
     side.upper.forEach((ring, r) => {
       ring.forEach((u, k) => {
-        out[3 * u + 1]! += c * FOLLOW[r]! * gap[Math.min(k, gap.length - 1)]!;
+        const m = move[Math.min(k, move.length - 1)]!;
+        for (let d = 0; d < 3; d++) out[3 * u + d]! += c * FOLLOW[r]! * (r === 0 || d === 1 ? m[d]! : 0);
       });
     });
   }

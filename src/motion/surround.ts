@@ -31,9 +31,10 @@ export interface SurroundTracker {
   next(frame: RgbaImage, face: { landmarks: Float32Array; pose: Similarity } | undefined): Float32Array;
 }
 
-/** Points followed at once, and when to look for new ones (fraction still alive). */
-const MAX_POINTS = 160;
+/** Points followed at once, when to look for new ones (fraction still alive), and how often at most. */
+const MAX_POINTS = 120;
 const RESEED_BELOW = 0.6;
+const RESEED_EVERY = 10;
 /** Depth (canonical units, behind the face) at which tracked surroundings are placed in the head frame. */
 const DEPTH = 0.5;
 /** Reach of a tracked point's offset, canonical units (eye-corner distances). */
@@ -59,6 +60,31 @@ function unproject(p: Similarity, u: number, v: number, z: number): [number, num
   return [(R[4]! * bx - R[1]! * by) / det, (R[0]! * by - R[3]! * bx) / det];
 }
 
+/** Tracks only the points still alive (the others come back not ok). */
+function trackLive(
+  a: GreyPyramid,
+  b: GreyPyramid,
+  pts: Float32Array,
+  alive: Uint8Array,
+): { points: Float32Array; ok: Uint8Array } {
+  const idx: number[] = [];
+  for (let k = 0; k < alive.length; k++) if (alive[k]) idx.push(k);
+  const sub = new Float32Array(2 * idx.length);
+  idx.forEach((k, j) => {
+    sub[2 * j] = pts[2 * k]!;
+    sub[2 * j + 1] = pts[2 * k + 1]!;
+  });
+  const t = trackPoints(a, b, sub, sub);
+  const points = new Float32Array(pts.length);
+  const ok = new Uint8Array(alive.length);
+  idx.forEach((k, j) => {
+    points[2 * k] = t.points[2 * j]!;
+    points[2 * k + 1] = t.points[2 * j + 1]!;
+    ok[k] = t.ok[j]!;
+  });
+  return { points, ok };
+}
+
 function insidePolygon(xs: number[], ys: number[], x: number, y: number): boolean {
   let inside = false;
   for (let i = 0, j = xs.length - 1; i < xs.length; j = i++) {
@@ -81,6 +107,7 @@ export function createSurroundTracker(rings: SurroundRings): SurroundTracker {
   let ringPts = new Float32Array(2 * n);
   const ringAlive = new Uint8Array(n);
   let prev: { pyr: GreyPyramid; pose: Similarity } | undefined;
+  let sinceReseed = 0;
 
   const fallback = (i: number, pose: Similarity): [number, number] => {
     const [x0, y0] = project(firstPose!, c[3 * i]!, c[3 * i + 1]!, c[3 * i + 2]!);
@@ -181,7 +208,7 @@ export function createSurroundTracker(rings: SurroundRings): SurroundTracker {
         return offsets;
       }
       const m = pts.length / 2;
-      const tracked = trackPoints(prev.pyr, pyr, pts, pts);
+      const tracked = trackLive(prev.pyr, pyr, pts, alive);
       const off = new Float32Array(2 * m);
       let live = 0;
       for (let k = 0; k < m; k++) {
@@ -196,7 +223,7 @@ export function createSurroundTracker(rings: SurroundRings): SurroundTracker {
         off[2 * k] = qx - home[2 * k]!;
         off[2 * k + 1] = qy - home[2 * k + 1]!;
       }
-      const ringTracked = trackPoints(prev.pyr, pyr, ringPts, ringPts);
+      const ringTracked = trackLive(prev.pyr, pyr, ringPts, ringAlive);
       const nextRing = new Float32Array(2 * n);
       for (let i = 0; i < n; i++) {
         if (ringAlive[i] && ringTracked.ok[i]) {
@@ -214,7 +241,10 @@ export function createSurroundTracker(rings: SurroundRings): SurroundTracker {
         offsets[2 * i + 1] = oy;
       }
       ringPts = nextRing;
-      if (live < RESEED_BELOW * MAX_POINTS) reseed(frame, pyr, face.landmarks, pose, off);
+      if (live < RESEED_BELOW * MAX_POINTS && ++sinceReseed >= RESEED_EVERY) {
+        reseed(frame, pyr, face.landmarks, pose, off);
+        sinceReseed = 0;
+      }
       prev = { pyr, pose };
       return offsets;
     },

@@ -39,6 +39,10 @@ export interface AnimateOptions {
   poseScale?: number;
   /** Temporal smoothing of the driving signal, 0 (off) … 1 (strong): a Savitzky–Golay fit over ±1…4 frames (look-ahead, no lag). Default 0.5 (±2 frames). */
   smooth?: number;
+  /** See {@link ReenactorOptions.surroundings}. Default 'head'. */
+  surroundings?: 'head' | 'tracked';
+  /** Strength of the driver's shading changes (wrinkles, lighting) carried onto the face, 0–1. Default 0. */
+  detail?: number;
   /** Which face of the source to animate, 0 = largest (default). */
   face?: number;
   /** Copy the driving video's audio. Default false. */
@@ -63,6 +67,8 @@ export const DEFAULT_ANIMATE_OPTIONS = {
   expressionScale: 1,
   poseScale: 1,
   smooth: 0.5,
+  surroundings: 'head',
+  detail: 0,
   face: 0,
   keepAudio: false,
 } as const;
@@ -122,6 +128,9 @@ export function resolveAnimateOptions(options: AnimateOptions): Resolved {
   for (const k of ['expressionScale', 'poseScale'] as const)
     if (!(o[k] >= 0 && o[k] <= 5)) throw outOfRange('a number in [0, 5]', k, o[k]);
   if (!(o.smooth >= 0 && o.smooth <= 1)) throw outOfRange('a number in [0, 1]', 'smooth', o.smooth);
+  if (!(o.detail >= 0 && o.detail <= 1)) throw outOfRange('a number in [0, 1]', 'detail', o.detail);
+  if (o.surroundings !== 'head' && o.surroundings !== 'tracked')
+    throw outOfRange('head or tracked', 'surroundings', o.surroundings);
   if (!Number.isInteger(o.face) || o.face < 0) throw outOfRange('an integer ≥ 0', 'face', o.face);
   if (o.fps !== undefined && !(o.fps > 0 && o.fps <= 240)) throw outOfRange('a frame rate in (0, 240]', 'fps', o.fps);
   if (o.size !== undefined && !(Number.isInteger(o.size) && o.size >= 16 && o.size <= 8192))
@@ -233,8 +242,13 @@ export interface ReenactorOptions {
   smooth?: number;
   /** The driver's reference state; default: the first driving frame with a face. */
   reference?: FaceState;
-  /** Move hair, neck and background as the driver's do (optical flow); false: a fixed follow profile. Default true. */
-  surroundings?: boolean;
+  /**
+   * How the region around the face moves. 'head' (default): hair, ears and neck follow the head by a fixed
+   * profile that fades out, so shoulders and background stay. 'tracked': everything around the face — hair,
+   * shoulders, background, the frame — moves as the driver's does relative to its head (optical flow),
+   * which is what self-reenactment of head-following crops such as VoxCeleb's needs.
+   */
+  surroundings?: 'head' | 'tracked';
   /** Strength of the driver's shading changes carried onto the face (expression ratio image), 0–1. Default 0. */
   detail?: number;
   /** The reference frame's image and landmarks, for `detail` when the reference is not the first frame. */
@@ -245,6 +259,8 @@ export interface ReenactedFrame extends RenderFrameOutput {
   /** The driving frame and face this output belongs to. */
   frame: RgbaImage & { index?: number; timestampMs?: number };
   face: FaceResult | undefined;
+  /** The target head pose and shape that was rendered (undefined while there is no motion yet). */
+  target?: FaceState;
 }
 
 export interface Reenactor {
@@ -285,7 +301,7 @@ export function createReenactor(
   const smoother = createSmoother<Entry>(options.smooth ?? DEFAULT_ANIMATE_OPTIONS.smooth);
   const mesh = controlMesh();
   const surround =
-    options.surroundings === false
+    options.surroundings !== 'tracked'
       ? undefined
       : createSurroundTracker({
           canon: ringsForSource(mesh, srcState.pose, source.width, source.height),
@@ -318,6 +334,7 @@ export function createReenactor(
       }),
       frame: e.frame,
       face: e.face,
+      target,
     };
   };
   const drain = (all: boolean): ReenactedFrame[] => {

@@ -73,32 +73,49 @@ export function rasterTriangle(
     cz += backPenalty;
   }
   const inv = 1 / area;
-  const minX = Math.max(t.x0, Math.floor(Math.min(ax, bx, cx)));
-  const maxX = Math.min(t.x0 + t.width - 1, Math.ceil(Math.max(ax, bx, cx)));
   const minY = Math.max(t.y0, Math.floor(Math.min(ay, by, cy)));
   const maxY = Math.min(t.y0 + t.height - 1, Math.ceil(Math.max(ay, by, cy)));
-  if (minX > maxX || minY > maxY) return;
-  // Barycentrics are affine in (x, y): w1 = (e1x·x + e1y·y + e1c)/area, likewise w2.
+  const xLo = t.x0;
+  const xHi = t.x0 + t.width - 1;
+  if (minY > maxY) return;
+  // Barycentrics are affine in (x, y): w1 = e1x·px + e1y·py, w2 likewise, with p relative to vertex a.
   const e1x = (cy - ay) * inv;
   const e1y = -(cx - ax) * inv;
   const e2x = -(by - ay) * inv;
   const e2y = (bx - ax) * inv;
-  const eps = -1e-6;
+  const eps = 1e-6;
   for (let y = minY; y <= maxY; y++) {
     const py = y + 0.5 - ay;
-    let row = (y - t.y0) * t.width + (minX - t.x0);
-    for (let x = minX; x <= maxX; x++, row++) {
+    // The span of pixel centres inside the triangle on this row: each of w1 ≥ 0, w2 ≥ 0, w1 + w2 ≤ 1 is
+    // k·px + c ≥ 0, a half-line in px.
+    let lo = -Infinity;
+    let hi = Infinity;
+    let empty = false;
+    for (let e = 0; e < 3; e++) {
+      const k = e === 0 ? e1x : e === 1 ? e2x : -(e1x + e2x);
+      const c0 = e === 0 ? e1y * py + eps : e === 1 ? e2y * py + eps : 1 - (e1y + e2y) * py + eps;
+      if (Math.abs(k) < 1e-12) {
+        if (c0 < 0) empty = true;
+      } else if (k > 0) {
+        lo = Math.max(lo, -c0 / k);
+      } else {
+        hi = Math.min(hi, -c0 / k);
+      }
+    }
+    if (empty) continue;
+    const x0 = Math.max(xLo, Math.ceil(lo + ax - 0.5));
+    const x1 = Math.min(xHi, Math.floor(hi + ax - 0.5));
+    let row = (y - t.y0) * t.width + (x0 - t.x0);
+    for (let x = x0; x <= x1; x++, row++) {
       const px = x + 0.5 - ax;
       const w1 = e1x * px + e1y * py;
-      if (w1 < eps) continue;
       const w2 = e2x * px + e2y * py;
-      if (w2 < eps || w1 + w2 > 1 - eps) continue;
       const z = az + w1 * (bz - az) + w2 * (cz - az);
       if (z >= t.depth[row]!) continue;
       t.depth[row] = z;
       t.tri[row] = id;
-      t.b1[row] = w1;
-      t.b2[row] = w2;
+      t.b1[row] = w1 < 0 ? 0 : w1;
+      t.b2[row] = w2 < 0 ? 0 : w2;
     }
   }
 }

@@ -102,6 +102,23 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
   setCentre(src, 2, sourceLandmarks, 3, LEFT_EYE_OPENING, LEFT_EYE_CENTRE);
 
   const hidden = hiddenInSource(mesh, sourceLandmarks, W, H);
+  // Per triangle, where its texture comes from in the source: its own vertices, or its mirror twin's when
+  // the source does not show it. Stored as a base point and two edge vectors (barycentric → source).
+  const srcMap = new Float32Array(nTri * 6);
+  const mirrored = new Uint8Array(nTri);
+  for (let t = 0; t < nTri; t++) {
+    let [a, b, c] = [mesh.triangles[3 * t]!, mesh.triangles[3 * t + 1]!, mesh.triangles[3 * t + 2]!];
+    if (mesh.parts[t] === Part.Face && hidden[t] && mesh.mirror[t]! >= 0 && !hidden[mesh.mirror[t]!]) {
+      [a, b, c] = [MIRROR[a]!, MIRROR[b]!, MIRROR[c]!];
+      mirrored[t] = 1;
+    }
+    srcMap[6 * t] = src[2 * a]!;
+    srcMap[6 * t + 1] = src[2 * a + 1]!;
+    srcMap[6 * t + 2] = src[2 * b]! - src[2 * a]!;
+    srcMap[6 * t + 3] = src[2 * b + 1]! - src[2 * a + 1]!;
+    srcMap[6 * t + 4] = src[2 * c]! - src[2 * a]!;
+    srcMap[6 * t + 5] = src[2 * c + 1]! - src[2 * a + 1]!;
+  }
   const srcArea = new Float32Array(nTri);
   for (let t = 0; t < nTri; t++) srcArea[t] = Math.abs(triArea(src, 2, mesh.triangles, t));
 
@@ -158,10 +175,15 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
       raster = rasterTarget(wx0, wy0, Math.max(0, wx1 - wx0), Math.max(0, wy1 - wy0), raster);
       const T = mesh.triangles;
       const backPenalty = target.pose.scale * 0.25;
+      const still = (v: number): boolean =>
+        Math.abs(tgt[3 * v]! - src[2 * v]!) < 0.25 && Math.abs(tgt[3 * v + 1]! - src[2 * v + 1]!) < 0.25;
       for (let t = 0; t < nTri; t++) {
         const a = T[3 * t]!;
         const b = T[3 * t + 1]!;
         const c = T[3 * t + 2]!;
+        // A ring triangle that has not moved by a quarter pixel maps every pixel onto itself (to within what
+        // can be seen): leave those pixels as they are.
+        if (mesh.parts[t] === Part.Ring && still(a) && still(b) && still(c)) continue;
         rasterTriangle(
           raster,
           t,
@@ -232,44 +254,56 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
           const w0 = 1 - w1 - w2;
           const part = mesh.parts[t]!;
           const o = (y * W + x) * 4;
-          const a = T[3 * t]!;
-          const b = T[3 * t + 1]!;
-          const c = T[3 * t + 2]!;
           if (part === Part.Face || part === Part.Ring) {
-            let ia = a,
-              ib = b,
-              ic = c;
-            let occlusion = 0;
-            if (hidden[t] && mesh.mirror[t]! >= 0 && !hidden[mesh.mirror[t]!]) {
-              ia = MIRROR[a]!;
-              ib = MIRROR[b]!;
-              ic = MIRROR[c]!;
-              occlusion = 1;
-            }
-            const sx = w0 * src[2 * ia]! + w1 * src[2 * ib]! + w2 * src[2 * ic]!;
-            const sy = w0 * src[2 * ia + 1]! + w1 * src[2 * ib + 1]! + w2 * src[2 * ic + 1]!;
-            bilinear(sd, W, H, sx, sy, rgb);
+            const m = 6 * t;
+            // Bilinear source sample, inlined: this loop runs for every pixel that moves.
+            let fx = srcMap[m]! + w1 * srcMap[m + 2]! + w2 * srcMap[m + 4]! - 0.5;
+            let fy = srcMap[m + 1]! + w1 * srcMap[m + 3]! + w2 * srcMap[m + 5]! - 0.5;
+            fx = fx < 0 ? 0 : fx > W - 1 ? W - 1 : fx;
+            fy = fy < 0 ? 0 : fy > H - 1 ? H - 1 : fy;
+            const x0 = fx | 0;
+            const y0 = fy | 0;
+            const ax = fx - x0;
+            const ay = fy - y0;
+            const p00 = (y0 * W + x0) * 4;
+            const p10 = x0 + 1 < W ? p00 + 4 : p00;
+            const p01 = y0 + 1 < H ? p00 + 4 * W : p00;
+            const p11 = x0 + 1 < W ? p01 + 4 : p01;
+            const w00 = (1 - ax) * (1 - ay);
+            const w10 = ax * (1 - ay);
+            const w01 = (1 - ax) * ay;
+            const w11 = ax * ay;
+            let r0 = sd[p00]! * w00 + sd[p10]! * w10 + sd[p01]! * w01 + sd[p11]! * w11;
+            let g0 = sd[p00 + 1]! * w00 + sd[p10 + 1]! * w10 + sd[p01 + 1]! * w01 + sd[p11 + 1]! * w11;
+            let b0 = sd[p00 + 2]! * w00 + sd[p10 + 2]! * w10 + sd[p01 + 2]! * w01 + sd[p11 + 2]! * w11;
             if (ratio && part === Part.Face) {
               const { kl, rl, f } = ratio;
+              const a = T[3 * t]!;
+              const b = T[3 * t + 1]!;
+              const c = T[3 * t + 2]!;
               const kx = (w0 * kl[3 * a]! + w1 * kl[3 * b]! + w2 * kl[3 * c]!) / f;
               const ky = (w0 * kl[3 * a + 1]! + w1 * kl[3 * b + 1]! + w2 * kl[3 * c + 1]!) / f;
               const rx = (w0 * rl[3 * a]! + w1 * rl[3 * b]! + w2 * rl[3 * c]!) / f;
               const ry = (w0 * rl[3 * a + 1]! + w1 * rl[3 * b + 1]! + w2 * rl[3 * c + 1]!) / f;
               bilinear(ratio.k.data, ratio.k.width, ratio.k.height, kx, ky, rk);
               bilinear(ratio.r.data, ratio.r.width, ratio.r.height, rx, ry, rr);
-              for (let ch = 0; ch < 3; ch++) {
-                const q = Math.max(0.6, Math.min(1.6, (rk[ch]! + 8) / (rr[ch]! + 8)));
-                rgb[ch] = rgb[ch]! * (1 + detail * (q - 1));
-              }
+              r0 *= 1 + detail * (Math.max(0.6, Math.min(1.6, (rk[0]! + 8) / (rr[0]! + 8))) - 1);
+              g0 *= 1 + detail * (Math.max(0.6, Math.min(1.6, (rk[1]! + 8) / (rr[1]! + 8))) - 1);
+              b0 *= 1 + detail * (Math.max(0.6, Math.min(1.6, (rk[2]! + 8) / (rr[2]! + 8))) - 1);
             }
-            out[o] = rgb[0]!;
-            out[o + 1] = rgb[1]!;
-            out[o + 2] = rgb[2]!;
+            out[o] = r0;
+            out[o + 1] = g0;
+            out[o + 2] = b0;
             if (occ) {
               const stretch = tgtArea[t]! / Math.max(1e-3, srcArea[t]!);
-              occ[y * W + x] = Math.max(occlusion, Math.min(1, Math.max(0, (stretch - 1.5) / 2)));
+              occ[y * W + x] = Math.max(mirrored[t]!, Math.min(1, Math.max(0, (stretch - 1.5) / 2)));
             }
-          } else if (part === Part.Mouth) {
+            continue;
+          }
+          const a = T[3 * t]!;
+          const b = T[3 * t + 1]!;
+          const c = T[3 * t + 2]!;
+          if (part === Part.Mouth) {
             let synthetic = 0;
             if (mouth === 'driver' && driver) {
               const dl = driver.landmarks;

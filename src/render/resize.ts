@@ -58,3 +58,48 @@ export function sideBySide(images: RgbaImage[], height: number): RgbaImage {
   }
   return { width, height, data: out };
 }
+
+/**
+ * A square crop around a face, resized to `size` × `size`, with the face's landmark box spanning about
+ * `faceFraction` of the width (LivePortrait crops its sources the same way). Parts outside the image are
+ * filled by repeating the edge.
+ */
+export function cropAroundFace(
+  img: RgbaImage,
+  box: { x: number; y: number; width: number; height: number },
+  size = 512,
+  faceFraction = 0.45,
+): RgbaImage {
+  const side = Math.max(box.width, box.height) / faceFraction;
+  const cx = box.x + box.width / 2;
+  const cy = box.y + box.height / 2 - 0.05 * box.height; // a little headroom for hair
+  const scale = side / size;
+  const level = scale >= 2 ? Math.floor(Math.log2(scale)) : 0;
+  const src = pyramidLevel(img, level);
+  const f = 2 ** level;
+  const out = new Uint8ClampedArray(size * size * 4);
+  const d = src.data;
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const fx = Math.max(0, Math.min(src.width - 1, (cx - side / 2 + (x + 0.5) * scale) / f - 0.5));
+      const fy = Math.max(0, Math.min(src.height - 1, (cy - side / 2 + (y + 0.5) * scale) / f - 0.5));
+      const x0 = Math.floor(fx);
+      const y0 = Math.floor(fy);
+      const x1 = Math.min(src.width - 1, x0 + 1);
+      const y1 = Math.min(src.height - 1, y0 + 1);
+      const wx = fx - x0;
+      const wy = fy - y0;
+      const o = (y * size + x) * 4;
+      for (let k = 0; k < 4; k++) {
+        const top =
+          d[(y0 * src.width + x0) * 4 + k]! +
+          (d[(y0 * src.width + x1) * 4 + k]! - d[(y0 * src.width + x0) * 4 + k]!) * wx;
+        const bot =
+          d[(y1 * src.width + x0) * 4 + k]! +
+          (d[(y1 * src.width + x1) * 4 + k]! - d[(y1 * src.width + x0) * 4 + k]!) * wx;
+        out[o + k] = top + (bot - top) * wy;
+      }
+    }
+  }
+  return { width: size, height: size, data: out };
+}

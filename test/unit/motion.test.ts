@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { CANONICAL_FACE } from '../../src/analysis/measures.js';
+import { eulerToRotation, rotationToEuler } from '../../src/analysis/pose.js';
+import { eyeApertures } from '../../src/analysis/measures.js';
+import { closeLids, expandLidClosure, LID_CLOSURE_GAIN } from '../../src/motion/lids.js';
+import {
+  DEFAULT_RETARGET,
+  expressionGains,
+  PART_WEIGHTS,
+  retarget,
+  scaleRotation,
+  type FaceState,
+} from '../../src/motion/motion.js';
+import { createSmoother, smoothingRadius } from '../../src/motion/smooth.js';
+
+const state = (yaw = 0, canon = CANONICAL_FACE, tx = 100): FaceState => ({
+  pose: { rotation: eulerToRotation(yaw, 0, 0), translation: [tx, 120, 0], scale: 50 },
+  canon: Float32Array.from(canon),
+});
+
+test('retargeting with a driver that does not move returns the source unchanged', () => {
+  const source = state(
+    10,
+    CANONICAL_FACE.map((v, i) => v + (i % 7) * 0.001),
+    300,
+  );
+  const driver = state(-20);
+  const t = retarget(source, driver, driver, DEFAULT_RETARGET);
+  t.canon.forEach((v, i) => assert.ok(Math.abs(v - source.canon[i]!) < 1e-6));
+  t.pose.rotation.forEach((v, i) => assert.ok(Math.abs(v - source.pose.rotation[i]!) < 1e-9));
+  assert.deepEqual(t.pose.translation, source.pose.translation);
+});
+
+test('relative pose: the source turns by the driver’s change, from its own starting pose', () => {
+  const source = state(10);
+  const ref = state(-5);
+  const drv = state(15);
+  const t = retarget(source, ref, drv, DEFAULT_RETARGET);
+  assert.ok(Math.abs(rotationToEuler(t.pose.rotation).yawDeg - 30) < 1e-6);
+  const half = retarget(source, ref, drv, { ...DEFAULT_RETARGET, poseScale: 0.5 });
+  assert.ok(Math.abs(rotationToEuler(half.pose.rotation).yawDeg - 20) < 1e-6);
+  const still = retarget(source, ref, drv, { ...DEFAULT_RETARGET, regions: ['expression'] });
+  assert.ok(Math.abs(rotationToEuler(still.pose.rotation).yawDeg - 10) < 1e-6);
+});
+
+test('region weights: only the selected parts move, with the given weight', () => {
+  const src = state();
+  const ref = state();
+  const moved = Float32Array.from(CANONICAL_FACE);
+  for (let i = 0; i < moved.length; i += 3) moved[i + 1]! += 0.1; // every point down by 0.1
+  const drv = { ...state(), canon: moved };
+  const lips = retarget(src, ref, drv, { ...DEFAULT_RETARGET, regions: ['lips'], weights: { lips: 0.5 } });
+  const chin = 152;
+  const browMid = 105;
+  assert.ok(
+    Math.abs(lips.canon[3 * chin + 1]! - CANONICAL_FACE[3 * chin + 1]! - 0.05 * PART_WEIGHTS.lips[chin]!) < 1e-6,
+  );
+  assert.ok(Math.abs(lips.canon[3 * browMid + 1]! - CANONICAL_FACE[3 * browMid + 1]!) < 0.002, 'brows stay');
+  const gains = expressionGains({ ...DEFAULT_RETARGET, weights: { brows: 0 } });
+  assert.ok(gains[browMid]! < 0.2 && gains[chin]! > 0.9);
+});
+
+test('part weights sum to one everywhere', () => {
+  for (let i = 0; i < 478; i++) {
+    const s = PART_WEIGHTS.eyes[i]! + PART_WEIGHTS.brows[i]! + PART_WEIGHTS.lips[i]! + PART_WEIGHTS.other[i]!;
+    assert.ok(Math.abs(s - 1) < 1e-5, `point ${i}: ${s}`);
+  }
+});
+
+test('scaleRotation scales the angle about the same axis', () => {
+  const R = eulerToRotation(0, 30, 0);
+  assert.ok(Math.abs(rotationToEuler(scaleRotation(R, 0.5)).pitchDeg - 15) < 1e-6);
+  assert.ok(Math.abs(rotationToEuler(scaleRotation(R, 2)).pitchDeg - 60) < 1e-6);
+});
+
+test('closeLids closes the eyes and expandLidClosure restores the lid travel the landmarks under-report', () => {
+  const open = eyeApertures(CANONICAL_FACE);
+  const closed = eyeApertures(closeLids(CANONICAL_FACE, 1, 0.5));
+  assert.ok(closed.right < 0.01 * open.right, `right ${closed.right} vs ${open.right}`);
+  assert.ok(closed.left < 0.7 * open.left && closed.left > 0.3 * open.left);
+  // A driver whose landmarks say 30% closed is transferred as ~60% closed.
+  const partly = closeLids(CANONICAL_FACE, 0.3, 0.3);
+  const measured = 1 - eyeApertures(partly).left / open.left;
+  const expanded = 1 - eyeApertures(expandLidClosure(partly, CANONICAL_FACE)).left / open.left;
+  assert.ok(Math.abs(expanded - LID_CLOSURE_GAIN * measured) < 0.02, `measured ${measured}, expanded ${expanded}`);
+  assert.equal(expandLidClosure(CANONICAL_FACE, CANONICAL_FACE), CANONICAL_FACE, 'open eyes are left alone');
+});
+
+test('the look-ahead smoother keeps constant input, delays by its radius and flushes every frame', () => {
+  assert.equal(smoothingRadius(0), 0);
+  assert.equal(smoothingRadius(0.5), 2);
+  const s = createSmoother<number>(0.5);
+  const out: number[] = [];
+  for (let i = 0; i < 10; i++) for (const r of s.push(state(5), i)) out.push(r.item);
+  assert.deepEqual(out, [0, 1, 2, 3, 4, 5, 6, 7]);
+  for (const r of s.flush()) out.push(r.item);
+  assert.deepEqual(out, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  const s2 = createSmoother<number>(0.5);
+  const yaws: number[] = [];
+  for (let i = 0; i < 12; i++)
+    for (const r of s2.push(state(i % 2 ? 6 : 4), i)) yaws.push(rotationToEuler(r.state.pose.rotation).yawDeg);
+  // Frame-to-frame flicker of ±1° is damped; the mean is kept.
+  for (const y of yaws.slice(2)) assert.ok(Math.abs(y - 5) < 0.7, `yaw ${y}`);
+});
