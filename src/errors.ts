@@ -17,6 +17,7 @@ export type VivifyErrorCode =
   | 'E_MODEL_LOAD'
   | 'E_NO_FACE'
   | 'E_FACE_INDEX'
+  | 'E_BAD_TIMELINE'
   | 'E_OUTPUT'
   | 'E_ABORTED'
   | 'E_USAGE';

@@ -6,6 +6,7 @@
 import { VivifyError, outOfRange, throwIfAborted } from '../errors.js';
 import type { RgbaImage } from '../media/types.js';
 import { sampleCrop, type RotatedSquare } from './crop.js';
+import { estimateAUs } from '../motion/au.js';
 import { estimatePose, eyeApertures, gaze, landmarkBox, mouthAperture, toCanonicalFrame } from './measures.js';
 import { detectFaces, meshFromRegion, regionFromDetection, regionFromLandmarks, type MeshResult } from './mesh.js';
 import { initBackend, loadModels, runModel, type ModelArtifactsLoader, type ModelSet } from './models.js';
@@ -22,6 +23,8 @@ export interface FaceAnalyzerOptions {
   emotion?: boolean;
   /** Compute the 1024-D identity embedding (about 90 ms per face on one core). Default false. */
   identity?: boolean;
+  /** Estimate action-unit intensities (a few ms per face). Default false. */
+  actionUnits?: boolean;
 }
 
 export interface FaceAnalyzerRuntime {
@@ -37,6 +40,7 @@ export const DEFAULT_ANALYZER_OPTIONS: Required<FaceAnalyzerOptions> = {
   minFaceScore: 0.5,
   emotion: true,
   identity: false,
+  actionUnits: false,
 };
 
 export function resolveAnalyzerOptions(options: FaceAnalyzerOptions = {}): Required<FaceAnalyzerOptions> {
@@ -56,6 +60,7 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 export interface AnalyzeOptions {
   identity?: boolean;
   emotion?: boolean;
+  actionUnits?: boolean;
 }
 
 /** One analysed video frame. */
@@ -125,6 +130,10 @@ export async function createFaceAnalyzerWith(
     const face = describe(image, mesh);
     if (call.emotion ?? opts.emotion) face.emotion = classifyEmotion(models, image, mesh.region);
     if (call.identity ?? opts.identity) face.embedding = await embedRegion(models, image, mesh.region);
+    if (call.actionUnits ?? opts.actionUnits) {
+      const e = estimateAUs(toCanonicalFrame(face.landmarks, face.pose));
+      face.actionUnits = { intensity: e.intensity, left: e.left, right: e.right };
+    }
     return face;
   };
 

@@ -36,6 +36,20 @@ export function faceToJSON(face: FaceResult): Record<string, unknown> {
       ? { emotion: Object.fromEntries(Object.entries(face.emotion).map(([k, v]) => [k, r(v, 4)])) }
       : {}),
     ...(face.embedding ? { embedding: Array.from(face.embedding, (v) => r(v, 6)) } : {}),
+    ...(face.actionUnits
+      ? {
+          actionUnits: Object.fromEntries(
+            Object.entries(face.actionUnits.intensity).map(([au, v]) => [
+              `AU${au}`,
+              {
+                intensity: r(v, 2),
+                left: r(face.actionUnits!.left[Number(au)]!, 2),
+                right: r(face.actionUnits!.right[Number(au)]!, 2),
+              },
+            ]),
+          ),
+        }
+      : {}),
     landmarks: lm,
   };
 }
@@ -51,5 +65,16 @@ export function faceSummary(face: FaceResult): string {
     `mouth ${face.mouth.open.toFixed(2)}`,
     `gaze ${face.gaze.yawDeg.toFixed(0)}°/${face.gaze.pitchDeg.toFixed(0)}°`,
     ...(top ? [`${top[0]} ${(top[1] * 100).toFixed(0)}%`] : []),
+    ...(face.actionUnits
+      ? [
+          `AUs ${
+            Object.entries(face.actionUnits.intensity)
+              .filter(([, v]) => v >= 1)
+              .sort((a, b) => b[1] - a[1])
+              .map(([au, v]) => `${au}:${v.toFixed(1)}`)
+              .join(' ') || 'none ≥ 1'
+          }`,
+        ]
+      : []),
   ].join(', ');
 }

@@ -70,4 +70,9 @@ export interface FaceResult {
   emotion?: Record<Emotion, number>;
   /** 1024-D identity embedding, unit length; present when requested. */
   embedding?: Float32Array;
+  /**
+   * Action-unit intensities (FACS 0–5) measured from the average neutral face (see docs/expression.md);
+   * present when requested.
+   */
+  actionUnits?: { intensity: Record<number, number>; left: Record<number, number>; right: Record<number, number> };
 }

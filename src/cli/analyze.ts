@@ -68,6 +68,7 @@ export async function runAnalyze(input: string, args: AnalyzeArgs, ctx: CommandC
   }
   const analyzer = await createFaceAnalyzer({
     identity: args.identity,
+    actionUnits: true,
     emotion: args.emotion,
     maxFaces: args['max-faces'],
   });

@@ -52,7 +52,7 @@ export const evalCommand: CommandDef = {
       type: 'integer',
       value: 'n',
       min: 1,
-      description: 'Frames per clip (suite default 300 for self, 150 for cross; reenact: all)',
+      description: 'Frames per clip (suite default 150; reenact: all)',
     },
     jobs: {
       type: 'integer',
@@ -189,6 +189,7 @@ async function runEvalSuite(args: EvalArgs, ctx: CommandContext): Promise<number
     filter: args.clips,
     reenact: args.reenact,
     workerArgv,
+    signal: ctx.signal,
     onJob: (done, total, label) => {
       bar ??= createProgress('suite', total);
       bar.update(done, label);

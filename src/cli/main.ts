@@ -6,10 +6,12 @@
 import { VivifyError } from '../errors.js';
 import { analyzeCommand, runAnalyze } from './analyze.js';
 import { animateCommand, runAnimate } from './animate.js';
+import { editCommand, runEdit } from './edit.js';
 import { evalCommand, runEval } from './eval.js';
 import type { CommandContext } from './context.js';
 import { formatHelp, parseCommand, type CommandDef } from './options.js';
 import { runScan, scanCommand } from './scan.js';
+import { runScript, scriptCommand } from './script.js';
 
 interface Command {
   def: CommandDef;
@@ -21,6 +23,10 @@ const COMMANDS: Command[] = [
   { def: analyzeCommand, run: (p, o, c) => runAnalyze(p[0]!, o as any, c) },
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   { def: animateCommand, run: (_p, o, c) => runAnimate(o as any, c) },
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  { def: editCommand, run: (_p, o, c) => runEdit(o as any, c) },
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  { def: scriptCommand, run: (_p, o, c) => runScript(o as any, c) },
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   { def: evalCommand, run: (p, o, c) => runEval(p, o as any, c) },
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -66,9 +72,15 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const controller = new AbortController();
-  const onSignal = (): void => controller.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // First Ctrl-C / SIGTERM: cancel cleanly (outputs in progress are removed). If the command has not
+  // stopped within 3 s, or a second signal comes, exit at once.
+  const onSignal = (): void => {
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort();
+    setTimeout(() => process.exit(130), 3000).unref();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     return await command.run(positionals, options, {
       out: (l) => process.stdout.write(`${l}\n`),

@@ -42,8 +42,8 @@ const GAUSS = (() => {
 })();
 
 /**
- * Structural similarity (Wang et al. 2004): 11×11 Gaussian window, σ = 1.5, K1 = 0.01, K2 = 0.03, computed
- * on each of R, G, B and averaged over channels and over the image (valid windows only).
+ * Structural similarity (Wang et al. 2004): 11×11 Gaussian window, σ = 1.5, K1 = 0.01, K2 = 0.03, on the
+ * luma (ITU-R BT.601) of each image, averaged over the image (valid windows only).
  */
 export function ssim(a: RgbaImage, b: RgbaImage): number {
   sameSize(a, b);
@@ -52,13 +52,12 @@ export function ssim(a: RgbaImage, b: RgbaImage): number {
   const C1 = (SSIM_K1 * 255) ** 2;
   const C2 = (SSIM_K2 * 255) ** 2;
   const n = W * H;
-  let total = 0;
-  for (let ch = 0; ch < 3; ch++) {
+  {
     const x = new Float32Array(n);
     const y = new Float32Array(n);
     for (let i = 0; i < n; i++) {
-      x[i] = a.data[4 * i + ch]!;
-      y[i] = b.data[4 * i + ch]!;
+      x[i] = 0.299 * a.data[4 * i]! + 0.587 * a.data[4 * i + 1]! + 0.114 * a.data[4 * i + 2]!;
+      y[i] = 0.299 * b.data[4 * i]! + 0.587 * b.data[4 * i + 1]! + 0.114 * b.data[4 * i + 2]!;
     }
     const xx = x.map((v) => v * v);
     const yy = y.map((v) => v * v);
@@ -74,9 +73,8 @@ export function ssim(a: RgbaImage, b: RgbaImage): number {
       const cxy = sxy![i]! - ux * uy;
       s += ((2 * ux * uy + C1) * (2 * cxy + C2)) / ((ux * ux + uy * uy + C1) * (vx + vy + C2));
     }
-    total += s / m;
+    return s / m;
   }
-  return total / 3;
 }
 
 /** Separable 11-tap Gaussian filter, keeping only positions where the window fits ("valid"). */

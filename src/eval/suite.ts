@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { promises as fs, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { VivifyError } from '../errors.js';
+import { VivifyError, throwIfAborted } from '../errors.js';
 import { writeAtomically } from '../media/atomic.js';
 import type { ReenactMetrics } from './reenact.js';
 import { mean } from './metrics.js';
@@ -37,7 +37,7 @@ export const isVoxStyle = (file: string): boolean => /(^|\/)(fomm_|lia_|pcavs_)/
 
 export interface SuiteOptions {
   dataDir: string;
-  /** Frames per self-reenactment clip (from the start). Default 300. */
+  /** Frames per self-reenactment clip (from the start). Default 150. */
   maxFrames?: number;
   /** Frames per cross-reenactment pair. Default 150. */
   maxCrossFrames?: number;
@@ -52,6 +52,8 @@ export interface SuiteOptions {
   /** Command that runs one job: argv prefix; the job JSON is appended. */
   workerArgv: string[];
   onJob?: (done: number, total: number, label: string) => void;
+  /** Stops starting jobs and ends the running workers. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -84,7 +86,7 @@ export function suiteJobs(o: SuiteOptions): ReenactJob[] {
             kind: 'self',
             config,
             driving: path.join(o.dataDir, r[col('file')]!),
-            maxFrames: o.maxFrames ?? 300,
+            maxFrames: o.maxFrames ?? 150,
             identityEvery: 10,
             reenact,
           });
@@ -119,10 +121,10 @@ export async function runSuite(
   let next = 0;
   let done = 0;
   const worker = async (): Promise<void> => {
-    while (next < jobs.length) {
+    while (next < jobs.length && !o.signal?.aborted) {
       const job = jobs[next++]!;
       try {
-        results.push(await runInChild(o.workerArgv, job));
+        results.push(await runInChild(o.workerArgv, job, o.signal));
       } catch (err) {
         failures.push({ job, error: (err as Error).message });
       }
@@ -130,6 +132,7 @@ export async function runSuite(
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(o.jobs ?? os.cpus().length, jobs.length)) }, worker));
+  throwIfAborted(o.signal);
   // Results come back as JSON from the workers: order them as the jobs were listed.
   const order = new Map(jobs.map((j, i) => [jobLabel(j), i]));
   results.sort((a, b) => order.get(jobLabel(a.job))! - order.get(jobLabel(b.job))!);
@@ -141,10 +144,13 @@ export const jobLabel = (j: ReenactJob): string =>
     ? `self ${path.basename(j.driving)}`
     : `cross ${path.basename(j.source ?? '')} ← ${path.basename(j.driving)}`;
 
-function runInChild(argv: string[], job: ReenactJob): Promise<ReenactJobResult> {
+function runInChild(argv: string[], job: ReenactJob, signal?: AbortSignal): Promise<ReenactJobResult> {
   return new Promise((resolve, reject) => {
     const [cmd, ...args] = argv;
     const child = spawn(cmd!, [...args, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const stop = (): void => void child.kill('SIGKILL');
+    signal?.addEventListener('abort', stop, { once: true });
+    child.once('close', () => signal?.removeEventListener('abort', stop));
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));

@@ -43,6 +43,8 @@ export interface RenderFrameInput {
   driver?: { image: RgbaImage; landmarks: Float32Array };
   /** Also return the occlusion map. Default false. */
   occlusion?: boolean;
+  /** Also return the motion map: how far each pixel's content moved, in pixels. Default false. */
+  motion?: boolean;
   /**
    * Carry the driver's shading changes (expression wrinkles, lighting) onto the face: each face pixel is
    * multiplied by the ratio of the driving frame to the driving reference frame at the same place on the
@@ -61,6 +63,8 @@ export interface RenderFrameOutput {
    * the source more than 1.5×. Present when requested.
    */
   occlusion?: Float32Array;
+  /** Per pixel, the distance its content moved (pixels); eye and mouth interiors count as Infinity. Present when requested. */
+  motion?: Float32Array;
   /** Where the mouth interior came from this frame. */
   mouth: 'none' | 'driver' | 'source' | 'synthesised';
 }
@@ -126,6 +130,11 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
   const sourceSkin = meanColour(source, sourceLandmarks, 3, MOUTH_SKIN_POINTS);
   const sourceMouthArea = polygonArea(sourceLandmarks, 3, MOUTH_OPENING);
   const faceLuma = (0.3 * sourceSkin[0] + 0.59 * sourceSkin[1] + 0.11 * sourceSkin[2]) / 255;
+  // How colourful the portrait is (skin saturation over a typical 0.35): a black-and-white photo gets a grey mouth.
+  const faceChroma = Math.min(
+    1,
+    (Math.max(...sourceSkin) - Math.min(...sourceSkin)) / Math.max(1, Math.max(...sourceSkin)) / 0.35,
+  );
 
   const tgt = new Float32Array(VERTEX_COUNT * 3);
   let raster: RasterTarget | undefined;
@@ -133,7 +142,14 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
   return {
     width: W,
     height: H,
-    render({ target, driver, occlusion: wantOcclusion = false, detail = 0, driverReference }) {
+    render({
+      target,
+      driver,
+      occlusion: wantOcclusion = false,
+      motion: wantMotion = false,
+      detail = 0,
+      driverReference,
+    }) {
       // Target vertices.
       const lm = projectState(target);
       tgt.set(lm.subarray(0, MESH_POINTS * 3));
@@ -241,6 +257,7 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
       // Sampling pass.
       const out = new Uint8ClampedArray(source.data);
       const occ = wantOcclusion ? new Float32Array(W * H) : undefined;
+      const mot = wantMotion ? new Float32Array(W * H) : undefined;
       const sd = source.data;
       const rgb = [0, 0, 0];
       const { tri, b1, b2 } = raster;
@@ -294,6 +311,7 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
             out[o] = r0;
             out[o + 1] = g0;
             out[o + 2] = b0;
+            if (mot) mot[y * W + x] = Math.hypot(fx - x, fy - y); // source position − this pixel (both centres)
             if (occ) {
               const stretch = tgtArea[t]! / Math.max(1e-3, srcArea[t]!);
               occ[y * W + x] = Math.max(mirrored[t]!, Math.min(1, Math.max(0, (stretch - 1.5) / 2)));
@@ -324,7 +342,7 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
               const uvC = mesh.mouthUV.get(c)!;
               const u = w0 * uvA[0] + w1 * uvB[0] + w2 * uvC[0];
               const v = w0 * uvA[1] + w1 * uvB[1] + w2 * uvC[1];
-              synthMouth(u, v, mouthGeom, faceLuma, rgb);
+              synthMouth(u, v, mouthGeom, faceLuma, faceChroma, rgb);
               synthetic = 1;
             }
             out[o] = rgb[0]!;
@@ -341,7 +359,22 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
           }
         }
       }
-      return { image: { width: W, height: H, data: out }, occlusion: occ, mouth: targetMouthArea > 0 ? mouth : 'none' };
+      if (mot) {
+        // Mouth and eye interiors are re-rendered, whatever moved.
+        for (let y = wy0; y < wy1; y++) {
+          let r = (y - wy0) * raster.width;
+          for (let x = wx0; x < wx1; x++, r++) {
+            const t = tri[r]!;
+            if (t >= 0 && mesh.parts[t] !== Part.Face && mesh.parts[t] !== Part.Ring) mot[y * W + x] = Infinity;
+          }
+        }
+      }
+      return {
+        image: { width: W, height: H, data: out },
+        occlusion: occ,
+        motion: mot,
+        mouth: targetMouthArea > 0 ? mouth : 'none',
+      };
     },
   };
 }
@@ -591,7 +624,7 @@ function mouthGeometry(lm: Float32Array): MouthGeometry {
  * A synthesised mouth interior at (u across the mouth, v from upper to lower lip): a dark cavity, the
  * upper teeth just under the upper lip, the lower teeth when the mouth is wide open, a tongue at the back.
  */
-function synthMouth(u: number, v: number, g: MouthGeometry, luma: number, out: number[]): void {
+function synthMouth(u: number, v: number, g: MouthGeometry, luma: number, chroma: number, out: number[]): void {
   const light = 0.55 + 0.6 * luma;
   const across = Math.abs(u - 0.5) * 2; // 0 centre … 1 corners
   const fromUpper = v * g.gapPx;
@@ -625,9 +658,10 @@ function synthMouth(u: number, v: number, g: MouthGeometry, luma: number, out: n
     gg += (toothShade(192) - gg) * edge;
     b += (toothShade(178) - b) * edge;
   }
-  out[0] = r * light;
-  out[1] = gg * light;
-  out[2] = b * light;
+  const y = 0.3 * r + 0.59 * gg + 0.11 * b;
+  out[0] = (y + chroma * (r - y)) * light;
+  out[1] = (y + chroma * (gg - y)) * light;
+  out[2] = (y + chroma * (b - y)) * light;
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -1,0 +1,103 @@
+/**
+ * Reenactment speed and memory on this machine:
+ * - render alone (the renderer only, targets precomputed), 512×512 portrait;
+ * - end to end (`animate`: decode, analyse the driver, smooth, retarget, render, encode H.264), 512×512
+ *   portrait and 512×512 driver;
+ * - peak memory (RSS) along a 60-second driving clip, to show it stays flat.
+ *
+ *   npm run bench:reenact     (needs ../shared/data)
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createFaceAnalyzer } from '../src/analysis/node.js';
+import { readImage } from '../src/media/image.js';
+import { decodeVideo } from '../src/media/video.js';
+import { DEFAULT_RETARGET, faceState, retarget, type FaceState } from '../src/motion/motion.js';
+import { animate } from '../src/reenact/animate.js';
+import { createRenderer } from '../src/render/renderer.js';
+import { DATA, ffmpeg } from '../test/helpers.js';
+import { machine, stats } from './machine.js';
+
+const portrait = path.join(DATA, 'images', 'skimage_astronaut.png'); // 512×512
+const driving = path.join(DATA, 'videos', 'lp_d3.mp4'); // 512×512, 30 fps, head turns and expressions
+console.log(`machine: ${machine()}`);
+
+// 1. Render alone.
+const analyzer = await createFaceAnalyzer({ emotion: false });
+const source = await readImage(portrait);
+const sf = (await analyzer.analyze(source))[0]!;
+const ss = faceState(sf);
+const tracker = analyzer.createTracker();
+const targets: { target: FaceState; image: typeof source; landmarks: Float32Array }[] = [];
+let ref: FaceState | undefined;
+for await (const f of decodeVideo(driving, { maxFrames: 150 })) {
+  const face = (await tracker.next(f, { emotion: false })).faces[0];
+  if (!face) continue;
+  const st = faceState(face);
+  ref ??= st;
+  targets.push({ target: retarget(ss, ref, st, DEFAULT_RETARGET), image: f, landmarks: face.landmarks });
+}
+const renderer = createRenderer(source, ss, sf.landmarks);
+for (const t of targets.slice(0, 5)) renderer.render({ target: t.target, driver: t });
+const ms: number[] = [];
+for (const t of targets) {
+  const t0 = performance.now();
+  renderer.render({ target: t.target, driver: { image: t.image, landmarks: t.landmarks } });
+  ms.push(performance.now() - t0);
+}
+const r = stats(ms);
+console.log(
+  `render alone, 512x512 portrait, ${ms.length} frames: median ${r.median.toFixed(2)} ms (${(1000 / r.median).toFixed(0)} frames/s), mean ${r.mean.toFixed(2)}, p90 ${r.p90.toFixed(2)}`,
+);
+
+// 2. End to end.
+const dir = mkdtempSync(path.join(tmpdir(), 'vivify-bench-'));
+try {
+  for (const surroundings of ['head', 'tracked'] as const) {
+    const t0 = performance.now();
+    const rep = await animate(portrait, driving, path.join(dir, 'out.mp4'), { analyzer, surroundings });
+    const s = (performance.now() - t0) / 1000;
+    console.log(
+      `end to end (animate, surroundings ${surroundings}), 512x512 portrait + 512x512 driver, ${rep.frames} frames: ${s.toFixed(1)} s = ${(rep.frames / s).toFixed(1)} frames/s ` +
+        `(per frame: analyse driver ${rep.msPerFrame.analyse.toFixed(1)} ms, motion + render ${rep.msPerFrame.render.toFixed(1)} ms)`,
+    );
+  }
+
+  // 3. Memory along a 60-s clip (the driving clip looped).
+  const long = path.join(dir, 'long.mp4');
+  ffmpeg(
+    '-stream_loop',
+    '5',
+    '-i',
+    driving,
+    '-t',
+    '60',
+    '-an',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-crf',
+    '23',
+    long,
+  );
+  const samples: { frame: number; rssMiB: number }[] = [];
+  let peak = 0;
+  const t0 = performance.now();
+  const rep = await animate(portrait, long, path.join(dir, 'long-out.mp4'), {
+    analyzer,
+    onProgress: ({ frame }) => {
+      const rss = process.memoryUsage().rss / 2 ** 20;
+      peak = Math.max(peak, rss);
+      if (frame % 300 === 0) samples.push({ frame, rssMiB: rss });
+    },
+  });
+  const s = (performance.now() - t0) / 1000;
+  console.log(
+    `60-s clip, ${rep.frames} frames in ${s.toFixed(1)} s (${(rep.frames / s).toFixed(1)} frames/s); RSS by frame: ${samples.map((x) => `${x.frame}: ${x.rssMiB.toFixed(0)} MiB`).join(', ')}; peak ${peak.toFixed(0)} MiB`,
+  );
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+  analyzer.close();
+}

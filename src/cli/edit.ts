@@ -1,0 +1,177 @@
+import path from 'node:path';
+import { createFaceAnalyzer } from '../analysis/node.js';
+import { VivifyError } from '../errors.js';
+import { createFaceEditor, type EditSpec } from '../expression/edit.js';
+import { imageFormatForPath, readImage, writeImage } from '../media/image.js';
+import { ACTION_UNITS, AU_MAX, type ActionUnit, type AuIntensities } from '../motion/au.js';
+import { EMOTION_NAMES, type EmotionName } from '../motion/emotion.js';
+import { faceState } from '../motion/motion.js';
+import { pickFace } from '../reenact/animate.js';
+import type { CommandContext } from './context.js';
+import type { CommandDef } from './options.js';
+
+export const editCommand: CommandDef = {
+  name: 'edit',
+  summary: 'expression editing: set action units or an emotion, or copy another face’s expression',
+  usage:
+    'vivify edit --source S -o out.png (--au 12=3,6=2 | --emotion happy=0.8 | --like other.jpg) [--absolute] [--steps N] [--mask mask.png]',
+  positionals: { name: 'arguments', min: 0, max: 0 },
+  options: {
+    source: { type: 'string', value: 'image', description: 'The portrait to edit' },
+    output: {
+      type: 'string',
+      short: 'o',
+      value: 'out.png',
+      description: 'The edited image (.png or .jpg); with --steps, a strip of the steps',
+    },
+    au: {
+      type: 'string',
+      value: 'AU=v,…',
+      description: `Action units and intensities 0–${AU_MAX} (FACS A–E); L or R before the number for one side, e.g. 12=3,6=2,L45=5. AUs: ${ACTION_UNITS.join(', ')}`,
+      parse: (s) => parseAus(s),
+    },
+    emotion: {
+      type: 'string',
+      value: 'name=i,…',
+      description: `Emotions with intensities 0–1, e.g. happy=0.8: ${EMOTION_NAMES.join(', ')}`,
+      parse: (s) =>
+        s.split(',').map((kv) => {
+          const [name, v] = kv.split('=').map((x) => x.trim());
+          const n = v === undefined ? 1 : Number(v);
+          if (!EMOTION_NAMES.includes(name as EmotionName) || !(n >= 0 && n <= 1)) {
+            throw new Error(
+              `Expected name=intensity pairs with names ${EMOTION_NAMES.join(', ')} and intensities in [0, 1]`,
+            );
+          }
+          return { name: name as EmotionName, intensity: n };
+        }),
+    },
+    like: { type: 'string', value: 'image', description: 'Take the expression of the (largest) face in this image' },
+    absolute: {
+      type: 'boolean',
+      default: false,
+      description: 'Set the given values, accounting for the expression the face already has (default: add to it)',
+    },
+    steps: {
+      type: 'integer',
+      value: 'n',
+      default: 1,
+      min: 1,
+      max: 32,
+      description: 'Write a strip of n images from the source to the target',
+    },
+    mask: {
+      type: 'string',
+      value: 'mask.png',
+      description: 'Also write the change mask (white: changed, black: untouched)',
+    },
+    face: {
+      type: 'integer',
+      value: 'n',
+      default: 0,
+      min: 0,
+      max: 100,
+      description: 'Which face to edit (0 = largest)',
+    },
+  },
+  examples: [
+    'vivify edit --source portrait.jpg -o smile.png --au 12=3,6=2',
+    'vivify edit --source portrait.jpg -o happy.png --emotion happy=0.8 --mask mask.png',
+    'vivify edit --source portrait.jpg -o wink.png --au L45=5',
+    'vivify edit --source portrait.jpg -o neutral.png --emotion neutral=1 --absolute',
+    'vivify edit --source portrait.jpg -o like.png --like other.jpg --steps 5',
+  ],
+};
+
+function parseAus(s: string): AuIntensities {
+  const out: AuIntensities = { left: {}, right: {} };
+  for (const kv of s.split(',')) {
+    const m = /^\s*([LR]?)(\d+)\s*=\s*(\d+(?:\.\d+)?)\s*$/i.exec(kv);
+    const au = Number(m?.[2]) as ActionUnit;
+    const v = Number(m?.[3]);
+    if (!m || !ACTION_UNITS.includes(au) || !(v >= 0 && v <= AU_MAX)) {
+      throw new Error(
+        `Expected AU=intensity pairs with AUs ${ACTION_UNITS.join(', ')} (L/R prefix for one side) and intensities 0–${AU_MAX}`,
+      );
+    }
+    const side = m[1]!.toUpperCase();
+    if (side !== 'R') out.left[au] = v;
+    if (side !== 'L') out.right[au] = v;
+  }
+  return out;
+}
+
+interface EditArgs {
+  source?: string;
+  output?: string;
+  au?: AuIntensities;
+  emotion?: { name: EmotionName; intensity: number }[];
+  like?: string;
+  absolute: boolean;
+  steps: number;
+  mask?: string;
+  face: number;
+}
+
+export async function runEdit(args: EditArgs, ctx: CommandContext): Promise<number> {
+  if (!args.source) throw new VivifyError('E_USAGE', `vivify edit needs --source (usage: ${editCommand.usage})`);
+  if (!args.output) throw new VivifyError('E_USAGE', `vivify edit needs --output (usage: ${editCommand.usage})`);
+  if (!args.au && !args.emotion && !args.like)
+    throw new VivifyError('E_USAGE', 'vivify edit needs --au, --emotion or --like (what to change)');
+  imageFormatForPath(args.output);
+  if (args.mask) imageFormatForPath(args.mask);
+  for (const out of [args.output, args.mask]) {
+    if (out && [args.source, args.like].some((i) => i && path.resolve(i) === path.resolve(out)))
+      throw new VivifyError('E_USAGE', `refusing to overwrite the input ${out}`);
+  }
+  const analyzer = await createFaceAnalyzer({ emotion: false });
+  try {
+    const image = await readImage(args.source);
+    const face = pickFace(await analyzer.analyze(image), args.face, args.source);
+    const spec: EditSpec = { aus: args.au, emotions: args.emotion, absolute: args.absolute };
+    if (args.like) spec.like = faceState(pickFace(await analyzer.analyze(args.like), 0, args.like));
+    const editor = createFaceEditor(image, face);
+    const result = editor.edit(spec);
+    const fmt = (r: Partial<Record<ActionUnit, number>>): string =>
+      ACTION_UNITS.filter((au) => (r[au] ?? 0) >= 0.25)
+        .map((au) => `AU${au} ${(r[au] ?? 0).toFixed(1)}`)
+        .join(', ') || 'none above 0.25';
+    ctx.out(`before: ${fmt(editor.before.intensity)}`);
+    const mean: Partial<Record<ActionUnit, number>> = {};
+    for (const au of ACTION_UNITS) mean[au] = ((result.target.left[au] ?? 0) + (result.target.right[au] ?? 0)) / 2;
+    if (!args.like) ctx.out(`target: ${fmt(mean)}`);
+    if (args.steps > 1) {
+      const frames = Array.from({ length: args.steps }, (_, i) => editor.edit(spec, i / (args.steps - 1)).image);
+      const strip = {
+        width: image.width * frames.length,
+        height: image.height,
+        data: new Uint8ClampedArray(image.width * frames.length * image.height * 4),
+      };
+      frames.forEach((f, i) => {
+        for (let y = 0; y < image.height; y++)
+          strip.data.set(
+            f.data.subarray(y * f.width * 4, (y + 1) * f.width * 4),
+            (y * strip.width + i * image.width) * 4,
+          );
+      });
+      await writeImage(args.output, strip);
+    } else {
+      await writeImage(args.output, result.image);
+    }
+    ctx.out(`wrote ${args.output}`);
+    if (args.mask) {
+      const m = {
+        width: image.width,
+        height: image.height,
+        data: new Uint8ClampedArray(image.width * image.height * 4),
+      };
+      result.mask.forEach((v, i) => m.data.set([v * 255, v * 255, v * 255, 255], 4 * i));
+      await writeImage(args.mask, m);
+      const changed = result.mask.reduce((s, v) => s + (v > 0 ? 1 : 0), 0);
+      ctx.out(`wrote ${args.mask} (${((100 * changed) / result.mask.length).toFixed(1)}% of pixels changed)`);
+    }
+  } finally {
+    analyzer.close();
+  }
+  return 0;
+}

@@ -1,0 +1,93 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { VivifyError } from '../errors.js';
+import { renderScript } from '../expression/script.js';
+import { videoFormatForPath } from '../media/video.js';
+import type { CommandContext } from './context.js';
+import type { CommandDef } from './options.js';
+import { createProgress } from './progress.js';
+
+export const scriptCommand: CommandDef = {
+  name: 'script',
+  summary: 'render a timeline of emotions, action units, head poses, gaze and blinks on a portrait',
+  usage: 'vivify script --source portrait.jpg --timeline t.txt -o out.mp4',
+  positionals: { name: 'arguments', min: 0, max: 0 },
+  options: {
+    source: { type: 'string', value: 'image', description: 'The portrait to animate' },
+    timeline: { type: 'string', value: 't.txt', description: 'The timeline (format: docs/timeline.md)' },
+    output: {
+      type: 'string',
+      short: 'o',
+      value: 'out.mp4',
+      description: 'Result: .mp4, .gif, or a folder name for PNG frames',
+    },
+    size: {
+      type: 'integer',
+      value: 'px',
+      min: 16,
+      max: 8192,
+      description: "Longest side of the output (default: the source's own size)",
+    },
+    face: {
+      type: 'integer',
+      value: 'n',
+      default: 0,
+      min: 0,
+      max: 100,
+      description: 'Which face of the source (0 = largest)',
+    },
+    seed: { type: 'integer', value: 'n', default: 1, min: 0, description: 'Seed of the automatic blinks' },
+  },
+  examples: [
+    'vivify script --source portrait.jpg --timeline story.txt -o story.mp4',
+    'vivify script --source portrait.jpg --timeline t.txt -o t.gif --size 384',
+  ],
+};
+
+interface ScriptArgs {
+  source?: string;
+  timeline?: string;
+  output?: string;
+  size?: number;
+  face: number;
+  seed: number;
+}
+
+export async function runScript(args: ScriptArgs, ctx: CommandContext): Promise<number> {
+  for (const k of ['source', 'timeline', 'output'] as const) {
+    if (!args[k]) throw new VivifyError('E_USAGE', `vivify script needs --${k} (usage: ${scriptCommand.usage})`);
+  }
+  videoFormatForPath(args.output!);
+  if ([args.source!, args.timeline!].some((i) => path.resolve(i) === path.resolve(args.output!)))
+    throw new VivifyError('E_USAGE', `refusing to overwrite the input ${args.output}`);
+  let text: string;
+  try {
+    text = await fs.readFile(args.timeline!, 'utf8');
+  } catch (cause) {
+    throw new VivifyError(
+      'E_INPUT_NOT_FOUND',
+      `cannot read the timeline ${args.timeline}: ${(cause as Error).message.split('\n')[0]}`,
+      { cause },
+    );
+  }
+  let bar: ReturnType<typeof createProgress> | undefined;
+  const r = await renderScript(args.source!, text, args.output!, {
+    face: args.face,
+    size: args.size,
+    seed: args.seed,
+    signal: ctx.signal,
+    onProgress: ({ frame, total }) => {
+      bar ??= createProgress('script', total);
+      bar.update(frame);
+    },
+  }).catch((err: unknown) => {
+    if (err instanceof VivifyError && err.code === 'E_BAD_TIMELINE')
+      throw new VivifyError('E_BAD_TIMELINE', `${args.timeline}: ${err.message}`, { cause: err });
+    throw err;
+  });
+  bar?.done(`${r.frames} frames`);
+  ctx.out(
+    `${args.output}: ${r.frames} frames at ${r.fps} fps (${r.durationS.toFixed(2)} s), ${r.msPerFrame.toFixed(1)} ms/frame (${(1000 / r.msPerFrame).toFixed(0)} frames/s)`,
+  );
+  return 0;
+}

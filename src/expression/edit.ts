@@ -1,0 +1,123 @@
+/**
+ * Expression editing of one face in a still image: set action units or an emotion (relative to the face's
+ * current expression, or absolute), or copy the expression of another face. Pure: RGBA and face analyses
+ * in, RGBA out; the renderer does the pixels.
+ */
+import type { FaceResult } from '../analysis/types.js';
+import type { RgbaImage } from '../media/types.js';
+import {
+  ACTION_UNITS,
+  AU_MAX,
+  applyAUs,
+  estimateAUs,
+  type ActionUnit,
+  type AuEstimate,
+  type AuIntensities,
+} from '../motion/au.js';
+import { expressionBasis } from '../motion/basis.js';
+import { emotionAUs, type EmotionName } from '../motion/emotion.js';
+import { DEFAULT_RETARGET, faceState, retarget, type FaceState } from '../motion/motion.js';
+import { createRenderer, type Renderer } from '../render/renderer.js';
+
+export interface EditSpec {
+  /** AU values per side (0–5): added to the face's own (relative) or set (absolute). */
+  aus?: AuIntensities;
+  /** Emotions with intensities 0–1, applied in order. */
+  emotions?: { name: EmotionName; intensity: number }[];
+  /** Copy this face's expression (its shape in the learned expression basis), replacing the source's. */
+  like?: FaceState;
+  /** Set target values instead of adding to the face's current expression. Default false. */
+  absolute?: boolean;
+}
+
+export interface EditResult {
+  image: RgbaImage;
+  /**
+   * GANimation's attention mask A of I_out = A·C + (1 − A)·I_in: 0 where the output is the input pixel,
+   * 1 where it was moved by a pixel or more, or re-rendered (mouth and eye interiors); in between, the
+   * fraction of a pixel it moved.
+   */
+  mask: Float32Array;
+  /** The face's AU intensities before the edit (estimated) and the targets the edit renders. */
+  before: AuEstimate;
+  target: AuIntensities;
+}
+
+export interface FaceEditor {
+  /** Renders an edit; `amount` (0–1) scales it for interpolated steps. */
+  edit(spec: EditSpec, amount?: number): EditResult;
+  readonly state: FaceState;
+  readonly before: AuEstimate;
+}
+
+/** Prepares edits of `face` (an analysis of `image`). */
+export function createFaceEditor(image: RgbaImage, face: FaceResult, neutral?: Float32Array): FaceEditor {
+  const state = faceState(face);
+  const renderer: Renderer = createRenderer(image, state, face.landmarks);
+  const before = estimateAUs(state.canon, neutral);
+  const current: AuIntensities = { left: { ...before.left }, right: { ...before.right } };
+  return {
+    state,
+    before,
+    edit(spec, amount = 1) {
+      // 1. The change in AU intensities. Relative edits add to the face (no estimate needed); absolute edits
+      //    set values, so they start from the face's estimated current intensities.
+      const target: AuIntensities = { left: { ...current.left }, right: { ...current.right } };
+      const delta: AuIntensities = { left: {}, right: {} };
+      const add = (side: 'left' | 'right', au: ActionUnit, d: number): void => {
+        delta[side][au] = (delta[side][au] ?? 0) + d;
+        target[side][au] = clampAu((target[side][au] ?? 0) + d);
+      };
+      for (const side of ['left', 'right'] as const) {
+        for (const [k, v] of Object.entries(spec.aus?.[side] ?? {})) {
+          const au = Number(k) as ActionUnit;
+          add(side, au, spec.absolute ? v - (target[side][au] ?? 0) : v);
+        }
+      }
+      for (const e of spec.emotions ?? []) {
+        {
+          // The emotion's activations on top of the base face (the source's own expression, or for absolute
+          // edits the source made neutral, below). A negative blink (the lids more open than at rest, as in
+          // surprise and fear) is the upper-lid raiser, AU5.
+          const t = emotionAUs(e.name, e.intensity);
+          for (const side of ['left', 'right'] as const) {
+            for (const [k, v] of Object.entries(t[side])) {
+              if (v > 0) add(side, Number(k) as ActionUnit, v);
+              else if (Number(k) === 45) add(side, 5, -v);
+            }
+          }
+        }
+      }
+      // 2. Shape: the source's, moved by that change (scaled by `amount` for interpolated steps).
+      for (const side of ['left', 'right'] as const)
+        for (const au of ACTION_UNITS) if (delta[side][au]) delta[side][au]! *= amount;
+      // Absolute emotions start from the face made neutral: its shape with the learned expression
+      // component removed (what varies within a person), so a smiling portrait edited to "sad" is sad.
+      const base = spec.absolute && spec.emotions?.length ? neutralise(state.canon, amount) : state.canon;
+      let canon = applyAUs(base, delta);
+      if (spec.like) {
+        const copied = retarget({ ...state, canon }, spec.like, spec.like, {
+          ...DEFAULT_RETARGET,
+          mode: 'absolute',
+          regions: ['expression'],
+          expressionScale: amount,
+        });
+        canon = copied.canon;
+      }
+      const out = renderer.render({ target: { pose: state.pose, canon }, motion: true });
+      const mask = out.motion!.map((m) => Math.min(1, m));
+      return { image: out.image, mask, before, target };
+    },
+  };
+}
+
+const clampAu = (v: number): number => Math.max(0, Math.min(AU_MAX, v));
+
+/** The shape with `amount` of its expression-basis component removed (the 468 mesh points; irises kept). */
+export function neutralise(canon: Float32Array, amount = 1): Float32Array {
+  const basis = expressionBasis();
+  const expr = basis.reconstruct(basis.project(canon));
+  const out = Float32Array.from(canon);
+  for (let i = 0; i < expr.length; i++) out[i]! -= amount * expr[i]!;
+  return out;
+}

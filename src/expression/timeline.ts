@@ -1,0 +1,389 @@
+/**
+ * Timelines for `vivify script`: a small, human-writable format of time-stamped keyframes — emotions, action
+ * units, head pose, gaze, blinks — interpolated with easing, optionally with natural automatic blinking.
+ * Grammar and examples: docs/timeline.md. Pure: text in, a sampler out.
+ */
+import { ACTION_UNITS, AU_MAX, type ActionUnit, type AuIntensities } from '../motion/au.js';
+import { emotionAUs, EMOTION_NAMES, type EmotionName } from '../motion/emotion.js';
+
+export type Easing = 'linear' | 'in' | 'out' | 'in-out' | 'step';
+const EASINGS: readonly Easing[] = ['linear', 'in', 'out', 'in-out', 'step'];
+
+export interface Pose {
+  yawDeg: number;
+  pitchDeg: number;
+  rollDeg: number;
+}
+export interface GazeOffset {
+  /** Iris offset in eye widths: x towards the subject's left (the image's right), y down. */
+  x: number;
+  y: number;
+}
+
+interface Key<T> {
+  timeS: number;
+  value: T;
+  ease: Easing;
+}
+
+export interface Timeline {
+  durationS: number;
+  fps: number;
+  autoBlink: boolean;
+  /** Expression keyframes: AU changes per side (emotions already converted). */
+  expression: Key<AuIntensities>[];
+  pose: Key<Pose>[];
+  gaze: Key<GazeOffset>[];
+  /** Explicit blinks: start time and length. */
+  blinks: { timeS: number; durationS: number }[];
+}
+
+/** A parse or range error, with the line and column it refers to (1-based). */
+export class TimelineError extends Error {
+  constructor(
+    message: string,
+    readonly line: number,
+    readonly column: number,
+  ) {
+    super(`line ${line}, column ${column}: ${message}`);
+    this.name = 'TimelineError';
+  }
+}
+
+export const LIMITS = {
+  yawDeg: 45,
+  pitchDeg: 30,
+  rollDeg: 30,
+  gaze: 0.35,
+  durationS: 3600,
+  fps: [1, 120] as const,
+  blinkS: [0.05, 2] as const,
+};
+
+interface Token {
+  text: string;
+  column: number;
+}
+
+function tokenize(line: string): Token[] {
+  const out: Token[] = [];
+  const re = /[^\s,]+|,/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(line))) out.push({ text: m[0], column: m.index + 1 });
+  return out;
+}
+
+/** Parses a time: 1.5s, 1500ms, 0:01.5, 1:02:03, or bare seconds. */
+export function parseTime(text: string): number | undefined {
+  let m = /^(\d+(?:\.\d+)?)(s|ms)?$/.exec(text);
+  if (m) return Number(m[1]) / (m[2] === 'ms' ? 1000 : 1);
+  m = /^(?:(\d+):)?(\d+):(\d+(?:\.\d+)?)$/.exec(text);
+  if (m) return Number(m[1] ?? 0) * 3600 + Number(m[2]) * 60 + Number(m[3]);
+  return undefined;
+}
+
+/**
+ * Parses timeline text. Every problem is a TimelineError naming line and column; values outside their
+ * range are rejected with the allowed range.
+ *
+ * @example
+ * const t = parseTimeline('duration 4s\nat 0s neutral\nat 1s happy 0.8, pose yaw 10\nat 3s surprised');
+ */
+export function parseTimeline(text: string): Timeline {
+  const t: Timeline = { durationS: NaN, fps: 30, autoBlink: true, expression: [], pose: [], gaze: [], blinks: [] };
+  let defaultEase: Easing = 'in-out';
+  let lastTime = -Infinity;
+  const lines = text.split(/\r?\n/);
+  lines.forEach((raw, li) => {
+    const lineNo = li + 1;
+    const line = raw.replace(/#.*$/, '');
+    const toks = tokenize(line);
+    if (toks.length === 0) return;
+    let k = 0;
+    const err = (msg: string, tok?: Token): never => {
+      throw new TimelineError(msg, lineNo, tok?.column ?? (toks[k - 1]?.column ?? 1) + (toks[k - 1]?.text.length ?? 0));
+    };
+    const next = (what: string): Token => toks[k++] ?? err(`expected ${what} at the end of the line`);
+    const number = (what: string, min: number, max: number, unit = ''): number => {
+      const tok = next(what);
+      const v = Number(tok.text);
+      if (tok.text === ',' || !Number.isFinite(v)) err(`expected ${what} (a number) but found "${tok.text}"`, tok);
+      if (v < min || v > max) err(`${what} ${tok.text} is out of range: expected ${min} to ${max}${unit}`, tok);
+      return v;
+    };
+    const head = next('a statement');
+    switch (head.text) {
+      case 'duration': {
+        const tok = next('a duration');
+        const v = parseTime(tok.text);
+        if (v === undefined) err(`expected a duration such as 10s or 0:10 but found "${tok.text}"`, tok);
+        if (v! <= 0 || v! > LIMITS.durationS)
+          err(`duration ${tok.text} is out of range: expected more than 0 and at most ${LIMITS.durationS} s`, tok);
+        t.durationS = v!;
+        break;
+      }
+      case 'fps':
+        t.fps = number('fps', LIMITS.fps[0], LIMITS.fps[1]);
+        break;
+      case 'blink': {
+        const tok = next('auto or off');
+        if (tok.text !== 'auto' && tok.text !== 'off')
+          err(`expected "blink auto" or "blink off" but found "${tok.text}"`, tok);
+        t.autoBlink = tok.text === 'auto';
+        break;
+      }
+      case 'ease': {
+        const tok = next('an easing');
+        if (!EASINGS.includes(tok.text as Easing))
+          err(`unknown easing "${tok.text}" (expected one of ${EASINGS.join(', ')})`, tok);
+        defaultEase = tok.text as Easing;
+        break;
+      }
+      case 'at': {
+        const tt = next('a time');
+        const time = parseTime(tt.text);
+        if (time === undefined) err(`expected a time such as 1.5s, 1500ms or 0:01.5 but found "${tt.text}"`, tt);
+        if (time! < lastTime) err(`keyframes must be in time order: ${tt.text} comes after a later one`, tt);
+        lastTime = time!;
+        let ease = defaultEase;
+        // Clauses separated by commas; "ease X" may end any clause.
+        const clauses: Token[][] = [[]];
+        while (k < toks.length) {
+          const tok = toks[k++]!;
+          if (tok.text === ',') clauses.push([]);
+          else clauses[clauses.length - 1]!.push(tok);
+        }
+        for (const clause of clauses) {
+          const easeAt = clause.findIndex((c) => c.text === 'ease');
+          if (easeAt >= 0) {
+            const e = clause[easeAt + 1];
+            if (!e) throw new TimelineError('expected an easing after "ease"', lineNo, clause[easeAt]!.column + 4);
+            if (!EASINGS.includes(e.text as Easing))
+              throw new TimelineError(
+                `unknown easing "${e.text}" (expected one of ${EASINGS.join(', ')})`,
+                lineNo,
+                e.column,
+              );
+            ease = e.text as Easing;
+            clause.splice(easeAt, 2);
+          }
+        }
+        for (const clause of clauses) {
+          if (clause.length === 0)
+            throw new TimelineError(
+              'empty clause (two commas, or a comma at the end)',
+              lineNo,
+              (toks[toks.length - 1]?.column ?? 1) + 1,
+            );
+          parseClause(t, clause, time!, ease, lineNo);
+        }
+        break;
+      }
+      default:
+        err(`unknown statement "${head.text}" (expected at, duration, fps, blink, ease or a comment)`, head);
+    }
+    if (k < toks.length) err(`unexpected "${toks[k]!.text}"`, toks[k]);
+  });
+  if (!Number.isFinite(t.durationS)) {
+    const last = Math.max(
+      0,
+      ...t.expression.map((x) => x.timeS),
+      ...t.pose.map((x) => x.timeS),
+      ...t.gaze.map((x) => x.timeS),
+      ...t.blinks.map((b) => b.timeS + b.durationS),
+    );
+    t.durationS = last + 1;
+  }
+  return t;
+}
+
+function parseClause(t: Timeline, clause: Token[], timeS: number, ease: Easing, line: number): void {
+  let k = 0;
+  const head = clause[k++]!;
+  const err = (msg: string, tok?: Token): never => {
+    throw new TimelineError(msg, line, tok?.column ?? head.column);
+  };
+  const num = (tok: Token | undefined, what: string, min: number, max: number, unit = ''): number => {
+    if (!tok) return err(`expected ${what} after "${clause[k - 2]?.text ?? head.text}"`, clause[k - 2] ?? head);
+    const v = Number(tok.text);
+    if (!Number.isFinite(v)) err(`expected ${what} (a number) but found "${tok.text}"`, tok);
+    if (v < min || v > max) err(`${what} ${tok.text} is out of range: expected ${min} to ${max}${unit}`, tok);
+    return v;
+  };
+  const emotion = EMOTION_NAMES.find((e) => e === head.text);
+  if (emotion) {
+    const intensity = clause[k] ? num(clause[k++], 'intensity', 0, 1) : 1;
+    t.expression.push({ timeS, value: emotionAUs(emotion as EmotionName, intensity), ease });
+  } else if (head.text === 'au') {
+    const value: AuIntensities = { left: {}, right: {} };
+    if (k >= clause.length) err('expected action units such as 12=3 after "au"', head);
+    for (; k < clause.length; k++) {
+      const tok = clause[k]!;
+      const m = /^([LR]?)(\d+)=(-?\d+(?:\.\d+)?)$/i.exec(tok.text);
+      if (!m) err(`expected AU=intensity (e.g. 12=3, L12=2) but found "${tok.text}"`, tok);
+      const au = Number(m![2]) as ActionUnit;
+      if (!ACTION_UNITS.includes(au))
+        err(`AU${m![2]} is not one of the supported action units (${ACTION_UNITS.join(', ')})`, tok);
+      const v = Number(m![3]);
+      if (v < 0 || v > AU_MAX) err(`AU${au} intensity ${m![3]} is out of range: expected 0 to ${AU_MAX}`, tok);
+      const side = m![1]!.toUpperCase();
+      if (side !== 'R') value.left[au] = v;
+      if (side !== 'L') value.right[au] = v;
+    }
+    t.expression.push({ timeS, value, ease });
+  } else if (head.text === 'pose') {
+    const p: Pose = { yawDeg: 0, pitchDeg: 0, rollDeg: 0 };
+    if (k >= clause.length) err('expected yaw, pitch and/or roll after "pose"', head);
+    while (k < clause.length) {
+      const key = clause[k++]!;
+      const limit =
+        key.text === 'yaw'
+          ? LIMITS.yawDeg
+          : key.text === 'pitch'
+            ? LIMITS.pitchDeg
+            : key.text === 'roll'
+              ? LIMITS.rollDeg
+              : undefined;
+      if (limit === undefined) err(`expected yaw, pitch or roll but found "${key.text}"`, key);
+      const v = num(clause[k++], key.text, -limit!, limit!, ' degrees');
+      p[`${key.text as 'yaw' | 'pitch' | 'roll'}Deg`] = v;
+    }
+    t.pose.push({ timeS, value: p, ease });
+  } else if (head.text === 'gaze') {
+    const g: GazeOffset = { x: 0, y: 0 };
+    const named: Record<string, GazeOffset> = {
+      left: { x: -0.25, y: 0 },
+      right: { x: 0.25, y: 0 },
+      up: { x: 0, y: -0.15 },
+      down: { x: 0, y: 0.15 },
+      center: { x: 0, y: 0 },
+    };
+    if (k >= clause.length) err('expected a direction (left, right, up, down, center) or x/y after "gaze"', head);
+    while (k < clause.length) {
+      const key = clause[k++]!;
+      if (named[key.text]) {
+        g.x += named[key.text]!.x;
+        g.y += named[key.text]!.y;
+      } else if (key.text === 'x' || key.text === 'y') {
+        g[key.text] = num(clause[k++], `gaze ${key.text}`, -LIMITS.gaze, LIMITS.gaze, ' eye widths');
+      } else {
+        err(`expected left, right, up, down, center, x or y but found "${key.text}"`, key);
+      }
+    }
+    t.gaze.push({ timeS, value: g, ease });
+  } else if (head.text === 'blink') {
+    let d = 0.2;
+    if (clause[k]) {
+      const tok = clause[k++]!;
+      const v = parseTime(tok.text);
+      if (v === undefined) err(`expected a blink length such as 200ms but found "${tok.text}"`, tok);
+      if (v! < LIMITS.blinkS[0] || v! > LIMITS.blinkS[1])
+        err(
+          `blink length ${tok.text} is out of range: expected ${LIMITS.blinkS[0] * 1000} ms to ${LIMITS.blinkS[1]} s`,
+          tok,
+        );
+      d = v!;
+    }
+    t.blinks.push({ timeS, durationS: d });
+  } else {
+    err(
+      `unknown keyframe "${head.text}" (expected an emotion — ${EMOTION_NAMES.join(', ')} — or au, pose, gaze, blink)`,
+      head,
+    );
+  }
+  if (k < clause.length) err(`unexpected "${clause[k]!.text}"`, clause[k]);
+}
+
+function ease(e: Easing, x: number): number {
+  switch (e) {
+    case 'linear':
+      return x;
+    case 'in':
+      return x * x;
+    case 'out':
+      return 1 - (1 - x) * (1 - x);
+    case 'in-out':
+      return x < 0.5 ? 2 * x * x : 1 - 2 * (1 - x) * (1 - x);
+    case 'step':
+      return x < 1 ? 0 : 1;
+  }
+}
+
+/**
+ * Value of a channel at time t: every channel starts from the portrait as it is (`zero`) at 0 s, moves to
+ * each keyframe with that keyframe's easing, and holds after the last one.
+ */
+function sample<T>(keys: Key<T>[], t: number, lerp: (a: T, b: T, x: number) => T, zero: T): T {
+  if (keys.length === 0) return zero;
+  for (let i = 0; i < keys.length; i++) {
+    const b = keys[i]!;
+    if (t < b.timeS) {
+      const a = i > 0 ? keys[i - 1]! : { timeS: 0, value: zero };
+      const x = (t - a.timeS) / Math.max(1e-9, b.timeS - a.timeS);
+      return lerp(a.value, b.value, ease(b.ease, x));
+    }
+  }
+  return keys[keys.length - 1]!.value;
+}
+
+const lerpAus = (a: AuIntensities, b: AuIntensities, x: number): AuIntensities => {
+  const out: AuIntensities = { left: {}, right: {} };
+  for (const side of ['left', 'right'] as const) {
+    for (const au of ACTION_UNITS) {
+      const v = (a[side][au] ?? 0) * (1 - x) + (b[side][au] ?? 0) * x;
+      if (v) out[side][au] = v;
+    }
+  }
+  return out;
+};
+
+export interface TimelineFrame {
+  /** AU changes to apply to the portrait's own expression. */
+  aus: AuIntensities;
+  pose: Pose;
+  gaze: GazeOffset;
+  /** Eye closure 0 (open) … 1 (closed). */
+  blink: number;
+}
+
+/** Natural blinking: every 2–6 s (about 15 a minute), a 0.15–0.25 s blink; deterministic for a given seed. */
+export function autoBlinks(durationS: number, seed = 1): { timeS: number; durationS: number }[] {
+  let s = seed >>> 0 || 1;
+  const rand = (): number => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 4294967296;
+  };
+  const out: { timeS: number; durationS: number }[] = [];
+  for (let t = 0.8 + rand() * 1.5; t < durationS - 0.3; t += 2 + rand() * 4)
+    out.push({ timeS: t, durationS: 0.15 + rand() * 0.1 });
+  return out;
+}
+
+/** Blink closure at time t for a blink starting at t0 lasting d: fast close (40%), slower open. */
+function blinkAt(t: number, t0: number, d: number): number {
+  const x = (t - t0) / d;
+  if (x <= 0 || x >= 1) return 0;
+  return x < 0.4 ? Math.sin((x / 0.4) * (Math.PI / 2)) : Math.cos(((x - 0.4) / 0.6) * (Math.PI / 2));
+}
+
+/** Samples a timeline at time t (seconds). */
+export function createTimelineSampler(t: Timeline, seed = 1): (timeS: number) => TimelineFrame {
+  const blinks = [...t.blinks, ...(t.autoBlink ? autoBlinks(t.durationS, seed) : [])];
+  return (time) => ({
+    aus: sample(t.expression, time, lerpAus, { left: {}, right: {} }),
+    pose: sample(
+      t.pose,
+      time,
+      (a, b, x) => ({
+        yawDeg: a.yawDeg + (b.yawDeg - a.yawDeg) * x,
+        pitchDeg: a.pitchDeg + (b.pitchDeg - a.pitchDeg) * x,
+        rollDeg: a.rollDeg + (b.rollDeg - a.rollDeg) * x,
+      }),
+      { yawDeg: 0, pitchDeg: 0, rollDeg: 0 },
+    ),
+    gaze: sample(t.gaze, time, (a, b, x) => ({ x: a.x + (b.x - a.x) * x, y: a.y + (b.y - a.y) * x }), { x: 0, y: 0 }),
+    blink: Math.max(0, ...blinks.map((b) => blinkAt(time, b.timeS, b.durationS))),
+  });
+}

@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { readImage } from '../../src/media/image.js';
+import { probeVideo } from '../../src/media/video.js';
+import { ASTRONAUT, runCli, tempDir } from '../helpers.js';
+
+function oneLineError(r: { code: number; stderr: string }, code: number, re: RegExp): void {
+  assert.equal(r.code, code, r.stderr);
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(lines[0]!, re);
+}
+
+test('vivify edit applies AUs and writes the change mask; steps make a strip', async (t) => {
+  const dir = tempDir(t);
+  const out = path.join(dir, 'smile.png');
+  const mask = path.join(dir, 'mask.png');
+  const r = runCli(['edit', '--source', ASTRONAUT, '-o', out, '--au', '26=4,L45=5', '--mask', mask]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /before: /);
+  const src = await readImage(ASTRONAUT);
+  const img = await readImage(out);
+  const m = await readImage(mask);
+  assert.deepEqual([img.width, img.height], [512, 512]);
+  let changedInMask = 0;
+  let changedOutsideMask = 0;
+  for (let i = 0; i < src.data.length; i += 4) {
+    const changed = Math.abs(img.data[i]! - src.data[i]!) > 2;
+    if (!changed) continue;
+    if (m.data[i]! > 0) changedInMask++;
+    else changedOutsideMask++;
+  }
+  assert.ok(changedInMask > 500, `changed pixels inside the mask: ${changedInMask}`);
+  assert.equal(changedOutsideMask, 0, 'every changed pixel is in the mask');
+  const strip = path.join(dir, 'strip.png');
+  assert.equal(
+    runCli(['edit', '--source', ASTRONAUT, '-o', strip, '--emotion', 'surprised=1', '--steps', '3']).code,
+    0,
+  );
+  const s = await readImage(strip);
+  assert.deepEqual([s.width, s.height], [1536, 512]);
+  // The first step is the source itself.
+  let d = 0;
+  for (let y = 0; y < 512; y++)
+    for (let x = 0; x < 512; x++) d += Math.abs(s.data[(y * 1536 + x) * 4]! - src.data[(y * 512 + x) * 4]!);
+  assert.ok(d / (512 * 512) < 0.5);
+});
+
+test('vivify edit to a face’s own expression changes nothing visible', async (t) => {
+  const dir = tempDir(t);
+  const out = path.join(dir, 'same.png');
+  assert.equal(runCli(['edit', '--source', ASTRONAUT, '-o', out, '--like', ASTRONAUT]).code, 0);
+  const a = await readImage(ASTRONAUT);
+  const b = await readImage(out);
+  let sum = 0;
+  let max = 0;
+  for (let i = 0; i < a.data.length; i += 4) {
+    for (let k = 0; k < 3; k++) {
+      const d = Math.abs(a.data[i + k]! - b.data[i + k]!);
+      sum += d;
+      max = Math.max(max, d);
+    }
+  }
+  const mean = sum / (512 * 512 * 3);
+  assert.ok(mean < 0.2, `mean difference ${mean.toFixed(3)} levels`);
+});
+
+test('vivify edit: bad input is one line and a non-zero exit', (t) => {
+  const dir = tempDir(t);
+  const out = path.join(dir, 'o.png');
+  oneLineError(runCli(['edit', '--source', ASTRONAUT, '-o', out]), 2, /needs --au, --emotion or --like/);
+  oneLineError(runCli(['edit', '--source', ASTRONAUT, '-o', out, '--au', '13=2']), 2, /Expected AU=intensity pairs/);
+  oneLineError(runCli(['edit', '--source', ASTRONAUT, '-o', out, '--au', '12=9']), 2, /intensities 0–5/);
+  oneLineError(
+    runCli(['edit', '--source', ASTRONAUT, '-o', out, '--emotion', 'bored=1']),
+    2,
+    /Expected name=intensity pairs/,
+  );
+  oneLineError(
+    runCli(['edit', '--source', ASTRONAUT, '-o', ASTRONAUT, '--au', '12=2']),
+    2,
+    /refusing to overwrite the input/,
+  );
+  assert.ok(!existsSync(out));
+});
+
+test('vivify script renders a timeline at its frame rate and length; parse errors name line and column', async (t) => {
+  const dir = tempDir(t);
+  const tl = path.join(dir, 't.txt');
+  writeFileSync(
+    tl,
+    ['duration 1s', 'fps 12', 'at 0s neutral', 'at 0.5s happy 0.8, pose yaw 10, gaze left', 'at 0.8s blink'].join('\n'),
+  );
+  const out = path.join(dir, 'o.mp4');
+  const r = runCli(['script', '--source', ASTRONAUT, '--timeline', tl, '-o', out, '--size', '256']);
+  assert.equal(r.code, 0, r.stderr);
+  const info = await probeVideo(out);
+  assert.deepEqual([info.width, info.height, info.frameCount, info.fps], [256, 256, 12, 12]);
+  writeFileSync(tl, 'at 0s neutral\nat 1s pose yaw 90\n');
+  oneLineError(
+    runCli(['script', '--source', ASTRONAUT, '--timeline', tl, '-o', out]),
+    1,
+    /t\.txt: line 2, column 16: yaw 90 is out of range: expected -45 to 45 degrees/,
+  );
+  oneLineError(
+    runCli(['script', '--source', ASTRONAUT, '--timeline', path.join(dir, 'missing.txt'), '-o', out]),
+    1,
+    /cannot read the timeline/,
+  );
+});

@@ -1,0 +1,137 @@
+/** The renderer on a real portrait: identity, translation, blink and mouth opening. */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../../src/analysis/node.js';
+import { GROUPS, LM } from '../../src/analysis/topology.js';
+import type { FaceResult } from '../../src/analysis/types.js';
+import { readImage } from '../../src/media/image.js';
+import type { RgbaImage } from '../../src/media/types.js';
+import { closeLids } from '../../src/motion/lids.js';
+import { faceState, projectState, type FaceState } from '../../src/motion/motion.js';
+import { createRenderer, type Renderer } from '../../src/render/renderer.js';
+import { ASTRONAUT } from '../helpers.js';
+
+let analyzer: NodeFaceAnalyzer;
+let img: RgbaImage;
+let face: FaceResult;
+let state: FaceState;
+let renderer: Renderer;
+before(async () => {
+  analyzer = await createFaceAnalyzer({ emotion: false });
+  img = await readImage(ASTRONAUT);
+  face = (await analyzer.analyze(img))[0]!;
+  state = faceState(face);
+  renderer = createRenderer(img, state, face.landmarks);
+});
+after(() => analyzer.close());
+
+/** Mean absolute RGB difference over a box. */
+function meanDiff(a: RgbaImage, b: RgbaImage, x0: number, y0: number, x1: number, y1: number, dx = 0, dy = 0): number {
+  let s = 0;
+  let n = 0;
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
+      const p = (y * a.width + x) * 4;
+      const q = ((y - dy) * b.width + (x - dx)) * 4;
+      for (let k = 0; k < 3; k++) s += Math.abs(a.data[p + k]! - b.data[q + k]!);
+      n += 3;
+    }
+  }
+  return s / n;
+}
+
+test('rendering the source’s own pose and shape gives back the source', () => {
+  const { image, mouth } = renderer.render({ target: state });
+  const b = face.box;
+  const d = meanDiff(image, img, Math.floor(b.x), Math.floor(b.y), Math.ceil(b.x + b.width), Math.ceil(b.y + b.height));
+  assert.ok(d < 2, `face differs by ${d.toFixed(2)} levels`);
+  assert.ok(meanDiff(image, img, 0, 0, 512, 40) < 0.01, 'far from the face nothing changes');
+  assert.equal(mouth, 'source');
+});
+
+test('a head moved 12 px right shows the face 12 px right, while the background stays', () => {
+  const moved: FaceState = {
+    ...state,
+    pose: {
+      ...state.pose,
+      translation: [state.pose.translation[0] + 12, state.pose.translation[1], state.pose.translation[2]],
+    },
+  };
+  const { image } = renderer.render({ target: moved });
+  // Inner face (between the eyes, down to the mouth) matches the source shifted by 12 px.
+  const lm = face.landmarks;
+  const x0 = Math.round(lm[3 * LM.rightEyeInner]!);
+  const x1 = Math.round(lm[3 * LM.leftEyeInner]!);
+  const y0 = Math.round(lm[3 * LM.rightEyeInner + 1]!);
+  const y1 = Math.round(lm[3 * LM.upperLipTop + 1]!);
+  const shifted = meanDiff(image, img, x0 + 12, y0, x1 + 12, y1, 12, 0);
+  const unshifted = meanDiff(image, img, x0 + 12, y0, x1 + 12, y1, 0, 0);
+  assert.ok(
+    shifted < 4 && shifted < unshifted / 3,
+    `shifted ${shifted.toFixed(2)} vs unshifted ${unshifted.toFixed(2)}`,
+  );
+  assert.ok(meanDiff(image, img, 0, 470, 80, 512) < 0.5, 'the bottom-left corner (background) stays');
+});
+
+test('a blink covers the eye with lid skin instead of squeezing the iris', () => {
+  const closed: FaceState = { ...state, canon: closeLids(state.canon, 1, 1) };
+  const { image } = renderer.render({ target: closed });
+  const lm = projectState(closed);
+  // Along the closed lid line, the colour is skin-like (close to the lid above), not the dark iris.
+  const iris = face.landmarks.subarray(3 * LM.rightIrisCenter, 3 * LM.rightIrisCenter + 2);
+  const at = (im: RgbaImage, x: number, y: number): number => {
+    const p = (Math.round(y) * im.width + Math.round(x)) * 4;
+    return (im.data[p]! + im.data[p + 1]! + im.data[p + 2]!) / 3;
+  };
+  const irisBefore = at(img, iris[0]!, iris[1]!);
+  const lidTop = GROUPS.rightEyeUpper1[3]!;
+  const skin = at(img, face.landmarks[3 * lidTop]!, face.landmarks[3 * lidTop + 1]!);
+  const atIrisAfter = at(image, iris[0]!, lm[3 * LM.rightEyeTop + 1]! - 1);
+  assert.ok(irisBefore < skin - 40, `iris ${irisBefore} is darker than lid skin ${skin}`);
+  assert.ok(
+    Math.abs(atIrisAfter - skin) < Math.abs(atIrisAfter - irisBefore),
+    `closed eye ${atIrisAfter}: skin ${skin}, iris ${irisBefore}`,
+  );
+});
+
+test('opening the mouth without a driver synthesises a dark interior between the lips', () => {
+  const canon = Float32Array.from(state.canon);
+  // Drop the lower lip and jaw by 0.25 canonical units (a wide-open mouth).
+  const lower = new Set<number>([
+    ...GROUPS.lipsLowerOuter,
+    ...GROUPS.lipsLowerInner,
+    152,
+    148,
+    176,
+    149,
+    150,
+    377,
+    400,
+    378,
+    379,
+    365,
+    17,
+    84,
+    181,
+    91,
+    314,
+    405,
+    321,
+    375,
+    200,
+    199,
+    175,
+    18,
+  ]);
+  for (const i of lower) if (i !== 61 && i !== 291 && i !== 78 && i !== 308) canon[3 * i + 1]! += 0.25;
+  const { image, mouth } = renderer.render({ target: { ...state, canon } });
+  assert.equal(mouth, 'synthesised');
+  const lm = projectState({ ...state, canon });
+  const cx = (lm[3 * LM.upperLipInner]! + lm[3 * LM.lowerLipInner]!) / 2;
+  const cy =
+    (lm[3 * LM.upperLipInner + 1]! + lm[3 * LM.lowerLipInner + 1]!) / 2 +
+    0.2 * (lm[3 * LM.lowerLipInner + 1]! - lm[3 * LM.upperLipInner + 1]!);
+  const p = (Math.round(cy) * image.width + Math.round(cx)) * 4;
+  const luma = (image.data[p]! + image.data[p + 1]! + image.data[p + 2]!) / 3;
+  assert.ok(luma < 90, `mouth interior luma ${luma}`);
+});
