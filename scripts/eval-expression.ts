@@ -12,7 +12,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { identitySimilarity } from '../src/analysis/analyzer.js';
 import { createFaceAnalyzer } from '../src/analysis/node.js';
-import { EMOTIONS, type Emotion } from '../src/analysis/types.js';
+import { EMOTIONS, type Emotion, type FaceResult } from '../src/analysis/types.js';
+import type { RgbaImage } from '../src/media/types.js';
 import { machine } from '../src/cli/machine.js';
 import { createFaceEditor } from '../src/expression/edit.js';
 import { readImage } from '../src/media/image.js';
@@ -207,15 +208,15 @@ for (const actor of ['M030', 'W009']) {
   ): Promise<
     {
       canon: Float32Array;
-      image?: import('../src/media/types.js').RgbaImage;
-      face: import('../src/analysis/types.js').FaceResult;
+      image?: RgbaImage;
+      face: FaceResult;
     }[]
   > => {
     const tracker = analyzer.createTracker();
     const out: {
       canon: Float32Array;
-      image?: import('../src/media/types.js').RgbaImage;
-      face: import('../src/analysis/types.js').FaceResult;
+      image?: RgbaImage;
+      face: FaceResult;
     }[] = [];
     for await (const f of decodeVideo(file)) {
       const face = (await tracker.next(f, { emotion: false })).faces[0];
