@@ -148,18 +148,63 @@ export function eulerToRotation(yawDeg: number, pitchDeg: number, rollDeg: numbe
   return multiply3(multiply3(Ry, Rx), Rz);
 }
 
-function quaternionToMatrix([w, x, y, z]: [number, number, number, number]): number[] {
+/** Rotation matrix of a unit quaternion (w, x, y, z). */
+export function quaternionToMatrix([w, x, y, z]: readonly [number, number, number, number]): number[] {
   return [
-    w * w + x * x - y * y - z * z,
+    1 - 2 * (y * y + z * z),
     2 * (x * y - w * z),
     2 * (x * z + w * y),
     2 * (x * y + w * z),
-    w * w - x * x + y * y - z * z,
+    1 - 2 * (x * x + z * z),
     2 * (y * z - w * x),
     2 * (x * z - w * y),
     2 * (y * z + w * x),
-    w * w - x * x - y * y + z * z,
+    1 - 2 * (x * x + y * y),
   ];
+}
+
+/** Unit quaternion (w ≥ 0) of a rotation matrix. */
+export function matrixToQuaternion(R: readonly number[]): [number, number, number, number] {
+  const [m00, m01, m02, m10, m11, m12, m20, m21, m22] = R as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const tr = m00 + m11 + m22;
+  let q: [number, number, number, number];
+  if (tr > 0) {
+    const s = Math.sqrt(tr + 1) * 2;
+    q = [0.25 * s, (m21 - m12) / s, (m02 - m20) / s, (m10 - m01) / s];
+  } else if (m00 > m11 && m00 > m22) {
+    const s = Math.sqrt(1 + m00 - m11 - m22) * 2;
+    q = [(m21 - m12) / s, 0.25 * s, (m01 + m10) / s, (m02 + m20) / s];
+  } else if (m11 > m22) {
+    const s = Math.sqrt(1 + m11 - m00 - m22) * 2;
+    q = [(m02 - m20) / s, (m01 + m10) / s, 0.25 * s, (m12 + m21) / s];
+  } else {
+    const s = Math.sqrt(1 + m22 - m00 - m11) * 2;
+    q = [(m10 - m01) / s, (m02 + m20) / s, (m12 + m21) / s, 0.25 * s];
+  }
+  if (q[0] < 0) q = [-q[0], -q[1], -q[2], -q[3]];
+  const n = Math.hypot(...q);
+  return [q[0] / n, q[1] / n, q[2] / n, q[3] / n];
+}
+
+/** R^k for a rotation matrix: the same axis, k times the angle. */
+export function scaleRotation(R: number[], k: number): number[] {
+  if (k === 1) return R;
+  const [w, x, y, z] = matrixToQuaternion(R);
+  const angle = 2 * Math.acos(Math.max(-1, Math.min(1, w)));
+  const s = Math.sqrt(Math.max(0, 1 - w * w));
+  if (s < 1e-9) return [1, 0, 0, 0, 1, 0, 0, 0, 1];
+  const a = (angle * k) / 2;
+  return quaternionToMatrix([Math.cos(a), (x / s) * Math.sin(a), (y / s) * Math.sin(a), (z / s) * Math.sin(a)]);
 }
 
 /** Unit eigenvector of the largest eigenvalue of a symmetric 4×4 matrix (cyclic Jacobi rotations). */

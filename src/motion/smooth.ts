@@ -6,7 +6,8 @@
  * while removing the frame-to-frame jitter of the landmark models. Memory: 2·radius + 1 states.
  */
 import { LANDMARK_COUNT } from '../analysis/topology.js';
-import { matrixToQuaternion, quaternionToMatrix, type FaceState } from './motion.js';
+import { matrixToQuaternion, quaternionToMatrix } from '../analysis/pose.js';
+import type { FaceState } from './motion.js';
 
 const D = LANDMARK_COUNT * 3;
 

@@ -1,17 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CANONICAL_FACE } from '../../src/analysis/measures.js';
-import { eulerToRotation, rotationToEuler } from '../../src/analysis/pose.js';
-import { eyeApertures } from '../../src/analysis/measures.js';
+import { CANONICAL_FACE, eyeApertures } from '../../src/analysis/measures.js';
+import { eulerToRotation, rotationToEuler, scaleRotation } from '../../src/analysis/pose.js';
 import { closeLids, expandLidClosure, LID_CLOSURE_GAIN } from '../../src/motion/lids.js';
-import {
-  DEFAULT_RETARGET,
-  expressionGains,
-  PART_WEIGHTS,
-  retarget,
-  scaleRotation,
-  type FaceState,
-} from '../../src/motion/motion.js';
+import { DEFAULT_RETARGET, expressionGains, PART_WEIGHTS, retarget, type FaceState } from '../../src/motion/motion.js';
 import { createSmoother, smoothingRadius } from '../../src/motion/smooth.js';
 
 const state = (yaw = 0, canon = CANONICAL_FACE, tx = 100): FaceState => ({
