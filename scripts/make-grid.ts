@@ -84,6 +84,7 @@ const label = (text: string, col: number, row: number): void => {
   fillRect(grid, col * CELL, row * CELL, 6 * 2 * text.length + 6, 20, [0, 0, 0], 0.6);
   drawText(grid, text, col * CELL + 4, row * CELL + 3, 2, [255, 255, 255]);
 };
+label('DRIVER', 0, 0);
 label('SOURCE', 0, 1);
 drivers.forEach((d, i) => label(d.label, i + 1, 0));
 await writeImage(new URL('../docs/images/reenact-grid.png', import.meta.url).pathname, grid);
