@@ -67,7 +67,7 @@ const PROTOTYPES: Record<string, { au: number; side?: 'left' }[]> = {
     { au: 14, side: 'left' },
   ],
 };
-const PRIOR_WEIGHT = 0.1;
+const PRIOR_WEIGHT = 0.02;
 
 function prior(e: string): number[] {
   const w = new Array<number>(D).fill(0);

@@ -55,3 +55,49 @@ export {
   type ScanOptions,
   type ScanStatus,
 } from './dataset/scan.js';
+
+export {
+  animate,
+  createReenactor,
+  DEFAULT_ANIMATE_OPTIONS,
+  type AnimateOptions,
+  type AnimateReport,
+  type Reenactor,
+  type ReenactorOptions,
+  type ReenactedFrame,
+} from './reenact/animate.js';
+export {
+  faceState,
+  retarget,
+  projectState,
+  DEFAULT_RETARGET,
+  type FaceState,
+  type RetargetOptions,
+  type RegionSelection,
+} from './motion/motion.js';
+export { createRenderer, type Renderer, type RenderFrameInput, type RenderFrameOutput } from './render/renderer.js';
+
+export { l1, psnr, ssim, keypointDistance, cosineSimilarity, pearson, IBUG68 } from './eval/metrics.js';
+export { createReenactEvaluator, type ReenactMetrics, type ReenactEvaluation } from './eval/reenact.js';
+export { evaluateFiles, runReenactJob, type ReenactJob } from './eval/run.js';
+
+export {
+  ACTION_UNITS,
+  AU_NAMES,
+  applyAUs,
+  estimateAUs,
+  bothSides,
+  type ActionUnit,
+  type AuIntensities,
+  type AuEstimate,
+} from './motion/au.js';
+export { EMOTION_NAMES, emotionAUs, type EmotionName } from './motion/emotion.js';
+export { createFaceEditor, neutralise, type EditSpec, type EditResult, type FaceEditor } from './expression/edit.js';
+export {
+  parseTimeline,
+  createTimelineSampler,
+  TimelineError,
+  type Timeline,
+  type TimelineFrame,
+} from './expression/timeline.js';
+export { renderScript, type ScriptOptions } from './expression/script.js';

@@ -141,7 +141,7 @@ export async function runSuite(
 
 export const jobLabel = (j: ReenactJob): string =>
   j.kind === 'self'
-    ? `self ${path.basename(j.driving)}`
+    ? `self ${path.basename(j.driving)} [${j.config ?? 'default'}]`
     : `cross ${path.basename(j.source ?? '')} ← ${path.basename(j.driving)}`;
 
 function runInChild(argv: string[], job: ReenactJob, signal?: AbortSignal): Promise<ReenactJobResult> {
