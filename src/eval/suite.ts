@@ -328,8 +328,9 @@ export async function writeSuiteReport(
   machine: string,
   seconds: number,
 ): Promise<string[]> {
-  const st = await fs.stat(dir).catch(() => undefined);
-  if (!st?.isDirectory()) throw new VivifyError('E_OUTPUT', `cannot write the report: folder ${dir} does not exist`);
+  await fs.mkdir(dir, { recursive: true }).catch((cause: unknown) => {
+    throw new VivifyError('E_OUTPUT', `cannot create the report folder ${dir}`, { cause });
+  });
   const md = path.join(dir, 'reenact-suite.md');
   const json = path.join(dir, 'reenact-suite.json');
   await writeAtomically(md, (tmp) => fs.writeFile(tmp, suiteMarkdown(results, failures, machine, seconds)));

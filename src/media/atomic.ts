@@ -14,19 +14,28 @@ export function tempSibling(target: string): string {
   );
 }
 
-/**
- * Writes `target` atomically: `write` receives a temporary path in the same folder; when it resolves,
- * the temporary file (or folder) is renamed over `target`. On failure the temporary is removed and
- * `target` is untouched, so an interrupted run never leaves a half file that looks complete.
- */
-export async function writeAtomically<T>(target: string, write: (tmpPath: string) => Promise<T>): Promise<T> {
+/** Makes sure the folder that will hold `target` exists (creating it and its parents), or fails with E_OUTPUT. */
+export async function ensureOutputFolder(target: string): Promise<void> {
   const dir = path.dirname(path.resolve(target));
   try {
-    const st = await fs.stat(dir);
-    if (!st.isDirectory()) throw new Error('not a directory');
+    await fs.mkdir(dir, { recursive: true });
+    if (!(await fs.stat(dir)).isDirectory()) throw new Error('not a folder');
   } catch (cause) {
-    throw new VivifyError('E_OUTPUT', `cannot write ${target}: folder ${dir} does not exist`, { cause });
+    throw new VivifyError(
+      'E_OUTPUT',
+      `cannot write ${target}: cannot create the folder ${dir} (${(cause as Error).message.split('\n')[0]})`,
+      { cause },
+    );
   }
+}
+
+/**
+ * Writes `target` atomically: `write` receives a temporary path in the same folder (created if missing);
+ * when it resolves, the temporary file (or folder) is renamed over `target`. On failure the temporary is
+ * removed and `target` is untouched, so an interrupted run never leaves a half file that looks complete.
+ */
+export async function writeAtomically<T>(target: string, write: (tmpPath: string) => Promise<T>): Promise<T> {
+  await ensureOutputFolder(target);
   const tmp = tempSibling(target);
   try {
     const result = await write(tmp);

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { VivifyError, throwIfAborted } from '../errors.js';
-import { tempSibling } from './atomic.js';
+import { ensureOutputFolder, tempSibling } from './atomic.js';
 import { findFfmpeg } from './ffmpeg.js';
 import { encodeImage, firstLine } from './image.js';
 import type { RgbaImage, VideoFrame } from './types.js';
@@ -234,9 +234,7 @@ export interface VideoWriter {
 export async function openVideoWriter(file: string, options: VideoWriterOptions): Promise<VideoWriter> {
   const format = options.format ?? videoFormatForPath(file);
   const target = file.endsWith('/') ? file.slice(0, -1) : file;
-  const dir = path.dirname(path.resolve(target));
-  const st = await fs.stat(dir).catch(() => undefined);
-  if (!st?.isDirectory()) throw new VivifyError('E_OUTPUT', `cannot write ${file}: folder ${dir} does not exist`);
+  await ensureOutputFolder(target);
   if (options.audioFrom !== undefined) await checkInputFile(options.audioFrom);
   const fps = String(options.fps);
   if (!(rationalToNumber(fps) > 0)) throw new RangeError(`Expected a positive frame rate for fps but received ${fps}`);

@@ -88,7 +88,10 @@ test('writes PNG losslessly and JPEG closely, atomically', async (t) => {
   assert.deepEqual((await readImage(path.join(dir, 'o.png'))).data, img.data);
   await writeImage(path.join(dir, 'o.jpg'), createImage(16, 16, new Uint8ClampedArray(16 * 16 * 4).fill(128)));
   assert.equal((await readImage(path.join(dir, 'o.jpg'))).width, 16);
-  await rejectsWith(writeImage(path.join(dir, 'missing', 'o.png'), img), 'E_OUTPUT', /does not exist/);
+  await writeImage(path.join(dir, 'new', 'folder', 'o.png'), img);
+  assert.ok(existsSync(path.join(dir, 'new', 'folder', 'o.png')), 'missing output folders are created');
+  writeFileSync(path.join(dir, 'file'), 'x');
+  await rejectsWith(writeImage(path.join(dir, 'file', 'o.png'), img), 'E_OUTPUT', /cannot create the folder/);
   await rejectsWith(writeImage(path.join(dir, 'o.bmp'), img), 'E_UNSUPPORTED_FORMAT');
   assert.ok(!existsSync(path.join(dir, 'o.bmp')));
 });

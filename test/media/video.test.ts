@@ -105,7 +105,10 @@ test('an aborted writer leaves nothing behind and the target untouched', async (
   await w.abort();
   assert.equal(readFileSync(out, 'utf8'), 'previous content');
   assert.deepEqual(readdirSync(dir), ['keep.mp4']);
-  await assert.rejects(openVideoWriter(path.join(dir, 'no', 'x.mp4'), { fps: 10 }), (e: unknown) =>
+  // A missing output folder is created; a folder that cannot be (a file is in the way) is an error.
+  await (await openVideoWriter(path.join(dir, 'new', 'x.mp4'), { fps: 10 })).abort();
+  assert.ok(existsSync(path.join(dir, 'new')));
+  await assert.rejects(openVideoWriter(path.join(dir, 'keep.mp4', 'x.mp4'), { fps: 10 }), (e: unknown) =>
     isVivifyError(e, 'E_OUTPUT'),
   );
 });
