@@ -5,6 +5,7 @@ import { videoFormatForPath } from '../media/video.js';
 import type { RegionSelection } from '../motion/motion.js';
 import { animate, DEFAULT_ANIMATE_OPTIONS } from '../reenact/animate.js';
 import type { CommandContext } from './context.js';
+import { FACE_OPTION, SIZE_OPTION, VIDEO_OUTPUT_OPTION } from './common-options.js';
 import type { CommandDef } from './options.js';
 import { createProgress } from './progress.js';
 
@@ -19,12 +20,7 @@ export const animateCommand: CommandDef = {
   options: {
     source: { type: 'string', value: 'image', description: 'The portrait to animate (JPEG, PNG, WebP)' },
     driving: { type: 'string', value: 'video', description: 'The driving video (any person)' },
-    output: {
-      type: 'string',
-      short: 'o',
-      value: 'out.mp4',
-      description: 'Result: .mp4 (H.264), .gif, or a folder name for PNG frames',
-    },
+    output: VIDEO_OUTPUT_OPTION,
     motion: {
       type: 'string',
       choices: ['relative', 'absolute'],
@@ -98,14 +94,7 @@ export const animateCommand: CommandDef = {
       description:
         'Temporal smoothing of the driving motion: a Savitzky–Golay fit over ±1–4 frames of look-ahead (no lag); 0 is off',
     },
-    face: {
-      type: 'integer',
-      value: 'n',
-      default: 0,
-      min: 0,
-      max: 100,
-      description: 'Which face of the source to animate (0 = largest)',
-    },
+    face: FACE_OPTION,
     'keep-audio': { type: 'boolean', default: false, description: "Copy the driving video's audio into the result" },
     fps: {
       type: 'number',
@@ -114,13 +103,7 @@ export const animateCommand: CommandDef = {
       max: 240,
       description: "Output frame rate (default: the driving video's)",
     },
-    size: {
-      type: 'integer',
-      value: 'px',
-      min: 16,
-      max: 8192,
-      description: "Longest side of the output (default: the source's full resolution)",
-    },
+    size: SIZE_OPTION,
     'debug-grid': {
       type: 'string',
       value: 'grid.mp4',

@@ -8,6 +8,7 @@ import { EMOTION_NAMES, type EmotionName } from '../motion/emotion.js';
 import { faceState } from '../motion/motion.js';
 import { pickFace } from '../reenact/animate.js';
 import type { CommandContext } from './context.js';
+import { FACE_OPTION } from './common-options.js';
 import type { CommandDef } from './options.js';
 
 export const editCommand: CommandDef = {
@@ -65,14 +66,7 @@ export const editCommand: CommandDef = {
       value: 'mask.png',
       description: 'Also write the change mask (white: changed, black: untouched)',
     },
-    face: {
-      type: 'integer',
-      value: 'n',
-      default: 0,
-      min: 0,
-      max: 100,
-      description: 'Which face to edit (0 = largest)',
-    },
+    face: FACE_OPTION,
   },
   examples: [
     'vivify edit --source portrait.jpg -o smile.png --au 12=3,6=2',

@@ -4,6 +4,7 @@ import { VivifyError } from '../errors.js';
 import { renderScript } from '../expression/script.js';
 import { videoFormatForPath } from '../media/video.js';
 import type { CommandContext } from './context.js';
+import { FACE_OPTION, SIZE_OPTION, VIDEO_OUTPUT_OPTION } from './common-options.js';
 import type { CommandDef } from './options.js';
 import { createProgress } from './progress.js';
 
@@ -15,27 +16,9 @@ export const scriptCommand: CommandDef = {
   options: {
     source: { type: 'string', value: 'image', description: 'The portrait to animate' },
     timeline: { type: 'string', value: 't.txt', description: 'The timeline (format: docs/timeline.md)' },
-    output: {
-      type: 'string',
-      short: 'o',
-      value: 'out.mp4',
-      description: 'Result: .mp4, .gif, or a folder name for PNG frames',
-    },
-    size: {
-      type: 'integer',
-      value: 'px',
-      min: 16,
-      max: 8192,
-      description: "Longest side of the output (default: the source's own size)",
-    },
-    face: {
-      type: 'integer',
-      value: 'n',
-      default: 0,
-      min: 0,
-      max: 100,
-      description: 'Which face of the source (0 = largest)',
-    },
+    output: VIDEO_OUTPUT_OPTION,
+    size: SIZE_OPTION,
+    face: FACE_OPTION,
     seed: { type: 'integer', value: 'n', default: 1, min: 0, description: 'Seed of the automatic blinks' },
   },
   examples: [
