@@ -2,6 +2,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { createFaceAnalyzer } from '../analysis/node.js';
 import type { ReenactMetrics } from '../eval/reenact.js';
+import { optionKey } from '../options.js';
+import { ANIMATE_OPTIONS } from '../reenact/options.js';
 import { evaluateFiles, runReenactJob, type ReenactJob } from '../eval/run.js';
 import { runSuite, summariseSuite, writeSuiteReport } from '../eval/suite.js';
 import { VivifyError } from '../errors.js';
@@ -73,6 +75,9 @@ export const evalCommand: CommandDef = {
       parse: (s) => {
         const v = JSON.parse(s) as unknown;
         if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('Expected a JSON object');
+        const known = Object.keys(ANIMATE_OPTIONS).map(optionKey);
+        for (const k of Object.keys(v))
+          if (!known.includes(k)) throw new Error(`Expected a JSON object with keys among ${known.join(', ')}`);
         return v;
       },
     },

@@ -3,7 +3,7 @@
  * units, head pose, gaze, blinks — interpolated with easing, optionally with natural automatic blinking.
  * Grammar and examples: docs/timeline.md. Pure: text in, a sampler out.
  */
-import { ACTION_UNITS, AU_MAX, type ActionUnit, type AuIntensities } from '../motion/au.js';
+import { ACTION_UNITS, AU_MAX, type ActionUnit, type AuIntensities } from '../face/action-units.js';
 import { emotionAUs, EMOTION_NAMES, type EmotionName } from '../motion/emotion.js';
 
 export type Easing = 'linear' | 'in' | 'out' | 'in-out' | 'step';

@@ -5,7 +5,7 @@ import { VivifyError, throwIfAborted } from '../errors.js';
 import { ensureOutputFolder, tempSibling } from './atomic.js';
 import { findFfmpeg } from './ffmpeg.js';
 import { encodeImage, firstLine } from './image.js';
-import type { RgbaImage, VideoFrame } from './types.js';
+import type { RgbaImage, VideoFrame } from '../face/image.js';
 
 export interface VideoInfo {
   width: number;

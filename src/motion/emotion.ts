@@ -3,7 +3,7 @@
  * intensity 0–1 moves a face's AU intensities along the emotion's direction, 1 reaching the apex the MEAD
  * actors showed. AUs an emotion does not involve are left as they are.
  */
-import { ACTION_UNITS, AU_MAX, type ActionUnit, type AuIntensities } from './au.js';
+import { ACTION_UNITS, AU_MAX, type ActionUnit, type AuIntensities } from '../face/action-units.js';
 import { EMOTION_DIRECTIONS } from './emotion-data.js';
 import { EMOTION_NAMES, type EmotionName } from './emotion-names.js';
 

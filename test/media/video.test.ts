@@ -5,7 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { isVivifyError, type VivifyErrorCode } from '../../src/errors.js';
 import { findFfmpeg } from '../../src/media/ffmpeg.js';
-import { createImage } from '../../src/media/types.js';
+import { createImage } from '../../src/face/image.js';
 import { decodeVideo, openVideoWriter, probeVideo, type DecodeOptions } from '../../src/media/video.js';
 import { ffmpeg, makeMovingFaceVideo, tempDir } from '../helpers.js';
 
