@@ -1,12 +1,14 @@
 /**
- * Calibrates the AU estimator against the landmark models. For each AU and each calibration portrait, the
- * renderer applies the AU alone at intensities 1–5, the analyzer measures the rendered face, and the
- * uncalibrated estimate of every AU (relative to the analyzer's view of the unedited render) is recorded.
- * The models report only part of some actions (most of all the eyelids) and read some as a little of
- * others, so the result is a response matrix R: R[j][k] = measured intensity of AU j per unit of AU k
- * applied (a slope through the origin over intensities 1–5 and all portraits). The estimator inverts it
- * (non-negative least squares). Writes src/analysis/au-calibration-data.ts.
- * The portraits here are not the ones scripts/eval-expression.ts tests on.
+ * Calibrates the AU estimator against the landmark models. The face mesh model does not report a rendered
+ * action fully or faithfully: it reports part of it (most of all the cheeks and lids) and some of it as
+ * motion elsewhere. So for each AU and each calibration portrait, the renderer applies the AU on one side
+ * at intensities 2 and 4, the analyzer measures the rendered face, and the change of its canonical shape
+ * from the analyzer's view of the unedited render is recorded. The least-squares slope through the origin,
+ * averaged over the portraits, is the AU's *response field*: what the landmark models show per unit of the
+ * AU, over all 468 mesh points. The estimator fits analysed faces with these fields (src/analysis/
+ * action-units.ts), so an intensity read from a real face is the intensity the renderer has to apply for the
+ * landmark models to see the same face. Writes src/analysis/au-calibration-data.ts (right-side fields; the
+ * left side is their mirror image). The portraits here are not the ones scripts/eval-expression.ts tests on.
  *
  *   npx tsx scripts/calibrate-aus.ts [../shared/data]
  */
@@ -14,12 +16,13 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createFaceAnalyzer } from '../src/analysis/node.js';
 import { readImage } from '../src/media/image.js';
-import { ACTION_UNITS, applyAUs, bothSides } from '../src/face/action-units.js';
-import { estimateAUs } from '../src/analysis/action-units.js';
+import { ACTION_UNITS, applyAUs, auFields } from '../src/face/action-units.js';
+import { MESH_POINTS } from '../src/face/topology.js';
 import { faceState } from '../src/motion/motion.js';
 import { pickFace } from '../src/analysis/pick-face.js';
 import { createRenderer } from '../src/render/renderer.js';
 import { cropAroundFace } from '../src/render/resize.js';
+import { RESPONSE_SCALE } from '../src/analysis/au-response.js';
 
 export const CALIBRATION_PORTRAITS = [
   'skimage_astronaut.png',
@@ -31,13 +34,16 @@ export const CALIBRATION_PORTRAITS = [
   'fomm_03.png',
   'dfl_000044.jpg',
 ];
+const LEVELS = [2, 4];
 
 const data = path.resolve(process.argv[2] ?? '../shared/data');
 const analyzer = await createFaceAnalyzer({ emotion: false });
 const K = ACTION_UNITS.length;
-// Sums for the slopes: Σ applied·measured per (measured AU j, applied AU k), and Σ applied².
-const sxy = Array.from({ length: K }, () => new Array<number>(K).fill(0));
-const sxx = new Array<number>(K).fill(0);
+const D = MESH_POINTS * 3;
+// Per AU (right side): Σ intensity·measured change, and Σ intensity² (slope through the origin).
+const sxy = Array.from({ length: K }, () => new Float64Array(D));
+const sxx = new Float64Array(K);
+const started = performance.now();
 for (const p of CALIBRATION_PORTRAITS) {
   const full = await readImage(path.join(data, 'images', p));
   const img = cropAroundFace(full, pickFace(await analyzer.analyze(full), 0, p).box);
@@ -45,37 +51,50 @@ for (const p of CALIBRATION_PORTRAITS) {
   const st = faceState(face);
   const renderer = createRenderer(img, st, face.landmarks);
   const base = faceState(pickFace(await analyzer.analyze(renderer.render({ target: st }).image), 0, p)).canon;
-  for (const au of ACTION_UNITS) {
-    for (const i of [1, 2, 3, 4, 5]) {
+  for (const [k, au] of ACTION_UNITS.entries()) {
+    for (const level of LEVELS) {
       const out = renderer.render({
-        target: { pose: st.pose, canon: applyAUs(st.canon, bothSides({ [au]: i })) },
+        target: { pose: st.pose, canon: applyAUs(st.canon, { left: {}, right: { [au]: level } }) },
       }).image;
       const f = (await analyzer.analyze(out))[0];
       if (!f) continue;
-      const est = estimateAUs(faceState(f).canon, base, { calibrated: false }).intensity;
-      const k = ACTION_UNITS.indexOf(au);
-      ACTION_UNITS.forEach((j, jj) => (sxy[jj]![k]! += i * est[j]));
-      sxx[k]! += i * i;
+      const canon = faceState(f).canon;
+      for (let i = 0; i < D; i++) sxy[k]![i]! += level * (canon[i]! - base[i]!);
+      sxx[k]! += level * level;
     }
   }
-  console.log(`${p} done`);
+  console.log(`${p} done (${((performance.now() - started) / 1000).toFixed(0)} s)`);
 }
-const R = sxy.map((row) => row.map((v, k) => Number((v / Math.max(1e-9, sxx[k]!)).toFixed(4))));
+// Response fields at intensity 5 (the units of the AU fields themselves), quantised to int16.
+const fields = auFields().filter((f) => f.side === 'right');
+const q = new Int16Array(K * D);
 ACTION_UNITS.forEach((au, k) => {
-  const leak = ACTION_UNITS.map((j, jj) => [j, R[jj]![k]!] as const)
-    .filter(([j, v]) => j !== au && v > 0.05)
-    .map(([j, v]) => `AU${j} ${v.toFixed(2)}`);
-  console.log(`AU${au}: reads as ${R[k]![k]!.toFixed(2)} of itself${leak.length ? `, and ${leak.join(', ')}` : ''}`);
+  let dot = 0;
+  let nn = 0;
+  let mm = 0;
+  for (let i = 0; i < D; i++) {
+    const m = (5 * sxy[k]![i]!) / Math.max(1e-9, sxx[k]!);
+    q[k * D + i] = Math.max(-32767, Math.min(32767, Math.round(m / RESPONSE_SCALE)));
+    const r = fields[k]!.field[i]!;
+    dot += m * r;
+    nn += r * r;
+    mm += m * m;
+  }
+  // How much of the rendered field the models report (projection), and how alike the two fields are.
+  console.log(
+    `AU${au}: reported ${(dot / nn).toFixed(2)} of the rendered field, shape correlation ${(dot / Math.sqrt(nn * mm)).toFixed(2)}`,
+  );
 });
 writeFileSync(
   new URL('../src/analysis/au-calibration-data.ts', import.meta.url),
   `// Generated by scripts/calibrate-aus.ts on ${CALIBRATION_PORTRAITS.length} portraits. Do not edit by hand.
 
 /**
- * Response of the landmark models to each action unit: AU_RESPONSE[j][k] is the intensity of AU j the
- * uncalibrated estimator reads per unit of AU k rendered (rows and columns in ACTION_UNITS order).
+ * Response fields of the landmark models to each action unit (see src/analysis/au-response.ts): for each AU in
+ * ACTION_UNITS order, applied on the subject's right side at intensity 5, the measured change of the 468 mesh
+ * points (x, y, z in canonical units), as little-endian int16 in units of RESPONSE_SCALE, base64.
  */
-export const AU_RESPONSE: readonly (readonly number[])[] = ${JSON.stringify(R)};
+export const AU_RESPONSE_FIELDS = '${Buffer.from(q.buffer).toString('base64')}';
 `,
 );
 analyzer.close();

@@ -20,8 +20,9 @@ import { readImage } from '../src/media/image.js';
 import { decodeVideo } from '../src/media/video.js';
 import { ACTION_UNITS, applyAUs, bothSides } from '../src/face/action-units.js';
 import { estimateAUs } from '../src/analysis/action-units.js';
-import { emotionAUs, type EmotionName } from '../src/motion/emotion.js';
-import { EMOTION_DIRECTIONS } from '../src/motion/emotion-data.js';
+import type { EmotionName } from '../src/motion/emotion.js';
+import { EMOTION_APEX } from '../src/motion/emotion-data.js';
+import { GRID_H, GRID_W, sampleLogLuminance, uvTexels } from '../src/face/uv-grid.js';
 import { faceState } from '../src/motion/motion.js';
 import { pickFace } from '../src/analysis/pick-face.js';
 import { createRenderer } from '../src/render/renderer.js';
@@ -62,7 +63,11 @@ const confusion: Record<string, Record<string, number>> = {};
 const unedited: Record<string, number> = {};
 const rises: Record<string, number> = {};
 const tops: Record<string, number> = {};
+const topsShapeOnly: Record<string, number> = {};
+const probBefore: Record<string, number> = {};
+const probAfter: Record<string, number> = {};
 const sims: number[] = [];
+const simsHalf: number[] = [];
 let outsideChanged = 0;
 let outsideTotal = 0;
 for (const p of core) {
@@ -81,6 +86,17 @@ for (const p of core) {
     (confusion[e] ??= {})[top] = (confusion[e]![top] ?? 0) + 1;
     if (after[JUDGE[e]!] > before[JUDGE[e]!]) rises[e] = (rises[e] ?? 0) + 1;
     if (top === JUDGE[e]) tops[e] = (tops[e] ?? 0) + 1;
+    probBefore[e] = (probBefore[e] ?? 0) + before[JUDGE[e]!] / core.length;
+    probAfter[e] = (probAfter[e] ?? 0) + after[JUDGE[e]!] / core.length;
+    // Identity at half intensity, for the curve between the portrait and the apex.
+    const half = editor.edit({ emotions: [{ name: e, intensity: 0.5 }] }).image;
+    simsHalf.push(
+      identitySimilarity(face.embedding!, pickFace(await analyzer.analyze(half, { emotion: false }), 0, p).embedding!),
+    );
+    // The same edit without the learned appearance (shape only), for comparison.
+    const shapeOnly = editor.edit({ emotions: [{ name: e, intensity: 1 }], appearance: 0 }).image;
+    const so = pickFace(await analyzer.analyze(shapeOnly, { identity: false }), 0, `${p} shape only`).emotion!;
+    if (EMOTIONS.reduce((a, b) => (so[a] >= so[b] ? a : b)) === JUDGE[e]) topsShapeOnly[e] = (topsShapeOnly[e] ?? 0) + 1;
     sims.push(identitySimilarity(face.embedding!, judged.embedding!));
     // Pixels outside the face region (1.3× the landmark box) must be exactly the input's.
     const b = face.box;
@@ -111,11 +127,11 @@ md.push(
   '',
   `Each of ${n} core portraits (512×512 crops around the face) edited to each emotion at intensity 1 (relative edit, default options) and judged by Human's 7-class emotion model. Bars: the target's probability rises on ≥ 90% of portraits; the target is the top class on ≥ 70%.`,
   '',
-  '| emotion | probability rises | top class | |',
-  '|---|---|---|---|',
+  '| emotion | probability rises | top class | | mean probability, before → after | top class, shape only (no appearance) |',
+  '|---|---|---|---|---|---|',
   ...TESTED.map(
     (e) =>
-      `| ${e} | ${pct((rises[e] ?? 0) / n)} | ${pct((tops[e] ?? 0) / n)} | ${(rises[e] ?? 0) / n >= 0.9 && (tops[e] ?? 0) / n >= 0.7 ? 'met' : '**not met**'} |`,
+      `| ${e} | ${pct((rises[e] ?? 0) / n)} | ${pct((tops[e] ?? 0) / n)} | ${(rises[e] ?? 0) / n >= 0.9 && (tops[e] ?? 0) / n >= 0.7 ? 'met' : '**not met**'} | ${f2(probBefore[e] ?? 0)} → ${f2(probAfter[e] ?? 0)} | ${pct((topsShapeOnly[e] ?? 0) / n)} |`,
   ),
   '',
   "Confusion table of the edits (rows: edited to; columns: the judge's top class), and the unedited portraits' top classes:",
@@ -125,7 +141,7 @@ md.push(
   ...TESTED.map((e) => `| ${e} | ${EMOTIONS.map((c) => confusion[e]?.[c] ?? 0).join(' | ')} |`),
   `| *unedited* | ${EMOTIONS.map((c) => unedited[c] ?? 0).join(' | ')} |`,
   '',
-  `Identity similarity (cosine of the 1024-D embeddings) between each portrait and its edits: mean ${f2(sims.reduce((a, b) => a + b, 0) / sims.length)}, lowest ${f2(Math.min(...sims))} (bar: mean ≥ 0.95). ` +
+  `Identity similarity (cosine of the 1024-D embeddings) between each portrait and its edits: mean ${f2(sims.reduce((a, b) => a + b, 0) / sims.length)}, lowest ${f2(Math.min(...sims))} (bar: mean ≥ 0.95); at intensity 0.5, mean ${f2(simsHalf.reduce((a, b) => a + b, 0) / simsHalf.length)}. ` +
     `Pixels outside the face region (1.3× the landmark box) changed: ${outsideChanged} of ${outsideTotal}.`,
   '',
 );
@@ -133,9 +149,13 @@ json.emotions = {
   portraits: n,
   rises,
   tops,
+  topsShapeOnly,
+  probBefore,
+  probAfter,
   confusion,
   unedited,
   identityMean: sims.reduce((a, b) => a + b, 0) / sims.length,
+  identityMeanHalf: simsHalf.reduce((a, b) => a + b, 0) / simsHalf.length,
   outsideChanged,
   outsideTotal,
 };
@@ -198,83 +218,207 @@ md.push(
 json.auRoundTrip = { portraits: testPortraits, mae, crossMean };
 
 // ---------------------------------------------------------------------------------------------------
-// 4. Real expressions (MEAD).
+// 4. Real expressions (MEAD): shape, the ceiling, and appearance against the actors' own apex frames.
 const real: string[] = [];
+const shading: string[] = [];
+const realJudge: Record<string, { frames: number; top: number; sims: number[] }> = {};
 const realJson: Record<string, unknown>[] = [];
+const N = GRID_W * GRID_H;
+const inFace = uvTexels()[0].map((t, i) => t.a >= 0 && uvTexels()[1][i]!.a >= 0);
+/** Pearson correlation of two ratio textures (both halves) over the face texels both show. */
+const correlation = (a: [Float32Array, Float32Array], b: [Float32Array, Float32Array]): number => {
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (let s = 0; s < 2; s++)
+    for (let i = 0; i < N; i++) {
+      if (!inFace[i] || !Number.isFinite(a[s]![i]!) || !Number.isFinite(b[s]![i]!)) continue;
+      xs.push(a[s]![i]!);
+      ys.push(b[s]![i]!);
+    }
+  const mx = xs.reduce((t, v) => t + v, 0) / xs.length;
+  const my = ys.reduce((t, v) => t + v, 0) / ys.length;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  xs.forEach((x, k) => {
+    sxy += (x - mx) * (ys[k]! - my);
+    sxx += (x - mx) ** 2;
+    syy += (ys[k]! - my) ** 2;
+  });
+  return sxy / Math.sqrt(sxx * syy || 1);
+};
+/** a − b per texel, less its median over the face (exposure). */
+const ratioTexture = (
+  a: [Float32Array, Float32Array],
+  b: [Float32Array, Float32Array],
+): [Float32Array, Float32Array] => {
+  const out: [Float32Array, Float32Array] = [new Float32Array(N), new Float32Array(N)];
+  const vals: number[] = [];
+  for (let s = 0; s < 2; s++)
+    for (let i = 0; i < N; i++) {
+      out[s]![i] = inFace[i] ? a[s]![i]! - b[s]![i]! : NaN;
+      if (Number.isFinite(out[s]![i]!)) vals.push(out[s]![i]!);
+    }
+  vals.sort((x, y) => x - y);
+  const med = vals[vals.length >> 1] ?? 0;
+  for (let s = 0; s < 2; s++) for (let i = 0; i < N; i++) out[s]![i]! -= med;
+  return out;
+};
+const meanTexture = (ts: [Float32Array, Float32Array][]): [Float32Array, Float32Array] => {
+  const out: [Float32Array, Float32Array] = [new Float32Array(N), new Float32Array(N)];
+  for (let s = 0; s < 2; s++)
+    for (let i = 0; i < N; i++) {
+      let sum = 0;
+      let n = 0;
+      for (const t of ts)
+        if (Number.isFinite(t[s]![i]!)) {
+          sum += t[s]![i]!;
+          n++;
+        }
+      out[s]![i] = n ? sum / n : NaN;
+    }
+  return out;
+};
+const rmsd = (a: Float32Array, b: Float32Array): number => {
+  let s = 0;
+  for (let i = 0; i < 468 * 3; i++) s += (a[i]! - b[i]!) ** 2;
+  return Math.sqrt(s / 468);
+};
+interface ClipFrame {
+  canon: Float32Array;
+  texture: [Float32Array, Float32Array];
+  image?: RgbaImage;
+  face: FaceResult;
+}
+const clipFrames = async (file: string): Promise<ClipFrame[]> => {
+  const tracker = analyzer.createTracker();
+  const out: ClipFrame[] = [];
+  for await (const f of decodeVideo(file)) {
+    const face = (await tracker.next(f, { emotion: false })).faces[0];
+    if (face)
+      out.push({
+        canon: faceState(face).canon,
+        texture: sampleLogLuminance(f, face.landmarks),
+        face,
+        image: f,
+      });
+  }
+  return out;
+};
 for (const actor of ['M030', 'W009']) {
   const clip = (e: string): string =>
     path.join(data, 'videos', `dreamtalk_${actor}_front_${e === 'neutral' ? 'neutral_level1' : `${e}_level3`}_001.mp4`);
-  const frames = async (
-    file: string,
-  ): Promise<
-    {
-      canon: Float32Array;
-      image?: RgbaImage;
-      face: FaceResult;
-    }[]
-  > => {
-    const tracker = analyzer.createTracker();
-    const out: {
-      canon: Float32Array;
-      image?: RgbaImage;
-      face: FaceResult;
-    }[] = [];
-    for await (const f of decodeVideo(file)) {
-      const face = (await tracker.next(f, { emotion: false })).faces[0];
-      if (face) out.push({ canon: faceState(face).canon, face, image: out.length === 0 ? f : undefined });
-    }
-    return out;
-  };
-  const neutralFrames = await frames(clip('neutral'));
-  const neutral = neutralFrames[0]!;
-  const rmsd = (a: Float32Array, b: Float32Array): number => {
-    let s = 0;
-    for (let i = 0; i < 468 * 3; i++) s += (a[i]! - b[i]!) ** 2;
-    return Math.sqrt(s / 468);
-  };
-  const renderer = createRenderer(neutral.image!, faceState(neutral.face), neutral.face.landmarks);
+  const neutralFrames = await clipFrames(clip('neutral'));
+  const first = neutralFrames[0]!;
+  const neutralShape = new Float32Array(first.canon.length);
+  for (const f of neutralFrames) for (let i = 0; i < neutralShape.length; i++) neutralShape[i]! += f.canon[i]! / neutralFrames.length;
+  const neutralTexture = meanTexture(neutralFrames.map((f) => f.texture));
+  const editor = createFaceEditor(first.image!, first.face, neutralShape);
+  const firstMeasured = pickFace(await analyzer.analyze(editor.edit({}).image, { emotion: false }), 0, actor);
+  const firstJudged = pickFace(await analyzer.analyze(first.image!), 0, actor);
   for (const e of ['happy', 'sad', 'angry', 'fear', 'surprised', 'disgusted', 'contempt'] as EmotionName[]) {
-    const ef = await frames(clip(e));
-    const dir = EMOTION_DIRECTIONS[e]!.direction;
-    // Apex: the 20% of frames that show the emotion most (projection of their AUs on its direction).
-    const scored = ef.map((f) => {
-      const est = estimateAUs(f.canon, neutral.canon);
-      const score = ACTION_UNITS.reduce(
-        (s, au, k) => s + dir[2 * k]! * est.left[au] + dir[2 * k + 1]! * est.right[au],
-        0,
-      );
-      return { f, score };
-    });
-    scored.sort((a, b) => b.score - a.score);
-    const apex = scored.slice(0, Math.max(1, Math.round(scored.length * 0.2))).map((s) => s.f.canon);
-    // The edit, rendered on the neutral frame and measured by the analyzer (like the apex frames are).
-    const edited = applyAUs(neutral.canon, emotionAUs(e, 1));
-    const renderedFace = (
-      await analyzer.analyze(renderer.render({ target: { pose: faceState(neutral.face).pose, canon: edited } }).image, {
-        emotion: false,
-      })
-    )[0]!;
-    const measured = faceState(renderedFace).canon;
-    const errorToApex = apex.reduce((s, a) => s + rmsd(measured, a), 0) / apex.length;
-    const neutralToApex = apex.reduce((s, a) => s + rmsd(neutral.canon, a), 0) / apex.length;
-    real.push(
-      `| ${actor} | ${e} | ${errorToApex.toFixed(4)} | ${neutralToApex.toFixed(4)} | ${f2(errorToApex / neutralToApex)} |`,
+    const ef = await clipFrames(clip(e));
+    // Apex: the 10% of frames where the emotion's own AUs (not speech) are strongest.
+    const apexAUs = ACTION_UNITS.filter(
+      (au) => ![25, 26, 17, 23].includes(au) && ((EMOTION_APEX[e]!.left[au] ?? 0) > 0 || (EMOTION_APEX[e]!.right[au] ?? 0) > 0),
     );
-    realJson.push({ actor, emotion: e, errorToApex, neutralToApex });
+    const scored = ef
+      .map((f) => {
+        const est = estimateAUs(f.canon, neutralShape);
+        return { f, score: apexAUs.reduce((s, au) => s + est.left[au] + est.right[au], 0) };
+      })
+      .sort((a, b) => b.score - a.score);
+    const apex = scored.slice(0, Math.max(2, Math.round(scored.length * 0.1))).map((s) => s.f);
+    // The real faces as the judge and the identity model see them: the apex frames against the neutral frame.
+    if (e !== 'contempt') {
+      for (const a of apex) {
+        const j = pickFace(await analyzer.analyze(a.image!), 0, `${actor} ${e} apex`);
+        const top = EMOTIONS.reduce((x, y) => (j.emotion![x] >= j.emotion![y] ? x : y));
+        (realJudge[e] ??= { frames: 0, top: 0, sims: [] }).frames++;
+        if (top === JUDGE[e]) realJudge[e]!.top++;
+        realJudge[e]!.sims.push(identitySimilarity(firstJudged.embedding!, j.embedding!));
+      }
+    }
+    // The edit on the neutral frame, rendered and measured by the analyzer (as the apex frames were).
+    const measure = async (appearance: number): Promise<{ canon: Float32Array; texture: [Float32Array, Float32Array] }> => {
+      const img = editor.edit({ emotions: [{ name: e, intensity: 1 }], appearance }).image;
+      const f = pickFace(await analyzer.analyze(img, { emotion: false }), 0, `${actor} ${e}`);
+      return { canon: faceState(f).canon, texture: sampleLogLuminance(img, f.landmarks) };
+    };
+    const withApp = await measure(1);
+    const without = await measure(0);
+    const firstCanon = faceState(firstMeasured).canon;
+    const apexMean = apex.reduce((s, a) => s + rmsd(withApp.canon, a.canon), 0) / apex.length;
+    const neutralToApex = apex.reduce((s, a) => s + rmsd(first.canon, a.canon), 0) / apex.length;
+    const editDisplacement = rmsd(withApp.canon, firstCanon);
+    const apexDisplacements = apex.map((a) => rmsd(a.canon, neutralShape));
+    const apexMax = Math.max(...apexDisplacements);
+    const apexAvg = apexDisplacements.reduce((s, v) => s + v, 0) / apexDisplacements.length;
+    real.push(
+      `| ${actor} | ${e} | ${apexMean.toFixed(4)} | ${neutralToApex.toFixed(4)} | ${f2(apexMean / neutralToApex)} | ${editDisplacement.toFixed(4)} | ${apexAvg.toFixed(4)} | ${apexMax.toFixed(4)} | ${f2(editDisplacement / apexMax)} |`,
+    );
+    // Shading: the real apex frames' ratio image against the edit's, with and without the appearance model.
+    const realRatio = meanTexture(apex.map((a) => ratioTexture(a.texture, neutralTexture)));
+    const corrWith = correlation(realRatio, ratioTexture(withApp.texture, first.texture));
+    const corrWithout = correlation(realRatio, ratioTexture(without.texture, first.texture));
+    shading.push(`| ${actor} | ${e} | ${f2(corrWithout)} | ${f2(corrWith)} |`);
+    realJson.push({
+      actor,
+      emotion: e,
+      errorToApex: apexMean,
+      neutralToApex,
+      editDisplacement,
+      apexDisplacementMean: apexAvg,
+      apexDisplacementMax: apexMax,
+      shadingCorrelation: { shapeOnly: corrWithout, withAppearance: corrWith },
+    });
   }
   console.log(`${actor}: real expressions`);
 }
+const within = realJson.filter((r) => (r.editDisplacement as number) <= (r.apexDisplacementMax as number)).length;
 md.push(
   '## Real expressions',
   '',
-  "Each learned emotion at intensity 1 applied to a MEAD actor's neutral frame, rendered and measured, against the same actor's apex frames of that emotion (the 20% of its level-3 clip that show it most): RMS distance over the 468 mesh points in canonical units (1 = outer eye-corner distance), next to the distance from the neutral frame itself to the apex frames. Bar: the first well below the second.",
+  "Each emotion at intensity 1 applied to a MEAD actor's first neutral frame, rendered and measured by the analyzer, against the same actor's apex frames of that emotion (the 10% of its level-3 clip where the emotion's own AUs are strongest). Canonical units (1 = outer eye-corner distance), RMS over the 468 mesh points.",
   '',
-  '| actor | emotion | edited neutral → apex | neutral → apex | ratio |',
-  '|---|---|---|---|---|',
+  '- *edit → apex* / *neutral → apex*: how far the edit is from the real apex, next to how far the neutral frame is (the first well below the second: the edit goes the real way).',
+  "- *ceiling*: the edit's displacement from the neutral face against the apex frames' displacements from the actor's mean neutral face (mean and largest). Bar: the edit within the largest (ratio ≤ 1) — no caricature.",
+  '',
+  '| actor | emotion | edit → apex | neutral → apex | ratio | edit displacement | apex displacement, mean | apex, largest | edit / largest |',
+  '|---|---|---|---|---|---|---|---|---|',
   ...real,
+  '',
+  `Within the ceiling: ${within} of ${realJson.length}.`,
+  '',
+  "Shading: the real apex frames' expression ratio image (their log luminance in the face's UV layout, less the actor's neutral frames', less the median) against the edit's (edit less the neutral frame it was made from): Pearson correlation over the face, for the shape alone (appearance 0) and with the learned appearance (the default).",
+  '',
+  '| actor | emotion | shape only | with appearance |',
+  '|---|---|---|---|',
+  ...shading,
   '',
 );
 json.realExpressions = realJson;
+md.push(
+  '## The bars against real faces',
+  '',
+  "The same judge and identity model on the MEAD actors' own apex frames (the frames above, both actors): how often the judge names the emotion the actor was asked to show, and the identity similarity between the actor's neutral frame and their apex frames. A real, strong expression of the same person is the reference for what the edit bars ask.",
+  '',
+  '| emotion | apex frames | judge: top class | identity similarity to the neutral frame, mean (lowest) |',
+  '|---|---|---|---|',
+  ...TESTED.map((e) => {
+    const r = realJudge[e];
+    if (!r) return `| ${e} | 0 | — | — |`;
+    const m = r.sims.reduce((a, b) => a + b, 0) / r.sims.length;
+    return `| ${e} | ${r.frames} | ${pct(r.top / r.frames)} | ${f2(m)} (${f2(Math.min(...r.sims))}) |`;
+  }),
+  '',
+);
+json.realFaces = Object.fromEntries(
+  Object.entries(realJudge).map(([e, r]) => [
+    e,
+    { frames: r.frames, top: r.top, identityMean: r.sims.reduce((a, b) => a + b, 0) / r.sims.length },
+  ]),
+);
 md.push(`Total time: ${((performance.now() - started) / 60000).toFixed(1)} min.`, '');
 mkdirSync(new URL('../docs/results', import.meta.url), { recursive: true });
 writeFileSync(new URL('../docs/results/expression.md', import.meta.url), md.join('\n'));

@@ -1,161 +1,251 @@
 /**
- * Learns the eight emotions as directions in action-unit space from the MEAD clips in ../shared/data (two
- * actors, M030 and W009, each in all eight emotions), the way attribute directions are fitted on labelled
- * latent codes (InterFaceGAN): per emotion, a logistic-regression boundary between that emotion's frames
- * and the same actor's neutral frames; its normal is the direction. AU intensities are measured relative
- * to each actor's own neutral face (the mean of the neutral clip), so identity does not enter.
- * Two actors are few, so the regression is regularised towards the emotion's FACS prototype (EMFACS:
- * which AUs the emotion shows) rather than towards zero: the data decide the weights, the prototype keeps
- * an AU the actors' speech happened to mask (e.g. the dropped jaw of surprise). All emotions but contempt
- * are made left-right symmetric; contempt is one-sided by definition.
- * Components under 15% of the largest are zeroed (the masking that keeps unaffected regions still), and
- * the step for intensity 1 is the mean distance, along the direction, from neutral frames to the 20% of
- * emotion frames that show it most (the apex). Writes src/motion/emotion-data.ts.
+ * Learns the eight emotions as action-unit intensities at the apex of real expressions, from the labelled
+ * clips in ../shared/data (src/dataset/expression-clips.ts: the MEAD actors at level 3, the strongest, the
+ * MEAD-style actors, the in-the-wild emotional clips), and writes src/motion/emotion-data.ts.
+ *
+ * Which AUs an emotion involves comes from FACS (the EMFACS prototypes and their common variants, Friesen &
+ * Ekman 1983, Ekman, Friesen & Hager 2002: a smile with raised cheeks for happy, inner brows up and together
+ * with the lip corners down for sad, …, the variants' AUs optional: lips parted, a dropped lid, a raised chin);
+ * how strong each one is comes from the data:
+ *
+ * 1. Every frame's shape change from the same person's neutral face (their neutral clip; for people without
+ *    one, their least expressive frames) is fitted, by non-negative least squares, with the response fields of
+ *    the emotion's AUs (what the landmark models report of each AU the renderer applies, src/analysis/
+ *    au-response.ts) and of the speech AUs (lips part, jaw drop, chin raise, lip press), which soak up the
+ *    talking the actors do. So a fitted intensity is the intensity the renderer must apply for the landmark
+ *    models to see what they saw on the real face. AUs the landmark models barely see (the nose wrinkler, the
+ *    dimpler) are held near FACS's C level by a weak prior; the data move the others.
+ * 2. A clip's apex is the 10% of its frames where the emotion's own AUs are strongest (speech AUs do not
+ *    count); intensity 1 of the emotion is the mean of the clips' apex intensities, people weighted equally —
+ *    the MEAD actors at their strongest level (they were also filmed neutral, so their intensities are
+ *    measured from a true neutral face; the other clips are listed for comparison). The ceiling follows:
+ *    intensity 1 lies within what the real apex faces show (scripts/eval-expression.ts measures it).
+ * 3. Symmetric emotions are fitted with both sides together; contempt one side at a time, kept on the
+ *    subject's left (the side its clips show most, mirrored where needed).
  *
  *   npx tsx scripts/learn-emotions.ts [../shared/data]
+ *
+ * The landmark cache is $VIVIFY_CACHE (default scratch/cache); clips missing from it are tracked first.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createFaceAnalyzer } from '../src/analysis/node.js';
-import { decodeVideo } from '../src/media/video.js';
-import { ACTION_UNITS } from '../src/face/action-units.js';
+import { responseFields } from '../src/analysis/au-response.js';
 import { estimateAUs } from '../src/analysis/action-units.js';
-import { faceState } from '../src/motion/motion.js';
-import { EMOTION_NAMES } from '../src/motion/emotion-names.js';
+import { EXPRESSION_CLIPS, loadClip, type ClipFrames } from '../src/dataset/expression-clips.js';
+import { ACTION_UNITS, type ActionUnit } from '../src/face/action-units.js';
+import { MESH_POINTS } from '../src/face/topology.js';
+import { rotationToEuler } from '../src/face/pose.js';
+import type { EmotionName } from '../src/motion/emotion-names.js';
 
 const data = path.resolve(process.argv[2] ?? '../shared/data');
-const actors = ['M030', 'W009'];
-const clipName = (actor: string, e: string): string =>
-  `videos/dreamtalk_${actor}_front_${e === 'neutral' ? 'neutral_level1' : `${e}_level3`}_001.mp4`;
-const analyzer = await createFaceAnalyzer({ emotion: false });
+const D = MESH_POINTS * 3;
 
-/** Canonical shapes of every frame of a clip. */
-async function shapes(file: string): Promise<Float32Array[]> {
-  const tracker = analyzer.createTracker();
-  const out: Float32Array[] = [];
-  for await (const f of decodeVideo(path.join(data, file))) {
-    const face = (await tracker.next(f, { emotion: false })).faces[0];
-    if (face) out.push(faceState(face).canon);
-  }
-  return out;
-}
-
-const features = (e: ReturnType<typeof estimateAUs>): number[] =>
-  ACTION_UNITS.flatMap((au) => [e.left[au], e.right[au]]);
-const D = ACTION_UNITS.length * 2;
-const samples: Record<string, number[][]> = {};
-for (const actor of actors) {
-  const neutralShapes = await shapes(clipName(actor, 'neutral'));
-  const neutral = new Float32Array(neutralShapes[0]!.length);
-  for (const s of neutralShapes) for (let i = 0; i < s.length; i++) neutral[i]! += s[i]! / neutralShapes.length;
-  for (const e of EMOTION_NAMES) {
-    const frames = e === 'neutral' ? neutralShapes : await shapes(clipName(actor, e));
-    (samples[e] ??= []).push(...frames.map((s) => features(estimateAUs(s, neutral))));
-    console.log(`${actor} ${e}: ${frames.length} frames`);
-  }
-}
-
-/** EMFACS prototypes (Friesen & Ekman 1983), AUs at equal weight; contempt on the subject's left. */
-const PROTOTYPES: Record<string, { au: number; side?: 'left' }[]> = {
-  happy: [{ au: 6 }, { au: 12 }],
-  sad: [{ au: 1 }, { au: 4 }, { au: 15 }],
-  angry: [{ au: 4 }, { au: 5 }, { au: 7 }, { au: 23 }],
-  fear: [{ au: 1 }, { au: 2 }, { au: 4 }, { au: 5 }, { au: 7 }, { au: 20 }, { au: 26 }],
-  surprised: [{ au: 1 }, { au: 2 }, { au: 5 }, { au: 26 }],
-  disgusted: [{ au: 9 }, { au: 10 }, { au: 15 }],
-  contempt: [
-    { au: 12, side: 'left' },
-    { au: 14, side: 'left' },
-  ],
+/** Per emotion: its AUs (FACS prototype) with the prior intensity, and AUs the data may add (prior 0). */
+const PROTOTYPES: Record<Exclude<EmotionName, 'neutral'>, { core: ActionUnit[]; optional: ActionUnit[] }> = {
+  happy: { core: [6, 12], optional: [25, 26] },
+  sad: { core: [1, 4, 15], optional: [17, 45] },
+  angry: { core: [4, 5, 7, 23], optional: [10, 17, 25, 26] },
+  fear: { core: [1, 2, 4, 5, 20], optional: [7, 25, 26] },
+  surprised: { core: [1, 2, 5, 26], optional: [25] },
+  disgusted: { core: [9, 10], optional: [4, 15, 17, 25] },
+  contempt: { core: [12, 14], optional: [] },
 };
-const PRIOR_WEIGHT = 0.02;
+/** AUs of speech: always fitted (so talking does not read as the emotion), kept only when the emotion has them. */
+const SPEECH: ActionUnit[] = [25, 26, 17, 23];
+/** Prior intensity of a core AU (FACS C), and the prior's weight relative to each AU's response energy. */
+const PRIOR_CORE = 2.5;
+const PRIOR_WEIGHT = 0.15;
+const APEX_FRACTION = 0.1;
 
-function prior(e: string): number[] {
-  const w = new Array<number>(D).fill(0);
-  for (const p of PROTOTYPES[e] ?? []) {
-    const i = ACTION_UNITS.indexOf(p.au as (typeof ACTION_UNITS)[number]);
-    w[2 * i] = 1;
-    if (p.side !== 'left') w[2 * i + 1] = 1;
-  }
-  const n = Math.hypot(...w) || 1;
-  return w.map((v) => v / n);
+const R = responseFields();
+if (!R) throw new Error('No AU response fields: run scripts/calibrate-aus.ts first');
+const fieldOf = (au: ActionUnit, side: 'left' | 'right'): Float32Array =>
+  R.find((f) => f.au === au && f.side === side)!.field;
+
+interface Regressor {
+  au: ActionUnit;
+  side: 'both' | 'left' | 'right';
+  field: Float64Array; // per unit intensity
+  prior: number;
+  keep: boolean;
 }
 
-/** Logistic regression, regularised towards `w0` (gradient descent); returns the unit normal. */
-function logistic(pos: number[][], neg: number[][], w0: number[]): number[] {
-  const xs = [...pos.map((x) => [x, 1] as const), ...neg.map((x) => [x, 0] as const)];
-  let w = [...w0];
-  let b = 0;
-  const lr = 0.05;
-  for (let it = 0; it < 4000; it++) {
-    const gw = new Array<number>(D).fill(0);
-    let gb = 0;
-    for (const [x, y] of xs) {
-      const z = x.reduce((s, v, k) => s + v * w[k]!, b);
-      const p = 1 / (1 + Math.exp(-z));
-      const weight = y ? xs.length / (2 * pos.length) : xs.length / (2 * neg.length); // balance the classes
-      for (let k = 0; k < D; k++) gw[k]! += weight * (p - y) * x[k]!;
-      gb += weight * (p - y);
+function regressors(e: keyof typeof PROTOTYPES, oneSide?: 'left' | 'right'): Regressor[] {
+  const p = PROTOTYPES[e];
+  const list: { au: ActionUnit; prior: number; keep: boolean }[] = [
+    ...p.core.map((au) => ({ au, prior: PRIOR_CORE, keep: true })),
+    ...p.optional.map((au) => ({ au, prior: 0, keep: true })),
+    ...SPEECH.filter((au) => !p.core.includes(au) && !p.optional.includes(au)).map((au) => ({
+      au,
+      prior: 0,
+      keep: false,
+    })),
+  ];
+  return list.map(({ au, prior, keep }) => {
+    const field = new Float64Array(D);
+    const sides: ('left' | 'right')[] = oneSide && keep ? [oneSide] : ['left', 'right'];
+    for (const s of sides) {
+      const f = fieldOf(au, s);
+      for (let i = 0; i < D; i++) field[i]! += f[i]! / 5;
     }
-    // The prior pulls the direction (scaled to the current norm) towards the prototype.
-    const norm = Math.hypot(...w) || 1;
-    w = w.map((v, k) => v - lr * (gw[k]! / xs.length + PRIOR_WEIGHT * (v - w0[k]! * norm)));
-    b -= lr * (gb / xs.length);
-  }
-  const n = Math.hypot(...w) || 1;
-  return w.map((v) => v / n);
+    return { au, side: oneSide && keep ? oneSide : 'both', field, prior, keep };
+  });
 }
 
-const result: Record<string, { direction: number[]; step: number; accuracy: number }> = {};
-for (const e of EMOTION_NAMES) {
-  if (e === 'neutral') continue;
-  const pos = samples[e]!;
-  const neg = samples.neutral!;
-  let dir = logistic(pos, neg, prior(e));
-  if (e !== 'contempt') {
-    // Symmetric emotions: both sides the same (the mean of the two).
-    for (let i = 0; i < D; i += 2) dir[i] = dir[i + 1] = (dir[i]! + dir[i + 1]!) / 2;
+/** min Σ‖Σ a_k f_k − δ‖² + Σ w_k (a_k − prior_k)², 0 ≤ a ≤ 5 (projected gradient). */
+function fit(regs: Regressor[], delta: Float64Array): number[] {
+  const n = regs.length;
+  const G = new Float64Array(n * n);
+  const b = new Float64Array(n);
+  for (let p = 0; p < n; p++) {
+    for (let q = p; q < n; q++) {
+      let s = 0;
+      for (let i = 0; i < D; i++) s += regs[p]!.field[i]! * regs[q]!.field[i]!;
+      G[p * n + q] = G[q * n + p] = s;
+    }
+    for (let i = 0; i < D; i++) b[p]! += regs[p]!.field[i]! * delta[i]!;
   }
-  const max = Math.max(...dir.map(Math.abs));
-  dir = dir.map((v) => (Math.abs(v) < 0.15 * max ? 0 : v));
-  const n = Math.hypot(...dir) || 1;
-  dir = dir.map((v) => v / n);
-  const proj = (x: number[]): number => x.reduce((s, v, k) => s + v * dir[k]!, 0);
-  const pn = neg.map(proj);
-  const pp = pos.map(proj).sort((a, b) => b - a);
-  const apex = pp.slice(0, Math.max(1, Math.round(pp.length * 0.2)));
-  const step = apex.reduce((s, v) => s + v, 0) / apex.length - pn.reduce((s, v) => s + v, 0) / pn.length;
-  const median = (a: number[]): number => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
-  const cut = (median(pp) + median(pn)) / 2;
-  const accuracy = (pp.filter((v) => v > cut).length + pn.filter((v) => v <= cut).length) / (pp.length + pn.length);
-  result[e] = {
-    direction: dir.map((v) => Number(v.toFixed(4))),
-    step: Number(step.toFixed(4)),
-    accuracy: Number(accuracy.toFixed(3)),
-  };
-  const top = ACTION_UNITS.flatMap(
-    (au, i) =>
-      [
-        [`AU${au}L`, dir[2 * i]!],
-        [`AU${au}R`, dir[2 * i + 1]!],
-      ] as [string, number][],
-  )
-    .filter(([, v]) => v !== 0)
-    .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))
-    .slice(0, 8)
-    .map(([k, v]) => `${k} ${v > 0 ? '+' : ''}${v.toFixed(2)}`);
-  console.log(`${e}: step ${step.toFixed(2)}, separation accuracy ${(accuracy * 100).toFixed(0)}%: ${top.join(', ')}`);
+  for (let p = 0; p < n; p++) {
+    const w = PRIOR_WEIGHT * G[p * n + p]!;
+    G[p * n + p]! += w;
+    b[p]! += w * regs[p]!.prior;
+  }
+  let L = 0;
+  for (let p = 0; p < n; p++) {
+    let row = 0;
+    for (let q = 0; q < n; q++) row += Math.abs(G[p * n + q]!);
+    L = Math.max(L, row);
+  }
+  let a = new Float64Array(n);
+  for (let it = 0; it < 2000; it++) {
+    const next = new Float64Array(n);
+    for (let p = 0; p < n; p++) {
+      let g = -b[p]!;
+      for (let q = 0; q < n; q++) g += G[p * n + q]! * a[q]!;
+      next[p] = Math.max(0, Math.min(5, a[p]! - g / L));
+    }
+    a = next;
+  }
+  return [...a];
+}
+
+const mean = (ss: Float32Array[]): Float32Array => {
+  const m = new Float32Array(ss[0]!.length);
+  for (const s of ss) for (let i = 0; i < m.length; i++) m[i]! += s[i]! / ss.length;
+  return m;
+};
+
+// Load the clips, and each person's neutral face.
+const clips: ClipFrames[] = [];
+for (const c of EXPRESSION_CLIPS) {
+  const l = await loadClip(data, c);
+  if (l) clips.push(l);
+}
+const shapes = (c: ClipFrames): Float32Array[] =>
+  c.frames.flatMap((f) => {
+    if (!f) return [];
+    const e = rotationToEuler(f.state.pose.rotation);
+    return Math.abs(e.yawDeg) > 30 || Math.abs(e.pitchDeg) > 25 ? [] : [f.state.canon];
+  });
+const neutrals = new Map<string, { shape: Float32Array; from: string }>();
+for (const person of new Set(clips.map((c) => c.clip.person))) {
+  const mine = clips.filter((c) => c.clip.person === person);
+  const nc = mine.filter((c) => c.clip.neutral);
+  if (nc.length) {
+    neutrals.set(person, { shape: mean(nc.flatMap(shapes)), from: 'neutral clip' });
+    continue;
+  }
+  const all = mine.flatMap(shapes);
+  const median = new Float32Array(all[0]!.length);
+  for (let i = 0; i < median.length; i++) median[i] = all.map((s) => s[i]!).sort((a, b) => a - b)[all.length >> 1]!;
+  const scored = all
+    .map((s) => {
+      const e = estimateAUs(s, median);
+      return { s, v: ACTION_UNITS.reduce((t, au) => t + e.intensity[au], 0) };
+    })
+    .sort((a, b) => a.v - b.v);
+  const k = Math.max(5, Math.round(scored.length * 0.15));
+  neutrals.set(person, { shape: mean(scored.slice(0, k).map((x) => x.s)), from: `${k} least expressive frames` });
+}
+
+type Apex = { person: string; file: string; values: Map<string, number>; side?: 'left' | 'right' };
+const result: Record<string, { left: Record<number, number>; right: Record<number, number>; clips: number }> = {};
+for (const e of Object.keys(PROTOTYPES) as (keyof typeof PROTOTYPES)[]) {
+  const apexes: Apex[] = [];
+  for (const c of clips.filter((x) => x.clip.emotion === e)) {
+    const neutral = neutrals.get(c.clip.person)!.shape;
+    const frames = shapes(c);
+    if (frames.length < 10) continue;
+    const tries: ('left' | 'right' | undefined)[] = e === 'contempt' ? ['left', 'right'] : [undefined];
+    let best: Apex | undefined;
+    let bestScore = -Infinity;
+    for (const side of tries) {
+      const regs = regressors(e, side);
+      const fitted = frames.map((s) => {
+        const delta = new Float64Array(D);
+        for (let i = 0; i < D; i++) delta[i] = s[i]! - neutral[i]!;
+        const a = fit(regs, delta);
+        const score = regs.reduce((t, r, k) => t + (r.keep && !SPEECH.includes(r.au) ? a[k]! : 0), 0);
+        return { a, score };
+      });
+      fitted.sort((x, y) => y.score - x.score);
+      const top = fitted.slice(0, Math.max(2, Math.round(fitted.length * APEX_FRACTION)));
+      const score = top.reduce((t, f) => t + f.score, 0) / top.length;
+      if (score <= bestScore) continue;
+      bestScore = score;
+      const values = new Map<string, number>();
+      regs.forEach((r, k) => {
+        if (r.keep) values.set(`${r.au}`, top.reduce((t, f) => t + f.a[k]!, 0) / top.length);
+      });
+      best = { person: c.clip.person, file: c.clip.file, values, side };
+    }
+    if (best) {
+      apexes.push(best);
+      console.log(
+        `${e} ${path.basename(best.file)}${best.side ? ` (${best.side})` : ''}: ${[...best.values]
+          .map(([k, v]) => `AU${k} ${v.toFixed(1)}`)
+          .join(', ')}`,
+      );
+    }
+  }
+  // People weighted equally: average within a person, then across people — the people filmed in a neutral
+  // clip too (MEAD), where there are any: for the others the neutral face is their least expressive frames,
+  // which still show some of the emotion, so their intensities read low.
+  const anchored = apexes.filter((a) => neutrals.get(a.person)!.from === 'neutral clip');
+  const used = anchored.length ? anchored : apexes;
+  const people = [...new Set(used.map((a) => a.person))];
+  const avg = new Map<string, number>();
+  for (const p of people) {
+    const mine = used.filter((a) => a.person === p);
+    for (const a of mine)
+      for (const [k, v] of a.values) avg.set(k, (avg.get(k) ?? 0) + v / mine.length / people.length);
+  }
+  const left: Record<number, number> = {};
+  const right: Record<number, number> = {};
+  for (const [k, v] of avg) {
+    const value = Number(v.toFixed(2));
+    if (value < 0.1) continue;
+    left[Number(k)] = value;
+    if (e !== 'contempt') right[Number(k)] = value;
+  }
+  result[e] = { left, right, clips: used.length };
+  console.log(
+    `${e}: ${used.length} clips of ${people.length} people → ${Object.entries(left)
+      .map(([k, v]) => `AU${k} ${v}`)
+      .join(', ')}`,
+  );
 }
 writeFileSync(
   new URL('../src/motion/emotion-data.ts', import.meta.url),
-  `// Generated by scripts/learn-emotions.ts from the MEAD clips of actors ${actors.join(' and ')}. Do not edit by hand.
+  `// Generated by scripts/learn-emotions.ts from ${clips.length} labelled clips. Do not edit by hand.
 
 /**
- * Per emotion: a unit direction over the action units, left and right interleaved in ACTION_UNITS order
- * (AU1 left, AU1 right, AU2 left, …), the intensity-space distance from neutral to the emotion's apex along
- * it (\`step\`, used for intensity 1), and how well the direction separates the emotion's frames from neutral.
+ * Per emotion: the AU intensities (0–5, per side) of intensity 1 — the mean apex of the emotion's real clips,
+ * in the renderer's units (see scripts/learn-emotions.ts) — and how many clips they come from.
  */
-export const EMOTION_DIRECTIONS: Record<string, { direction: number[]; step: number; accuracy: number }> = ${JSON.stringify(result, null, 2)};
+export const EMOTION_APEX: Record<
+  string,
+  { left: Record<number, number>; right: Record<number, number>; clips: number }
+> = ${JSON.stringify(result, null, 2)};
 `,
 );
-analyzer.close();

@@ -109,7 +109,7 @@ export {
   type AuIntensities,
 } from './face/action-units.js';
 export { estimateAUs, type AuEstimate } from './analysis/action-units.js';
-export { EMOTION_NAMES, emotionAUs, type EmotionName } from './motion/emotion.js';
+export { EMOTION_NAMES, emotionAUs, emotionChange, type EmotionName } from './motion/emotion.js';
 export { createFaceEditor, neutralise, type EditSpec, type EditResult, type FaceEditor } from './expression/edit.js';
 export {
   parseTimeline,
@@ -119,4 +119,4 @@ export {
   type TimelineFrame,
 } from './expression/timeline.js';
 export { renderScript, type ScriptOptions } from './expression/script.js';
-export { scriptedState } from './expression/scripted.js';
+export { scriptedAUs, scriptedState } from './expression/scripted.js';

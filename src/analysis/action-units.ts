@@ -1,12 +1,13 @@
 /**
  * Action-unit estimation: the face model's AU fields (src/face/action-units.ts) run backwards. The shape
- * change from a neutral reference is fitted with non-negative intensities, then corrected for how the
- * landmark models respond to each action (AU_RESPONSE, measured by scripts/calibrate-aus.ts).
+ * change from a neutral reference is fitted with non-negative intensities on the AUs' response fields —
+ * what the landmark models report of each rendered AU (src/analysis/au-response.ts, measured by
+ * scripts/calibrate-aus.ts) — so the intensities are the ones the renderer must apply to reproduce the face.
  */
-import { ACTION_UNITS, AU_MAX, auFields, type ActionUnit } from '../face/action-units.js';
+import { ACTION_UNITS, AU_MAX, auFields, type ActionUnit, type AuField } from '../face/action-units.js';
 import { expressionBasis } from '../face/expression-basis.js';
 import { MESH_POINTS } from '../face/topology.js';
-import { AU_RESPONSE } from './au-calibration-data.js';
+import { responseFields } from './au-response.js';
 
 export interface AuEstimate {
   /** Mean of the two sides, 0–5. */
@@ -27,16 +28,17 @@ export interface AuEstimate {
  */
 export interface EstimateOptions {
   /**
-   * Correct for how the landmark models respond to each action (AU_RESPONSE, measured by
-   * scripts/calibrate-aus.ts: some are under-reported, some read partly as others), so the intensities of
-   * an analysed face match the intensities the renderer applied. Default true; false gives the exact
-   * inverse of applyAUs on meshes.
+   * Fit with the response fields — how the landmark models report each action (measured by
+   * scripts/calibrate-aus.ts: some are under-reported, some read partly as motion elsewhere) — so the
+   * intensities of an analysed face match the intensities the renderer applies. Default true; false fits
+   * the AU fields themselves, the exact inverse of applyAUs on meshes.
    */
   calibrated?: boolean;
 }
 
 export function estimateAUs(canon: Float32Array, neutral?: Float32Array, options: EstimateOptions = {}): AuEstimate {
-  const F = auFields();
+  const calibrated = (options.calibrated ?? true) && responseFields() !== undefined;
+  const F = calibrated ? responseFields()! : auFields();
   const n = F.length;
   const D = MESH_POINTS * 3;
   let delta = new Float64Array(D);
@@ -50,7 +52,7 @@ export function estimateAUs(canon: Float32Array, neutral?: Float32Array, options
     delta = Float64Array.from(d);
   }
   // Normal equations: G a = b with G = FᵀF (fixed, built once), b = Fᵀδ, fields in intensity-1 units.
-  const G = gram();
+  const G = gram(F, calibrated);
   const b = new Float64Array(n);
   for (let p = 0; p < n; p++) {
     const fp = F[p]!.field;
@@ -67,36 +69,18 @@ export function estimateAUs(canon: Float32Array, neutral?: Float32Array, options
   const right = {} as Record<ActionUnit, number>;
   const intensity = {} as Record<ActionUnit, number>;
   F.forEach((f, p) => ((f.side === 'left' ? left : right)[f.au] = a[p]!));
-  if ((options.calibrated ?? true) && AU_RESPONSE.length === ACTION_UNITS.length) {
-    for (const side of [left, right]) {
-      const t = invertResponse(ACTION_UNITS.map((au) => side[au]));
-      ACTION_UNITS.forEach((au, k) => (side[au] = t[k]!));
-    }
-  }
   for (const au of ACTION_UNITS) intensity[au] = (left[au] + right[au]) / 2;
   return { intensity, left, right, residual: Math.sqrt(res / MESH_POINTS) };
 }
 
-/** The true intensities t ≥ 0 whose response AU_RESPONSE·t best matches the measured ones. */
-function invertResponse(measured: number[]): Float64Array {
-  const K = measured.length;
-  const G = new Float64Array(K * K);
-  const b = new Float64Array(K);
-  for (let p = 0; p < K; p++) {
-    for (let j = 0; j < K; j++) b[p]! += AU_RESPONSE[j]![p]! * measured[j]!;
-    for (let q = 0; q < K; q++) {
-      let s = 0;
-      for (let j = 0; j < K; j++) s += AU_RESPONSE[j]![p]! * AU_RESPONSE[j]![q]!;
-      G[p * K + q] = s;
-    }
-  }
-  return projectedGradientNnls(G, b, K, AU_MAX);
-}
-
-let gramCache: Float64Array | undefined;
-function gram(): Float64Array {
-  if (gramCache) return gramCache;
-  const F = auFields();
+const gramCache = new Map<readonly AuField[], Float64Array>();
+/**
+ * FᵀF of the fields in intensity-1 units. For the response fields a small ridge is added: some AUs show the
+ * landmark models little (the cheek raiser), and the ridge keeps noise from reading as much of them.
+ */
+function gram(F: readonly AuField[], ridge: boolean): Float64Array {
+  const hit = gramCache.get(F);
+  if (hit) return hit;
   const n = F.length;
   const D = MESH_POINTS * 3;
   const G = new Float64Array(n * n);
@@ -107,9 +91,17 @@ function gram(): Float64Array {
       G[p * n + q] = G[q * n + p] = s / (AU_MAX * AU_MAX);
     }
   }
-  gramCache = G;
+  if (ridge) {
+    let mean = 0;
+    for (let p = 0; p < n; p++) mean += G[p * n + p]! / n;
+    for (let p = 0; p < n; p++) G[p * n + p]! += RIDGE * mean;
+  }
+  gramCache.set(F, G);
   return G;
 }
+
+/** Ridge weight, relative to the mean response energy per unit intensity. */
+const RIDGE = 0.02;
 
 /** min ½aᵀGa − bᵀa subject to 0 ≤ a ≤ max, by projected gradient descent with a Lipschitz step. */
 function projectedGradientNnls(G: Float64Array, b: Float64Array, n: number, max: number): Float64Array {

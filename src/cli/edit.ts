@@ -61,6 +61,15 @@ export const editCommand: CommandDef = {
       max: 32,
       description: 'Write a strip of n images from the source to the target',
     },
+    appearance: {
+      type: 'number',
+      value: '0..1',
+      default: 1,
+      min: 0,
+      max: 1,
+      description:
+        'Strength of the learned expression appearance (folds, wrinkles, bulges, shadows) on the portrait’s own skin; 0 changes the shape only',
+    },
     mask: {
       type: 'string',
       value: 'mask.png',
@@ -103,6 +112,7 @@ interface EditArgs {
   like?: string;
   absolute: boolean;
   steps: number;
+  appearance: number;
   mask?: string;
   face: number;
 }
@@ -122,7 +132,12 @@ export async function runEdit(args: EditArgs, ctx: CommandContext): Promise<numb
   try {
     const image = await readImage(args.source);
     const face = pickFace(await analyzer.analyze(image), args.face, args.source);
-    const spec: EditSpec = { aus: args.au, emotions: args.emotion, absolute: args.absolute };
+    const spec: EditSpec = {
+      aus: args.au,
+      emotions: args.emotion,
+      absolute: args.absolute,
+      appearance: args.appearance,
+    };
     if (args.like) spec.like = faceState(pickFace(await analyzer.analyze(args.like), 0, args.like));
     const editor = createFaceEditor(image, face);
     const result = editor.edit(spec);

@@ -8,7 +8,7 @@ import type { RgbaImage } from '../face/image.js';
 import { ACTION_UNITS, AU_MAX, applyAUs, type ActionUnit, type AuIntensities } from '../face/action-units.js';
 import { estimateAUs, type AuEstimate } from '../analysis/action-units.js';
 import { expressionBasis } from '../face/expression-basis.js';
-import { emotionAUs, type EmotionName } from '../motion/emotion.js';
+import { emotionChange, type EmotionName } from '../motion/emotion.js';
 import { DEFAULT_RETARGET, faceState, retarget, type FaceState } from '../motion/motion.js';
 import { createRenderer, type Renderer } from '../render/renderer.js';
 
@@ -21,6 +21,11 @@ export interface EditSpec {
   like?: FaceState;
   /** Set target values instead of adding to the face's current expression. Default false. */
   absolute?: boolean;
+  /**
+   * Strength of the learned expression appearance (folds, wrinkles, bulges, shadows of the AUs the edit
+   * changes), 0 (shape only) … 1. Default 1.
+   */
+  appearance?: number;
 }
 
 export interface EditResult {
@@ -53,8 +58,8 @@ export function createFaceEditor(image: RgbaImage, face: FaceResult, neutral?: F
     state,
     before,
     edit(spec, amount = 1) {
-      // 1. The change in AU intensities. Relative edits add to the face (no estimate needed); absolute edits
-      //    set values, so they start from the face's estimated current intensities.
+      // 1. The change in AU intensities. Relative edits add to the face; absolute edits set values, so they
+      //    start from the face's estimated current intensities.
       const target: AuIntensities = { left: { ...current.left }, right: { ...current.right } };
       const delta: AuIntensities = { left: {}, right: {} };
       const add = (side: 'left' | 'right', au: ActionUnit, d: number): void => {
@@ -68,26 +73,16 @@ export function createFaceEditor(image: RgbaImage, face: FaceResult, neutral?: F
         }
       }
       for (const e of spec.emotions ?? []) {
-        {
-          // The emotion's activations on top of the base face (the source's own expression, or for absolute
-          // edits the source made neutral, below). A negative blink (the lids more open than at rest, as in
-          // surprise and fear) is the upper-lid raiser, AU5.
-          const t = emotionAUs(e.name, e.intensity);
-          for (const side of ['left', 'right'] as const) {
-            for (const [k, v] of Object.entries(t[side])) {
-              if (v > 0) add(side, Number(k) as ActionUnit, v);
-              else if (Number(k) === 45) add(side, 5, -v);
-            }
-          }
-        }
+        // The emotion's change of the face as it stands so far: its AUs added (or set, for absolute edits and
+        // neutral), the AUs it contradicts faded out (a smile does not survive sadness).
+        const change = emotionChange(target, e.name, e.intensity, spec.absolute);
+        for (const side of ['left', 'right'] as const)
+          for (const [k, v] of Object.entries(change[side])) add(side, Number(k) as ActionUnit, v);
       }
       // 2. Shape: the source's, moved by that change (scaled by `amount` for interpolated steps).
       for (const side of ['left', 'right'] as const)
         for (const au of ACTION_UNITS) if (delta[side][au]) delta[side][au]! *= amount;
-      // Absolute emotions start from the face made neutral: its shape with the learned expression
-      // component removed (what varies within a person), so a smiling portrait edited to "sad" is sad.
-      const base = spec.absolute && spec.emotions?.length ? neutralise(state.canon, amount) : state.canon;
-      let canon = applyAUs(base, delta);
+      let canon = applyAUs(state.canon, delta);
       if (spec.like) {
         const copied = retarget({ ...state, canon }, spec.like, spec.like, {
           ...DEFAULT_RETARGET,
@@ -97,8 +92,23 @@ export function createFaceEditor(image: RgbaImage, face: FaceResult, neutral?: F
         });
         canon = copied.canon;
       }
-      const out = renderer.render({ target: { pose: state.pose, canon }, motion: true });
-      const mask = out.motion!.map((m) => Math.min(1, m));
+      // 3. The appearance of the AU change (for `like`, the change from the source's AUs to the other face's).
+      let aus = delta;
+      if (spec.like) {
+        const theirs = estimateAUs(spec.like.canon);
+        aus = { left: {}, right: {} };
+        for (const side of ['left', 'right'] as const)
+          for (const au of ACTION_UNITS) aus[side][au] = amount * (theirs[side][au] - before[side][au]);
+      }
+      const out = renderer.render({
+        target: { pose: state.pose, canon },
+        motion: true,
+        aus,
+        appearance: spec.appearance ?? 1,
+      });
+      // Moved by a pixel or more, or its shading changed by 5% or more: 1.
+      const shading = out.shading;
+      const mask = out.motion!.map((m, i) => Math.max(Math.min(1, m), shading ? Math.min(1, shading[i]! * 20) : 0));
       return { image: out.image, mask, before, target };
     },
   };

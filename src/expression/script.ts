@@ -10,7 +10,7 @@ import { faceState } from '../motion/motion.js';
 import { pickFace } from '../analysis/pick-face.js';
 import { createRenderer } from '../render/renderer.js';
 import { fitSize, resizeImage } from '../render/resize.js';
-import { scriptedState } from './scripted.js';
+import { scriptedAUs, scriptedState } from './scripted.js';
 import { createTimelineSampler, parseTimeline, TimelineError } from './timeline.js';
 
 export interface ScriptOptions {
@@ -65,7 +65,8 @@ export async function renderScript(
     const started = performance.now();
     for (let i = 0; i < total; i++) {
       throwIfAborted(options.signal);
-      const { image } = renderer.render({ target: scriptedState(state, sample(i / t.fps)) });
+      const frame = sample(i / t.fps);
+      const { image } = renderer.render({ target: scriptedState(state, frame), aus: scriptedAUs(frame) });
       await writer.write(image);
       options.onProgress?.({ frame: i + 1, total });
     }

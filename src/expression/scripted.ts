@@ -3,7 +3,7 @@
  * applied to the portrait's own face state. `vivify script`, the web studio and generated motion render
  * what it returns.
  */
-import { applyAUs } from '../face/action-units.js';
+import { applyAUs, AU_MAX, type AuIntensities } from '../face/action-units.js';
 import { closeLids } from '../face/lids.js';
 import { eulerToRotation, multiply3 } from '../face/pose.js';
 import { LEFT_IRIS, LM, RIGHT_IRIS } from '../face/topology.js';
@@ -28,4 +28,17 @@ export function scriptedState(source: FaceState, f: TimelineFrame): FaceState {
   if (f.blink > 0) canon = closeLids(canon, f.blink, f.blink);
   const rotation = multiply3(eulerToRotation(f.pose.yawDeg, f.pose.pitchDeg, f.pose.rollDeg), source.pose.rotation);
   return { pose: { ...source.pose, rotation }, canon };
+}
+
+/**
+ * The AU intensities one timeline frame shows relative to the portrait (its AUs and its blink), for the
+ * renderer's expression appearance.
+ */
+export function scriptedAUs(f: TimelineFrame): AuIntensities {
+  if (!(f.blink > 0)) return f.aus;
+  const blink = f.blink * AU_MAX;
+  return {
+    left: { ...f.aus.left, 45: (f.aus.left[45] ?? 0) + blink },
+    right: { ...f.aus.right, 45: (f.aus.right[45] ?? 0) + blink },
+  };
 }

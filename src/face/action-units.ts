@@ -17,7 +17,7 @@
  * shared by analysis (estimation), motion (emotions, timelines) and rendering.
  */
 import { CANONICAL_FACE } from './measures.js';
-import { GROUPS, LANDMARK_COUNT, LM } from './topology.js';
+import { GROUPS, LANDMARK_COUNT, LM, MESH_POINTS } from './topology.js';
 import { closeLids } from './lids.js';
 
 export const ACTION_UNITS = [1, 2, 4, 5, 6, 7, 9, 10, 12, 14, 15, 17, 20, 23, 25, 26, 45] as const;
@@ -73,8 +73,11 @@ const jaw: Region = (i) =>
 /** The upper lip and the skin above it up to the nose, not the lower lip or jaw. */
 const upperLip: Region = (i) =>
   LOWER_LIP.has(i) && !CORNERS.has(i) ? 0 : soft(mouthY + 0.005 - Y(i), 0.01) * soft(Y(i) - noseBaseY + 0.08, 0.03);
-/** Brows and forehead, above the eyes. */
-const browRegion: Region = (i) => soft(eyeY - 0.06 - Y(i), 0.02);
+/**
+ * Brows, the lower forehead and the eye cover fold down to the upper lid's crease — not the lid margin, and
+ * not the top of the forehead (the scalp and hairline do not move with the brows; the skin between bunches).
+ */
+const liftRegion: Region = (i) => soft(-0.17 - Y(i), 0.006) * soft(Y(i) + 0.58, 0.05);
 /** Everything (the handles decide). */
 const all: Region = () => 1;
 
@@ -98,156 +101,270 @@ interface FieldSpec {
  * the subject's right side (x < 0) and mirrored, unless stated.
  */
 const SPECS: Record<Exclude<ActionUnit, 45 | 5>, FieldSpec> = {
-  // Frontalis, medial: raises the inner brow; oblique wrinkles in the middle of the forehead.
+  // Frontalis, medial: raises the inner brow (about 1 cm at E); the eye cover fold rises with it and the skin
+  // of the upper lid is stretched (FACS), the lid margin stays; horizontal wrinkles in the middle of the
+  // forehead (appearance.ts).
   1: {
-    sigma: 0.09,
-    region: browRegion,
-    handles: [
-      { point: 107, d: [0, -0.11, 0] },
-      { point: 55, d: [0, -0.1, 0] },
-      { point: 66, d: [0, -0.08, 0] },
-      { point: 65, d: [0, -0.08, 0] },
-      { point: 105, d: [0, -0.04, 0] },
-      { point: 9, d: [0, -0.03, 0], mirror: false },
-    ],
-  },
-  // Frontalis, lateral: raises the outer brow, arching it.
-  2: {
-    sigma: 0.09,
-    region: browRegion,
-    handles: [
-      { point: 70, d: [0, -0.1, 0] },
-      { point: 46, d: [0, -0.1, 0] },
-      { point: 63, d: [0, -0.09, 0] },
-      { point: 53, d: [0, -0.08, 0] },
-      { point: 105, d: [0, -0.05, 0] },
-      { point: 107, d: [0, -0.01, 0] },
-    ],
-  },
-  // Corrugator, depressor supercilii, procerus: lowers the brows and pulls them together.
-  4: {
     sigma: 0.08,
-    region: browRegion,
+    region: liftRegion,
     handles: [
-      { point: 107, d: [0.045, 0.06, -0.01] },
-      { point: 55, d: [0.045, 0.07, -0.01] },
-      { point: 66, d: [0.03, 0.055, 0] },
-      { point: 65, d: [0.03, 0.055, 0] },
-      { point: 105, d: [0.015, 0.045, 0] },
-      { point: 70, d: [0, 0.025, 0] },
-      { point: 9, d: [0, 0.02, 0], mirror: false },
+      { point: 107, d: [0, -0.125, 0] },
+      { point: 55, d: [0, -0.12, 0] },
+      { point: 66, d: [0, -0.105, 0] },
+      { point: 65, d: [0, -0.105, 0] },
+      { point: 105, d: [0, -0.06, 0] },
+      { point: 52, d: [0, -0.06, 0] },
+      { point: 63, d: [0, -0.025, 0] },
+      { point: 53, d: [0, -0.025, 0] },
+      { point: 108, d: [0, -0.05, 0] },
+      { point: 9, d: [0, -0.05, 0], mirror: false },
+      { point: 221, d: [0, -0.08, 0] },
+      { point: 222, d: [0, -0.065, 0] },
+      { point: 223, d: [0, -0.04, 0] },
+      { point: 189, d: [0, -0.06, 0] },
+      { point: 56, d: [0, -0.035, 0] },
+      { point: 28, d: [0, -0.03, 0] },
+      { point: 190, d: [0, -0.03, 0] },
     ],
   },
-  // Orbicularis oculi, orbital: raises the cheeks, narrows the eye from below, crow's feet.
+  // Frontalis, lateral: raises the outer brow, arching it; the outer eye cover fold rises with it.
+  2: {
+    sigma: 0.08,
+    region: liftRegion,
+    handles: [
+      { point: 70, d: [0, -0.125, 0] },
+      { point: 46, d: [0, -0.125, 0] },
+      { point: 63, d: [0, -0.115, 0] },
+      { point: 53, d: [0, -0.11, 0] },
+      { point: 156, d: [0, -0.09, 0] },
+      { point: 124, d: [0, -0.08, 0] },
+      { point: 105, d: [0, -0.07, 0] },
+      { point: 52, d: [0, -0.065, 0] },
+      { point: 104, d: [0, -0.05, 0] },
+      { point: 107, d: [0, -0.01, 0] },
+      { point: 55, d: [0, -0.01, 0] },
+      { point: 113, d: [0, -0.07, 0] },
+      { point: 225, d: [0, -0.08, 0] },
+      { point: 224, d: [0, -0.07, 0] },
+      { point: 223, d: [0, -0.045, 0] },
+      { point: 247, d: [0, -0.03, 0] },
+      { point: 30, d: [0, -0.035, 0] },
+      { point: 29, d: [0, -0.03, 0] },
+    ],
+  },
+  // Corrugator, depressor supercilii, procerus: lowers the brows hard (1 cm at the inner end at E) and draws
+  // them together, the brow coming down over the upper lid; vertical furrows between the brows.
+  4: {
+    sigma: 0.075,
+    region: (i) => soft(-0.175 - Y(i), 0.008) * soft(Y(i) + 0.58, 0.05),
+    handles: [
+      { point: 107, d: [0.065, 0.105, -0.01] },
+      { point: 55, d: [0.065, 0.11, -0.01] },
+      { point: 65, d: [0.05, 0.1, -0.005] },
+      { point: 66, d: [0.05, 0.1, -0.005] },
+      { point: 105, d: [0.03, 0.08, 0] },
+      { point: 52, d: [0.03, 0.08, 0] },
+      { point: 63, d: [0.01, 0.055, 0] },
+      { point: 53, d: [0.01, 0.06, 0] },
+      { point: 70, d: [0, 0.04, 0] },
+      { point: 46, d: [0, 0.04, 0] },
+      { point: 221, d: [0.04, 0.06, 0] },
+      { point: 222, d: [0.025, 0.055, 0] },
+      { point: 223, d: [0.015, 0.05, 0] },
+      { point: 9, d: [0, 0.05, 0], mirror: false },
+      { point: 8, d: [0, 0.035, 0], mirror: false },
+      { point: 151, d: [0, 0.02, 0], mirror: false },
+      { point: 108, d: [0.02, 0.05, 0] },
+    ],
+  },
+  // Orbicularis oculi, orbital part: raises the cheeks (the infraorbital triangle) and pushes the skin below
+  // the eye up, narrowing the eye from below; the outer eye corner's skin is drawn in (crow's feet).
   6: {
-    sigma: 0.1,
-    region: (i) => soft(Y(i) - eyeY + 0.01, 0.015) * soft(mouthY - 0.02 - Y(i), 0.02),
+    sigma: 0.09,
+    region: (i) => soft(Y(i) - eyeY + 0.005, 0.012) * soft(mouthY - 0.06 - Y(i), 0.03),
     handles: [
-      { point: 117, d: [0, -0.06, -0.01] },
-      { point: 118, d: [0, -0.065, -0.01] },
-      { point: 50, d: [0, -0.06, -0.01] },
-      { point: 205, d: [0, -0.05, -0.01] },
-      { point: 123, d: [0, -0.05, 0] },
-      { point: 145, d: [0, -0.03, 0] },
-      { point: 153, d: [0, -0.028, 0] },
-      { point: 144, d: [0, -0.028, 0] },
-      { point: 33, d: [0.005, -0.008, 0] },
+      { point: 117, d: [0, -0.08, -0.015] },
+      { point: 118, d: [0, -0.085, -0.02] },
+      { point: 119, d: [0, -0.075, -0.02] },
+      { point: 101, d: [0, -0.07, -0.025] },
+      { point: 50, d: [0, -0.075, -0.02] },
+      { point: 36, d: [0, -0.05, -0.015] },
+      { point: 205, d: [0, -0.055, -0.02] },
+      { point: 123, d: [0.005, -0.06, -0.01] },
+      { point: 187, d: [0, -0.035, -0.01] },
+      { point: 111, d: [0.01, -0.065, 0] },
+      { point: 228, d: [0, -0.065, -0.01] },
+      { point: 229, d: [0, -0.065, -0.01] },
+      { point: 230, d: [0, -0.06, -0.01] },
+      { point: 110, d: [0, -0.055, 0] },
+      { point: 24, d: [0, -0.05, 0] },
+      { point: 23, d: [0, -0.045, 0] },
+      { point: 145, d: [0, -0.035, 0] },
+      { point: 153, d: [0, -0.03, 0] },
+      { point: 144, d: [0, -0.033, 0] },
+      { point: 163, d: [0, -0.025, 0] },
+      { point: 130, d: [0.02, -0.015, 0] },
+      { point: 226, d: [0.02, -0.02, 0] },
+      { point: 35, d: [0.015, -0.02, 0] },
     ],
   },
-  // Orbicularis oculi, palpebral: tightens the lids, the lower lid rising most.
+  // Orbicularis oculi, palpebral part: tightens the lids; the lower lid rises and straightens most.
   7: {
     sigma: 0.045,
     region: (i) => soft(Y(i) - eyeY + 0.08, 0.02) * soft(eyeY + 0.1 - Y(i), 0.02),
     handles: [
-      { point: 145, d: [0, -0.045, 0] },
-      { point: 144, d: [0, -0.04, 0] },
-      { point: 153, d: [0, -0.04, 0] },
-      { point: 163, d: [0, -0.025, 0] },
-      { point: 154, d: [0, -0.025, 0] },
-      { point: 159, d: [0, 0.012, 0] },
-      { point: 160, d: [0, 0.01, 0] },
-      { point: 158, d: [0, 0.01, 0] },
+      { point: 145, d: [0, -0.055, 0] },
+      { point: 144, d: [0, -0.05, 0] },
+      { point: 153, d: [0, -0.05, 0] },
+      { point: 163, d: [0, -0.035, 0] },
+      { point: 154, d: [0, -0.035, 0] },
+      { point: 7, d: [0, -0.02, 0] },
+      { point: 110, d: [0, -0.035, 0] },
+      { point: 24, d: [0, -0.035, 0] },
+      { point: 23, d: [0, -0.035, 0] },
+      { point: 159, d: [0, 0.018, 0] },
+      { point: 160, d: [0, 0.015, 0] },
+      { point: 158, d: [0, 0.015, 0] },
     ],
   },
-  // Levator labii superioris alaeque nasi: wrinkles the nose, raises the nostril wings and the upper lip centre.
+  // Levator labii superioris alaeque nasi: wrinkles the nose, raises the nostril wings and the upper lip,
+  // pulls the skin between the brows down; the infraorbital skin beside the nose rises.
   9: {
     sigma: 0.06,
     region: (i) => soft(mouthY - 0.01 - Y(i), 0.01),
     handles: [
-      { point: 98, d: [0.01, -0.045, 0] },
-      { point: 129, d: [0.008, -0.045, 0] },
-      { point: 64, d: [0.01, -0.04, 0] },
-      { point: 196, d: [0.01, -0.035, 0] },
-      { point: 107, d: [0.01, 0.025, 0] },
-      { point: 0, d: [0, -0.03, 0], mirror: false },
-      { point: 37, d: [0, -0.028, 0] },
+      { point: 98, d: [0.01, -0.065, -0.01] },
+      { point: 129, d: [0.01, -0.065, -0.01] },
+      { point: 64, d: [0.01, -0.06, -0.01] },
+      { point: 48, d: [0.008, -0.055, -0.01] },
+      { point: 209, d: [0.005, -0.05, 0] },
+      { point: 198, d: [0.005, -0.045, 0] },
+      { point: 217, d: [0.005, -0.04, 0] },
+      { point: 174, d: [0, -0.03, 0] },
+      { point: 196, d: [0, -0.02, 0] },
+      { point: 142, d: [0, -0.04, -0.01] },
+      { point: 100, d: [0, -0.035, 0] },
+      { point: 36, d: [0, -0.04, -0.01] },
+      { point: 203, d: [0, -0.045, -0.01] },
+      { point: 107, d: [0.015, 0.04, 0] },
+      { point: 55, d: [0.015, 0.04, 0] },
+      { point: 9, d: [0, 0.03, 0], mirror: false },
+      { point: 8, d: [0, 0.025, 0], mirror: false },
+      { point: 0, d: [0, -0.04, 0], mirror: false },
+      { point: 37, d: [0, -0.04, 0] },
+      { point: 39, d: [0, -0.035, 0] },
+      { point: 145, d: [0, -0.015, 0] },
     ],
   },
-  // Levator labii superioris: raises the upper lip, most beside the philtrum; deepens the nasolabial fold.
+  // Levator labii superioris: raises the upper lip, most beside the philtrum (which can bare the upper
+  // teeth); the skin above the lip and the nostril wings go up with it.
   10: {
-    sigma: 0.06,
+    sigma: 0.055,
     region: upperLip,
     handles: [
-      { point: 0, d: [0, -0.055, 0], mirror: false },
-      { point: 37, d: [0, -0.065, 0] },
-      { point: 39, d: [0, -0.06, 0] },
-      { point: 40, d: [0, -0.04, 0] },
-      { point: 13, d: [0, -0.05, 0], mirror: false },
-      { point: 82, d: [0, -0.055, 0] },
-      { point: 81, d: [0, -0.05, 0] },
-      { point: 98, d: [0, -0.015, 0] },
+      { point: 0, d: [0, -0.06, 0], mirror: false },
+      { point: 37, d: [0, -0.075, 0] },
+      { point: 39, d: [0, -0.075, 0] },
+      { point: 40, d: [0, -0.055, 0] },
+      { point: 185, d: [0, -0.035, 0] },
+      { point: 13, d: [0, -0.06, 0], mirror: false },
+      { point: 82, d: [0, -0.07, 0] },
+      { point: 81, d: [0, -0.07, 0] },
+      { point: 80, d: [0, -0.055, 0] },
+      { point: 191, d: [0, -0.035, 0] },
+      { point: 167, d: [0, -0.05, 0] },
+      { point: 165, d: [0, -0.05, 0] },
+      { point: 92, d: [0, -0.035, 0] },
+      { point: 98, d: [0, -0.025, 0] },
+      { point: 206, d: [0, -0.02, 0] },
     ],
   },
-  // Zygomaticus major: pulls the lip corners up and out (the smile).
+  // Zygomaticus major: pulls the lip corners up and out towards the cheekbone (the smile); the lips stretch
+  // over the teeth, the cheeks and the infraorbital triangle rise and bulge, the nasolabial fold deepens.
   12: {
-    sigma: 0.08,
+    sigma: 0.07,
     region: all,
     handles: [
-      { point: 61, d: [-0.15, -0.12, 0.03] },
-      { point: 78, d: [-0.14, -0.11, 0.03] },
-      { point: 146, d: [-0.1, -0.07, 0.015] },
-      { point: 185, d: [-0.1, -0.08, 0.015] },
-      { point: 95, d: [-0.085, -0.065, 0.01] },
-      { point: 191, d: [-0.085, -0.07, 0.01] },
-      { point: 205, d: [-0.03, -0.045, 0] },
-      { point: 212, d: [-0.07, -0.07, 0] },
+      { point: 61, d: [-0.14, -0.13, 0.03] },
+      { point: 78, d: [-0.13, -0.12, 0.03] },
+      { point: 57, d: [-0.12, -0.115, 0.02] },
+      { point: 146, d: [-0.1, -0.08, 0.015] },
+      { point: 185, d: [-0.1, -0.09, 0.015] },
+      { point: 95, d: [-0.085, -0.07, 0.01] },
+      { point: 191, d: [-0.085, -0.075, 0.01] },
+      { point: 91, d: [-0.06, -0.05, 0.01] },
+      { point: 40, d: [-0.06, -0.055, 0.01] },
+      { point: 43, d: [-0.07, -0.07, 0.01] },
+      { point: 202, d: [-0.05, -0.05, 0] },
+      { point: 204, d: [-0.02, -0.025, 0] },
+      { point: 212, d: [-0.08, -0.1, -0.01] },
+      { point: 214, d: [-0.05, -0.06, -0.01] },
+      { point: 216, d: [-0.05, -0.08, -0.02] },
+      { point: 207, d: [-0.035, -0.075, -0.025] },
+      { point: 206, d: [-0.02, -0.06, -0.025] },
+      { point: 205, d: [-0.015, -0.06, -0.03] },
+      { point: 187, d: [-0.02, -0.05, -0.02] },
+      { point: 203, d: [-0.01, -0.035, -0.015] },
+      { point: 50, d: [-0.005, -0.045, -0.025] },
+      { point: 36, d: [0, -0.03, -0.015] },
+      { point: 101, d: [0, -0.03, -0.015] },
+      { point: 118, d: [0, -0.025, -0.01] },
+      { point: 117, d: [0, -0.02, -0.01] },
     ],
   },
-  // Buccinator: tightens the lip corners inwards and back, dimpling.
+  // Buccinator: tightens the lip corners inwards and back, dimpling the cheek beside them.
   14: {
     sigma: 0.05,
     region: all,
     handles: [
-      { point: 61, d: [0.02, -0.01, 0.04] },
-      { point: 78, d: [0.018, -0.008, 0.035] },
-      { point: 212, d: [0.01, 0, 0.03] },
+      { point: 61, d: [0.035, -0.015, 0.05] },
+      { point: 78, d: [0.03, -0.012, 0.045] },
+      { point: 57, d: [0.02, -0.01, 0.045] },
+      { point: 212, d: [0.01, 0, 0.035] },
+      { point: 185, d: [0.015, -0.005, 0.02] },
+      { point: 146, d: [0.015, -0.005, 0.02] },
     ],
   },
-  // Depressor anguli oris: pulls the lip corners down.
+  // Depressor anguli oris: pulls the lip corners down (and a little out); the lower lip's sides and the
+  // skin below the corners go down with them.
   15: {
-    sigma: 0.07,
+    sigma: 0.065,
     region: all,
     handles: [
-      { point: 61, d: [-0.01, 0.075, 0] },
-      { point: 78, d: [-0.008, 0.07, 0] },
-      { point: 146, d: [0, 0.055, 0] },
-      { point: 95, d: [0, 0.05, 0] },
-      { point: 185, d: [0, 0.04, 0] },
-      { point: 202, d: [0, 0.04, 0] },
+      { point: 61, d: [-0.02, 0.11, 0] },
+      { point: 78, d: [-0.015, 0.1, 0] },
+      { point: 57, d: [-0.02, 0.1, 0] },
+      { point: 146, d: [-0.005, 0.08, 0] },
+      { point: 95, d: [-0.005, 0.075, 0] },
+      { point: 91, d: [0, 0.05, 0] },
+      { point: 185, d: [0, 0.055, 0] },
+      { point: 191, d: [0, 0.055, 0] },
+      { point: 40, d: [0, 0.03, 0] },
+      { point: 43, d: [-0.01, 0.09, 0] },
+      { point: 202, d: [-0.01, 0.07, 0] },
+      { point: 204, d: [0, 0.055, 0] },
+      { point: 106, d: [0, 0.045, 0] },
+      { point: 212, d: [-0.01, 0.05, 0] },
     ],
   },
-  // Mentalis: raises the chin boss and pushes the lower lip up.
+  // Mentalis: raises the chin boss and pushes the lower lip up and out; the lip line bows into an inverted U.
   17: {
     sigma: 0.07,
     region: jaw,
     handles: [
-      { point: 17, d: [0, -0.04, -0.02], mirror: false },
-      { point: 14, d: [0, -0.035, -0.02], mirror: false },
-      { point: 87, d: [0, -0.03, -0.015] },
-      { point: 84, d: [0, -0.035, -0.015] },
-      { point: 200, d: [0, -0.045, -0.02], mirror: false },
-      { point: 199, d: [0, -0.04, -0.015], mirror: false },
+      { point: 17, d: [0, -0.05, -0.03], mirror: false },
+      { point: 14, d: [0, -0.045, -0.03], mirror: false },
+      { point: 87, d: [0, -0.04, -0.025] },
+      { point: 84, d: [0, -0.045, -0.025] },
+      { point: 181, d: [0, -0.035, -0.02] },
+      { point: 18, d: [0, -0.06, -0.03], mirror: false },
+      { point: 200, d: [0, -0.065, -0.03], mirror: false },
+      { point: 199, d: [0, -0.055, -0.025], mirror: false },
+      { point: 201, d: [0, -0.05, -0.02] },
+      { point: 208, d: [0, -0.045, -0.02] },
+      { point: 175, d: [0, -0.035, -0.015], mirror: false },
       { point: 152, d: [0, -0.02, -0.01], mirror: false },
+      { point: 61, d: [0, 0.015, 0] },
     ],
   },
   // Risorius/platysma: stretches the lips sideways, flattening them.
@@ -255,24 +372,28 @@ const SPECS: Record<Exclude<ActionUnit, 45 | 5>, FieldSpec> = {
     sigma: 0.07,
     region: all,
     handles: [
-      { point: 61, d: [-0.1, 0.015, 0.01] },
-      { point: 78, d: [-0.09, 0.012, 0.01] },
-      { point: 146, d: [-0.06, 0.01, 0] },
-      { point: 185, d: [-0.06, 0.01, 0] },
-      { point: 212, d: [-0.05, 0.015, 0] },
+      { point: 61, d: [-0.12, 0.02, 0.01] },
+      { point: 78, d: [-0.11, 0.015, 0.01] },
+      { point: 57, d: [-0.1, 0.02, 0.01] },
+      { point: 146, d: [-0.07, 0.015, 0] },
+      { point: 185, d: [-0.07, 0.01, 0] },
+      { point: 212, d: [-0.06, 0.02, 0] },
+      { point: 43, d: [-0.05, 0.025, 0] },
     ],
   },
-  // Orbicularis oris: tightens and narrows the lips, thinning the red parts.
+  // Orbicularis oris: tightens and narrows the lips, thinning the red parts; the corners come in a little.
   23: {
     sigma: 0.045,
     region: all,
     handles: [
-      { point: 61, d: [0.035, 0, -0.01] },
-      { point: 78, d: [0.03, 0, -0.01] },
-      { point: 0, d: [0, 0.02, 0], mirror: false },
-      { point: 37, d: [0.01, 0.02, 0] },
-      { point: 17, d: [0, -0.02, 0], mirror: false },
-      { point: 84, d: [0.01, -0.02, 0] },
+      { point: 61, d: [0.04, 0, -0.01] },
+      { point: 78, d: [0.035, 0, -0.01] },
+      { point: 0, d: [0, 0.028, 0], mirror: false },
+      { point: 37, d: [0.01, 0.028, 0] },
+      { point: 39, d: [0.01, 0.022, 0] },
+      { point: 17, d: [0, -0.028, 0], mirror: false },
+      { point: 84, d: [0.01, -0.028, 0] },
+      { point: 181, d: [0.01, -0.022, 0] },
       { point: 13, d: [0, 0.004, 0], mirror: false },
       { point: 14, d: [0, -0.004, 0], mirror: false },
     ],
@@ -325,7 +446,8 @@ function buildField(spec: FieldSpec, side: 1 | -1): Float32Array {
   }
   const out = new Float32Array(LANDMARK_COUNT * 3);
   const s2 = 2 * spec.sigma * spec.sigma;
-  for (let i = 0; i < LANDMARK_COUNT; i++) {
+  // The mesh points only: the irises move with the gaze, not with the muscles around the eye.
+  for (let i = 0; i < MESH_POINTS; i++) {
     // Normalised Gaussian blend of the handles (a handle point itself takes its own displacement).
     let wsum = 0;
     const d = [0, 0, 0];
@@ -411,14 +533,45 @@ export function auFields(): readonly AuField[] {
   return fields;
 }
 
-/** A canonical shape with AUs applied on top (intensities 0–5 per side; negative values undo). */
+/**
+ * A canonical shape with AUs applied on top (intensities 0–5 per side; negative values undo). The lid margins
+ * move in proportion to the face's own eye opening (an action narrows a narrow eye no more, relatively, than
+ * a wide one: AU45 at 5 closes any eye exactly), the skin around them halfway so.
+ */
 export function applyAUs(canon: Float32Array, intensities: AuIntensities): Float32Array {
   const out = Float32Array.from(canon);
+  const scale = lidScale(canon);
   for (const f of auFields()) {
     const v = intensities[f.side][f.au];
     if (!v) continue;
     const k = v / AU_MAX;
-    for (let i = 0; i < out.length; i++) out[i]! += k * f.field[i]!;
+    for (let i = 0; i < out.length; i++) out[i]! += k * scale[(i / 3) | 0]! * f.field[i]!;
+  }
+  return out;
+}
+
+/** The lid margins of each eye (upper and lower, corners excluded) and the skin folds next to them. */
+const LID_SETS = (['left', 'right'] as const).map((side) => {
+  const g = side === 'left' ? 'left' : 'right';
+  const margin = [...GROUPS[`${g}EyeUpper0`], ...GROUPS[`${g}EyeLower0`].slice(1, -1)];
+  const folds = [...GROUPS[`${g}EyeUpper1`], ...GROUPS[`${g}EyeLower1`].slice(1, -1)];
+  const pairs = GROUPS[`${g}EyeUpper0`].map((u, k) => [u, GROUPS[`${g}EyeLower0`][k + 1]!] as const);
+  return { margin, folds, pairs };
+});
+
+/** Per point: 1, or on the lid margins the eye's opening relative to the canonical face's (0.35–1.3). */
+function lidScale(canon: Float32Array): Float32Array {
+  const out = new Float32Array(LANDMARK_COUNT).fill(1);
+  for (const { margin, folds, pairs } of LID_SETS) {
+    let own = 0;
+    let ref = 0;
+    for (const [u, l] of pairs) {
+      own += canon[3 * l + 1]! - canon[3 * u + 1]!;
+      ref += Y(l) - Y(u);
+    }
+    const s = Math.max(0.35, Math.min(1.3, own / ref));
+    for (const i of margin) out[i] = s;
+    for (const i of folds) out[i] = (1 + s) / 2;
   }
   return out;
 }

@@ -1,37 +1,94 @@
 /**
- * Emotions as directions in action-unit space, learned from labelled real faces (scripts/learn-emotions.ts):
- * intensity 0–1 moves a face's AU intensities along the emotion's direction, 1 reaching the apex the MEAD
- * actors showed. AUs an emotion does not involve are left as they are.
+ * Emotions as action-unit intensities, learned from the apex of real expressions (scripts/learn-emotions.ts):
+ * intensity 1 is the mean apex of the emotion's real clips (MEAD actors at their strongest level, in-the-wild
+ * emotional clips), 0.3 a subtle version of the same expression; AUs an emotion does not involve are left as
+ * they are, except the few it contradicts (a smile does not survive sadness), which it fades out.
  */
 import { ACTION_UNITS, AU_MAX, type ActionUnit, type AuIntensities } from '../face/action-units.js';
-import { EMOTION_DIRECTIONS } from './emotion-data.js';
+import { EMOTION_APEX } from './emotion-data.js';
 import { EMOTION_NAMES, type EmotionName } from './emotion-names.js';
 
 export { EMOTION_NAMES, type EmotionName };
 
-/** The AU change (per side) that `intensity` of `emotion` adds to a face. Neutral adds nothing. */
-export function emotionAUs(emotion: EmotionName, intensity: number): AuIntensities {
-  const out: AuIntensities = { left: {}, right: {} };
-  if (emotion === 'neutral' || intensity === 0) return out;
-  const d = EMOTION_DIRECTIONS[emotion];
+/**
+ * AUs an emotion contradicts (FACS: an expression of sadness, anger, fear or disgust has no smile; a smile
+ * has no frown; neutral has no action at all): at intensity k, an edit keeps (1 − k) of what the face showed
+ * of them.
+ */
+export const EMOTION_OPPOSES: Record<EmotionName, readonly ActionUnit[]> = {
+  // Neutral contradicts every action: neutral=1 removes the face's expression, neutral=0.5 half of it.
+  neutral: ACTION_UNITS,
+  happy: [4, 15],
+  sad: [6, 12, 25, 26],
+  angry: [1, 2, 6, 12],
+  fear: [6, 12],
+  surprised: [4, 6, 12],
+  disgusted: [12],
+  contempt: [],
+};
+
+/** AU intensities below this are not faded (estimates from one photo read up to about this much from nothing). */
+export const FADE_FLOOR = 1;
+
+function apex(emotion: EmotionName): { left: Record<number, number>; right: Record<number, number> } | undefined {
+  if (emotion === 'neutral') return { left: {}, right: {} };
+  const d = EMOTION_APEX[emotion];
   if (!d)
     throw new RangeError(
       `Expected one of ${EMOTION_NAMES.join(', ')} for emotion but received ${JSON.stringify(emotion)}`,
     );
-  ACTION_UNITS.forEach((au, i) => {
-    const l = d.direction[2 * i]! * d.step * intensity;
-    const r = d.direction[2 * i + 1]! * d.step * intensity;
-    if (l) out.left[au] = l;
-    if (r) out.right[au] = r;
-  });
+  return d;
+}
+
+/** The AU intensities (per side) that `intensity` (0–1) of `emotion` shows. Neutral shows nothing. */
+export function emotionAUs(emotion: EmotionName, intensity: number): AuIntensities {
+  const out: AuIntensities = { left: {}, right: {} };
+  const d = apex(emotion)!;
+  if (intensity === 0) return out;
+  for (const side of ['left', 'right'] as const) {
+    for (const [k, v] of Object.entries(d[side])) {
+      if (v) out[side][Number(k) as ActionUnit] = v * intensity;
+    }
+  }
   return out;
 }
 
 /**
- * Target AU intensities for a face that currently has `current` and should show `emotion` at `intensity`:
- * the current values moved along the emotion's direction, each kept within 0–5. With `absolute`, the
- * face's own expression in the AUs the emotion involves is removed first (neutral, then the emotion);
- * relative adds the emotion to whatever the face already shows.
+ * The AU change an emotion edit makes to a face that currently shows `current`: relative (default), the
+ * emotion's intensities are added and the AUs it contradicts fade by `intensity`; absolute, every AU the
+ * emotion involves is set to the emotion's value and every other one fades by `intensity`.
+ */
+export function emotionChange(
+  current: AuIntensities,
+  emotion: EmotionName,
+  intensity: number,
+  absolute = false,
+): AuIntensities {
+  const add = emotionAUs(emotion, intensity);
+  const d = apex(emotion)!;
+  const opposes = new Set(EMOTION_OPPOSES[emotion]);
+  const out: AuIntensities = { left: {}, right: {} };
+  const k = Math.max(0, Math.min(1, intensity));
+  for (const side of ['left', 'right'] as const) {
+    for (const au of ACTION_UNITS) {
+      const now = Math.max(0, current[side][au] ?? 0);
+      // What a face shows below FADE_FLOOR is within the noise of estimates from a single photo: left alone.
+      const shown = now >= FADE_FLOOR ? now : 0;
+      const involved = (d.left[au] ?? 0) > 0 || (d.right[au] ?? 0) > 0;
+      let change = add[side][au] ?? 0;
+      if (absolute) change = involved ? (add[side][au] ?? 0) - shown : -shown * k;
+      else if (opposes.has(au)) change -= shown * k;
+      // Never below zero or above the maximum.
+      change = Math.max(-now, Math.min(AU_MAX - now, change));
+      if (change) out[side][au] = change;
+    }
+  }
+  return out;
+}
+
+/**
+ * Target AU intensities for a face that currently has `current` and should show `emotion` at `intensity`
+ * (see {@link emotionChange}).
  */
 export function emotionTarget(
   current: AuIntensities,
@@ -39,18 +96,10 @@ export function emotionTarget(
   intensity: number,
   absolute: boolean,
 ): AuIntensities {
-  const add = emotionAUs(emotion, intensity);
-  const out: AuIntensities = { left: { ...current.left }, right: { ...current.right } };
-  const d = emotion === 'neutral' ? undefined : EMOTION_DIRECTIONS[emotion];
-  for (const side of ['left', 'right'] as const) {
-    ACTION_UNITS.forEach((au, i) => {
-      const involved = emotion === 'neutral' || (d && d.direction[2 * i + (side === 'left' ? 0 : 1)] !== 0);
-      let v = current[side][au] ?? 0;
-      if (absolute && involved) v = 0;
-      v += add[side][au] ?? 0;
-      out[side][au] = Math.max(0, Math.min(AU_MAX, v));
-    });
-  }
+  const change = emotionChange(current, emotion, intensity, absolute);
+  const out: AuIntensities = { left: {}, right: {} };
+  for (const side of ['left', 'right'] as const)
+    for (const au of ACTION_UNITS) out[side][au] = (current[side][au] ?? 0) + (change[side][au] ?? 0);
   return out;
 }
 

@@ -9,6 +9,7 @@ import { applySimilarity, multiply3, scaleRotation, transpose3, type Similarity 
 import { GROUPS, LANDMARK_COUNT, LEFT_IRIS, LM, MESH_POINTS, RIGHT_IRIS } from '../face/topology.js';
 import type { FaceResult } from '../face/types.js';
 import { expressionBasis } from '../face/expression-basis.js';
+import type { ActionUnit } from '../face/action-units.js';
 import { expandLidClosure } from './lids.js';
 
 /** A face as the motion model sees it. */
@@ -113,15 +114,43 @@ export const PART_WEIGHTS: Readonly<Record<'eyes' | 'brows' | 'lips' | 'other', 
   return out;
 })();
 
-/** Per-landmark expression gain from the selected regions and weights. */
-export function expressionGains(options: RetargetOptions): Float32Array {
+/** The expression gain of each part (eyes, brows, lips, other) from the selected regions and weights. */
+export function expressionPartGains(options: RetargetOptions): Record<ExpressionPart, number> {
   const sel = new Set(options.regions);
   const all = sel.has('all') || sel.has('expression');
-  const part = (name: 'eyes' | 'brows' | 'lips' | 'other'): number => {
+  const part = (name: ExpressionPart): number => {
     const on = all || (name !== 'other' && sel.has(name));
     return on ? (options.weights[name] ?? 1) * options.expressionScale : 0;
   };
-  const g = { eyes: part('eyes'), brows: part('brows'), lips: part('lips'), other: part('other') };
+  return { eyes: part('eyes'), brows: part('brows'), lips: part('lips'), other: part('other') };
+}
+
+export type ExpressionPart = 'eyes' | 'brows' | 'lips' | 'other';
+
+/** The part of the face each action unit belongs to (for per-part weights of AU-driven effects). */
+export const AU_PART: Record<ActionUnit, ExpressionPart> = {
+  1: 'brows',
+  2: 'brows',
+  4: 'brows',
+  5: 'eyes',
+  6: 'eyes',
+  7: 'eyes',
+  9: 'other',
+  10: 'lips',
+  12: 'lips',
+  14: 'lips',
+  15: 'lips',
+  17: 'lips',
+  20: 'lips',
+  23: 'lips',
+  25: 'lips',
+  26: 'lips',
+  45: 'eyes',
+};
+
+/** Per-landmark expression gain from the selected regions and weights. */
+export function expressionGains(options: RetargetOptions): Float32Array {
+  const g = expressionPartGains(options);
   const out = new Float32Array(LANDMARK_COUNT);
   for (let i = 0; i < LANDMARK_COUNT; i++) {
     out[i] =

@@ -115,6 +115,15 @@ export const ANIMATE_OPTIONS = {
     description:
       "Strength of the driver's shading changes (wrinkles, lighting) carried onto the face; costs some identity",
   },
+  appearance: {
+    type: 'number',
+    value: '0..1',
+    default: 1,
+    min: 0,
+    max: 1,
+    description:
+      "Strength of the learned expression appearance (folds, wrinkles, shadows) for the driver's action units, on the portrait's own skin",
+  },
   face: FACE_OPTION,
   'keep-audio': { type: 'boolean', default: false, description: "Copy the driving video's audio into the result" },
   fps: {
@@ -137,6 +146,7 @@ export const REENACTOR_OPTION_NAMES = [
   'smooth',
   'surroundings',
   'detail',
+  'appearance',
 ] as const satisfies readonly (keyof typeof ANIMATE_OPTIONS)[];
 
 /** The reenactment settings the options above describe, by library key. */
@@ -150,6 +160,7 @@ export interface AnimateSettings {
   smooth: number;
   surroundings: 'head' | 'tracked';
   detail: number;
+  appearance: number;
   face: number;
   keepAudio: boolean;
   fps?: number;

@@ -7,9 +7,13 @@ import { throwIfAborted } from '../errors.js';
 import type { RgbaImage } from '../face/image.js';
 import type { FaceResult } from '../face/types.js';
 import type { FaceTracker } from '../analysis/analyzer.js';
+import { ACTION_UNITS, type AuIntensities } from '../face/action-units.js';
+import { estimateAUs } from '../analysis/action-units.js';
 import {
+  AU_PART,
   DEFAULT_RETARGET,
   expressionGains,
+  expressionPartGains,
   faceState,
   retarget,
   type FaceState,
@@ -41,6 +45,11 @@ export interface ReenactorOptions {
   surroundings?: 'head' | 'tracked';
   /** Strength of the driver's shading changes carried onto the face (expression ratio image), 0–1. Default 0. */
   detail?: number;
+  /**
+   * Strength of the learned expression appearance (folds, wrinkles, bulges, shadows) for the driver's action
+   * units — measured each frame against its reference frame — on the portrait's own skin, 0–1. Default 1.
+   */
+  appearance?: number;
   /** The reference frame's image and landmarks, for `detail` when the reference is not the first frame. */
   referenceFrame?: { image: RgbaImage; landmarks: Float32Array };
 }
@@ -82,6 +91,20 @@ export function createReenactor(
     poseScale: options.poseScale ?? 1,
   };
   const gains = expressionGains(retargetOptions);
+  const partGains = expressionPartGains(retargetOptions);
+  const appearance = options.appearance ?? DEFAULT_ANIMATE_OPTIONS.appearance;
+  const sourceAUs = retargetOptions.mode === 'absolute' ? estimateAUs(srcState.canon) : undefined;
+  /** The driver's AUs the portrait takes on: relative to the reference (or, absolute, to the portrait's own). */
+  const driverAUs = (driver: FaceState, reference: FaceState): AuIntensities => {
+    const e = sourceAUs ? estimateAUs(driver.canon) : estimateAUs(driver.canon, reference.canon);
+    const out: AuIntensities = { left: {}, right: {} };
+    for (const au of ACTION_UNITS) {
+      const g = partGains[AU_PART[au]];
+      out.left[au] = g * (e.left[au] - (sourceAUs?.left[au] ?? 0));
+      out.right[au] = g * (e.right[au] - (sourceAUs?.right[au] ?? 0));
+    }
+    return out;
+  };
   const renderer = createRenderer(source, srcState, sourceFace.landmarks);
   interface Entry {
     frame: ReenactedFrame['frame'];
@@ -121,6 +144,8 @@ export function createReenactor(
         occlusion,
         detail: options.detail ?? 0,
         driverReference: refFrame,
+        aus: appearance > 0 ? driverAUs(held.state, ref) : undefined,
+        appearance,
       }),
       frame: e.frame,
       face: e.face,

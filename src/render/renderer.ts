@@ -9,6 +9,7 @@
  * from the source, or synthesised. Face triangles the source never showed (turned away) take their
  * texture from their mirror-image triangle. Pure TypeScript on typed arrays.
  */
+import type { AuIntensities } from '../face/action-units.js';
 import type { RgbaImage } from '../face/image.js';
 import { applySimilarity } from '../face/pose.js';
 import { LEFT_EYE_OPENING, MESH_POINTS, MIRROR, MOUTH_OPENING, RIGHT_EYE_OPENING } from '../face/topology.js';
@@ -23,6 +24,7 @@ import {
   VERTEX_COUNT,
   ringsForSource,
 } from './control-mesh.js';
+import { frameAppearance } from './appearance.js';
 import { frameDetail } from './detail.js';
 import { frameEye, prepareEye, renderEyePixel } from './eyes.js';
 import { offsetRing, setCentre, triArea } from './geometry.js';
@@ -47,6 +49,14 @@ export interface RenderFrameInput {
    */
   detail?: number;
   driverReference?: { image: RgbaImage; landmarks: Float32Array };
+  /**
+   * The target's action-unit intensities relative to the source portrait (positive: more of an action than
+   * the portrait shows). The learned expression appearance (appearance.ts: folds, wrinkles, bulges, shadows)
+   * is applied for them on the portrait's own skin, scaled by `appearance`.
+   */
+  aus?: AuIntensities;
+  /** Strength of the expression appearance for `aus`, 0 (off) … 1. Default 1. */
+  appearance?: number;
 }
 
 export interface RenderFrameOutput {
@@ -59,6 +69,8 @@ export interface RenderFrameOutput {
   occlusion?: Float32Array;
   /** Per pixel, the distance its content moved (pixels); eye and mouth interiors count as Infinity. Present when requested. */
   motion?: Float32Array;
+  /** Per pixel, how much the expression appearance changed its shading (|factor − 1|). Present with `motion`. */
+  shading?: Float32Array;
   /** Where the mouth interior came from this frame. */
   mouth: 'none' | MouthSourceKind;
 }
@@ -134,6 +146,8 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
       motion: wantMotion = false,
       detail = 0,
       driverReference,
+      aus,
+      appearance: appearanceStrength = 1,
     }) {
       // Target vertices.
       const lm = projectState(target);
@@ -208,11 +222,13 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
       const tgtArea = new Float32Array(nTri);
       for (let t = 0; t < nTri; t++) tgtArea[t] = Math.abs(triArea(tgt, 3, T, t));
       const ratio = frameDetail(detail, driver, driverReference);
+      const shade = frameAppearance(aus, appearanceStrength);
 
       // Sampling pass.
       const out = new Uint8ClampedArray(source.data);
       const occ = wantOcclusion ? new Float32Array(W * H) : undefined;
       const mot = wantMotion ? new Float32Array(W * H) : undefined;
+      const shadingMap = wantMotion && shade ? new Float32Array(W * H) : undefined;
       const sd = source.data;
       const rgb = [0, 0, 0];
       const { tri, b1, b2 } = raster;
@@ -254,6 +270,15 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
               rgb[2] = b0;
               ratio.apply(T[3 * t]!, T[3 * t + 1]!, T[3 * t + 2]!, w0, w1, w2, rgb);
               [r0, g0, b0] = rgb as [number, number, number];
+            }
+            if (shade && part === Part.Face) {
+              let f = shade.factor(T[3 * t]!, T[3 * t + 1]!, T[3 * t + 2]!, w0, w1, w2);
+              // Brighter, but never past white in any channel (which would shift the hue).
+              if (f > 1) f = Math.min(f, 255 / Math.max(1, r0, g0, b0));
+              r0 *= f;
+              g0 *= f;
+              b0 *= f;
+              if (shadingMap) shadingMap[y * W + x] = Math.abs(f - 1);
             }
             out[o] = r0;
             out[o + 1] = g0;
@@ -298,6 +323,7 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
         image: { width: W, height: H, data: out },
         occlusion: occ,
         motion: mot,
+        shading: shadingMap,
         mouth: mouth.area > 0 ? mouth.kind : 'none',
       };
     },

@@ -139,3 +139,38 @@ test('opening the mouth without a driver synthesises a dark interior between the
   }
   assert.ok(darkest < 70, `darkest point inside the mouth: ${darkest}`);
 });
+
+test('expression appearance: no AUs change nothing; a smile shades the face only, on its own skin', () => {
+  const plain = renderer.render({ target: state }).image;
+  const zero = renderer.render({ target: state, aus: { left: {}, right: {} } }).image;
+  assert.deepEqual(zero.data, plain.data, 'AU 0 is the identity');
+  const smile = { left: { 12: 5, 6: 5 }, right: { 12: 5, 6: 5 } } as const;
+  const shaded = renderer.render({ target: state, aus: smile, motion: true });
+  let changed = 0;
+  let outside = 0;
+  let hueShift = 0;
+  const b = face.box;
+  for (let y = 0; y < img.height; y++) {
+    for (let x = 0; x < img.width; x++) {
+      const p = (y * img.width + x) * 4;
+      const d =
+        Math.abs(shaded.image.data[p]! - plain.data[p]!) + Math.abs(shaded.image.data[p + 1]! - plain.data[p + 1]!);
+      if (d === 0) continue;
+      changed++;
+      const inBox = x >= b.x - 4 && x <= b.x + b.width + 4 && y >= b.y - 4 && y <= b.y + b.height + 4;
+      if (!inBox) outside++;
+      // Multiplicative on luminance: the colour's proportions stay (up to rounding).
+      const r0 = plain.data[p]! + 1;
+      const g0 = plain.data[p + 1]! + 1;
+      const r1 = shaded.image.data[p]! + 1;
+      const g1 = shaded.image.data[p + 1]! + 1;
+      if (r0 > 40 && g0 > 40 && Math.abs(r1 / g1 - r0 / g0) > 0.06) hueShift++;
+    }
+  }
+  assert.ok(changed > 2000, `${changed} pixels shaded`);
+  assert.equal(outside, 0, 'nothing outside the face changes');
+  assert.ok(hueShift < changed * 0.01, `${hueShift} pixels changed hue`);
+  assert.ok(shaded.shading && Math.max(...shaded.shading) > 0.02, 'the shading map reports the change');
+  const off = renderer.render({ target: state, aus: smile, appearance: 0 }).image;
+  assert.deepEqual(off.data, plain.data, 'appearance 0 is off');
+});

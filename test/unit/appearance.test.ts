@@ -1,0 +1,99 @@
+/** The learned expression appearance: identity at rest, folds where FACS puts them, one-sided actions one-sided. */
+import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
+import { test } from 'node:test';
+import { bothSides, type AuIntensities } from '../../src/face/action-units.js';
+import { decodeBase64, decodeInt16 } from '../../src/face/base64.js';
+import { MESH_UV } from '../../src/face/topology.js';
+import { GRID_H, GRID_W, gridPoint, sideWeight, texelUV, uvTexels } from '../../src/face/uv-grid.js';
+import { appearanceModel, frameAppearance } from '../../src/render/appearance.js';
+import { emotionAUs, emotionChange } from '../../src/motion/emotion.js';
+
+/** The UV point between mesh points (their mean). */
+const uvOf = (...points: number[]): [number, number] => [
+  points.reduce((s, p) => s + MESH_UV[p]![0], 0) / points.length,
+  points.reduce((s, p) => s + MESH_UV[p]![1], 0) / points.length,
+];
+
+test('base64 decoding matches Node', () => {
+  const bytes = Uint8Array.from({ length: 257 }, (_, i) => (i * 37) % 256);
+  const text = Buffer.from(bytes).toString('base64');
+  assert.deepEqual([...decodeBase64(text)], [...bytes]);
+  const ints = Int16Array.from([0, 1, -1, 32767, -32768, 1234]);
+  assert.deepEqual([...decodeInt16(Buffer.from(ints.buffer).toString('base64'))], [...ints]);
+  assert.throws(() => decodeBase64('ab*d'), /base64/);
+});
+
+test('the UV grid folds the face onto its right half and finds every face texel on the mesh', () => {
+  const [u, v] = texelUV(10, 50);
+  const [x, y] = gridPoint(u, v);
+  assert.ok(Math.abs(x - 10) < 1e-9 && Math.abs(y - 50) < 1e-9);
+  const [xm] = gridPoint(1 - u, v);
+  assert.ok(Math.abs(xm - 10) < 1e-9, 'the left half maps onto the same texel');
+  assert.equal(sideWeight(0.5), 0);
+  assert.equal(sideWeight(0.3), 1);
+  const [right, left] = uvTexels();
+  assert.equal(right.length, GRID_W * GRID_H);
+  const onFace = right.filter((t) => t.a >= 0).length;
+  assert.ok(onFace > 0.6 * right.length, `${onFace} texels on the face`);
+  // The mirror texel of a right-side texel lies on the mirrored triangle.
+  const i = right.findIndex((t) => t.a >= 0);
+  assert.ok(left[i]!.a >= 0);
+});
+
+test('no action, no change: the appearance of AU 0 is the identity', () => {
+  assert.equal(frameAppearance(undefined), undefined);
+  assert.equal(frameAppearance({ left: {}, right: {} }), undefined);
+  assert.equal(frameAppearance(bothSides({ 12: 0, 4: 0 })), undefined);
+  assert.equal(frameAppearance(bothSides({ 12: 5 }), 0), undefined, 'strength 0 is off');
+});
+
+test('the learned model is small and present', () => {
+  const file = new URL('../../src/render/appearance-data.ts', import.meta.url);
+  assert.ok(statSync(file).size < 1_000_000, 'the model file stays well under 1 MB');
+  assert.ok(appearanceModel(), 'a model is stored (run scripts/build-appearance.ts)');
+});
+
+const factor = (aus: AuIntensities, uv: [number, number]): number => frameAppearance(aus)!.factorAt(uv[0], uv[1]);
+
+test('a smile darkens the nasolabial fold; a frown furrows between the brows; a raised brow lines the forehead', () => {
+  // The nasolabial fold runs from the nose wing down past the mouth corner, on the cheek side.
+  const fold = uvOf(206, 216);
+  const foldFactor = factor(bothSides({ 12: 5 }), fold);
+  assert.ok(foldFactor < 0.97, `AU12 at the nasolabial fold: ×${foldFactor.toFixed(3)}`);
+  const glabella = uvOf(107, 9, 55);
+  const furrow = factor(bothSides({ 4: 5 }), glabella);
+  assert.ok(furrow < 0.98, `AU4 between the brows: ×${furrow.toFixed(3)}`);
+  // Forehead lines darken some of the forehead: the darkest point there is clearly darker.
+  let darkest = 1;
+  for (const p of [108, 69, 104, 151, 67, 109, 337, 299])
+    darkest = Math.min(darkest, factor(bothSides({ 1: 5, 2: 5 }), uvOf(p)));
+  assert.ok(darkest < 0.98, `AU1+2 on the forehead: darkest ×${darkest.toFixed(3)}`);
+});
+
+test('one-sided actions change one side only; contempt is one-sided', () => {
+  const fold = uvOf(206, 216);
+  const mirrored: [number, number] = [1 - fold[0], fold[1]];
+  const rightOnly = { left: {}, right: { 12: 5 } } as AuIntensities;
+  assert.ok(factor(rightOnly, fold) < 0.97, 'the right fold deepens');
+  assert.ok(Math.abs(factor(rightOnly, mirrored) - 1) < 0.005, 'the left cheek stays');
+  const contempt = emotionAUs('contempt', 1);
+  assert.ok((contempt.left[12] ?? 0) > 0.5 && !contempt.right[12], 'contempt: one lip corner');
+  const c = factor(contempt, mirrored) - 1;
+  const other = factor(contempt, fold) - 1;
+  assert.ok(Math.abs(c) > 2 * Math.abs(other), `contempt shades one side (${c.toFixed(3)} vs ${other.toFixed(3)})`);
+});
+
+test('emotions fade what they contradict: sadness takes the smile away, neutral everything', () => {
+  const smiling = bothSides({ 12: 3, 6: 2 });
+  const sad = emotionChange(smiling, 'sad', 1);
+  assert.ok(Math.abs((sad.left[12] ?? 0) + 3) < 1e-9, 'the smile goes at intensity 1');
+  const halfSad = emotionChange(smiling, 'sad', 0.5);
+  assert.ok(Math.abs((halfSad.left[12] ?? 0) + 1.5) < 1e-9, 'half of it at 0.5');
+  const neutral = emotionChange(bothSides({ 12: 3, 4: 2 }), 'neutral', 1);
+  assert.deepEqual(neutral, bothSides({ 12: -3, 4: -2 }));
+  const happy = emotionChange(bothSides({}), 'happy', 1);
+  assert.ok((happy.left[12] ?? 0) > 1 && (happy.left[6] ?? 0) > 0.5, 'happy raises corners and cheeks');
+  const capped = emotionChange(bothSides({ 12: 4.9 }), 'happy', 1);
+  assert.ok((capped.left[12] ?? 0) <= 0.1 + 1e-9, 'never beyond intensity 5');
+});
