@@ -136,6 +136,7 @@ function metricLines(m: ReenactMetrics, self: boolean): string[] {
   out.push(
     `CSIM ${n(m.csim)}  pose error ${n(m.poseErrorDeg, 2)}° (yaw ${n(m.poseErrorByAxisDeg.yaw, 2)}, pitch ${n(m.poseErrorByAxisDeg.pitch, 2)}, roll ${n(m.poseErrorByAxisDeg.roll, 2)})`,
     `mouth r ${n(m.mouthCorrelation)}  eyes r ${n(m.eyeCorrelation)}  jitter ratio ${n(m.jitterRatio, 2)}  ACD ${n(m.acd)}  face found ${n(m.faceFound * 100, 1)}% of ${m.frames} frames`,
+    `mouth interior (${m.mouthColour.frames} open-mouth frames): teeth ΔC*ab ${n(m.mouthColour.teethChromaDistance, 1)} to the source's teeth or eye white, off-hue pixels ${n(m.mouthColour.offHue * 100, 2)}%`,
   );
   return out;
 }
@@ -210,7 +211,7 @@ async function runEvalSuite(args: EvalArgs, ctx: CommandContext): Promise<number
     );
   }
   ctx.out(
-    `cross-reenactment (${s.cross.pairs} pairs): CSIM ${n(s.cross.csim)}, mouth r ${n(s.cross.mouthCorrelation)}, eyes r ${n(s.cross.eyeCorrelation)}, pose error ${n(s.cross.poseErrorDeg, 2)}°, jitter ratio ${n(s.cross.jitterRatio, 2)}, face found ${n(s.cross.faceFound * 100, 1)}%`,
+    `cross-reenactment (${s.cross.pairs} pairs): CSIM ${n(s.cross.csim)}, mouth r ${n(s.cross.mouthCorrelation)}, eyes r ${n(s.cross.eyeCorrelation)}, pose error ${n(s.cross.poseErrorDeg, 2)}°, jitter ratio ${n(s.cross.jitterRatio, 2)}, face found ${n(s.cross.faceFound * 100, 1)}%, teeth ΔC*ab ${n(s.cross.teethChromaDistance, 1)}, off-hue interior ${n(s.cross.offHue * 100, 2)}%`,
   );
   for (const x of failures) ctx.err(`warning: ${x.error}`);
   ctx.out(`wrote ${files.join(', ')}`);

@@ -18,6 +18,8 @@ export interface EyeSource {
   irisC: [number, number];
   irisR: number;
   open: boolean;
+  /** Opening area over the squared corner-to-corner width. */
+  openness: number;
   sclera: [number, number, number];
   irisColour: [number, number, number];
   landmarks: Float32Array;
@@ -71,6 +73,7 @@ export function prepareEye(img: RgbaImage, lm: Float32Array, side: 'left' | 'rig
     irisC: [cx, cy],
     irisR: r,
     open,
+    openness: area / Math.max(1e-6, width * width),
     sclera: mean(scl.length > 3 ? bright : [], [205, 195, 185]),
     irisColour: mean(irs, [70, 50, 38]),
     landmarks: lm,
@@ -96,6 +99,11 @@ export interface EyeFrame {
   irisR: number;
   /** Upper-lid points in the target, for lid shading. */
   lid: Float32Array;
+  /**
+   * Brightness of what shows between the lids, 0.3–1: a nearly closed eye shows a dark slit (lashes and
+   * their shadow), not a line of white.
+   */
+  slit: number;
 }
 
 export function frameEye(src: EyeSource, lm: Float32Array, side: 'left' | 'right'): EyeFrame {
@@ -122,7 +130,12 @@ export function frameEye(src: EyeSource, lm: Float32Array, side: 'left' | 'right
     lid[2 * k] = lm[3 * i]!;
     lid[2 * k + 1] = lm[3 * i + 1]!;
   });
-  return { src, a, b, tx, ty, irisC: [cx, cy], irisR: r, lid };
+  // How open the target eye is, relative to the source's.
+  const width = Math.hypot(tix - tox, tiy - toy);
+  const ratio = polygonArea(lm, 3, src.ring) / Math.max(1e-6, width * width) / Math.max(1e-6, src.openness);
+  const t = Math.max(0, Math.min(1, (ratio - 0.08) / 0.4));
+  const slit = src.open ? 0.3 + 0.7 * t * t * (3 - 2 * t) : 1;
+  return { src, a, b, tx, ty, irisC: [cx, cy], irisR: r, lid, slit };
 }
 
 /**
@@ -188,5 +201,6 @@ export function renderEyePixel(
       synthetic = 1;
     }
   }
+  if (e.slit < 1) for (let c = 0; c < 3; c++) out[c] = out[c]! * e.slit;
   return synthetic;
 }

@@ -5,8 +5,8 @@
  * mesh rasterised with depth (so the near side of a turned head covers the far side), rings around the
  * face that carry hair and neck with the head and fade out, and fans over the eye and mouth openings
  * whose content is rendered separately: eyeballs that move with the head, irises that follow the gaze and
- * are covered by the lids rather than squeezed, and a mouth interior borrowed from the driving frame,
- * from the source, or synthesised. Face triangles the source never showed (turned away) take their
+ * are covered by the lids rather than squeezed, and a mouth interior taken from the source or
+ * synthesised in its colours (teeth, tongue, throat). Face triangles the source never showed (turned away) take their
  * texture from their mirror-image triangle. Pure TypeScript on typed arrays.
  */
 import type { RgbaImage } from '../face/image.js';
@@ -33,7 +33,7 @@ import { hiddenInSource } from './visibility.js';
 export interface RenderFrameInput {
   /** Target head pose and canonical shape (from the motion model). */
   target: FaceState;
-  /** The driving frame and its landmarks: the mouth interior is borrowed from it when it shows one. */
+  /** The driving frame and its landmarks (for `detail`). */
   driver?: { image: RgbaImage; landmarks: Float32Array };
   /** Also return the occlusion map. Default false. */
   occlusion?: boolean;
@@ -59,7 +59,7 @@ export interface RenderFrameOutput {
   occlusion?: Float32Array;
   /** Per pixel, the distance its content moved (pixels); eye and mouth interiors count as Infinity. Present when requested. */
   motion?: Float32Array;
-  /** Where the mouth interior came from this frame. */
+  /** Where the mouth interior came from this frame ('none': the lips are closed). */
   mouth: 'none' | MouthSourceKind;
 }
 
@@ -119,7 +119,7 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
   for (let t = 0; t < nTri; t++) srcArea[t] = Math.abs(triArea(src, 2, mesh.triangles, t));
 
   const eyes = [prepareEye(source, sourceLandmarks, 'right'), prepareEye(source, sourceLandmarks, 'left')];
-  const mouthSource = prepareMouth(source, sourceLandmarks, src);
+  const mouthSource = prepareMouth(source, sourceLandmarks, src, sourceState, eyes);
 
   const tgt = new Float32Array(VERTEX_COUNT * 3);
   let raster: RasterTarget | undefined;
@@ -203,7 +203,7 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
       }
 
       // Per-frame set-up of the special parts.
-      const mouth = frameMouth(mouthSource, lm, mesh, driver);
+      const mouth = frameMouth(mouthSource, target, lm);
       const eyeFrames = [frameEye(eyes[0]!, lm, 'right'), frameEye(eyes[1]!, lm, 'left')];
       const tgtArea = new Float32Array(nTri);
       for (let t = 0; t < nTri; t++) tgtArea[t] = Math.abs(triArea(tgt, 3, T, t));
@@ -269,7 +269,7 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
           const b = T[3 * t + 1]!;
           const c = T[3 * t + 2]!;
           if (part === Part.Mouth) {
-            const synthetic = mouth.pixel(a, b, c, w0, w1, w2, rgb);
+            const synthetic = mouth.pixel(a, b, c, w0, w1, w2, x + 0.5, y + 0.5, rgb);
             out[o] = rgb[0]!;
             out[o + 1] = rgb[1]!;
             out[o + 2] = rgb[2]!;
@@ -298,7 +298,7 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
         image: { width: W, height: H, data: out },
         occlusion: occ,
         motion: mot,
-        mouth: mouth.area > 0 ? mouth.kind : 'none',
+        mouth: mouth.closed ? 'none' : mouth.kind,
       };
     },
   };
