@@ -87,7 +87,7 @@ export async function runAnimate(args: AnimateArgs, ctx: CommandContext): Promis
   );
   const m = report.mouth;
   ctx.out(
-    `  mouth interior from the driver in ${m.driver} frames, the source in ${m.source}, synthesised in ${m.synthesised}`,
+    `  mouth open in ${m.source + m.synthesised} frames: interior from the source in ${m.source}, synthesised in ${m.synthesised}`,
   );
   if (report.framesWithoutFace)
     ctx.err(`warning: ${report.framesWithoutFace} driving frame(s) had no face; the last good motion was held`);

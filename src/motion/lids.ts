@@ -1,16 +1,20 @@
 /**
- * Eyelids. The landmark models report only part of a blink — measured by rendering known closures and
- * re-analysing them (scripts/calibrate-lids.ts) — so the lid travel read from a driving face is scaled up
- * by LID_CLOSURE_GAIN before it is transferred, and closure is expressed as moving each upper-lid point
- * towards the lower lid. The driver's lid opening is carried over as a ratio of the target's own opening
+ * Eyelids. The landmark models report only part of a blink — a real full blink reads as about 65% closed
+ * (median over 43 clips of ../shared/data, scripts/calibrate-blinks.ts) — so the lid travel read from a
+ * driving face is scaled up by LID_CLOSURE_GAIN before it is transferred, and closure is expressed as
+ * moving each upper-lid point towards the lower lid. The driver's lid opening is carried over as a ratio of the target's own opening
  * (see {@link transferLidOpening}), so narrow eyes close as far as wide ones, never further.
  */
 import { closeLids, setLidOpening } from '../face/lids.js';
 import { eyeApertures } from '../face/measures.js';
 import { LANDMARK_COUNT } from '../face/topology.js';
 
-/** True lid closure per unit of closure the landmark models report (fitted by scripts/calibrate-lids.ts). */
-export const LID_CLOSURE_GAIN = 1.55;
+/**
+ * True lid closure per unit of closure the landmark models report on real faces: one over the closure they
+ * report for a full blink (scripts/calibrate-blinks.ts). Re-analysed renders under-report closure more
+ * (scripts/calibrate-lids.ts measures that), but the driver is a real face.
+ */
+export const LID_CLOSURE_GAIN = 1.53;
 
 /**
  * The driving face with its lid closure (relative to its reference face) expanded by LID_CLOSURE_GAIN,

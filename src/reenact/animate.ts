@@ -48,8 +48,8 @@ export interface AnimateReport {
   framesWithoutFace: number;
   /** Index of the driving frame used as reference (-1: the first with a face). */
   referenceFrame: number;
-  /** How many frames took their mouth interior from where. */
-  mouth: Record<'none' | 'driver' | 'source' | 'synthesised', number>;
+  /** How many frames took their mouth interior from where ('none': lips closed). */
+  mouth: Record<'none' | 'source' | 'synthesised', number>;
   /** Mean milliseconds per frame spent analysing the driver and rendering (decode and encode run in ffmpeg). */
   msPerFrame: { analyse: number; render: number; total: number };
 }
@@ -155,7 +155,7 @@ async function run(
     height: source.height,
     framesWithoutFace: 0,
     referenceFrame: prepared.referenceFrame,
-    mouth: { none: 0, driver: 0, source: 0, synthesised: 0 },
+    mouth: { none: 0, source: 0, synthesised: 0 },
     msPerFrame: { analyse: 0, render: 0, total: 0 },
   };
   const stats: DriveStats = { frames: 0, framesWithoutFace: 0, analyseMs: 0, renderMs: 0 };

@@ -72,7 +72,7 @@ test('closeLids closes the eyes and expandLidClosure restores the lid travel the
   const closed = eyeApertures(closeLids(CANONICAL_FACE, 1, 0.5));
   assert.ok(closed.right < 0.01 * open.right, `right ${closed.right} vs ${open.right}`);
   assert.ok(closed.left < 0.7 * open.left && closed.left > 0.3 * open.left);
-  // A driver whose landmarks say 30% closed is transferred as ~60% closed.
+  // A driver whose landmarks say 30% closed is transferred as LID_CLOSURE_GAIN × 30% closed.
   const partly = closeLids(CANONICAL_FACE, 0.3, 0.3);
   const measured = 1 - eyeApertures(partly).left / open.left;
   const expanded = 1 - eyeApertures(expandLidClosure(partly, CANONICAL_FACE)).left / open.left;
@@ -97,7 +97,7 @@ test('a wide-eyed driver’s blink closes a narrow-eyed source by the same ratio
     assert.ok(target[3 * l + 1]! - target[3 * u + 1]! >= -1e-6, `lids cross at ${u}/${l}`);
   }
   const ratio = eyeApertures(target).left / eyeApertures(source.canon).left;
-  // The driver's 20% is expanded for the under-reporting landmarks (80% closure → 97%, capped).
+  // The driver's 80% closure is expanded for the under-reporting landmarks (to 97%, the cap).
   assert.ok(ratio < 0.1, `the source eye closes (to ${ratio.toFixed(3)} of its opening)`);
   // A driver widening its eyes widens the source's by the same factor.
   const wide = retarget(
