@@ -59,7 +59,8 @@ export function prepareEye(img: RgbaImage, lm: Float32Array, side: 'left' | 'rig
   }
   const luma = (c: number[]): number => 0.3 * c[0]! + 0.59 * c[1]! + 0.11 * c[2]!;
   scl.sort((a, b) => luma(b) - luma(a));
-  const bright = scl.slice(0, Math.max(1, Math.ceil(scl.length / 2)));
+  // The lit white: the brightest quarter (eyes looking down show mostly shadowed sclera).
+  const bright = scl.slice(0, Math.max(1, Math.ceil(scl.length / 4)));
   const mean = (cs: number[][], fallback: [number, number, number]): [number, number, number] =>
     cs.length
       ? ([0, 1, 2].map((k) => cs.reduce((s, c) => s + c[k]!, 0) / cs.length) as [number, number, number])
@@ -196,7 +197,7 @@ export function renderEyePixel(
       let lidDist = Infinity;
       for (let k = 0; k < e.lid.length / 2; k++)
         lidDist = Math.min(lidDist, Math.hypot(x - e.lid[2 * k]!, y - e.lid[2 * k + 1]!));
-      const shade = 1 - 0.3 * Math.exp(-lidDist / Math.max(0.5, 0.4 * e.irisR));
+      const shade = 1 - 0.15 * Math.exp(-lidDist / Math.max(0.5, 0.25 * e.irisR));
       for (let c = 0; c < 3; c++) out[c] = s.sclera[c]! * shade;
       synthetic = 1;
     }
