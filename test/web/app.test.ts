@@ -140,6 +140,18 @@ describe('browser app', { timeout: 240_000 }, () => {
         `face found in ${live.framesWithFace} of ${live.frames} frames`,
       );
       assert.equal(await page.locator('#face-badge').textContent(), 'Following');
+
+      // Record two seconds of the live output.
+      await page.click('#record-button');
+      await page.waitForTimeout(2500);
+      const download = page.waitForEvent('download');
+      await page.click('#record-button');
+      const file = path.join(dir, 'live.webm');
+      await (await download).saveAs(file);
+      const v = probeVideo(file);
+      assert.ok(v.frames >= 10, `the recording has ${v.frames} frames`);
+      assert.equal(v.width, 512);
+
       await page.click('#camera-button'); // stop
       assert.equal(await page.locator('#camera-button').textContent(), 'Start camera');
     },

@@ -15,7 +15,7 @@ export async function buildWeb(outDir: string): Promise<void> {
   const { build } = await import('vite');
   await build({
     configFile: path.join(ROOT, 'web', 'vite.config.ts'),
-    logLevel: 'warn',
+    logLevel: 'error',
     build: { outDir, emptyOutDir: true },
   });
 }
@@ -99,7 +99,13 @@ export async function openApp(
   {
     camera,
     viewport = { width: 1360, height: 860 },
-  }: { camera?: string; viewport?: { width: number; height: number } } = {},
+    allowCamera = true,
+  }: {
+    camera?: string;
+    viewport?: { width: number; height: number };
+    /** Grant camera access (false: the page's request is refused, as when a user blocks it). */
+    allowCamera?: boolean;
+  } = {},
 ): Promise<BrowserSession> {
   const args = [
     '--no-sandbox',
@@ -108,17 +114,17 @@ export async function openApp(
     '--disable-component-update',
     '--disable-sync',
     '--no-first-run',
-    '--use-fake-ui-for-media-stream',
     '--use-fake-device-for-media-stream',
     // Keep a hidden or unfocused page at full speed.
     '--disable-background-timer-throttling',
     '--disable-renderer-backgrounding',
     '--disable-backgrounding-occluded-windows',
   ];
+  if (allowCamera) args.push('--use-fake-ui-for-media-stream');
   if (camera) args.push(`--use-file-for-fake-video-capture=${path.resolve(camera)}`);
   const browser = await chromium.launch({ executablePath: findChromium(), headless: true, args });
   const context = await browser.newContext({ viewport, acceptDownloads: true });
-  await context.grantPermissions(['camera'], { origin: new URL(url).origin });
+  if (allowCamera) await context.grantPermissions(['camera'], { origin: new URL(url).origin });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));

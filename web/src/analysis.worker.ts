@@ -15,12 +15,13 @@ let render: MessagePort | undefined;
 const trackers = new Map<Stream | 'probe', FaceTracker>();
 let pixels: OffscreenCanvasRenderingContext2D | undefined;
 
-/** The bitmap's pixels (the bitmap is closed). */
-function readPixels(bitmap: ImageBitmap): RgbaImage {
+/** The bitmap's pixels, mirrored left to right if asked (the bitmap is closed). */
+function readPixels(bitmap: ImageBitmap, mirror = false): RgbaImage {
   const { width, height } = bitmap;
   if (!pixels || pixels.canvas.width !== width || pixels.canvas.height !== height) {
     pixels = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true })!;
   }
+  pixels.setTransform(mirror ? -1 : 1, 0, 0, 1, mirror ? width : 0, 0);
   pixels.drawImage(bitmap, 0, 0);
   bitmap.close();
   return { width, height, data: pixels.getImageData(0, 0, width, height).data };
@@ -66,7 +67,7 @@ async function handle(msg: AnalysisRequest): Promise<void> {
     }
     case 'track': {
       const t0 = performance.now();
-      const frame = { ...readPixels(msg.bitmap), timestampMs: msg.timestampMs };
+      const frame = { ...readPixels(msg.bitmap, msg.mirror), timestampMs: msg.timestampMs };
       const { faces } = await tracker(msg.stream).next(frame, { emotion: false });
       const ms = performance.now() - t0;
       const out: AnalysedFrame = {

@@ -129,8 +129,8 @@ export class Engine {
     this.postRender({ type: 'source', image: copy, face }, [copy.data.buffer]);
   }
 
-  track(stream: Stream, seq: number, bitmap: ImageBitmap, timestampMs: number): void {
-    this.postAnalysis({ type: 'track', stream, seq, bitmap, timestampMs }, [bitmap]);
+  track(stream: Stream, seq: number, bitmap: ImageBitmap, timestampMs: number, mirror = false): void {
+    this.postAnalysis({ type: 'track', stream, seq, bitmap, timestampMs, mirror }, [bitmap]);
   }
 
   resetTracking(stream: Stream): void {

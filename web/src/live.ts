@@ -38,6 +38,7 @@ export class LivePage {
   private readonly recordButton = $<HTMLButtonElement>('#record-button');
   private readonly pngButton = $<HTMLButtonElement>('#live-png');
   private readonly faceBadge = $('#face-badge');
+  private readonly mirror = $<HTMLInputElement>('#live-mirror');
   private stream: MediaStream | undefined;
   private state: LiveState = 'loading';
   private visible = true;
@@ -70,6 +71,14 @@ export class LivePage {
     engine.setLiveOptions(controls.values() as ReenactorOptions);
     $('#live-reset').addEventListener('click', () => controls.reset());
     $('#recalibrate').addEventListener('click', () => engine.postRender({ type: 'recalibrate' }));
+    const mirrorPreview = (): void => void this.video.classList.toggle('mirrored', this.mirror.checked);
+    this.mirror.addEventListener('change', () => {
+      mirrorPreview();
+      // Left and right swap: start again from the next frame, as after a recalibration.
+      engine.resetTracking('live');
+      engine.postRender({ type: 'recalibrate' });
+    });
+    mirrorPreview();
     this.cameraButton.addEventListener('click', () => (this.stream ? this.stopCamera() : void this.startCamera()));
     this.recordButton.addEventListener('click', () => this.toggleRecording());
     this.pngButton.addEventListener(
@@ -210,7 +219,7 @@ export class LivePage {
     const seq = this.seq++;
     const t = performance.now();
     createImageBitmap(this.video, { resizeWidth: Math.round(w * scale), resizeHeight: Math.round(h * scale) })
-      .then((bitmap) => this.engine.track('live', seq, bitmap, t))
+      .then((bitmap) => this.engine.track('live', seq, bitmap, t, this.mirror.checked))
       .catch(() => {
         this.analysing = false;
         this.inFlight--;
@@ -265,7 +274,9 @@ export class LivePage {
     this.updateBadge();
     switch (this.state) {
       case 'loading':
-        return o.show('Loading face models…', 'About 6 MB, once; your browser caches them.', { progress: 0 });
+        return o.show('Loading face models…', 'About 6 MB, fetched from this site and run on this computer.', {
+          progress: 0,
+        });
       case 'error':
         return o.show('The face models could not start', detail ?? '', { error: true });
       case 'starting':

@@ -184,9 +184,13 @@ showPage();
 // --- Live statistics in the footer ----------------------------------------------------------------------
 setInterval(() => {
   const s = live.stats();
-  if (s.state !== 'running') return;
-  $('#stats').textContent =
-    `${s.fps.toFixed(1)} frames/s · analysis ${s.analyseMs.toFixed(0)} ms · render ${s.renderMs.toFixed(0)} ms · ${backend}`;
+  const el = $('#stats');
+  if (el.classList.contains('error')) return;
+  if (s.state !== 'running' || location.hash === '#studio') {
+    el.textContent = '';
+    return;
+  }
+  el.textContent = `${s.fps.toFixed(1)} frames/s · analysis ${s.analyseMs.toFixed(0)} ms · render ${s.renderMs.toFixed(0)} ms · ${backend}`;
 }, 500);
 
 // --- Hooks for the browser test and the benchmark (read-only views, plus the output probe) ----------------

@@ -16,7 +16,7 @@ export type Stream = 'live' | 'file';
 export type AnalysisRequest =
   | { type: 'init'; backend: ModelBackend; modelsUrl: string; wasmUrl: string; render: MessagePort }
   | { type: 'portrait'; id: number; bitmap: ImageBitmap }
-  | { type: 'track'; stream: Stream; seq: number; bitmap: ImageBitmap; timestampMs: number }
+  | { type: 'track'; stream: Stream; seq: number; bitmap: ImageBitmap; timestampMs: number; mirror?: boolean }
   | { type: 'reset'; stream: Stream };
 
 export type AnalysisEvent =
