@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import {
   autoBlinks,
@@ -79,4 +80,16 @@ test('automatic blinks: about 15 a minute, deterministic', () => {
   assert.ok(a.length >= 9 && a.length <= 30, `${a.length} blinks`);
   assert.ok(a.every((b) => b.durationS >= 0.15 && b.durationS <= 0.25));
   assert.notDeepEqual(a, autoBlinks(60, 8));
+});
+
+test("the demo's timeline parses: eight seconds with emotions, head turns and gaze", () => {
+  const text = readFileSync(new URL('../../assets/demo-timeline.txt', import.meta.url), 'utf8');
+  const t = parseTimeline(text);
+  assert.equal(t.durationS, 8);
+  const sample = createTimelineSampler(t, 1);
+  assert.ok(Math.abs(sample(1).pose.yawDeg - 10) < 0.5, 'turns its head at 1 s');
+  assert.ok(
+    Object.values(sample(2.5).aus.left).some((v) => (v ?? 0) > 0.5),
+    'smiles at 2.5 s',
+  );
 });

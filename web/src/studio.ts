@@ -16,18 +16,8 @@ import { Overlay } from './overlay.js';
 
 export type StudioMode = 'expression' | 'timeline' | 'video';
 
-export const EXAMPLE_TIMELINE = `# A short story. Edit me: the preview follows.
-duration 8s
-fps 25
-
-at 0s    neutral
-at 1.5s  happy 0.8, pose yaw 12 pitch -4
-at 3s    surprised, gaze up          ease out
-at 4.5s  au 12=2 6=1, gaze left
-at 5.5s  blink 300ms
-at 6.5s  angry 0.7, gaze x 0.2 y -0.05
-at 7.5s  neutral, pose yaw 0 pitch 0
-`;
+/** The demo's timeline (assets/demo-timeline.txt, also `npm run demo`): the editor's starting text. */
+const EXAMPLE_TIMELINE_URL = new URL('../../assets/demo-timeline.txt', import.meta.url);
 
 /** Renders the latest request only: while one is drawing, newer ones replace each other. */
 class Coalescer<T> {
@@ -207,7 +197,6 @@ export class StudioPage {
     const scrub = $<HTMLInputElement>('#timeline-scrub');
     const play = $<HTMLButtonElement>('#timeline-play');
     const exportButton = $<HTMLButtonElement>('#timeline-export');
-    text.value = EXAMPLE_TIMELINE;
     let timer: ReturnType<typeof setTimeout> | undefined;
 
     const check = (): void => {
@@ -252,7 +241,13 @@ export class StudioPage {
     });
     play.addEventListener('click', () => (this.playing ? this.stop() : this.play()));
     exportButton.addEventListener('click', () => void this.exportTimeline());
-    check();
+    void fetch(EXAMPLE_TIMELINE_URL)
+      .then((r) => (r.ok ? r.text() : ''))
+      .catch(() => '')
+      .then((example) => {
+        if (text.value === '') text.value = example;
+        check();
+      });
   }
 
   private showTime(): void {
