@@ -32,7 +32,8 @@ let backendReady: { backend: ModelBackend; ready: Promise<void> } | undefined;
  * URL in a browser) holding tfjs-backend-wasm's `.wasm` files.
  */
 export function initBackend(wasmPath: string, backend: ModelBackend = 'wasm'): Promise<void> {
-  if (backendReady && backendReady.backend !== backend) {
+  if (backendReady) {
+    if (backendReady.backend === backend) return backendReady.ready;
     return Promise.reject(
       new VivifyError('E_USAGE', `the ${backendReady.backend} backend is already in use; one backend per process`),
     );
@@ -48,13 +49,8 @@ export function initBackend(wasmPath: string, backend: ModelBackend = 'wasm'): P
     const what = backend === 'wasm' ? `the WebAssembly backend from ${wasmPath}` : 'the WebGL backend';
     throw new VivifyError('E_MODEL_LOAD', `could not start ${what}: ${(cause as Error).message}`, { cause });
   });
-  backendReady ??= { backend, ready };
-  return backendReady.ready;
-}
-
-/** The backend in use (undefined before {@link initBackend}). */
-export function activeBackend(): ModelBackend | undefined {
-  return backendReady?.backend;
+  backendReady = { backend, ready };
+  return ready;
 }
 
 /** A model's `<name>.json` as Human ships it (tfjs graph-model format). */

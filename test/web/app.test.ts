@@ -13,6 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { findFfmpeg } from '../../src/media/ffmpeg.js';
+import { ANIMATE_OPTIONS, REENACTOR_OPTION_NAMES } from '../../src/reenact/options.js';
 import { DATA, HAVE_DATA, ffmpeg, makeMovingFaceVideo } from '../helpers.js';
 import { buildWeb, correlation, makeY4m, openApp, serveStatic, waitForApp, type BrowserSession } from './harness.js';
 
@@ -107,6 +108,30 @@ describe('browser app', { timeout: 240_000 }, () => {
     await session?.close();
     await server?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('live: the motion controls are the option definitions, read with the command line parser', async () => {
+    const controls = await page.$$eval('#live-options [data-option]', (els) =>
+      els.map((e) => [e.getAttribute('data-option'), e.tagName.toLowerCase(), e.getAttribute('type')]),
+    );
+    assert.deepEqual(
+      controls.map((c) => c[0]),
+      [...REENACTOR_OPTION_NAMES],
+    );
+    for (const [flag, tag, type] of controls) {
+      const spec = ANIMATE_OPTIONS[flag as (typeof REENACTOR_OPTION_NAMES)[number]];
+      const expected = spec.type === 'number' ? 'range' : 'choices' in spec ? 'select' : 'text';
+      assert.equal(tag === 'select' ? 'select' : type, expected, `--${flag}`);
+    }
+    await page.fill('#live-regions', 'mouth');
+    await page.dispatchEvent('#live-regions', 'change');
+    assert.equal(
+      await page.locator('#live-regions + .field-error').textContent(),
+      'Expected a comma-separated list of all, pose, expression, eyes, brows, lips for --regions but received "mouth"',
+    );
+    await page.fill('#live-regions', 'all');
+    await page.dispatchEvent('#live-regions', 'change');
+    assert.equal(await page.locator('#live-regions + .field-error').textContent(), '');
   });
 
   test(
