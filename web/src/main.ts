@@ -46,7 +46,7 @@ backendSelect.addEventListener('change', () => {
 
 // --- Models ---------------------------------------------------------------------------------------------
 engine.onAnalysis((e) => {
-  if (e.type === 'progress' && e.total > 0) {
+  if (e.type === 'progress' && e.total > 0 && !modelsSettled) {
     const f = e.loaded / e.total;
     modelStatus.textContent = `Loading face models… ${Math.round(100 * f)}%`;
     live.setLoadingProgress(f);
@@ -58,19 +58,21 @@ engine.onRender((e) => {
   if (e.type === 'error' && e.id === undefined) showError(e.message);
 });
 let modelsReady = false;
+let modelsSettled = false;
 engine.ready.then(
   ({ loadMs }) => {
-    modelsReady = true;
+    modelsReady = modelsSettled = true;
     modelStatus.textContent = `Face models ready (${(loadMs / 1000).toFixed(1)} s)`;
     live.setModels(true);
     studio.setModels(true);
     void loadDefaultPortrait();
   },
   (err: Error) => {
+    modelsSettled = true;
     modelStatus.textContent = 'Face models failed to load';
     modelStatus.classList.add('error');
     live.setModels(false, err.message);
-    studio.setModels(false);
+    studio.setModels(false, err.message);
     portraitStatus.textContent = '';
   },
 );
@@ -86,8 +88,14 @@ let portrait: { name: string; image: RgbaImage; faces: FaceResult[] } | undefine
 const faceSelect = $<HTMLSelectElement>('#face-select');
 
 async function loadDefaultPortrait(): Promise<void> {
-  const res = await fetch(new URL('../../assets/astronaut.png', import.meta.url));
-  await loadPortrait(await res.blob(), 'astronaut.png');
+  try {
+    const res = await fetch(new URL('../../assets/astronaut.png', import.meta.url));
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    await loadPortrait(await res.blob(), 'astronaut.png');
+  } catch (err) {
+    portraitStatus.textContent = `The default portrait could not be loaded (${(err as Error).message}): choose one.`;
+    portraitStatus.classList.add('error');
+  }
 }
 
 /** Decodes, scales (longest side ≤ 512, even sides for the video encoder) and analyses a portrait. */

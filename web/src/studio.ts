@@ -48,6 +48,7 @@ export class StudioPage {
   private readonly overlay = new Overlay($('#studio-overlay'));
   private readonly timing = $('#studio-timing');
   private ready = { models: false, portrait: false };
+  private modelError: string | undefined;
   private readonly auValues = new Map<ActionUnit, number>();
   private readonly emotionValues = new Map<EmotionName, number>();
   private readonly resetSliders: (() => void)[] = [];
@@ -86,8 +87,9 @@ export class StudioPage {
     this.setMode('expression');
   }
 
-  setModels(ready: boolean): void {
+  setModels(ready: boolean, error?: string): void {
     this.ready.models = ready;
+    this.modelError = error;
     this.refresh();
   }
 
@@ -108,6 +110,14 @@ export class StudioPage {
 
   /** Redraws the preview for the current mode (after a portrait change, a mode switch). */
   refresh(): void {
+    if (this.modelError) {
+      this.overlay.show('The face models could not start', this.modelError, { error: true });
+      return;
+    }
+    if (!this.ready.models) {
+      this.overlay.show('Loading face models…', 'The studio opens when they are ready.');
+      return;
+    }
     if (!this.ready.portrait) {
       this.overlay.show('Choose a portrait', 'Drop a picture with a face on the left.');
       return;
@@ -382,7 +392,12 @@ export class StudioPage {
         if (job.cancelled) throw new Error('cancelled');
         while (i - done >= 2) await new Promise((r) => setTimeout(r, 2));
         await seek(video, Math.min(video.duration, (i + 0.5) / fps));
-        const bitmap = await createImageBitmap(video);
+        // Frames are analysed at most 640 px on their longest side, like the camera's.
+        const scale = Math.min(1, 640 / Math.max(video.videoWidth, video.videoHeight));
+        const bitmap = await createImageBitmap(video, {
+          resizeWidth: Math.round(video.videoWidth * scale),
+          resizeHeight: Math.round(video.videoHeight * scale),
+        });
         engine.track('file', i, bitmap, (i * 1000) / fps);
         (bar.firstElementChild as HTMLElement).style.width = `${((100 * (i + 1)) / frames).toFixed(1)}%`;
         status.textContent = `Frame ${i + 1} of ${frames} (${fps} frames/s)…`;
