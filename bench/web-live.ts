@@ -10,7 +10,7 @@
  * (SwiftShader, as in headless servers) the WebGL backend is very slow: it is measured for the record.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ASTRONAUT, DATA, ffmpeg } from '../test/helpers.js';
@@ -44,6 +44,7 @@ interface Snapshot {
 const dir = mkdtempSync(path.join(tmpdir(), 'vivify-bench-web-'));
 try {
   console.log(`machine: ${machine()}; headless Chromium, software GPU (SwiftShader)`);
+  console.log(`load average before: ${loadavg()[0]!.toFixed(1)} (other jobs on the machine slow every figure)`);
   const clip = path.join(DATA, 'videos', 'lp_d0.mp4');
   const camera = path.join(dir, 'camera.y4m');
   let cameraName: string;
@@ -96,6 +97,7 @@ try {
         console.log(
           `${backend}: ${fps.toFixed(1)} frames/s over ${seconds} s (${outputs} frames); analysis ${per('analyseMs').toFixed(1)} ms/frame, render ${per('renderMs').toFixed(1)} ms/frame; ${frames - (b.framesWithFace - a.framesWithFace)} frames without a face; models + portrait ready in ${loadS.toFixed(1)} s`,
         );
+        console.log(`  load average after: ${loadavg()[0]!.toFixed(1)}`);
         if (s.errors.length) console.log(`  page errors: ${s.errors.join('; ')}`);
       } finally {
         await s.close();
