@@ -2,7 +2,7 @@
  * Vivify's public API. The engine (analysis core, motion, render, metrics) is platform-neutral; this
  * entry adds Node's media I/O (sharp, ffmpeg) and model loading from the installed packages.
  */
-export { VivifyError, isVivifyError, type VivifyErrorCode } from './errors.js';
+export { VivifyError, isVivifyError, printable, quote, type VivifyErrorCode } from './errors.js';
 
 export type { RgbaImage, VideoFrame } from './media/types.js';
 export { createImage } from './media/types.js';

@@ -3,7 +3,7 @@
  * validation — and the parser, the help text and the docs all read that definition.
  */
 import { parseArgs } from 'node:util';
-import { VivifyError } from '../errors.js';
+import { quote, VivifyError } from '../errors.js';
 
 export type OptionType = 'string' | 'number' | 'integer' | 'boolean';
 
@@ -65,7 +65,10 @@ export function parseCommand(def: CommandDef, argv: string[]): { positionals: st
   }
   if (positionals.length > max) {
     throw usageError(
-      `vivify ${def.name} takes at most ${max} ${def.positionals.name}, got ${positionals.length}: ${positionals.join(' ')}`,
+      `vivify ${def.name} takes at most ${max} ${def.positionals.name}, got ${positionals.length}: ${positionals
+        .slice(0, 4)
+        .map((p) => quote(p))
+        .join(' ')}${positionals.length > 4 ? ' …' : ''}`,
     );
   }
   const options: ParsedOptions = {};
@@ -88,19 +91,19 @@ function convert(name: string, o: OptionDef, raw: string | boolean): unknown {
     try {
       return o.parse(s);
     } catch (err) {
-      throw usageError(`${(err as Error).message} for --${name} but received ${JSON.stringify(s)}`);
+      throw usageError(`${(err as Error).message} for --${name} but received ${quote(s)}`);
     }
   }
   if (o.type === 'string') {
     if (o.choices && !o.choices.includes(s)) {
-      throw usageError(`Expected one of ${o.choices.join(', ')} for --${name} but received ${JSON.stringify(s)}`);
+      throw usageError(`Expected one of ${o.choices.join(', ')} for --${name} but received ${quote(s)}`);
     }
     return s;
   }
   const n = Number(s);
   if (s.trim() === '' || !Number.isFinite(n) || (o.type === 'integer' && !Number.isInteger(n))) {
     throw usageError(
-      `Expected ${o.type === 'integer' ? 'an integer' : 'a number'} for --${name} but received ${JSON.stringify(s)}`,
+      `Expected ${o.type === 'integer' ? 'an integer' : 'a number'} for --${name} but received ${quote(s)}`,
     );
   }
   if ((o.min !== undefined && n < o.min) || (o.max !== undefined && n > o.max)) {
