@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { VivifyError, throwIfAborted } from '../errors.js';
-import { ensureOutputFolder, tempSibling } from './atomic.js';
+import { prepareTemp } from './atomic.js';
 import { findFfmpeg } from './ffmpeg.js';
 import { encodeImage, firstLine } from './image.js';
 import type { RgbaImage, VideoFrame } from './types.js';
@@ -223,7 +223,8 @@ export interface VideoWriter {
 
 /**
  * Opens a streaming video writer: frames go straight to the encoder, nothing is buffered.
- * The output appears at `file` only when `close()` succeeds (written to a temporary sibling first).
+ * The output appears at `file` only when `close()` succeeds: it is written to a temporary sibling first
+ * (`.vivify-tmp-…`, see media/atomic.ts), and leftovers of earlier killed runs to the same file are removed.
  * MP4 is H.264 yuv420p; odd sizes are padded to even by repeating the last row/column.
  *
  * @example
@@ -234,15 +235,20 @@ export interface VideoWriter {
 export async function openVideoWriter(file: string, options: VideoWriterOptions): Promise<VideoWriter> {
   const format = options.format ?? videoFormatForPath(file);
   const target = file.endsWith('/') ? file.slice(0, -1) : file;
-  await ensureOutputFolder(target);
-  if (options.audioFrom !== undefined) await checkInputFile(options.audioFrom);
   const fps = String(options.fps);
   if (!(rationalToNumber(fps) > 0)) throw new RangeError(`Expected a positive frame rate for fps but received ${fps}`);
-  return format === 'png-sequence' ? pngSequenceWriter(target) : ffmpegWriter(target, format, fps, options);
+  if (options.audioFrom !== undefined) await checkInputFile(options.audioFrom);
+  const tmp = await prepareTemp(target);
+  return format === 'png-sequence' ? pngSequenceWriter(target, tmp) : ffmpegWriter(target, tmp, format, fps, options);
 }
 
-function ffmpegWriter(target: string, format: 'mp4' | 'gif', fps: string, options: VideoWriterOptions): VideoWriter {
-  const tmp = tempSibling(target);
+function ffmpegWriter(
+  target: string,
+  tmp: string,
+  format: 'mp4' | 'gif',
+  fps: string,
+  options: VideoWriterOptions,
+): VideoWriter {
   let child: ChildProcess | undefined;
   let stderr: () => string = () => '';
   let exited: Promise<number> | undefined;
@@ -356,8 +362,7 @@ function ffmpegWriter(target: string, format: 'mp4' | 'gif', fps: string, option
   };
 }
 
-function pngSequenceWriter(target: string): VideoWriter {
-  const tmpDir = tempSibling(target);
+function pngSequenceWriter(target: string, tmpDir: string): VideoWriter {
   let framesWritten = 0;
   let size: { width: number; height: number } | undefined;
   let finished = false;
