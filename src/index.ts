@@ -16,9 +16,13 @@ export {
 } from './media/image.js';
 export {
   probeVideo,
+  probeFrameTiming,
+  planConstantRate,
   decodeVideo,
   openVideoWriter,
   type VideoInfo,
+  type FrameTiming,
+  type ConstantRatePlan,
   type DecodeOptions,
   type VideoWriter,
   type VideoWriterOptions,

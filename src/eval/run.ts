@@ -7,7 +7,7 @@ import type { FaceResult } from '../analysis/types.js';
 import { VivifyError, throwIfAborted } from '../errors.js';
 import { readImage } from '../media/image.js';
 import type { RgbaImage } from '../media/types.js';
-import { decodeVideo } from '../media/video.js';
+import { decodeVideo, planConstantRate } from '../media/video.js';
 import { createReenactor, pickFace, type ReenactorOptions } from '../reenact/animate.js';
 import { createReenactEvaluator, type ReenactEvaluation } from './reenact.js';
 import { cropAroundFace } from '../render/resize.js';
@@ -21,7 +21,7 @@ export interface EvalFileOptions {
   maxFrames?: number;
 }
 
-/** Evaluates a result video against the driving video it was made from (frames paired in order). */
+/** Evaluates a result video against the driving video it was made from (frames paired in order, at the rate `animate` used). */
 export async function evaluateFiles(
   analyzer: NodeFaceAnalyzer,
   sourcePath: string,
@@ -38,7 +38,9 @@ export async function evaluateFiles(
     identityEvery: options.identityEvery,
   });
   const driverTracker = analyzer.createTracker();
-  const drv = decodeVideo(drivingPath, { signal: options.signal, maxFrames: options.maxFrames })[
+  // The driver's frames as `vivify animate` read them (a variable frame rate resampled), so frames pair up.
+  const { decodeFps } = await planConstantRate(drivingPath);
+  const drv = decodeVideo(drivingPath, { fps: decodeFps, signal: options.signal, maxFrames: options.maxFrames })[
     Symbol.asyncIterator
   ]();
   const res = decodeVideo(resultPath, { signal: options.signal, maxFrames: options.maxFrames })[Symbol.asyncIterator]();

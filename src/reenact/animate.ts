@@ -7,7 +7,7 @@ import type { FaceResult } from '../analysis/types.js';
 import { VivifyError, outOfRange, throwIfAborted } from '../errors.js';
 import { readImage, type ImageInput } from '../media/image.js';
 import type { RgbaImage } from '../media/types.js';
-import { decodeVideo, openVideoWriter, probeVideo, type VideoWriter } from '../media/video.js';
+import { decodeVideo, openVideoWriter, planConstantRate, probeVideo, type VideoWriter } from '../media/video.js';
 import {
   DEFAULT_RETARGET,
   expressionGains,
@@ -47,7 +47,7 @@ export interface AnimateOptions {
   face?: number;
   /** Copy the driving video's audio. Default false. */
   keepAudio?: boolean;
-  /** Output frame rate. Default: the driving video's. */
+  /** Output frame rate. Default: the driving video's (a variable rate becomes a constant one, timing kept: see planConstantRate). */
   fps?: number;
   /** Longest side of the output in pixels. Default: the source's own size. */
   size?: number;
@@ -164,11 +164,12 @@ async function run(
     source = resizeImage(source, s.width, s.height);
   }
   const info = await probeVideo(driving);
+  const rate = await planConstantRate(driving, o.fps);
   const srcFace = pickFace(await analyzer.analyze(source), o.face, label);
-  const { reference, referenceFrame } = await findReference(driving, o, analyzer, faceState(srcFace));
+  const { reference, referenceFrame } = await findReference(driving, o, analyzer, faceState(srcFace), rate.decodeFps);
   const reenactor = createReenactor(source, srcFace, { ...o, reference }, Boolean(o.debugGrid));
-  const fps = o.fps ?? info.fps;
-  const total = o.fps ? Math.round(info.durationS * o.fps) : info.frameCount;
+  const fps = rate.fps;
+  const total = rate.frameCount;
 
   let writer: VideoWriter | undefined;
   let grid: VideoWriter | undefined;
@@ -186,10 +187,10 @@ async function run(
   const started = performance.now();
   try {
     writer = await openVideoWriter(output, {
-      fps: o.fps ?? info.fpsRational,
+      fps: rate.fpsRational,
       audioFrom: o.keepAudio && info.hasAudio ? driving : undefined,
     });
-    if (o.debugGrid) grid = await openVideoWriter(o.debugGrid, { fps: o.fps ?? info.fpsRational });
+    if (o.debugGrid) grid = await openVideoWriter(o.debugGrid, { fps: rate.fpsRational });
     const tracker = analyzer.createTracker();
     const emit = async (r: ReenactedFrame): Promise<void> => {
       report.mouth[r.mouth]++;
@@ -198,7 +199,7 @@ async function run(
       report.frames++;
       o.onProgress?.({ frame: report.frames, total });
     };
-    for await (const frame of decodeVideo(driving, { fps: o.fps, signal: o.signal })) {
+    for await (const frame of decodeVideo(driving, { fps: rate.decodeFps, signal: o.signal })) {
       throwIfAborted(o.signal);
       const t0 = performance.now();
       const { faces } = await tracker.next(frame, { emotion: false });
@@ -372,10 +373,11 @@ async function findReference(
   o: Resolved,
   analyzer: NodeFaceAnalyzer,
   source: FaceState,
+  fps: string | undefined,
 ): Promise<{ reference?: FaceState; referenceFrame: number }> {
   if (o.reference === 'first') return { referenceFrame: -1 };
   if (typeof o.reference === 'number') {
-    for await (const frame of decodeVideo(driving, { frames: [o.reference], fps: o.fps, signal: o.signal })) {
+    for await (const frame of decodeVideo(driving, { frames: [o.reference], fps, signal: o.signal })) {
       const face = (await analyzer.analyze(frame, { emotion: false }))[0];
       if (!face) throw new VivifyError('E_NO_FACE', `reference frame ${o.reference} of ${driving} has no face`);
       return { reference: faceState(face), referenceFrame: o.reference };
@@ -385,7 +387,7 @@ async function findReference(
   // 'best': one pass over the driver, keeping only the closest state.
   const tracker = analyzer.createTracker();
   let best: { state: FaceState; index: number; d: number } | undefined;
-  for await (const frame of decodeVideo(driving, { fps: o.fps, signal: o.signal })) {
+  for await (const frame of decodeVideo(driving, { fps, signal: o.signal })) {
     const face = (await tracker.next(frame, { emotion: false })).faces[0];
     if (!face) continue;
     const state = faceState(face);
