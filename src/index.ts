@@ -58,6 +58,7 @@ export {
   type ScanResult,
   type ScanOptions,
   type ScanStatus,
+  type ListVideosOptions,
 } from './dataset/scan.js';
 
 export {
