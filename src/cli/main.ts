@@ -13,12 +13,12 @@ import { formatHelp, parseCommand, type CommandDef } from './options.js';
 import { runScan, scanCommand } from './scan.js';
 import { runScript, scriptCommand } from './script.js';
 
-interface Command {
+export interface Command {
   def: CommandDef;
   run(positionals: string[], options: Record<string, unknown>, ctx: CommandContext): Promise<number>;
 }
 
-const COMMANDS: Command[] = [
+export const COMMANDS: Command[] = [
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   { def: analyzeCommand, run: (p, o, c) => runAnalyze(p[0]!, o as any, c) },
   // eslint-disable-next-line @typescript-eslint/no-explicit-any

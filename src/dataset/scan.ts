@@ -8,7 +8,7 @@ import type { FaceAnalyzer } from '../analysis/analyzer.js';
 import { isVivifyError, throwIfAborted } from '../errors.js';
 import { firstLine } from '../media/image.js';
 import { VIDEO_EXTENSIONS } from '../media/kind.js';
-import type { RgbaImage } from '../media/types.js';
+import type { RgbaImage } from '../face/image.js';
 import { decodeVideo, probeFrameTiming, probeVideo, type VideoInfo } from '../media/video.js';
 
 export type ScanStatus = 'good' | 'corrupt' | 'static' | 'faceless';

@@ -4,7 +4,7 @@
  * Grammar and examples: docs/timeline.md. Pure: text in, a sampler out.
  */
 import { quote } from '../errors.js';
-import { ACTION_UNITS, AU_MAX, type ActionUnit, type AuIntensities } from '../motion/au.js';
+import { ACTION_UNITS, AU_MAX, type ActionUnit, type AuIntensities } from '../face/action-units.js';
 import { emotionAUs, EMOTION_NAMES, type EmotionName } from '../motion/emotion.js';
 
 export type Easing = 'linear' | 'in' | 'out' | 'in-out' | 'step';

@@ -5,7 +5,7 @@ import { VivifyError, throwIfAborted } from '../errors.js';
 import { prepareTemp } from './atomic.js';
 import { findFfmpeg } from './ffmpeg.js';
 import { encodeImage, firstLine } from './image.js';
-import type { RgbaImage, VideoFrame } from './types.js';
+import type { RgbaImage, VideoFrame } from '../face/image.js';
 
 export interface VideoInfo {
   width: number;
@@ -98,7 +98,9 @@ export interface FrameTiming {
   frames: number;
   /**
    * The frame rate varies: showing the frames one after another at the average rate would put some frame
-   * more than half a frame interval away from its own time.
+   * more than one frame interval (+1 ms for timestamp rounding) away from its own time. Up to one interval
+   * — a single dropped frame, a 30 fps clip that skips every third frame — stays within lip-sync
+   * tolerance and is not worth the repeated frames of resampling.
    */
   variable: boolean;
   /** The largest distance between a frame's own time and its time at the average rate, in seconds. */
@@ -142,7 +144,7 @@ export function frameTimingFromTimes(
   if (t.length < 3 || !(averageFps > 0)) return constant;
   let maxDriftS = 0;
   for (let i = 0; i < t.length; i++) maxDriftS = Math.max(maxDriftS, Math.abs(t[i]! - t[0]! - i / averageFps));
-  if (maxDriftS <= 0.5 / averageFps) return { ...constant, maxDriftS };
+  if (maxDriftS <= 1 / averageFps + 0.001) return { ...constant, maxDriftS };
   const gaps = t
     .slice(1)
     .map((x, i) => x - t[i]!)

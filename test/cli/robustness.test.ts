@@ -236,7 +236,7 @@ test('error messages escape control characters of the input and cut long content
     ],
     [
       ['script', '--source', ASTRONAUT, '--timeline', escapes, '-o', path.join(dir, 'o.mp4')],
-      /line 2, column 1: unknown statement "\\x1b\[2J\\x9b31my+…"/,
+      /line 2, column 1: unknown statement "\\x1b\[2J\\u009b31my+…"/,
     ],
     [['animate', '--motion', `abs\u001b[2J\u009bolute${'x'.repeat(5000)}`], /for --motion but received/],
     [['analyze', path.join(dir, `no\u001b[31mne\u202e.png`)], /cannot be read/],

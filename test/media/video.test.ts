@@ -5,7 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { isVivifyError, type VivifyErrorCode } from '../../src/errors.js';
 import { findFfmpeg } from '../../src/media/ffmpeg.js';
-import { createImage } from '../../src/media/types.js';
+import { createImage } from '../../src/face/image.js';
 import {
   decodeVideo,
   frameTimingFromTimes,
@@ -197,11 +197,26 @@ test('frame timing: constant, jittered and dropped-frame, and variable rates', (
   const jitter = frameTimingFromTimes([...ms].reverse(), 30000 / 1001, '30000/1001');
   assert.equal(jitter.variable, false);
   assert.ok(jitter.maxDriftS < 0.001);
-  // One frame missing from a 30 fps recording: later frames would show 1/30 s early, so resample at 30.
+  // One frame missing from a 30 fps recording: later frames show 1/30 s early, within tolerance. Two
+  // missing: 2/30 s, so resample at 30.
   const dropped = at(30, 90).filter((_, i) => i !== 40);
-  const d = frameTimingFromTimes(dropped, 89 / 3, '89/3');
+  assert.equal(frameTimingFromTimes(dropped, 89 / 3, '89/3').variable, false);
+  const d = frameTimingFromTimes(
+    dropped.filter((_, i) => i !== 20),
+    88 / 3,
+    '88/3',
+  );
   assert.equal(d.variable, true);
   assert.equal(d.fpsRational, '30/1');
+  // 30 fps skipping every third frame (20 fps on average): at most 1/60 s off, constant.
+  assert.equal(
+    frameTimingFromTimes(
+      at(30, 90).filter((_, i) => i % 3 !== 2),
+      20,
+      '20/1',
+    ).variable,
+    false,
+  );
   // 25 fps then 10 fps (the average is 14.3): resample at the fast part's rate.
   const v = frameTimingFromTimes(VFR_FRAME_TIMES, 50 / 3.5, '100/7');
   assert.deepEqual([v.variable, v.fpsRational, v.frames], [true, '25/1', 50]);

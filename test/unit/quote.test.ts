@@ -5,10 +5,15 @@ import { invalidArgument, printable, quote, VivifyError } from '../../src/errors
 test('printable escapes what a terminal would act on and keeps everything else', () => {
   assert.equal(printable('plain ascii, äöü, 日本, 🙂 and \\ backslash'), 'plain ascii, äöü, 日本, 🙂 and \\ backslash');
   assert.equal(printable('a\x1b[2Jb'), 'a\\x1b[2Jb');
-  assert.equal(printable('tab\tnew\nline\rend\x00\x7f'), 'tab\\tnew\\nline\\rend\\x00\\x7f');
-  assert.equal(printable('c1 \u009b31m'), 'c1 \\x9b31m');
+  assert.equal(printable('tab\tnew\nline\rend\x00\x7f'), 'tab\\tnew\\nline\\rend\\x00\\u007f');
+  assert.equal(printable('c1 \u009b31m'), 'c1 \\u009b31m');
   assert.equal(printable('bidi \u202eevil\u2066 \u2028'), 'bidi \\u202eevil\\u2066 \\u2028');
   assert.equal(printable('lone \ud800 half'), 'lone \\ud800 half');
+});
+
+test('printable keeps JSON valid and equal (machine output goes through the same CLI lines)', () => {
+  const value = { file: 'a\x1b[2J\u009b\u202e\u2028b.mp4', n: [1, 'tab\t'], s: 'back\\slash "q"' };
+  assert.deepEqual(JSON.parse(printable(JSON.stringify(value))), value);
 });
 
 test('quote escapes, marks the cut of long content, and stays short whatever the input', () => {
