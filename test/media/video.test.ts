@@ -15,7 +15,15 @@ import {
   probeVideo,
   type DecodeOptions,
 } from '../../src/media/video.js';
-import { ffmpeg, makeMovingFaceVideo, makeVfrFaceVideo, tempDir, VFR_FRAME_TIMES } from '../helpers.js';
+import {
+  DATA,
+  ffmpeg,
+  HAVE_DATA,
+  makeMovingFaceVideo,
+  makeVfrFaceVideo,
+  tempDir,
+  VFR_FRAME_TIMES,
+} from '../helpers.js';
 
 async function collect(
   file: string,
@@ -290,4 +298,26 @@ test('decoding stops promptly when cancelled', async (t) => {
   );
   assert.equal(n, 3);
   assert.ok(!existsSync(path.join(dir, 'nothing')));
+});
+
+test('the real videos play in time at their own rate: none needs resampling', { skip: !HAVE_DATA }, async () => {
+  const dir = path.join(DATA, 'videos');
+  const drift: Record<string, number> = {};
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.mp4'))) {
+    const file = path.join(dir, f);
+    const info = await probeVideo(file);
+    const timing = await probeFrameTiming(file, info);
+    assert.equal(timing.variable, false, `${f}: ${timing.maxDriftS.toFixed(4)} s off at ${info.fpsRational}`);
+    drift[f] = timing.maxDriftS * info.fps; // in frame intervals
+  }
+  // The two that come closest, both within one frame and so kept as they are (resampling would add frames):
+  // a 30 fps clip skipping every third frame, up to 0.6 of a frame (27 ms) off at its 22.1 fps average, and
+  // a truncated clip whose last frame is one interval late.
+  const close = Object.entries(drift)
+    .filter(([, d]) => d > 0.5)
+    .map(([f, d]) => [f, Math.round(d * 10) / 10]);
+  assert.deepEqual(close, [
+    ['eamm_sad.mp4', 1],
+    ['retalk_face_1.mp4', 0.6],
+  ]);
 });
