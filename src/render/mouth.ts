@@ -87,6 +87,8 @@ export interface MouthSource {
   /** Canonical x of the midline, z of the upper incisors' front. */
   midX: number;
   frontZ: number;
+  /** Per-frame tables, reused (a frame's mouth is valid until the next frameMouth call for this source). */
+  tables: Tables;
 }
 
 /**
@@ -161,6 +163,7 @@ export function prepareMouth(
     chin: cy(LM.chin),
     midX: (c[3 * LM.upperLipInner]! + c[3 * LM.lowerLipInner]!) / 2,
     frontZ: c[3 * LM.upperLipInner + 2]! + 0.04 * scale,
+    tables: createTables(),
   };
 }
 
@@ -278,7 +281,7 @@ export interface MouthFrame {
 }
 
 /** Per-frame lookup tables across the mouth, reused between frames (no allocation per frame once sized). */
-interface Tables {
+export interface Tables {
   n: number;
   upperLip: Float32Array;
   lowerLip: Float32Array;
@@ -302,10 +305,9 @@ interface Tables {
 }
 
 const TABLE_MAX = 1024;
-let tables: Tables | undefined;
-function getTables(): Tables {
+function createTables(): Tables {
   const f = (): Float32Array => new Float32Array(TABLE_MAX);
-  tables ??= {
+  return {
     n: 0,
     upperLip: f(),
     lowerLip: f(),
@@ -323,7 +325,6 @@ function getTables(): Tables {
     cavity: f(),
     light: f(),
   };
-  return tables;
 }
 
 /** Weight of the source's own interior for a target opening `ratio` times the source's. */
@@ -428,7 +429,7 @@ function synthesisedMouth(
     xLo = Math.min(xLo, X);
     xHi = Math.max(xHi, X);
   }
-  const T = getTables();
+  const T = m.tables;
   const n = Math.max(16, Math.min(TABLE_MAX, Math.ceil(2 * pxWidth) + 2));
   T.n = n;
   const span = Math.max(1e-6, xHi - xLo);
