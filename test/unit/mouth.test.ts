@@ -166,3 +166,11 @@ test('the mouth colour check flags green teeth and colour in a grey photo', () =
   assert.ok(mouthColourSample(ok.image, ok.lm, greyRef)!.offHue > 0.2);
   assert.equal(mouthColourSample(p.image, p.landmarks, ref), undefined, 'a closed mouth is not measured');
 });
+
+test('sRGB → L*a*b*: white, grey and the primaries', () => {
+  const close = (a: number[], b: number[], tol: number): boolean => a.every((v, i) => Math.abs(v - b[i]!) < tol);
+  assert.ok(close(srgbToLab(255, 255, 255), [100, 0, 0], 0.05));
+  assert.ok(close(srgbToLab(119, 119, 119), [50, 0, 0], 0.3));
+  assert.ok(close(srgbToLab(255, 0, 0), [53.24, 80.09, 67.2], 0.2));
+  assert.ok(close(srgbToLab(0, 255, 0), [87.73, -86.18, 83.18], 0.2));
+});
