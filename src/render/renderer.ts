@@ -6,8 +6,8 @@
  * face that carry hair and neck with the head and fade out, and fans over the eye and mouth openings
  * whose content is rendered separately: eyeballs that move with the head, irises that follow the gaze and
  * are covered by the lids rather than squeezed, and a mouth interior taken from the source or
- * synthesised in its colours (teeth, tongue, throat). Face triangles the source never showed (turned away) take their
- * texture from their mirror-image triangle. Pure TypeScript on typed arrays.
+ * synthesised in its colours (teeth, tongue, throat). Face triangles the source never showed (turned
+ * away) take their texture from their mirror-image triangle. Pure TypeScript on typed arrays.
  */
 import type { RgbaImage } from '../face/image.js';
 import { applySimilarity } from '../face/pose.js';
