@@ -44,7 +44,11 @@ export function srgbToLab(r: number, g: number, b: number): [number, number, num
 
 /** What the portrait's mouth looks like, the reference for its rendered interiors. */
 export interface MouthColourReference {
-  /** a*, b* of the portrait's teeth where it shows them, else of the white of its eyes (else 0, 0). */
+  /**
+   * a*, b* of the portrait's teeth where it shows them, else of the white of its eyes (the brightest
+   * quarter of the openings outside the irises), else neutral (0, 0). Only pixels less colourful than half
+   * the mouth region's median chroma count, so lips and lids do not pass for teeth or eye whites.
+   */
   teethAb: [number, number];
   /** What `teethAb` was measured on. */
   teethFrom: 'teeth' | 'sclera' | 'none';
@@ -103,18 +107,26 @@ function teethPixels(labs: [number, number, number][]): [number, number, number]
 export function mouthColourReference(image: RgbaImage, lm: Float32Array): MouthColourReference {
   const counts = new Float64Array(HUE_BINS);
   let coloured = 0;
+  const chromas: number[] = [];
   forEachInside(
     image,
     lm,
     LIPS_OUTER,
     (r, g, b) => {
       const [, a, bb] = srgbToLab(r, g, b);
-      if (Math.hypot(a, bb) < GREY_CHROMA) return;
+      const c = Math.hypot(a, bb);
+      chromas.push(c);
+      if (c < GREY_CHROMA) return;
       counts[hueBin(a, bb)]!++;
       coloured++;
     },
     0.25,
   );
+  // Teeth and eye whites are far less colourful than lips and skin: at most half the region's median
+  // chroma (at least 6), which keeps lip and lid pixels out of the reference.
+  chromas.sort((a, b) => a - b);
+  const whiteChroma = Math.max(6, 0.5 * (chromas[chromas.length >> 1] ?? 0));
+  const white = (p: [number, number, number]): boolean => Math.hypot(p[1], p[2]) < whiteChroma;
   const present = new Uint8Array(HUE_BINS);
   for (let i = 0; i < HUE_BINS; i++) {
     if (coloured > 0 && counts[i]! / coloured >= HUE_PRESENT) {
@@ -135,7 +147,7 @@ export function mouthColourReference(image: RgbaImage, lm: Float32Array): MouthC
   };
   const interior: [number, number, number][] = [];
   forEachInside(image, lm, MOUTH_OPENING, (r, g, b) => void interior.push(srgbToLab(r, g, b)));
-  const teeth = interior.length >= 30 ? teethPixels(interior) : [];
+  const teeth = interior.length >= 30 ? teethPixels(interior).filter(white) : [];
   if (teeth.length >= 10) {
     return withTeeth({ teethAb: meanAb(teeth), teethFrom: 'teeth', hues: present });
   }
@@ -153,7 +165,7 @@ export function mouthColourReference(image: RgbaImage, lm: Float32Array): MouthC
       if (Math.hypot(x + 0.5 - cx, y + 0.5 - cy) > 1.15 * rad) px.push(srgbToLab(r, g, b));
     });
     px.sort((a, b) => b[0] - a[0]);
-    sclera.push(...px.slice(0, Math.ceil(px.length / 2)));
+    sclera.push(...px.slice(0, Math.ceil(px.length / 4)).filter(white));
   }
   if (sclera.length >= 6) return withTeeth({ teethAb: meanAb(sclera), teethFrom: 'sclera', hues: present });
   return { teethAb: [0, 0], teethFrom: 'none', hues: present };

@@ -82,8 +82,9 @@ export interface MouthSource {
   /** Canonical y of the upper incisal edge (fixed to the skull) and of the lower one with the source's jaw. */
   upperEdge: number;
   lowerEdge: number;
-  /** Canonical chin y of the source: the lower teeth move with the target's chin relative to it. */
+  /** Canonical chin and lower-lip y of the source: the lower teeth move with the target's relative to them. */
   chin: number;
+  lowerLip: number;
   /** Canonical x of the midline, z of the upper incisors' front. */
   midX: number;
   frontZ: number;
@@ -132,7 +133,7 @@ export function prepareMouth(
   const gap = y14 - y13;
   const closed = gap < 0.02 * scale;
   const seen = gap > 0.04 * scale ? measureTeeth(image, landmarks, skin, lip) : undefined;
-  const teeth = seen?.colour ?? plausibleTeeth(skin, lip, eyes);
+  const teeth = seen?.colour ?? plausibleTeeth(skin, lip, faceHighlight(image, landmarks), eyes);
   let upperEdge: number;
   let lowerEdge: number;
   if (closed) {
@@ -161,6 +162,7 @@ export function prepareMouth(
     upperEdge,
     lowerEdge,
     chin: cy(LM.chin),
+    lowerLip: y14,
     midX: (c[3 * LM.upperLipInner]! + c[3 * LM.lowerLipInner]!) / 2,
     frontZ: c[3 * LM.upperLipInner + 2]! + 0.04 * scale,
     tables: createTables(),
@@ -191,21 +193,25 @@ function measureTeeth(
   }
   const sat = (r: number, g: number, b: number): number =>
     (Math.max(r, g, b) - Math.min(r, g, b)) / Math.max(1, Math.max(r, g, b));
-  const skinLuma = 0.3 * skin[0] + 0.59 * skin[1] + 0.11 * skin[2];
-  const maxSat = Math.max(0.12, 0.6 * sat(...lip));
-  const isTooth = (r: number, g: number, b: number): boolean =>
-    0.3 * r + 0.59 * g + 0.11 * b > 0.8 * skinLuma && sat(r, g, b) < maxSat;
-  const found: Rgb[] = [];
-  let inside = 0;
+  const luma = (r: number, g: number, b: number): number => 0.3 * r + 0.59 * g + 0.11 * b;
+  // Teeth are the bright, nearly colourless part of the opening: brighter than most of the skin and
+  // near the opening's brightest, and well under half as colourful as the lips.
+  const interior: Rgb[] = [];
   for (let y = Math.max(0, Math.floor(y0)); y <= Math.min(H - 1, Math.ceil(y1)); y++) {
     for (let x = Math.max(0, Math.floor(x0)); x <= Math.min(W - 1, Math.ceil(x1)); x++) {
       if (!pointInPolygon(lm, 3, MOUTH_OPENING, x + 0.5, y + 0.5)) continue;
-      inside++;
       const p = (y * W + x) * 4;
-      if (isTooth(data[p]!, data[p + 1]!, data[p + 2]!)) found.push([data[p]!, data[p + 1]!, data[p + 2]!]);
+      interior.push([data[p]!, data[p + 1]!, data[p + 2]!]);
     }
   }
-  if (found.length < Math.max(8, 0.08 * inside)) return undefined;
+  if (interior.length === 0) return undefined;
+  const ys = interior.map((c) => luma(...c)).sort((a, b) => a - b);
+  const bright = ys[Math.floor(0.95 * (ys.length - 1))]!;
+  const minLuma = Math.max(0.8 * luma(...skin), 0.75 * bright);
+  const maxSat = Math.min(0.22, Math.max(0.08, 0.45 * sat(...lip)));
+  const isTooth = (r: number, g: number, b: number): boolean => luma(r, g, b) > minLuma && sat(r, g, b) < maxSat;
+  const found = interior.filter((c) => isTooth(...c));
+  if (found.length < Math.max(8, 0.08 * interior.length)) return undefined;
   // The lit teeth: the brighter half of what was found.
   found.sort((a, b) => 0.3 * b[0] + 0.59 * b[1] + 0.11 * b[2] - (0.3 * a[0] + 0.59 * a[1] + 0.11 * a[2]));
   const lit = found.slice(0, Math.ceil(found.length / 2));
@@ -241,19 +247,51 @@ function measureTeeth(
 /**
  * Teeth for a portrait that does not show its own: a white warmed by an eighth of its skin's colour (the
  * skin carries the portrait's white balance and light colour, and the teeth's hue stays one the portrait
- * has; a grey photo gets grey teeth), brighter than its skin and lips as the brightest part of the lower
- * face (or as bright as its eye whites), and never pure white. The eye whites give only brightness: their
+ * has; a grey photo gets grey teeth), brighter than its skin and lips, at least as bright as its eye
+ * whites and as the lit skin of the face (its highlights: teeth reflect more than any skin, so a dark
+ * skin does not make them dim), and never pure white. The eye whites give only brightness: their
  * colour is their own (often reddish), not the light's.
  */
-function plausibleTeeth(skin: Rgb, lip: Rgb, eyes: readonly EyeSource[]): Rgb {
+function plausibleTeeth(skin: Rgb, lip: Rgb, highlight: number, eyes: readonly EyeSource[]): Rgb {
   const luma = (p: readonly number[]): number => 0.3 * p[0]! + 0.59 * p[1]! + 0.11 * p[2]!;
   const open = eyes.filter((e) => e.open);
   const scleraY = open.length ? open.reduce((s, e) => s + luma(e.sclera), 0) / open.length : 0;
   const skinY = Math.max(1, luma(skin));
   const tint = skin.map((v) => 0.875 + (0.125 * v) / skinY);
-  const y = Math.min(232, Math.max(1.4 * skinY, 1.35 * luma(lip), scleraY));
+  // …but no more than twice the skin by the mouth: a mouth in shadow keeps its teeth in shadow.
+  const y = Math.min(232, 2 * skinY, Math.max(1.4 * skinY, 1.35 * luma(lip), scleraY, 0.8 * highlight));
   const ty = luma(tint);
   return tint.map((v) => Math.min(240, (v / ty) * y)) as Rgb;
+}
+
+/** The brightness of the face's lit skin: the 95th percentile of luma inside the face outline. */
+function faceHighlight(image: RgbaImage, lm: Float32Array): number {
+  const ring = GROUPS.silhouette;
+  let x0 = Infinity,
+    y0 = Infinity,
+    x1 = -Infinity,
+    y1 = -Infinity;
+  for (const i of ring) {
+    x0 = Math.min(x0, lm[3 * i]!);
+    x1 = Math.max(x1, lm[3 * i]!);
+    y0 = Math.min(y0, lm[3 * i + 1]!);
+    y1 = Math.max(y1, lm[3 * i + 1]!);
+  }
+  // A histogram over a grid of every other pixel is plenty for a percentile.
+  const hist = new Uint32Array(256);
+  let n = 0;
+  const { width: W, height: H, data } = image;
+  for (let y = Math.max(0, Math.floor(y0)); y <= Math.min(H - 1, Math.ceil(y1)); y += 2) {
+    for (let x = Math.max(0, Math.floor(x0)); x <= Math.min(W - 1, Math.ceil(x1)); x += 2) {
+      if (!pointInPolygon(lm, 3, ring, x + 0.5, y + 0.5)) continue;
+      const p = (y * W + x) * 4;
+      hist[Math.round(0.3 * data[p]! + 0.59 * data[p + 1]! + 0.11 * data[p + 2]!)]!++;
+      n++;
+    }
+  }
+  let acc = 0;
+  for (let v = 0; v < 256; v++) if ((acc += hist[v]!) >= 0.95 * n) return v;
+  return 255;
 }
 
 /** One frame's mouth: where the interior comes from, and the colour of any point of the opening. */
@@ -329,9 +367,9 @@ function createTables(): Tables {
 
 /** Weight of the source's own interior for a target opening `ratio` times the source's. */
 function sourceWeight(ratio: number): number {
-  if (ratio >= 0.75 && ratio <= 1.25) return 1;
-  if (ratio < 0.75) return Math.max(0, (ratio - 0.45) / 0.3);
-  return Math.max(0, (1.7 - ratio) / 0.45);
+  if (ratio >= 0.85 && ratio <= 1.15) return 1;
+  if (ratio < 0.85) return Math.max(0, (ratio - 0.55) / 0.3);
+  return Math.max(0, (1.5 - ratio) / 0.35);
 }
 
 /**
@@ -443,8 +481,12 @@ function synthesisedMouth(
   // The arches: upper fixed to the skull; lower with the jaw (the chin's travel from the source's).
   const k = m.scale;
   const c = target.canon;
+  // The lower incisors ride on the jaw (most of the chin's travel); the lower lip rests on them, so when it
+  // drops further than the jaw (speaking, shouting) they follow it, less 2 mm: only a lip pulled down
+  // (AU16-like) bares the lower gum.
   const jaw = INCISOR_JAW_FOLLOW * (c[3 * LM.chin + 1]! - m.chin);
-  const lowerEdge = Math.max(m.lowerEdge + jaw, m.upperEdge - (OVERBITE + 0.005) * k);
+  const lip = c[3 * LM.lowerLipInner + 1]! - m.lowerLip;
+  const lowerEdge = Math.max(m.lowerEdge + Math.max(jaw, lip - 0.02 * k), m.upperEdge - (OVERBITE + 0.005) * k);
   fillArch(T.uZ, T.uEdge, T.uGum, T.uShade, T.uFace, n, xLo, step, kx, {
     radius: ARCH_RADIUS * k,
     midX: m.midX,
