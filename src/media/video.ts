@@ -5,6 +5,7 @@ import { VivifyError, throwIfAborted } from '../errors.js';
 import { ensureOutputFolder, tempSibling } from './atomic.js';
 import { findFfmpeg } from './ffmpeg.js';
 import { encodeImage, firstLine } from './image.js';
+import { checkRegularFile } from './kind.js';
 import type { RgbaImage, VideoFrame } from '../face/image.js';
 
 export interface VideoInfo {
@@ -398,7 +399,7 @@ async function checkInputFile(file: string): Promise<void> {
   const st = await fs.stat(file).catch((cause: unknown) => {
     throw new VivifyError('E_INPUT_NOT_FOUND', `cannot read ${file}: ${firstLine(cause)}`, { cause });
   });
-  if (st.isDirectory()) throw new VivifyError('E_INPUT_NOT_FOUND', `${file} is a folder, not a video`);
+  if (!st.isFile()) await checkRegularFile(file, 'a video');
   if (st.size === 0) throw new VivifyError('E_INPUT_EMPTY', `${file} is empty (0 bytes)`);
 }
 
