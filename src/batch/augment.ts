@@ -10,6 +10,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { estimateAUs } from '../analysis/action-units.js';
+import type { FaceAnalyzerOptions } from '../analysis/analyzer.js';
 import { isVivifyError, VivifyError } from '../errors.js';
 import { createFaceEditor, editTargets, turnedPose, type EditSpec, type FaceEditor } from '../expression/edit.js';
 import { rotationToEuler } from '../face/pose.js';
@@ -62,7 +63,7 @@ export function variantOutput(item: BatchItem, face: number, v: Variant, format:
 export async function runAugment(job: JobSpec, item: BatchItem, ctx: TaskContext): Promise<ItemResult> {
   const s = job.settings as unknown as AugmentSettings;
   const image = await readImage(item.path);
-  const analyzer = await ctx.analyzer({ emotion: false, identity: s.identity, maxFaces: s.maxFaces });
+  const analyzer = await ctx.analyzer(augmentAnalyzer(job));
   ctx.work('analyze', item.key);
   const faces = await analyzer.analyze(image, { identity: s.identity });
   if (!faces.length) throw new VivifyError('E_NO_FACE', `no face found in ${item.source}`);
@@ -118,7 +119,7 @@ async function renderFace(
           ctx.work('animate', `${item.key} face${k} ${v.id}`);
           const report = await animate(image, v.clip, file, {
             face: k,
-            analyzer: await analyzerOf(ctx, s),
+            analyzer: await ctx.analyzer(augmentAnalyzer(job)),
             signal: ctx.signal,
           });
           frames = report.frames;
@@ -168,5 +169,8 @@ async function renderFace(
   return out;
 }
 
-const analyzerOf = (ctx: TaskContext, s: AugmentSettings): ReturnType<TaskContext['analyzer']> =>
-  ctx.analyzer({ emotion: false, identity: s.identity, maxFaces: s.maxFaces });
+/** The analyzer augment uses: no emotion model; the identity model when the manifest carries embeddings. */
+export const augmentAnalyzer = (job: JobSpec): FaceAnalyzerOptions => {
+  const s = job.settings as unknown as AugmentSettings;
+  return { emotion: false, identity: s.identity, maxFaces: s.maxFaces };
+};

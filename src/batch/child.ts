@@ -7,11 +7,13 @@
 import sharp from 'sharp';
 import { VivifyError } from '../errors.js';
 import type { BatchItem, JobSpec } from './job.js';
-import { processContext, runItem } from './tasks.js';
+import { prepareTask, processContext, runItem } from './tasks.js';
 
 export type ToChild = { type: 'run'; id: number; job: JobSpec; item: BatchItem };
 export type FromChild =
   | { type: 'ready' }
+  /** The models are loaded and the item's own work begins (its time limit starts now). */
+  | { type: 'started'; id: number }
   | { type: 'result'; id: number; result: Awaited<ReturnType<typeof runItem>> }
   | { type: 'error'; id: number; error: { message: string; code?: string; stack?: string } };
 
@@ -29,18 +31,24 @@ process.on('SIGINT', () => undefined);
 process.on('SIGTERM', () => process.exit(143));
 process.on('message', (m: ToChild) => {
   if (m?.type !== 'run') return;
-  runItem(m.job, m.item, ctx).then(
-    (result) => send({ type: 'result', id: m.id, result }),
-    (err: unknown) =>
-      send({
-        type: 'error',
-        id: m.id,
-        error: {
-          message: err instanceof Error ? err.message : String(err),
-          code: err instanceof VivifyError ? err.code : undefined,
-          stack: err instanceof VivifyError ? undefined : (err as Error)?.stack,
-        },
-      }),
-  );
+  prepareTask(m.job, ctx)
+    .catch(() => undefined) // a model that does not load fails the item below, with its message
+    .then(() => {
+      send({ type: 'started', id: m.id });
+      return runItem(m.job, m.item, ctx);
+    })
+    .then(
+      (result) => send({ type: 'result', id: m.id, result }),
+      (err: unknown) =>
+        send({
+          type: 'error',
+          id: m.id,
+          error: {
+            message: err instanceof Error ? err.message : String(err),
+            code: err instanceof VivifyError ? err.code : undefined,
+            stack: err instanceof VivifyError ? undefined : (err as Error)?.stack,
+          },
+        }),
+    );
 });
 send({ type: 'ready' });

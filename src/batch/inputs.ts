@@ -75,7 +75,7 @@ export async function listInputs(input: string, options: ListOptions): Promise<L
   }
   if (st.isDirectory()) return walk(input, options);
   if (LIST_EXTENSIONS.includes(path.extname(input).toLowerCase())) return readList(input);
-  if (!st.isFile()) throw new VivifyError('E_INPUT_NOT_FOUND', `${input} is not a file or a folder`);
+  if (!st.isFile()) throw new VivifyError('E_INPUT_NOT_FOUND', `${input} is ${kindOf(st)}, not a file or a folder`);
   const key = path.basename(input);
   return {
     files: [{ source: input, path: path.resolve(input), key }],

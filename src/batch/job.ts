@@ -53,6 +53,8 @@ export interface TaskContext {
 }
 
 export interface Task {
+  /** The face analyzer the task uses, loaded before an item's clock starts (model loading is not the item's time). */
+  analyzer?(job: JobSpec): FaceAnalyzerOptions;
   /** Does one item: writes its outputs (atomically, under deterministic names) and returns its manifest lines. */
   run(job: JobSpec, item: BatchItem, ctx: TaskContext): Promise<ItemResult>;
   /** After the last item: writes the job's summary files (a scan report) from all manifest lines. */

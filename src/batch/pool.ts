@@ -52,6 +52,9 @@ interface Slot {
   stderr: string[];
 }
 
+/** Time a new worker may take to load the models before an item's own limit applies. */
+const STARTUP_MS = 300_000;
+
 const CHILD = (() => {
   const self = fileURLToPath(import.meta.url);
   return path.join(path.dirname(self), `child${path.extname(self)}`);
@@ -99,18 +102,25 @@ export class WorkerPool {
       if (!next) return;
       const id = this.nextId++;
       slot.busy = { ...next, id };
-      if (this.timeoutMs > 0) {
-        slot.busy.timer = setTimeout(() => {
-          if (slot.busy?.id !== id) return;
-          slot.busy.timedOut = true;
-          slot.child.kill('SIGKILL');
-        }, this.timeoutMs);
-      }
+      // Until the worker says the item's work has started, it may be loading models: a longer limit.
+      this.arm(slot, Math.max(this.timeoutMs, STARTUP_MS));
       const msg: ToChild = { type: 'run', id, job: next.job, item: next.item };
       slot.child.send(msg);
     }
     const wanted = Math.min(this.size, this.waiting.length + this.active);
     while (this.slots.size < wanted) this.spawn();
+  }
+
+  /** Kills the slot's worker if its item is still going after `ms` (0: no limit). */
+  private arm(slot: Slot, ms: number): void {
+    const busy = slot.busy;
+    if (!busy || this.timeoutMs <= 0) return;
+    clearTimeout(busy.timer);
+    busy.timer = setTimeout(() => {
+      if (slot.busy !== busy) return;
+      busy.timedOut = true;
+      slot.child.kill('SIGKILL');
+    }, ms);
   }
 
   private spawn(): void {
@@ -138,6 +148,7 @@ export class WorkerPool {
       }
       const busy = slot.busy;
       if (!busy || busy.id !== m.id) return;
+      if (m.type === 'started') return this.arm(slot, this.timeoutMs);
       clearTimeout(busy.timer);
       slot.busy = undefined;
       if (m.type === 'result') busy.resolve(m.result);

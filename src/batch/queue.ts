@@ -77,6 +77,9 @@ export async function queueExecutor(
     get active() {
       return active;
     },
+    async close() {
+      conn.disconnect();
+    },
     async run(job, pending, finished, changed) {
       const queue = new Queue<ItemData, ItemResult>(queueName(job.id), { connection: conn });
       queue.on('error', () => undefined);
@@ -198,7 +201,6 @@ export async function queueExecutor(
         return { detached: false };
       } finally {
         await queue.close().catch(() => undefined);
-        conn.disconnect();
       }
     },
   };

@@ -98,6 +98,8 @@ export interface Executor {
   ): Promise<{ detached: boolean }>;
   /** Items in progress (for the progress line). */
   readonly active: number;
+  /** Releases what it holds (worker processes, connections); safe to call more than once. */
+  close(): Promise<void>;
 }
 
 const byKey = (a: { key: string }, b: { key: string }): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
@@ -115,11 +117,18 @@ export async function runBatch(job: BatchJob, out: string, options: BatchRunOpti
   const started = performance.now();
   const signal = options.signal ?? new AbortController().signal;
   const items = [...job.items].sort(byKey);
+  // Connect to the queue first: a server that cannot be reached leaves nothing behind.
+  const executor: Executor = options.queue
+    ? await (await import('./queue.js')).queueExecutor(options.queue, { ...options, signal, total: items.length })
+    : localExecutor(options, signal);
   const store = await JobStore.open(
     out,
     { task: job.task, spec: { inputs: job.inputs, settings: job.settings } },
     { restart: options.restart },
-  );
+  ).catch(async (err: unknown) => {
+    await executor.close();
+    throw err;
+  });
   const spec: JobSpec = {
     id: jobId(job, out),
     task: job.task,
@@ -163,9 +172,6 @@ export async function runBatch(job: BatchJob, out: string, options: BatchRunOpti
       skipped: 0,
       active: 0,
     };
-    const executor: Executor = options.queue
-      ? await (await import('./queue.js')).queueExecutor(options.queue, { ...options, signal, total: items.length })
-      : localExecutor(options, signal);
     const tell = (): void => options.onProgress?.({ ...progress, active: executor.active });
     tell();
     const { detached } = await executor.run(
@@ -228,6 +234,7 @@ export async function runBatch(job: BatchJob, out: string, options: BatchRunOpti
     return report;
   } finally {
     report.elapsedS = (performance.now() - started) / 1000;
+    await executor.close();
     await store.close();
   }
 }
@@ -240,6 +247,7 @@ function localExecutor(options: BatchRunOptions, signal: AbortSignal): Executor 
     get active() {
       return pool.active;
     },
+    close: () => pool.close(),
     async run(job, pending, finished, active) {
       if (!pending.length) {
         await pool.close();

@@ -179,10 +179,7 @@ export class JobStore {
       }
       const here = owner.host === hostname();
       const stale =
-        !st ||
-        (here && (!owner.pid || !isAlive(owner.pid))) ||
-        (!here && Date.now() - st.mtimeMs > LOCK_STALE_MS) ||
-        (here && owner.pid === process.pid);
+        !st || (here && (!owner.pid || !isAlive(owner.pid))) || (!here && Date.now() - st.mtimeMs > LOCK_STALE_MS);
       if (!stale)
         throw new VivifyError(
           'E_BUSY',

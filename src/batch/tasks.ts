@@ -12,7 +12,7 @@ import { writeAtomically } from '../media/atomic.js';
 import { mediaKind } from '../media/kind.js';
 import { probeVideo } from '../media/video.js';
 import { animate, type AnimateOptions } from '../reenact/animate.js';
-import { runAugment } from './augment.js';
+import { augmentAnalyzer, runAugment } from './augment.js';
 import { outputPath } from './inputs.js';
 import {
   errorRecord,
@@ -37,9 +37,14 @@ async function readJson(file: string): Promise<Record<string, unknown> | undefin
 }
 
 /** `batch analyze`: one JSON document per image or video, as `vivify analyze --json` writes it. */
+const analyzeOptions = (job: JobSpec): FaceAnalyzerOptions => {
+  const s = job.settings as { identity?: boolean; emotion?: boolean; maxFaces?: number };
+  return { identity: s.identity ?? false, emotion: s.emotion ?? true, actionUnits: true, maxFaces: s.maxFaces ?? 10 };
+};
+
 const analyzeTask: Task = {
+  analyzer: analyzeOptions,
   async run(job, item, ctx) {
-    const s = job.settings as { identity?: boolean; emotion?: boolean; maxFaces?: number };
     const rel = `${outputPath(item.key)}.json`;
     const file = path.join(job.out, rel);
     const head = { source: item.source, status: 'ok' as const, output: rel };
@@ -51,12 +56,7 @@ const analyzeTask: Task = {
         records: [{ ...head, kind: 'image', width: done.width, height: done.height, faces: done.faces.length }],
       };
     const kind = await mediaKind(item.path);
-    const analyzer = await ctx.analyzer({
-      identity: s.identity ?? false,
-      emotion: s.emotion ?? true,
-      actionUnits: true,
-      maxFaces: s.maxFaces ?? 10,
-    });
+    const analyzer = await ctx.analyzer(analyzeOptions(job));
     ctx.work('analyze', item.key);
     if (kind === 'image') {
       const { image, faces } = await analyzeImageFile(item.path, analyzer, { json: file });
@@ -86,9 +86,10 @@ const analyzeTask: Task = {
 
 /** `batch scan`: the dataset checks of `vivify scan`, one manifest line per video, and scan.tsv at the end. */
 const scanTask: Task = {
+  analyzer: () => ({ emotion: false, maxFaces: 5 }),
   async run(job, item, ctx) {
     const s = job.settings as ScanOptions;
-    const analyzer = await ctx.analyzer({ emotion: false, maxFaces: 5 });
+    const analyzer = await ctx.analyzer(scanTask.analyzer!(job));
     ctx.work('scan', item.key);
     const result = await scanVideo(item.path, analyzer, { ...s, signal: ctx.signal });
     const { file: _file, status, ...rest } = result;
@@ -110,6 +111,7 @@ const scanTask: Task = {
 
 /** `batch animate`: every portrait animated by every driving clip. */
 const animateTask: Task = {
+  analyzer: (job) => ({ emotion: false, maxFaces: Math.max(10, ((job.settings as AnimateOptions).face ?? 0) + 1) }),
   async run(job, item, ctx) {
     const driver = item.driver!;
     const portrait = item.key.split('\u0000')[0]!;
@@ -128,7 +130,7 @@ const animateTask: Task = {
       };
     }
     const s = job.settings as AnimateOptions;
-    const analyzer = await ctx.analyzer({ emotion: false, maxFaces: Math.max(10, (s.face ?? 0) + 1) });
+    const analyzer = await ctx.analyzer(animateTask.analyzer!(job));
     ctx.work('animate', `${item.key} ${driver.key}`);
     const report = await animate(item.path, driver.path, file, { ...s, analyzer, signal: ctx.signal });
     return {
@@ -148,11 +150,17 @@ const animateTask: Task = {
 };
 
 export const TASKS: Readonly<Record<TaskName, Task>> = {
-  augment: { run: runAugment },
+  augment: { run: runAugment, analyzer: augmentAnalyzer },
   analyze: analyzeTask,
   scan: scanTask,
   animate: animateTask,
 };
+
+/** Loads what the job's items need (the face models) before the first item's clock starts. */
+export async function prepareTask(job: JobSpec, ctx: TaskContext): Promise<void> {
+  const options = TASKS[job.task].analyzer?.(job);
+  if (options) await ctx.analyzer(options);
+}
 
 /**
  * Does one item of `job`: the task's work, with the item's own failures turned into its manifest line.

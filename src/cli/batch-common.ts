@@ -5,6 +5,11 @@ import type { CommandContext } from './context.js';
 import type { OptionDef } from './options.js';
 import { createProgress, type Progress } from './progress.js';
 
+/** File names and reasons as one visible line: control characters written as escapes (\x1b, \x0a). */
+export const visible = (s: string): string =>
+  // eslint-disable-next-line no-control-regex -- escaping control characters is the point
+  s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+
 export const BATCH_OUTPUT_OPTION: OptionDef = {
   type: 'string',
   short: 'o',
@@ -31,8 +36,8 @@ export function batchProgress(label: string): {
       bar.update(p.done, parts.join(', '));
     },
     onLog(line) {
-      if (bar) bar.log(line);
-      else process.stderr.write(`${line}\n`);
+      if (bar) bar.log(visible(line));
+      else process.stderr.write(`${visible(line)}\n`);
     },
     done(summary) {
       (bar ?? createProgress(label, last?.total ?? 0)).done(summary);
@@ -92,7 +97,7 @@ export function printSummary(
       : p.reason.startsWith(`${p.source} `)
         ? p.reason.slice(p.source.length + 1)
         : p.reason;
-    ctx.out(`  ${p.status.padEnd(7)} ${p.source}: ${reason}`);
+    ctx.out(`  ${p.status.padEnd(7)} ${visible(p.source)}: ${visible(reason)}`);
   }
   if (report.problems.length > limit) ctx.out(`  … and ${report.problems.length - limit} more (see the manifest)`);
   const cleaned = report.removed.temps + report.removed.orphans;

@@ -1,6 +1,7 @@
 import { WORKER_OPTIONS } from '../batch/options.js';
 import { runWorker } from '../batch/queue.js';
 import { VivifyError } from '../errors.js';
+import { visible } from './batch-common.js';
 import type { CommandContext } from './context.js';
 import type { CommandDef } from './options.js';
 
@@ -32,7 +33,7 @@ export async function runWorkerCommand(args: WorkerArgs, ctx: CommandContext): P
     idleExit: args['idle-exit'],
     lockS: args['lock-s'],
     signal: ctx.signal,
-    onLog: (line) => ctx.err(line),
+    onLog: (line) => ctx.err(visible(line)),
   });
   ctx.out(`worker: ${stats.items} item(s) done, ${stats.failed} tr${stats.failed === 1 ? 'y' : 'ies'} failed`);
   return 0;

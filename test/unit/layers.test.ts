@@ -52,10 +52,13 @@ const ENGINE = (f: string): boolean =>
     'reenact/reenactor.ts',
     'reenact/options.ts',
     'expression/edit.ts',
+    'expression/options.ts',
     'expression/timeline.ts',
     'expression/scripted.ts',
     'eval/metrics.ts',
     'eval/reenact.ts',
+    'batch/options.ts',
+    'batch/variants.ts',
   ].includes(f);
 
 function violations(rule: (i: Import) => string | undefined): string[] {
