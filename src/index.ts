@@ -120,3 +120,29 @@ export {
 } from './expression/timeline.js';
 export { renderScript, type ScriptOptions } from './expression/script.js';
 export { scriptedState } from './expression/scripted.js';
+
+export {
+  augment,
+  batchAnalyze,
+  batchAnimate,
+  batchScan,
+  type AugmentOptions,
+  type BatchOptions,
+  type BatchAnalyzeSettings,
+} from './batch/jobs.js';
+export { runBatch, type BatchJob, type BatchReport, type BatchProgress, type BatchRunOptions } from './batch/run.js';
+export { runWorker, queueStatus, type WorkerOptions } from './batch/remote.js';
+export {
+  AUGMENT_OPTIONS,
+  BATCH_OPTIONS,
+  WORKER_OPTIONS,
+  type AugmentSettings,
+  type BatchSettings,
+  type AuSet,
+  type PoseTurn,
+} from './batch/options.js';
+export { planVariants, type Variant, type VariantKind } from './batch/variants.js';
+export { listInputs, type Listing, type ListedFile } from './batch/inputs.js';
+export type { ManifestRecord } from './batch/store.js';
+export { editTargets, turnedPose } from './expression/edit.js';
+export { parseAuText, parseEmotionText } from './expression/options.js';

@@ -1,5 +1,5 @@
 import { parseQueueUrl } from '../batch/options.js';
-import { queueStatus } from '../batch/queue.js';
+import { queueStatus } from '../batch/remote.js';
 import { readJobState } from '../batch/store.js';
 import { VivifyError } from '../errors.js';
 import type { CommandContext } from './context.js';

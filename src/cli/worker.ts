@@ -1,5 +1,5 @@
 import { WORKER_OPTIONS } from '../batch/options.js';
-import { runWorker } from '../batch/queue.js';
+import { runWorker } from '../batch/remote.js';
 import { VivifyError } from '../errors.js';
 import { visible } from './batch-common.js';
 import type { CommandContext } from './context.js';
