@@ -112,7 +112,7 @@ async function walk(input: string, options: ListOptions): Promise<Listing> {
     const real = await fs.realpath(e).catch(() => path.resolve(e));
     exclude.add(real);
   }
-  /** Real paths of the folders entered, with the key that entered them; the names found for each real file. */
+  /** Real paths of the folders entered, with the key that entered them; the names of each file (device:inode). */
   const folders = new Map<string, string>();
   const files = new Map<string, { file: ListedFile; link: boolean }[]>();
   const note = (rel: string, why: string): void => {
@@ -184,13 +184,14 @@ async function walk(input: string, options: ListOptions): Promise<Listing> {
         note(childRel, `${kindOf(st)}, not a file (not read)`);
         continue;
       }
-      const realFile = await fs.realpath(full).catch(() => full);
-      const same = files.get(realFile) ?? [];
+      // One file under several names — symbolic or hard links — is one file.
+      const id = `${st.dev}:${st.ino}`;
+      const same = files.get(id) ?? [];
       same.push({
         file: { source: path.join(input, childRel), path: path.resolve(full), key: childRel },
         link: e.isSymbolicLink(),
       });
-      files.set(realFile, same);
+      files.set(id, same);
     }
   };
   await visit(input, '', []);

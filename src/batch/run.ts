@@ -7,10 +7,9 @@
  */
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import { hostname } from 'node:os';
 import path from 'node:path';
 import { VivifyError, throwIfAborted } from '../errors.js';
-import { writeAtomically } from '../media/atomic.js';
+import { tempWriter, writeAtomically } from '../media/atomic.js';
 import type { ListingNote } from './inputs.js';
 import type { BatchItem, JobSpec, TaskName } from './job.js';
 import { ItemCrashed, WorkerPool } from './pool.js';
@@ -319,17 +318,6 @@ function localExecutor(options: BatchRunOptions, signal: AbortSignal): Executor 
   };
 }
 
-const TEMP_PREFIX = '.vivify-tmp-';
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Once every item has its result, the folder holds exactly what the manifest lists: temporaries left by
  * writers that were killed are removed (not those a live process on this machine still writes, where the
@@ -339,7 +327,6 @@ function isAlive(pid: number): boolean {
 async function sweep(out: string, keep: readonly string[]): Promise<{ temps: number; orphans: number }> {
   const wanted = new Set(keep.map((k) => path.normalize(k)));
   const removed = { temps: 0, orphans: 0 };
-  const hostTag = createHash('sha1').update(hostname()).digest('hex').slice(0, 6);
   const visit = async (dir: string, rel: string): Promise<boolean> => {
     const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
     let left = 0;
@@ -350,10 +337,10 @@ async function sweep(out: string, keep: readonly string[]): Promise<{ temps: num
         left++;
         continue;
       }
-      if (e.name.startsWith(TEMP_PREFIX)) {
-        // Newer temporaries are named .vivify-tmp-<host>-<pid>-…: keep those of a live process here.
-        const m = /^\.vivify-tmp-([0-9a-f]{6})-(\d+)-/.exec(e.name);
-        if (m && m[1] === hostTag && isAlive(Number(m[2]))) {
+      const temp = tempWriter(e.name);
+      if (temp) {
+        // Another live process here still writes it (a worker of a killed coordinator finishing its render).
+        if (temp.live) {
           left++;
           continue;
         }

@@ -1,14 +1,12 @@
 /** What the batch commands share on the command line: the output option, progress, and the summary. */
-import { isVivifyError, VivifyError } from '../errors.js';
+import { isVivifyError, printable, VivifyError } from '../errors.js';
 import type { BatchProgress, BatchReport } from '../batch/run.js';
 import type { CommandContext } from './context.js';
 import type { OptionDef } from './options.js';
 import { createProgress, type Progress } from './progress.js';
 
-/** File names and reasons as one visible line: control characters written as escapes (\x1b, \x0a). */
-export const visible = (s: string): string =>
-  // eslint-disable-next-line no-control-regex -- escaping control characters is the point
-  s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+/** File names and reasons as one visible line: control characters written as escapes (see `printable`). */
+export const visible = printable;
 
 export const BATCH_OUTPUT_OPTION: OptionDef = {
   type: 'string',

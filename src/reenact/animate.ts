@@ -9,7 +9,15 @@ import { VivifyError, throwIfAborted } from '../errors.js';
 import type { RgbaImage, VideoFrame } from '../face/image.js';
 import type { FaceResult } from '../face/types.js';
 import { readImage, type ImageInput } from '../media/image.js';
-import { decodeVideo, openVideoWriter, probeVideo, type VideoInfo, type VideoWriter } from '../media/video.js';
+import {
+  decodeVideo,
+  openVideoWriter,
+  planConstantRate,
+  probeVideo,
+  type ConstantRatePlan,
+  type VideoInfo,
+  type VideoWriter,
+} from '../media/video.js';
 import { faceState, stateDistance, type FaceState } from '../motion/motion.js';
 import { resolveOptions } from '../options.js';
 import { fitSize, resizeImage } from '../render/resize.js';
@@ -91,9 +99,14 @@ export interface PreparedReenactment {
   sourceFace: FaceResult;
   reenactor: Reenactor;
   info: VideoInfo;
+  /**
+   * The constant rate the driver is read at: its own, or `fps`; a variable rate is resampled by time so
+   * the output keeps the driver's timing (see planConstantRate).
+   */
+  rate: ConstantRatePlan;
   /** Index of the driving frame used as reference (-1: the first with a face). */
   referenceFrame: number;
-  /** The driving frames, decoded at the requested rate. */
+  /** The driving frames, decoded at `rate`. */
   frames(maxFrames?: number): AsyncIterable<VideoFrame>;
 }
 
@@ -116,8 +129,9 @@ export async function prepareReenactment(
     source = resizeImage(source, s.width, s.height);
   }
   const info = await probeVideo(driving);
+  const rate = await planConstantRate(driving, o.fps);
   const sourceFace = pickFace(await analyzer.analyze(source, { identity: outputs.identity }), o.face, label);
-  const ref = await findReference(driving, o, analyzer, faceState(sourceFace));
+  const ref = await findReference(driving, o, analyzer, faceState(sourceFace), rate.decodeFps);
   const reenactor = createReenactor(
     source,
     sourceFace,
@@ -129,8 +143,9 @@ export async function prepareReenactment(
     sourceFace,
     reenactor,
     info,
+    rate,
     referenceFrame: ref.referenceFrame,
-    frames: (maxFrames) => decodeVideo(driving, { fps: o.fps, signal: o.signal, maxFrames }),
+    frames: (maxFrames) => decodeVideo(driving, { fps: rate.decodeFps, signal: o.signal, maxFrames }),
   };
 }
 
@@ -142,9 +157,9 @@ async function run(
   analyzer: NodeFaceAnalyzer,
 ): Promise<AnimateReport> {
   const prepared = await prepareReenactment(sourceInput, driving, o, analyzer, { occlusion: Boolean(o.debugGrid) });
-  const { source, info } = prepared;
-  const fps = o.fps ?? info.fps;
-  const total = o.fps ? Math.round(info.durationS * o.fps) : info.frameCount;
+  const { source, info, rate } = prepared;
+  const fps = rate.fps;
+  const total = rate.frameCount;
   let writer: VideoWriter | undefined;
   let grid: VideoWriter | undefined;
   const report: AnimateReport = {
@@ -162,10 +177,10 @@ async function run(
   const started = performance.now();
   try {
     writer = await openVideoWriter(output, {
-      fps: o.fps ?? info.fpsRational,
+      fps: rate.fpsRational,
       audioFrom: o.keepAudio && info.hasAudio ? driving : undefined,
     });
-    if (o.debugGrid) grid = await openVideoWriter(o.debugGrid, { fps: o.fps ?? info.fpsRational });
+    if (o.debugGrid) grid = await openVideoWriter(o.debugGrid, { fps: rate.fpsRational });
     const tracker = analyzer.createTracker();
     for await (const r of driveReenactor(prepared.frames(), tracker, prepared.reenactor, stats, o.signal)) {
       report.mouth[r.mouth]++;
@@ -204,10 +219,11 @@ async function findReference(
   o: Resolved,
   analyzer: NodeFaceAnalyzer,
   source: FaceState,
+  fps: string | undefined,
 ): Promise<{ reference?: FaceState; referenceFrame: number; frame?: { image: RgbaImage; landmarks: Float32Array } }> {
   if (o.reference === 'first') return { referenceFrame: -1 };
   if (typeof o.reference === 'number') {
-    for await (const frame of decodeVideo(driving, { frames: [o.reference], fps: o.fps, signal: o.signal })) {
+    for await (const frame of decodeVideo(driving, { frames: [o.reference], fps, signal: o.signal })) {
       const face = (await analyzer.analyze(frame, { emotion: false }))[0];
       if (!face) throw new VivifyError('E_NO_FACE', `reference frame ${o.reference} of ${driving} has no face`);
       return {
@@ -221,7 +237,7 @@ async function findReference(
   // 'best': one pass over the driver, keeping only the closest frame.
   const tracker = analyzer.createTracker();
   let best: { state: FaceState; index: number; d: number; image: RgbaImage; landmarks: Float32Array } | undefined;
-  for await (const frame of decodeVideo(driving, { fps: o.fps, signal: o.signal })) {
+  for await (const frame of decodeVideo(driving, { fps, signal: o.signal })) {
     throwIfAborted(o.signal);
     const face = (await tracker.next(frame, { emotion: false })).faces[0];
     if (!face) continue;

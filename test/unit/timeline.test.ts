@@ -64,6 +64,12 @@ test('errors name the line and column and give the allowed range', () => {
     ['jump 3', 1, 1, /unknown statement "jump"/],
     ['at 1s happy 1.5', 1, 13, /intensity 1.5 is out of range: expected 0 to 1/],
     ['at 1s happy,', 1, 13, /empty clause/],
+    // Input is quoted escaped and cut: no raw control character, no kilobytes of it.
+    // eslint-disable-next-line no-control-regex -- looking for control characters is the point
+    [`at 0s happy\n\u001b[2J\u009b31m${'y'.repeat(3000)}`, 2, 1, /^[^\u001b\u009b]{0,200}$/],
+    [`at 0s happy\n\u001b[2J\u009b31m${'y'.repeat(3000)}`, 2, 1, /unknown statement "\\x1b\[2J\\u009b31my+…"/],
+    ['at 0s sad, gaze \u202eleft', 1, 17, /found "\\u202eleft"/],
+    ['at 0s happy\nPK\u0003\u0004\u0000\u0000\ufffd', 2, 5, /binary data, not timeline text/],
   ];
   for (const [text, line, column, re] of cases) {
     assert.throws(
