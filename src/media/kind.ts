@@ -51,7 +51,9 @@ export async function checkRegularFile(file: string, what = 'a file', name = fil
  * name says), anything else a video if its extension is one, else unknown.
  */
 export async function mediaKind(file: string): Promise<'image' | 'video'> {
-  await checkRegularFile(file, 'an image or a video');
+  // A folder, a named pipe (opening one waits for a writer forever), a device: refused before opening.
+  const st = await fs.stat(file).catch(() => undefined);
+  if (st && !st.isFile()) await checkRegularFile(file, 'an image or a video');
   let head: Buffer;
   try {
     const fh = await fs.open(file, 'r');
