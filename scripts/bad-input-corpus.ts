@@ -7,6 +7,8 @@
  *   node --import tsx scripts/bad-input-corpus.ts DIR     # writes the corpus into DIR and lists it
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
 import {
   chmodSync,
   mkdirSync,
@@ -16,6 +18,7 @@ import {
   writeFileSync,
   readFileSync,
   writeSync,
+  utimesSync,
 } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -447,16 +450,22 @@ export async function makeBadInputCorpus(dir: string): Promise<CorpusCase[]> {
     { issue12: 'animate loses the timing of variable-frame-rate drivers' },
   );
 
-  // Leftovers of a run killed with SIGKILL beside the output the commands write (issue 12).
+  // Leftovers of runs killed with SIGKILL beside the output the commands write (issue 12): one named by this
+  // machine's tag and a process that has exited, one in the earlier unowned form, untouched for two days.
   const leftovers = path.join(dir, 'leftovers');
   mkdirSync(leftovers);
-  writeFileSync(path.join(leftovers, '.vivify-tmp-deadbeef-out.mp4'), Buffer.alloc(48));
-  writeFileSync(path.join(leftovers, '.vivify-tmp-0a1b2c-4194303-deadbeef-out.mp4'), Buffer.alloc(48));
+  const gone = spawnSync('true').pid;
+  const tag = createHash('sha1').update(hostname()).digest('hex').slice(0, 6);
+  writeFileSync(path.join(leftovers, `.vivify-tmp-${tag}-${gone}-deadbeef-out.mp4`), Buffer.alloc(48));
+  const old = path.join(leftovers, '.vivify-tmp-0badf00d-out.mp4');
+  writeFileSync(old, Buffer.alloc(48));
+  const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600 * 1000);
+  utimesSync(old, twoDaysAgo, twoDaysAgo);
   add({
     name: 'leftovers/',
     kind: 'folder',
     file: leftovers,
-    what: 'output folder holding temporaries of runs killed with SIGKILL (animate -o leftovers/out.mp4)',
+    what: 'output folder holding temporaries of runs killed with SIGKILL (animate -o leftovers/out.mp4): one of an exited process of this machine, one unowned and two days old',
     expect: 'ok',
     issue12: 'kill -9 leaves temporary files behind',
   });
