@@ -241,7 +241,7 @@ async function main(): Promise<void> {
     console.log(
       `machine: ${machine()}; ${cases.length} cases, ${runs.length} runs, ${values.jobs} at a time, ${values.timeout} s each at most${prefix[0] === 'setpriv' ? '; as root without read-anything capabilities' : ''}`,
     );
-    const results: (Planned & { outcome: Outcome; line: string; ms: number; problem?: string })[] = [];
+    const results: (Planned & { outcome: Outcome; line: string; ms: number; problem?: string; stdout: string })[] = [];
     let next = 0;
     const worker = async (): Promise<void> => {
       for (;;) {
@@ -254,7 +254,7 @@ async function main(): Promise<void> {
         const r = await runCommand(prefix, args, timeoutMs, t);
         const { outcome, line } = classify(r);
         const problem = outcome === 'ok' || outcome === 'error' ? await run.check?.(r, t) : undefined;
-        results[i] = { ...run, outcome, line, ms: r.ms, problem };
+        results[i] = { ...run, outcome, line, ms: r.ms, problem, stdout: r.stdout.slice(0, 2000) };
         const mark = outcome === 'ok' || outcome === 'error' ? (problem ? '✗' : '✓') : '✗';
         console.log(
           `${mark} ${outcome.padEnd(5)} ${run.command.padEnd(13)} ${run.case.padEnd(26)} ${(problem ?? line).slice(0, 120)}`,
@@ -283,7 +283,7 @@ async function main(): Promise<void> {
 
 function report(
   cases: CorpusCase[],
-  results: (Planned & { outcome: Outcome; line: string; ms: number; problem?: string })[],
+  results: (Planned & { outcome: Outcome; line: string; ms: number; problem?: string; stdout: string })[],
   dropped: boolean,
   values: { jobs?: string; timeout?: string },
 ): string {
@@ -292,6 +292,9 @@ function report(
   const cell = (r: (typeof results)[number] | undefined): string => {
     if (!r) return '';
     if (r.problem) return '✗ wrong';
+    // A batch job finishes (exit 0) and reports the input it could not use in its manifest.
+    const counts = / (\d+) done, (\d+) skipped, (\d+) failed/.exec(r.stdout);
+    if (r.outcome === 'ok' && counts && counts[1] === '0') return '✓ reported';
     return { ok: '✓ ok', error: '✓ error', stack: '✗ **stack**', hang: '✗ **hang**', messy: '✗ messy' }[r.outcome];
   };
   const byCase = [...new Set(results.map((r) => r.case))];
@@ -315,6 +318,11 @@ trace, a hang, raw control characters in its output, or a wrong result where one
 ${cases.map((c) => `| \`${esc(c.name)}\` | ${esc(c.what)}${c.folderOnly ? ' (reached through folder runs: augment, batch)' : ''} |`).join('\n')}
 
 ## Results
+
+✓ ok: a correct result (exit 0; checked where a check is given); ✓ error: refused with one line \`error: …\` and a
+non-zero exit; ✓ reported: a batch job that finished and reports in its manifest, in one line, why it could not use
+the input; ✗: a stack trace, a hang, messy output or a wrong result. An empty cell: the command does not take that
+kind of input.
 
 | case | ${commands.join(' | ')} |
 |---|${commands.map(() => '---').join('|')}|

@@ -179,7 +179,7 @@ export async function runBatch(job: BatchJob, out: string, options: BatchRunOpti
       (entry, cpuMs) => {
         if (store.status(entry.key) !== undefined && !(options.retryFailed && store.status(entry.key) === 'failed'))
           return; // a result delivered twice (queues deliver at least once): the first one counts
-        store.append(entry);
+        store.append(cpuMs === undefined ? entry : { ...entry, cpuMs });
         report.doneNow++;
         report.cpuS += (cpuMs ?? 0) / 1000;
         progress.done++;
@@ -198,38 +198,46 @@ export async function runBatch(job: BatchJob, out: string, options: BatchRunOpti
     if (missing.length)
       throw new VivifyError('E_QUEUE', `${missing.length} item(s) have no result (first: ${missing[0]!.source})`);
 
-    // The manifest: every item's lines and every listing note, in key order.
+    // The manifest: every item's lines and every listing note, in key order, streamed from the journal.
     const records: ManifestRecord[] = [];
+    const outputs = new Set<string>([MANIFEST]);
     const notes = [...job.notes].sort(byKey);
-    let n = 0;
-    const lines: string[] = [];
-    const add = (rec: ManifestRecord): void => {
-      lines.push(JSON.stringify(rec));
-      report.lines[rec.status]++;
-      if (rec.status !== 'ok' && report.problems.length < 10_000)
-        report.problems.push({ source: String(rec.source), status: rec.status, reason: rec.reason ?? '' });
-      if (TASKS[job.task].finish) records.push(rec);
-    };
-    for (const item of items) {
-      while (n < notes.length && notes[n]!.key < item.key) {
-        const note = notes[n++]!;
-        add({ source: note.source, status: 'skipped', reason: note.reason });
+    await writeAtomically(manifest, async (tmp) => {
+      const fh = await fs.open(tmp, 'w');
+      try {
+        let chunk = '';
+        const add = async (rec: ManifestRecord): Promise<void> => {
+          chunk += `${JSON.stringify(rec)}\n`;
+          report.lines[rec.status]++;
+          if (typeof rec.output === 'string') outputs.add(path.normalize(rec.output));
+          if (rec.status !== 'ok' && report.problems.length < 10_000)
+            report.problems.push({ source: String(rec.source), status: rec.status, reason: rec.reason ?? '' });
+          if (TASKS[job.task].finish) records.push(rec);
+          if (chunk.length > 1 << 20) {
+            await fh.write(chunk);
+            chunk = '';
+          }
+        };
+        const note = (n: ListingNote): Promise<void> => add({ source: n.source, status: 'skipped', reason: n.reason });
+        let n = 0;
+        for (const item of items) {
+          while (n < notes.length && notes[n]!.key < item.key) await note(notes[n++]!);
+          const entry = store.read(item.key)!;
+          report[entry.status]++;
+          if (entry.dead) report.dead++;
+          for (const rec of entry.records) await add(rec);
+        }
+        for (const rest of notes.slice(n)) await note(rest);
+        await fh.write(chunk);
+      } finally {
+        await fh.close();
       }
-      const entry = store.read(item.key)!;
-      report[entry.status]++;
-      if (entry.dead) report.dead++;
-      for (const rec of entry.records) add(rec);
-    }
-    for (const note of notes.slice(n)) add({ source: note.source, status: 'skipped', reason: note.reason });
-    await writeAtomically(manifest, (tmp) => fs.writeFile(tmp, lines.length ? `${lines.join('\n')}\n` : ''));
+    });
     report.manifest = manifest;
     const finish = TASKS[job.task].finish;
     if (finish) report.extraFiles = await finish(spec, records);
-    report.removed = await sweep(store.out, [
-      ...lines.map((l) => (JSON.parse(l) as ManifestRecord).output).filter((o): o is string => typeof o === 'string'),
-      MANIFEST,
-      ...report.extraFiles.map((f) => path.relative(store.out, f)),
-    ]);
+    for (const f of report.extraFiles) outputs.add(path.relative(store.out, f));
+    report.removed = await sweep(store.out, outputs);
     return report;
   } finally {
     report.elapsedS = (performance.now() - started) / 1000;
@@ -324,8 +332,7 @@ function localExecutor(options: BatchRunOptions, signal: AbortSignal): Executor 
  * name says whose it is), and so are files no manifest line accounts for — outputs of an item that failed
  * after writing some, of an item no longer in the input. Empty folders go too. `.vivify/` stays.
  */
-async function sweep(out: string, keep: readonly string[]): Promise<{ temps: number; orphans: number }> {
-  const wanted = new Set(keep.map((k) => path.normalize(k)));
+async function sweep(out: string, wanted: ReadonlySet<string>): Promise<{ temps: number; orphans: number }> {
   const removed = { temps: 0, orphans: 0 };
   const visit = async (dir: string, rel: string): Promise<boolean> => {
     const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);

@@ -36,6 +36,8 @@ export interface JournalEntry {
   attempts?: number;
   /** True when it failed every try (the dead-letter list). */
   dead?: boolean;
+  /** CPU time its worker spent on it, milliseconds (the last try). */
+  cpuMs?: number;
 }
 
 interface Located {
