@@ -50,8 +50,12 @@ export interface AnimateReport {
   referenceFrame: number;
   /** How many frames took their mouth interior from where. */
   mouth: Record<'none' | 'driver' | 'source' | 'synthesised', number>;
-  /** Mean milliseconds per frame spent analysing the driver and rendering (decode and encode run in ffmpeg). */
-  msPerFrame: { analyse: number; render: number; total: number };
+  /**
+   * Mean milliseconds per output frame: waiting for the decoder (ffmpeg decodes in its own process, so this
+   * is only the part it did not hide), analysing the driver, motion + render, waiting for the encoder, and
+   * the whole run (set-up included).
+   */
+  msPerFrame: { decode: number; analyse: number; render: number; encode: number; total: number };
 }
 
 type Resolved = AnimateSettings & Pick<AnimateOptions, 'debugGrid' | 'onProgress' | 'signal'>;
@@ -156,8 +160,10 @@ async function run(
     framesWithoutFace: 0,
     referenceFrame: prepared.referenceFrame,
     mouth: { none: 0, driver: 0, source: 0, synthesised: 0 },
-    msPerFrame: { analyse: 0, render: 0, total: 0 },
+    msPerFrame: { decode: 0, analyse: 0, render: 0, encode: 0, total: 0 },
   };
+  let decodeMs = 0;
+  let encodeMs = 0;
   const stats: DriveStats = { frames: 0, framesWithoutFace: 0, analyseMs: 0, renderMs: 0 };
   const started = performance.now();
   try {
@@ -167,9 +173,12 @@ async function run(
     });
     if (o.debugGrid) grid = await openVideoWriter(o.debugGrid, { fps: o.fps ?? info.fpsRational });
     const tracker = analyzer.createTracker();
-    for await (const r of driveReenactor(prepared.frames(), tracker, prepared.reenactor, stats, o.signal)) {
+    const frames = timed(prepared.frames(), (ms) => (decodeMs += ms));
+    for await (const r of driveReenactor(frames, tracker, prepared.reenactor, stats, o.signal)) {
       report.mouth[r.mouth]++;
+      const t0 = performance.now();
       await writer.write(r.image);
+      encodeMs += performance.now() - t0;
       if (grid) await grid.write(debugPanel(source, r.frame, r.occlusion, r.image));
       report.frames++;
       o.onProgress?.({ frame: report.frames, total });
@@ -177,7 +186,9 @@ async function run(
     if (stats.frames === stats.framesWithoutFace) {
       throw new VivifyError('E_NO_FACE', `no face found in any frame of the driving video ${driving}`);
     }
+    const t0 = performance.now();
     await writer.close();
+    encodeMs += performance.now() - t0;
     await grid?.close();
   } catch (err) {
     await writer?.abort();
@@ -187,11 +198,29 @@ async function run(
   const n = Math.max(1, report.frames);
   report.framesWithoutFace = stats.framesWithoutFace;
   report.msPerFrame = {
+    decode: decodeMs / n,
     analyse: stats.analyseMs / n,
     render: stats.renderMs / n,
+    encode: encodeMs / n,
     total: (performance.now() - started) / n,
   };
   return report;
+}
+
+/** `frames`, calling `onWait` with the milliseconds each step waited for the next frame. */
+async function* timed<T>(frames: AsyncIterable<T>, onWait: (ms: number) => void): AsyncGenerator<T> {
+  const it = frames[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      const t0 = performance.now();
+      const r = await it.next();
+      onWait(performance.now() - t0);
+      if (r.done) return;
+      yield r.value;
+    }
+  } finally {
+    await it.return?.();
+  }
 }
 
 /**
