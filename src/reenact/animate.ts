@@ -51,6 +51,11 @@ export interface AnimateReport {
   /** How many frames took their mouth interior from where. */
   mouth: Record<'none' | 'driver' | 'source' | 'synthesised', number>;
   /**
+   * The size the driving frames were decoded and analysed at: smaller than the video when its face is
+   * larger than the engine needs (see {@link drivingDecodeSide}).
+   */
+  drivingSize: { width: number; height: number };
+  /**
    * Mean milliseconds per output frame: waiting for the decoder (ffmpeg decodes in its own process, so this
    * is only the part it did not hide), analysing the driver, motion + render, waiting for the encoder, and
    * the whole run (set-up included).
@@ -97,8 +102,36 @@ export interface PreparedReenactment {
   info: VideoInfo;
   /** Index of the driving frame used as reference (-1: the first with a face). */
   referenceFrame: number;
-  /** The driving frames, decoded at the requested rate. */
+  /** Size the driving frames are decoded at (the video's own, or smaller: see {@link drivingDecodeSide}). */
+  drivingSize: { width: number; height: number };
+  /** The driving frames, decoded at the requested rate and at `drivingSize`. */
   frames(maxFrames?: number): AsyncIterable<VideoFrame>;
+}
+
+/**
+ * The driver's face is decoded at no less than this size (the larger side of its landmark box, pixels), nor
+ * smaller than the portrait's face: the mesh model sees a face at 128 px (192-px input for 1.5× the face),
+ * the iris model an eye at under 30 px, and the mouth interior is drawn at the portrait's face size — more
+ * driver pixels than that change nothing but the time spent decoding, moving and sampling them.
+ */
+export const DRIVING_FACE_MIN_PX = 256;
+/** Driving videos whose longer side is at most this are decoded as they are, without looking first. */
+const DRIVING_PROBE_ABOVE_PX = 640;
+
+/**
+ * The longer side to decode a driving video at, or undefined for its own size: scaled down (never up) so
+ * its face (larger side of the landmark box, `drivingFacePx`) is max({@link DRIVING_FACE_MIN_PX},
+ * `sourceFacePx`) — when that saves at least a quarter of each side. In self-reenactment the portrait is
+ * the video's own frame, so the video keeps its size.
+ */
+export function drivingDecodeSide(
+  video: { width: number; height: number },
+  drivingFacePx: number,
+  sourceFacePx: number,
+): number | undefined {
+  const s = Math.max(DRIVING_FACE_MIN_PX, sourceFacePx) / drivingFacePx;
+  if (!(s < 0.75)) return undefined;
+  return Math.max(2, Math.round(Math.max(video.width, video.height) * s));
 }
 
 /**
@@ -121,7 +154,8 @@ export async function prepareReenactment(
   }
   const info = await probeVideo(driving);
   const sourceFace = pickFace(await analyzer.analyze(source, { identity: outputs.identity }), o.face, label);
-  const ref = await findReference(driving, o, analyzer, faceState(sourceFace));
+  const maxSide = await decodeSide(driving, info, o, analyzer, sourceFace);
+  const ref = await findReference(driving, o, analyzer, faceState(sourceFace), maxSide);
   const reenactor = createReenactor(
     source,
     sourceFace,
@@ -134,8 +168,37 @@ export async function prepareReenactment(
     reenactor,
     info,
     referenceFrame: ref.referenceFrame,
-    frames: (maxFrames) => decodeVideo(driving, { fps: o.fps, signal: o.signal, maxFrames }),
+    drivingSize: maxSide === undefined ? { width: info.width, height: info.height } : scaledSize(info, maxSide),
+    frames: (maxFrames) => decodeVideo(driving, { fps: o.fps, signal: o.signal, maxFrames, maxSide }),
   };
+}
+
+/** The size {@link decodeVideo} gives a video scaled to `maxSide` (aspect kept, even sides). */
+function scaledSize(info: { width: number; height: number }, maxSide: number): { width: number; height: number } {
+  const s = maxSide / Math.max(info.width, info.height);
+  return {
+    width: Math.max(2, Math.round((info.width * s) / 2) * 2),
+    height: Math.max(2, Math.round((info.height * s) / 2) * 2),
+  };
+}
+
+/** Looks at the driver's first frame (large videos only) to choose the size to decode it at. */
+async function decodeSide(
+  driving: string,
+  info: VideoInfo,
+  o: Resolved,
+  analyzer: NodeFaceAnalyzer,
+  sourceFace: FaceResult,
+): Promise<number | undefined> {
+  if (Math.max(info.width, info.height) <= DRIVING_PROBE_ABOVE_PX) return undefined;
+  const which = typeof o.reference === 'number' ? { frames: [o.reference] } : { maxFrames: 1 };
+  for await (const frame of decodeVideo(driving, { ...which, fps: o.fps, signal: o.signal })) {
+    const face = (await analyzer.analyze(frame, { emotion: false }))[0];
+    if (!face) return undefined;
+    const px = (f: FaceResult): number => Math.max(f.box.width, f.box.height);
+    return drivingDecodeSide(frame, px(face), px(sourceFace));
+  }
+  return undefined;
 }
 
 async function run(
@@ -159,6 +222,7 @@ async function run(
     height: source.height,
     framesWithoutFace: 0,
     referenceFrame: prepared.referenceFrame,
+    drivingSize: prepared.drivingSize,
     mouth: { none: 0, driver: 0, source: 0, synthesised: 0 },
     msPerFrame: { decode: 0, analyse: 0, render: 0, encode: 0, total: 0 },
   };
@@ -233,10 +297,12 @@ async function findReference(
   o: Resolved,
   analyzer: NodeFaceAnalyzer,
   source: FaceState,
+  maxSide: number | undefined,
 ): Promise<{ reference?: FaceState; referenceFrame: number; frame?: { image: RgbaImage; landmarks: Float32Array } }> {
   if (o.reference === 'first') return { referenceFrame: -1 };
   if (typeof o.reference === 'number') {
-    for await (const frame of decodeVideo(driving, { frames: [o.reference], fps: o.fps, signal: o.signal })) {
+    const pick = { frames: [o.reference], fps: o.fps, signal: o.signal, maxSide };
+    for await (const frame of decodeVideo(driving, pick)) {
       const face = (await analyzer.analyze(frame, { emotion: false }))[0];
       if (!face) throw new VivifyError('E_NO_FACE', `reference frame ${o.reference} of ${driving} has no face`);
       return {
@@ -250,7 +316,7 @@ async function findReference(
   // 'best': one pass over the driver, keeping only the closest frame.
   const tracker = analyzer.createTracker();
   let best: { state: FaceState; index: number; d: number; image: RgbaImage; landmarks: Float32Array } | undefined;
-  for await (const frame of decodeVideo(driving, { fps: o.fps, signal: o.signal })) {
+  for await (const frame of decodeVideo(driving, { fps: o.fps, signal: o.signal, maxSide })) {
     throwIfAborted(o.signal);
     const face = (await tracker.next(frame, { emotion: false })).faces[0];
     if (!face) continue;

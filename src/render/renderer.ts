@@ -122,6 +122,7 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
   const mouthSource = prepareMouth(source, sourceLandmarks, src);
 
   const tgt = new Float32Array(VERTEX_COUNT * 3);
+  const drawn = new Uint8Array(nTri);
   let raster: RasterTarget | undefined;
 
   return {
@@ -153,20 +154,32 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
       setCentre(tgt, 3, lm, 3, RIGHT_EYE_OPENING, RIGHT_EYE_CENTRE, behind);
       setCentre(tgt, 3, lm, 3, LEFT_EYE_OPENING, LEFT_EYE_CENTRE, behind);
 
-      // Window: everything that can move (the outer ring does not), clipped to the image.
+      // Which triangles to draw: a ring triangle that has not moved by a quarter pixel maps every pixel onto
+      // itself (to within what can be seen), so its pixels stay as they are. The raster window is what the
+      // drawn triangles cover, clipped to the image: for a small face in a large portrait that is the face's
+      // neighbourhood, not the whole image (nothing outside it is drawn, so nothing there changes).
+      const T = mesh.triangles;
+      const parts = mesh.parts;
+      const still = (v: number): boolean =>
+        Math.abs(tgt[3 * v]! - src[2 * v]!) < 0.25 && Math.abs(tgt[3 * v + 1]! - src[2 * v + 1]!) < 0.25;
       let x0 = Infinity,
         y0 = Infinity,
         x1 = -Infinity,
         y1 = -Infinity;
-      for (let v = 0; v < VERTEX_COUNT; v++) {
-        for (const [x, y] of [
-          [tgt[3 * v]!, tgt[3 * v + 1]!],
-          [src[2 * v]!, src[2 * v + 1]!],
-        ] as const) {
-          x0 = Math.min(x0, x);
-          x1 = Math.max(x1, x);
-          y0 = Math.min(y0, y);
-          y1 = Math.max(y1, y);
+      for (let t = 0; t < nTri; t++) {
+        const a = T[3 * t]!;
+        const b = T[3 * t + 1]!;
+        const c = T[3 * t + 2]!;
+        const draw = parts[t] !== Part.Ring || !still(a) || !still(b) || !still(c);
+        drawn[t] = draw ? 1 : 0;
+        if (!draw) continue;
+        for (const v of [a, b, c]) {
+          const x = tgt[3 * v]!;
+          const y = tgt[3 * v + 1]!;
+          if (x < x0) x0 = x;
+          if (x > x1) x1 = x;
+          if (y < y0) y0 = y;
+          if (y > y1) y1 = y;
         }
       }
       const wx0 = Math.max(0, Math.floor(x0));
@@ -174,17 +187,12 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
       const wx1 = Math.min(W, Math.ceil(x1) + 1);
       const wy1 = Math.min(H, Math.ceil(y1) + 1);
       raster = rasterTarget(wx0, wy0, Math.max(0, wx1 - wx0), Math.max(0, wy1 - wy0), raster);
-      const T = mesh.triangles;
       const backPenalty = target.pose.scale * 0.25;
-      const still = (v: number): boolean =>
-        Math.abs(tgt[3 * v]! - src[2 * v]!) < 0.25 && Math.abs(tgt[3 * v + 1]! - src[2 * v + 1]!) < 0.25;
       for (let t = 0; t < nTri; t++) {
+        if (!drawn[t]) continue;
         const a = T[3 * t]!;
         const b = T[3 * t + 1]!;
         const c = T[3 * t + 2]!;
-        // A ring triangle that has not moved by a quarter pixel maps every pixel onto itself (to within what
-        // can be seen): leave those pixels as they are.
-        if (mesh.parts[t] === Part.Ring && still(a) && still(b) && still(c)) continue;
         rasterTriangle(
           raster,
           t,
@@ -215,16 +223,16 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
       const mot = wantMotion ? new Float32Array(W * H) : undefined;
       const sd = source.data;
       const rgb = [0, 0, 0];
-      const { tri, b1, b2 } = raster;
+      const { tri, b1, b2, width: rw } = raster;
       for (let y = wy0; y < wy1; y++) {
-        let r = (y - wy0) * raster.width;
+        let r = (y - wy0) * rw;
         for (let x = wx0; x < wx1; x++, r++) {
           const t = tri[r]!;
           if (t < 0) continue;
           const w1 = b1[r]!;
           const w2 = b2[r]!;
           const w0 = 1 - w1 - w2;
-          const part = mesh.parts[t]!;
+          const part = parts[t]!;
           const o = (y * W + x) * 4;
           if (part === Part.Face || part === Part.Ring) {
             const m = 6 * t;
@@ -287,10 +295,10 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
       if (mot) {
         // Mouth and eye interiors are re-rendered, whatever moved.
         for (let y = wy0; y < wy1; y++) {
-          let r = (y - wy0) * raster.width;
+          let r = (y - wy0) * rw;
           for (let x = wx0; x < wx1; x++, r++) {
             const t = tri[r]!;
-            if (t >= 0 && mesh.parts[t] !== Part.Face && mesh.parts[t] !== Part.Ring) mot[y * W + x] = Infinity;
+            if (t >= 0 && parts[t] !== Part.Face && parts[t] !== Part.Ring) mot[y * W + x] = Infinity;
           }
         }
       }
