@@ -118,6 +118,12 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
   const srcArea = new Float32Array(nTri);
   for (let t = 0; t < nTri; t++) srcArea[t] = Math.abs(triArea(src, 2, mesh.triangles, t));
 
+  // The source's RGB packed one pixel per 32-bit word, for the sampling pass: a bilinear tap is 4 loads, not 12.
+  const s32 = new Uint32Array(W * H);
+  for (let i = 0, p = 0; i < W * H; i++, p += 4) {
+    s32[i] = source.data[p]! | (source.data[p + 1]! << 8) | (source.data[p + 2]! << 16);
+  }
+
   const eyes = [prepareEye(source, sourceLandmarks, 'right'), prepareEye(source, sourceLandmarks, 'left')];
   const mouthSource = prepareMouth(source, sourceLandmarks, src);
 
@@ -245,17 +251,30 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
             const y0 = fy | 0;
             const ax = fx - x0;
             const ay = fy - y0;
-            const p00 = (y0 * W + x0) * 4;
-            const p10 = x0 + 1 < W ? p00 + 4 : p00;
-            const p01 = y0 + 1 < H ? p00 + 4 * W : p00;
-            const p11 = x0 + 1 < W ? p01 + 4 : p01;
+            const i00 = y0 * W + x0;
+            const i10 = x0 + 1 < W ? i00 + 1 : i00;
+            const i01 = y0 + 1 < H ? i00 + W : i00;
+            const i11 = x0 + 1 < W ? i01 + 1 : i01;
             const w00 = (1 - ax) * (1 - ay);
             const w10 = ax * (1 - ay);
             const w01 = (1 - ax) * ay;
             const w11 = ax * ay;
-            let r0 = sd[p00]! * w00 + sd[p10]! * w10 + sd[p01]! * w01 + sd[p11]! * w11;
-            let g0 = sd[p00 + 1]! * w00 + sd[p10 + 1]! * w10 + sd[p01 + 1]! * w01 + sd[p11 + 1]! * w11;
-            let b0 = sd[p00 + 2]! * w00 + sd[p10 + 2]! * w10 + sd[p01 + 2]! * w01 + sd[p11 + 2]! * w11;
+            // One load per source pixel (packed RGB), channels taken by shifts.
+            const q00 = s32[i00]!;
+            const q10 = s32[i10]!;
+            const q01 = s32[i01]!;
+            const q11 = s32[i11]!;
+            let r0 = (q00 & 255) * w00 + (q10 & 255) * w10 + (q01 & 255) * w01 + (q11 & 255) * w11;
+            let g0 =
+              ((q00 >>> 8) & 255) * w00 +
+              ((q10 >>> 8) & 255) * w10 +
+              ((q01 >>> 8) & 255) * w01 +
+              ((q11 >>> 8) & 255) * w11;
+            let b0 =
+              ((q00 >>> 16) & 255) * w00 +
+              ((q10 >>> 16) & 255) * w10 +
+              ((q01 >>> 16) & 255) * w01 +
+              ((q11 >>> 16) & 255) * w11;
             if (ratio && part === Part.Face) {
               rgb[0] = r0;
               rgb[1] = g0;
