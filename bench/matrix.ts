@@ -210,27 +210,26 @@ try {
   say('## Per pair: milliseconds per frame');
   say();
   say(
-    'Wall-clock split: decode and encode are the time the pipeline waited for ffmpeg (it runs in its own process); ' +
-      'other = set-up (reading and analysing the portrait, probing the clip) and the rest, spread over the frames. ' +
-      'CPU: milliseconds of CPU per frame used by Node (analysis, render, moving frames) and by ffmpeg (decode + ' +
-      'encode) — on a shared machine these vary less than the wall clock; on a quiet 2-core machine ffmpeg runs ' +
-      'beside Node, so Node CPU bounds the frame rate.',
+    'Per frame: decode and encode are the time the main thread waited for ffmpeg (it runs in its own process); ' +
+      'analyse is the driver analysis on the main thread; render is the motion + render work, which runs on a ' +
+      'second thread beside the analysis of the next frames (so the parts can add up to more than the total). ' +
+      'CPU: milliseconds of CPU per frame used by Node (both threads: analysis, render, moving frames) and by ' +
+      'ffmpeg (decode + encode) — on a shared machine these vary less than the wall clock.',
   );
   say();
   say(
-    '| pair | frames | frames/s | total | decode | analyse driver | render | encode | other | CPU Node | CPU ffmpeg | mouth from |',
+    '| pair | frames | frames/s | total | decode | analyse driver | render | encode | CPU Node | CPU ffmpeg | mouth from |',
   );
-  say('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+  say('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
   for (const r of rows) {
     const m = r.report.msPerFrame;
     const total = (1000 * r.wallS) / r.report.frames;
-    const other = total - m.decode - m.analyse - m.render - m.encode;
     const mouth = Object.entries(r.report.mouth)
       .filter(([, n]) => n > 0)
       .map(([k, n]) => `${k} ${n}`)
       .join(', ');
     say(
-      `| ${r.portrait.name} × ${r.driver.name} | ${r.report.frames} | ${f1(r.fps)} | ${f1(total)} | ${f1(m.decode)} | ${f1(m.analyse)} | ${f1(m.render)} | ${f1(m.encode)} | ${f1(other)} | ${f1(r.cpuNode)} | ${r.cpuFfmpeg === undefined ? '–' : f1(r.cpuFfmpeg)} | ${mouth} |`,
+      `| ${r.portrait.name} × ${r.driver.name} | ${r.report.frames} | ${f1(r.fps)} | ${f1(total)} | ${f1(m.decode)} | ${f1(m.analyse)} | ${f1(m.render)} | ${f1(m.encode)} | ${f1(r.cpuNode)} | ${r.cpuFfmpeg === undefined ? '–' : f1(r.cpuFfmpeg)} | ${mouth} |`,
     );
   }
   say();

@@ -14,9 +14,11 @@ import { faceState, stateDistance, type FaceState } from '../motion/motion.js';
 import { resolveOptions } from '../options.js';
 import { fitSize, resizeImage } from '../render/resize.js';
 import { ANIMATE_OPTIONS, type AnimateSettings } from './options.js';
+import { createWorkerReenactor, type ReenactorSetup } from './render-worker.js';
 import {
   createReenactor,
   debugPanel,
+  type AsyncReenactor,
   driveReenactor,
   type DriveStats,
   type ReenactedFrame,
@@ -57,8 +59,8 @@ export interface AnimateReport {
   drivingSize: { width: number; height: number };
   /**
    * Mean milliseconds per output frame: waiting for the decoder (ffmpeg decodes in its own process, so this
-   * is only the part it did not hide), analysing the driver, motion + render, waiting for the encoder, and
-   * the whole run (set-up included).
+   * is only the part it did not hide), analysing the driver, motion + render (on a second thread, beside the
+   * analysis), waiting for the encoder, and the whole run (set-up included).
    */
   msPerFrame: { decode: number; analyse: number; render: number; encode: number; total: number };
 }
@@ -98,7 +100,10 @@ export async function animate(
 export interface PreparedReenactment {
   source: RgbaImage;
   sourceFace: FaceResult;
-  reenactor: Reenactor;
+  /** The reenactor, on this thread (created on first use). */
+  readonly reenactor: Reenactor;
+  /** What it is made from, e.g. to make one on another thread ({@link createWorkerReenactor}). */
+  setup: ReenactorSetup;
   info: VideoInfo;
   /** Index of the driving frame used as reference (-1: the first with a face). */
   referenceFrame: number;
@@ -156,16 +161,31 @@ export async function prepareReenactment(
   const sourceFace = pickFace(await analyzer.analyze(source, { identity: outputs.identity }), o.face, label);
   const maxSide = await decodeSide(driving, info, o, analyzer, sourceFace);
   const ref = await findReference(driving, o, analyzer, faceState(sourceFace), maxSide);
-  const reenactor = createReenactor(
+  const setup: ReenactorSetup = {
     source,
     sourceFace,
-    { ...o, reference: ref.reference, referenceFrame: ref.frame },
-    outputs.occlusion ?? false,
-  );
+    options: {
+      motion: o.motion,
+      regions: o.regions,
+      weights: o.weights,
+      expressionScale: o.expressionScale,
+      poseScale: o.poseScale,
+      smooth: o.smooth,
+      surroundings: o.surroundings,
+      detail: o.detail,
+      reference: ref.reference,
+      referenceFrame: ref.frame,
+    },
+    occlusion: outputs.occlusion ?? false,
+  };
+  let reenactor: Reenactor | undefined;
   return {
     source,
     sourceFace,
-    reenactor,
+    setup,
+    get reenactor() {
+      return (reenactor ??= createReenactor(setup.source, setup.sourceFace, setup.options, setup.occlusion));
+    },
     info,
     referenceFrame: ref.referenceFrame,
     drivingSize: maxSide === undefined ? { width: info.width, height: info.height } : scaledSize(info, maxSide),
@@ -228,6 +248,7 @@ async function run(
   };
   let decodeMs = 0;
   let encodeMs = 0;
+  let reenactor: AsyncReenactor | undefined;
   const stats: DriveStats = { frames: 0, framesWithoutFace: 0, analyseMs: 0, renderMs: 0 };
   const started = performance.now();
   try {
@@ -238,7 +259,9 @@ async function run(
     if (o.debugGrid) grid = await openVideoWriter(o.debugGrid, { fps: o.fps ?? info.fpsRational });
     const tracker = analyzer.createTracker();
     const frames = timed(prepared.frames(), (ms) => (decodeMs += ms));
-    for await (const r of driveReenactor(frames, tracker, prepared.reenactor, stats, o.signal)) {
+    // Rendering runs on a second thread, beside the decoding and analysis of the next frames.
+    reenactor = await createWorkerReenactor(prepared.setup);
+    for await (const r of driveReenactor(frames, tracker, reenactor, stats, o.signal)) {
       report.mouth[r.mouth]++;
       const t0 = performance.now();
       await writer.write(r.image);
@@ -258,13 +281,15 @@ async function run(
     await writer?.abort();
     await grid?.abort();
     throw err;
+  } finally {
+    await reenactor?.close();
   }
   const n = Math.max(1, report.frames);
   report.framesWithoutFace = stats.framesWithoutFace;
   report.msPerFrame = {
     decode: decodeMs / n,
     analyse: stats.analyseMs / n,
-    render: stats.renderMs / n,
+    render: (reenactor?.renderMs ?? 0) / n,
     encode: encodeMs / n,
     total: (performance.now() - started) / n,
   };

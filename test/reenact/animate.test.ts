@@ -4,7 +4,9 @@ import { after, before, test } from 'node:test';
 import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../../src/analysis/node.js';
 import type { RgbaImage } from '../../src/face/image.js';
 import { decodeVideo, probeVideo } from '../../src/media/video.js';
-import { animate, drivingDecodeSide, DRIVING_FACE_MIN_PX } from '../../src/reenact/animate.js';
+import { animate, drivingDecodeSide, DRIVING_FACE_MIN_PX, prepareReenactment } from '../../src/reenact/animate.js';
+import { driveReenactor, type ReenactedFrame } from '../../src/reenact/reenactor.js';
+import { createWorkerReenactor } from '../../src/reenact/render-worker.js';
 import { ASTRONAUT, makeMovingFaceVideo, tempDir } from '../helpers.js';
 
 let analyzer: NodeFaceAnalyzer;
@@ -47,4 +49,46 @@ test('animate decodes a large driver at a smaller size, with its face tracked in
   for await (const f of decodeVideo(driving, { maxFrames: 1 })) first = f;
   const self = await animate(first!, driving, path.join(dir, 'self.mp4'), { analyzer });
   assert.deepEqual(self.drivingSize, { width: 1024, height: 1024 });
+});
+
+test('rendering on a worker thread gives the same frames, in the same order, as rendering in the loop', async (t) => {
+  const dir = tempDir(t);
+  const driving = path.join(dir, 'move.mp4');
+  makeMovingFaceVideo(driving, { frames: 14, fps: 12, size: 256 });
+  const prepared = await prepareReenactment(ASTRONAUT, driving, { smooth: 0.5 }, analyzer, { occlusion: true });
+  const run = async (worker: boolean): Promise<ReenactedFrame[]> => {
+    const reenactor = worker ? await createWorkerReenactor(prepared.setup) : prepared.reenactor;
+    const out: ReenactedFrame[] = [];
+    try {
+      for await (const r of driveReenactor(prepared.frames(), analyzer.createTracker(), reenactor)) out.push(r);
+    } finally {
+      if ('close' in reenactor) await reenactor.close();
+    }
+    return out;
+  };
+  const here = await run(false);
+  const there = await run(true);
+  assert.equal(there.length, 14);
+  assert.equal(here.length, 14);
+  for (let i = 0; i < 14; i++) {
+    assert.equal(there[i]!.frame.index, i);
+    assert.equal(there[i]!.mouth, here[i]!.mouth);
+    assert.deepEqual(there[i]!.image.data, here[i]!.image.data, `frame ${i}`);
+    assert.deepEqual(there[i]!.occlusion, here[i]!.occlusion);
+    assert.ok(there[i]!.face && there[i]!.frame.data.length === 256 * 256 * 4, 'the caller keeps its frames and faces');
+  }
+});
+
+test('a failure on the render thread surfaces in the loop as an error with its message', async () => {
+  const source = { width: 4, height: 4, data: new Uint8ClampedArray(64) };
+  const face = (await analyzer.analyze(ASTRONAUT))[0]!;
+  // A face without a pose cannot be reenacted: the worker's reenactor fails on the first frame.
+  const broken = { ...face, pose: undefined } as unknown as typeof face;
+  const reenactor = await createWorkerReenactor({ source, sourceFace: broken, options: {}, occlusion: false });
+  try {
+    await reenactor.push({ ...source, index: 0 }, face); // handed over; the worker fails on it
+    await assert.rejects(reenactor.flush(), /render worker: TypeError: .*rotation/);
+  } finally {
+    await reenactor.close();
+  }
 });
