@@ -50,7 +50,7 @@ const DRIVERS: Driver[] = [
   { name: 'lp_d6', file: 'videos/lp_d6.mp4', what: 'exaggerated expressions' },
   { name: 'lp_d9', file: 'videos/lp_d9.mp4', what: 'head turns' },
   { name: 'pcavs373', file: 'videos/pcavs_Audio_Source_00373.mp4', what: 'VoxCeleb crop, 3/4 view' },
-  { name: 'lp_d13', file: 'videos/lp_d13.mp4', what: 'phone video, small face' },
+  { name: 'lp_d13', file: 'videos/lp_d13.mp4', what: 'phone video, 720×1280' },
   { name: 'eamm1080', file: 'videos/eamm_M030_sad_3_001.mp4', what: 'uncropped full HD' },
 ];
 
