@@ -2,7 +2,7 @@
  * Vivify's public API. The engine (analysis core, motion, render, metrics) is platform-neutral; this
  * entry adds Node's media I/O (sharp, ffmpeg) and model loading from the installed packages.
  */
-export { VivifyError, isVivifyError, type VivifyErrorCode } from './errors.js';
+export { VivifyError, isVivifyError, printable, quote, type VivifyErrorCode } from './errors.js';
 
 export type { RgbaImage, VideoFrame } from './face/image.js';
 export { createImage } from './face/image.js';
@@ -16,9 +16,13 @@ export {
 } from './media/image.js';
 export {
   probeVideo,
+  probeFrameTiming,
+  planConstantRate,
   decodeVideo,
   openVideoWriter,
   type VideoInfo,
+  type FrameTiming,
+  type ConstantRatePlan,
   type DecodeOptions,
   type VideoWriter,
   type VideoWriterOptions,
@@ -39,6 +43,8 @@ export {
   type FrameAnalysis,
   type AnalyzeOptions,
 } from './analysis/analyzer.js';
+export { fetchModelLoader, type FetchLoaderOptions, type FetchProgress } from './analysis/models-fetch.js';
+export type { ModelBackend, ModelName, ModelArtifactsLoader } from './analysis/models.js';
 export type { FaceResult, HeadPose, Box, EyeApertures, MouthAperture, Gaze, Emotion } from './face/types.js';
 export { EMOTIONS } from './face/types.js';
 export { CANONICAL_FACE, estimatePose, toCanonicalFrame } from './face/measures.js';
@@ -54,6 +60,7 @@ export {
   type ScanResult,
   type ScanOptions,
   type ScanStatus,
+  type ListVideosOptions,
 } from './dataset/scan.js';
 
 export {

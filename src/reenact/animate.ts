@@ -9,7 +9,15 @@ import { VivifyError, throwIfAborted } from '../errors.js';
 import type { RgbaImage, VideoFrame } from '../face/image.js';
 import type { FaceResult } from '../face/types.js';
 import { readImage, type ImageInput } from '../media/image.js';
-import { decodeVideo, openVideoWriter, probeVideo, type VideoInfo, type VideoWriter } from '../media/video.js';
+import {
+  decodeVideo,
+  openVideoWriter,
+  planConstantRate,
+  probeVideo,
+  type ConstantRatePlan,
+  type VideoInfo,
+  type VideoWriter,
+} from '../media/video.js';
 import { faceState, stateDistance, type FaceState } from '../motion/motion.js';
 import { resolveOptions } from '../options.js';
 import { fitSize, resizeImage } from '../render/resize.js';
@@ -105,11 +113,16 @@ export interface PreparedReenactment {
   /** What it is made from, e.g. to make one on another thread ({@link createWorkerReenactor}). */
   setup: ReenactorSetup;
   info: VideoInfo;
+  /**
+   * The constant rate the driver is read at: its own, or `fps`; a variable rate is resampled by time so
+   * the output keeps the driver's timing (see planConstantRate).
+   */
+  rate: ConstantRatePlan;
   /** Index of the driving frame used as reference (-1: the first with a face). */
   referenceFrame: number;
   /** Size the driving frames are decoded at (the video's own, or smaller: see {@link drivingDecodeSide}). */
   drivingSize: { width: number; height: number };
-  /** The driving frames, decoded at the requested rate and at `drivingSize`. */
+  /** The driving frames, decoded at `rate` and at `drivingSize`. */
   frames(maxFrames?: number): AsyncIterable<VideoFrame>;
 }
 
@@ -158,9 +171,10 @@ export async function prepareReenactment(
     source = resizeImage(source, s.width, s.height);
   }
   const info = await probeVideo(driving);
+  const rate = await planConstantRate(driving, o.fps);
   const sourceFace = pickFace(await analyzer.analyze(source, { identity: outputs.identity }), o.face, label);
-  const maxSide = await decodeSide(driving, info, o, analyzer, sourceFace);
-  const ref = await findReference(driving, o, analyzer, faceState(sourceFace), maxSide);
+  const maxSide = await decodeSide(driving, info, o, analyzer, sourceFace, rate.decodeFps);
+  const ref = await findReference(driving, o, analyzer, faceState(sourceFace), rate.decodeFps, maxSide);
   const setup: ReenactorSetup = {
     source,
     sourceFace,
@@ -187,9 +201,10 @@ export async function prepareReenactment(
       return (reenactor ??= createReenactor(setup.source, setup.sourceFace, setup.options, setup.occlusion));
     },
     info,
+    rate,
     referenceFrame: ref.referenceFrame,
     drivingSize: maxSide === undefined ? { width: info.width, height: info.height } : scaledSize(info, maxSide),
-    frames: (maxFrames) => decodeVideo(driving, { fps: o.fps, signal: o.signal, maxFrames, maxSide }),
+    frames: (maxFrames) => decodeVideo(driving, { fps: rate.decodeFps, signal: o.signal, maxFrames, maxSide }),
   };
 }
 
@@ -209,10 +224,11 @@ async function decodeSide(
   o: Resolved,
   analyzer: NodeFaceAnalyzer,
   sourceFace: FaceResult,
+  fps: string | undefined,
 ): Promise<number | undefined> {
   if (Math.max(info.width, info.height) <= DRIVING_PROBE_ABOVE_PX) return undefined;
   const which = typeof o.reference === 'number' ? { frames: [o.reference] } : { maxFrames: 1 };
-  for await (const frame of decodeVideo(driving, { ...which, fps: o.fps, signal: o.signal })) {
+  for await (const frame of decodeVideo(driving, { ...which, fps, signal: o.signal })) {
     const face = (await analyzer.analyze(frame, { emotion: false }))[0];
     if (!face) return undefined;
     const px = (f: FaceResult): number => Math.max(f.box.width, f.box.height);
@@ -229,9 +245,9 @@ async function run(
   analyzer: NodeFaceAnalyzer,
 ): Promise<AnimateReport> {
   const prepared = await prepareReenactment(sourceInput, driving, o, analyzer, { occlusion: Boolean(o.debugGrid) });
-  const { source, info } = prepared;
-  const fps = o.fps ?? info.fps;
-  const total = o.fps ? Math.round(info.durationS * o.fps) : info.frameCount;
+  const { source, info, rate } = prepared;
+  const fps = rate.fps;
+  const total = rate.frameCount;
   let writer: VideoWriter | undefined;
   let grid: VideoWriter | undefined;
   const report: AnimateReport = {
@@ -253,10 +269,10 @@ async function run(
   const started = performance.now();
   try {
     writer = await openVideoWriter(output, {
-      fps: o.fps ?? info.fpsRational,
+      fps: rate.fpsRational,
       audioFrom: o.keepAudio && info.hasAudio ? driving : undefined,
     });
-    if (o.debugGrid) grid = await openVideoWriter(o.debugGrid, { fps: o.fps ?? info.fpsRational });
+    if (o.debugGrid) grid = await openVideoWriter(o.debugGrid, { fps: rate.fpsRational });
     const tracker = analyzer.createTracker();
     const frames = timed(prepared.frames(), (ms) => (decodeMs += ms));
     // Rendering runs on a second thread, beside the decoding and analysis of the next frames.
@@ -322,12 +338,12 @@ async function findReference(
   o: Resolved,
   analyzer: NodeFaceAnalyzer,
   source: FaceState,
+  fps: string | undefined,
   maxSide: number | undefined,
 ): Promise<{ reference?: FaceState; referenceFrame: number; frame?: { image: RgbaImage; landmarks: Float32Array } }> {
   if (o.reference === 'first') return { referenceFrame: -1 };
   if (typeof o.reference === 'number') {
-    const pick = { frames: [o.reference], fps: o.fps, signal: o.signal, maxSide };
-    for await (const frame of decodeVideo(driving, pick)) {
+    for await (const frame of decodeVideo(driving, { frames: [o.reference], fps, signal: o.signal, maxSide })) {
       const face = (await analyzer.analyze(frame, { emotion: false }))[0];
       if (!face) throw new VivifyError('E_NO_FACE', `reference frame ${o.reference} of ${driving} has no face`);
       return {
@@ -341,7 +357,7 @@ async function findReference(
   // 'best': one pass over the driver, keeping only the closest frame.
   const tracker = analyzer.createTracker();
   let best: { state: FaceState; index: number; d: number; image: RgbaImage; landmarks: Float32Array } | undefined;
-  for await (const frame of decodeVideo(driving, { fps: o.fps, signal: o.signal, maxSide })) {
+  for await (const frame of decodeVideo(driving, { fps, signal: o.signal, maxSide })) {
     throwIfAborted(o.signal);
     const face = (await tracker.next(frame, { emotion: false })).faces[0];
     if (!face) continue;
