@@ -42,6 +42,10 @@ test('animate decodes a large driver at a smaller size, with its face tracked in
   assert.equal(report.drivingSize.width % 2, 0);
   assert.equal(report.frames, 8);
   assert.equal(report.framesWithoutFace, 0);
+  // The split per stage: render time comes back from the render thread; waiting for ffmpeg is counted.
+  const m = report.msPerFrame;
+  assert.ok(m.render > 0 && m.analyse > 0 && m.encode > 0 && m.decode >= 0, JSON.stringify(m));
+  assert.ok(m.total >= m.analyse + m.decode + m.encode, JSON.stringify(m));
   assert.deepEqual([(await probeVideo(out)).width, (await probeVideo(out)).frameCount], [512, 8]);
 
   // Its own first frame as the portrait (self-reenactment): the driver keeps its size.
