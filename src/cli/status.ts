@@ -38,7 +38,7 @@ export async function runStatus(positionals: string[], args: { queue?: string },
     for (const b of batches) {
       const c = b.counts;
       ctx.out(
-        `${b.id} ${b.task} → ${b.out}: ${b.done}/${b.total} done, ${c.active ?? 0} working, ${(c.waiting ?? 0) + (c.prioritized ?? 0)} waiting, ${c.delayed ?? 0} to retry, ${c.failed ?? 0} dead-lettered; coordinator ${b.coordinator}, seen ${formatDuration(b.updatedMsAgo / 1000)} ago`,
+        `${b.id} ${b.task} → ${b.out}: ${b.done}/${b.total} collected${c.completed ? ` (${c.completed} more finished, for the coordinator to collect)` : ''}, ${c.active ?? 0} working, ${(c.waiting ?? 0) + (c.prioritized ?? 0)} waiting, ${c.delayed ?? 0} to retry, ${c.failed ?? 0} dead-lettered; coordinator ${b.coordinator}, seen ${formatDuration(b.updatedMsAgo / 1000)} ago`,
       );
       for (const d of b.deadLetters) ctx.out(`  dead letter: ${d.source} after ${d.tries} tries: ${d.reason}`);
     }
