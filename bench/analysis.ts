@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createFaceAnalyzer } from '../src/analysis/node.js';
 import { readImage } from '../src/media/image.js';
-import type { RgbaImage } from '../src/media/types.js';
+import type { RgbaImage } from '../src/face/image.js';
 import { decodeVideo } from '../src/media/video.js';
 import { ASTRONAUT, DATA } from '../test/helpers.js';
 import { machine, stats } from './machine.js';

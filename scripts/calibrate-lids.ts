@@ -7,10 +7,10 @@
  */
 import path from 'node:path';
 import { createFaceAnalyzer } from '../src/analysis/node.js';
-import { eyeApertures } from '../src/analysis/measures.js';
+import { eyeApertures } from '../src/face/measures.js';
 import { readImage } from '../src/media/image.js';
 import { faceState } from '../src/motion/motion.js';
-import { closeLids } from '../src/motion/lids.js';
+import { closeLids } from '../src/face/lids.js';
 import { createRenderer } from '../src/render/renderer.js';
 
 const data = path.resolve(process.argv[2] ?? '../shared/data');

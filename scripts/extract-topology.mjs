@@ -1,4 +1,4 @@
-// Writes src/analysis/topology-data.ts: the 468-point face mesh triangulation and UV map that
+// Writes src/face/topology-data.ts: the 468-point face mesh triangulation and UV map that
 // @vladmandic/human ships (MediaPipe Face Mesh topology, Apache-2.0; Human is MIT). Run after
 // upgrading @vladmandic/human:  node scripts/extract-topology.mjs
 import { createRequire } from 'node:module';
@@ -23,5 +23,5 @@ export const MESH_TRIANGLES: readonly number[] = ${JSON.stringify(tri)};
 /** Texture (u, v) in [0, 1] of each of the 468 mesh vertices: a flattened frontal face, symmetric about u = 0.5. */
 export const MESH_UV: readonly (readonly [number, number])[] = ${JSON.stringify(uv)};
 `;
-writeFileSync(new URL('../src/analysis/topology-data.ts', import.meta.url), out);
+writeFileSync(new URL('../src/face/topology-data.ts', import.meta.url), out);
 console.log(`wrote ${tri.length / 3} triangles, ${uv.length} uv points`);

@@ -18,7 +18,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createFaceAnalyzer } from '../src/analysis/node.js';
 import { decodeVideo } from '../src/media/video.js';
-import { ACTION_UNITS, estimateAUs } from '../src/motion/au.js';
+import { ACTION_UNITS } from '../src/face/action-units.js';
+import { estimateAUs } from '../src/analysis/action-units.js';
 import { faceState } from '../src/motion/motion.js';
 import { EMOTION_NAMES } from '../src/motion/emotion-names.js';
 

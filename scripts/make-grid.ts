@@ -7,11 +7,12 @@
  */
 import path from 'node:path';
 import { createFaceAnalyzer } from '../src/analysis/node.js';
-import type { FaceResult } from '../src/analysis/types.js';
+import type { FaceResult } from '../src/face/types.js';
 import { readImage, writeImage } from '../src/media/image.js';
-import type { RgbaImage } from '../src/media/types.js';
+import type { RgbaImage } from '../src/face/image.js';
 import { decodeVideo } from '../src/media/video.js';
-import { createReenactor, pickFace } from '../src/reenact/animate.js';
+import { pickFace } from '../src/analysis/pick-face.js';
+import { createReenactor } from '../src/reenact/reenactor.js';
 import { drawText, fillRect } from '../src/render/draw.js';
 import { cropAroundFace, resizeImage } from '../src/render/resize.js';
 

@@ -2,10 +2,10 @@
  * Vivify's public API. The engine (analysis core, motion, render, metrics) is platform-neutral; this
  * entry adds Node's media I/O (sharp, ffmpeg) and model loading from the installed packages.
  */
-export { VivifyError, isVivifyError, type VivifyErrorCode } from './errors.js';
+export { VivifyError, isVivifyError, printable, quote, type VivifyErrorCode } from './errors.js';
 
-export type { RgbaImage, VideoFrame } from './media/types.js';
-export { createImage } from './media/types.js';
+export type { RgbaImage, VideoFrame } from './face/image.js';
+export { createImage } from './face/image.js';
 export {
   readImage,
   writeImage,
@@ -16,9 +16,13 @@ export {
 } from './media/image.js';
 export {
   probeVideo,
+  probeFrameTiming,
+  planConstantRate,
   decodeVideo,
   openVideoWriter,
   type VideoInfo,
+  type FrameTiming,
+  type ConstantRatePlan,
   type DecodeOptions,
   type VideoWriter,
   type VideoWriterOptions,
@@ -39,10 +43,10 @@ export {
   type FrameAnalysis,
   type AnalyzeOptions,
 } from './analysis/analyzer.js';
-export type { FaceResult, HeadPose, Box, EyeApertures, MouthAperture, Gaze, Emotion } from './analysis/types.js';
-export { EMOTIONS } from './analysis/types.js';
-export { CANONICAL_FACE, estimatePose, toCanonicalFrame } from './analysis/measures.js';
-export { LM, GROUPS, MESH_TRIANGLES, LANDMARK_COUNT } from './analysis/topology.js';
+export type { FaceResult, HeadPose, Box, EyeApertures, MouthAperture, Gaze, Emotion } from './face/types.js';
+export { EMOTIONS } from './face/types.js';
+export { CANONICAL_FACE, estimatePose, toCanonicalFrame } from './face/measures.js';
+export { LM, GROUPS, MESH_TRIANGLES, LANDMARK_COUNT } from './face/topology.js';
 export { faceToJSON } from './analysis/serialize.js';
 
 export { drawAnalysisOverlay } from './render/overlay.js';
@@ -54,18 +58,38 @@ export {
   type ScanResult,
   type ScanOptions,
   type ScanStatus,
+  type ListVideosOptions,
 } from './dataset/scan.js';
 
 export {
   animate,
-  createReenactor,
-  DEFAULT_ANIMATE_OPTIONS,
+  prepareReenactment,
+  resolveAnimateOptions,
   type AnimateOptions,
   type AnimateReport,
+  type PreparedReenactment,
+} from './reenact/animate.js';
+export { ANIMATE_OPTIONS, DEFAULT_ANIMATE_OPTIONS, type AnimateSettings } from './reenact/options.js';
+export {
+  createReenactor,
+  driveReenactor,
+  debugPanel,
+  type DriveStats,
+  type DrivingFrame,
   type Reenactor,
   type ReenactorOptions,
   type ReenactedFrame,
-} from './reenact/animate.js';
+} from './reenact/reenactor.js';
+export { pickFace } from './analysis/pick-face.js';
+export {
+  resolveOptions,
+  parseOptionText,
+  optionKey,
+  optionDefaults,
+  type OptionSpec,
+  type OptionSpecs,
+  type OptionType,
+} from './options.js';
 export {
   faceState,
   retarget,
@@ -85,12 +109,11 @@ export {
   ACTION_UNITS,
   AU_NAMES,
   applyAUs,
-  estimateAUs,
   bothSides,
   type ActionUnit,
   type AuIntensities,
-  type AuEstimate,
-} from './motion/au.js';
+} from './face/action-units.js';
+export { estimateAUs, type AuEstimate } from './analysis/action-units.js';
 export { EMOTION_NAMES, emotionAUs, type EmotionName } from './motion/emotion.js';
 export { createFaceEditor, neutralise, type EditSpec, type EditResult, type FaceEditor } from './expression/edit.js';
 export {
@@ -101,3 +124,4 @@ export {
   type TimelineFrame,
 } from './expression/timeline.js';
 export { renderScript, type ScriptOptions } from './expression/script.js';
+export { scriptedState } from './expression/scripted.js';

@@ -4,13 +4,13 @@
  * Platform-neutral: it takes RGBA pixels and a model loader; `src/index.ts` adds Node's file loading.
  */
 import { VivifyError, outOfRange, throwIfAborted } from '../errors.js';
-import type { RgbaImage } from '../media/types.js';
+import type { RgbaImage } from '../face/image.js';
 import { sampleCrop, type RotatedSquare } from './crop.js';
-import { estimateAUs } from '../motion/au.js';
-import { estimatePose, eyeApertures, gaze, landmarkBox, mouthAperture, toCanonicalFrame } from './measures.js';
+import { estimateAUs } from './action-units.js';
+import { estimatePose, eyeApertures, gaze, landmarkBox, mouthAperture, toCanonicalFrame } from '../face/measures.js';
 import { detectFaces, meshFromRegion, regionFromDetection, regionFromLandmarks, type MeshResult } from './mesh.js';
 import { initBackend, loadModels, runModel, type ModelArtifactsLoader, type ModelSet } from './models.js';
-import { EMOTIONS, type Emotion, type FaceResult } from './types.js';
+import { EMOTIONS, type Emotion, type FaceResult } from '../face/types.js';
 
 export interface FaceAnalyzerOptions {
   /** Most faces reported per image (largest first). Default 10. */

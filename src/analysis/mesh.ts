@@ -2,11 +2,11 @@
  * The landmark stage: detector → face region → 468-point mesh → iris refinement, all on RGBA pixels.
  * Model execution goes through tfjs; everything else is plain arithmetic on typed arrays.
  */
-import type { RgbaImage } from '../media/types.js';
+import type { RgbaImage } from '../face/image.js';
 import { decodeDetections, DETECTOR_INPUT, weightedNms, type RawDetection } from './blazeface.js';
 import { cropToImage, imageToCrop, sampleCrop, type RotatedSquare } from './crop.js';
 import { runModel, type ModelSet } from './models.js';
-import { GROUPS, LANDMARK_COUNT, LM, MESH_POINTS } from './topology.js';
+import { GROUPS, LANDMARK_COUNT, LM, MESH_POINTS } from '../face/topology.js';
 
 export const MESH_INPUT = 192;
 export const IRIS_INPUT = 64;

@@ -1,6 +1,6 @@
 /** Node wiring for the face analyzer: models from the installed @vladmandic/human, inputs of any kind. */
 import { readImage, type ImageInput } from '../media/image.js';
-import type { RgbaImage } from '../media/types.js';
+import type { RgbaImage } from '../face/image.js';
 import {
   createFaceAnalyzerWith,
   type AnalyzeOptions,
@@ -8,7 +8,7 @@ import {
   type FaceAnalyzerOptions,
 } from './analyzer.js';
 import { fileModelLoader, humanModelDir, wasmDir } from './models-node.js';
-import type { FaceResult } from './types.js';
+import type { FaceResult } from '../face/types.js';
 
 export interface NodeFaceAnalyzer extends Omit<FaceAnalyzer, 'analyze'> {
   /** All faces in an image (a path, encoded bytes or RGBA pixels), largest first. */

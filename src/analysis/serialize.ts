@@ -1,4 +1,4 @@
-import type { FaceResult } from './types.js';
+import type { FaceResult } from '../face/types.js';
 
 const r = (v: number, digits: number): number => Number(v.toFixed(digits));
 

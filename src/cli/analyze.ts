@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { createFaceAnalyzer } from '../analysis/node.js';
 import { faceSummary, faceToJSON } from '../analysis/serialize.js';
-import type { FaceResult } from '../analysis/types.js';
+import type { FaceResult } from '../face/types.js';
 import { VivifyError } from '../errors.js';
 import { writeAtomically } from '../media/atomic.js';
 import { imageFormatForPath, readImage, writeImage } from '../media/image.js';

@@ -2,9 +2,11 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { createFaceAnalyzer } from '../analysis/node.js';
 import type { ReenactMetrics } from '../eval/reenact.js';
+import { optionKey } from '../options.js';
+import { ANIMATE_OPTIONS } from '../reenact/options.js';
 import { evaluateFiles, runReenactJob, type ReenactJob } from '../eval/run.js';
 import { runSuite, summariseSuite, writeSuiteReport } from '../eval/suite.js';
-import { VivifyError } from '../errors.js';
+import { quote, VivifyError } from '../errors.js';
 import { writeAtomically } from '../media/atomic.js';
 import type { CommandContext } from './context.js';
 import { machine } from './machine.js';
@@ -73,6 +75,9 @@ export const evalCommand: CommandDef = {
       parse: (s) => {
         const v = JSON.parse(s) as unknown;
         if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('Expected a JSON object');
+        const known = Object.keys(ANIMATE_OPTIONS).map(optionKey);
+        for (const k of Object.keys(v))
+          if (!known.includes(k)) throw new Error(`Expected a JSON object with keys among ${known.join(', ')}`);
         return v;
       },
     },
@@ -116,10 +121,13 @@ export async function runEval(positionals: string[], args: EvalArgs, ctx: Comman
   const [sub, extra] = positionals;
   if (sub === 'job') return runJob(extra, ctx);
   if (extra !== undefined)
-    throw new VivifyError('E_USAGE', `unexpected argument ${extra} (usage: ${evalCommand.usage})`);
+    throw new VivifyError('E_USAGE', `unexpected argument ${quote(extra)} (usage: ${evalCommand.usage})`);
   if (sub === 'reenact') return runEvalReenact(args, ctx);
   if (sub === 'suite') return runEvalSuite(args, ctx);
-  throw new VivifyError('E_USAGE', `vivify eval needs reenact or suite, got ${JSON.stringify(sub)}`);
+  throw new VivifyError(
+    'E_USAGE',
+    `vivify eval needs reenact or suite, got ${sub === undefined ? 'nothing' : quote(sub)}`,
+  );
 }
 
 const n = (v: number | undefined, d = 3): string => (v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(d));

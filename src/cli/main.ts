@@ -3,7 +3,7 @@
  * argument errors of the form "Expected X for Y but received Z") print one line and exit non-zero;
  * anything else is a bug and prints its stack.
  */
-import { VivifyError } from '../errors.js';
+import { printable, quote, VivifyError } from '../errors.js';
 import { analyzeCommand, runAnalyze } from './analyze.js';
 import { animateCommand, runAnimate } from './animate.js';
 import { editCommand, runEdit } from './edit.js';
@@ -13,12 +13,12 @@ import { formatHelp, parseCommand, type CommandDef } from './options.js';
 import { runScan, scanCommand } from './scan.js';
 import { runScript, scriptCommand } from './script.js';
 
-interface Command {
+export interface Command {
   def: CommandDef;
   run(positionals: string[], options: Record<string, unknown>, ctx: CommandContext): Promise<number>;
 }
 
-const COMMANDS: Command[] = [
+export const COMMANDS: Command[] = [
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   { def: analyzeCommand, run: (p, o, c) => runAnalyze(p[0]!, o as any, c) },
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -64,7 +64,7 @@ export async function main(argv: string[]): Promise<number> {
   if (!command)
     throw new VivifyError(
       'E_USAGE',
-      `unknown command "${name}" (commands: ${COMMANDS.map((c) => c.def.name).join(', ')})`,
+      `unknown command ${quote(name)} (commands: ${COMMANDS.map((c) => c.def.name).join(', ')})`,
     );
   const { positionals, options } = parseCommand(command.def, rest);
   if (options.help) {
@@ -83,8 +83,8 @@ export async function main(argv: string[]): Promise<number> {
   process.on('SIGTERM', onSignal);
   try {
     return await command.run(positionals, options, {
-      out: (l) => process.stdout.write(`${l}\n`),
-      err: (l) => process.stderr.write(`${l}\n`),
+      out: (l) => process.stdout.write(`${printable(l)}\n`),
+      err: (l) => process.stderr.write(`${printable(l)}\n`),
       signal: controller.signal,
     });
   } finally {
@@ -110,7 +110,7 @@ export async function runCli(argv: string[]): Promise<void> {
   } catch (err) {
     const { code, line } = describeError(err);
     const clear = process.stderr.isTTY ? '\r\x1b[2K' : '';
-    if (line) process.stderr.write(`${clear}error: ${line}\n`);
+    if (line) process.stderr.write(`${clear}error: ${printable(line)}\n`);
     else
       process.stderr.write(
         `${clear}vivify: unexpected failure (a bug, please report it):\n${(err as Error)?.stack ?? String(err)}\n`,

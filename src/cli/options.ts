@@ -1,28 +1,14 @@
 /**
- * Command-line option definitions. Each option is defined once — flag, description, default,
- * validation — and the parser, the help text and the docs all read that definition.
+ * Command-line parsing and help, from the shared option definitions (src/options.ts): each option is
+ * defined once — flag, description, default, validation — and the library, the parser, the help text and
+ * the web app all read that definition.
  */
 import { parseArgs } from 'node:util';
-import { VivifyError } from '../errors.js';
+import { quote, VivifyError } from '../errors.js';
+import { parseOptionText, type OptionSpec } from '../options.js';
 
-export type OptionType = 'string' | 'number' | 'integer' | 'boolean';
-
-export interface OptionDef<T = unknown> {
-  type: OptionType;
-  description: string;
-  /** Placeholder shown in help, e.g. "out.json". */
-  value?: string;
-  short?: string;
-  default?: T;
-  /** Allowed values (for strings). */
-  choices?: readonly string[];
-  min?: number;
-  max?: number;
-  /** The option may be given several times; the result is an array. */
-  multiple?: boolean;
-  /** Converts and validates a string value; throws an Error whose message says what was expected. */
-  parse?: (raw: string) => T;
-}
+/** A command-line option: the shared option definition (src/options.ts). */
+export type OptionDef<T = unknown> = OptionSpec<T>;
 
 export interface CommandDef {
   name: string;
@@ -65,7 +51,10 @@ export function parseCommand(def: CommandDef, argv: string[]): { positionals: st
   }
   if (positionals.length > max) {
     throw usageError(
-      `vivify ${def.name} takes at most ${max} ${def.positionals.name}, got ${positionals.length}: ${positionals.join(' ')}`,
+      `vivify ${def.name} takes at most ${max} ${def.positionals.name}, got ${positionals.length}: ${positionals
+        .slice(0, 4)
+        .map((p) => quote(p))
+        .join(' ')}${positionals.length > 4 ? ' …' : ''}`,
     );
   }
   const options: ParsedOptions = {};
@@ -83,32 +72,11 @@ export function parseCommand(def: CommandDef, argv: string[]): { positionals: st
 
 function convert(name: string, o: OptionDef, raw: string | boolean): unknown {
   if (o.type === 'boolean') return raw;
-  const s = String(raw);
-  if (o.parse) {
-    try {
-      return o.parse(s);
-    } catch (err) {
-      throw usageError(`${(err as Error).message} for --${name} but received ${JSON.stringify(s)}`);
-    }
+  try {
+    return parseOptionText(name, o, String(raw));
+  } catch (err) {
+    throw usageError((err as Error).message);
   }
-  if (o.type === 'string') {
-    if (o.choices && !o.choices.includes(s)) {
-      throw usageError(`Expected one of ${o.choices.join(', ')} for --${name} but received ${JSON.stringify(s)}`);
-    }
-    return s;
-  }
-  const n = Number(s);
-  if (s.trim() === '' || !Number.isFinite(n) || (o.type === 'integer' && !Number.isInteger(n))) {
-    throw usageError(
-      `Expected ${o.type === 'integer' ? 'an integer' : 'a number'} for --${name} but received ${JSON.stringify(s)}`,
-    );
-  }
-  if ((o.min !== undefined && n < o.min) || (o.max !== undefined && n > o.max)) {
-    const range =
-      o.max === undefined ? `≥ ${o.min}` : o.min === undefined ? `≤ ${o.max}` : `between ${o.min} and ${o.max}`;
-    throw usageError(`Expected a value ${range} for --${name} but received ${s}`);
-  }
-  return n;
 }
 
 /** Help text for one command, from its definition. */

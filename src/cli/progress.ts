@@ -1,7 +1,9 @@
 /**
  * Progress for long jobs: a redrawn bar on a terminal, plain lines (at most one per 10%) otherwise, so
- * logs and CI output stay readable.
+ * logs and CI output stay readable. Details and messages are shown with control characters escaped.
  */
+import { printable } from '../errors.js';
+
 export interface Progress {
   /** Reports `done` of `total` units (total may be unknown). */
   update(done: number, detail?: string): void;
@@ -40,7 +42,7 @@ export function createProgress(
           ? `[${'#'.repeat(Math.round(frac * width)).padEnd(width, '.')}] ${Math.round(frac * 100)}%`
           : '';
         stream.write(
-          `\r\x1b[2K${label} ${bar} ${done}${total ? `/${total}` : ''} ${rate(done)}${detail ? `  ${detail}` : ''}`,
+          `\r\x1b[2K${label} ${bar} ${done}${total ? `/${total}` : ''} ${rate(done)}${detail ? `  ${printable(detail)}` : ''}`,
         );
         barShown = true;
         return;
@@ -48,16 +50,16 @@ export function createProgress(
       const decile = total ? Math.floor((done / total) * 10) : Math.floor(done / 100);
       if (decile === lastDecile) return;
       lastDecile = decile;
-      stream.write(`${label}: ${done}${total ? `/${total}` : ''}${detail ? ` ${detail}` : ''}\n`);
+      stream.write(`${label}: ${done}${total ? `/${total}` : ''}${detail ? ` ${printable(detail)}` : ''}\n`);
     },
     log(message) {
       clear();
-      stream.write(`${message}\n`);
+      stream.write(`${printable(message)}\n`);
     },
     done(summary) {
       clear();
       const s = ((performance.now() - started) / 1000).toFixed(1);
-      stream.write(`${label}: ${summary ?? 'done'} in ${s} s\n`);
+      stream.write(`${label}: ${printable(summary ?? 'done')} in ${s} s\n`);
     },
   };
 }

@@ -2,7 +2,7 @@
  * Image and face-motion metrics of the reenactment literature (FOMM, LivePortrait), as pure functions.
  * Definitions are in docs/metrics.md.
  */
-import type { RgbaImage } from '../media/types.js';
+import type { RgbaImage } from '../face/image.js';
 
 /** Mean absolute difference over RGB, with pixel values in [0, 1] (FOMM's L1). */
 export function l1(a: RgbaImage, b: RgbaImage): number {

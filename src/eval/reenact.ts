@@ -4,9 +4,9 @@
  * The same metrics are computed for the trivial baseline — the source image repeated — in the same pass.
  */
 import type { FaceAnalyzer, FaceTracker } from '../analysis/analyzer.js';
-import { rotationToEuler } from '../analysis/pose.js';
-import type { FaceResult } from '../analysis/types.js';
-import type { RgbaImage } from '../media/types.js';
+import { rotationToEuler } from '../face/pose.js';
+import type { FaceResult } from '../face/types.js';
+import type { RgbaImage } from '../face/image.js';
 import { resizeImage } from '../render/resize.js';
 import {
   cosineSimilarity,

@@ -3,12 +3,13 @@
  * reenactment job rendered and measured in memory (the suite's unit of work).
  */
 import type { NodeFaceAnalyzer } from '../analysis/node.js';
-import type { FaceResult } from '../analysis/types.js';
 import { VivifyError, throwIfAborted } from '../errors.js';
 import { readImage } from '../media/image.js';
-import type { RgbaImage } from '../media/types.js';
-import { decodeVideo } from '../media/video.js';
-import { createReenactor, pickFace, type ReenactorOptions } from '../reenact/animate.js';
+import type { RgbaImage } from '../face/image.js';
+import { decodeVideo, planConstantRate } from '../media/video.js';
+import { prepareReenactment, type AnimateOptions } from '../reenact/animate.js';
+import { pickFace } from '../analysis/pick-face.js';
+import { driveReenactor, type DriveStats } from '../reenact/reenactor.js';
 import { createReenactEvaluator, type ReenactEvaluation } from './reenact.js';
 import { cropAroundFace } from '../render/resize.js';
 
@@ -21,7 +22,7 @@ export interface EvalFileOptions {
   maxFrames?: number;
 }
 
-/** Evaluates a result video against the driving video it was made from (frames paired in order). */
+/** Evaluates a result video against the driving video it was made from (frames paired in order, at the rate `animate` used). */
 export async function evaluateFiles(
   analyzer: NodeFaceAnalyzer,
   sourcePath: string,
@@ -38,7 +39,9 @@ export async function evaluateFiles(
     identityEvery: options.identityEvery,
   });
   const driverTracker = analyzer.createTracker();
-  const drv = decodeVideo(drivingPath, { signal: options.signal, maxFrames: options.maxFrames })[
+  // The driver's frames as `vivify animate` read them (a variable frame rate resampled), so frames pair up.
+  const { decodeFps } = await planConstantRate(drivingPath);
+  const drv = decodeVideo(drivingPath, { fps: decodeFps, signal: options.signal, maxFrames: options.maxFrames })[
     Symbol.asyncIterator
   ]();
   const res = decodeVideo(resultPath, { signal: options.signal, maxFrames: options.maxFrames })[Symbol.asyncIterator]();
@@ -79,7 +82,8 @@ export interface ReenactJob {
   source?: string;
   maxFrames?: number;
   identityEvery?: number;
-  reenact?: ReenactorOptions;
+  /** Reenactment settings, as for `animate` (defaults: animate's). */
+  reenact?: Omit<AnimateOptions, 'analyzer' | 'signal' | 'onProgress' | 'debugGrid'>;
   /** Name of the reenactment configuration being measured (for reports). */
   config?: string;
 }
@@ -107,26 +111,22 @@ export async function runReenactJob(
     if (!first) throw new VivifyError('E_VIDEO_EMPTY', `${job.driving} has no frames`);
     source = first;
   }
-  const sourceFace: FaceResult = pickFace(
-    await analyzer.analyze(source, { identity: true }),
-    0,
-    job.source ?? `${job.driving} frame 0`,
-  );
-  const reenactor = createReenactor(source, sourceFace, job.reenact ?? {});
+  // The same preparation and driving loop as `vivify animate`, so the suite measures what users get.
+  const prepared = await prepareReenactment(source, job.driving, { ...job.reenact, signal }, analyzer, {
+    identity: true,
+  });
   const evaluator = createReenactEvaluator(analyzer, {
     mode: job.kind,
-    source,
-    sourceFace,
+    source: prepared.source,
+    sourceFace: prepared.sourceFace,
     identityEvery: job.identityEvery ?? 5,
   });
-  const tracker = analyzer.createTracker();
+  const stats: DriveStats = { frames: 0, framesWithoutFace: 0, analyseMs: 0, renderMs: 0 };
   const started = performance.now();
-  let frames = 0;
-  for await (const frame of decodeVideo(job.driving, { maxFrames: job.maxFrames, signal })) {
-    const face = (await tracker.next(frame, { emotion: false })).faces[0];
-    for (const r of reenactor.push(frame, face)) await evaluator.add(r.frame, r.face, r.image);
-    frames++;
+  const frames = prepared.frames(job.maxFrames);
+  for await (const r of driveReenactor(frames, analyzer.createTracker(), prepared.reenactor, stats, signal)) {
+    await evaluator.add(r.frame, r.face, r.image);
   }
-  for (const r of reenactor.flush()) await evaluator.add(r.frame, r.face, r.image);
-  return { job, ...evaluator.finish(), msPerFrame: (performance.now() - started) / Math.max(1, frames) };
+  const msPerFrame = (performance.now() - started) / Math.max(1, stats.frames);
+  return { job, ...evaluator.finish(), msPerFrame };
 }

@@ -3,18 +3,11 @@
  * current expression, or absolute), or copy the expression of another face. Pure: RGBA and face analyses
  * in, RGBA out; the renderer does the pixels.
  */
-import type { FaceResult } from '../analysis/types.js';
-import type { RgbaImage } from '../media/types.js';
-import {
-  ACTION_UNITS,
-  AU_MAX,
-  applyAUs,
-  estimateAUs,
-  type ActionUnit,
-  type AuEstimate,
-  type AuIntensities,
-} from '../motion/au.js';
-import { expressionBasis } from '../motion/basis.js';
+import type { FaceResult } from '../face/types.js';
+import type { RgbaImage } from '../face/image.js';
+import { ACTION_UNITS, AU_MAX, applyAUs, type ActionUnit, type AuIntensities } from '../face/action-units.js';
+import { estimateAUs, type AuEstimate } from '../analysis/action-units.js';
+import { expressionBasis } from '../face/expression-basis.js';
 import { emotionAUs, type EmotionName } from '../motion/emotion.js';
 import { DEFAULT_RETARGET, faceState, retarget, type FaceState } from '../motion/motion.js';
 import { createRenderer, type Renderer } from '../render/renderer.js';

@@ -3,18 +3,15 @@
  * frames to the encoder; per frame it only deforms the mesh and renders (no analysis), so it is fast.
  */
 import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../analysis/node.js';
-import { eulerToRotation, multiply3 } from '../analysis/pose.js';
-import { LEFT_IRIS, LM, RIGHT_IRIS } from '../analysis/topology.js';
 import { VivifyError, throwIfAborted } from '../errors.js';
 import { readImage, type ImageInput } from '../media/image.js';
 import { openVideoWriter, type VideoWriter } from '../media/video.js';
-import { applyAUs } from '../motion/au.js';
-import { closeLids } from '../motion/lids.js';
-import { faceState, type FaceState } from '../motion/motion.js';
-import { pickFace } from '../reenact/animate.js';
+import { faceState } from '../motion/motion.js';
+import { pickFace } from '../analysis/pick-face.js';
 import { createRenderer } from '../render/renderer.js';
 import { fitSize, resizeImage } from '../render/resize.js';
-import { createTimelineSampler, parseTimeline, TimelineError, type TimelineFrame } from './timeline.js';
+import { scriptedState } from './scripted.js';
+import { createTimelineSampler, parseTimeline, TimelineError } from './timeline.js';
 
 export interface ScriptOptions {
   /** Which face of the source (0 = largest). */
@@ -26,26 +23,6 @@ export interface ScriptOptions {
   onProgress?: (p: { frame: number; total: number }) => void;
   signal?: AbortSignal;
   analyzer?: NodeFaceAnalyzer;
-}
-
-/** The face state for one timeline frame: the portrait's own, with AUs, gaze, blink and pose applied. */
-export function scriptedState(source: FaceState, f: TimelineFrame): FaceState {
-  let canon = applyAUs(source.canon, f.aus);
-  if (f.gaze.x || f.gaze.y) {
-    for (const [iris, outer, inner] of [
-      [LEFT_IRIS, LM.leftEyeOuter, LM.leftEyeInner],
-      [RIGHT_IRIS, LM.rightEyeOuter, LM.rightEyeInner],
-    ] as const) {
-      const w = Math.hypot(canon[3 * outer]! - canon[3 * inner]!, canon[3 * outer + 1]! - canon[3 * inner + 1]!);
-      for (const i of iris) {
-        canon[3 * i]! += f.gaze.x * w;
-        canon[3 * i + 1]! += f.gaze.y * w;
-      }
-    }
-  }
-  if (f.blink > 0) canon = closeLids(canon, f.blink, f.blink);
-  const rotation = multiply3(eulerToRotation(f.pose.yawDeg, f.pose.pitchDeg, f.pose.rollDeg), source.pose.rotation);
-  return { pose: { ...source.pose, rotation }, canon };
 }
 
 /**

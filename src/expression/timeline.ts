@@ -3,7 +3,8 @@
  * units, head pose, gaze, blinks — interpolated with easing, optionally with natural automatic blinking.
  * Grammar and examples: docs/timeline.md. Pure: text in, a sampler out.
  */
-import { ACTION_UNITS, AU_MAX, type ActionUnit, type AuIntensities } from '../motion/au.js';
+import { quote } from '../errors.js';
+import { ACTION_UNITS, AU_MAX, type ActionUnit, type AuIntensities } from '../face/action-units.js';
 import { emotionAUs, EMOTION_NAMES, type EmotionName } from '../motion/emotion.js';
 
 export type Easing = 'linear' | 'in' | 'out' | 'in-out' | 'step';
@@ -96,6 +97,10 @@ export function parseTimeline(text: string): Timeline {
   const lines = text.split(/\r?\n/);
   lines.forEach((raw, li) => {
     const lineNo = li + 1;
+    // NUL, or bytes that are not UTF-8 (decoded as U+FFFD): not a timeline, whatever its first token looks like.
+    const binary = Math.min(...['\0', '\ufffd'].map((c) => raw.indexOf(c)).filter((k) => k >= 0));
+    if (binary < Infinity)
+      throw new TimelineError('binary data, not timeline text (is this the right file, in UTF-8?)', lineNo, binary + 1);
     const line = raw.replace(/#.*$/, '');
     const toks = tokenize(line);
     if (toks.length === 0) return;
@@ -107,7 +112,7 @@ export function parseTimeline(text: string): Timeline {
     const number = (what: string, min: number, max: number, unit = ''): number => {
       const tok = next(what);
       const v = Number(tok.text);
-      if (tok.text === ',' || !Number.isFinite(v)) err(`expected ${what} (a number) but found "${tok.text}"`, tok);
+      if (tok.text === ',' || !Number.isFinite(v)) err(`expected ${what} (a number) but found ${quote(tok.text)}`, tok);
       if (v < min || v > max) err(`${what} ${tok.text} is out of range: expected ${min} to ${max}${unit}`, tok);
       return v;
     };
@@ -116,7 +121,7 @@ export function parseTimeline(text: string): Timeline {
       case 'duration': {
         const tok = next('a duration');
         const v = parseTime(tok.text);
-        if (v === undefined) err(`expected a duration such as 10s or 0:10 but found "${tok.text}"`, tok);
+        if (v === undefined) err(`expected a duration such as 10s or 0:10 but found ${quote(tok.text)}`, tok);
         if (v! <= 0 || v! > LIMITS.durationS)
           err(`duration ${tok.text} is out of range: expected more than 0 and at most ${LIMITS.durationS} s`, tok);
         t.durationS = v!;
@@ -128,21 +133,21 @@ export function parseTimeline(text: string): Timeline {
       case 'blink': {
         const tok = next('auto or off');
         if (tok.text !== 'auto' && tok.text !== 'off')
-          err(`expected "blink auto" or "blink off" but found "${tok.text}"`, tok);
+          err(`expected "blink auto" or "blink off" but found ${quote(tok.text)}`, tok);
         t.autoBlink = tok.text === 'auto';
         break;
       }
       case 'ease': {
         const tok = next('an easing');
         if (!EASINGS.includes(tok.text as Easing))
-          err(`unknown easing "${tok.text}" (expected one of ${EASINGS.join(', ')})`, tok);
+          err(`unknown easing ${quote(tok.text)} (expected one of ${EASINGS.join(', ')})`, tok);
         defaultEase = tok.text as Easing;
         break;
       }
       case 'at': {
         const tt = next('a time');
         const time = parseTime(tt.text);
-        if (time === undefined) err(`expected a time such as 1.5s, 1500ms or 0:01.5 but found "${tt.text}"`, tt);
+        if (time === undefined) err(`expected a time such as 1.5s, 1500ms or 0:01.5 but found ${quote(tt.text)}`, tt);
         if (time! < lastTime) err(`keyframes must be in time order: ${tt.text} comes after a later one`, tt);
         lastTime = time!;
         let ease = defaultEase;
@@ -160,7 +165,7 @@ export function parseTimeline(text: string): Timeline {
             if (!e) throw new TimelineError('expected an easing after "ease"', lineNo, clause[easeAt]!.column + 4);
             if (!EASINGS.includes(e.text as Easing))
               throw new TimelineError(
-                `unknown easing "${e.text}" (expected one of ${EASINGS.join(', ')})`,
+                `unknown easing ${quote(e.text)} (expected one of ${EASINGS.join(', ')})`,
                 lineNo,
                 e.column,
               );
@@ -180,9 +185,9 @@ export function parseTimeline(text: string): Timeline {
         break;
       }
       default:
-        err(`unknown statement "${head.text}" (expected at, duration, fps, blink, ease or a comment)`, head);
+        err(`unknown statement ${quote(head.text)} (expected at, duration, fps, blink, ease or a comment)`, head);
     }
-    if (k < toks.length) err(`unexpected "${toks[k]!.text}"`, toks[k]);
+    if (k < toks.length) err(`unexpected ${quote(toks[k]!.text)}`, toks[k]);
   });
   if (!Number.isFinite(t.durationS)) {
     const last = Math.max(
@@ -204,9 +209,9 @@ function parseClause(t: Timeline, clause: Token[], timeS: number, ease: Easing, 
     throw new TimelineError(msg, line, tok?.column ?? head.column);
   };
   const num = (tok: Token | undefined, what: string, min: number, max: number, unit = ''): number => {
-    if (!tok) return err(`expected ${what} after "${clause[k - 2]?.text ?? head.text}"`, clause[k - 2] ?? head);
+    if (!tok) return err(`expected ${what} after ${quote(clause[k - 2]?.text ?? head.text)}`, clause[k - 2] ?? head);
     const v = Number(tok.text);
-    if (!Number.isFinite(v)) err(`expected ${what} (a number) but found "${tok.text}"`, tok);
+    if (!Number.isFinite(v)) err(`expected ${what} (a number) but found ${quote(tok.text)}`, tok);
     if (v < min || v > max) err(`${what} ${tok.text} is out of range: expected ${min} to ${max}${unit}`, tok);
     return v;
   };
@@ -220,7 +225,7 @@ function parseClause(t: Timeline, clause: Token[], timeS: number, ease: Easing, 
     for (; k < clause.length; k++) {
       const tok = clause[k]!;
       const m = /^([LR]?)(\d+)=(-?\d+(?:\.\d+)?)$/i.exec(tok.text);
-      if (!m) err(`expected AU=intensity (e.g. 12=3, L12=2) but found "${tok.text}"`, tok);
+      if (!m) err(`expected AU=intensity (e.g. 12=3, L12=2) but found ${quote(tok.text)}`, tok);
       const au = Number(m![2]) as ActionUnit;
       if (!ACTION_UNITS.includes(au))
         err(`AU${m![2]} is not one of the supported action units (${ACTION_UNITS.join(', ')})`, tok);
@@ -244,7 +249,7 @@ function parseClause(t: Timeline, clause: Token[], timeS: number, ease: Easing, 
             : key.text === 'roll'
               ? LIMITS.rollDeg
               : undefined;
-      if (limit === undefined) err(`expected yaw, pitch or roll but found "${key.text}"`, key);
+      if (limit === undefined) err(`expected yaw, pitch or roll but found ${quote(key.text)}`, key);
       const v = num(clause[k++], key.text, -limit!, limit!, ' degrees');
       p[`${key.text as 'yaw' | 'pitch' | 'roll'}Deg`] = v;
     }
@@ -267,7 +272,7 @@ function parseClause(t: Timeline, clause: Token[], timeS: number, ease: Easing, 
       } else if (key.text === 'x' || key.text === 'y') {
         g[key.text] = num(clause[k++], `gaze ${key.text}`, -LIMITS.gaze, LIMITS.gaze, ' eye widths');
       } else {
-        err(`expected left, right, up, down, center, x or y but found "${key.text}"`, key);
+        err(`expected left, right, up, down, center, x or y but found ${quote(key.text)}`, key);
       }
     }
     t.gaze.push({ timeS, value: g, ease });
@@ -276,7 +281,7 @@ function parseClause(t: Timeline, clause: Token[], timeS: number, ease: Easing, 
     if (clause[k]) {
       const tok = clause[k++]!;
       const v = parseTime(tok.text);
-      if (v === undefined) err(`expected a blink length such as 200ms but found "${tok.text}"`, tok);
+      if (v === undefined) err(`expected a blink length such as 200ms but found ${quote(tok.text)}`, tok);
       if (v! < LIMITS.blinkS[0] || v! > LIMITS.blinkS[1])
         err(
           `blink length ${tok.text} is out of range: expected ${LIMITS.blinkS[0] * 1000} ms to ${LIMITS.blinkS[1]} s`,
@@ -287,11 +292,11 @@ function parseClause(t: Timeline, clause: Token[], timeS: number, ease: Easing, 
     t.blinks.push({ timeS, durationS: d });
   } else {
     err(
-      `unknown keyframe "${head.text}" (expected an emotion — ${EMOTION_NAMES.join(', ')} — or au, pose, gaze, blink)`,
+      `unknown keyframe ${quote(head.text)} (expected an emotion — ${EMOTION_NAMES.join(', ')} — or au, pose, gaze, blink)`,
       head,
     );
   }
-  if (k < clause.length) err(`unexpected "${clause[k]!.text}"`, clause[k]);
+  if (k < clause.length) err(`unexpected ${quote(clause[k]!.text)}`, clause[k]);
 }
 
 function ease(e: Easing, x: number): number {

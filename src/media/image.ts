@@ -3,7 +3,7 @@ import path from 'node:path';
 import sharp, { type Metadata } from 'sharp';
 import { VivifyError, invalidArgument } from '../errors.js';
 import { writeAtomically } from './atomic.js';
-import type { RgbaImage } from './types.js';
+import type { RgbaImage } from '../face/image.js';
 
 /**
  * Largest image Vivify decodes, in pixels: 64 megapixels (8192 × 8192). Larger images — or files that

@@ -3,7 +3,8 @@
  * intensity 0–1 moves a face's AU intensities along the emotion's direction, 1 reaching the apex the MEAD
  * actors showed. AUs an emotion does not involve are left as they are.
  */
-import { ACTION_UNITS, AU_MAX, type ActionUnit, type AuIntensities } from './au.js';
+import { quote } from '../errors.js';
+import { ACTION_UNITS, AU_MAX, type ActionUnit, type AuIntensities } from '../face/action-units.js';
 import { EMOTION_DIRECTIONS } from './emotion-data.js';
 import { EMOTION_NAMES, type EmotionName } from './emotion-names.js';
 
@@ -15,9 +16,7 @@ export function emotionAUs(emotion: EmotionName, intensity: number): AuIntensiti
   if (emotion === 'neutral' || intensity === 0) return out;
   const d = EMOTION_DIRECTIONS[emotion];
   if (!d)
-    throw new RangeError(
-      `Expected one of ${EMOTION_NAMES.join(', ')} for emotion but received ${JSON.stringify(emotion)}`,
-    );
+    throw new RangeError(`Expected one of ${EMOTION_NAMES.join(', ')} for emotion but received ${quote(emotion)}`);
   ACTION_UNITS.forEach((au, i) => {
     const l = d.direction[2 * i]! * d.step * intensity;
     const r = d.direction[2 * i + 1]! * d.step * intensity;

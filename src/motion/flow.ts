@@ -3,7 +3,7 @@
  * Used to follow points around the driver's head (hair, ears, neck, shoulders, background) from frame to
  * frame. Pure TypeScript on typed arrays.
  */
-import type { RgbaImage } from '../media/types.js';
+import type { RgbaImage } from '../face/image.js';
 
 export interface GreyImage {
   width: number;

@@ -4,11 +4,11 @@
  * from a reference frame (relative) or its own values (absolute) — and the result is projected back into
  * the source image. Pure functions on typed arrays.
  */
-import { CANONICAL_FACE, estimatePose, toCanonicalFrame } from '../analysis/measures.js';
-import { applySimilarity, multiply3, scaleRotation, transpose3, type Similarity } from '../analysis/pose.js';
-import { GROUPS, LANDMARK_COUNT, LEFT_IRIS, LM, MESH_POINTS, RIGHT_IRIS } from '../analysis/topology.js';
-import type { FaceResult } from '../analysis/types.js';
-import { expressionBasis } from './basis.js';
+import { CANONICAL_FACE, estimatePose, toCanonicalFrame } from '../face/measures.js';
+import { applySimilarity, multiply3, scaleRotation, transpose3, type Similarity } from '../face/pose.js';
+import { GROUPS, LANDMARK_COUNT, LEFT_IRIS, LM, MESH_POINTS, RIGHT_IRIS } from '../face/topology.js';
+import type { FaceResult } from '../face/types.js';
+import { expressionBasis } from '../face/expression-basis.js';
 import { expandLidClosure } from './lids.js';
 
 /** A face as the motion model sees it. */

@@ -5,8 +5,8 @@
  * fitting keeps the depth and timing of fast events such as blinks far better than averaging would,
  * while removing the frame-to-frame jitter of the landmark models. Memory: 2·radius + 1 states.
  */
-import { LANDMARK_COUNT } from '../analysis/topology.js';
-import { matrixToQuaternion, quaternionToMatrix } from '../analysis/pose.js';
+import { LANDMARK_COUNT } from '../face/topology.js';
+import { matrixToQuaternion, quaternionToMatrix } from '../face/pose.js';
 import type { FaceState } from './motion.js';
 
 const D = LANDMARK_COUNT * 3;

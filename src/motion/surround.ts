@@ -11,9 +11,9 @@
  * background, points leaving the frame) a fixed profile remains: inner rings follow the head, outer ones
  * stay still.
  */
-import type { Similarity } from '../analysis/pose.js';
-import { GROUPS } from '../analysis/topology.js';
-import type { RgbaImage } from '../media/types.js';
+import type { Similarity } from '../face/pose.js';
+import { GROUPS } from '../face/topology.js';
+import type { RgbaImage } from '../face/image.js';
 import { goodFeatures, greyPyramid, trackPoints, type GreyPyramid } from './flow.js';
 
 export interface SurroundRings {

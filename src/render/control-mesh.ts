@@ -4,7 +4,7 @@
  * head and fade to no motion (so shoulders and background stay), and fans that fill the eye and mouth
  * openings with synthesised or borrowed content.
  */
-import { CANONICAL_FACE } from '../analysis/measures.js';
+import { CANONICAL_FACE } from '../face/measures.js';
 import {
   GROUPS,
   LEFT_EYE_OPENING,
@@ -14,7 +14,7 @@ import {
   MIRROR,
   MOUTH_OPENING,
   RIGHT_EYE_OPENING,
-} from '../analysis/topology.js';
+} from '../face/topology.js';
 
 export const enum Part {
   Face = 0,

@@ -3,7 +3,7 @@
  * a 5×7 bitmap font. Enough for diagnostic overlays, with no canvas or font dependency, so it runs
  * unchanged in Node and in a browser.
  */
-import type { RgbaImage } from '../media/types.js';
+import type { RgbaImage } from '../face/image.js';
 
 export type Rgb = readonly [number, number, number];
 

@@ -2,8 +2,8 @@
  * The analysis overlay: mesh, eye and lip outlines, irises, head-pose axes and a label panel with pose,
  * apertures and the emotion distribution, so a person can check an analysis at a glance.
  */
-import { applySimilarity } from '../analysis/pose.js';
-import { poseToSimilarity } from '../analysis/measures.js';
+import { applySimilarity } from '../face/pose.js';
+import { poseToSimilarity } from '../face/measures.js';
 import {
   LEFT_EYE_OPENING,
   LEFT_IRIS,
@@ -12,9 +12,9 @@ import {
   MOUTH_OPENING,
   RIGHT_EYE_OPENING,
   RIGHT_IRIS,
-} from '../analysis/topology.js';
-import { EMOTIONS, type FaceResult } from '../analysis/types.js';
-import type { RgbaImage } from '../media/types.js';
+} from '../face/topology.js';
+import { EMOTIONS, type FaceResult } from '../face/types.js';
+import type { RgbaImage } from '../face/image.js';
 import {
   cloneImage,
   drawLine,

@@ -1,5 +1,5 @@
-import type { RgbaImage } from '../media/types.js';
-import { pyramidLevel } from '../analysis/crop.js';
+import type { RgbaImage } from '../face/image.js';
+import { pyramidLevel } from '../face/pyramid.js';
 
 /**
  * Resizes an RGBA image: bilinear when enlarging or shrinking up to 2×, and from the 2×2-box image

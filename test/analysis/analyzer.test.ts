@@ -3,9 +3,9 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { liveTensors } from '../../src/analysis/models.js';
 import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../../src/analysis/node.js';
-import { EMOTIONS } from '../../src/analysis/types.js';
+import { EMOTIONS } from '../../src/face/types.js';
 import { readImage } from '../../src/media/image.js';
-import { createImage } from '../../src/media/types.js';
+import { createImage } from '../../src/face/image.js';
 import { decodeVideo } from '../../src/media/video.js';
 import { ASTRONAUT, makeMovingFaceVideo, tempDir } from '../helpers.js';
 

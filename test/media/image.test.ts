@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import sharp, { type Sharp } from 'sharp';
 import { isVivifyError, type VivifyErrorCode } from '../../src/errors.js';
 import { readImage, writeImage } from '../../src/media/image.js';
-import { createImage } from '../../src/media/types.js';
+import { createImage } from '../../src/face/image.js';
 import { ASTRONAUT, tempDir } from '../helpers.js';
 
 async function rejectsWith(p: Promise<unknown>, code: VivifyErrorCode, re?: RegExp): Promise<void> {

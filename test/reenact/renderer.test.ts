@@ -2,11 +2,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../../src/analysis/node.js';
-import { GROUPS, LM } from '../../src/analysis/topology.js';
-import type { FaceResult } from '../../src/analysis/types.js';
+import { GROUPS, LM } from '../../src/face/topology.js';
+import type { FaceResult } from '../../src/face/types.js';
 import { readImage } from '../../src/media/image.js';
-import type { RgbaImage } from '../../src/media/types.js';
-import { closeLids } from '../../src/motion/lids.js';
+import type { RgbaImage } from '../../src/face/image.js';
+import { closeLids } from '../../src/face/lids.js';
 import { faceState, projectState, type FaceState } from '../../src/motion/motion.js';
 import { createRenderer, type Renderer } from '../../src/render/renderer.js';
 import { ASTRONAUT } from '../helpers.js';

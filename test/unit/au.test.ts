@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CANONICAL_FACE, eyeApertures, mouthAperture } from '../../src/analysis/measures.js';
-import { LM } from '../../src/analysis/topology.js';
-import { ACTION_UNITS, applyAUs, auFields, bothSides, estimateAUs } from '../../src/motion/au.js';
+import { CANONICAL_FACE, eyeApertures, mouthAperture } from '../../src/face/measures.js';
+import { LM } from '../../src/face/topology.js';
+import { ACTION_UNITS, applyAUs, auFields, bothSides } from '../../src/face/action-units.js';
+import { estimateAUs } from '../../src/analysis/action-units.js';
 import { emotionAUs, EMOTION_NAMES } from '../../src/motion/emotion.js';
 
 const y = (c: Float32Array, i: number): number => c[3 * i + 1]!;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { drawLine, drawText, fillRect, textWidth } from '../../src/render/draw.js';
-import { createImage } from '../../src/media/types.js';
+import { createImage } from '../../src/face/image.js';
 
 const red = (img: ReturnType<typeof createImage>, x: number, y: number): number => img.data[(y * img.width + x) * 4]!;
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { goodFeatures, greyPyramid, trackPoints } from '../../src/motion/flow.js';
-import { createImage } from '../../src/media/types.js';
+import { createImage } from '../../src/face/image.js';
 
 /** A smooth random-ish texture, shifted by (dx, dy). */
 function texture(w: number, h: number, dx: number, dy: number) {

@@ -7,8 +7,8 @@ import {
   fitSimilarity,
   invertSimilarity,
   rotationToEuler,
-} from '../../src/analysis/pose.js';
-import { createImage } from '../../src/media/types.js';
+} from '../../src/face/pose.js';
+import { createImage } from '../../src/face/image.js';
 
 test('crop mapping: imageToCrop inverts cropToImage for a rotated, scaled square', () => {
   const r = { cx: 103.5, cy: 77.25, size: 143, angleRad: 0.37 };

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CANONICAL_FACE, eyeApertures } from '../../src/analysis/measures.js';
-import { eulerToRotation, rotationToEuler, scaleRotation } from '../../src/analysis/pose.js';
-import { closeLids, expandLidClosure, LID_CLOSURE_GAIN } from '../../src/motion/lids.js';
+import { CANONICAL_FACE, eyeApertures } from '../../src/face/measures.js';
+import { eulerToRotation, rotationToEuler, scaleRotation } from '../../src/face/pose.js';
+import { closeLids } from '../../src/face/lids.js';
+import { expandLidClosure, LID_CLOSURE_GAIN } from '../../src/motion/lids.js';
 import { DEFAULT_RETARGET, expressionGains, PART_WEIGHTS, retarget, type FaceState } from '../../src/motion/motion.js';
 import { createSmoother, smoothingRadius } from '../../src/motion/smooth.js';
 

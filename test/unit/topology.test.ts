@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CANONICAL_FACE } from '../../src/analysis/canonical-data.js';
-import { LANDMARK_COUNT, LM, MESH_TRIANGLES, MIRROR } from '../../src/analysis/topology.js';
+import { CANONICAL_FACE } from '../../src/face/canonical-data.js';
+import { LANDMARK_COUNT, LM, MESH_TRIANGLES, MIRROR } from '../../src/face/topology.js';
 
 test('MIRROR is an involution that swaps the eyes and keeps the midline', () => {
   for (let i = 0; i < LANDMARK_COUNT; i++) assert.equal(MIRROR[MIRROR[i]!], i, `point ${i}`);

@@ -3,8 +3,8 @@
  * within-person face-shape change in the canonical frame. Projecting a face onto it gives expression
  * coordinates that carry little identity.
  */
-import { CANONICAL_FACE } from '../analysis/measures.js';
-import { MESH_POINTS } from '../analysis/topology.js';
+import { CANONICAL_FACE } from './measures.js';
+import { MESH_POINTS } from './topology.js';
 import { EXPRESSION_BASIS_BASE64, EXPRESSION_COMPONENTS, EXPRESSION_STDEV } from './expression-basis-data.js';
 
 export interface ExpressionBasis {

@@ -1,0 +1,154 @@
+/**
+ * Option definitions shared by the library, the command line and the web app. Each option is defined once
+ * — name, type, range, default, help and how to read it from text — and every front end reads that one
+ * definition: the library validates its option objects with {@link resolveOptions}, the CLI builds its flags
+ * and help from it, the web app builds its controls from it. Pure: no Node APIs.
+ *
+ * Names are the command-line flag names (`expression-scale`); the library's option objects use the same
+ * names in camelCase (`expressionScale`).
+ */
+import { outOfRange, quote } from './errors.js';
+
+export type OptionType = 'string' | 'number' | 'integer' | 'boolean';
+
+export interface OptionSpec<T = unknown> {
+  type: OptionType;
+  description: string;
+  /** Placeholder shown in help, e.g. "out.json". */
+  value?: string;
+  /** One-letter command-line alias. */
+  short?: string;
+  default?: T;
+  /** Allowed values (for strings). */
+  choices?: readonly string[];
+  min?: number;
+  max?: number;
+  /** The option may be given several times; the result is an array. */
+  multiple?: boolean;
+  /** Reads a value from text (a flag, a text field); throws an Error whose message says what was expected. */
+  parse?: (raw: string) => T;
+  /**
+   * For options whose value is not a plain string, number or boolean (lists, records, 'first'|N…): checks a
+   * library value, and `expected` says what is allowed, for the error message.
+   */
+  check?: (value: unknown) => boolean;
+  expected?: string;
+}
+
+export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
+
+/** `expression-scale` → `expressionScale`. */
+export function optionKey(flag: string): string {
+  return flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** What a value of this option must be, in words ("a number between 0 and 5"). */
+export function expectedValue(spec: OptionSpec): string {
+  if (spec.expected) return spec.expected;
+  if (spec.choices) return `one of ${spec.choices.join(', ')}`;
+  if (spec.type === 'boolean') return 'true or false';
+  if (spec.type === 'string') return 'a string';
+  const what = spec.type === 'integer' ? 'an integer' : 'a number';
+  if (spec.min !== undefined && spec.max !== undefined) return `${what} between ${spec.min} and ${spec.max}`;
+  if (spec.min !== undefined) return `${what} ≥ ${spec.min}`;
+  if (spec.max !== undefined) return `${what} ≤ ${spec.max}`;
+  return what;
+}
+
+/** True when `v` is a valid library value for the option. */
+export function isValidValue(spec: OptionSpec, v: unknown): boolean {
+  const one = (x: unknown): boolean => {
+    if (spec.check) return spec.check(x);
+    switch (spec.type) {
+      case 'boolean':
+        return typeof x === 'boolean';
+      case 'string':
+        return typeof x === 'string' && (!spec.choices || spec.choices.includes(x));
+      case 'number':
+      case 'integer':
+        return (
+          typeof x === 'number' &&
+          Number.isFinite(x) &&
+          (spec.type === 'number' || Number.isInteger(x)) &&
+          (spec.min === undefined || x >= spec.min) &&
+          (spec.max === undefined || x <= spec.max)
+        );
+    }
+  };
+  return spec.multiple ? Array.isArray(v) && v.every(one) : one(v);
+}
+
+/**
+ * Fills defaults and validates a library options object against its definitions (keys in camelCase).
+ * Unknown keys pass through untouched (callbacks, signals, objects the definitions do not describe).
+ * Throws a RangeError "Expected X for Y but received Z" for the first bad value.
+ */
+export function resolveOptions<T extends object>(specs: OptionSpecs, options: Partial<T>): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(options)) if (v !== undefined) out[k] = v;
+  for (const [flag, spec] of Object.entries(specs)) {
+    const key = optionKey(flag);
+    if (out[key] === undefined) {
+      if (spec.default !== undefined) out[key] = spec.default;
+      continue;
+    }
+    if (!isValidValue(spec, out[key])) throw outOfRange(expectedValue(spec), key, out[key]);
+  }
+  return out as T;
+}
+
+/**
+ * Reads one option's value from text, as typed on a command line or in a text field. Throws an Error whose
+ * message reads "Expected … for --flag but received …".
+ */
+export function parseOptionText(flag: string, spec: OptionSpec, raw: string): unknown {
+  const fail = (expected: string): Error => new Error(`${expected} for --${flag} but received ${quote(raw)}`);
+  if (spec.parse) {
+    try {
+      return spec.parse(raw);
+    } catch (err) {
+      throw fail((err as Error).message);
+    }
+  }
+  if (spec.type === 'boolean') {
+    if (raw === 'true' || raw === '1') return true;
+    if (raw === 'false' || raw === '0') return false;
+    throw fail('Expected true or false');
+  }
+  if (spec.type === 'string') {
+    if (spec.choices && !spec.choices.includes(raw)) throw fail(`Expected one of ${spec.choices.join(', ')}`);
+    return raw;
+  }
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || (spec.type === 'integer' && !Number.isInteger(n))) {
+    throw fail(`Expected ${spec.type === 'integer' ? 'an integer' : 'a number'}`);
+  }
+  if (!isValidValue({ ...spec, multiple: false }, n)) throw fail(`Expected ${expectedValue(spec)}`);
+  return n;
+}
+
+/** The defaults of a set of definitions, by library key (camelCase). */
+export function optionDefaults(specs: OptionSpecs): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [flag, spec] of Object.entries(specs)) if (spec.default !== undefined) out[optionKey(flag)] = spec.default;
+  return out;
+}
+
+/** Which face of a picture to work on. */
+export const FACE_OPTION: OptionSpec<number> = {
+  type: 'integer',
+  value: 'n',
+  default: 0,
+  min: 0,
+  max: 100,
+  description: 'Which face of the source (0 = largest; faces are numbered by size)',
+};
+
+/** The size of an output. */
+export const SIZE_OPTION: OptionSpec<number> = {
+  type: 'integer',
+  value: 'px',
+  min: 16,
+  max: 8192,
+  description: "Longest side of the output (default: the source's own size)",
+};

@@ -1,0 +1,160 @@
+/**
+ * Reenactment options, defined once for the library (`animate()`, `createReenactor()`), the command line
+ * (`vivify animate`) and the web app. See src/options.ts.
+ */
+import { FACE_OPTION, optionDefaults, SIZE_OPTION, type OptionSpec, type OptionSpecs } from '../options.js';
+import type { RegionSelection } from '../motion/motion.js';
+
+export const REGION_NAMES: readonly RegionSelection[] = ['all', 'pose', 'expression', 'eyes', 'brows', 'lips'];
+export const WEIGHT_NAMES = ['eyes', 'brows', 'lips', 'other'] as const;
+export type WeightName = (typeof WEIGHT_NAMES)[number];
+
+const reference: OptionSpec<'first' | 'best' | number> = {
+  type: 'string',
+  value: 'first|best|N',
+  default: 'first',
+  description:
+    "Driving frame the changes are measured from: the first, the one closest to the source's pose and expression, or frame N",
+  parse: (s) => {
+    if (s === 'first' || s === 'best') return s;
+    const n = Number(s);
+    if (s.trim() === '' || !Number.isInteger(n) || n < 0) throw new Error('Expected first, best or a frame number');
+    return n;
+  },
+  check: (v) => v === 'first' || v === 'best' || (Number.isInteger(v) && (v as number) >= 0),
+  expected: 'first, best or a frame index ≥ 0',
+};
+
+const regions: OptionSpec<RegionSelection[]> = {
+  type: 'string',
+  value: 'list',
+  default: ['all'],
+  description: `What moves, comma-separated: ${REGION_NAMES.join(', ')}`,
+  parse: (s) => {
+    const list = s.split(',').map((x) => x.trim());
+    for (const r of list)
+      if (!REGION_NAMES.includes(r as RegionSelection))
+        throw new Error(`Expected a comma-separated list of ${REGION_NAMES.join(', ')}`);
+    return list as RegionSelection[];
+  },
+  check: (v) => Array.isArray(v) && v.length > 0 && v.every((r) => REGION_NAMES.includes(r as RegionSelection)),
+  expected: `a non-empty list of ${REGION_NAMES.join(', ')}`,
+};
+
+const weights: OptionSpec<Partial<Record<WeightName, number>>> = {
+  type: 'string',
+  value: 'part=w,…',
+  default: {},
+  description: `Expression weight per part (${WEIGHT_NAMES.join(', ')}), e.g. brows=0,eyes=1,lips=0.7`,
+  parse: (s) => {
+    const out: Partial<Record<WeightName, number>> = {};
+    for (const kv of s.split(',')) {
+      const [k, v] = kv.split('=').map((x) => x.trim());
+      const n = Number(v);
+      if (!WEIGHT_NAMES.includes(k as WeightName) || v === undefined || v === '' || !(n >= 0 && n <= 5)) {
+        throw new Error(`Expected part=weight pairs with parts ${WEIGHT_NAMES.join(', ')} and weights in [0, 5]`);
+      }
+      out[k as WeightName] = n;
+    }
+    return out;
+  },
+  check: (v) =>
+    typeof v === 'object' &&
+    v !== null &&
+    Object.entries(v).every(
+      ([k, n]) => WEIGHT_NAMES.includes(k as WeightName) && typeof n === 'number' && n >= 0 && n <= 5,
+    ),
+  expected: `an object of weights in [0, 5] for ${WEIGHT_NAMES.join(', ')}`,
+};
+
+/** The options of one reenactment, by flag name (library keys are their camelCase). */
+export const ANIMATE_OPTIONS = {
+  motion: {
+    type: 'string',
+    value: 'relative|absolute',
+    choices: ['relative', 'absolute'],
+    default: 'relative',
+    description:
+      "relative: the portrait keeps its face and takes the driver's changes; absolute: takes the driver's pose and expression",
+  },
+  reference,
+  regions,
+  weights,
+  'expression-scale': {
+    type: 'number',
+    value: 'k',
+    default: 1,
+    min: 0,
+    max: 5,
+    description: 'Multiplies expression motion',
+  },
+  'pose-scale': { type: 'number', value: 'k', default: 1, min: 0, max: 5, description: 'Multiplies head motion' },
+  smooth: {
+    type: 'number',
+    value: '0..1',
+    default: 0.5,
+    min: 0,
+    max: 1,
+    description:
+      'Temporal smoothing of the driving motion: a Savitzky–Golay fit over ±1–4 frames of look-ahead (no lag); 0 is off',
+  },
+  surroundings: {
+    type: 'string',
+    value: 'head|tracked',
+    choices: ['head', 'tracked'],
+    default: 'head',
+    description:
+      "How the area around the face moves: head (hair, ears and neck follow the head; shoulders and background stay) or tracked (everything moves as in the driving video, for head-following crops such as VoxCeleb's)",
+  },
+  detail: {
+    type: 'number',
+    value: '0..1',
+    default: 0,
+    min: 0,
+    max: 1,
+    description:
+      "Strength of the driver's shading changes (wrinkles, lighting) carried onto the face; costs some identity",
+  },
+  face: FACE_OPTION,
+  'keep-audio': { type: 'boolean', default: false, description: "Copy the driving video's audio into the result" },
+  fps: {
+    type: 'number',
+    value: 'fps',
+    min: 1,
+    max: 240,
+    description: "Output frame rate (default: the driving video's)",
+  },
+  size: SIZE_OPTION,
+} satisfies OptionSpecs;
+
+/** The per-frame options (what the reenactor itself takes), e.g. for live controls. */
+export const REENACTOR_OPTION_NAMES = [
+  'motion',
+  'regions',
+  'weights',
+  'expression-scale',
+  'pose-scale',
+  'smooth',
+  'surroundings',
+  'detail',
+] as const satisfies readonly (keyof typeof ANIMATE_OPTIONS)[];
+
+/** The reenactment settings the options above describe, by library key. */
+export interface AnimateSettings {
+  motion: 'relative' | 'absolute';
+  reference: 'first' | 'best' | number;
+  regions: readonly RegionSelection[];
+  weights: Partial<Record<WeightName, number>>;
+  expressionScale: number;
+  poseScale: number;
+  smooth: number;
+  surroundings: 'head' | 'tracked';
+  detail: number;
+  face: number;
+  keepAudio: boolean;
+  fps?: number;
+  size?: number;
+}
+
+/** Their defaults. */
+export const DEFAULT_ANIMATE_OPTIONS = Object.freeze(optionDefaults(ANIMATE_OPTIONS)) as Readonly<AnimateSettings>;

@@ -1,0 +1,107 @@
+/** Small geometry helpers of the renderer: polygons, triangles, fan points, ring offsets. */
+
+/** Ring vertices moved by head-frame offsets (xy pairs), each offset limited to 0.8 canonical units. */
+export function offsetRing(canon: Float32Array, offsets: Float32Array): Float32Array {
+  const out = Float32Array.from(canon);
+  for (let k = 0; k < offsets.length / 2; k++) {
+    let ox = offsets[2 * k]!;
+    let oy = offsets[2 * k + 1]!;
+    const m = Math.hypot(ox, oy);
+    if (m > 0.8) {
+      ox *= 0.8 / m;
+      oy *= 0.8 / m;
+    }
+    out[3 * k] = out[3 * k]! + ox;
+    out[3 * k + 1] = out[3 * k + 1]! + oy;
+  }
+  return out;
+}
+
+export function setCentre(
+  dst: Float32Array,
+  dstStride: number,
+  pts: Float32Array,
+  ptsStride: number,
+  ring: readonly number[],
+  at: number,
+  zOffset = 0,
+): void {
+  let x = 0,
+    y = 0,
+    z = 0;
+  for (const i of ring) {
+    x += pts[ptsStride * i]!;
+    y += pts[ptsStride * i + 1]!;
+    if (ptsStride === 3) z += pts[3 * i + 2]!;
+  }
+  dst[dstStride * at] = x / ring.length;
+  dst[dstStride * at + 1] = y / ring.length;
+  if (dstStride === 3) dst[3 * at + 2] = z / ring.length + zOffset;
+}
+
+export function triArea(p: Float32Array, stride: number, T: Uint16Array, t: number): number {
+  const a = T[3 * t]!;
+  const b = T[3 * t + 1]!;
+  const c = T[3 * t + 2]!;
+  return (
+    ((p[stride * b]! - p[stride * a]!) * (p[stride * c + 1]! - p[stride * a + 1]!) -
+      (p[stride * c]! - p[stride * a]!) * (p[stride * b + 1]! - p[stride * a + 1]!)) /
+    2
+  );
+}
+
+export function polygonArea(p: Float32Array, stride: number, ring: readonly number[]): number {
+  let s = 0;
+  for (let i = 0; i < ring.length; i++) {
+    const a = ring[i]!;
+    const b = ring[(i + 1) % ring.length]!;
+    s += p[stride * a]! * p[stride * b + 1]! - p[stride * b]! * p[stride * a + 1]!;
+  }
+  return Math.abs(s) / 2;
+}
+
+export function pointInPolygon(
+  p: Float32Array,
+  stride: number,
+  ring: readonly number[],
+  x: number,
+  y: number,
+): boolean {
+  let inside = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const xi = p[stride * ring[i]!]!;
+    const yi = p[stride * ring[i]! + 1]!;
+    const xj = p[stride * ring[j]!]!;
+    const yj = p[stride * ring[j]! + 1]!;
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+/** A point of a fan triangle mapped through another set of landmarks (the centre is the ring's mean). */
+export function fanPoint(
+  lm: Float32Array,
+  a: number,
+  b: number,
+  c: number,
+  w0: number,
+  w1: number,
+  w2: number,
+  centre: number,
+  ring: readonly number[],
+): [number, number] {
+  const at = (v: number): [number, number] => {
+    if (v !== centre) return [lm[3 * v]!, lm[3 * v + 1]!];
+    let x = 0,
+      y = 0;
+    for (const i of ring) {
+      x += lm[3 * i]!;
+      y += lm[3 * i + 1]!;
+    }
+    return [x / ring.length, y / ring.length];
+  };
+  const [ax, ay] = at(a);
+  const [bx, by] = at(b);
+  const [cx, cy] = at(c);
+  return [w0 * ax + w1 * bx + w2 * cx, w0 * ay + w1 * by + w2 * cy];
+}

@@ -1,0 +1,130 @@
+/**
+ * The engine's layers hold: media → analysis → motion → render, over a shared face layer, and the engine
+ * free of I/O so the browser runs the same code. Reads every import of every file under src/ (type imports
+ * too) and fails naming the file and the import that crosses a line.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+
+const SRC = path.resolve(import.meta.dirname, '../../src');
+
+function files(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : [],
+  );
+}
+
+interface Import {
+  file: string;
+  /** 'node:fs', 'sharp', or a path relative to src/ without extension ('face/topology'). */
+  target: string;
+  line: number;
+}
+
+function importsOf(file: string): Import[] {
+  const text = readFileSync(file, 'utf8');
+  const out: Import[] = [];
+  const re = /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s*'([^']+)'|import\(\s*'([^']+)'\s*\)/g;
+  for (const m of text.matchAll(re)) {
+    const spec = (m[1] ?? m[2])!;
+    const line = text.slice(0, m.index + (m[0].startsWith('\n') ? 1 : 0)).split('\n').length;
+    const target = spec.startsWith('.')
+      ? path.relative(SRC, path.resolve(path.dirname(file), spec)).replace(/\.js$/, '')
+      : spec;
+    out.push({ file: path.relative(SRC, file), target, line });
+  }
+  return out;
+}
+
+const all = files(SRC).flatMap(importsOf);
+const local = (t: string): boolean =>
+  !t.startsWith('node:') && (t.includes('/') || t === 'errors' || t === 'options') && !t.startsWith('@');
+const layer = (t: string): string => (t.includes('/') ? t.split('/')[0]! : t);
+
+/** Files that make up the I/O-free engine (the browser runs them). */
+const ENGINE = (f: string): boolean =>
+  /^(face|motion|render)\//.test(f) ||
+  ['errors.ts', 'options.ts'].includes(f) ||
+  /^analysis\/(?!node\.ts|models-node\.ts)/.test(f) ||
+  [
+    'reenact/reenactor.ts',
+    'reenact/options.ts',
+    'expression/edit.ts',
+    'expression/timeline.ts',
+    'expression/scripted.ts',
+    'eval/metrics.ts',
+    'eval/reenact.ts',
+  ].includes(f);
+
+function violations(rule: (i: Import) => string | undefined): string[] {
+  return all.flatMap((i) => {
+    const why = rule(i);
+    return why ? [`src/${i.file}:${i.line} imports ${i.target}: ${why}`] : [];
+  });
+}
+
+test('the face layer imports only itself (and the error type)', () => {
+  const v = violations((i) =>
+    i.file.startsWith('face/') && !(local(i.target) && ['face', 'errors'].includes(layer(i.target)))
+      ? 'face/ is the bottom layer'
+      : undefined,
+  );
+  assert.deepEqual(v, []);
+});
+
+test('motion imports only the face layer; render only face and motion', () => {
+  const allowed: Record<string, string[]> = {
+    motion: ['face', 'motion', 'errors'],
+    render: ['face', 'motion', 'render', 'errors'],
+  };
+  const v = violations((i) => {
+    const l = layer(i.file);
+    if (!(l in allowed)) return undefined;
+    if (!local(i.target)) return `${l}/ takes no packages or Node APIs`;
+    return allowed[l]!.includes(layer(i.target)) ? undefined : `${l}/ may import only ${allowed[l]!.join(', ')}`;
+  });
+  assert.deepEqual(v, []);
+});
+
+test('analysis does not import motion, render or anything above it', () => {
+  const v = violations((i) =>
+    i.file.startsWith('analysis/') &&
+    local(i.target) &&
+    !['face', 'analysis', 'media', 'errors'].includes(layer(i.target))
+      ? 'analysis/ sits below motion and render'
+      : undefined,
+  );
+  assert.deepEqual(v, []);
+});
+
+test('media imports only the face layer (image types) and errors', () => {
+  const v = violations((i) =>
+    i.file.startsWith('media/') && local(i.target) && !['face', 'media', 'errors'].includes(layer(i.target))
+      ? 'media/ is the bottom I/O layer'
+      : undefined,
+  );
+  assert.deepEqual(v, []);
+});
+
+test('the engine is free of I/O: no Node APIs, media, sharp, ffmpeg or CLI in engine files', () => {
+  const v = violations((i) => {
+    if (!ENGINE(i.file)) return undefined;
+    if (i.target.startsWith('node:') || ['sharp', 'fs', 'path', 'child_process'].includes(i.target))
+      return 'engine files run in the browser';
+    if (i.target.startsWith('@ffmpeg') || i.target.startsWith('@ffprobe')) return 'engine files run in the browser';
+    if (local(i.target) && ['media', 'cli', 'dataset'].includes(layer(i.target)))
+      return 'engine files take no I/O layer';
+    if (i.target === 'analysis/node' || i.target === 'analysis/models-node')
+      return 'the Node model loader is not engine';
+    return undefined;
+  });
+  assert.deepEqual(v, []);
+});
+
+test('the rule reads real imports (sanity: render imports face, the CLI imports node:)', () => {
+  assert.ok(all.some((i) => i.file === 'render/renderer.ts' && i.target === 'face/topology'));
+  assert.ok(all.some((i) => i.file.startsWith('cli/') && i.target.startsWith('node:')));
+  assert.ok(all.some((i) => i.file === 'reenact/animate.ts' && i.target === 'media/video'));
+});
