@@ -15,7 +15,7 @@ import path from 'node:path';
 import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../src/analysis/node.js';
 import { cacheDir, clipLandmarks, type ClipLandmarks } from '../src/dataset/landmarks.js';
 import { writeAtomically } from '../src/media/atomic.js';
-import { decomposeTrack, meanShape, measureCurves, medianShape } from '../src/motion/curves.js';
+import { decomposeTrack, meanShape, measureCurves, medianShape } from '../src/analysis/motion-curves.js';
 import { EMOTION_NAMES } from '../src/motion/emotion-names.js';
 import { MOTION_DATA_VERSION, type MotionClip, type MotionData } from '../src/motion/motion-data.js';
 
@@ -32,7 +32,11 @@ const col = (name: string): number => head.indexOf(name);
 const videos = rows
   .slice(1)
   .filter((r) => r[col('kind')] === 'video')
-  .map((r) => ({ file: r[col('file')]!, selfReenactment: r[col('self_reenactment')]!, description: r[col('description')]! }));
+  .map((r) => ({
+    file: r[col('file')]!,
+    selfReenactment: r[col('self_reenactment')]!,
+    description: r[col('description')]!,
+  }));
 
 /** The person in each clip. Most clips show one person each; these show the same person as another clip. */
 const SAME_PERSON: Record<string, string> = {
@@ -133,7 +137,8 @@ analyzer.close();
 // over their clips — the AU levels are then relative to how the person usually looks, not absolute.
 const byActor = new Map<string, string[]>();
 for (const v of videos) byActor.set(actorOf(v.file), [...(byActor.get(actorOf(v.file)) ?? []), v.file]);
-const shapesOf = (f: string): Float32Array[] => decomposeTrack(tracks.get(f)!.landmarks).flatMap((p) => (p ? [p.canon] : []));
+const shapesOf = (f: string): Float32Array[] =>
+  decomposeTrack(tracks.get(f)!.landmarks).flatMap((p) => (p ? [p.canon] : []));
 const neutralOf = new Map<string, { shape: Float32Array; how: string; reference: MotionClip['reference'] }>();
 for (const [actor, files] of byActor) {
   const neutralClip = files.find((f) => /_neutral_level\d_/.test(f));

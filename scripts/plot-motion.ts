@@ -7,9 +7,9 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createImage, type RgbaImage } from '../src/media/types.js';
+import { ACTION_UNITS } from '../src/face/action-units.js';
+import { createImage, type RgbaImage } from '../src/face/image.js';
 import { writeImage } from '../src/media/image.js';
-import { ACTION_UNITS } from '../src/motion/au.js';
 import { drawLine, drawText, fillRect, type Rgb } from '../src/render/draw.js';
 
 interface Series {
@@ -25,8 +25,28 @@ const arg = process.argv[2] ?? 'happy';
 const outDir = process.argv[3] ?? 'out/plots';
 let series: Series[];
 if (arg.endsWith('.json') && !arg.includes('motion-curves')) {
-  const g = JSON.parse(readFileSync(arg, 'utf8')) as { samples: (Series & { label: string })[] };
-  series = g.samples.map((s, i) => ({ ...s, name: `${path.basename(arg, '.json')}-${i + 1}-${s.label}` }));
+  // A --curves file of vivify generate: AU changes per side, head rotation, gaze, blink per frame.
+  const g = JSON.parse(readFileSync(arg, 'utf8')) as {
+    samples: {
+      label: string;
+      seed: number;
+      fps: number;
+      frames: {
+        aus: { left: Record<string, number>; right: Record<string, number> };
+        pose: { yawDeg: number; pitchDeg: number; rollDeg: number };
+        gaze: { x: number; y: number };
+        blink: number;
+      }[];
+    }[];
+  };
+  series = g.samples.map((s) => ({
+    name: `${path.basename(arg, '.json')}-${s.label}-seed${s.seed}`,
+    fps: s.fps,
+    au: s.frames.map((f) => ACTION_UNITS.flatMap((au) => [f.aus.left[au] ?? 0, f.aus.right[au] ?? 0])),
+    pose: s.frames.map((f) => [f.pose.yawDeg, f.pose.pitchDeg, f.pose.rollDeg]),
+    gaze: s.frames.map((f) => [f.gaze.x, f.gaze.y]),
+    closure: s.frames.map((f) => [f.blink, f.blink]),
+  }));
 } else {
   const data = JSON.parse(readFileSync(new URL('../data/motion-curves.json', import.meta.url), 'utf8')) as {
     clips: (Series & { file: string })[];

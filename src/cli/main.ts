@@ -11,6 +11,7 @@ import { evalCommand, runEval } from './eval.js';
 import type { CommandContext } from './context.js';
 import { formatHelp, parseCommand, type CommandDef } from './options.js';
 import { runScan, scanCommand } from './scan.js';
+import { generateCommand, runGenerate } from './generate.js';
 import { runScript, scriptCommand } from './script.js';
 
 export interface Command {
@@ -27,6 +28,8 @@ export const COMMANDS: Command[] = [
   { def: editCommand, run: (_p, o, c) => runEdit(o as any, c) },
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   { def: scriptCommand, run: (_p, o, c) => runScript(o as any, c) },
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  { def: generateCommand, run: (_p, o, c) => runGenerate(o as any, c) },
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   { def: evalCommand, run: (p, o, c) => runEval(p, o as any, c) },
   // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -13,7 +13,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../analysis/node.js';
-import { LANDMARK_COUNT } from '../analysis/topology.js';
+import { LANDMARK_COUNT } from '../face/topology.js';
 import { throwIfAborted } from '../errors.js';
 import { writeAtomically } from '../media/atomic.js';
 import { decodeVideo, probeVideo } from '../media/video.js';

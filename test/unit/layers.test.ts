@@ -54,8 +54,12 @@ const ENGINE = (f: string): boolean =>
     'expression/edit.ts',
     'expression/timeline.ts',
     'expression/scripted.ts',
+    'expression/generated.ts',
+    'expression/generate-options.ts',
     'eval/metrics.ts',
     'eval/reenact.ts',
+    'eval/curve-metrics.ts',
+    'eval/generate-eval.ts',
   ].includes(f);
 
 function violations(rule: (i: Import) => string | undefined): string[] {

@@ -4,8 +4,9 @@
  * typical pose, gaze, eye closure and mouth opening. Measured from tracked landmarks (real clips), and the
  * form generated motion takes before it is rendered. Pure: typed arrays in, numbers out.
  */
-import { estimatePose, eyeApertures, gaze, mouthAperture, toCanonicalFrame } from '../analysis/measures.js';
-import { ACTION_UNITS, estimateAUs } from './au.js';
+import { ACTION_UNITS } from '../face/action-units.js';
+import { estimatePose, eyeApertures, gaze, mouthAperture, toCanonicalFrame } from '../face/measures.js';
+import { estimateAUs } from './action-units.js';
 
 /** Values per frame in a curve's `au` row: ACTION_UNITS in order, left then right for each. */
 export const AU_CHANNELS = ACTION_UNITS.length * 2;
@@ -74,11 +75,7 @@ const median = (v: number[]): number => {
  * their neutral clip); without it the clip's median shape ({@link medianShape}).
  * Eye closure is relative to the clip's typical open eye (the 90th percentile of each eye's aperture).
  */
-export function measureCurves(
-  track: LandmarkTrack,
-  fps: number,
-  neutral?: Float32Array,
-): MotionCurves {
+export function measureCurves(track: LandmarkTrack, fps: number, neutral?: Float32Array): MotionCurves {
   const parts = decomposeTrack(track);
   const present = parts.filter((p): p is NonNullable<typeof p> => p !== undefined);
   if (present.length === 0) throw new RangeError('Expected a track with at least one face for measureCurves');
