@@ -65,6 +65,8 @@ export interface CurveEvaluation {
     amplitude?: number;
     au6Ratio?: number;
     nodsPerMinute?: number;
+    /** The same count on idle motion (same seeds), for reference. */
+    idleNodsPerMinute?: number;
   }[];
   blinks: { realPerMinute: number; generatedPerMinute: number };
   k: number;
@@ -215,31 +217,16 @@ export function evaluateCurves(
         au6Ratio: meanOf(ratio),
       });
     } else {
-      // Nods: the head dips (pitch, lightly smoothed, ≥ 2.5° above the lowest value within ±0.6 s).
-      let nods = 0;
-      const r = Math.round(0.6 * MODEL_FPS);
-      for (const m of runs) {
-        const p = m.frames.map((f) => f.pose.pitchDeg);
-        const sm = p.map((_, t) => {
-          let a = 0;
-          let n = 0;
-          for (let k = Math.max(0, t - 3); k <= Math.min(p.length - 1, t + 3); k++) {
-            a += p[k]!;
-            n++;
-          }
-          return a / n;
-        });
-        let last = -Infinity;
-        for (let t = 1; t < sm.length - 1; t++) {
-          if (!(sm[t]! >= sm[t - 1]! && sm[t]! > sm[t + 1]!)) continue;
-          const lo = Math.min(...sm.slice(Math.max(0, t - r), t + r + 1));
-          if (sm[t]! - lo >= 2.5 && t - last > r) {
-            nods++;
-            last = t;
-          }
-        }
-      }
-      entry.nodsPerMinute = nods / ((k * 4) / 60);
+      // Nods over 10-s samples, beside idle with the same seeds (idle's own head motion has dips too).
+      const rate = (l: 'listening' | 'idle'): number =>
+        meanOf(
+          Array.from({ length: k }, (_, i) => {
+            const m = generateMotion(models, { label: l, seed: seedOf('nods', i), durationS: 10 });
+            return (headDips(m.frames.map((f) => f.pose.pitchDeg)) * 60) / 10;
+          }),
+        );
+      entry.nodsPerMinute = rate('listening');
+      entry.idleNodsPerMinute = rate('idle');
     }
     synthetic.push(entry);
   }
@@ -276,6 +263,34 @@ export function evaluateCurves(
     blinks: { realPerMinute: realBlinks / realMinutes, generatedPerMinute: genBlinks / genMinutes },
     k,
   };
+}
+
+/**
+ * Head dips in a pitch track at 25 frames/s: local maxima of the lightly smoothed pitch (±3 frames) that rise
+ * ≥ 2.5° above the lowest pitch within ±0.6 s, at least 0.6 s apart.
+ */
+export function headDips(pitch: readonly number[]): number {
+  const r = Math.round(0.6 * MODEL_FPS);
+  const sm = pitch.map((_, t) => {
+    let a = 0;
+    let n = 0;
+    for (let j = Math.max(0, t - 3); j <= Math.min(pitch.length - 1, t + 3); j++) {
+      a += pitch[j]!;
+      n++;
+    }
+    return a / n;
+  });
+  let dips = 0;
+  let last = -Infinity;
+  for (let t = 1; t < sm.length - 1; t++) {
+    if (!(sm[t]! >= sm[t - 1]! && sm[t]! > sm[t + 1]!)) continue;
+    const lo = Math.min(...sm.slice(Math.max(0, t - r), t + r + 1));
+    if (sm[t]! - lo >= 2.5 && t - last > r) {
+      dips++;
+      last = t;
+    }
+  }
+  return dips;
 }
 
 function countCopies(samples: number[][][], variety: number): number {

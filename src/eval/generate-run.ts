@@ -275,14 +275,14 @@ function report(r: GenerateEvaluation, models: MotionModels): string {
     '',
     '## Smiles, listening and blinks',
     '',
-    '| label | onset (s) | offset (s) | AU12 at apex | AU6 / AU12 at apex | nods a minute |',
+    '| label | onset (s) | offset (s) | AU12 at apex | AU6 / AU12 at apex | head dips a minute (idle: same count) |',
     '|---|---|---|---|---|---|',
     ...c.synthetic.map(
       (s) =>
-        `| ${s.label} | ${f2(s.onsetS)} | ${f2(s.offsetS)} | ${f2(s.amplitude)} | ${f2(s.au6Ratio)} | ${f2(s.nodsPerMinute)} |`,
+        `| ${s.label} | ${f2(s.onsetS)} | ${f2(s.offsetS)} | ${f2(s.amplitude)} | ${f2(s.au6Ratio)} | ${s.nodsPerMinute === undefined ? '–' : `${f2(s.nodsPerMinute)} (idle ${f2(s.idleNodsPerMinute)})`} |`,
     ),
     '',
-    `Targets (docs/generate.md): spontaneous onset 0.5–1.0 s, offset 0.7–1.4 s, AU6/AU12 0.6; posed onset 0.2–0.4 s, offset 0.3–0.6 s, AU6/AU12 0.15, larger amplitude. Blinks: ${f2(c.blinks.generatedPerMinute)} a minute generated, ${f2(c.blinks.realPerMinute)} a minute detected in the held-back real clips.`,
+    `Targets (docs/generate.md): spontaneous onset 0.5–1.0 s, offset 0.7–1.4 s, AU6/AU12 0.6; posed onset 0.2–0.4 s, offset 0.3–0.6 s, AU6/AU12 0.15, larger amplitude. Head dips: pitch rising ≥ 2.5° above its lowest within ±0.6 s (listening adds nods every 2–6 s to idle motion). Blinks: ${f2(c.blinks.generatedPerMinute)} a minute generated, ${f2(c.blinks.realPerMinute)} a minute detected in the held-back real clips.`,
     '',
     '## Rendered',
     '',
