@@ -43,6 +43,8 @@ export {
   type FrameAnalysis,
   type AnalyzeOptions,
 } from './analysis/analyzer.js';
+export { fetchModelLoader, type FetchLoaderOptions, type FetchProgress } from './analysis/models-fetch.js';
+export type { ModelBackend, ModelName, ModelArtifactsLoader } from './analysis/models.js';
 export type { FaceResult, HeadPose, Box, EyeApertures, MouthAperture, Gaze, Emotion } from './face/types.js';
 export { EMOTIONS } from './face/types.js';
 export { CANONICAL_FACE, estimatePose, toCanonicalFrame } from './face/measures.js';
