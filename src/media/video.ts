@@ -280,21 +280,30 @@ export async function* decodeVideo(
   const exited = waitExit(child);
   const frameBytes = width * height * 4;
   let index = 0;
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
+  // Each chunk from the pipe is copied once, straight into the frame it belongs to (a byte view of the
+  // frame's buffer, so the copy is a memcpy): no joined copies of whole frames, which for large frames
+  // cost as much time and garbage as the rest of the analysis.
+  let frame: Uint8ClampedArray | undefined;
+  let bytes: Uint8Array | undefined;
+  let filled = 0;
   try {
     for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
       throwIfAborted(options.signal);
-      pending.push(chunk);
-      pendingBytes += chunk.length;
-      while (pendingBytes >= frameBytes) {
-        const all = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
-        const data = new Uint8ClampedArray(frameBytes);
-        data.set(all.subarray(0, frameBytes));
-        const rest = all.subarray(frameBytes);
-        pending = rest.length ? [rest] : [];
-        pendingBytes = rest.length;
+      let at = 0;
+      while (at < chunk.length) {
+        if (!frame) {
+          frame = new Uint8ClampedArray(frameBytes);
+          bytes = new Uint8Array(frame.buffer);
+        }
+        const n = Math.min(chunk.length - at, frameBytes - filled);
+        bytes!.set(n === chunk.length ? chunk : chunk.subarray(at, at + n), filled);
+        filled += n;
+        at += n;
+        if (filled < frameBytes) continue;
         const original = pick ? (pick[index] ?? index) : index;
+        const data = frame;
+        frame = undefined;
+        filled = 0;
         yield { width, height, data, index: original, timestampMs: (original * 1000) / fps };
         index++;
         throwIfAborted(options.signal);
