@@ -121,11 +121,32 @@ export { createFaceEditor, neutralise, type EditSpec, type EditResult, type Face
 export {
   parseTimeline,
   createTimelineSampler,
+  needsMotionModels,
   TimelineError,
   type Timeline,
   type TimelineFrame,
 } from './expression/timeline.js';
 export { renderScript, type ScriptOptions } from './expression/script.js';
+export {
+  GENERATE_LABELS,
+  generateMotion,
+  predictEmotionSequence,
+  SMILE_DYNAMICS,
+  type GenerateLabel,
+  type GenerateOptions,
+  type GeneratedMotion,
+} from './motion/generate.js';
+export type { MotionFrame } from './motion/motion-features.js';
+export { loadMotionModels, type MotionModels, type MotionModelFile } from './motion/motion-model.js';
+export { generatedFrames, type GeneratedFrames } from './expression/generated.js';
+export { GENERATE_OPTIONS } from './expression/generate-options.js';
+export {
+  generateVideo,
+  loadShippedMotionModels,
+  type GenerateVideoOptions,
+  type GenerateVideoReport,
+} from './expression/generate.js';
+export { clipLandmarks, cacheDir, type ClipLandmarks } from './dataset/landmarks.js';
 export { scriptedState } from './expression/scripted.js';
 
 export {

@@ -13,6 +13,7 @@ import { evalCommand, runEval } from './eval.js';
 import type { CommandContext } from './context.js';
 import { formatHelp, parseCommand, type CommandDef } from './options.js';
 import { runScan, scanCommand } from './scan.js';
+import { generateCommand, runGenerate } from './generate.js';
 import { runScript, scriptCommand } from './script.js';
 import { runStatus, statusCommand } from './status.js';
 import { runWorkerCommand, workerCommand } from './worker.js';
@@ -31,6 +32,8 @@ export const COMMANDS: Command[] = [
   { def: editCommand, run: (_p, o, c) => runEdit(o as any, c) },
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   { def: scriptCommand, run: (_p, o, c) => runScript(o as any, c) },
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  { def: generateCommand, run: (_p, o, c) => runGenerate(o as any, c) },
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   { def: evalCommand, run: (p, o, c) => runEval(p, o as any, c) },
   // eslint-disable-next-line @typescript-eslint/no-explicit-any

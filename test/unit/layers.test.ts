@@ -55,8 +55,12 @@ const ENGINE = (f: string): boolean =>
     'expression/options.ts',
     'expression/timeline.ts',
     'expression/scripted.ts',
+    'expression/generated.ts',
+    'expression/generate-options.ts',
     'eval/metrics.ts',
     'eval/reenact.ts',
+    'eval/curve-metrics.ts',
+    'eval/generate-eval.ts',
     'batch/options.ts',
     'batch/variants.ts',
   ].includes(f);
