@@ -20,6 +20,8 @@ export type VivifyErrorCode =
   | 'E_BAD_TIMELINE'
   | 'E_OUTPUT'
   | 'E_ABORTED'
+  | 'E_BUSY'
+  | 'E_QUEUE'
   | 'E_USAGE';
 
 export class VivifyError extends Error {

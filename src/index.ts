@@ -121,9 +121,56 @@ export { createFaceEditor, neutralise, type EditSpec, type EditResult, type Face
 export {
   parseTimeline,
   createTimelineSampler,
+  needsMotionModels,
   TimelineError,
   type Timeline,
   type TimelineFrame,
 } from './expression/timeline.js';
 export { renderScript, type ScriptOptions } from './expression/script.js';
+export {
+  GENERATE_LABELS,
+  generateMotion,
+  predictEmotionSequence,
+  SMILE_DYNAMICS,
+  type GenerateLabel,
+  type GenerateOptions,
+  type GeneratedMotion,
+} from './motion/generate.js';
+export type { MotionFrame } from './motion/motion-features.js';
+export { loadMotionModels, type MotionModels, type MotionModelFile } from './motion/motion-model.js';
+export { generatedFrames, type GeneratedFrames } from './expression/generated.js';
+export { GENERATE_OPTIONS } from './expression/generate-options.js';
+export {
+  generateVideo,
+  loadShippedMotionModels,
+  type GenerateVideoOptions,
+  type GenerateVideoReport,
+} from './expression/generate.js';
+export { clipLandmarks, cacheDir, type ClipLandmarks } from './dataset/landmarks.js';
 export { scriptedState } from './expression/scripted.js';
+
+export {
+  augment,
+  batchAnalyze,
+  batchAnimate,
+  batchScan,
+  type AugmentOptions,
+  type BatchOptions,
+  type BatchAnalyzeSettings,
+} from './batch/jobs.js';
+export { runBatch, type BatchJob, type BatchReport, type BatchProgress, type BatchRunOptions } from './batch/run.js';
+export { runWorker, queueStatus, type WorkerOptions } from './batch/remote.js';
+export {
+  AUGMENT_OPTIONS,
+  BATCH_OPTIONS,
+  WORKER_OPTIONS,
+  type AugmentSettings,
+  type BatchSettings,
+  type AuSet,
+  type PoseTurn,
+} from './batch/options.js';
+export { planVariants, type Variant, type VariantKind } from './batch/variants.js';
+export { listInputs, type Listing, type ListedFile } from './batch/inputs.js';
+export type { ManifestRecord } from './batch/store.js';
+export { editTargets, turnedPose } from './expression/edit.js';
+export { parseAuText, parseEmotionText } from './expression/options.js';

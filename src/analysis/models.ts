@@ -112,18 +112,31 @@ export async function loadModels(load: ModelArtifactsLoader): Promise<ModelSet> 
   };
 }
 
-/** Runs a model on one float input and returns every output as a flat Float32Array, keyed by element count. */
-export function runModel(model: GraphModel, input: Float32Array, shape: number[]): Float32Array[] {
-  const outputs = tf.tidy(() => {
+/**
+ * Runs a model on one float input and returns its outputs as flat Float32Arrays: every output, or only those
+ * named in `outputs` (the graph is then pruned to what they need).
+ */
+export function runModel(
+  model: GraphModel,
+  input: Float32Array,
+  shape: number[],
+  outputs?: readonly string[],
+): Float32Array[] {
+  const tensors = tf.tidy(() => {
     const x = tf.tensor(input, shape, 'float32');
-    const y = model.execute(x);
+    const y = outputs ? model.execute(x, [...outputs]) : model.execute(x);
     return Array.isArray(y) ? y : [y];
   });
   try {
-    return outputs.map((t) => t.dataSync() as Float32Array);
+    return tensors.map((t) => t.dataSync() as Float32Array);
   } finally {
-    tf.dispose(outputs);
+    tf.dispose(tensors);
   }
+}
+
+/** A model's output node names, in the order `execute` returns them. */
+export function outputNames(model: GraphModel): string[] {
+  return model.outputNodes;
 }
 
 /** Number of live tensors, for leak checks. */

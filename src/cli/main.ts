@@ -6,12 +6,17 @@
 import { printable, quote, VivifyError } from '../errors.js';
 import { analyzeCommand, runAnalyze } from './analyze.js';
 import { animateCommand, runAnimate } from './animate.js';
+import { augmentCommand, runAugment } from './augment.js';
+import { batchCommand, runBatchCommand } from './batch.js';
 import { editCommand, runEdit } from './edit.js';
 import { evalCommand, runEval } from './eval.js';
 import type { CommandContext } from './context.js';
 import { formatHelp, parseCommand, type CommandDef } from './options.js';
 import { runScan, scanCommand } from './scan.js';
+import { generateCommand, runGenerate } from './generate.js';
 import { runScript, scriptCommand } from './script.js';
+import { runStatus, statusCommand } from './status.js';
+import { runWorkerCommand, workerCommand } from './worker.js';
 
 export interface Command {
   def: CommandDef;
@@ -28,9 +33,16 @@ export const COMMANDS: Command[] = [
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   { def: scriptCommand, run: (_p, o, c) => runScript(o as any, c) },
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  { def: generateCommand, run: (_p, o, c) => runGenerate(o as any, c) },
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   { def: evalCommand, run: (p, o, c) => runEval(p, o as any, c) },
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   { def: scanCommand, run: (p, o, c) => runScan(p, o as any, c) },
+  { def: augmentCommand, run: (p, o, c) => runAugment(p[0]!, o, c) },
+  { def: batchCommand, run: (p, o, c) => runBatchCommand(p, o, c) },
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  { def: workerCommand, run: (_p, o, c) => runWorkerCommand(o as any, c) },
+  { def: statusCommand, run: (p, o, c) => runStatus(p, o, c) },
 ];
 
 const VERSION = '0.1.0';

@@ -6,6 +6,7 @@
 import type { FaceResult } from '../face/types.js';
 import type { RgbaImage } from '../face/image.js';
 import { ACTION_UNITS, AU_MAX, applyAUs, type ActionUnit, type AuIntensities } from '../face/action-units.js';
+import { eulerToRotation, multiply3, type Similarity } from '../face/pose.js';
 import { estimateAUs, type AuEstimate } from '../analysis/action-units.js';
 import { expressionBasis } from '../face/expression-basis.js';
 import { emotionAUs, type EmotionName } from '../motion/emotion.js';
@@ -21,6 +22,11 @@ export interface EditSpec {
   like?: FaceState;
   /** Set target values instead of adding to the face's current expression. Default false. */
   absolute?: boolean;
+  /**
+   * Turn the head by these angles in degrees (the subject's, as in `HeadPose`: positive yaw towards the
+   * image's right, positive pitch chin down, positive roll clockwise), relative to its pose in the image.
+   */
+  pose?: { yawDeg?: number; pitchDeg?: number; rollDeg?: number };
 }
 
 export interface EditResult {
@@ -48,39 +54,12 @@ export function createFaceEditor(image: RgbaImage, face: FaceResult, neutral?: F
   const state = faceState(face);
   const renderer: Renderer = createRenderer(image, state, face.landmarks);
   const before = estimateAUs(state.canon, neutral);
-  const current: AuIntensities = { left: { ...before.left }, right: { ...before.right } };
   return {
     state,
     before,
     edit(spec, amount = 1) {
-      // 1. The change in AU intensities. Relative edits add to the face (no estimate needed); absolute edits
-      //    set values, so they start from the face's estimated current intensities.
-      const target: AuIntensities = { left: { ...current.left }, right: { ...current.right } };
-      const delta: AuIntensities = { left: {}, right: {} };
-      const add = (side: 'left' | 'right', au: ActionUnit, d: number): void => {
-        delta[side][au] = (delta[side][au] ?? 0) + d;
-        target[side][au] = clampAu((target[side][au] ?? 0) + d);
-      };
-      for (const side of ['left', 'right'] as const) {
-        for (const [k, v] of Object.entries(spec.aus?.[side] ?? {})) {
-          const au = Number(k) as ActionUnit;
-          add(side, au, spec.absolute ? v - (target[side][au] ?? 0) : v);
-        }
-      }
-      for (const e of spec.emotions ?? []) {
-        {
-          // The emotion's activations on top of the base face (the source's own expression, or for absolute
-          // edits the source made neutral, below). A negative blink (the lids more open than at rest, as in
-          // surprise and fear) is the upper-lid raiser, AU5.
-          const t = emotionAUs(e.name, e.intensity);
-          for (const side of ['left', 'right'] as const) {
-            for (const [k, v] of Object.entries(t[side])) {
-              if (v > 0) add(side, Number(k) as ActionUnit, v);
-              else if (Number(k) === 45) add(side, 5, -v);
-            }
-          }
-        }
-      }
+      // 1. The change in AU intensities, and the values it reaches.
+      const { target, delta } = editTargets(before, spec);
       // 2. Shape: the source's, moved by that change (scaled by `amount` for interpolated steps).
       for (const side of ['left', 'right'] as const)
         for (const au of ACTION_UNITS) if (delta[side][au]) delta[side][au]! *= amount;
@@ -97,7 +76,8 @@ export function createFaceEditor(image: RgbaImage, face: FaceResult, neutral?: F
         });
         canon = copied.canon;
       }
-      const out = renderer.render({ target: { pose: state.pose, canon }, motion: true });
+      const pose = spec.pose ? turnedPose(state.pose, spec.pose, amount) : state.pose;
+      const out = renderer.render({ target: { pose, canon }, motion: true });
       const mask = out.motion!.map((m) => Math.min(1, m));
       return { image: out.image, mask, before, target };
     },
@@ -105,6 +85,45 @@ export function createFaceEditor(image: RgbaImage, face: FaceResult, neutral?: F
 }
 
 const clampAu = (v: number): number => Math.max(0, Math.min(AU_MAX, v));
+
+/**
+ * The AU intensities an edit asks for, computed without rendering: `delta`, the change it makes to each
+ * side, and `target`, the values the face then shows (its estimated own values `before` plus the change,
+ * each kept within 0–5). Relative edits add to the face; absolute ones set values.
+ */
+export function editTargets(before: AuEstimate, spec: EditSpec): { target: AuIntensities; delta: AuIntensities } {
+  const target: AuIntensities = { left: { ...before.left }, right: { ...before.right } };
+  const delta: AuIntensities = { left: {}, right: {} };
+  const add = (side: 'left' | 'right', au: ActionUnit, d: number): void => {
+    delta[side][au] = (delta[side][au] ?? 0) + d;
+    target[side][au] = clampAu((target[side][au] ?? 0) + d);
+  };
+  for (const side of ['left', 'right'] as const) {
+    for (const [k, v] of Object.entries(spec.aus?.[side] ?? {})) {
+      const au = Number(k) as ActionUnit;
+      add(side, au, spec.absolute ? v - (target[side][au] ?? 0) : v);
+    }
+  }
+  for (const e of spec.emotions ?? []) {
+    // The emotion's activations on top of the base face (the source's own expression, or for absolute
+    // edits the source made neutral). A negative blink (the lids more open than at rest, as in surprise
+    // and fear) is the upper-lid raiser, AU5.
+    const t = emotionAUs(e.name, e.intensity);
+    for (const side of ['left', 'right'] as const) {
+      for (const [k, v] of Object.entries(t[side])) {
+        if (v > 0) add(side, Number(k) as ActionUnit, v);
+        else if (Number(k) === 45) add(side, 5, -v);
+      }
+    }
+  }
+  return { target, delta };
+}
+
+/** `pose` with the head turned by `turn` (degrees, see {@link EditSpec.pose}) scaled by `amount`. */
+export function turnedPose(pose: Similarity, turn: NonNullable<EditSpec['pose']>, amount = 1): Similarity {
+  const R = eulerToRotation((turn.yawDeg ?? 0) * amount, (turn.pitchDeg ?? 0) * amount, (turn.rollDeg ?? 0) * amount);
+  return { ...pose, rotation: multiply3(R, pose.rotation) };
+}
 
 /** The shape with `amount` of its expression-basis component removed (the 468 mesh points; irises kept). */
 export function neutralise(canon: Float32Array, amount = 1): Float32Array {

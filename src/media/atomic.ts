@@ -36,6 +36,17 @@ function tempOwner(name: string, target: string): { host?: string; pid?: number 
   return /^[0-9a-f]{8}$/.test(id) ? {} : undefined;
 }
 
+/**
+ * Whether `name` (a file name, any target) is one of this tool's temporaries, and if so whether a live
+ * process on this machine is writing it. Earlier releases' names say no owner: `live` is false for them.
+ */
+export function tempWriter(name: string): { live: boolean } | undefined {
+  if (!name.startsWith(PREFIX)) return undefined;
+  const m = /^([0-9a-f]{6})-([1-9]\d{0,9})-[0-9a-f]{8}-/.exec(name.slice(PREFIX.length));
+  if (!m) return /^[0-9a-f]{8}-/.test(name.slice(PREFIX.length)) ? { live: false } : undefined;
+  return { live: m[1] === HOST_TAG && Number(m[2]) !== process.pid && isAlive(Number(m[2])) };
+}
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);

@@ -5,6 +5,7 @@ import { VivifyError, throwIfAborted } from '../errors.js';
 import { prepareTemp } from './atomic.js';
 import { findFfmpeg } from './ffmpeg.js';
 import { encodeImage, firstLine } from './image.js';
+import { checkRegularFile } from './kind.js';
 import type { RgbaImage, VideoFrame } from '../face/image.js';
 
 export interface VideoInfo {
@@ -280,21 +281,30 @@ export async function* decodeVideo(
   const exited = waitExit(child);
   const frameBytes = width * height * 4;
   let index = 0;
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
+  // Each chunk from the pipe is copied once, straight into the frame it belongs to (a byte view of the
+  // frame's buffer, so the copy is a memcpy): no joined copies of whole frames, which for large frames
+  // cost as much time and garbage as the rest of the analysis.
+  let frame: Uint8ClampedArray | undefined;
+  let bytes: Uint8Array | undefined;
+  let filled = 0;
   try {
     for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
       throwIfAborted(options.signal);
-      pending.push(chunk);
-      pendingBytes += chunk.length;
-      while (pendingBytes >= frameBytes) {
-        const all = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
-        const data = new Uint8ClampedArray(frameBytes);
-        data.set(all.subarray(0, frameBytes));
-        const rest = all.subarray(frameBytes);
-        pending = rest.length ? [rest] : [];
-        pendingBytes = rest.length;
+      let at = 0;
+      while (at < chunk.length) {
+        if (!frame) {
+          frame = new Uint8ClampedArray(frameBytes);
+          bytes = new Uint8Array(frame.buffer);
+        }
+        const n = Math.min(chunk.length - at, frameBytes - filled);
+        bytes!.set(n === chunk.length ? chunk : chunk.subarray(at, at + n), filled);
+        filled += n;
+        at += n;
+        if (filled < frameBytes) continue;
         const original = pick ? (pick[index] ?? index) : index;
+        const data = frame;
+        frame = undefined;
+        filled = 0;
         yield { width, height, data, index: original, timestampMs: (original * 1000) / fps };
         index++;
         throwIfAborted(options.signal);
@@ -540,7 +550,7 @@ async function checkInputFile(file: string): Promise<void> {
   const st = await fs.stat(file).catch((cause: unknown) => {
     throw new VivifyError('E_INPUT_NOT_FOUND', `cannot read ${file}: ${firstLine(cause)}`, { cause });
   });
-  if (st.isDirectory()) throw new VivifyError('E_INPUT_NOT_FOUND', `${file} is a folder, not a video`);
+  if (!st.isFile()) await checkRegularFile(file, 'a video');
   if (st.size === 0) throw new VivifyError('E_INPUT_EMPTY', `${file} is empty (0 bytes)`);
 }
 

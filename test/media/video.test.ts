@@ -58,6 +58,36 @@ test('decodes every frame as a stream, with the file frame rate and timestamps',
   assert.equal((await collect(file, { maxFrames: 5 })).frames, 5);
 });
 
+test('decoded frames are byte for byte what ffmpeg outputs, for frames smaller and larger than a pipe read', async (t) => {
+  const dir = tempDir(t);
+  const { ffmpeg: bin } = findFfmpeg();
+  // 62×46 (11 KiB: several frames per pipe read) and 700×500 (1.4 MB: each frame spans many reads, whose
+  // boundaries fall mid-frame); scaled on decode too.
+  for (const [size, options] of [
+    [62, {}],
+    [700, {}],
+    [700, { maxSide: 350 }],
+  ] as const) {
+    const file = path.join(dir, `m${size}.mp4`);
+    makeMovingFaceVideo(file, { frames: 7, fps: 12, size });
+    const info = await probeVideo(file);
+    const vf = 'maxSide' in options ? ['-vf', `scale=350:350:flags=area`] : [];
+    const raw = spawnSync(bin, ['-v', 'error', '-i', file, ...vf, '-f', 'rawvideo', '-pix_fmt', 'rgba', 'pipe:1'], {
+      maxBuffer: 1 << 28,
+    }).stdout;
+    const side = 'maxSide' in options ? 350 : info.width;
+    const frameBytes = side * side * 4;
+    assert.equal(raw.length, 7 * frameBytes);
+    let n = 0;
+    for await (const f of decodeVideo(file, options)) {
+      assert.equal(f.width, side);
+      assert.ok(Buffer.from(f.data.buffer).equals(raw.subarray(n * frameBytes, (n + 1) * frameBytes)), `frame ${n}`);
+      n++;
+    }
+    assert.equal(n, 7);
+  }
+});
+
 test('writes H.264 MP4 (yuv420p, padded to even size, exact rational fps), GIF and PNG frames', async (t) => {
   const dir = tempDir(t);
   const frame = (i: number) => createImage(101, 77, new Uint8ClampedArray(101 * 77 * 4).fill(i * 20));

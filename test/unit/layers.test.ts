@@ -52,11 +52,18 @@ const ENGINE = (f: string): boolean =>
     'reenact/reenactor.ts',
     'reenact/options.ts',
     'expression/edit.ts',
+    'expression/options.ts',
     'expression/timeline.ts',
     'expression/scripted.ts',
+    'expression/generated.ts',
+    'expression/generate-options.ts',
     'eval/metrics.ts',
     'eval/reenact.ts',
     'eval/mouth-colour.ts',
+    'eval/curve-metrics.ts',
+    'eval/generate-eval.ts',
+    'batch/options.ts',
+    'batch/variants.ts',
   ].includes(f);
 
 function violations(rule: (i: Import) => string | undefined): string[] {
