@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'out/', 'scratch/', 'src/**/*-data.ts'] },
+  { ignores: ['node_modules/', 'dist/', 'web/dist/', 'out/', 'scratch/', 'src/**/*-data.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,7 +1,9 @@
 /**
- * Measures how much of an eyelid closure the landmark models report. For each portrait, the renderer
- * closes the eyes by known amounts; the analyzer then measures the rendered faces. The fitted ratio
- * (true closure / measured closure) is LID_CLOSURE_GAIN in src/motion/lids.ts.
+ * Measures how much of a rendered eyelid closure the landmark models report. For each portrait, the
+ * renderer closes the eyes by known amounts; the analyzer then measures the rendered faces, and the ratio
+ * true / measured closure is fitted. (LID_CLOSURE_GAIN in src/motion/lids.ts is calibrated on real blinks
+ * instead, by scripts/calibrate-blinks.ts: the driver is a real face. This shows how much less closed a
+ * rendered lid looks to the models than it is.)
  *
  *   npx tsx scripts/calibrate-lids.ts [../shared/data]
  */

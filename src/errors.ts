@@ -20,13 +20,16 @@ export type VivifyErrorCode =
   | 'E_BAD_TIMELINE'
   | 'E_OUTPUT'
   | 'E_ABORTED'
+  | 'E_BUSY'
+  | 'E_QUEUE'
   | 'E_USAGE';
 
 export class VivifyError extends Error {
   readonly code: VivifyErrorCode;
 
+  /** `message` is shown as given, except that control characters are escaped (see {@link printable}). */
   constructor(code: VivifyErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(printable(message), options);
     this.name = 'VivifyError';
     this.code = code;
   }
@@ -51,8 +54,54 @@ export function outOfRange(expected: string, name: string, received: unknown): R
 }
 
 function describe(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'string') return quote(v);
   if (v === null || v === undefined || typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (ArrayBuffer.isView(v)) return `${v.constructor.name}(${(v as Uint8Array).length})`;
   return typeof v;
+}
+
+/**
+ * Characters that must not reach a terminal raw: C0 and C1 controls and DEL (a terminal takes ESC and
+ * U+009B as the start of a command), line and paragraph separators, bidirectional overrides and isolates
+ * (which reorder what is shown), the byte-order mark, and halves of surrogate pairs.
+ */
+const UNPRINTABLE =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]|\p{Cs}/gu;
+const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** C0 controls as `\x1b` (or `\n`, `\r`, `\t`), the rest as `\u009b`: escapes that JSON reads the same way. */
+function escapeChar(c: string): string {
+  const code = c.charCodeAt(0);
+  return (
+    NAMED[c] ?? (code < 0x20 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`)
+  );
+}
+
+/**
+ * `text` with every character a terminal could act on written as an escape (`\x1b`, `\n`, `\u202e`), so
+ * a message that contains user content (file names, values, lines of a file) stays one visible line.
+ * Everything else, backslashes included, is kept as it is.
+ *
+ * @example
+ * printable('clip\x1b[2J.mp4') // 'clip\\x1b[2J.mp4'
+ */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, escapeChar);
+}
+
+/**
+ * User content quoted in a message: in double quotes, cut to `maxChars` characters (the cut marked
+ * with `…`), with backslashes, quotes and unprintable characters escaped. Use it wherever a message
+ * repeats what the user gave — an argument, a token of a file — so that garbage input gives a short,
+ * readable, one-line message.
+ *
+ * @example
+ * quote('happpy') // '"happpy"'
+ * quote('\x1b[31mred') // '"\\x1b[31mred"'
+ */
+export function quote(text: string, maxChars = 60): string {
+  const chars = [...text];
+  const cut = chars.length > maxChars ? `${chars.slice(0, Math.max(1, maxChars - 1)).join('')}…` : text;
+  return `"${printable(cut.replace(/[\\"]/g, '\\$&'))}"`;
 }

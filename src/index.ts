@@ -2,7 +2,7 @@
  * Vivify's public API. The engine (analysis core, motion, render, metrics) is platform-neutral; this
  * entry adds Node's media I/O (sharp, ffmpeg) and model loading from the installed packages.
  */
-export { VivifyError, isVivifyError, type VivifyErrorCode } from './errors.js';
+export { VivifyError, isVivifyError, printable, quote, type VivifyErrorCode } from './errors.js';
 
 export type { RgbaImage, VideoFrame } from './face/image.js';
 export { createImage } from './face/image.js';
@@ -16,9 +16,13 @@ export {
 } from './media/image.js';
 export {
   probeVideo,
+  probeFrameTiming,
+  planConstantRate,
   decodeVideo,
   openVideoWriter,
   type VideoInfo,
+  type FrameTiming,
+  type ConstantRatePlan,
   type DecodeOptions,
   type VideoWriter,
   type VideoWriterOptions,
@@ -39,6 +43,8 @@ export {
   type FrameAnalysis,
   type AnalyzeOptions,
 } from './analysis/analyzer.js';
+export { fetchModelLoader, type FetchLoaderOptions, type FetchProgress } from './analysis/models-fetch.js';
+export type { ModelBackend, ModelName, ModelArtifactsLoader } from './analysis/models.js';
 export type { FaceResult, HeadPose, Box, EyeApertures, MouthAperture, Gaze, Emotion } from './face/types.js';
 export { EMOTIONS } from './face/types.js';
 export { CANONICAL_FACE, estimatePose, toCanonicalFrame } from './face/measures.js';
@@ -54,6 +60,7 @@ export {
   type ScanResult,
   type ScanOptions,
   type ScanStatus,
+  type ListVideosOptions,
 } from './dataset/scan.js';
 
 export {
@@ -114,9 +121,56 @@ export { createFaceEditor, neutralise, type EditSpec, type EditResult, type Face
 export {
   parseTimeline,
   createTimelineSampler,
+  needsMotionModels,
   TimelineError,
   type Timeline,
   type TimelineFrame,
 } from './expression/timeline.js';
 export { renderScript, type ScriptOptions } from './expression/script.js';
+export {
+  GENERATE_LABELS,
+  generateMotion,
+  predictEmotionSequence,
+  SMILE_DYNAMICS,
+  type GenerateLabel,
+  type GenerateOptions,
+  type GeneratedMotion,
+} from './motion/generate.js';
+export type { MotionFrame } from './motion/motion-features.js';
+export { loadMotionModels, type MotionModels, type MotionModelFile } from './motion/motion-model.js';
+export { generatedFrames, type GeneratedFrames } from './expression/generated.js';
+export { GENERATE_OPTIONS } from './expression/generate-options.js';
+export {
+  generateVideo,
+  loadShippedMotionModels,
+  type GenerateVideoOptions,
+  type GenerateVideoReport,
+} from './expression/generate.js';
+export { clipLandmarks, cacheDir, type ClipLandmarks } from './dataset/landmarks.js';
 export { scriptedAUs, scriptedState } from './expression/scripted.js';
+
+export {
+  augment,
+  batchAnalyze,
+  batchAnimate,
+  batchScan,
+  type AugmentOptions,
+  type BatchOptions,
+  type BatchAnalyzeSettings,
+} from './batch/jobs.js';
+export { runBatch, type BatchJob, type BatchReport, type BatchProgress, type BatchRunOptions } from './batch/run.js';
+export { runWorker, queueStatus, type WorkerOptions } from './batch/remote.js';
+export {
+  AUGMENT_OPTIONS,
+  BATCH_OPTIONS,
+  WORKER_OPTIONS,
+  type AugmentSettings,
+  type BatchSettings,
+  type AuSet,
+  type PoseTurn,
+} from './batch/options.js';
+export { planVariants, type Variant, type VariantKind } from './batch/variants.js';
+export { listInputs, type Listing, type ListedFile } from './batch/inputs.js';
+export type { ManifestRecord } from './batch/store.js';
+export { editTargets, turnedPose } from './expression/edit.js';
+export { parseAuText, parseEmotionText } from './expression/options.js';

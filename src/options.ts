@@ -7,7 +7,7 @@
  * Names are the command-line flag names (`expression-scale`); the library's option objects use the same
  * names in camelCase (`expressionScale`).
  */
-import { outOfRange } from './errors.js';
+import { outOfRange, quote } from './errors.js';
 
 export type OptionType = 'string' | 'number' | 'integer' | 'boolean';
 
@@ -102,7 +102,7 @@ export function resolveOptions<T extends object>(specs: OptionSpecs, options: Pa
  * message reads "Expected … for --flag but received …".
  */
 export function parseOptionText(flag: string, spec: OptionSpec, raw: string): unknown {
-  const fail = (expected: string): Error => new Error(`${expected} for --${flag} but received ${JSON.stringify(raw)}`);
+  const fail = (expected: string): Error => new Error(`${expected} for --${flag} but received ${quote(raw)}`);
   if (spec.parse) {
     try {
       return spec.parse(raw);

@@ -88,3 +88,56 @@ export function runCli(args: string[], options: { cwd?: string; timeoutMs?: numb
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
+
+/**
+ * A variable-frame-rate clip of the astronaut's face: 25 frames at 25 fps (0–0.96 s), then 25 frames at
+ * 10 fps (1.0–3.4 s), `size`×`size`, lossless H.264. The top-left 16×16 block of frame N is a flat grey
+ * of luma 40 + 4·N, so a decoded frame says which driving frame it is. The video lasts 3.5 s; with
+ * `audio`, a sine tone as long.
+ */
+export function makeVfrFaceVideo(file: string, { size = 128, audio = false } = {}): void {
+  // 51 frames, of which the copy below keeps the 50 before 3.5 s: the 50th then lasts 0.1 s like its neighbours (the muxer
+  // would otherwise give the last frame a duration of one time-base tick). Input at 100 fps so the time
+  // base is 1/100 s and the timestamps, in its ticks, are exact.
+  const video = `${file}.51.mp4`;
+  ffmpeg(
+    '-framerate',
+    '100',
+    '-loop',
+    '1',
+    '-i',
+    ASTRONAUT,
+    '-vf',
+    `crop=320:320:x='60+30*sin(n/4)':y='10+10*cos(n/5)',scale=${size}:${size},format=yuv420p,` +
+      `geq=lum='if(lt(X,16)*lt(Y,16),40+4*N,lum(X,Y))':cb='if(lt(X,8)*lt(Y,8),128,cb(X,Y))':cr='if(lt(X,8)*lt(Y,8),128,cr(X,Y))',` +
+      `setpts='if(lt(N,25),4*N,100+10*(N-25))'`,
+    '-frames:v',
+    '51',
+    '-vsync',
+    'vfr',
+    '-c:v',
+    'libx264',
+    '-qp',
+    '0',
+    '-preset',
+    'ultrafast',
+    video,
+  );
+  ffmpeg(
+    '-i',
+    video,
+    ...(audio ? ['-f', 'lavfi', '-i', 'sine=frequency=440:duration=3.5', '-c:a', 'aac'] : []),
+    '-map',
+    '0:v',
+    ...(audio ? ['-map', '1:a'] : []),
+    '-c:v',
+    'copy',
+    '-t',
+    '3.5',
+    file,
+  );
+  rmSync(video);
+}
+
+/** Times (s) of the frames of {@link makeVfrFaceVideo}. */
+export const VFR_FRAME_TIMES = Array.from({ length: 50 }, (_, n) => (n < 25 ? n / 25 : 1 + (n - 25) / 10));

@@ -9,7 +9,14 @@ import { sampleCrop, type RotatedSquare } from './crop.js';
 import { estimateAUs } from './action-units.js';
 import { estimatePose, eyeApertures, gaze, landmarkBox, mouthAperture, toCanonicalFrame } from '../face/measures.js';
 import { detectFaces, meshFromRegion, regionFromDetection, regionFromLandmarks, type MeshResult } from './mesh.js';
-import { initBackend, loadModels, runModel, type ModelArtifactsLoader, type ModelSet } from './models.js';
+import {
+  initBackend,
+  loadModels,
+  runModel,
+  type ModelArtifactsLoader,
+  type ModelBackend,
+  type ModelSet,
+} from './models.js';
 import { EMOTIONS, type Emotion, type FaceResult } from '../face/types.js';
 
 export interface FaceAnalyzerOptions {
@@ -32,6 +39,8 @@ export interface FaceAnalyzerRuntime {
   loadModel: ModelArtifactsLoader;
   /** Folder or URL of tfjs-backend-wasm's .wasm files. */
   wasmPath: string;
+  /** Where the models run. Default 'wasm'; 'webgl' needs '@tensorflow/tfjs-backend-webgl' imported first. */
+  backend?: ModelBackend;
 }
 
 export const DEFAULT_ANALYZER_OPTIONS: Required<FaceAnalyzerOptions> = {
@@ -115,7 +124,7 @@ export async function createFaceAnalyzerWith(
   options: FaceAnalyzerOptions = {},
 ): Promise<FaceAnalyzer> {
   const opts = resolveAnalyzerOptions(options);
-  await initBackend(runtime.wasmPath);
+  await initBackend(runtime.wasmPath, runtime.backend);
   const models = await loadModels(runtime.loadModel);
   if (opts.identity) await models.faceres();
   let closed = false;

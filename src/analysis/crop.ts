@@ -1,5 +1,5 @@
 import type { RgbaImage } from '../face/image.js';
-import { pyramidLevel } from '../face/pyramid.js';
+import { pyramidWindow } from '../face/pyramid.js';
 
 /**
  * A square region of an image, possibly rotated: centre, side length and rotation, all in image pixels.
@@ -64,17 +64,20 @@ export function sampleCrop(
   const out = new Float32Array(outSize * outSize * channels);
   const step0 = r.size / outSize;
   const level = step0 >= 2 ? Math.floor(Math.log2(step0)) : 0;
-  const src = pyramidLevel(image, level);
   const f = 2 ** level; // level pixels per original pixel: 1 / f
   const step = step0 / f;
   const taps = step > 1.3 ? 2 : 1;
-  const { width: w, height: h, data } = src;
   const c = Math.cos(r.angleRad) * step;
   const n = Math.sin(r.angleRad) * step;
   const half = outSize / 2;
-  // Continuous level coordinates of output pixel (u, v)'s centre: origin + u·(c, n) + v·(−n, c).
-  const ox = r.cx / f - 0.5;
-  const oy = r.cy / f - 0.5;
+  // Only the part of the level under the crop is needed (every sample lies inside the rotated square; a
+  // bilinear tap reads one pixel further): a face crop of a large frame costs what the face covers.
+  const reach = half * (Math.abs(c) + Math.abs(n)) + 2;
+  const win = pyramidWindow(image, level, r.cx / f - reach, r.cy / f - reach, r.cx / f + reach, r.cy / f + reach);
+  const { width: w, height: h, data } = win.image;
+  // Continuous window coordinates of output pixel (u, v)'s centre: origin + u·(c, n) + v·(−n, c).
+  const ox = r.cx / f - 0.5 - win.x0;
+  const oy = r.cy / f - 0.5 - win.y0;
   const norm = 1 / (taps * taps);
   let o = 0;
   for (let v = 0; v < outSize; v++) {

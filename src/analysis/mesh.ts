@@ -5,7 +5,7 @@
 import type { RgbaImage } from '../face/image.js';
 import { decodeDetections, DETECTOR_INPUT, weightedNms, type RawDetection } from './blazeface.js';
 import { cropToImage, imageToCrop, sampleCrop, type RotatedSquare } from './crop.js';
-import { runModel, type ModelSet } from './models.js';
+import { outputNames, runModel, type ModelSet } from './models.js';
 import { GROUPS, LANDMARK_COUNT, LM, MESH_POINTS } from '../face/topology.js';
 
 export const MESH_INPUT = 192;
@@ -97,12 +97,23 @@ export interface MeshResult {
   region: RotatedSquare;
 }
 
+/**
+ * The mesh model's outputs Vivify reads (landmarks and face score), by name, learnt from its first run. Its
+ * third output (266 values, not used) is then not computed: the graph is pruned to what these need.
+ */
+const meshOutputs = new WeakMap<ModelSet['facemesh'], string[]>();
+
 /** Runs the mesh model on one face region, then the iris model on both eyes. */
 export function meshFromRegion(models: ModelSet, image: RgbaImage, region: RotatedSquare): MeshResult {
   const input = sampleCrop(image, region, MESH_INPUT);
-  const outputs = runModel(models.facemesh, input, [1, MESH_INPUT, MESH_INPUT, 3]);
+  const used = meshOutputs.get(models.facemesh);
+  const outputs = runModel(models.facemesh, input, [1, MESH_INPUT, MESH_INPUT, 3], used);
   const coords = outputs.find((t) => t.length === MESH_POINTS * 3);
   const conf = outputs.find((t) => t.length === 1);
+  if (!used && coords && conf) {
+    const names = outputNames(models.facemesh);
+    meshOutputs.set(models.facemesh, [names[outputs.indexOf(coords)]!, names[outputs.indexOf(conf)]!]);
+  }
   if (!coords || !conf) throw new Error('face mesh outputs missing');
   const raw = conf[0]!;
   // The model's confidence output is a logit in some exports and a probability in others.

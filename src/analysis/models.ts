@@ -19,24 +19,70 @@ export interface ModelSet {
   faceres: () => Promise<GraphModel>;
 }
 
-let backendReady: Promise<void> | undefined;
+/**
+ * Where the models run: 'wasm' (tfjs's WebAssembly backend, SIMD, one thread: the default, and the only one
+ * in Node) or 'webgl' (a browser's GPU; the caller must have imported '@tensorflow/tfjs-backend-webgl').
+ */
+export type ModelBackend = 'wasm' | 'webgl';
+
+let backendReady: { backend: ModelBackend; ready: Promise<void> } | undefined;
 
 /**
- * Selects tfjs's WebAssembly backend (SIMD, one thread) once per process. `wasmPath` is the folder
- * (file path in Node, URL in a browser) holding tfjs-backend-wasm's `.wasm` files.
+ * Selects the backend once per process (or browser worker). `wasmPath` is the folder (file path in Node,
+ * URL in a browser) holding tfjs-backend-wasm's `.wasm` files.
  */
-export function initBackend(wasmPath: string): Promise<void> {
-  backendReady ??= (async () => {
-    setWasmPaths(wasmPath.endsWith('/') ? wasmPath : `${wasmPath}/`);
-    const ok = await tf.setBackend('wasm');
-    if (!ok) throw new Error('tfjs could not start its wasm backend');
+export function initBackend(wasmPath: string, backend: ModelBackend = 'wasm'): Promise<void> {
+  if (backendReady) {
+    if (backendReady.backend === backend) return backendReady.ready;
+    return Promise.reject(
+      new VivifyError('E_USAGE', `the ${backendReady.backend} backend is already in use; one backend per process`),
+    );
+  }
+  const ready = (async () => {
+    if (backend === 'wasm') setWasmPaths(wasmPath.endsWith('/') ? wasmPath : `${wasmPath}/`);
+    const ok = await tf.setBackend(backend);
+    if (!ok) throw new Error(`tfjs could not start its ${backend} backend`);
     await tf.ready();
     tf.enableProdMode();
   })().catch((cause: unknown) => {
     backendReady = undefined;
-    throw new VivifyError('E_MODEL_LOAD', `could not start the WebAssembly backend from ${wasmPath}`, { cause });
+    const what = backend === 'wasm' ? `the WebAssembly backend from ${wasmPath}` : 'the WebGL backend';
+    throw new VivifyError('E_MODEL_LOAD', `could not start ${what}: ${(cause as Error).message}`, { cause });
   });
-  return backendReady;
+  backendReady = { backend, ready };
+  return ready;
+}
+
+/** A model's `<name>.json` as Human ships it (tfjs graph-model format). */
+export interface ModelJson {
+  modelTopology: unknown;
+  format?: string;
+  generatedBy?: string;
+  convertedBy?: string | null;
+  weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+  signature?: unknown;
+  userDefinedMetadata?: tf.io.ModelArtifacts['userDefinedMetadata'];
+}
+
+/** Model artifacts from the parsed `<name>.json` and its weight shards, in manifest order. */
+export function modelArtifacts(json: ModelJson, shards: readonly Uint8Array[]): tf.io.ModelArtifacts {
+  const weightSpecs = json.weightsManifest.flatMap((g) => g.weights);
+  const weightData = new Uint8Array(shards.reduce((n, s) => n + s.byteLength, 0));
+  let at = 0;
+  for (const s of shards) {
+    weightData.set(s, at);
+    at += s.byteLength;
+  }
+  return {
+    modelTopology: json.modelTopology as tf.io.ModelArtifacts['modelTopology'],
+    format: json.format,
+    generatedBy: json.generatedBy,
+    convertedBy: json.convertedBy ?? undefined,
+    weightSpecs,
+    weightData: weightData.buffer,
+    signature: json.signature as tf.io.ModelArtifacts['signature'],
+    userDefinedMetadata: json.userDefinedMetadata,
+  };
 }
 
 export async function loadModels(load: ModelArtifactsLoader): Promise<ModelSet> {
@@ -66,18 +112,31 @@ export async function loadModels(load: ModelArtifactsLoader): Promise<ModelSet> 
   };
 }
 
-/** Runs a model on one float input and returns every output as a flat Float32Array, keyed by element count. */
-export function runModel(model: GraphModel, input: Float32Array, shape: number[]): Float32Array[] {
-  const outputs = tf.tidy(() => {
+/**
+ * Runs a model on one float input and returns its outputs as flat Float32Arrays: every output, or only those
+ * named in `outputs` (the graph is then pruned to what they need).
+ */
+export function runModel(
+  model: GraphModel,
+  input: Float32Array,
+  shape: number[],
+  outputs?: readonly string[],
+): Float32Array[] {
+  const tensors = tf.tidy(() => {
     const x = tf.tensor(input, shape, 'float32');
-    const y = model.execute(x);
+    const y = outputs ? model.execute(x, [...outputs]) : model.execute(x);
     return Array.isArray(y) ? y : [y];
   });
   try {
-    return outputs.map((t) => t.dataSync() as Float32Array);
+    return tensors.map((t) => t.dataSync() as Float32Array);
   } finally {
-    tf.dispose(outputs);
+    tf.dispose(tensors);
   }
+}
+
+/** A model's output node names, in the order `execute` returns them. */
+export function outputNames(model: GraphModel): string[] {
+  return model.outputNodes;
 }
 
 /** Number of live tensors, for leak checks. */

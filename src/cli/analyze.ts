@@ -1,13 +1,10 @@
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { createFaceAnalyzer } from '../analysis/node.js';
-import { faceSummary, faceToJSON } from '../analysis/serialize.js';
-import type { FaceResult } from '../face/types.js';
+import { analyzeImageFile, analyzeVideoFile, createFaceAnalyzer, type VideoAnalysisStats } from '../analysis/node.js';
+import { faceSummary } from '../analysis/serialize.js';
 import { VivifyError } from '../errors.js';
-import { writeAtomically } from '../media/atomic.js';
-import { imageFormatForPath, readImage, writeImage } from '../media/image.js';
+import { imageFormatForPath, writeImage } from '../media/image.js';
 import { mediaKind } from '../media/kind.js';
-import { decodeVideo, openVideoWriter, probeVideo, videoFormatForPath, type VideoWriter } from '../media/video.js';
+import { openVideoWriter, probeVideo, videoFormatForPath, type VideoWriter } from '../media/video.js';
 import { drawAnalysisOverlay } from '../render/overlay.js';
 import type { CommandContext } from './context.js';
 import type { CommandDef } from './options.js';
@@ -75,7 +72,7 @@ export async function runAnalyze(input: string, args: AnalyzeArgs, ctx: CommandC
   try {
     return kind === 'image'
       ? await analyzeImage(input, args, analyzer, ctx)
-      : await analyzeVideoFile(input, args, analyzer, ctx);
+      : await analyzeVideo(input, args, analyzer, ctx);
   } finally {
     analyzer.close();
   }
@@ -89,19 +86,12 @@ async function analyzeImage(
   analyzer: Analyzer,
   ctx: CommandContext,
 ): Promise<number> {
-  const image = await readImage(input);
-  const started = performance.now();
-  const faces = await analyzer.analyze(image);
-  const ms = performance.now() - started;
+  const { image, faces, ms } = await analyzeImageFile(input, analyzer, { json: args.json });
   ctx.out(
     `${input}: ${image.width}x${image.height}, ${faces.length} face${faces.length === 1 ? '' : 's'} (${ms.toFixed(0)} ms)`,
   );
   faces.forEach((f, i) => ctx.out(`  #${i + 1} ${faceSummary(f)}`));
-  if (args.json) {
-    const doc = { input, kind: 'image', width: image.width, height: image.height, faces: faces.map(faceToJSON) };
-    await writeAtomically(args.json, (tmp) => fs.writeFile(tmp, JSON.stringify(doc)));
-    ctx.out(`wrote ${args.json}`);
-  }
+  if (args.json) ctx.out(`wrote ${args.json}`);
   if (args.overlay) {
     await writeImage(args.overlay, drawAnalysisOverlay(image, faces));
     ctx.out(`wrote ${args.overlay}`);
@@ -110,7 +100,7 @@ async function analyzeImage(
   return 0;
 }
 
-async function analyzeVideoFile(
+async function analyzeVideo(
   input: string,
   args: AnalyzeArgs,
   analyzer: Analyzer,
@@ -119,85 +109,37 @@ async function analyzeVideoFile(
   const info = await probeVideo(input);
   const progress = createProgress('analyze', info.frameCount);
   let writer: VideoWriter | undefined;
-  const tracker = analyzer.createTracker();
-  const stats = { frames: 0, withFace: 0, yaw: [Infinity, -Infinity], pitch: [Infinity, -Infinity], ms: 0 };
-  const warnings: string[] = [];
-
-  const frames = decodeVideo(input, { signal: ctx.signal, onWarning: (w) => warnings.push(w) });
-  const body = async (emit?: (chunk: string) => Promise<void>): Promise<void> => {
-    if (args.overlay) writer = await openVideoWriter(args.overlay, { fps: info.fpsRational });
-    let first = true;
-    for await (const frame of frames) {
-      const t0 = performance.now();
-      const result = await tracker.next(frame);
-      stats.ms += performance.now() - t0;
-      stats.frames++;
-      const face: FaceResult | undefined = result.faces[0];
-      if (face) {
-        stats.withFace++;
-        stats.yaw = [Math.min(stats.yaw[0]!, face.pose.yawDeg), Math.max(stats.yaw[1]!, face.pose.yawDeg)];
-        stats.pitch = [Math.min(stats.pitch[0]!, face.pose.pitchDeg), Math.max(stats.pitch[1]!, face.pose.pitchDeg)];
-      }
-      if (emit) {
-        const rec = {
-          index: result.index,
-          timestampMs: Number(result.timestampMs.toFixed(3)),
-          detected: result.detected,
-          faces: result.faces.map(faceToJSON),
-        };
-        await emit(`${first ? '' : ',\n'}${JSON.stringify(rec)}`);
-        first = false;
-      }
-      if (writer) await writer.write(drawAnalysisOverlay(frame, result.faces));
-      progress.update(stats.frames);
-    }
-    if (writer) await writer.close();
-  };
-
+  let stats: VideoAnalysisStats;
   try {
-    if (args.json) {
-      const json = args.json;
-      await writeAtomically(json, async (tmp) => {
-        const fh = await fs.open(tmp, 'w');
-        try {
-          const header = {
-            input,
-            kind: 'video',
-            width: info.width,
-            height: info.height,
-            fps: info.fps,
-            durationS: info.durationS,
-          };
-          await fh.write(`${JSON.stringify(header).slice(0, -1)},"frames":[\n`);
-          await body(async (chunk) => {
-            await fh.write(chunk);
-          });
-          await fh.write(`]}\n`);
-        } finally {
-          await fh.close();
-        }
-      });
-    } else {
-      await body();
-    }
+    if (args.overlay) writer = await openVideoWriter(args.overlay, { fps: info.fpsRational });
+    let n = 0;
+    stats = await analyzeVideoFile(input, analyzer, {
+      json: args.json,
+      signal: ctx.signal,
+      onFrame: async (frame, result) => {
+        if (writer) await writer.write(drawAnalysisOverlay(frame, result.faces));
+        progress.update(++n);
+      },
+    });
+    if (writer) await writer.close();
   } catch (err) {
     await writer?.abort();
     throw err;
   }
   progress.done(`${stats.frames} frames`);
-  for (const w of warnings) ctx.err(`warning: ${w}`);
-  const pct = stats.frames ? (100 * stats.withFace) / stats.frames : 0;
+  for (const w of stats.warnings) ctx.err(`warning: ${w}`);
+  const pct = stats.frames ? (100 * stats.framesWithFace) / stats.frames : 0;
   ctx.out(
     `${input}: ${info.width}x${info.height} @ ${info.fps.toFixed(2)} fps, ${stats.frames} frames, face in ${pct.toFixed(1)}%, ` +
-      `detector ran on ${tracker.detections} frame(s), ${(stats.ms / Math.max(1, stats.frames)).toFixed(1)} ms/frame`,
+      `detector ran on ${stats.detections} frame(s), ${(stats.analyseMs / Math.max(1, stats.frames)).toFixed(1)} ms/frame`,
   );
-  if (stats.withFace > 0) {
-    ctx.out(
-      `  yaw ${stats.yaw[0]!.toFixed(0)}°..${stats.yaw[1]!.toFixed(0)}°, pitch ${stats.pitch[0]!.toFixed(0)}°..${stats.pitch[1]!.toFixed(0)}°`,
-    );
+  if (stats.framesWithFace > 0) {
+    const [y0, y1] = stats.yawRangeDeg;
+    const [p0, p1] = stats.pitchRangeDeg;
+    ctx.out(`  yaw ${y0.toFixed(0)}°..${y1.toFixed(0)}°, pitch ${p0.toFixed(0)}°..${p1.toFixed(0)}°`);
   }
   if (args.json) ctx.out(`wrote ${args.json}`);
   if (args.overlay) ctx.out(`wrote ${args.overlay}`);
-  if (stats.withFace === 0) throw new VivifyError('E_NO_FACE', `no face found in any frame of ${input}`);
+  if (stats.framesWithFace === 0) throw new VivifyError('E_NO_FACE', `no face found in any frame of ${input}`);
   return 0;
 }

@@ -83,11 +83,11 @@ export async function runAnimate(args: AnimateArgs, ctx: CommandContext): Promis
     `${output}: ${report.width}x${report.height}, ${report.frames} frames at ${report.fps.toFixed(2)} fps; reference frame ${report.referenceFrame < 0 ? 'first with a face' : report.referenceFrame}`,
   );
   ctx.out(
-    `  ${report.msPerFrame.total.toFixed(1)} ms/frame (${(1000 / report.msPerFrame.total).toFixed(1)} fps): analyse driver ${report.msPerFrame.analyse.toFixed(1)}, render ${report.msPerFrame.render.toFixed(1)}`,
+    `  ${report.msPerFrame.total.toFixed(1)} ms/frame (${(1000 / report.msPerFrame.total).toFixed(1)} fps): decode ${report.msPerFrame.decode.toFixed(1)}, analyse driver ${report.msPerFrame.analyse.toFixed(1)}, render ${report.msPerFrame.render.toFixed(1)}, encode ${report.msPerFrame.encode.toFixed(1)}`,
   );
   const m = report.mouth;
   ctx.out(
-    `  mouth interior from the driver in ${m.driver} frames, the source in ${m.source}, synthesised in ${m.synthesised}`,
+    `  mouth open in ${m.source + m.synthesised} frames: interior from the source in ${m.source}, synthesised in ${m.synthesised}`,
   );
   if (report.framesWithoutFace)
     ctx.err(`warning: ${report.framesWithoutFace} driving frame(s) had no face; the last good motion was held`);

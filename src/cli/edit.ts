@@ -5,6 +5,7 @@ import { createFaceEditor, type EditSpec } from '../expression/edit.js';
 import { imageFormatForPath, readImage, writeImage } from '../media/image.js';
 import { ACTION_UNITS, AU_MAX, type ActionUnit, type AuIntensities } from '../face/action-units.js';
 import { EMOTION_NAMES, type EmotionName } from '../motion/emotion.js';
+import { parseAuText, parseEmotionText } from '../expression/options.js';
 import { faceState } from '../motion/motion.js';
 import { pickFace } from '../analysis/pick-face.js';
 import type { CommandContext } from './context.js';
@@ -29,23 +30,13 @@ export const editCommand: CommandDef = {
       type: 'string',
       value: 'AU=v,…',
       description: `Action units and intensities 0–${AU_MAX} (FACS A–E); L or R before the number for one side, e.g. 12=3,6=2,L45=5. AUs: ${ACTION_UNITS.join(', ')}`,
-      parse: (s) => parseAus(s),
+      parse: parseAuText,
     },
     emotion: {
       type: 'string',
       value: 'name=i,…',
       description: `Emotions with intensities 0–1, e.g. happy=0.8: ${EMOTION_NAMES.join(', ')}`,
-      parse: (s) =>
-        s.split(',').map((kv) => {
-          const [name, v] = kv.split('=').map((x) => x.trim());
-          const n = v === undefined ? 1 : Number(v);
-          if (!EMOTION_NAMES.includes(name as EmotionName) || !(n >= 0 && n <= 1)) {
-            throw new Error(
-              `Expected name=intensity pairs with names ${EMOTION_NAMES.join(', ')} and intensities in [0, 1]`,
-            );
-          }
-          return { name: name as EmotionName, intensity: n };
-        }),
+      parse: parseEmotionText,
     },
     like: { type: 'string', value: 'image', description: 'Take the expression of the (largest) face in this image' },
     absolute: {
@@ -85,24 +76,6 @@ export const editCommand: CommandDef = {
     'vivify edit --source portrait.jpg -o like.png --like other.jpg --steps 5',
   ],
 };
-
-function parseAus(s: string): AuIntensities {
-  const out: AuIntensities = { left: {}, right: {} };
-  for (const kv of s.split(',')) {
-    const m = /^\s*([LR]?)(\d+)\s*=\s*(\d+(?:\.\d+)?)\s*$/i.exec(kv);
-    const au = Number(m?.[2]) as ActionUnit;
-    const v = Number(m?.[3]);
-    if (!m || !ACTION_UNITS.includes(au) || !(v >= 0 && v <= AU_MAX)) {
-      throw new Error(
-        `Expected AU=intensity pairs with AUs ${ACTION_UNITS.join(', ')} (L/R prefix for one side) and intensities 0–${AU_MAX}`,
-      );
-    }
-    const side = m[1]!.toUpperCase();
-    if (side !== 'R') out.left[au] = v;
-    if (side !== 'L') out.right[au] = v;
-  }
-  return out;
-}
 
 interface EditArgs {
   source?: string;

@@ -5,8 +5,9 @@ import type { ReenactMetrics } from '../eval/reenact.js';
 import { optionKey } from '../options.js';
 import { ANIMATE_OPTIONS } from '../reenact/options.js';
 import { evaluateFiles, runReenactJob, type ReenactJob } from '../eval/run.js';
+import { evaluateGenerate } from '../eval/generate-run.js';
 import { runSuite, summariseSuite, writeSuiteReport } from '../eval/suite.js';
-import { VivifyError } from '../errors.js';
+import { quote, VivifyError } from '../errors.js';
 import { writeAtomically } from '../media/atomic.js';
 import type { CommandContext } from './context.js';
 import { machine } from './machine.js';
@@ -16,10 +17,10 @@ import { createProgress } from './progress.js';
 export const evalCommand: CommandDef = {
   name: 'eval',
   summary:
-    'measure reenactment quality: one result (eval reenact) or the whole protocol on ../shared/data (eval suite)',
+    'measure quality: one reenactment (eval reenact), the reenactment protocol on ../shared/data (eval suite), generated motion (eval generate)',
   usage:
-    'vivify eval reenact --source S --driving D --result R [--self] [--json out.json] | vivify eval suite [--data dir] [--out docs/results]',
-  positionals: { name: 'reenact|suite', min: 1, max: 2 },
+    'vivify eval reenact --source S --driving D --result R [--self] [--json out.json] | vivify eval suite [--data dir] [--out docs/results] | vivify eval generate [--data dir] [--out docs/results]',
+  positionals: { name: 'reenact|suite|generate', min: 1, max: 2 },
   options: {
     source: { type: 'string', value: 'image', description: '(reenact) The source portrait' },
     driving: { type: 'string', value: 'video', description: '(reenact) The driving video' },
@@ -42,13 +43,29 @@ export const evalCommand: CommandDef = {
       type: 'string',
       value: 'dir',
       default: '../shared/data',
-      description: '(suite) The data folder with MANIFEST.tsv',
+      description: '(suite, generate) The data folder with MANIFEST.tsv',
     },
     out: {
       type: 'string',
       value: 'dir',
       default: 'docs/results',
-      description: '(suite) Where to write reenact-suite.md and .json',
+      description: '(suite, generate) Where to write reenact-suite.md / generate.md and their .json',
+    },
+    portraits: {
+      type: 'integer',
+      value: 'n',
+      default: 10,
+      min: 1,
+      max: 200,
+      description: '(generate) Core portraits the generated episodes are rendered on',
+    },
+    samples: {
+      type: 'integer',
+      value: 'K',
+      default: 5,
+      min: 2,
+      max: 20,
+      description: '(generate) Samples per label',
     },
     'max-frames': {
       type: 'integer',
@@ -98,6 +115,7 @@ export const evalCommand: CommandDef = {
     'vivify animate --source frame0.png --driving clip.mp4 -o out.mp4 && vivify eval reenact --source frame0.png --driving clip.mp4 --result out.mp4 --self',
     'vivify eval reenact --source portrait.jpg --driving talk.mp4 --result out.mp4 --json metrics.json',
     'vivify eval suite --data ../shared/data --out docs/results',
+    'vivify eval generate --data ../shared/data --out docs/results',
   ],
 };
 
@@ -115,16 +133,55 @@ interface EvalArgs {
   only?: 'self' | 'cross';
   clips?: RegExp;
   reenact?: Record<string, unknown>;
+  portraits: number;
+  samples: number;
 }
 
 export async function runEval(positionals: string[], args: EvalArgs, ctx: CommandContext): Promise<number> {
   const [sub, extra] = positionals;
   if (sub === 'job') return runJob(extra, ctx);
   if (extra !== undefined)
-    throw new VivifyError('E_USAGE', `unexpected argument ${extra} (usage: ${evalCommand.usage})`);
+    throw new VivifyError('E_USAGE', `unexpected argument ${quote(extra)} (usage: ${evalCommand.usage})`);
   if (sub === 'reenact') return runEvalReenact(args, ctx);
   if (sub === 'suite') return runEvalSuite(args, ctx);
-  throw new VivifyError('E_USAGE', `vivify eval needs reenact or suite, got ${JSON.stringify(sub)}`);
+  if (sub === 'generate') return runEvalGenerate(args, ctx);
+  throw new VivifyError(
+    'E_USAGE',
+    `vivify eval needs reenact, suite or generate, got ${sub === undefined ? 'nothing' : quote(sub)}`,
+  );
+}
+
+async function runEvalGenerate(args: EvalArgs, ctx: CommandContext): Promise<number> {
+  await fs.stat(path.join(args.data, 'MANIFEST.tsv')).catch((cause: unknown) => {
+    throw new VivifyError('E_INPUT_NOT_FOUND', `no MANIFEST.tsv in ${args.data} (pass --data)`, { cause });
+  });
+  const progress = createProgress('eval generate', undefined);
+  const { result: r, files } = await evaluateGenerate({
+    dataDir: args.data,
+    out: args.out,
+    machine: machine(),
+    portraits: args.portraits,
+    k: args.samples,
+    signal: ctx.signal,
+    onProgress: (m) => progress.log(m),
+  });
+  progress.done();
+  const c = r.curves;
+  for (const l of c.labels)
+    ctx.out(
+      `${l.label}: DTW generated ${n(l.generated, 2)} vs floor ${n(l.floor, 2)} (×${n(l.ratio, 2)}), ceiling ${n(l.ceiling, 2)}; diversity ×${n(l.diversityRatio, 2)} of real variety, copies ${l.copies}`,
+    );
+  ctx.out(
+    `real-vs-generated classifier accuracy ${n(c.classifier.accuracy * 100, 1)}% (real vs real ${n(c.classifier.realVsReal * 100, 1)}%)`,
+  );
+  ctx.out(
+    `envelope: rise RMSE ${n(c.envelope.riseRmse)} (trapezoid ${n(c.envelope.trapezoidRmse)}), onset error ${n(c.envelope.onsetErrorS, 2)} s, offset error ${n(c.envelope.offsetErrorS, 2)} s`,
+  );
+  ctx.out(
+    `rendered: target emotion on top ${n(r.rendered.topShare * 100, 0)}% over ${r.rendered.portraits.length} portraits; ACD ${n(r.rendered.acd)} vs real first-last ${n(r.rendered.realFirstLast)}`,
+  );
+  ctx.out(`wrote ${files.join(', ')}`);
+  return 0;
 }
 
 const n = (v: number | undefined, d = 3): string => (v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(d));
@@ -136,6 +193,7 @@ function metricLines(m: ReenactMetrics, self: boolean): string[] {
   out.push(
     `CSIM ${n(m.csim)}  pose error ${n(m.poseErrorDeg, 2)}° (yaw ${n(m.poseErrorByAxisDeg.yaw, 2)}, pitch ${n(m.poseErrorByAxisDeg.pitch, 2)}, roll ${n(m.poseErrorByAxisDeg.roll, 2)})`,
     `mouth r ${n(m.mouthCorrelation)}  eyes r ${n(m.eyeCorrelation)}  jitter ratio ${n(m.jitterRatio, 2)}  ACD ${n(m.acd)}  face found ${n(m.faceFound * 100, 1)}% of ${m.frames} frames`,
+    `mouth interior (${m.mouthColour.frames} open-mouth frames): teeth ΔC*ab ${n(m.mouthColour.teethChromaDistance, 1)} to the source's teeth or eye white, off-hue pixels ${n(m.mouthColour.offHue * 100, 2)}%`,
   );
   return out;
 }
@@ -210,7 +268,7 @@ async function runEvalSuite(args: EvalArgs, ctx: CommandContext): Promise<number
     );
   }
   ctx.out(
-    `cross-reenactment (${s.cross.pairs} pairs): CSIM ${n(s.cross.csim)}, mouth r ${n(s.cross.mouthCorrelation)}, eyes r ${n(s.cross.eyeCorrelation)}, pose error ${n(s.cross.poseErrorDeg, 2)}°, jitter ratio ${n(s.cross.jitterRatio, 2)}, face found ${n(s.cross.faceFound * 100, 1)}%`,
+    `cross-reenactment (${s.cross.pairs} pairs): CSIM ${n(s.cross.csim)}, mouth r ${n(s.cross.mouthCorrelation)}, eyes r ${n(s.cross.eyeCorrelation)}, pose error ${n(s.cross.poseErrorDeg, 2)}°, jitter ratio ${n(s.cross.jitterRatio, 2)}, face found ${n(s.cross.faceFound * 100, 1)}%, teeth ΔC*ab ${n(s.cross.teethChromaDistance, 1)}, off-hue interior ${n(s.cross.offHue * 100, 2)}%`,
   );
   for (const x of failures) ctx.err(`warning: ${x.error}`);
   ctx.out(`wrote ${files.join(', ')}`);

@@ -3,15 +3,20 @@
  * argument errors of the form "Expected X for Y but received Z") print one line and exit non-zero;
  * anything else is a bug and prints its stack.
  */
-import { VivifyError } from '../errors.js';
+import { printable, quote, VivifyError } from '../errors.js';
 import { analyzeCommand, runAnalyze } from './analyze.js';
 import { animateCommand, runAnimate } from './animate.js';
+import { augmentCommand, runAugment } from './augment.js';
+import { batchCommand, runBatchCommand } from './batch.js';
 import { editCommand, runEdit } from './edit.js';
 import { evalCommand, runEval } from './eval.js';
 import type { CommandContext } from './context.js';
 import { formatHelp, parseCommand, type CommandDef } from './options.js';
 import { runScan, scanCommand } from './scan.js';
+import { generateCommand, runGenerate } from './generate.js';
 import { runScript, scriptCommand } from './script.js';
+import { runStatus, statusCommand } from './status.js';
+import { runWorkerCommand, workerCommand } from './worker.js';
 
 export interface Command {
   def: CommandDef;
@@ -28,9 +33,16 @@ export const COMMANDS: Command[] = [
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   { def: scriptCommand, run: (_p, o, c) => runScript(o as any, c) },
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  { def: generateCommand, run: (_p, o, c) => runGenerate(o as any, c) },
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   { def: evalCommand, run: (p, o, c) => runEval(p, o as any, c) },
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   { def: scanCommand, run: (p, o, c) => runScan(p, o as any, c) },
+  { def: augmentCommand, run: (p, o, c) => runAugment(p[0]!, o, c) },
+  { def: batchCommand, run: (p, o, c) => runBatchCommand(p, o, c) },
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  { def: workerCommand, run: (_p, o, c) => runWorkerCommand(o as any, c) },
+  { def: statusCommand, run: (p, o, c) => runStatus(p, o, c) },
 ];
 
 const VERSION = '0.1.0';
@@ -64,7 +76,7 @@ export async function main(argv: string[]): Promise<number> {
   if (!command)
     throw new VivifyError(
       'E_USAGE',
-      `unknown command "${name}" (commands: ${COMMANDS.map((c) => c.def.name).join(', ')})`,
+      `unknown command ${quote(name)} (commands: ${COMMANDS.map((c) => c.def.name).join(', ')})`,
     );
   const { positionals, options } = parseCommand(command.def, rest);
   if (options.help) {
@@ -83,8 +95,8 @@ export async function main(argv: string[]): Promise<number> {
   process.on('SIGTERM', onSignal);
   try {
     return await command.run(positionals, options, {
-      out: (l) => process.stdout.write(`${l}\n`),
-      err: (l) => process.stderr.write(`${l}\n`),
+      out: (l) => process.stdout.write(`${printable(l)}\n`),
+      err: (l) => process.stderr.write(`${printable(l)}\n`),
       signal: controller.signal,
     });
   } finally {
@@ -110,7 +122,7 @@ export async function runCli(argv: string[]): Promise<void> {
   } catch (err) {
     const { code, line } = describeError(err);
     const clear = process.stderr.isTTY ? '\r\x1b[2K' : '';
-    if (line) process.stderr.write(`${clear}error: ${line}\n`);
+    if (line) process.stderr.write(`${clear}error: ${printable(line)}\n`);
     else
       process.stderr.write(
         `${clear}vivify: unexpected failure (a bug, please report it):\n${(err as Error)?.stack ?? String(err)}\n`,

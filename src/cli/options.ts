@@ -4,7 +4,7 @@
  * the web app all read that definition.
  */
 import { parseArgs } from 'node:util';
-import { VivifyError } from '../errors.js';
+import { quote, VivifyError } from '../errors.js';
 import { parseOptionText, type OptionSpec } from '../options.js';
 
 /** A command-line option: the shared option definition (src/options.ts). */
@@ -51,7 +51,10 @@ export function parseCommand(def: CommandDef, argv: string[]): { positionals: st
   }
   if (positionals.length > max) {
     throw usageError(
-      `vivify ${def.name} takes at most ${max} ${def.positionals.name}, got ${positionals.length}: ${positionals.join(' ')}`,
+      `vivify ${def.name} takes at most ${max} ${def.positionals.name}, got ${positionals.length}: ${positionals
+        .slice(0, 4)
+        .map((p) => quote(p))
+        .join(' ')}${positionals.length > 4 ? ' …' : ''}`,
     );
   }
   const options: ParsedOptions = {};

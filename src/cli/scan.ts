@@ -75,7 +75,14 @@ export async function runScan(inputs: string[], args: ScanArgs, ctx: CommandCont
       throw new VivifyError('E_INPUT_NOT_FOUND', `cannot read ${i}: no such file or folder`, { cause });
     });
   }
-  const files = await listVideos(inputs);
+  // Links that loop back, and files or folders reached twice, are skipped with a warning (and listed in a JSON report).
+  const skipped: { path: string; reason: string }[] = [];
+  const files = await listVideos(inputs, {
+    onSkip: (p, reason) => {
+      skipped.push({ path: p, reason });
+      ctx.err(`warning: skipped ${p}: ${reason}`);
+    },
+  });
   if (files.length === 0) throw new VivifyError('E_INPUT_NOT_FOUND', `no video files found in ${inputs.join(', ')}`);
   const analyzer = await createFaceAnalyzer({ emotion: false, maxFaces: 5 });
   const progress = createProgress('scan', files.length);
@@ -95,15 +102,16 @@ export async function runScan(inputs: string[], args: ScanArgs, ctx: CommandCont
   } finally {
     analyzer.close();
   }
-  progress.done(`${files.length} videos`);
+  progress.done(`${files.length} video${files.length === 1 ? '' : 's'}`);
   const counts: Record<ScanStatus, number> = { good: 0, corrupt: 0, static: 0, faceless: 0 };
   for (const r of results) counts[r.status]++;
   ctx.out(
-    `${files.length} videos: ${counts.good} good, ${counts.corrupt} corrupt, ${counts.static} static, ${counts.faceless} faceless`,
+    `${files.length} video${files.length === 1 ? '' : 's'}: ${counts.good} good, ${counts.corrupt} corrupt, ${counts.static} static, ${counts.faceless} faceless`,
   );
   if (args.report) {
     const report = args.report;
-    const body = ext === '.json' ? JSON.stringify({ summary: counts, videos: results }, null, 1) : scanToTsv(results);
+    const body =
+      ext === '.json' ? JSON.stringify({ summary: counts, videos: results, skipped }, null, 1) : scanToTsv(results);
     await writeAtomically(report, (tmp) => fs.writeFile(tmp, body));
     ctx.out(`wrote ${report}`);
   }
@@ -112,7 +120,10 @@ export async function runScan(inputs: string[], args: ScanArgs, ctx: CommandCont
 
 function formatRow(r: ScanResult): string {
   const parts = [r.status.toUpperCase().padEnd(8), r.file];
-  if (r.width) parts.push(`${r.width}x${r.height}`, `${r.fps} fps`, `${r.durationS} s`, `${r.framesDecoded} frames`);
+  if (r.width) {
+    const fps = `${r.fps} fps${r.variableFrameRate ? ' (variable, average)' : ''}`;
+    parts.push(`${r.width}x${r.height}`, fps, `${r.durationS} s`, `${r.framesDecoded} frames`);
+  }
   if (r.faceFraction !== undefined) parts.push(`one face in ${Math.round(r.faceFraction * 100)}%`);
   if (r.problems.length) parts.push(`— ${r.problems.join('; ')}`);
   return parts.join('  ');

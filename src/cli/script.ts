@@ -3,6 +3,7 @@ import path from 'node:path';
 import { VivifyError } from '../errors.js';
 import { renderScript } from '../expression/script.js';
 import { videoFormatForPath } from '../media/video.js';
+import { checkRegularFile } from '../media/kind.js';
 import type { CommandContext } from './context.js';
 import { FACE_OPTION, SIZE_OPTION, VIDEO_OUTPUT_OPTION } from './common-options.js';
 import type { CommandDef } from './options.js';
@@ -44,6 +45,7 @@ export async function runScript(args: ScriptArgs, ctx: CommandContext): Promise<
   if ([args.source!, args.timeline!].some((i) => path.resolve(i) === path.resolve(args.output!)))
     throw new VivifyError('E_USAGE', `refusing to overwrite the input ${args.output}`);
   let text: string;
+  await checkRegularFile(args.timeline!, 'a text file', `the timeline ${args.timeline}`);
   try {
     text = await fs.readFile(args.timeline!, 'utf8');
   } catch (cause) {

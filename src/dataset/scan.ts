@@ -2,14 +2,14 @@
  * Dataset scan, the checks VoxCeleb-style preprocessing applies before training: does each video decode
  * completely, is it static, how long and at what rate, and does it show exactly one face.
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, type Dirent } from 'node:fs';
 import path from 'node:path';
 import type { FaceAnalyzer } from '../analysis/analyzer.js';
 import { isVivifyError, throwIfAborted } from '../errors.js';
 import { firstLine } from '../media/image.js';
 import { VIDEO_EXTENSIONS } from '../media/kind.js';
 import type { RgbaImage } from '../face/image.js';
-import { decodeVideo, probeVideo, type VideoInfo } from '../media/video.js';
+import { decodeVideo, probeFrameTiming, probeVideo, type VideoInfo } from '../media/video.js';
 
 export type ScanStatus = 'good' | 'corrupt' | 'static' | 'faceless';
 
@@ -42,9 +42,15 @@ export interface ScanResult {
   durationS?: number;
   codec?: string;
   hasAudio?: boolean;
-  /** Frames that decoded, and the count the container declares (if it does). */
+  /**
+   * Frames that decoded, and the count the container declares (if it does). The two may differ in a good
+   * file (packets the container marks as discardable are counted but not shown): integrity is judged by
+   * what the decoder reports, not by this difference.
+   */
   framesDecoded: number;
   framesDeclared?: number;
+  /** The frame rate varies (see FrameTiming.variable in media/video.ts): `fps` is then an average. */
+  variableFrameRate?: boolean;
   /** Mean and maximum MSE between successive thumbnail frames (the VoxCeleb-style motion measure). */
   meanFrameMse?: number;
   maxFrameMse?: number;
@@ -55,20 +61,87 @@ export interface ScanResult {
   faceCounts?: number[];
 }
 
-/** Expands folders (recursively) into the video files inside them, sorted; files are kept as given. */
-export async function listVideos(inputs: readonly string[]): Promise<string[]> {
+export interface ListVideosOptions {
+  /** Called for each path not listed: a link that leads back into the folders being walked (a loop), a file or folder already listed under another name, a folder that cannot be read. */
+  onSkip?: (path: string, reason: string) => void;
+}
+
+/**
+ * Expands folders (recursively) into the video files inside them, sorted; files named explicitly are kept
+ * whatever their name. Symbolic links are followed, but each real file and folder is listed once (under
+ * the first name met, a link's name only when there is no other), and a link to a folder that contains the folder it is in (`self -> .`,
+ * `up -> ..`) is a loop: reported through `onSkip`, never followed.
+ */
+export async function listVideos(inputs: readonly string[], options: ListVideosOptions = {}): Promise<string[]> {
   const out: string[] = [];
-  const walk = async (p: string, explicit: boolean): Promise<void> => {
-    const st = await fs.stat(p).catch(() => undefined);
-    if (st?.isDirectory()) {
-      const entries = await fs.readdir(p);
-      for (const e of entries.sort()) await walk(path.join(p, e), false);
-    } else if (explicit || VIDEO_EXTENSIONS.includes(path.extname(p).toLowerCase())) {
-      out.push(p); // an explicitly named file is scanned whatever its name; a missing one is reported as unreadable
+  const seenFiles = new Map<string, string>(); // device:inode → first name (hard links and links to files)
+  const seenDirs = new Map<string, string>(); // real path → first name
+  const skip = (p: string, reason: string): void => options.onSkip?.(p, reason);
+  const inside = (folder: string, maybeParent: string): boolean => {
+    const rel = path.relative(maybeParent, folder);
+    return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  };
+  /** `chain`: real paths of the folders this walk went through to reach `p`. */
+  const walk = async (p: string, explicit: boolean, chain: readonly string[]): Promise<void> => {
+    let st;
+    try {
+      st = await fs.stat(p);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ELOOP')
+        return skip(p, 'a symbolic link that leads to itself (a loop)');
+      // A missing or broken entry named explicitly, or with a video name, is reported as unreadable by the scan.
+      if (explicit || isVideoName(p)) out.push(p);
+      return;
+    }
+    if (st.isDirectory()) {
+      const real = await fs.realpath(p);
+      const ancestor = chain.find((c) => inside(c, real));
+      if (ancestor !== undefined) {
+        const where = real === ancestor ? `back to ${real}` : `to ${real}, which contains ${ancestor}`;
+        return skip(p, `a link ${where}: a loop, not followed`);
+      }
+      const first = seenDirs.get(real);
+      if (first !== undefined) return skip(p, `the same folder as ${first} (already listed)`);
+      seenDirs.set(real, p);
+      let entries: Dirent[];
+      try {
+        entries = await fs.readdir(p, { withFileTypes: true });
+      } catch (err) {
+        return skip(p, `cannot read the folder (${firstLine(err)})`);
+      }
+      // Sorted by name, links after the rest: a file reached both directly and through a link is listed by its own name.
+      const names = (links: boolean): string[] =>
+        entries
+          .filter((e) => e.isSymbolicLink() === links)
+          .map((e) => e.name)
+          .sort();
+      for (const e of [...names(false), ...names(true)]) await walk(path.join(p, e), false, [...chain, real]);
+    } else if (explicit || isVideoName(p)) {
+      const id = `${st.dev}:${st.ino}`;
+      const first = seenFiles.get(id);
+      if (first !== undefined) return skip(p, `the same file as ${first} (already listed)`);
+      seenFiles.set(id, p);
+      out.push(p);
     }
   };
-  for (const i of inputs) await walk(i, true);
+  for (const i of inputs) {
+    const start = out.length;
+    await walk(i, true, []);
+    out.push(...out.splice(start).sort(byPath));
+  }
   return out;
+}
+
+/** Orders paths folder by folder ("a/b" before "a-b/c"), as a recursive listing sorted by name does. */
+function byPath(a: string, b: string): number {
+  const x = a.split(path.sep);
+  const y = b.split(path.sep);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
+  return x.length - y.length;
+}
+
+function isVideoName(p: string): boolean {
+  return VIDEO_EXTENSIONS.includes(path.extname(p).toLowerCase());
 }
 
 /** Scans one video. Never throws for a bad file: problems are in the result. */
@@ -125,9 +198,16 @@ export async function scanVideo(file: string, analyzer: FaceAnalyzer, options: S
     result.maxFrameMse = Number(maxMse.toFixed(3));
     result.maxDriftMse = Number(maxDrift.toFixed(3));
   }
+  // Corrupt is what the demuxer and decoder report (a truncated file says "partial file" or "invalid NAL
+  // unit"), not a shortfall against the declared count, which counts discardable packets too.
   const corrupt: string[] = [...warnings];
-  if (result.framesDeclared && result.framesDecoded < Math.floor(result.framesDeclared * 0.98)) {
-    corrupt.push(`only ${result.framesDecoded} of ${result.framesDeclared} declared frames decode (truncated?)`);
+  if (!corrupt.length) {
+    try {
+      result.variableFrameRate = (await probeFrameTiming(file, info)).variable;
+    } catch (err) {
+      if (!isVivifyError(err)) throw err;
+      corrupt.push(err.message);
+    }
   }
   if (corrupt.length) {
     result.status = 'corrupt';
@@ -203,6 +283,7 @@ export const SCAN_COLUMNS = [
   'durationS',
   'framesDecoded',
   'framesDeclared',
+  'variableFrameRate',
   'codec',
   'hasAudio',
   'meanFrameMse',

@@ -20,6 +20,7 @@ import {
   psnr,
   ssim,
 } from './metrics.js';
+import { mouthColourReference, mouthColourSample, type MouthColourSample } from './mouth-colour.js';
 
 export interface ReenactMetrics {
   frames: number;
@@ -52,6 +53,18 @@ export interface ReenactMetrics {
   jitterRatioRaw: number;
   /** Average content distance: mean pairwise distance between the result's identity embeddings (lower = more consistent). */
   acd: number;
+  /** The mouth interior's colour against the source's lips and teeth (see mouth-colour.ts), over frames with an open mouth. */
+  mouthColour: MouthColourSummary;
+}
+
+export interface MouthColourSummary {
+  /** Frames with an open mouth (≥ 30 interior pixels), and those among them showing teeth. */
+  frames: number;
+  teethFrames: number;
+  /** Mean chroma distance ΔC*ab of the teeth to the source's teeth colour (its eye white if it shows none). */
+  teethChromaDistance: number;
+  /** Mean share of interior pixels with a hue the source's mouth region does not have. */
+  offHue: number;
 }
 
 export interface ReenactEvaluation {
@@ -85,6 +98,7 @@ interface Track {
   marks: (Float32Array | undefined)[];
   /** Landmarks for the jitter ratio, measured at the common face size. */
   jitterMarks: (Float32Array | undefined)[];
+  colour: MouthColourSample[];
 }
 
 const emptyTrack = (): Track => ({
@@ -102,6 +116,7 @@ const emptyTrack = (): Track => ({
   eyes: [],
   marks: [],
   jitterMarks: [],
+  colour: [],
 });
 
 /** Landmarks in face-size units (divided by the pose scale), IBUG68 points only. */
@@ -123,6 +138,8 @@ export function createReenactEvaluator(analyzer: FaceAnalyzer, options: ReenactE
   let sourceEmbedding: Float32Array | undefined = options.sourceFace.embedding;
   let index = 0;
   const src = options.sourceFace;
+  const colourRef = mouthColourReference(options.source, src.landmarks);
+  const sourceColour = mouthColourSample(options.source, src.landmarks, colourRef);
   // Jitter at a common face size: which side is scaled down, by how much, with its own tracker.
   let common: { side: 'driver' | 'result'; factor: number; tracker: FaceTracker } | 'none' | undefined;
   const rescaledMarks = async (
@@ -155,6 +172,9 @@ export function createReenactEvaluator(analyzer: FaceAnalyzer, options: ReenactE
         t.eyes.push(face ? (face.eyes.left + face.eyes.right) / 2 : NaN);
         t.marks.push(face ? normalisedMarks(face) : undefined);
       }
+      const colour = out ? mouthColourSample(result, out.landmarks, colourRef) : undefined;
+      if (colour) res.colour.push(colour);
+      if (sourceColour) base.colour.push(sourceColour);
       if (common === undefined && out && driverFace) {
         const f = out.pose.scale / driverFace.pose.scale;
         common =
@@ -263,6 +283,7 @@ function summarise(t: Track, drv: Track, mode: 'self' | 'cross'): ReenactMetrics
     jitterRatio: jitterDc > 0 ? jitterTc / jitterDc : NaN,
     jitterRatioRaw: jitterD > 0 ? jitterT / jitterD : NaN,
     acd: acdN ? acdSum / acdN : 0,
+    mouthColour: summariseColour(t.colour),
   };
   if (mode === 'self')
     Object.assign(metrics, {
@@ -273,4 +294,14 @@ function summarise(t: Track, drv: Track, mode: 'self' | 'cross'): ReenactMetrics
       aed: mean(t.aed),
     });
   return metrics;
+}
+
+function summariseColour(samples: MouthColourSample[]): MouthColourSummary {
+  const teeth = samples.filter((c) => Number.isFinite(c.teethChromaDistance));
+  return {
+    frames: samples.length,
+    teethFrames: teeth.length,
+    teethChromaDistance: teeth.length ? mean(teeth.map((c) => c.teethChromaDistance)) : NaN,
+    offHue: samples.length ? mean(samples.map((c) => c.offHue)) : NaN,
+  };
 }

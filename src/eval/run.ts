@@ -6,7 +6,7 @@ import type { NodeFaceAnalyzer } from '../analysis/node.js';
 import { VivifyError, throwIfAborted } from '../errors.js';
 import { readImage } from '../media/image.js';
 import type { RgbaImage } from '../face/image.js';
-import { decodeVideo } from '../media/video.js';
+import { decodeVideo, planConstantRate } from '../media/video.js';
 import { prepareReenactment, type AnimateOptions } from '../reenact/animate.js';
 import { pickFace } from '../analysis/pick-face.js';
 import { driveReenactor, type DriveStats } from '../reenact/reenactor.js';
@@ -22,7 +22,7 @@ export interface EvalFileOptions {
   maxFrames?: number;
 }
 
-/** Evaluates a result video against the driving video it was made from (frames paired in order). */
+/** Evaluates a result video against the driving video it was made from (frames paired in order, at the rate `animate` used). */
 export async function evaluateFiles(
   analyzer: NodeFaceAnalyzer,
   sourcePath: string,
@@ -39,7 +39,9 @@ export async function evaluateFiles(
     identityEvery: options.identityEvery,
   });
   const driverTracker = analyzer.createTracker();
-  const drv = decodeVideo(drivingPath, { signal: options.signal, maxFrames: options.maxFrames })[
+  // The driver's frames as `vivify animate` read them (a variable frame rate resampled), so frames pair up.
+  const { decodeFps } = await planConstantRate(drivingPath);
+  const drv = decodeVideo(drivingPath, { fps: decodeFps, signal: options.signal, maxFrames: options.maxFrames })[
     Symbol.asyncIterator
   ]();
   const res = decodeVideo(resultPath, { signal: options.signal, maxFrames: options.maxFrames })[Symbol.asyncIterator]();

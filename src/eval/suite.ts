@@ -167,6 +167,10 @@ function runInChild(argv: string[], job: ReenactJob, signal?: AbortSignal): Prom
   });
 }
 
+/** Bars of the mouth-interior colour check (cross-reenactment). */
+export const TEETH_CHROMA_BAR = 10;
+export const OFF_HUE_BAR = 0.02;
+
 const f = (v: number | undefined, d = 3): string => (v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(d));
 
 export interface SelfSummary {
@@ -197,6 +201,9 @@ export interface SuiteSummary {
     jitterRatio: number;
     jitterRatioRaw: number;
     faceFound: number;
+    /** Mouth-interior colour against the source (pairs with open-mouth frames; see mouth-colour.ts). */
+    teethChromaDistance: number;
+    offHue: number;
   };
 }
 
@@ -241,6 +248,8 @@ export function summariseSuite(results: ReenactJobResult[]): SuiteSummary {
       jitterRatio: m(cross, 'jitterRatio'),
       jitterRatioRaw: m(cross, 'jitterRatioRaw'),
       faceFound: m(cross, 'faceFound'),
+      teethChromaDistance: mean(cross.map((r) => r.result.mouthColour.teethChromaDistance)),
+      offHue: mean(cross.map((r) => r.result.mouthColour.offHue)),
     },
   };
 }
@@ -280,6 +289,8 @@ export function suiteMarkdown(
       `| pose error | ≤ 3° | ${f(c.poseErrorDeg, 2)}° | ${bar(c.poseErrorDeg <= 3)} |`,
       `| jitter ratio (result / driver landmark acceleration, equal face size) | ≤ 1.1 | ${f(c.jitterRatio, 2)} (at each video's own size: ${f(c.jitterRatioRaw, 2)}) | ${bar(c.jitterRatio <= 1.1)} |`,
       `| face found in output frames | ≥ 99% | ${f(c.faceFound * 100, 1)}% | ${bar(c.faceFound >= 0.99)} |`,
+      `| mouth interior: teeth chroma distance to the source's teeth (or eye white), ΔC*ab | ≤ ${TEETH_CHROMA_BAR} | ${f(c.teethChromaDistance, 1)} | ${bar(c.teethChromaDistance <= TEETH_CHROMA_BAR)} |`,
+      `| mouth interior: pixels with a hue the source's mouth region lacks | ≤ ${OFF_HUE_BAR * 100}% | ${f(c.offHue * 100, 2)}% | ${bar(c.offHue <= OFF_HUE_BAR)} |`,
     );
   }
   lines.push('');
@@ -307,13 +318,13 @@ export function suiteMarkdown(
     '',
     'Sources are 512×512 crops around the face (the face box about 45% of the width), as LivePortrait crops its sources.',
     '',
-    '| portrait ← driver | frames | CSIM | mouth r | eye r | pose err ° | jitter ratio | ACD | face found | baseline pose err ° |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| portrait ← driver | frames | CSIM | mouth r | eye r | pose err ° | jitter ratio | ACD | face found | baseline pose err ° | open-mouth frames | teeth ΔC*ab | off-hue |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...results
       .filter((r) => r.job.kind === 'cross')
       .map((r) => {
         const a = r.result;
-        return `| ${path.basename(r.job.source ?? '')} ← ${path.basename(r.job.driving)} | ${a.frames} | ${f(a.csim)} | ${f(a.mouthCorrelation)} | ${f(a.eyeCorrelation)} | ${f(a.poseErrorDeg, 2)} | ${f(a.jitterRatio, 2)} | ${f(a.acd)} | ${f(a.faceFound * 100, 1)}% | ${f(r.baseline.poseErrorDeg, 2)} |`;
+        return `| ${path.basename(r.job.source ?? '')} ← ${path.basename(r.job.driving)} | ${a.frames} | ${f(a.csim)} | ${f(a.mouthCorrelation)} | ${f(a.eyeCorrelation)} | ${f(a.poseErrorDeg, 2)} | ${f(a.jitterRatio, 2)} | ${f(a.acd)} | ${f(a.faceFound * 100, 1)}% | ${f(r.baseline.poseErrorDeg, 2)} | ${a.mouthColour.frames} | ${f(a.mouthColour.teethChromaDistance, 1)} | ${f(a.mouthColour.offHue * 100, 2)}% |`;
       }),
     '',
   );

@@ -6,6 +6,7 @@
 import type { FaceResult } from '../face/types.js';
 import type { RgbaImage } from '../face/image.js';
 import { ACTION_UNITS, AU_MAX, applyAUs, type ActionUnit, type AuIntensities } from '../face/action-units.js';
+import { eulerToRotation, multiply3, type Similarity } from '../face/pose.js';
 import { estimateAUs, type AuEstimate } from '../analysis/action-units.js';
 import { expressionBasis } from '../face/expression-basis.js';
 import { emotionChange, type EmotionName } from '../motion/emotion.js';
@@ -26,6 +27,11 @@ export interface EditSpec {
    * changes), 0 (shape only) … 1. Default 1.
    */
   appearance?: number;
+  /**
+   * Turn the head by these angles in degrees (the subject's, as in `HeadPose`: positive yaw towards the
+   * image's right, positive pitch chin down, positive roll clockwise), relative to its pose in the image.
+   */
+  pose?: { yawDeg?: number; pitchDeg?: number; rollDeg?: number };
 }
 
 export interface EditResult {
@@ -53,32 +59,12 @@ export function createFaceEditor(image: RgbaImage, face: FaceResult, neutral?: F
   const state = faceState(face);
   const renderer: Renderer = createRenderer(image, state, face.landmarks);
   const before = estimateAUs(state.canon, neutral);
-  const current: AuIntensities = { left: { ...before.left }, right: { ...before.right } };
   return {
     state,
     before,
     edit(spec, amount = 1) {
-      // 1. The change in AU intensities. Relative edits add to the face; absolute edits set values, so they
-      //    start from the face's estimated current intensities.
-      const target: AuIntensities = { left: { ...current.left }, right: { ...current.right } };
-      const delta: AuIntensities = { left: {}, right: {} };
-      const add = (side: 'left' | 'right', au: ActionUnit, d: number): void => {
-        delta[side][au] = (delta[side][au] ?? 0) + d;
-        target[side][au] = clampAu((target[side][au] ?? 0) + d);
-      };
-      for (const side of ['left', 'right'] as const) {
-        for (const [k, v] of Object.entries(spec.aus?.[side] ?? {})) {
-          const au = Number(k) as ActionUnit;
-          add(side, au, spec.absolute ? v - (target[side][au] ?? 0) : v);
-        }
-      }
-      for (const e of spec.emotions ?? []) {
-        // The emotion's change of the face as it stands so far: its AUs added (or set, for absolute edits and
-        // neutral), the AUs it contradicts faded out (a smile does not survive sadness).
-        const change = emotionChange(target, e.name, e.intensity, spec.absolute);
-        for (const side of ['left', 'right'] as const)
-          for (const [k, v] of Object.entries(change[side])) add(side, Number(k) as ActionUnit, v);
-      }
+      // 1. The change in AU intensities, and the values it reaches.
+      const { target, delta } = editTargets(before, spec);
       // 2. Shape: the source's, moved by that change (scaled by `amount` for interpolated steps).
       for (const side of ['left', 'right'] as const)
         for (const au of ACTION_UNITS) if (delta[side][au]) delta[side][au]! *= amount;
@@ -92,6 +78,7 @@ export function createFaceEditor(image: RgbaImage, face: FaceResult, neutral?: F
         });
         canon = copied.canon;
       }
+      const pose = spec.pose ? turnedPose(state.pose, spec.pose, amount) : state.pose;
       // 3. The appearance of the AU change (for `like`, the change from the source's AUs to the other face's).
       let aus = delta;
       if (spec.like) {
@@ -101,7 +88,7 @@ export function createFaceEditor(image: RgbaImage, face: FaceResult, neutral?: F
           for (const au of ACTION_UNITS) aus[side][au] = amount * (theirs[side][au] - before[side][au]);
       }
       const out = renderer.render({
-        target: { pose: state.pose, canon },
+        target: { pose, canon },
         motion: true,
         aus,
         appearance: spec.appearance ?? 1,
@@ -115,6 +102,40 @@ export function createFaceEditor(image: RgbaImage, face: FaceResult, neutral?: F
 }
 
 const clampAu = (v: number): number => Math.max(0, Math.min(AU_MAX, v));
+
+/**
+ * The AU intensities an edit asks for, computed without rendering: `delta`, the change it makes to each
+ * side, and `target`, the values the face then shows (its estimated own values `before` plus the change,
+ * each kept within 0–5). Relative edits add to the face; absolute ones set values.
+ */
+export function editTargets(before: AuEstimate, spec: EditSpec): { target: AuIntensities; delta: AuIntensities } {
+  const target: AuIntensities = { left: { ...before.left }, right: { ...before.right } };
+  const delta: AuIntensities = { left: {}, right: {} };
+  const add = (side: 'left' | 'right', au: ActionUnit, d: number): void => {
+    delta[side][au] = (delta[side][au] ?? 0) + d;
+    target[side][au] = clampAu((target[side][au] ?? 0) + d);
+  };
+  for (const side of ['left', 'right'] as const) {
+    for (const [k, v] of Object.entries(spec.aus?.[side] ?? {})) {
+      const au = Number(k) as ActionUnit;
+      add(side, au, spec.absolute ? v - (target[side][au] ?? 0) : v);
+    }
+  }
+  for (const e of spec.emotions ?? []) {
+    // The emotion's change of the face as it stands so far: its AUs added (or set, for absolute edits and
+    // neutral), the AUs it contradicts faded out (a smile does not survive sadness).
+    const change = emotionChange(target, e.name, e.intensity, spec.absolute);
+    for (const side of ['left', 'right'] as const)
+      for (const [k, v] of Object.entries(change[side])) add(side, Number(k) as ActionUnit, v);
+  }
+  return { target, delta };
+}
+
+/** `pose` with the head turned by `turn` (degrees, see {@link EditSpec.pose}) scaled by `amount`. */
+export function turnedPose(pose: Similarity, turn: NonNullable<EditSpec['pose']>, amount = 1): Similarity {
+  const R = eulerToRotation((turn.yawDeg ?? 0) * amount, (turn.pitchDeg ?? 0) * amount, (turn.rollDeg ?? 0) * amount);
+  return { ...pose, rotation: multiply3(R, pose.rotation) };
+}
 
 /** The shape with `amount` of its expression-basis component removed (the 468 mesh points; irises kept). */
 export function neutralise(canon: Float32Array, amount = 1): Float32Array {

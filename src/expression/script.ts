@@ -11,7 +11,8 @@ import { pickFace } from '../analysis/pick-face.js';
 import { createRenderer } from '../render/renderer.js';
 import { fitSize, resizeImage } from '../render/resize.js';
 import { scriptedAUs, scriptedState } from './scripted.js';
-import { createTimelineSampler, parseTimeline, TimelineError } from './timeline.js';
+import { loadShippedMotionModels } from './generate.js';
+import { createTimelineSampler, needsMotionModels, parseTimeline, TimelineError } from './timeline.js';
 
 export interface ScriptOptions {
   /** Which face of the source (0 = largest). */
@@ -59,7 +60,8 @@ export async function renderScript(
     );
     const state = faceState(face);
     const renderer = createRenderer(img, state, face.landmarks);
-    const sample = createTimelineSampler(t, options.seed ?? 1);
+    const models = needsMotionModels(t) ? await loadShippedMotionModels() : undefined;
+    const sample = createTimelineSampler(t, options.seed ?? 1, models);
     const total = Math.max(1, Math.round(t.durationS * t.fps));
     writer = await openVideoWriter(output, { fps: t.fps });
     const started = performance.now();

@@ -1,10 +1,17 @@
 /**
  * Timelines for `vivify script`: a small, human-writable format of time-stamped keyframes — emotions, action
- * units, head pose, gaze, blinks — interpolated with easing, optionally with natural automatic blinking.
- * Grammar and examples: docs/timeline.md. Pure: text in, a sampler out.
+ * units, head pose, gaze, blinks — interpolated with easing, optionally with natural automatic blinking;
+ * generated segments (`generate spontaneous-smile 3s`) and a generated background layer (`idle`,
+ * `listening`) under the keyframes. Grammar and examples: docs/timeline.md. Pure: text in, a sampler out
+ * (generated motion needs the motion models handed to the sampler).
  */
+import { quote } from '../errors.js';
 import { ACTION_UNITS, AU_MAX, type ActionUnit, type AuIntensities } from '../face/action-units.js';
 import { emotionAUs, EMOTION_NAMES, type EmotionName } from '../motion/emotion.js';
+import { GENERATE_LABELS, generateMotion, type GenerateLabel } from '../motion/generate.js';
+import type { MotionFrame } from '../motion/motion-features.js';
+import type { MotionModels } from '../motion/motion-model.js';
+import { hashString } from '../motion/random.js';
 
 export type Easing = 'linear' | 'in' | 'out' | 'in-out' | 'step';
 const EASINGS: readonly Easing[] = ['linear', 'in', 'out', 'in-out', 'step'];
@@ -36,6 +43,10 @@ export interface Timeline {
   gaze: Key<GazeOffset>[];
   /** Explicit blinks: start time and length. */
   blinks: { timeS: number; durationS: number }[];
+  /** Generated segments: a label's motion from `timeS` for `durationS`, added to the keyframes. */
+  generated: { timeS: number; durationS: number; label: GenerateLabel; intensity: number; seed?: number }[];
+  /** The generated background layer: from each entry's time on, `idle`, `listening` or nothing (`still`). */
+  background: { timeS: number; label: 'idle' | 'listening' | 'still' }[];
 }
 
 /** A parse or range error, with the line and column it refers to (1-based). */
@@ -58,6 +69,7 @@ export const LIMITS = {
   durationS: 3600,
   fps: [1, 120] as const,
   blinkS: [0.05, 2] as const,
+  generateS: [0.2, 600] as const,
 };
 
 interface Token {
@@ -90,12 +102,26 @@ export function parseTime(text: string): number | undefined {
  * const t = parseTimeline('duration 4s\nat 0s neutral\nat 1s happy 0.8, pose yaw 10\nat 3s surprised');
  */
 export function parseTimeline(text: string): Timeline {
-  const t: Timeline = { durationS: NaN, fps: 30, autoBlink: true, expression: [], pose: [], gaze: [], blinks: [] };
+  const t: Timeline = {
+    durationS: NaN,
+    fps: 30,
+    autoBlink: true,
+    expression: [],
+    pose: [],
+    gaze: [],
+    blinks: [],
+    generated: [],
+    background: [],
+  };
   let defaultEase: Easing = 'in-out';
   let lastTime = -Infinity;
   const lines = text.split(/\r?\n/);
   lines.forEach((raw, li) => {
     const lineNo = li + 1;
+    // NUL, or bytes that are not UTF-8 (decoded as U+FFFD): not a timeline, whatever its first token looks like.
+    const binary = Math.min(...['\0', '\ufffd'].map((c) => raw.indexOf(c)).filter((k) => k >= 0));
+    if (binary < Infinity)
+      throw new TimelineError('binary data, not timeline text (is this the right file, in UTF-8?)', lineNo, binary + 1);
     const line = raw.replace(/#.*$/, '');
     const toks = tokenize(line);
     if (toks.length === 0) return;
@@ -107,7 +133,7 @@ export function parseTimeline(text: string): Timeline {
     const number = (what: string, min: number, max: number, unit = ''): number => {
       const tok = next(what);
       const v = Number(tok.text);
-      if (tok.text === ',' || !Number.isFinite(v)) err(`expected ${what} (a number) but found "${tok.text}"`, tok);
+      if (tok.text === ',' || !Number.isFinite(v)) err(`expected ${what} (a number) but found ${quote(tok.text)}`, tok);
       if (v < min || v > max) err(`${what} ${tok.text} is out of range: expected ${min} to ${max}${unit}`, tok);
       return v;
     };
@@ -116,7 +142,7 @@ export function parseTimeline(text: string): Timeline {
       case 'duration': {
         const tok = next('a duration');
         const v = parseTime(tok.text);
-        if (v === undefined) err(`expected a duration such as 10s or 0:10 but found "${tok.text}"`, tok);
+        if (v === undefined) err(`expected a duration such as 10s or 0:10 but found ${quote(tok.text)}`, tok);
         if (v! <= 0 || v! > LIMITS.durationS)
           err(`duration ${tok.text} is out of range: expected more than 0 and at most ${LIMITS.durationS} s`, tok);
         t.durationS = v!;
@@ -128,21 +154,21 @@ export function parseTimeline(text: string): Timeline {
       case 'blink': {
         const tok = next('auto or off');
         if (tok.text !== 'auto' && tok.text !== 'off')
-          err(`expected "blink auto" or "blink off" but found "${tok.text}"`, tok);
+          err(`expected "blink auto" or "blink off" but found ${quote(tok.text)}`, tok);
         t.autoBlink = tok.text === 'auto';
         break;
       }
       case 'ease': {
         const tok = next('an easing');
         if (!EASINGS.includes(tok.text as Easing))
-          err(`unknown easing "${tok.text}" (expected one of ${EASINGS.join(', ')})`, tok);
+          err(`unknown easing ${quote(tok.text)} (expected one of ${EASINGS.join(', ')})`, tok);
         defaultEase = tok.text as Easing;
         break;
       }
       case 'at': {
         const tt = next('a time');
         const time = parseTime(tt.text);
-        if (time === undefined) err(`expected a time such as 1.5s, 1500ms or 0:01.5 but found "${tt.text}"`, tt);
+        if (time === undefined) err(`expected a time such as 1.5s, 1500ms or 0:01.5 but found ${quote(tt.text)}`, tt);
         if (time! < lastTime) err(`keyframes must be in time order: ${tt.text} comes after a later one`, tt);
         lastTime = time!;
         let ease = defaultEase;
@@ -160,7 +186,7 @@ export function parseTimeline(text: string): Timeline {
             if (!e) throw new TimelineError('expected an easing after "ease"', lineNo, clause[easeAt]!.column + 4);
             if (!EASINGS.includes(e.text as Easing))
               throw new TimelineError(
-                `unknown easing "${e.text}" (expected one of ${EASINGS.join(', ')})`,
+                `unknown easing ${quote(e.text)} (expected one of ${EASINGS.join(', ')})`,
                 lineNo,
                 e.column,
               );
@@ -180,9 +206,9 @@ export function parseTimeline(text: string): Timeline {
         break;
       }
       default:
-        err(`unknown statement "${head.text}" (expected at, duration, fps, blink, ease or a comment)`, head);
+        err(`unknown statement ${quote(head.text)} (expected at, duration, fps, blink, ease or a comment)`, head);
     }
-    if (k < toks.length) err(`unexpected "${toks[k]!.text}"`, toks[k]);
+    if (k < toks.length) err(`unexpected ${quote(toks[k]!.text)}`, toks[k]);
   });
   if (!Number.isFinite(t.durationS)) {
     const last = Math.max(
@@ -191,6 +217,8 @@ export function parseTimeline(text: string): Timeline {
       ...t.pose.map((x) => x.timeS),
       ...t.gaze.map((x) => x.timeS),
       ...t.blinks.map((b) => b.timeS + b.durationS),
+      ...t.generated.map((g) => g.timeS + g.durationS),
+      ...t.background.map((b) => b.timeS),
     );
     t.durationS = last + 1;
   }
@@ -204,9 +232,9 @@ function parseClause(t: Timeline, clause: Token[], timeS: number, ease: Easing, 
     throw new TimelineError(msg, line, tok?.column ?? head.column);
   };
   const num = (tok: Token | undefined, what: string, min: number, max: number, unit = ''): number => {
-    if (!tok) return err(`expected ${what} after "${clause[k - 2]?.text ?? head.text}"`, clause[k - 2] ?? head);
+    if (!tok) return err(`expected ${what} after ${quote(clause[k - 2]?.text ?? head.text)}`, clause[k - 2] ?? head);
     const v = Number(tok.text);
-    if (!Number.isFinite(v)) err(`expected ${what} (a number) but found "${tok.text}"`, tok);
+    if (!Number.isFinite(v)) err(`expected ${what} (a number) but found ${quote(tok.text)}`, tok);
     if (v < min || v > max) err(`${what} ${tok.text} is out of range: expected ${min} to ${max}${unit}`, tok);
     return v;
   };
@@ -220,7 +248,7 @@ function parseClause(t: Timeline, clause: Token[], timeS: number, ease: Easing, 
     for (; k < clause.length; k++) {
       const tok = clause[k]!;
       const m = /^([LR]?)(\d+)=(-?\d+(?:\.\d+)?)$/i.exec(tok.text);
-      if (!m) err(`expected AU=intensity (e.g. 12=3, L12=2) but found "${tok.text}"`, tok);
+      if (!m) err(`expected AU=intensity (e.g. 12=3, L12=2) but found ${quote(tok.text)}`, tok);
       const au = Number(m![2]) as ActionUnit;
       if (!ACTION_UNITS.includes(au))
         err(`AU${m![2]} is not one of the supported action units (${ACTION_UNITS.join(', ')})`, tok);
@@ -244,7 +272,7 @@ function parseClause(t: Timeline, clause: Token[], timeS: number, ease: Easing, 
             : key.text === 'roll'
               ? LIMITS.rollDeg
               : undefined;
-      if (limit === undefined) err(`expected yaw, pitch or roll but found "${key.text}"`, key);
+      if (limit === undefined) err(`expected yaw, pitch or roll but found ${quote(key.text)}`, key);
       const v = num(clause[k++], key.text, -limit!, limit!, ' degrees');
       p[`${key.text as 'yaw' | 'pitch' | 'roll'}Deg`] = v;
     }
@@ -267,7 +295,7 @@ function parseClause(t: Timeline, clause: Token[], timeS: number, ease: Easing, 
       } else if (key.text === 'x' || key.text === 'y') {
         g[key.text] = num(clause[k++], `gaze ${key.text}`, -LIMITS.gaze, LIMITS.gaze, ' eye widths');
       } else {
-        err(`expected left, right, up, down, center, x or y but found "${key.text}"`, key);
+        err(`expected left, right, up, down, center, x or y but found ${quote(key.text)}`, key);
       }
     }
     t.gaze.push({ timeS, value: g, ease });
@@ -276,7 +304,7 @@ function parseClause(t: Timeline, clause: Token[], timeS: number, ease: Easing, 
     if (clause[k]) {
       const tok = clause[k++]!;
       const v = parseTime(tok.text);
-      if (v === undefined) err(`expected a blink length such as 200ms but found "${tok.text}"`, tok);
+      if (v === undefined) err(`expected a blink length such as 200ms but found ${quote(tok.text)}`, tok);
       if (v! < LIMITS.blinkS[0] || v! > LIMITS.blinkS[1])
         err(
           `blink length ${tok.text} is out of range: expected ${LIMITS.blinkS[0] * 1000} ms to ${LIMITS.blinkS[1]} s`,
@@ -285,13 +313,35 @@ function parseClause(t: Timeline, clause: Token[], timeS: number, ease: Easing, 
       d = v!;
     }
     t.blinks.push({ timeS, durationS: d });
+  } else if (head.text === 'generate') {
+    const lt = clause[k++];
+    if (!lt) err(`expected a label after "generate" (${GENERATE_LABELS.join(', ')})`, head);
+    if (!(GENERATE_LABELS as readonly string[]).includes(lt!.text))
+      err(`unknown label ${quote(lt!.text)} (expected one of ${GENERATE_LABELS.join(', ')})`, lt);
+    const g: Timeline['generated'][number] = { timeS, durationS: 3, label: lt!.text as GenerateLabel, intensity: 1 };
+    while (k < clause.length) {
+      const tok = clause[k++]!;
+      if (tok.text === 'intensity') g.intensity = num(clause[k++], 'intensity', 0, 2);
+      else if (tok.text === 'seed') g.seed = num(clause[k++], 'seed', 0, 2 ** 31 - 1);
+      else {
+        const v = parseTime(tok.text);
+        if (v === undefined)
+          err(`expected a length such as 3s, intensity N or seed N but found ${quote(tok.text)}`, tok);
+        if (v! < LIMITS.generateS[0] || v! > LIMITS.generateS[1])
+          err(`length ${tok.text} is out of range: expected ${LIMITS.generateS[0]} s to ${LIMITS.generateS[1]} s`, tok);
+        g.durationS = v!;
+      }
+    }
+    t.generated.push(g);
+  } else if (head.text === 'idle' || head.text === 'listening' || head.text === 'still') {
+    t.background.push({ timeS, label: head.text });
   } else {
     err(
-      `unknown keyframe "${head.text}" (expected an emotion — ${EMOTION_NAMES.join(', ')} — or au, pose, gaze, blink)`,
+      `unknown keyframe ${quote(head.text)} (expected an emotion — ${EMOTION_NAMES.join(', ')} — or au, pose, gaze, blink, generate, idle, listening, still)`,
       head,
     );
   }
-  if (k < clause.length) err(`unexpected "${clause[k]!.text}"`, clause[k]);
+  if (k < clause.length) err(`unexpected ${quote(clause[k]!.text)}`, clause[k]);
 }
 
 function ease(e: Easing, x: number): number {
@@ -368,22 +418,116 @@ function blinkAt(t: number, t0: number, d: number): number {
   return x < 0.4 ? Math.sin((x / 0.4) * (Math.PI / 2)) : Math.cos(((x - 0.4) / 0.6) * (Math.PI / 2));
 }
 
-/** Samples a timeline at time t (seconds). */
-export function createTimelineSampler(t: Timeline, seed = 1): (timeS: number) => TimelineFrame {
-  const blinks = [...t.blinks, ...(t.autoBlink ? autoBlinks(t.durationS, seed) : [])];
-  return (time) => ({
-    aus: sample(t.expression, time, lerpAus, { left: {}, right: {} }),
-    pose: sample(
-      t.pose,
-      time,
-      (a, b, x) => ({
-        yawDeg: a.yawDeg + (b.yawDeg - a.yawDeg) * x,
-        pitchDeg: a.pitchDeg + (b.pitchDeg - a.pitchDeg) * x,
-        rollDeg: a.rollDeg + (b.rollDeg - a.rollDeg) * x,
-      }),
-      { yawDeg: 0, pitchDeg: 0, rollDeg: 0 },
-    ),
-    gaze: sample(t.gaze, time, (a, b, x) => ({ x: a.x + (b.x - a.x) * x, y: a.y + (b.y - a.y) * x }), { x: 0, y: 0 }),
-    blink: Math.max(0, ...blinks.map((b) => blinkAt(time, b.timeS, b.durationS))),
+/** A generated stretch of motion on the timeline, with its frames at the timeline's rate. */
+interface GeneratedSpan {
+  start: number;
+  end: number;
+  frames: MotionFrame[];
+  /** Seconds of fade in and out (the layer joins and leaves the keyframes' motion smoothly). */
+  fadeIn: number;
+  fadeOut: number;
+}
+
+/** True when the timeline has generated motion (and so needs the motion models to be sampled). */
+export function needsMotionModels(t: Timeline): boolean {
+  return t.generated.length > 0 || t.background.some((b) => b.label !== 'still');
+}
+
+function generatedSpans(t: Timeline, seed: number, models: MotionModels): GeneratedSpan[] {
+  const spans: GeneratedSpan[] = [];
+  t.generated.forEach((g, i) => {
+    const m = generateMotion(models, {
+      label: g.label,
+      seed: g.seed ?? hashString(`${seed}:generate:${i}`),
+      durationS: g.durationS,
+      fps: t.fps,
+      intensity: g.intensity,
+    });
+    const fade = Math.min(0.3, g.durationS / 4);
+    spans.push({ start: g.timeS, end: g.timeS + g.durationS, frames: m.frames, fadeIn: fade, fadeOut: fade });
   });
+  t.background.forEach((b, i) => {
+    const end = Math.min(t.durationS, t.background[i + 1]?.timeS ?? t.durationS);
+    if (b.label === 'still' || end - b.timeS < 0.1) return;
+    const m = generateMotion(models, {
+      label: b.label,
+      seed: hashString(`${seed}:background:${i}`),
+      durationS: end - b.timeS,
+      fps: t.fps,
+    });
+    spans.push({
+      start: b.timeS,
+      end,
+      frames: m.frames,
+      fadeIn: b.timeS > 0 ? 0.5 : 0,
+      fadeOut: end < t.durationS ? 0.5 : 0,
+    });
+  });
+  return spans;
+}
+
+/**
+ * Samples a timeline at time t (seconds). A timeline with generated motion (`generate`, `idle`,
+ * `listening`) needs the motion models; generated motion adds to the keyframes' channels, and inside a
+ * generated stretch its blinks replace the automatic ones.
+ */
+export function createTimelineSampler(t: Timeline, seed = 1, models?: MotionModels): (timeS: number) => TimelineFrame {
+  if (needsMotionModels(t) && !models)
+    throw new RangeError(
+      'Expected motion models for a timeline with generated motion (generate, idle, listening) but received none',
+    );
+  const spans = models ? generatedSpans(t, seed, models) : [];
+  const inSpan = (time: number): boolean => spans.some((s) => time >= s.start && time < s.end);
+  const blinks = [
+    ...t.blinks,
+    ...(t.autoBlink
+      ? autoBlinks(t.durationS, seed).filter((b) => !inSpan(b.timeS) && !inSpan(b.timeS + b.durationS))
+      : []),
+  ];
+  return (time) => {
+    const frame: TimelineFrame = {
+      aus: sample(t.expression, time, lerpAus, { left: {}, right: {} }),
+      pose: sample(
+        t.pose,
+        time,
+        (a, b, x) => ({
+          yawDeg: a.yawDeg + (b.yawDeg - a.yawDeg) * x,
+          pitchDeg: a.pitchDeg + (b.pitchDeg - a.pitchDeg) * x,
+          rollDeg: a.rollDeg + (b.rollDeg - a.rollDeg) * x,
+        }),
+        { yawDeg: 0, pitchDeg: 0, rollDeg: 0 },
+      ),
+      gaze: sample(t.gaze, time, (a, b, x) => ({ x: a.x + (b.x - a.x) * x, y: a.y + (b.y - a.y) * x }), { x: 0, y: 0 }),
+      blink: Math.max(0, ...blinks.map((b) => blinkAt(time, b.timeS, b.durationS))),
+    };
+    if (spans.length) {
+      // Sampled values may be the keyframes' own objects: copy before adding to them.
+      frame.aus = { left: { ...frame.aus.left }, right: { ...frame.aus.right } };
+      frame.pose = { ...frame.pose };
+      frame.gaze = { ...frame.gaze };
+    }
+    for (const s of spans) {
+      if (time < s.start || time >= s.end) continue;
+      const i = Math.min(s.frames.length - 1, Math.round((time - s.start) * t.fps));
+      const g = s.frames[i]!;
+      const w = Math.min(
+        1,
+        s.fadeIn > 0 ? (time - s.start) / s.fadeIn : 1,
+        s.fadeOut > 0 ? (s.end - time) / s.fadeOut : 1,
+      );
+      for (const side of ['left', 'right'] as const) {
+        for (const [au, v] of Object.entries(g.aus[side])) {
+          const a = Number(au) as ActionUnit;
+          frame.aus[side][a] = (frame.aus[side][a] ?? 0) + w * v!;
+        }
+      }
+      frame.pose.yawDeg += w * g.pose.yawDeg;
+      frame.pose.pitchDeg += w * g.pose.pitchDeg;
+      frame.pose.rollDeg += w * g.pose.rollDeg;
+      frame.gaze.x += w * g.gaze.x;
+      frame.gaze.y += w * g.gaze.y;
+      frame.blink = Math.max(frame.blink, g.blink);
+    }
+    return frame;
+  };
 }

@@ -43,3 +43,29 @@ export function closeLids(canon: Float32Array, right: number, left: number): Flo
   }
   return out;
 }
+
+/**
+ * A copy of `canon` whose upper lids open by `right`/`left` times the opening they have in `shape` (the
+ * face whose lid gaps are scaled; usually the source portrait): every upper-lid margin point is placed at
+ * its lower-lid point plus the scaled margin-to-lower-lid vector of `shape`, and the skin above follows
+ * by the same profile as {@link closeLids}. A factor of 0 closes the eye on its lower lid, 1 keeps the
+ * opening of `shape`, above 1 widens it; the lids never cross.
+ */
+export function setLidOpening(canon: Float32Array, shape: Float32Array, right: number, left: number): Float32Array {
+  const out = Float32Array.from(canon);
+  for (const side of SIDES) {
+    const f = Math.max(0, side.key === 'left' ? left : right);
+    const margin = side.upper[0]!;
+    const shift = margin.map((u, k) => {
+      const l = side.lower[k + 1]!;
+      return [0, 1, 2].map((d) => canon[3 * l + d]! + f * (shape[3 * u + d]! - shape[3 * l + d]!) - canon[3 * u + d]!);
+    });
+    side.upper.forEach((ring, r) => {
+      ring.forEach((u, k) => {
+        const m = shift[Math.min(k, shift.length - 1)]!;
+        for (let d = 0; d < 3; d++) out[3 * u + d]! += FOLLOW[r]! * (r === 0 || d === 1 ? m[d]! : 0);
+      });
+    });
+  }
+  return out;
+}

@@ -3,6 +3,7 @@ import path from 'node:path';
 import sharp, { type Metadata } from 'sharp';
 import { VivifyError, invalidArgument } from '../errors.js';
 import { writeAtomically } from './atomic.js';
+import { checkRegularFile } from './kind.js';
 import type { RgbaImage } from '../face/image.js';
 
 /**
@@ -145,9 +146,8 @@ export function headerDimensions(b: Uint8Array): { width: number; height: number
 }
 
 async function readInputFile(file: string): Promise<Uint8Array> {
+  await checkRegularFile(file, 'an image');
   try {
-    const st = await fs.stat(file);
-    if (st.isDirectory()) throw new VivifyError('E_INPUT_NOT_FOUND', `${file} is a folder, not an image`);
     return await fs.readFile(file);
   } catch (cause) {
     if (cause instanceof VivifyError) throw cause;

@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { promises as fs, type Stats } from 'node:fs';
 import path from 'node:path';
 import { VivifyError } from '../errors.js';
 
@@ -20,10 +20,40 @@ export const VIDEO_EXTENSIONS = [
 export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp'];
 
 /**
+ * Checks that `file` is a regular file before anything opens it: a folder, a named pipe (opening one waits
+ * for a writer, forever), a socket or a device is refused with E_INPUT_NOT_FOUND, a missing or unreadable
+ * path too. `what` names the expected input in the message ("an image"), `name` the file ("the timeline x.txt").
+ */
+export async function checkRegularFile(file: string, what = 'a file', name = file): Promise<void> {
+  let st: Stats;
+  try {
+    st = await fs.stat(file);
+  } catch (cause) {
+    throw new VivifyError('E_INPUT_NOT_FOUND', `cannot read ${name}: ${(cause as Error).message.split('\n')[0]}`, {
+      cause,
+    });
+  }
+  if (st.isFile()) return;
+  const kind = st.isDirectory()
+    ? 'a folder'
+    : st.isFIFO()
+      ? 'a named pipe'
+      : st.isSocket()
+        ? 'a socket'
+        : st.isCharacterDevice() || st.isBlockDevice()
+          ? 'a device'
+          : 'not a regular file';
+  throw new VivifyError('E_INPUT_NOT_FOUND', `${name} is ${kind}, not ${what}`);
+}
+
+/**
  * Whether a file is a still image or a video: JPEG, PNG and WebP by their first bytes (whatever the
  * name says), anything else a video if its extension is one, else unknown.
  */
 export async function mediaKind(file: string): Promise<'image' | 'video'> {
+  // A folder, a named pipe (opening one waits for a writer forever), a device: refused before opening.
+  const st = await fs.stat(file).catch(() => undefined);
+  if (st && !st.isFile()) await checkRegularFile(file, 'an image or a video');
   let head: Buffer;
   try {
     const fh = await fs.open(file, 'r');

@@ -4,6 +4,7 @@
  * emotional clips), 0.3 a subtle version of the same expression; AUs an emotion does not involve are left as
  * they are, except the few it contradicts (a smile does not survive sadness), which it fades out.
  */
+import { quote } from '../errors.js';
 import { ACTION_UNITS, AU_MAX, type ActionUnit, type AuIntensities } from '../face/action-units.js';
 import { EMOTION_APEX } from './emotion-data.js';
 import { EMOTION_NAMES, type EmotionName } from './emotion-names.js';
@@ -35,7 +36,7 @@ function apex(emotion: EmotionName): { left: Record<number, number>; right: Reco
   const d = EMOTION_APEX[emotion];
   if (!d)
     throw new RangeError(
-      `Expected one of ${EMOTION_NAMES.join(', ')} for emotion but received ${JSON.stringify(emotion)}`,
+      `Expected one of ${EMOTION_NAMES.join(', ')} for emotion but received ${quote(emotion)}`,
     );
   return d;
 }

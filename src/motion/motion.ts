@@ -10,7 +10,7 @@ import { GROUPS, LANDMARK_COUNT, LEFT_IRIS, LM, MESH_POINTS, RIGHT_IRIS } from '
 import type { FaceResult } from '../face/types.js';
 import { expressionBasis } from '../face/expression-basis.js';
 import type { ActionUnit } from '../face/action-units.js';
-import { expandLidClosure } from './lids.js';
+import { expandLidClosure, lidOpeningRatio, transferLidOpening } from './lids.js';
 
 /** A face as the motion model sees it. */
 export interface FaceState {
@@ -186,6 +186,14 @@ export function retarget(
       if (g === 0) continue;
       for (let k = 0; k < 3; k++) canon[3 * i + k]! += g * (driver.canon[3 * i + k]! - reference.canon[3 * i + k]!);
     }
+    // The lid opening as a ratio of the source's own (the displacement alone can make lids cross).
+    const lids = transferLidOpening(
+      canon,
+      source.canon,
+      lidOpeningRatio(driver.canon, reference.canon),
+      gains[LM.rightEyeTop]!,
+    );
+    canon.set(lids);
   } else {
     // Expression as coordinates in the learned expression basis, which carries little identity.
     const basis = expressionBasis();

@@ -9,14 +9,24 @@ import { VivifyError, throwIfAborted } from '../errors.js';
 import type { RgbaImage, VideoFrame } from '../face/image.js';
 import type { FaceResult } from '../face/types.js';
 import { readImage, type ImageInput } from '../media/image.js';
-import { decodeVideo, openVideoWriter, probeVideo, type VideoInfo, type VideoWriter } from '../media/video.js';
+import {
+  decodeVideo,
+  openVideoWriter,
+  planConstantRate,
+  probeVideo,
+  type ConstantRatePlan,
+  type VideoInfo,
+  type VideoWriter,
+} from '../media/video.js';
 import { faceState, stateDistance, type FaceState } from '../motion/motion.js';
 import { resolveOptions } from '../options.js';
 import { fitSize, resizeImage } from '../render/resize.js';
 import { ANIMATE_OPTIONS, type AnimateSettings } from './options.js';
+import { createWorkerReenactor, type ReenactorSetup } from './render-worker.js';
 import {
   createReenactor,
   debugPanel,
+  type AsyncReenactor,
   driveReenactor,
   type DriveStats,
   type ReenactedFrame,
@@ -48,10 +58,19 @@ export interface AnimateReport {
   framesWithoutFace: number;
   /** Index of the driving frame used as reference (-1: the first with a face). */
   referenceFrame: number;
-  /** How many frames took their mouth interior from where. */
-  mouth: Record<'none' | 'driver' | 'source' | 'synthesised', number>;
-  /** Mean milliseconds per frame spent analysing the driver and rendering (decode and encode run in ffmpeg). */
-  msPerFrame: { analyse: number; render: number; total: number };
+  /** How many frames took their mouth interior from where ('none': lips closed). */
+  mouth: Record<'none' | 'source' | 'synthesised', number>;
+  /**
+   * The size the driving frames were decoded and analysed at: smaller than the video when its face is
+   * larger than the engine needs (see {@link drivingDecodeSide}).
+   */
+  drivingSize: { width: number; height: number };
+  /**
+   * Mean milliseconds per output frame: waiting for the decoder (ffmpeg decodes in its own process, so this
+   * is only the part it did not hide), analysing the driver, motion + render (on a second thread, beside the
+   * analysis), waiting for the encoder, and the whole run (set-up included).
+   */
+  msPerFrame: { decode: number; analyse: number; render: number; encode: number; total: number };
 }
 
 type Resolved = AnimateSettings & Pick<AnimateOptions, 'debugGrid' | 'onProgress' | 'signal'>;
@@ -89,12 +108,48 @@ export async function animate(
 export interface PreparedReenactment {
   source: RgbaImage;
   sourceFace: FaceResult;
-  reenactor: Reenactor;
+  /** The reenactor, on this thread (created on first use). */
+  readonly reenactor: Reenactor;
+  /** What it is made from, e.g. to make one on another thread ({@link createWorkerReenactor}). */
+  setup: ReenactorSetup;
   info: VideoInfo;
+  /**
+   * The constant rate the driver is read at: its own, or `fps`; a variable rate is resampled by time so
+   * the output keeps the driver's timing (see planConstantRate).
+   */
+  rate: ConstantRatePlan;
   /** Index of the driving frame used as reference (-1: the first with a face). */
   referenceFrame: number;
-  /** The driving frames, decoded at the requested rate. */
+  /** Size the driving frames are decoded at (the video's own, or smaller: see {@link drivingDecodeSide}). */
+  drivingSize: { width: number; height: number };
+  /** The driving frames, decoded at `rate` and at `drivingSize`. */
   frames(maxFrames?: number): AsyncIterable<VideoFrame>;
+}
+
+/**
+ * The driver's face is decoded at no less than this size (the larger side of its landmark box, pixels), nor
+ * smaller than the portrait's face: the mesh model sees a face at 128 px (192-px input for 1.5× the face),
+ * the iris model an eye at under 30 px, and the mouth interior is drawn at the portrait's face size — more
+ * driver pixels than that change nothing but the time spent decoding, moving and sampling them.
+ */
+export const DRIVING_FACE_MIN_PX = 256;
+/** Driving videos whose longer side is at most this are decoded as they are, without looking first. */
+const DRIVING_PROBE_ABOVE_PX = 640;
+
+/**
+ * The longer side to decode a driving video at, or undefined for its own size: scaled down (never up) so
+ * its face (larger side of the landmark box, `drivingFacePx`) is max({@link DRIVING_FACE_MIN_PX},
+ * `sourceFacePx`) — when that saves at least a quarter of each side. In self-reenactment the portrait is
+ * the video's own frame, so the video keeps its size.
+ */
+export function drivingDecodeSide(
+  video: { width: number; height: number },
+  drivingFacePx: number,
+  sourceFacePx: number,
+): number | undefined {
+  const s = Math.max(DRIVING_FACE_MIN_PX, sourceFacePx) / drivingFacePx;
+  if (!(s < 0.75)) return undefined;
+  return Math.max(2, Math.round(Math.max(video.width, video.height) * s));
 }
 
 /**
@@ -116,22 +171,70 @@ export async function prepareReenactment(
     source = resizeImage(source, s.width, s.height);
   }
   const info = await probeVideo(driving);
+  const rate = await planConstantRate(driving, o.fps);
   const sourceFace = pickFace(await analyzer.analyze(source, { identity: outputs.identity }), o.face, label);
-  const ref = await findReference(driving, o, analyzer, faceState(sourceFace));
-  const reenactor = createReenactor(
+  const maxSide = await decodeSide(driving, info, o, analyzer, sourceFace, rate.decodeFps);
+  const ref = await findReference(driving, o, analyzer, faceState(sourceFace), rate.decodeFps, maxSide);
+  const setup: ReenactorSetup = {
     source,
     sourceFace,
-    { ...o, reference: ref.reference, referenceFrame: ref.frame },
-    outputs.occlusion ?? false,
-  );
+    options: {
+      motion: o.motion,
+      regions: o.regions,
+      weights: o.weights,
+      expressionScale: o.expressionScale,
+      poseScale: o.poseScale,
+      smooth: o.smooth,
+      surroundings: o.surroundings,
+      detail: o.detail,
+      reference: ref.reference,
+      referenceFrame: ref.frame,
+    },
+    occlusion: outputs.occlusion ?? false,
+  };
+  let reenactor: Reenactor | undefined;
   return {
     source,
     sourceFace,
-    reenactor,
+    setup,
+    get reenactor() {
+      return (reenactor ??= createReenactor(setup.source, setup.sourceFace, setup.options, setup.occlusion));
+    },
     info,
+    rate,
     referenceFrame: ref.referenceFrame,
-    frames: (maxFrames) => decodeVideo(driving, { fps: o.fps, signal: o.signal, maxFrames }),
+    drivingSize: maxSide === undefined ? { width: info.width, height: info.height } : scaledSize(info, maxSide),
+    frames: (maxFrames) => decodeVideo(driving, { fps: rate.decodeFps, signal: o.signal, maxFrames, maxSide }),
   };
+}
+
+/** The size {@link decodeVideo} gives a video scaled to `maxSide` (aspect kept, even sides). */
+function scaledSize(info: { width: number; height: number }, maxSide: number): { width: number; height: number } {
+  const s = maxSide / Math.max(info.width, info.height);
+  return {
+    width: Math.max(2, Math.round((info.width * s) / 2) * 2),
+    height: Math.max(2, Math.round((info.height * s) / 2) * 2),
+  };
+}
+
+/** Looks at the driver's first frame (large videos only) to choose the size to decode it at. */
+async function decodeSide(
+  driving: string,
+  info: VideoInfo,
+  o: Resolved,
+  analyzer: NodeFaceAnalyzer,
+  sourceFace: FaceResult,
+  fps: string | undefined,
+): Promise<number | undefined> {
+  if (Math.max(info.width, info.height) <= DRIVING_PROBE_ABOVE_PX) return undefined;
+  const which = typeof o.reference === 'number' ? { frames: [o.reference] } : { maxFrames: 1 };
+  for await (const frame of decodeVideo(driving, { ...which, fps, signal: o.signal })) {
+    const face = (await analyzer.analyze(frame, { emotion: false }))[0];
+    if (!face) return undefined;
+    const px = (f: FaceResult): number => Math.max(f.box.width, f.box.height);
+    return drivingDecodeSide(frame, px(face), px(sourceFace));
+  }
+  return undefined;
 }
 
 async function run(
@@ -142,9 +245,9 @@ async function run(
   analyzer: NodeFaceAnalyzer,
 ): Promise<AnimateReport> {
   const prepared = await prepareReenactment(sourceInput, driving, o, analyzer, { occlusion: Boolean(o.debugGrid) });
-  const { source, info } = prepared;
-  const fps = o.fps ?? info.fps;
-  const total = o.fps ? Math.round(info.durationS * o.fps) : info.frameCount;
+  const { source, info, rate } = prepared;
+  const fps = rate.fps;
+  const total = rate.frameCount;
   let writer: VideoWriter | undefined;
   let grid: VideoWriter | undefined;
   const report: AnimateReport = {
@@ -155,21 +258,30 @@ async function run(
     height: source.height,
     framesWithoutFace: 0,
     referenceFrame: prepared.referenceFrame,
-    mouth: { none: 0, driver: 0, source: 0, synthesised: 0 },
-    msPerFrame: { analyse: 0, render: 0, total: 0 },
+    drivingSize: prepared.drivingSize,
+    mouth: { none: 0, source: 0, synthesised: 0 },
+    msPerFrame: { decode: 0, analyse: 0, render: 0, encode: 0, total: 0 },
   };
+  let decodeMs = 0;
+  let encodeMs = 0;
+  let reenactor: AsyncReenactor | undefined;
   const stats: DriveStats = { frames: 0, framesWithoutFace: 0, analyseMs: 0, renderMs: 0 };
   const started = performance.now();
   try {
     writer = await openVideoWriter(output, {
-      fps: o.fps ?? info.fpsRational,
+      fps: rate.fpsRational,
       audioFrom: o.keepAudio && info.hasAudio ? driving : undefined,
     });
-    if (o.debugGrid) grid = await openVideoWriter(o.debugGrid, { fps: o.fps ?? info.fpsRational });
+    if (o.debugGrid) grid = await openVideoWriter(o.debugGrid, { fps: rate.fpsRational });
     const tracker = analyzer.createTracker();
-    for await (const r of driveReenactor(prepared.frames(), tracker, prepared.reenactor, stats, o.signal)) {
+    const frames = timed(prepared.frames(), (ms) => (decodeMs += ms));
+    // Rendering runs on a second thread, beside the decoding and analysis of the next frames.
+    reenactor = await createWorkerReenactor(prepared.setup);
+    for await (const r of driveReenactor(frames, tracker, reenactor, stats, o.signal)) {
       report.mouth[r.mouth]++;
+      const t0 = performance.now();
       await writer.write(r.image);
+      encodeMs += performance.now() - t0;
       if (grid) await grid.write(debugPanel(source, r.frame, r.occlusion, r.image));
       report.frames++;
       o.onProgress?.({ frame: report.frames, total });
@@ -177,21 +289,43 @@ async function run(
     if (stats.frames === stats.framesWithoutFace) {
       throw new VivifyError('E_NO_FACE', `no face found in any frame of the driving video ${driving}`);
     }
+    const t0 = performance.now();
     await writer.close();
+    encodeMs += performance.now() - t0;
     await grid?.close();
   } catch (err) {
     await writer?.abort();
     await grid?.abort();
     throw err;
+  } finally {
+    await reenactor?.close();
   }
   const n = Math.max(1, report.frames);
   report.framesWithoutFace = stats.framesWithoutFace;
   report.msPerFrame = {
+    decode: decodeMs / n,
     analyse: stats.analyseMs / n,
-    render: stats.renderMs / n,
+    render: (reenactor?.renderMs ?? 0) / n,
+    encode: encodeMs / n,
     total: (performance.now() - started) / n,
   };
   return report;
+}
+
+/** `frames`, calling `onWait` with the milliseconds each step waited for the next frame. */
+async function* timed<T>(frames: AsyncIterable<T>, onWait: (ms: number) => void): AsyncGenerator<T> {
+  const it = frames[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      const t0 = performance.now();
+      const r = await it.next();
+      onWait(performance.now() - t0);
+      if (r.done) return;
+      yield r.value;
+    }
+  } finally {
+    await it.return?.();
+  }
 }
 
 /**
@@ -204,10 +338,12 @@ async function findReference(
   o: Resolved,
   analyzer: NodeFaceAnalyzer,
   source: FaceState,
+  fps: string | undefined,
+  maxSide: number | undefined,
 ): Promise<{ reference?: FaceState; referenceFrame: number; frame?: { image: RgbaImage; landmarks: Float32Array } }> {
   if (o.reference === 'first') return { referenceFrame: -1 };
   if (typeof o.reference === 'number') {
-    for await (const frame of decodeVideo(driving, { frames: [o.reference], fps: o.fps, signal: o.signal })) {
+    for await (const frame of decodeVideo(driving, { frames: [o.reference], fps, signal: o.signal, maxSide })) {
       const face = (await analyzer.analyze(frame, { emotion: false }))[0];
       if (!face) throw new VivifyError('E_NO_FACE', `reference frame ${o.reference} of ${driving} has no face`);
       return {
@@ -221,7 +357,7 @@ async function findReference(
   // 'best': one pass over the driver, keeping only the closest frame.
   const tracker = analyzer.createTracker();
   let best: { state: FaceState; index: number; d: number; image: RgbaImage; landmarks: Float32Array } | undefined;
-  for await (const frame of decodeVideo(driving, { fps: o.fps, signal: o.signal })) {
+  for await (const frame of decodeVideo(driving, { fps, signal: o.signal, maxSide })) {
     throwIfAborted(o.signal);
     const face = (await tracker.next(frame, { emotion: false })).faces[0];
     if (!face) continue;

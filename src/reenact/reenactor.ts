@@ -74,6 +74,19 @@ export interface Reenactor {
   readonly delay: number;
 }
 
+/**
+ * A reenactor that works beside its caller (e.g. on another thread): `push` may return before the frame is
+ * rendered, with the outputs that are ready by then; `flush` returns all the rest. Outputs come in order.
+ */
+export interface AsyncReenactor {
+  push(frame: DrivingFrame, face: FaceResult | undefined): Promise<ReenactedFrame[]>;
+  flush(): Promise<ReenactedFrame[]>;
+  readonly delay: number;
+  /** Milliseconds spent rendering so far (where it runs). */
+  readonly renderMs: number;
+  close(): Promise<void>;
+}
+
 /** The per-frame core of {@link animate}: smoothing, reference, retargeting and rendering, no I/O. */
 export function createReenactor(
   source: RgbaImage,
@@ -190,7 +203,10 @@ export interface DriveStats {
   frames: number;
   /** Driving frames with no face: the last good motion was held for them. */
   framesWithoutFace: number;
-  /** Milliseconds spent tracking the driver's face and rendering. */
+  /**
+   * Milliseconds spent tracking the driver's face, and rendering — for a reenactor working beside the loop
+   * ({@link AsyncReenactor}), the time the loop waited for it.
+   */
   analyseMs: number;
   renderMs: number;
 }
@@ -202,7 +218,7 @@ export interface DriveStats {
 export async function* driveReenactor(
   frames: AsyncIterable<DrivingFrame>,
   tracker: FaceTracker,
-  reenactor: Reenactor,
+  reenactor: Reenactor | AsyncReenactor,
   stats: DriveStats = { frames: 0, framesWithoutFace: 0, analyseMs: 0, renderMs: 0 },
   signal?: AbortSignal,
 ): AsyncGenerator<ReenactedFrame> {
@@ -211,7 +227,7 @@ export async function* driveReenactor(
     const t0 = performance.now();
     const { faces } = await tracker.next(frame, { emotion: false });
     const t1 = performance.now();
-    const ready = reenactor.push(frame, faces[0]);
+    const ready = await reenactor.push(frame, faces[0]);
     stats.analyseMs += t1 - t0;
     stats.renderMs += performance.now() - t1;
     stats.frames++;
@@ -219,7 +235,7 @@ export async function* driveReenactor(
     yield* ready;
   }
   const t = performance.now();
-  const rest = reenactor.flush();
+  const rest = await reenactor.flush();
   stats.renderMs += performance.now() - t;
   yield* rest;
 }

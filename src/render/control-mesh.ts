@@ -57,8 +57,6 @@ export interface ControlMesh {
   /** Canonical positions of the ring vertices (xyz), and how much head motion each follows. */
   ringCanon: Float32Array;
   ringFollow: Float32Array;
-  /** For mouth-fan vertices: position across the mouth (0 right corner … 1 left corner) and between the lips (0 upper, 1 lower). */
-  mouthUV: Map<number, [number, number]>;
 }
 
 let cached: ControlMesh | undefined;
@@ -136,16 +134,7 @@ export function controlMesh(): ControlMesh {
     }
   });
 
-  const mouthUV = new Map<number, [number, number]>();
-  const upper = MOUTH_OPENING.slice(0, 11); // 78 … 308 along the upper lip
-  const lower = MOUTH_OPENING.slice(10).concat(MOUTH_OPENING[0]!); // 308 … 78 along the lower lip
-  upper.forEach((v, i) => mouthUV.set(v, [i / 10, 0]));
-  lower.forEach((v, i) => mouthUV.set(v, [1 - i / 10, mouthUV.has(v) ? mouthUV.get(v)![1] : 1]));
-  mouthUV.set(MOUTH_OPENING[0]!, [0, 0.5]); // corners sit between the lips
-  mouthUV.set(MOUTH_OPENING[10]!, [1, 0.5]);
-  mouthUV.set(MOUTH_CENTRE, [0.5, 0.5]);
-
-  cached = { triangles, parts: Uint8Array.from(parts), frontWinding, mirror, ringCanon, ringFollow, mouthUV };
+  cached = { triangles, parts: Uint8Array.from(parts), frontWinding, mirror, ringCanon, ringFollow };
   return cached;
 }
 

@@ -18,6 +18,8 @@ export interface EyeSource {
   irisC: [number, number];
   irisR: number;
   open: boolean;
+  /** Opening area over the squared corner-to-corner width. */
+  openness: number;
   sclera: [number, number, number];
   irisColour: [number, number, number];
   landmarks: Float32Array;
@@ -57,7 +59,8 @@ export function prepareEye(img: RgbaImage, lm: Float32Array, side: 'left' | 'rig
   }
   const luma = (c: number[]): number => 0.3 * c[0]! + 0.59 * c[1]! + 0.11 * c[2]!;
   scl.sort((a, b) => luma(b) - luma(a));
-  const bright = scl.slice(0, Math.max(1, Math.ceil(scl.length / 2)));
+  // The lit white: the brightest quarter (eyes looking down show mostly shadowed sclera).
+  const bright = scl.slice(0, Math.max(1, Math.ceil(scl.length / 4)));
   const mean = (cs: number[][], fallback: [number, number, number]): [number, number, number] =>
     cs.length
       ? ([0, 1, 2].map((k) => cs.reduce((s, c) => s + c[k]!, 0) / cs.length) as [number, number, number])
@@ -71,6 +74,7 @@ export function prepareEye(img: RgbaImage, lm: Float32Array, side: 'left' | 'rig
     irisC: [cx, cy],
     irisR: r,
     open,
+    openness: area / Math.max(1e-6, width * width),
     sclera: mean(scl.length > 3 ? bright : [], [205, 195, 185]),
     irisColour: mean(irs, [70, 50, 38]),
     landmarks: lm,
@@ -96,6 +100,11 @@ export interface EyeFrame {
   irisR: number;
   /** Upper-lid points in the target, for lid shading. */
   lid: Float32Array;
+  /**
+   * Brightness of what shows between the lids, 0.3–1: a nearly closed eye shows a dark slit (lashes and
+   * their shadow), not a line of white.
+   */
+  slit: number;
 }
 
 export function frameEye(src: EyeSource, lm: Float32Array, side: 'left' | 'right'): EyeFrame {
@@ -122,7 +131,12 @@ export function frameEye(src: EyeSource, lm: Float32Array, side: 'left' | 'right
     lid[2 * k] = lm[3 * i]!;
     lid[2 * k + 1] = lm[3 * i + 1]!;
   });
-  return { src, a, b, tx, ty, irisC: [cx, cy], irisR: r, lid };
+  // How open the target eye is, relative to the source's.
+  const width = Math.hypot(tix - tox, tiy - toy);
+  const ratio = polygonArea(lm, 3, src.ring) / Math.max(1e-6, width * width) / Math.max(1e-6, src.openness);
+  const t = Math.max(0, Math.min(1, (ratio - 0.08) / 0.4));
+  const slit = src.open ? 0.3 + 0.7 * t * t * (3 - 2 * t) : 1;
+  return { src, a, b, tx, ty, irisC: [cx, cy], irisR: r, lid, slit };
 }
 
 /**
@@ -183,10 +197,11 @@ export function renderEyePixel(
       let lidDist = Infinity;
       for (let k = 0; k < e.lid.length / 2; k++)
         lidDist = Math.min(lidDist, Math.hypot(x - e.lid[2 * k]!, y - e.lid[2 * k + 1]!));
-      const shade = 1 - 0.3 * Math.exp(-lidDist / Math.max(0.5, 0.4 * e.irisR));
+      const shade = 1 - 0.15 * Math.exp(-lidDist / Math.max(0.5, 0.25 * e.irisR));
       for (let c = 0; c < 3; c++) out[c] = s.sclera[c]! * shade;
       synthetic = 1;
     }
   }
+  if (e.slit < 1) for (let c = 0; c < 3; c++) out[c] = out[c]! * e.slit;
   return synthetic;
 }

@@ -1,174 +1,740 @@
 /**
- * The mouth interior: what fills the opening between the lips when the target mouth is open. Borrowed from
- * the driving frame when it shows an open mouth (colour-matched to the source's skin), taken from the
- * source when it already shows one as large, or synthesised (cavity, teeth, tongue) in the source's light.
+ * The mouth interior: what fills the opening between the lips. Taken from the source when the source
+ * shows an open mouth of about the target's size, and otherwise synthesised in the source's own colours
+ * and light: teeth fixed to the skull (upper) and to the jaw (lower) on a curved dental arch seen in the
+ * head's pose, gums where a smile lifts the lip above them, tongue and throat in the cavity, and the wet
+ * inner edge of the lips. What shows is decided by the target's lips and chin, so the same code serves
+ * `edit`, `script` and `animate`; nothing is borrowed from a driving face (its teeth, white balance and
+ * mouth size are its own, not the portrait's).
+ *
+ * Geometry is in canonical face units (the eye corners 1 apart, y down, z away from the viewer). Teeth
+ * sizes follow the portrait's mouth width.
  */
 import type { RgbaImage } from '../face/image.js';
-import { LM, MOUTH_OPENING } from '../face/topology.js';
-import { MOUTH_CENTRE, type ControlMesh } from './control-mesh.js';
-import { fanPoint, polygonArea } from './geometry.js';
+import { GROUPS, LM, MOUTH_OPENING } from '../face/topology.js';
+import type { FaceState } from '../motion/motion.js';
+import type { EyeSource } from './eyes.js';
+import { pointInPolygon, polygonArea } from './geometry.js';
 import { bilinear, meanColour } from './sampling.js';
 
-export type MouthSourceKind = 'driver' | 'source' | 'synthesised';
+export type MouthSourceKind = 'source' | 'synthesised';
+
+type Rgb = [number, number, number];
 
 /** Skin points around the mouth whose colour stands for the face's skin near the lips. */
 const MOUTH_SKIN_POINTS = [206, 426, 200, 57, 287, 18, 43, 273];
+/** Skin right (image left) and left of the mouth, for the light's direction across it. */
+const RIGHT_SKIN = [206, 57, 43];
+const LEFT_SKIN = [426, 287, 273];
+/** Outer/inner lip point pairs whose midpoints lie on the red of the lips. */
+const VERMILION: readonly [number, number][] = [
+  [0, 13],
+  [37, 82],
+  [267, 312],
+  [39, 81],
+  [269, 311],
+  [17, 14],
+  [84, 87],
+  [314, 317],
+  [181, 178],
+  [405, 402],
+];
+
+/** Canonical outer mouth width of the average face; a portrait's teeth scale with its own width over this. */
+const MEAN_MOUTH_WIDTH = 0.63;
+/** Dental arch radius (canonical units at the average mouth width) and the widest arch angle drawn. */
+const ARCH_RADIUS = 0.3;
+const ARCH_MAX = 1.45;
+/** Per tooth from the midline: width along the arch, crown height, incisal edge raised by (canonical units). */
+const UPPER_TEETH = {
+  width: [0.088, 0.068, 0.078, 0.07, 0.066, 0.1, 0.1],
+  crown: [0.105, 0.088, 0.1, 0.082, 0.078, 0.07, 0.07],
+  raise: [0, 0.008, 0.002, 0.006, 0.009, 0.012, 0.014],
+};
+const LOWER_TEETH = {
+  width: [0.054, 0.059, 0.068, 0.07, 0.07, 0.11, 0.11],
+  crown: [0.09, 0.092, 0.1, 0.08, 0.078, 0.07, 0.07],
+  raise: [0, 0, 0.002, 0.004, 0.006, 0.008, 0.01],
+};
+/** The lower incisors sit this far behind the upper ones, and above their edge when the jaw is closed. */
+const LOWER_BEHIND = 0.025;
+const OVERBITE = 0.025;
+/** Share of the chin's vertical travel the lower incisors make (the jaw turns about its hinge). */
+const INCISOR_JAW_FOLLOW = 0.85;
 
 /** What the renderer knows of the source's mouth, fixed for a video. */
 export interface MouthSource {
   image: RgbaImage;
   /** Source vertex positions of the control mesh (xy pairs). */
   vertices: Float32Array;
-  skin: [number, number, number];
+  /** Source opening area in pixels. */
   area: number;
-  /** Skin brightness 0–1 and colourfulness 0–1 (a black-and-white photo gets a grey mouth). */
-  luma: number;
-  chroma: number;
+  /** Colours measured in the portrait (0–255): skin around the mouth, red of the lips, lit teeth. */
+  skin: Rgb;
+  lip: Rgb;
+  teeth: Rgb;
+  /** Whether `teeth` was measured on the portrait's own teeth (else from its white balance and light). */
+  teethMeasured: boolean;
+  /** Light across the mouth: relative brightness change from the mouth's right corner to its left (−1…1). */
+  lightAcross: number;
+  /** Teeth scale: the portrait's mouth width over the average face's (0.85–1.2). */
+  scale: number;
+  /** Canonical y of the upper incisal edge (fixed to the skull) and of the lower one with the source's jaw. */
+  upperEdge: number;
+  lowerEdge: number;
+  /** Canonical chin and lower-lip y of the source: the lower teeth move with the target's relative to them. */
+  chin: number;
+  lowerLip: number;
+  /** Canonical x of the midline, z of the upper incisors' front. */
+  midX: number;
+  frontZ: number;
+  /** Per-frame tables, reused (a frame's mouth is valid until the next frameMouth call for this source). */
+  tables: Tables;
 }
 
-export function prepareMouth(image: RgbaImage, landmarks: Float32Array, vertices: Float32Array): MouthSource {
+/**
+ * Measures the source's mouth once: colours of skin, lips and (if it shows them) teeth, the light across
+ * the mouth, where the teeth sit in the head, and how big they are.
+ */
+export function prepareMouth(
+  image: RgbaImage,
+  landmarks: Float32Array,
+  vertices: Float32Array,
+  state: FaceState,
+  eyes: readonly EyeSource[] = [],
+): MouthSource {
+  const c = state.canon;
+  const cy = (i: number): number => c[3 * i + 1]!;
   const skin = meanColour(image, landmarks, 3, MOUTH_SKIN_POINTS);
+  const mid = new Float32Array(VERMILION.length * 3);
+  VERMILION.forEach(([a, b], k) => {
+    mid[3 * k] = (landmarks[3 * a]! + landmarks[3 * b]!) / 2;
+    mid[3 * k + 1] = (landmarks[3 * a + 1]! + landmarks[3 * b + 1]!) / 2;
+  });
+  const lip = meanColour(
+    image,
+    mid,
+    3,
+    VERMILION.map((_, k) => k),
+  );
+  const luma = (p: readonly number[]): number => 0.3 * p[0]! + 0.59 * p[1]! + 0.11 * p[2]!;
+  const lr = luma(meanColour(image, landmarks, 3, RIGHT_SKIN));
+  const ll = luma(meanColour(image, landmarks, 3, LEFT_SKIN));
+  const lightAcross = Math.max(-0.5, Math.min(0.5, (ll - lr) / Math.max(1, (ll + lr) / 2)));
+  const width = Math.hypot(
+    c[3 * LM.mouthLeft]! - c[3 * LM.mouthRight]!,
+    c[3 * LM.mouthLeft + 1]! - c[3 * LM.mouthRight + 1]!,
+  );
+  const scale = Math.max(0.85, Math.min(1.2, width / MEAN_MOUTH_WIDTH));
+
+  // The teeth in the head: from what the portrait shows, else where they sit behind closed lips.
+  const y13 = cy(LM.upperLipInner);
+  const y14 = cy(LM.lowerLipInner);
+  const gap = y14 - y13;
+  const closed = gap < 0.02 * scale;
+  const seen = gap > 0.04 * scale ? measureTeeth(image, landmarks, skin, lip) : undefined;
+  const teeth = seen?.colour ?? plausibleTeeth(skin, lip, faceHighlight(image, landmarks), eyes);
+  let upperEdge: number;
+  let lowerEdge: number;
+  if (closed) {
+    upperEdge = (y13 + y14) / 2 + 0.02 * scale;
+    lowerEdge = upperEdge - OVERBITE * scale;
+  } else if (seen?.together) {
+    // Upper and lower teeth touch: the upper crowns end a little above the lower lip (the lower incisors
+    // show below them), and no lower than a full crown under the upper lip.
+    upperEdge = Math.min(y14 - 0.025 * scale, y13 + 0.95 * UPPER_TEETH.crown[0]! * scale);
+    lowerEdge = upperEdge - OVERBITE * scale;
+  } else {
+    upperEdge = seen?.upperEdge !== undefined ? y13 + seen.upperEdge * gap : y13 + 0.02 * scale;
+    lowerEdge = seen?.lowerEdge !== undefined ? y13 + seen.lowerEdge * gap : y14 + 0.005 * scale;
+    lowerEdge = Math.max(lowerEdge, upperEdge - OVERBITE * scale);
+  }
   return {
     image,
     vertices,
-    skin,
     area: polygonArea(landmarks, 3, MOUTH_OPENING),
-    luma: (0.3 * skin[0] + 0.59 * skin[1] + 0.11 * skin[2]) / 255,
-    // Skin saturation over a typical 0.35.
-    chroma: Math.min(1, (Math.max(...skin) - Math.min(...skin)) / Math.max(1, Math.max(...skin)) / 0.35),
+    skin,
+    lip,
+    teeth,
+    teethMeasured: seen !== undefined,
+    lightAcross,
+    scale,
+    upperEdge,
+    lowerEdge,
+    chin: cy(LM.chin),
+    lowerLip: y14,
+    midX: (c[3 * LM.upperLipInner]! + c[3 * LM.lowerLipInner]!) / 2,
+    frontZ: c[3 * LM.upperLipInner + 2]! + 0.04 * scale,
+    tables: createTables(),
   };
 }
 
-/** One frame's mouth: where the interior comes from, and the colour of any point of the mouth fan. */
-export interface MouthFrame {
-  kind: MouthSourceKind;
-  /** Target mouth-opening area in pixels (0: closed). */
-  area: number;
-  /**
-   * Colour of the point with barycentric weights (w0, w1, w2) in the mouth-fan triangle (a, b, c) into
-   * `out`; returns how synthetic it is (0 copied … 1 invented).
-   */
-  pixel(a: number, b: number, c: number, w0: number, w1: number, w2: number, out: number[]): number;
+/**
+ * The portrait's own teeth, when its mouth is open and shows them: bright pixels of the opening that are
+ * less colourful than the lips. Returns their lit colour and where the upper and lower incisal edges
+ * cross the midline (as fractions of the gap from the upper to the lower inner lip).
+ */
+function measureTeeth(
+  image: RgbaImage,
+  lm: Float32Array,
+  skin: Rgb,
+  lip: Rgb,
+): { colour: Rgb; upperEdge?: number; lowerEdge?: number; together: boolean } | undefined {
+  const { width: W, height: H, data } = image;
+  let x0 = Infinity,
+    y0 = Infinity,
+    x1 = -Infinity,
+    y1 = -Infinity;
+  for (const i of MOUTH_OPENING) {
+    x0 = Math.min(x0, lm[3 * i]!);
+    x1 = Math.max(x1, lm[3 * i]!);
+    y0 = Math.min(y0, lm[3 * i + 1]!);
+    y1 = Math.max(y1, lm[3 * i + 1]!);
+  }
+  const sat = (r: number, g: number, b: number): number =>
+    (Math.max(r, g, b) - Math.min(r, g, b)) / Math.max(1, Math.max(r, g, b));
+  const luma = (r: number, g: number, b: number): number => 0.3 * r + 0.59 * g + 0.11 * b;
+  // Teeth are the bright, nearly colourless part of the opening: brighter than most of the skin and
+  // near the opening's brightest, and well under half as colourful as the lips.
+  const interior: Rgb[] = [];
+  for (let y = Math.max(0, Math.floor(y0)); y <= Math.min(H - 1, Math.ceil(y1)); y++) {
+    for (let x = Math.max(0, Math.floor(x0)); x <= Math.min(W - 1, Math.ceil(x1)); x++) {
+      if (!pointInPolygon(lm, 3, MOUTH_OPENING, x + 0.5, y + 0.5)) continue;
+      const p = (y * W + x) * 4;
+      interior.push([data[p]!, data[p + 1]!, data[p + 2]!]);
+    }
+  }
+  if (interior.length === 0) return undefined;
+  const ys = interior.map((c) => luma(...c)).sort((a, b) => a - b);
+  const bright = ys[Math.floor(0.95 * (ys.length - 1))]!;
+  const minLuma = Math.max(0.8 * luma(...skin), 0.75 * bright);
+  const maxSat = Math.min(0.22, Math.max(0.08, 0.45 * sat(...lip)));
+  const isTooth = (r: number, g: number, b: number): boolean => luma(r, g, b) > minLuma && sat(r, g, b) < maxSat;
+  const found = interior.filter((c) => isTooth(...c));
+  if (found.length < Math.max(8, 0.08 * interior.length)) return undefined;
+  // The lit teeth: the brighter half of what was found.
+  found.sort((a, b) => 0.3 * b[0] + 0.59 * b[1] + 0.11 * b[2] - (0.3 * a[0] + 0.59 * a[1] + 0.11 * a[2]));
+  const lit = found.slice(0, Math.ceil(found.length / 2));
+  const colour = [0, 1, 2].map((k) => lit.reduce((s, p) => s + p[k]!, 0) / lit.length) as Rgb;
+  // Along the midline from the upper to the lower inner lip: the first run of teeth is the upper teeth,
+  // a run reaching the lower lip the lower teeth.
+  const ux = lm[3 * LM.upperLipInner]!;
+  const uy = lm[3 * LM.upperLipInner + 1]!;
+  const dx = lm[3 * LM.lowerLipInner]! - ux;
+  const dy = lm[3 * LM.lowerLipInner + 1]! - uy;
+  const n = Math.max(2, Math.ceil(Math.hypot(dx, dy)));
+  const px = [0, 0, 0];
+  const runs: [number, number][] = [];
+  for (let k = 0; k <= n; k++) {
+    bilinear(data, W, H, ux + (dx * k) / n, uy + (dy * k) / n, px);
+    if (!isTooth(px[0]!, px[1]!, px[2]!)) continue;
+    const last = runs.at(-1);
+    if (last && last[1] === k - 1) last[1] = k;
+    else runs.push([k, k]);
+  }
+  const first = runs[0];
+  const end = runs.at(-1);
+  const fromTop = first !== undefined && first[0] <= 0.4 * n;
+  const toBottom = end !== undefined && end[1] >= 0.6 * n;
+  return {
+    colour,
+    upperEdge: fromTop ? (first[1] + 0.5) / n : undefined,
+    lowerEdge: toBottom && end !== first ? (end[0] - 0.5) / n : undefined,
+    together: fromTop && toBottom && end === first,
+  };
 }
 
-/** Sets up the mouth for one frame with target landmarks `lm`. */
-export function frameMouth(
-  m: MouthSource,
-  lm: Float32Array,
-  mesh: ControlMesh,
-  driver: { image: RgbaImage; landmarks: Float32Array } | undefined,
-): MouthFrame {
-  const area = polygonArea(lm, 3, MOUTH_OPENING);
-  const kind = chooseMouth(area, m.area, driver);
-  if (kind === 'driver' && driver) {
-    const d = meanColour(driver.image, driver.landmarks, 3, MOUTH_SKIN_POINTS);
-    const gain = [0, 1, 2].map((k) => Math.max(0.6, Math.min(1.6, m.skin[k]! / Math.max(1, d[k]!))));
-    const dl = driver.landmarks;
-    const { data, width, height } = driver.image;
-    return {
-      kind,
-      area,
-      pixel(a, b, c, w0, w1, w2, out) {
-        const [dx, dy] = fanPoint(dl, a, b, c, w0, w1, w2, MOUTH_CENTRE, MOUTH_OPENING);
-        bilinear(data, width, height, dx, dy, out);
-        for (let k = 0; k < 3; k++) out[k] = out[k]! * gain[k]!;
-        return 0.6;
-      },
-    };
+/**
+ * Teeth for a portrait that does not show its own: a white warmed by an eighth of its skin's colour (the
+ * skin carries the portrait's white balance and light colour, and the teeth's hue stays one the portrait
+ * has; a grey photo gets grey teeth), brighter than its skin and lips, at least as bright as its eye
+ * whites and as the lit skin of the face (its highlights: teeth reflect more than any skin, so a dark
+ * skin does not make them dim), and never pure white. The eye whites give only brightness: their
+ * colour is their own (often reddish), not the light's.
+ */
+function plausibleTeeth(skin: Rgb, lip: Rgb, highlight: number, eyes: readonly EyeSource[]): Rgb {
+  const luma = (p: readonly number[]): number => 0.3 * p[0]! + 0.59 * p[1]! + 0.11 * p[2]!;
+  const open = eyes.filter((e) => e.open);
+  const scleraY = open.length ? open.reduce((s, e) => s + luma(e.sclera), 0) / open.length : 0;
+  const skinY = Math.max(1, luma(skin));
+  const tint = skin.map((v) => 0.875 + (0.125 * v) / skinY);
+  // …but no more than twice the skin by the mouth: a mouth in shadow keeps its teeth in shadow.
+  const y = Math.min(232, 2 * skinY, Math.max(1.4 * skinY, 1.35 * luma(lip), scleraY, 0.8 * highlight));
+  const ty = luma(tint);
+  return tint.map((v) => Math.min(240, (v / ty) * y)) as Rgb;
+}
+
+/** The brightness of the face's lit skin: the 95th percentile of luma inside the face outline. */
+function faceHighlight(image: RgbaImage, lm: Float32Array): number {
+  const ring = GROUPS.silhouette;
+  let x0 = Infinity,
+    y0 = Infinity,
+    x1 = -Infinity,
+    y1 = -Infinity;
+  for (const i of ring) {
+    x0 = Math.min(x0, lm[3 * i]!);
+    x1 = Math.max(x1, lm[3 * i]!);
+    y0 = Math.min(y0, lm[3 * i + 1]!);
+    y1 = Math.max(y1, lm[3 * i + 1]!);
   }
-  if (kind === 'source') {
-    const s = m.vertices;
-    const { data, width, height } = m.image;
+  // A histogram over a grid of every other pixel is plenty for a percentile.
+  const hist = new Uint32Array(256);
+  let n = 0;
+  const { width: W, height: H, data } = image;
+  for (let y = Math.max(0, Math.floor(y0)); y <= Math.min(H - 1, Math.ceil(y1)); y += 2) {
+    for (let x = Math.max(0, Math.floor(x0)); x <= Math.min(W - 1, Math.ceil(x1)); x += 2) {
+      if (!pointInPolygon(lm, 3, ring, x + 0.5, y + 0.5)) continue;
+      const p = (y * W + x) * 4;
+      hist[Math.round(0.3 * data[p]! + 0.59 * data[p + 1]! + 0.11 * data[p + 2]!)]!++;
+      n++;
+    }
+  }
+  let acc = 0;
+  for (let v = 0; v < 256; v++) if ((acc += hist[v]!) >= 0.95 * n) return v;
+  return 255;
+}
+
+/** One frame's mouth: where the interior comes from, and the colour of any point of the opening. */
+export interface MouthFrame {
+  kind: MouthSourceKind;
+  /** Target mouth-opening area in pixels. */
+  area: number;
+  /** The lips touch (less than half a pixel apart on average): the opening shows nothing of the interior. */
+  closed: boolean;
+  /**
+   * Colour of the opening at pixel centre (x, y), which lies in the mouth-fan triangle (a, b, c) with
+   * barycentric weights (w0, w1, w2), into `out`; returns how synthetic it is (0 copied … 1 invented).
+   */
+  pixel(
+    a: number,
+    b: number,
+    c: number,
+    w0: number,
+    w1: number,
+    w2: number,
+    x: number,
+    y: number,
+    out: number[],
+  ): number;
+}
+
+/** Per-frame lookup tables across the mouth, reused between frames (no allocation per frame once sized). */
+export interface Tables {
+  n: number;
+  upperLip: Float32Array;
+  lowerLip: Float32Array;
+  /** Upper arch: depth, incisal edge, gum line, shading; `valid` 0 where no upper tooth is in view. */
+  uZ: Float32Array;
+  uEdge: Float32Array;
+  uGum: Float32Array;
+  uShade: Float32Array;
+  /** Shading by the arch's turn alone (for the gums, which have no gaps). */
+  uFace: Float32Array;
+  lZ: Float32Array;
+  lEdge: Float32Array;
+  lGum: Float32Array;
+  lShade: Float32Array;
+  lFace: Float32Array;
+  /** The lips' inner edge width (at most a third of the local gap, so a slight opening still shows dark). */
+  rim: Float32Array;
+  /** Cavity shading across (darker towards the corners) and light across the mouth. */
+  cavity: Float32Array;
+  light: Float32Array;
+}
+
+const TABLE_MAX = 1024;
+function createTables(): Tables {
+  const f = (): Float32Array => new Float32Array(TABLE_MAX);
+  return {
+    n: 0,
+    upperLip: f(),
+    lowerLip: f(),
+    uZ: f(),
+    uEdge: f(),
+    uGum: f(),
+    uShade: f(),
+    uFace: f(),
+    lZ: f(),
+    lEdge: f(),
+    lGum: f(),
+    lShade: f(),
+    lFace: f(),
+    rim: f(),
+    cavity: f(),
+    light: f(),
+  };
+}
+
+/** Weight of the source's own interior for a target opening `ratio` times the source's. */
+function sourceWeight(ratio: number): number {
+  if (ratio >= 0.85 && ratio <= 1.15) return 1;
+  if (ratio < 0.85) return Math.max(0, (ratio - 0.55) / 0.3);
+  return Math.max(0, (1.5 - ratio) / 0.35);
+}
+
+/**
+ * Sets up the mouth for one frame with target state `target` (pose and canonical shape) and its
+ * projected landmarks `lm`.
+ */
+export function frameMouth(m: MouthSource, target: FaceState, lm: Float32Array): MouthFrame {
+  const area = polygonArea(lm, 3, MOUTH_OPENING);
+  const pxWidth = Math.hypot(
+    lm[3 * LM.innerMouthLeft]! - lm[3 * LM.innerMouthRight]!,
+    lm[3 * LM.innerMouthLeft + 1]! - lm[3 * LM.innerMouthRight + 1]!,
+  );
+  const closed = area < 0.5 * pxWidth;
+  // A closed target keeps the source's lip line; an opening about the source's own shows the source's.
+  const ws = closed ? 1 : m.area > 0 ? sourceWeight(area / m.area) : 0;
+  const s = m.vertices;
+  const { data, width, height } = m.image;
+  const sourcePixel = (a: number, b: number, c: number, w0: number, w1: number, w2: number, out: number[]): void => {
+    const sx = w0 * s[2 * a]! + w1 * s[2 * b]! + w2 * s[2 * c]!;
+    const sy = w0 * s[2 * a + 1]! + w1 * s[2 * b + 1]! + w2 * s[2 * c + 1]!;
+    bilinear(data, width, height, sx, sy, out);
+  };
+  if (ws >= 1) {
     return {
-      kind,
+      kind: 'source',
       area,
-      pixel(a, b, c, w0, w1, w2, out) {
-        const sx = w0 * s[2 * a]! + w1 * s[2 * b]! + w2 * s[2 * c]!;
-        const sy = w0 * s[2 * a + 1]! + w1 * s[2 * b + 1]! + w2 * s[2 * c + 1]!;
-        bilinear(data, width, height, sx, sy, out);
+      closed,
+      pixel(a, b, c, w0, w1, w2, _x, _y, out) {
+        sourcePixel(a, b, c, w0, w1, w2, out);
         return 0.3;
       },
     };
   }
-  const g = mouthGeometry(lm);
+  const synth = synthesisedMouth(m, target, lm, pxWidth);
+  if (ws <= 0) {
+    return {
+      kind: 'synthesised',
+      area,
+      closed,
+      pixel(_a, _b, _c, _w0, _w1, _w2, x, y, out) {
+        synth(x, y, out);
+        return 1;
+      },
+    };
+  }
+  const own = [0, 0, 0];
   return {
-    kind,
+    kind: ws >= 0.5 ? 'source' : 'synthesised',
     area,
-    pixel(a, b, c, w0, w1, w2, out) {
-      const uvA = mesh.mouthUV.get(a)!;
-      const uvB = mesh.mouthUV.get(b)!;
-      const uvC = mesh.mouthUV.get(c)!;
-      const u = w0 * uvA[0] + w1 * uvB[0] + w2 * uvC[0];
-      const v = w0 * uvA[1] + w1 * uvB[1] + w2 * uvC[1];
-      synthMouth(u, v, g, m.luma, m.chroma, out);
-      return 1;
+    closed,
+    pixel(a, b, c, w0, w1, w2, x, y, out) {
+      sourcePixel(a, b, c, w0, w1, w2, own);
+      synth(x, y, out);
+      for (let k = 0; k < 3; k++) out[k] = ws * own[k]! + (1 - ws) * out[k]!;
+      return 1 - 0.7 * ws;
     },
   };
 }
 
-function chooseMouth(
-  targetArea: number,
-  sourceArea: number,
-  driver: { image: RgbaImage; landmarks: Float32Array } | undefined,
-): 'driver' | 'source' | 'synthesised' {
-  if (driver) {
-    const driverArea = polygonArea(driver.landmarks, 3, MOUTH_OPENING);
-    if (driverArea > 0.25 * targetArea && driverArea > 4) return 'driver';
+/**
+ * The synthesised interior for one frame, as a function of the pixel centre. Pixels are mapped onto the
+ * head's frontal plane (X0, Y0: canonical units with depth 0); a point at depth z appears there shifted
+ * by z·k (k from the pose), which is how the curved arch is seen turned. Everything that depends only on
+ * the position across the mouth is tabulated per frame; per pixel there is one affine map, a table index
+ * and a few comparisons.
+ */
+function synthesisedMouth(
+  m: MouthSource,
+  target: FaceState,
+  lm: Float32Array,
+  pxWidth: number,
+): (x: number, y: number, out: number[]) => void {
+  const { rotation: R, scale: sc, translation: t } = target.pose;
+  const det = R[0]! * R[4]! - R[1]! * R[3]!;
+  const safe = Math.abs(det) > 1e-3 && sc > 0;
+  // Pixel → frontal plane: (X0, Y0) = A⁻¹ (p − t) / s; a point at depth z appears at (x, y) + z·k.
+  const i00 = safe ? R[4]! / det / sc : 1;
+  const i01 = safe ? -R[1]! / det / sc : 0;
+  const i10 = safe ? -R[3]! / det / sc : 0;
+  const i11 = safe ? R[0]! / det / sc : 1;
+  const kx = safe ? (R[4]! * R[2]! - R[1]! * R[5]!) / det : 0;
+  const ky = safe ? (R[0]! * R[5]! - R[3]! * R[2]!) / det : 0;
+  const tx = t[0];
+  const ty = t[1];
+  const planeX = (px: number, py: number): number => i00 * (px - tx) + i01 * (py - ty);
+  const planeY = (px: number, py: number): number => i10 * (px - tx) + i11 * (py - ty);
+
+  // The opening's extent across, in plane coordinates, and the table resolution (about 2 bins a pixel).
+  const upper = GROUPS.lipsUpperInner;
+  const lower = GROUPS.lipsLowerInner;
+  let xLo = Infinity;
+  let xHi = -Infinity;
+  for (const i of MOUTH_OPENING) {
+    const X = planeX(lm[3 * i]!, lm[3 * i + 1]!);
+    xLo = Math.min(xLo, X);
+    xHi = Math.max(xHi, X);
   }
-  if (sourceArea > 0.6 * targetArea && sourceArea > 4) return 'source';
-  return 'synthesised';
+  const T = m.tables;
+  const n = Math.max(16, Math.min(TABLE_MAX, Math.ceil(2 * pxWidth) + 2));
+  T.n = n;
+  const span = Math.max(1e-6, xHi - xLo);
+  const step = span / (n - 1);
+  const binOf = 1 / step;
+
+  // Inner lip lines across the opening.
+  fillPolyline(T.upperLip, n, xLo, step, upper, lm, planeX, planeY);
+  fillPolyline(T.lowerLip, n, xLo, step, lower, lm, planeX, planeY);
+
+  // The arches: upper fixed to the skull; lower with the jaw (the chin's travel from the source's).
+  const k = m.scale;
+  const c = target.canon;
+  // The lower incisors ride on the jaw (most of the chin's travel); the lower lip rests on them, so when it
+  // drops further than the jaw (speaking, shouting) they follow it, less 2 mm: only a lip pulled down
+  // (AU16-like) bares the lower gum.
+  const jaw = INCISOR_JAW_FOLLOW * (c[3 * LM.chin + 1]! - m.chin);
+  const lip = c[3 * LM.lowerLipInner + 1]! - m.lowerLip;
+  const lowerEdge = Math.max(m.lowerEdge + Math.max(jaw, lip - 0.02 * k), m.upperEdge - (OVERBITE + 0.005) * k);
+  fillArch(T.uZ, T.uEdge, T.uGum, T.uShade, T.uFace, n, xLo, step, kx, {
+    radius: ARCH_RADIUS * k,
+    midX: m.midX,
+    frontZ: m.frontZ,
+    edge: m.upperEdge,
+    teeth: UPPER_TEETH,
+    k,
+    sign: -1,
+  });
+  fillArch(T.lZ, T.lEdge, T.lGum, T.lShade, T.lFace, n, xLo, step, kx, {
+    radius: 0.9 * ARCH_RADIUS * k,
+    midX: m.midX,
+    frontZ: m.frontZ + LOWER_BEHIND * k,
+    edge: lowerEdge,
+    teeth: LOWER_TEETH,
+    k,
+    sign: 1,
+  });
+  const centre = (xLo + xHi) / 2;
+  for (let b = 0; b < n; b++) {
+    const a = Math.max(-1, Math.min(1, (xLo + b * step - centre) / (span / 2)));
+    T.cavity[b] = 1 - 0.55 * a * a;
+    T.light[b] = 1 + 0.5 * m.lightAcross * a;
+  }
+
+  // Colours: all from the portrait's lips and teeth.
+  const [tr, tg, tb] = m.teeth;
+  const lowerShade = 0.85;
+  const [lr, lg, lb] = m.lip;
+  // Gum, throat, tongue and the lips' wet inner edge: the lips' own colour, lighter or darker (the same
+  // factor on every channel keeps the hue, and a grey photo grey).
+  const gum = [lr * 1.05, lg * 1.05, lb * 1.05];
+  const throat = [lr * 0.24, lg * 0.24, lb * 0.24];
+  const tongue = [lr * 0.68, lg * 0.68, lb * 0.68];
+  // The lips' inner surfaces turn away from the light: in shadow, the lower one more.
+  const innerU = [lr * 0.62, lg * 0.62, lb * 0.62];
+  const innerL = [lr * 0.5, lg * 0.5, lb * 0.5];
+  // The lips' inner edge: about a millimetre, at least 1.6 pixels (it also softens the opening's outline),
+  // at most a third of the gap.
+  const rim = Math.max(0.012 * k, 1.6 / Math.max(1e-6, sc));
+  const shadowDepth = 0.022 * k;
+  const tongueTop = 0.012 * k;
+  for (let b = 0; b < n; b++) T.rim[b] = Math.min(rim, Math.max(0, T.lowerLip[b]! - T.upperLip[b]!) / 3);
+  const {
+    upperLip,
+    lowerLip,
+    uZ,
+    uEdge,
+    uGum,
+    uShade,
+    uFace,
+    lZ,
+    lEdge,
+    lGum,
+    lShade,
+    lFace,
+    rim: rims,
+    cavity,
+    light,
+  } = T;
+
+  return (px, py, out) => {
+    const X = planeX(px, py);
+    const Y = planeY(px, py);
+    let bin = Math.round((X - xLo) * binOf);
+    bin = bin < 0 ? 0 : bin >= n ? n - 1 : bin;
+    const dU = Y - upperLip[bin]!;
+    const dL = lowerLip[bin]! - Y;
+    let r: number, g: number, b: number;
+    const yu = Y - ky * uZ[bin]!;
+    const yl = Y - ky * lZ[bin]!;
+    if (uShade[bin]! > 0 && yu < uEdge[bin]!) {
+      if (yu > uGum[bin]!) {
+        // Upper tooth: shaded across by the arch, under the lip by its shadow, translucent at the edge.
+        let sh = uShade[bin]! * (0.8 + 0.2 * Math.min(1, Math.max(0, dU) / shadowDepth));
+        const e = uEdge[bin]! - yu;
+        if (e < 0.006 * k) sh *= 0.86 + (0.14 * e) / (0.006 * k);
+        r = tr * sh;
+        g = tg * sh;
+        b = tb * sh;
+      } else {
+        const sh = 0.8 * uFace[bin]!;
+        r = gum[0]! * sh;
+        g = gum[1]! * sh;
+        b = gum[2]! * sh;
+      }
+    } else if (lShade[bin]! > 0 && yl > lEdge[bin]!) {
+      // Lower teeth, in the shadow of the upper teeth and lip; gum below their crowns.
+      // The upper teeth's edge casts a dark line on the lower teeth behind it.
+      const under = lowerShade * (0.45 + 0.55 * Math.min(1, Math.max(0, yu - uEdge[bin]!) / shadowDepth));
+      if (yl < lGum[bin]!) {
+        const sh = lShade[bin]! * under;
+        r = tr * sh;
+        g = tg * sh;
+        b = tb * sh;
+      } else {
+        const sh = 0.8 * lFace[bin]! * under;
+        r = gum[0]! * sh;
+        g = gum[1]! * sh;
+        b = gum[2]! * sh;
+      }
+    } else {
+      // Cavity: throat darkness above, the tongue's back rising behind the lower teeth, darker at the corners.
+      const w = Math.min(1, Math.max(0, (yl - (lEdge[bin]! - 5 * tongueTop)) / (4 * tongueTop)));
+      const roof = 0.55 + 0.45 * Math.min(1, Math.max(0, yu - uEdge[bin]!) / (2 * shadowDepth));
+      const sh = cavity[bin]! * roof;
+      r = (throat[0]! + w * (tongue[0]! - throat[0]!)) * sh;
+      g = (throat[1]! + w * (tongue[1]! - throat[1]!)) * sh;
+      b = (throat[2]! + w * (tongue[2]! - throat[2]!)) * sh;
+    }
+    // The wet inner edge of the lips, in their own colour.
+    const upperSide = dU < dL;
+    const edge = upperSide ? dU : dL;
+    const rb = rims[bin]!;
+    if (edge < rb) {
+      const w = edge <= 0 ? 1 : (1 - edge / rb) * (1 - edge / rb);
+      const inner = upperSide ? innerU : innerL;
+      r += w * (inner[0]! - r);
+      g += w * (inner[1]! - g);
+      b += w * (inner[2]! - b);
+    }
+    const l = light[bin]!;
+    out[0] = r * l;
+    out[1] = g * l;
+    out[2] = b * l;
+  };
 }
 
-interface MouthGeometry {
-  widthPx: number;
-  gapPx: number;
+/** A lip line (corner to corner) sampled across the opening: its plane y at each table x. */
+function fillPolyline(
+  dst: Float32Array,
+  n: number,
+  xLo: number,
+  step: number,
+  line: readonly number[],
+  lm: Float32Array,
+  planeX: (x: number, y: number) => number,
+  planeY: (x: number, y: number) => number,
+): void {
+  const m = line.length;
+  const xs = new Float64Array(m);
+  const ys = new Float64Array(m);
+  for (let i = 0; i < m; i++) {
+    xs[i] = planeX(lm[3 * line[i]!]!, lm[3 * line[i]! + 1]!);
+    ys[i] = planeY(lm[3 * line[i]!]!, lm[3 * line[i]! + 1]!);
+  }
+  const flip = xs[m - 1]! < xs[0]!;
+  let j = 0;
+  for (let b = 0; b < n; b++) {
+    const x = xLo + b * step;
+    // Walk the polyline in increasing x (it is monotonic across the mouth except in extreme turns).
+    const at = (i: number): number => (flip ? m - 1 - i : i);
+    while (j < m - 2 && xs[at(j + 1)]! < x) j++;
+    const x0 = xs[at(j)]!;
+    const x1 = xs[at(j + 1)]!;
+    const f = x1 > x0 ? Math.max(0, Math.min(1, (x - x0) / (x1 - x0))) : 0;
+    dst[b] = ys[at(j)]! + f * (ys[at(j + 1)]! - ys[at(j)]!);
+  }
 }
 
-function mouthGeometry(lm: Float32Array): MouthGeometry {
-  const d = (a: number, b: number): number => Math.hypot(lm[3 * a]! - lm[3 * b]!, lm[3 * a + 1]! - lm[3 * b + 1]!);
-  return { widthPx: d(LM.innerMouthRight, LM.innerMouthLeft), gapPx: d(LM.upperLipInner, LM.lowerLipInner) };
+interface ArchSpec {
+  radius: number;
+  midX: number;
+  frontZ: number;
+  /** Canonical y of the central incisors' edge. */
+  edge: number;
+  teeth: { width: number[]; crown: number[]; raise: number[] };
+  k: number;
+  /** −1: crowns go up from the edge (upper teeth); +1: down (lower). */
+  sign: -1 | 1;
 }
 
 /**
- * A synthesised mouth interior at (u across the mouth, v from upper to lower lip): a dark cavity, the
- * upper teeth just under the upper lip, the lower teeth when the mouth is wide open, a tongue at the back.
+ * One dental arch across the opening: for each table x, the arch angle θ whose point (seen at the pose)
+ * falls there — x = midX + r·sin θ at depth frontZ + r·(1 − cos θ) — and from it the depth, the incisal
+ * edge and gum line (canonical y, curved per tooth), and the shading: facing away towards the corners,
+ * rounded per tooth, dark gaps between teeth. Shading 0 marks where no tooth is in view (the corners).
  */
-function synthMouth(u: number, v: number, g: MouthGeometry, luma: number, chroma: number, out: number[]): void {
-  const light = 0.55 + 0.6 * luma;
-  const across = Math.abs(u - 0.5) * 2; // 0 centre … 1 corners
-  const fromUpper = v * g.gapPx;
-  const fromLower = (1 - v) * g.gapPx;
-  const teethH = 0.1 * g.widthPx;
-  let r = 55,
-    gg = 22,
-    b = 24;
-  const depthShade = 0.55 + 0.45 * across;
-  r *= depthShade;
-  gg *= depthShade;
-  b *= depthShade;
-  if (g.gapPx > 0.22 * g.widthPx && v > 0.55 && across < 0.6) {
-    const t = Math.min(1, (v - 0.55) / 0.3) * (1 - across / 0.6);
-    r += (150 - r) * t * 0.8;
-    gg += (62 - gg) * t * 0.8;
-    b += (62 - b) * t * 0.8;
+const smooth = (t: number): number => (t <= 0 ? 0 : t >= 1 ? 1 : t * t * (3 - 2 * t));
+
+function fillArch(
+  zT: Float32Array,
+  edgeT: Float32Array,
+  gumT: Float32Array,
+  shadeT: Float32Array,
+  faceT: Float32Array,
+  n: number,
+  xLo: number,
+  step: number,
+  kx: number,
+  a: ArchSpec,
+): void {
+  const r = a.radius;
+  // Seen x of the arch point at angle θ (monotonic where the arch faces the viewer).
+  const seen = (th: number): number => a.midX + r * Math.sin(th) + kx * (a.frontZ + r * (1 - Math.cos(th)));
+  const dSeen = (th: number): number => r * (Math.cos(th) + kx * Math.sin(th));
+  let lo = -ARCH_MAX;
+  let hi = ARCH_MAX;
+  while (lo < 0 && dSeen(lo) < 0.15 * r) lo += 0.02;
+  while (hi > 0 && dSeen(hi) > 0 && dSeen(hi) < 0.15 * r) hi -= 0.02;
+  const sLo = seen(lo);
+  const sHi = seen(hi);
+  // Tooth boundaries along the arch (arc length from the midline).
+  const ends: number[] = [];
+  let acc = 0;
+  for (const w of a.teeth.width) ends.push((acc += w * a.k));
+  const gapHalf = 0.0035 * a.k;
+  let th = lo;
+  for (let b = 0; b < n; b++) {
+    const x = xLo + b * step;
+    if (x <= sLo || x >= sHi) {
+      shadeT[b] = 0;
+      faceT[b] = 0;
+      zT[b] = a.frontZ;
+      edgeT[b] = a.edge;
+      gumT[b] = a.edge;
+      continue;
+    }
+    // Newton steps from the previous bin's angle (x increases with θ here).
+    for (let it = 0; it < 6; it++) {
+      const d = dSeen(th);
+      if (d <= 1e-6) break;
+      th = Math.max(lo, Math.min(hi, th - (seen(th) - x) / d));
+    }
+    const z = a.frontZ + r * (1 - Math.cos(th));
+    const arc = Math.abs(th) * r;
+    let i = 0;
+    while (i < ends.length - 1 && arc > ends[i]!) i++;
+    const start = i === 0 ? 0 : ends[i - 1]!;
+    const w = ends[i]! - start;
+    const f = Math.max(0, Math.min(1, (arc - start) / w)); // 0 at the tooth's midline side … 1 at its far side
+    const fromEdge = Math.min(f * w, (1 - f) * w); // arc distance to the nearest gap
+    // Rounded tooth: the incisal corners are rounded off, the gum dips between teeth.
+    const corner = Math.pow(Math.abs(2 * f - 1), 3);
+    const edge = a.edge + a.sign * (a.teeth.raise[i]! * a.k + 0.004 * a.k * corner);
+    const crown = a.teeth.crown[i]! * a.k * (1 - 0.25 * corner);
+    zT[b] = z;
+    edgeT[b] = edge;
+    gumT[b] = edge + a.sign * crown;
+    // Facing away towards the corners, and fading into the dark of the cheeks' corridor beyond the premolars.
+    const turn = Math.abs(th);
+    const corridor = turn < 0.95 ? 1 : 1 - 0.75 * smooth((turn - 0.95) / 0.5);
+    const facing = (0.45 + 0.55 * Math.cos(th)) * corridor;
+    // Rounded tooth faces, soft dark lines between teeth (the midline too).
+    const round = 0.9 + 0.1 * Math.sin(Math.PI * f);
+    const between = i === 0 ? Math.min((1 - f) * w, arc) : fromEdge;
+    const gap = 1 - 0.16 * Math.exp(-(between * between) / (gapHalf * gapHalf));
+    faceT[b] = facing;
+    shadeT[b] = Math.max(0.02, facing * round * gap);
   }
-  const toothShade = (c: number): number => {
-    const gap = Math.abs(((u * 8 + 0.5) % 1) - 0.5) < 0.04 ? 0.8 : 1;
-    return c * gap * (1 - 0.45 * across * across);
-  };
-  if (fromUpper < teethH && across < 0.75) {
-    const edge = Math.min(1, (teethH - fromUpper) / (0.25 * teethH));
-    r += (toothShade(222) - r) * edge;
-    gg += (toothShade(214) - gg) * edge;
-    b += (toothShade(198) - b) * edge;
-  } else if (g.gapPx > 0.3 * g.widthPx && fromLower < 0.7 * teethH && across < 0.6) {
-    const edge = Math.min(1, (0.7 * teethH - fromLower) / (0.25 * teethH));
-    r += (toothShade(200) - r) * edge;
-    gg += (toothShade(192) - gg) * edge;
-    b += (toothShade(178) - b) * edge;
-  }
-  const y = 0.3 * r + 0.59 * gg + 0.11 * b;
-  out[0] = (y + chroma * (r - y)) * light;
-  out[1] = (y + chroma * (gg - y)) * light;
-  out[2] = (y + chroma * (b - y)) * light;
 }

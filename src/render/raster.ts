@@ -16,7 +16,7 @@ export interface RasterTarget {
   depth: Float32Array;
 }
 
-/** A raster window, reusing the buffers of `reuse` when they are large enough. */
+/** A raster window, reusing `reuse` (its buffers and the object itself) when its buffers are large enough. */
 export function rasterTarget(
   x0: number,
   y0: number,
@@ -25,19 +25,26 @@ export function rasterTarget(
   reuse?: RasterTarget,
 ): RasterTarget {
   const n = Math.max(0, width * height);
-  const fits = reuse && reuse.tri.length >= n;
-  const t: RasterTarget = fits
-    ? { ...reuse, x0, y0, width, height }
-    : {
-        x0,
-        y0,
-        width,
-        height,
-        tri: new Int32Array(n),
-        b1: new Float32Array(n),
-        b2: new Float32Array(n),
-        depth: new Float32Array(n),
-      };
+  let t: RasterTarget;
+  if (reuse && reuse.tri.length >= n) {
+    // Updated in place: one object shape for every frame keeps the rasteriser's loops on one fast path.
+    t = reuse;
+    t.x0 = x0;
+    t.y0 = y0;
+    t.width = width;
+    t.height = height;
+  } else {
+    t = {
+      x0,
+      y0,
+      width,
+      height,
+      tri: new Int32Array(n),
+      b1: new Float32Array(n),
+      b2: new Float32Array(n),
+      depth: new Float32Array(n),
+    };
+  }
   t.tri.fill(-1, 0, n);
   t.depth.fill(Infinity, 0, n);
   return t;
@@ -84,6 +91,8 @@ export function rasterTriangle(
   const e2x = -(by - ay) * inv;
   const e2y = (bx - ax) * inv;
   const eps = 1e-6;
+  // Fields read once: inside the loops V8 would reload them on every pixel.
+  const { depth, tri, b1, b2, x0: tx0, y0: ty0, width: tw } = t;
   for (let y = minY; y <= maxY; y++) {
     const py = y + 0.5 - ay;
     // The span of pixel centres inside the triangle on this row: each of w1 ≥ 0, w2 ≥ 0, w1 + w2 ≤ 1 is
@@ -105,17 +114,17 @@ export function rasterTriangle(
     if (empty) continue;
     const x0 = Math.max(xLo, Math.ceil(lo + ax - 0.5));
     const x1 = Math.min(xHi, Math.floor(hi + ax - 0.5));
-    let row = (y - t.y0) * t.width + (x0 - t.x0);
+    let row = (y - ty0) * tw + (x0 - tx0);
     for (let x = x0; x <= x1; x++, row++) {
       const px = x + 0.5 - ax;
       const w1 = e1x * px + e1y * py;
       const w2 = e2x * px + e2y * py;
       const z = az + w1 * (bz - az) + w2 * (cz - az);
-      if (z >= t.depth[row]!) continue;
-      t.depth[row] = z;
-      t.tri[row] = id;
-      t.b1[row] = w1 < 0 ? 0 : w1;
-      t.b2[row] = w2 < 0 ? 0 : w2;
+      if (z >= depth[row]!) continue;
+      depth[row] = z;
+      tri[row] = id;
+      b1[row] = w1 < 0 ? 0 : w1;
+      b2[row] = w2 < 0 ? 0 : w2;
     }
   }
 }

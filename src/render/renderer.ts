@@ -5,9 +5,9 @@
  * mesh rasterised with depth (so the near side of a turned head covers the far side), rings around the
  * face that carry hair and neck with the head and fade out, and fans over the eye and mouth openings
  * whose content is rendered separately: eyeballs that move with the head, irises that follow the gaze and
- * are covered by the lids rather than squeezed, and a mouth interior borrowed from the driving frame,
- * from the source, or synthesised. Face triangles the source never showed (turned away) take their
- * texture from their mirror-image triangle. Pure TypeScript on typed arrays.
+ * are covered by the lids rather than squeezed, and a mouth interior taken from the source or
+ * synthesised in its colours (teeth, tongue, throat). Face triangles the source never showed (turned
+ * away) take their texture from their mirror-image triangle. Pure TypeScript on typed arrays.
  */
 import type { AuIntensities } from '../face/action-units.js';
 import type { RgbaImage } from '../face/image.js';
@@ -35,7 +35,7 @@ import { hiddenInSource } from './visibility.js';
 export interface RenderFrameInput {
   /** Target head pose and canonical shape (from the motion model). */
   target: FaceState;
-  /** The driving frame and its landmarks: the mouth interior is borrowed from it when it shows one. */
+  /** The driving frame and its landmarks (for `detail`). */
   driver?: { image: RgbaImage; landmarks: Float32Array };
   /** Also return the occlusion map. Default false. */
   occlusion?: boolean;
@@ -71,7 +71,7 @@ export interface RenderFrameOutput {
   motion?: Float32Array;
   /** Per pixel, how much the expression appearance changed its shading (|factor − 1|). Present with `motion`. */
   shading?: Float32Array;
-  /** Where the mouth interior came from this frame. */
+  /** Where the mouth interior came from this frame ('none': the lips are closed). */
   mouth: 'none' | MouthSourceKind;
 }
 
@@ -130,10 +130,17 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
   const srcArea = new Float32Array(nTri);
   for (let t = 0; t < nTri; t++) srcArea[t] = Math.abs(triArea(src, 2, mesh.triangles, t));
 
+  // The source's RGB packed one pixel per 32-bit word, for the sampling pass: a bilinear tap is 4 loads, not 12.
+  const s32 = new Uint32Array(W * H);
+  for (let i = 0, p = 0; i < W * H; i++, p += 4) {
+    s32[i] = source.data[p]! | (source.data[p + 1]! << 8) | (source.data[p + 2]! << 16);
+  }
+
   const eyes = [prepareEye(source, sourceLandmarks, 'right'), prepareEye(source, sourceLandmarks, 'left')];
-  const mouthSource = prepareMouth(source, sourceLandmarks, src);
+  const mouthSource = prepareMouth(source, sourceLandmarks, src, sourceState, eyes);
 
   const tgt = new Float32Array(VERTEX_COUNT * 3);
+  const drawn = new Uint8Array(nTri);
   let raster: RasterTarget | undefined;
 
   return {
@@ -167,20 +174,32 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
       setCentre(tgt, 3, lm, 3, RIGHT_EYE_OPENING, RIGHT_EYE_CENTRE, behind);
       setCentre(tgt, 3, lm, 3, LEFT_EYE_OPENING, LEFT_EYE_CENTRE, behind);
 
-      // Window: everything that can move (the outer ring does not), clipped to the image.
+      // Which triangles to draw: a ring triangle that has not moved by a quarter pixel maps every pixel onto
+      // itself (to within what can be seen), so its pixels stay as they are. The raster window is what the
+      // drawn triangles cover, clipped to the image: for a small face in a large portrait that is the face's
+      // neighbourhood, not the whole image (nothing outside it is drawn, so nothing there changes).
+      const T = mesh.triangles;
+      const parts = mesh.parts;
+      const still = (v: number): boolean =>
+        Math.abs(tgt[3 * v]! - src[2 * v]!) < 0.25 && Math.abs(tgt[3 * v + 1]! - src[2 * v + 1]!) < 0.25;
       let x0 = Infinity,
         y0 = Infinity,
         x1 = -Infinity,
         y1 = -Infinity;
-      for (let v = 0; v < VERTEX_COUNT; v++) {
-        for (const [x, y] of [
-          [tgt[3 * v]!, tgt[3 * v + 1]!],
-          [src[2 * v]!, src[2 * v + 1]!],
-        ] as const) {
-          x0 = Math.min(x0, x);
-          x1 = Math.max(x1, x);
-          y0 = Math.min(y0, y);
-          y1 = Math.max(y1, y);
+      for (let t = 0; t < nTri; t++) {
+        const a = T[3 * t]!;
+        const b = T[3 * t + 1]!;
+        const c = T[3 * t + 2]!;
+        const draw = parts[t] !== Part.Ring || !still(a) || !still(b) || !still(c);
+        drawn[t] = draw ? 1 : 0;
+        if (!draw) continue;
+        for (const v of [a, b, c]) {
+          const x = tgt[3 * v]!;
+          const y = tgt[3 * v + 1]!;
+          if (x < x0) x0 = x;
+          if (x > x1) x1 = x;
+          if (y < y0) y0 = y;
+          if (y > y1) y1 = y;
         }
       }
       const wx0 = Math.max(0, Math.floor(x0));
@@ -188,17 +207,12 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
       const wx1 = Math.min(W, Math.ceil(x1) + 1);
       const wy1 = Math.min(H, Math.ceil(y1) + 1);
       raster = rasterTarget(wx0, wy0, Math.max(0, wx1 - wx0), Math.max(0, wy1 - wy0), raster);
-      const T = mesh.triangles;
       const backPenalty = target.pose.scale * 0.25;
-      const still = (v: number): boolean =>
-        Math.abs(tgt[3 * v]! - src[2 * v]!) < 0.25 && Math.abs(tgt[3 * v + 1]! - src[2 * v + 1]!) < 0.25;
       for (let t = 0; t < nTri; t++) {
+        if (!drawn[t]) continue;
         const a = T[3 * t]!;
         const b = T[3 * t + 1]!;
         const c = T[3 * t + 2]!;
-        // A ring triangle that has not moved by a quarter pixel maps every pixel onto itself (to within what
-        // can be seen): leave those pixels as they are.
-        if (mesh.parts[t] === Part.Ring && still(a) && still(b) && still(c)) continue;
         rasterTriangle(
           raster,
           t,
@@ -217,7 +231,7 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
       }
 
       // Per-frame set-up of the special parts.
-      const mouth = frameMouth(mouthSource, lm, mesh, driver);
+      const mouth = frameMouth(mouthSource, target, lm);
       const eyeFrames = [frameEye(eyes[0]!, lm, 'right'), frameEye(eyes[1]!, lm, 'left')];
       const tgtArea = new Float32Array(nTri);
       for (let t = 0; t < nTri; t++) tgtArea[t] = Math.abs(triArea(tgt, 3, T, t));
@@ -231,16 +245,16 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
       const shadingMap = wantMotion && shade ? new Float32Array(W * H) : undefined;
       const sd = source.data;
       const rgb = [0, 0, 0];
-      const { tri, b1, b2 } = raster;
+      const { tri, b1, b2, width: rw } = raster;
       for (let y = wy0; y < wy1; y++) {
-        let r = (y - wy0) * raster.width;
+        let r = (y - wy0) * rw;
         for (let x = wx0; x < wx1; x++, r++) {
           const t = tri[r]!;
           if (t < 0) continue;
           const w1 = b1[r]!;
           const w2 = b2[r]!;
           const w0 = 1 - w1 - w2;
-          const part = mesh.parts[t]!;
+          const part = parts[t]!;
           const o = (y * W + x) * 4;
           if (part === Part.Face || part === Part.Ring) {
             const m = 6 * t;
@@ -253,17 +267,30 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
             const y0 = fy | 0;
             const ax = fx - x0;
             const ay = fy - y0;
-            const p00 = (y0 * W + x0) * 4;
-            const p10 = x0 + 1 < W ? p00 + 4 : p00;
-            const p01 = y0 + 1 < H ? p00 + 4 * W : p00;
-            const p11 = x0 + 1 < W ? p01 + 4 : p01;
+            const i00 = y0 * W + x0;
+            const i10 = x0 + 1 < W ? i00 + 1 : i00;
+            const i01 = y0 + 1 < H ? i00 + W : i00;
+            const i11 = x0 + 1 < W ? i01 + 1 : i01;
             const w00 = (1 - ax) * (1 - ay);
             const w10 = ax * (1 - ay);
             const w01 = (1 - ax) * ay;
             const w11 = ax * ay;
-            let r0 = sd[p00]! * w00 + sd[p10]! * w10 + sd[p01]! * w01 + sd[p11]! * w11;
-            let g0 = sd[p00 + 1]! * w00 + sd[p10 + 1]! * w10 + sd[p01 + 1]! * w01 + sd[p11 + 1]! * w11;
-            let b0 = sd[p00 + 2]! * w00 + sd[p10 + 2]! * w10 + sd[p01 + 2]! * w01 + sd[p11 + 2]! * w11;
+            // One load per source pixel (packed RGB), channels taken by shifts.
+            const q00 = s32[i00]!;
+            const q10 = s32[i10]!;
+            const q01 = s32[i01]!;
+            const q11 = s32[i11]!;
+            let r0 = (q00 & 255) * w00 + (q10 & 255) * w10 + (q01 & 255) * w01 + (q11 & 255) * w11;
+            let g0 =
+              ((q00 >>> 8) & 255) * w00 +
+              ((q10 >>> 8) & 255) * w10 +
+              ((q01 >>> 8) & 255) * w01 +
+              ((q11 >>> 8) & 255) * w11;
+            let b0 =
+              ((q00 >>> 16) & 255) * w00 +
+              ((q10 >>> 16) & 255) * w10 +
+              ((q01 >>> 16) & 255) * w01 +
+              ((q11 >>> 16) & 255) * w11;
             if (ratio && part === Part.Face) {
               rgb[0] = r0;
               rgb[1] = g0;
@@ -294,7 +321,7 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
           const b = T[3 * t + 1]!;
           const c = T[3 * t + 2]!;
           if (part === Part.Mouth) {
-            const synthetic = mouth.pixel(a, b, c, w0, w1, w2, rgb);
+            const synthetic = mouth.pixel(a, b, c, w0, w1, w2, x + 0.5, y + 0.5, rgb);
             out[o] = rgb[0]!;
             out[o + 1] = rgb[1]!;
             out[o + 2] = rgb[2]!;
@@ -312,10 +339,10 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
       if (mot) {
         // Mouth and eye interiors are re-rendered, whatever moved.
         for (let y = wy0; y < wy1; y++) {
-          let r = (y - wy0) * raster.width;
+          let r = (y - wy0) * rw;
           for (let x = wx0; x < wx1; x++, r++) {
             const t = tri[r]!;
-            if (t >= 0 && mesh.parts[t] !== Part.Face && mesh.parts[t] !== Part.Ring) mot[y * W + x] = Infinity;
+            if (t >= 0 && parts[t] !== Part.Face && parts[t] !== Part.Ring) mot[y * W + x] = Infinity;
           }
         }
       }
@@ -324,7 +351,7 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
         occlusion: occ,
         motion: mot,
         shading: shadingMap,
-        mouth: mouth.area > 0 ? mouth.kind : 'none',
+        mouth: mouth.closed ? 'none' : mouth.kind,
       };
     },
   };

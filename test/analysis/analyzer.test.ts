@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { liveTensors } from '../../src/analysis/models.js';
+import { sampleCrop } from '../../src/analysis/crop.js';
+import { regionFromLandmarks } from '../../src/analysis/mesh.js';
+import { fileModelLoader, humanModelDir, wasmDir } from '../../src/analysis/models-node.js';
+import { initBackend, liveTensors, loadModels, outputNames, runModel } from '../../src/analysis/models.js';
 import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../../src/analysis/node.js';
 import { EMOTIONS } from '../../src/face/types.js';
 import { readImage } from '../../src/media/image.js';
@@ -116,6 +119,27 @@ test('tracking: the detector runs once, landmarks follow the moving face, no ten
   const xs = nose.map((p) => p[0]);
   assert.ok(Math.max(...xs) - Math.min(...xs) > 20, 'nose moves');
   assert.equal(liveTensors(), tensorsBefore, 'no tensor leaked');
+});
+
+test('the mesh model pruned to the outputs the analysis reads gives the same landmarks and score', async () => {
+  await initBackend(wasmDir());
+  const models = await loadModels(fileModelLoader(humanModelDir()));
+  const face = (await analyzer.analyze(ASTRONAUT))[0]!;
+  const input = sampleCrop(await readImage(ASTRONAUT), regionFromLandmarks(face.landmarks), 192);
+  const all = runModel(models.facemesh, input, [1, 192, 192, 3]);
+  assert.equal(all.length, 3);
+  const names = outputNames(models.facemesh);
+  const wanted = all.map((o, i) => [o.length, names[i]!] as const).filter(([n]) => n === 1404 || n === 1);
+  const pruned = runModel(
+    models.facemesh,
+    input,
+    [1, 192, 192, 3],
+    wanted.map(([, name]) => name),
+  );
+  assert.deepEqual(
+    pruned,
+    all.filter((o) => o.length === 1404 || o.length === 1),
+  );
 });
 
 test('rejects wrong arguments at once', async () => {

@@ -6,8 +6,24 @@ import { test } from 'node:test';
 import { isVivifyError, type VivifyErrorCode } from '../../src/errors.js';
 import { findFfmpeg } from '../../src/media/ffmpeg.js';
 import { createImage } from '../../src/face/image.js';
-import { decodeVideo, openVideoWriter, probeVideo, type DecodeOptions } from '../../src/media/video.js';
-import { ffmpeg, makeMovingFaceVideo, tempDir } from '../helpers.js';
+import {
+  decodeVideo,
+  frameTimingFromTimes,
+  openVideoWriter,
+  planConstantRate,
+  probeFrameTiming,
+  probeVideo,
+  type DecodeOptions,
+} from '../../src/media/video.js';
+import {
+  DATA,
+  ffmpeg,
+  HAVE_DATA,
+  makeMovingFaceVideo,
+  makeVfrFaceVideo,
+  tempDir,
+  VFR_FRAME_TIMES,
+} from '../helpers.js';
 
 async function collect(
   file: string,
@@ -40,6 +56,36 @@ test('decodes every frame as a stream, with the file frame rate and timestamps',
   const some = await collect(file, { frames: [3, 0, 20] });
   assert.deepEqual(some.indices, [0, 3, 20]);
   assert.equal((await collect(file, { maxFrames: 5 })).frames, 5);
+});
+
+test('decoded frames are byte for byte what ffmpeg outputs, for frames smaller and larger than a pipe read', async (t) => {
+  const dir = tempDir(t);
+  const { ffmpeg: bin } = findFfmpeg();
+  // 62×46 (11 KiB: several frames per pipe read) and 700×500 (1.4 MB: each frame spans many reads, whose
+  // boundaries fall mid-frame); scaled on decode too.
+  for (const [size, options] of [
+    [62, {}],
+    [700, {}],
+    [700, { maxSide: 350 }],
+  ] as const) {
+    const file = path.join(dir, `m${size}.mp4`);
+    makeMovingFaceVideo(file, { frames: 7, fps: 12, size });
+    const info = await probeVideo(file);
+    const vf = 'maxSide' in options ? ['-vf', `scale=350:350:flags=area`] : [];
+    const raw = spawnSync(bin, ['-v', 'error', '-i', file, ...vf, '-f', 'rawvideo', '-pix_fmt', 'rgba', 'pipe:1'], {
+      maxBuffer: 1 << 28,
+    }).stdout;
+    const side = 'maxSide' in options ? 350 : info.width;
+    const frameBytes = side * side * 4;
+    assert.equal(raw.length, 7 * frameBytes);
+    let n = 0;
+    for await (const f of decodeVideo(file, options)) {
+      assert.equal(f.width, side);
+      assert.ok(Buffer.from(f.data.buffer).equals(raw.subarray(n * frameBytes, (n + 1) * frameBytes)), `frame ${n}`);
+      n++;
+    }
+    assert.equal(n, 7);
+  }
 });
 
 test('writes H.264 MP4 (yuv420p, padded to even size, exact rational fps), GIF and PNG frames', async (t) => {
@@ -169,6 +215,101 @@ test('variable frame rate input: every frame the reference decoder sees, none du
   const reference = Number(r.stdout.trim());
   assert.ok(reference > 10, `reference decoder read ${r.stdout}`);
   assert.equal((await collect(vfr)).frames, reference);
+  // The packets say the same without decoding; the rate varies.
+  const timing = await probeFrameTiming(vfr);
+  assert.equal(timing.frames, reference);
+  assert.equal(timing.variable, true);
+});
+
+test('frame timing: constant, jittered and dropped-frame, and variable rates', () => {
+  const at = (fps: number, n: number): number[] => Array.from({ length: n }, (_, i) => i / fps);
+  assert.deepEqual(frameTimingFromTimes(at(25, 50), 25, '25/1'), {
+    frames: 50,
+    variable: false,
+    maxDriftS: frameTimingFromTimes(at(25, 50), 25, '25/1').maxDriftS,
+    fps: 25,
+    fpsRational: '25/1',
+  });
+  // Millisecond timestamps of 29.97 fps (33/34 ms steps), in any order (B-frames): constant.
+  const ms = at(30000 / 1001, 300).map((t) => Math.round(t * 1000) / 1000);
+  const jitter = frameTimingFromTimes([...ms].reverse(), 30000 / 1001, '30000/1001');
+  assert.equal(jitter.variable, false);
+  assert.ok(jitter.maxDriftS < 0.001);
+  // One frame missing from a 30 fps recording: later frames show 1/30 s early, within tolerance. Two
+  // missing: 2/30 s, so resample at 30.
+  const dropped = at(30, 90).filter((_, i) => i !== 40);
+  assert.equal(frameTimingFromTimes(dropped, 89 / 3, '89/3').variable, false);
+  const d = frameTimingFromTimes(
+    dropped.filter((_, i) => i !== 20),
+    88 / 3,
+    '88/3',
+  );
+  assert.equal(d.variable, true);
+  assert.equal(d.fpsRational, '30/1');
+  // 30 fps skipping every third frame (20 fps on average): at most 1/60 s off, constant.
+  assert.equal(
+    frameTimingFromTimes(
+      at(30, 90).filter((_, i) => i % 3 !== 2),
+      20,
+      '20/1',
+    ).variable,
+    false,
+  );
+  // 25 fps then 10 fps (the average is 14.3): resample at the fast part's rate.
+  const v = frameTimingFromTimes(VFR_FRAME_TIMES, 50 / 3.5, '100/7');
+  assert.deepEqual([v.variable, v.fpsRational, v.frames], [true, '25/1', 50]);
+  // Frame 25 (1 s) would be shown at 25 / 14.3 = 1.75 s.
+  assert.ok(Math.abs(v.maxDriftS - 0.75) < 1e-9, `drift ${v.maxDriftS}`);
+  // A rate that is no standard one stays as measured; a burst of near-duplicates does not drive it to 1000 fps.
+  assert.equal(frameTimingFromTimes([0, 0.15, 0.3, 0.45, 1.2, 1.35, 1.5], 7 / 1.65, '140/33').fpsRational, '667/100');
+  const burst = [...at(25, 50), ...at(25, 50).map((t) => t + 2.001)].sort((a, b) => a - b);
+  assert.ok(frameTimingFromTimes(burst, 25, '25/1').fps <= 120);
+});
+
+test('a variable-rate video is read at a constant rate with its timing; a constant-rate one as it is', async (t) => {
+  const dir = tempDir(t);
+  const vfr = path.join(dir, 'vfr.mp4');
+  makeVfrFaceVideo(vfr, { size: 32 });
+  const plan = await planConstantRate(vfr);
+  assert.deepEqual([plan.variable, plan.fpsRational, plan.decodeFps, plan.frameCount], [true, '25/1', '25/1', 88]);
+  // Which driving frame each decoded frame is, from its code block (luma 40 + 4·N).
+  const codes: number[] = [];
+  for await (const f of decodeVideo(vfr)) codes.push(f.data[(8 * f.width + 8) * 4]!);
+  const which = (f: { width: number; data: Uint8ClampedArray }): number =>
+    codes.findIndex((c) => Math.abs(c - f.data[(8 * f.width + 8) * 4]!) <= 1);
+  const shown: number[] = [];
+  const stamps: number[] = [];
+  for await (const f of decodeVideo(vfr, { fps: plan.decodeFps })) {
+    shown.push(which(f));
+    stamps.push(f.timestampMs);
+  }
+  assert.equal(shown.length, plan.frameCount);
+  assert.deepEqual(
+    shown.slice(0, 31),
+    [...Array.from({ length: 26 }, (_, i) => i), 25, 25, 26, 26, 27],
+    'one frame each for the first second, then each 10 fps frame for 2–3 output frames',
+  );
+  shown.forEach((n, k) => {
+    assert.ok(VFR_FRAME_TIMES[n]! <= (k + 0.5) / 25 + 1e-6, `frame ${k} shows ${n}, a later one`);
+    assert.ok((VFR_FRAME_TIMES[n + 1] ?? Infinity) >= (k - 0.5) / 25 - 1e-6, `frame ${k} shows ${n}, a stale one`);
+  });
+  assert.equal(stamps[25], 1000);
+  // Picking frames counts the resampled frames.
+  const picked: number[] = [];
+  for await (const f of decodeVideo(vfr, { fps: plan.decodeFps, frames: [26, 60] })) picked.push(f.index, which(f));
+  assert.deepEqual(picked, [26, shown[26], 60, shown[60]]);
+
+  const cfr = path.join(dir, 'cfr.mp4');
+  makeMovingFaceVideo(cfr, { frames: 12, fps: 12, size: 32 });
+  assert.deepEqual(await planConstantRate(cfr), {
+    fps: 12,
+    fpsRational: '12/1',
+    frameCount: 12,
+    variable: false,
+  });
+  const at10 = await planConstantRate(cfr, 6);
+  assert.deepEqual([at10.decodeFps, at10.frameCount], ['6', 6]);
+  assert.equal((await collect(cfr, { fps: at10.decodeFps })).frames, 6);
 });
 
 test('decoding stops promptly when cancelled', async (t) => {
@@ -187,4 +328,26 @@ test('decoding stops promptly when cancelled', async (t) => {
   );
   assert.equal(n, 3);
   assert.ok(!existsSync(path.join(dir, 'nothing')));
+});
+
+test('the real videos play in time at their own rate: none needs resampling', { skip: !HAVE_DATA }, async () => {
+  const dir = path.join(DATA, 'videos');
+  const drift: Record<string, number> = {};
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.mp4'))) {
+    const file = path.join(dir, f);
+    const info = await probeVideo(file);
+    const timing = await probeFrameTiming(file, info);
+    assert.equal(timing.variable, false, `${f}: ${timing.maxDriftS.toFixed(4)} s off at ${info.fpsRational}`);
+    drift[f] = timing.maxDriftS * info.fps; // in frame intervals
+  }
+  // The two that come closest, both within one frame and so kept as they are (resampling would add frames):
+  // a 30 fps clip skipping every third frame, up to 0.6 of a frame (27 ms) off at its 22.1 fps average, and
+  // a truncated clip whose last frame is one interval late.
+  const close = Object.entries(drift)
+    .filter(([, d]) => d > 0.5)
+    .map(([f, d]) => [f, Math.round(d * 10) / 10]);
+  assert.deepEqual(close, [
+    ['eamm_sad.mp4', 1],
+    ['retalk_face_1.mp4', 0.6],
+  ]);
 });

@@ -8,7 +8,8 @@ import {
   invertSimilarity,
   rotationToEuler,
 } from '../../src/face/pose.js';
-import { createImage } from '../../src/face/image.js';
+import { createImage, type RgbaImage } from '../../src/face/image.js';
+import { pyramidLevel, pyramidLevelSize, pyramidWindow } from '../../src/face/pyramid.js';
 
 test('crop mapping: imageToCrop inverts cropToImage for a rotated, scaled square', () => {
   const r = { cx: 103.5, cy: 77.25, size: 143, angleRad: 0.37 };
@@ -55,6 +56,70 @@ test('sampleCrop rotated by 90° turns a horizontal gradient into a vertical one
   // Crop u runs along image +y, crop v along image −x: red then falls down the rows and is constant along them.
   assert.ok(Math.abs(out[(0 * 8 + 0) * 3]! - out[(0 * 8 + 7) * 3]!) < 1e-6);
   assert.ok(out[(0 * 8 + 0) * 3]! > out[(7 * 8 + 0) * 3]!);
+});
+
+/** A noisy test image (odd sizes, so every level drops a last row or column). */
+function noise(width: number, height: number, seed = 1): RgbaImage {
+  const img = createImage(width, height);
+  let s = seed;
+  for (let i = 0; i < img.data.length; i++) {
+    s = (s * 16807) % 2147483647;
+    img.data[i] = i % 4 === 3 ? 255 : s & 255;
+  }
+  return img;
+}
+
+test('pyramid windows hold exactly the pixels of the whole pyramid level, and only what was asked for', () => {
+  const img = noise(203, 141);
+  const copy = createImage(img.width, img.height, img.data.slice());
+  for (const [level, x0, y0, x1, y1] of [
+    [1, 10, 7, 40, 33],
+    [1, 60.5, -4, 101.2, 80], // grows the cached window; clipped to the level
+    [2, 0, 0, 50, 35],
+    [3, 3, 2, 9, 8],
+    [1, 90, 60, 200, 200],
+  ] as const) {
+    const win = pyramidWindow(img, level, x0, y0, x1, y1);
+    const full = pyramidLevel(copy, level);
+    const size = pyramidLevelSize(img.width, img.height, level);
+    assert.deepEqual([full.width, full.height], [size.width, size.height]);
+    assert.ok(win.x0 <= Math.max(0, Math.floor(x0)) && win.y0 <= Math.max(0, Math.floor(y0)));
+    assert.ok(
+      win.x0 + win.image.width >= Math.min(size.width, x1) && win.y0 + win.image.height >= Math.min(size.height, y1),
+    );
+    for (let y = 0; y < win.image.height; y++) {
+      for (let x = 0; x < win.image.width; x++) {
+        const a = (y * win.image.width + x) * 4;
+        const b = ((win.y0 + y) * full.width + win.x0 + x) * 4;
+        assert.deepEqual(
+          [...win.image.data.subarray(a, a + 4)],
+          [...full.data.subarray(b, b + 4)],
+          `${level}: ${x},${y}`,
+        );
+      }
+    }
+  }
+  // A small request on a fresh image builds a small window, not the whole level.
+  const small = pyramidWindow(noise(1920, 1080), 1, 400, 200, 500, 300);
+  assert.ok(small.image.width <= 102 && small.image.height <= 102, `${small.image.width}×${small.image.height}`);
+});
+
+test('sampleCrop reads the same values from a pyramid window as from the whole level', () => {
+  const img = noise(640, 480, 7);
+  for (const r of [
+    { cx: 300, cy: 200, size: 400, angleRad: 0.3 }, // shrinks 2× → level 1
+    { cx: 20, cy: 460, size: 300, angleRad: -0.7 }, // off the corner: zeros outside
+    { cx: 320, cy: 240, size: 900, angleRad: 0 }, // the whole image at level 2
+    { cx: 500, cy: 100, size: 64, angleRad: 1.2 }, // level 0
+  ]) {
+    for (const out of [64, 192]) {
+      const whole = createImage(img.width, img.height, img.data.slice());
+      for (let l = 0; l < 4; l++) pyramidLevel(whole, l); // the whole levels exist: the crop reads them
+      const a = sampleCrop(img, r, out, { flip: out === 64 });
+      const b = sampleCrop(whole, r, out, { flip: out === 64 });
+      assert.deepEqual(a, b, JSON.stringify(r));
+    }
+  }
 });
 
 test('fitSimilarity recovers a known rotation, scale and translation', () => {

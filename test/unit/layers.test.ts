@@ -52,10 +52,18 @@ const ENGINE = (f: string): boolean =>
     'reenact/reenactor.ts',
     'reenact/options.ts',
     'expression/edit.ts',
+    'expression/options.ts',
     'expression/timeline.ts',
     'expression/scripted.ts',
+    'expression/generated.ts',
+    'expression/generate-options.ts',
     'eval/metrics.ts',
     'eval/reenact.ts',
+    'eval/mouth-colour.ts',
+    'eval/curve-metrics.ts',
+    'eval/generate-eval.ts',
+    'batch/options.ts',
+    'batch/variants.ts',
   ].includes(f);
 
 function violations(rule: (i: Import) => string | undefined): string[] {
@@ -121,6 +129,23 @@ test('the engine is free of I/O: no Node APIs, media, sharp, ffmpeg or CLI in en
     return undefined;
   });
   assert.deepEqual(v, []);
+});
+
+test('the web app reaches only engine files (followed import by import from web/src)', () => {
+  const WEB = path.resolve(SRC, '../web/src');
+  const v: string[] = [];
+  const seen = new Set<string>();
+  const queue = files(WEB).flatMap(importsOf);
+  for (const i of queue) {
+    if (i.target.startsWith('node:')) v.push(`${i.file}:${i.line} imports ${i.target}: the web app runs in a browser`);
+    if (!local(i.target) || i.target.startsWith('..') || seen.has(i.target)) continue;
+    seen.add(i.target);
+    const file = `${i.target}.ts`;
+    if (!ENGINE(file)) v.push(`${i.file}:${i.line} reaches src/${file}, which is not an engine file`);
+    else queue.push(...importsOf(path.join(SRC, file)));
+  }
+  assert.deepEqual(v, []);
+  assert.ok(seen.has('reenact/reenactor') && seen.has('render/renderer') && seen.has('analysis/analyzer'));
 });
 
 test('the rule reads real imports (sanity: render imports face, the CLI imports node:)', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CANONICAL_FACE, eyeApertures } from '../../src/face/measures.js';
 import { eulerToRotation, rotationToEuler, scaleRotation } from '../../src/face/pose.js';
-import { closeLids } from '../../src/face/lids.js';
+import { closeLids, setLidOpening } from '../../src/face/lids.js';
 import { expandLidClosure, LID_CLOSURE_GAIN } from '../../src/motion/lids.js';
 import { DEFAULT_RETARGET, expressionGains, PART_WEIGHTS, retarget, type FaceState } from '../../src/motion/motion.js';
 import { createSmoother, smoothingRadius } from '../../src/motion/smooth.js';
@@ -72,12 +72,42 @@ test('closeLids closes the eyes and expandLidClosure restores the lid travel the
   const closed = eyeApertures(closeLids(CANONICAL_FACE, 1, 0.5));
   assert.ok(closed.right < 0.01 * open.right, `right ${closed.right} vs ${open.right}`);
   assert.ok(closed.left < 0.7 * open.left && closed.left > 0.3 * open.left);
-  // A driver whose landmarks say 30% closed is transferred as ~60% closed.
+  // A driver whose landmarks say 30% closed is transferred as LID_CLOSURE_GAIN × 30% closed.
   const partly = closeLids(CANONICAL_FACE, 0.3, 0.3);
   const measured = 1 - eyeApertures(partly).left / open.left;
   const expanded = 1 - eyeApertures(expandLidClosure(partly, CANONICAL_FACE)).left / open.left;
   assert.ok(Math.abs(expanded - LID_CLOSURE_GAIN * measured) < 0.02, `measured ${measured}, expanded ${expanded}`);
   assert.equal(expandLidClosure(CANONICAL_FACE, CANONICAL_FACE), CANONICAL_FACE, 'open eyes are left alone');
+});
+
+test('a wide-eyed driver’s blink closes a narrow-eyed source by the same ratio, without crossing its lids', () => {
+  const pose = state(0).pose;
+  // The source squints (half open); the driver's reference is wide open, and it closes to 20% of that.
+  const source: FaceState = { pose, canon: closeLids(CANONICAL_FACE, 0.5, 0.5) };
+  const reference: FaceState = { pose, canon: Float32Array.from(CANONICAL_FACE) };
+  const driver: FaceState = { pose, canon: closeLids(CANONICAL_FACE, 0.8, 0.8) };
+  const target = retarget(source, reference, driver, DEFAULT_RETARGET).canon;
+  // Signed lid gaps (y points down): every upper margin point stays above its lower-lid point.
+  for (const [u, l] of [
+    [159, 145],
+    [386, 374],
+    [160, 144],
+    [385, 380],
+  ] as const) {
+    assert.ok(target[3 * l + 1]! - target[3 * u + 1]! >= -1e-6, `lids cross at ${u}/${l}`);
+  }
+  const ratio = eyeApertures(target).left / eyeApertures(source.canon).left;
+  // The driver's 80% closure is expanded for the under-reporting landmarks (to 97%, the cap).
+  assert.ok(ratio < 0.1, `the source eye closes (to ${ratio.toFixed(3)} of its opening)`);
+  // A driver widening its eyes widens the source's by the same factor.
+  const wide = retarget(
+    source,
+    reference,
+    { pose, canon: setLidOpening(CANONICAL_FACE, CANONICAL_FACE, 1.2, 1.2) },
+    DEFAULT_RETARGET,
+  );
+  const w = eyeApertures(wide.canon).right / eyeApertures(source.canon).right;
+  assert.ok(Math.abs(w - 1.2) < 0.03, `widened by ${w.toFixed(3)}`);
 });
 
 test('the look-ahead smoother keeps constant input, delays by its radius and flushes every frame', () => {

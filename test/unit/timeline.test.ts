@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import {
   autoBlinks,
@@ -63,6 +64,12 @@ test('errors name the line and column and give the allowed range', () => {
     ['jump 3', 1, 1, /unknown statement "jump"/],
     ['at 1s happy 1.5', 1, 13, /intensity 1.5 is out of range: expected 0 to 1/],
     ['at 1s happy,', 1, 13, /empty clause/],
+    // Input is quoted escaped and cut: no raw control character, no kilobytes of it.
+    // eslint-disable-next-line no-control-regex -- looking for control characters is the point
+    [`at 0s happy\n\u001b[2J\u009b31m${'y'.repeat(3000)}`, 2, 1, /^[^\u001b\u009b]{0,200}$/],
+    [`at 0s happy\n\u001b[2J\u009b31m${'y'.repeat(3000)}`, 2, 1, /unknown statement "\\x1b\[2J\\u009b31my+…"/],
+    ['at 0s sad, gaze \u202eleft', 1, 17, /found "\\u202eleft"/],
+    ['at 0s happy\nPK\u0003\u0004\u0000\u0000\ufffd', 2, 5, /binary data, not timeline text/],
   ];
   for (const [text, line, column, re] of cases) {
     assert.throws(
@@ -79,4 +86,16 @@ test('automatic blinks: about 15 a minute, deterministic', () => {
   assert.ok(a.length >= 9 && a.length <= 30, `${a.length} blinks`);
   assert.ok(a.every((b) => b.durationS >= 0.15 && b.durationS <= 0.25));
   assert.notDeepEqual(a, autoBlinks(60, 8));
+});
+
+test("the demo's timeline parses: eight seconds with emotions, head turns and gaze", () => {
+  const text = readFileSync(new URL('../../assets/demo-timeline.txt', import.meta.url), 'utf8');
+  const t = parseTimeline(text);
+  assert.equal(t.durationS, 8);
+  const sample = createTimelineSampler(t, 1);
+  assert.ok(Math.abs(sample(1).pose.yawDeg - 10) < 0.5, 'turns its head at 1 s');
+  assert.ok(
+    Object.values(sample(2.5).aus.left).some((v) => (v ?? 0) > 0.5),
+    'smiles at 2.5 s',
+  );
 });

@@ -1,0 +1,348 @@
+/**
+ * Distributed mode: the same items and the same item code, through a BullMQ queue on Redis.
+ *
+ * - The coordinator (`vivify augment … --queue redis://…`) registers its batch in Redis, puts every
+ *   unfinished item on the batch's own queue (`vivify-<job id>`; one BullMQ job per item, its id derived
+ *   from the item's key, so putting it there twice is a no-op), and collects results: each completed job's
+ *   return value (the item's manifest lines) goes into the folder's journal, then the job is removed from
+ *   Redis. Killed, it leaves the queue as it is; run again, it collects what finished meanwhile and waits
+ *   for the rest.
+ * - Workers (`vivify worker --queue redis://…`, on any number of machines that see the same files at the
+ *   same paths) find batches in the registry and do their items in a local pool of worker processes. A
+ *   crashed item is retried by BullMQ with exponential backoff; one that fails every try stays in the
+ *   queue's failed set — the dead-letter list — and is journaled as failed. A worker that is killed loses
+ *   its claim when its lock expires, and another worker takes the item over.
+ * - `vivify progress --queue redis://…` prints every batch's state from any machine.
+ */
+import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Queue, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { VivifyError, throwIfAborted } from '../errors.js';
+import type { BatchItem, ItemResult, JobSpec } from './job.js';
+import { WorkerPool } from './pool.js';
+import type { BatchRunOptions, Executor } from './run.js';
+import type { JournalEntry } from './store.js';
+
+const REGISTRY = 'vivify:batches';
+const batchKey = (id: string): string => `vivify:batch:${id}`;
+export const queueName = (id: string): string => `vivify-${id}`;
+/** The queue job id of an item: derived from its key (BullMQ ids may not contain ":" nor look like integers). */
+export const itemJobId = (key: string): string => `i${createHash('sha1').update(key).digest('hex').slice(0, 24)}`;
+
+interface ItemData {
+  job: JobSpec;
+  item: BatchItem;
+}
+
+function where(url: string): string {
+  const u = new URL(url);
+  return `${u.hostname}:${u.port || 6379}`;
+}
+
+/** Connects to Redis, failing with one clear line if it cannot be reached within `timeoutMs`. */
+export async function connectRedis(url: string, timeoutMs = 5000): Promise<Redis> {
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: timeoutMs,
+  });
+  probe.on('error', () => undefined);
+  try {
+    await probe.connect();
+    await probe.ping();
+  } catch (cause) {
+    throw new VivifyError(
+      'E_QUEUE',
+      `cannot reach Redis at ${where(url)} (${(cause as Error).message.split('\n')[0]}): is redis-server running there?`,
+      { cause },
+    );
+  } finally {
+    probe.disconnect();
+  }
+  const conn = new Redis(url, { maxRetriesPerRequest: null });
+  conn.on('error', () => undefined); // ioredis reconnects by itself; commands wait for it
+  return conn;
+}
+
+/** The coordinator's side: put items on the batch's queue, collect their results. */
+export async function queueExecutor(
+  url: string,
+  options: BatchRunOptions & { signal: AbortSignal; total: number },
+): Promise<Executor> {
+  const conn = await connectRedis(url);
+  let active = 0;
+  return {
+    get active() {
+      return active;
+    },
+    async close() {
+      conn.disconnect();
+    },
+    async run(job, pending, finished, changed) {
+      const queue = new Queue<ItemData, ItemResult>(queueName(job.id), { connection: conn });
+      queue.on('error', () => undefined);
+      const byJobId = new Map(pending.map((i) => [itemJobId(i.key), i]));
+      const open = new Set(byJobId.keys());
+      const attempts = options.attempts ?? 3;
+      const info = async (extra: Record<string, string | number> = {}): Promise<void> => {
+        await conn.hset(batchKey(job.id), {
+          queue: queueName(job.id),
+          task: job.task,
+          out: job.out,
+          total: options.total,
+          done: options.total - open.size,
+          coordinator: `${hostname()} pid ${process.pid}`,
+          updated: Date.now(),
+          ...extra,
+        });
+      };
+      try {
+        await info({ started: Date.now() });
+        await conn.sadd(REGISTRY, job.id);
+
+        const deadEntry = (j: Job<ItemData, ItemResult>): JournalEntry => {
+          const item = byJobId.get(j.id!)!;
+          return {
+            key: item.key,
+            status: 'failed',
+            dead: true,
+            attempts: j.attemptsMade,
+            records: [
+              {
+                source: item.source,
+                ...(item.driver ? { driving: item.driver.source } : {}),
+                status: 'failed',
+                code: 'E_WORKER_LOST',
+                reason: `gave up after ${j.attemptsMade} tries: ${(j.failedReason ?? 'unknown').split('\n')[0]}`,
+              },
+            ],
+          };
+        };
+        /** Journals what finished: completed jobs (then removed from Redis) and dead letters (kept there). */
+        const harvest = async (): Promise<number> => {
+          let got = 0;
+          for (;;) {
+            const done = (await queue.getJobs(['completed'], 0, 199, true)) as Job<ItemData, ItemResult>[];
+            for (const j of done) {
+              const item = j && byJobId.get(j.id!);
+              if (item && open.has(j.id!)) {
+                const rv = j.returnvalue;
+                finished(
+                  { key: item.key, status: rv.status, records: rv.records, attempts: Math.max(1, j.attemptsMade) },
+                  rv.cpuMs,
+                );
+                open.delete(j.id!);
+                got++;
+              }
+              // Journaled (now or by an earlier run): Redis need not keep it.
+              if (j) await j.remove().catch(() => undefined);
+            }
+            if (done.length < 200) break;
+          }
+          const failed = (await queue.getJobs(['failed'], 0, -1, true)) as Job<ItemData, ItemResult>[];
+          for (const j of failed) {
+            if (!j || !open.has(j.id!)) continue;
+            if (options.retryFailed && !retried.has(j.id!)) {
+              retried.add(j.id!);
+              await j.retry('failed').catch(() => undefined);
+              continue;
+            }
+            finished(deadEntry(j), 0);
+            open.delete(j.id!);
+            got++;
+          }
+          return got;
+        };
+        const retried = new Set<string>();
+
+        await harvest();
+        const toAdd = pending.filter((i) => open.has(itemJobId(i.key)));
+        for (let i = 0; i < toAdd.length; i += 500) {
+          await queue.addBulk(
+            toAdd.slice(i, i + 500).map((item) => ({
+              name: job.task,
+              data: { job, item },
+              opts: {
+                jobId: itemJobId(item.key),
+                attempts,
+                backoff: { type: 'exponential', delay: 1000 },
+                removeOnComplete: false,
+                removeOnFail: false,
+              },
+            })),
+          );
+        }
+        if (options.detach) return { detached: true };
+
+        let quietSince = Date.now();
+        let hinted = false;
+        while (open.size) {
+          throwIfAborted(options.signal);
+          const got = await harvest();
+          const counts = await queue.getJobCounts('active', 'waiting', 'delayed', 'prioritized');
+          active = counts.active ?? 0;
+          changed();
+          await info();
+          if (got || active) quietSince = Date.now();
+          if (!hinted && Date.now() - quietSince > 15_000) {
+            hinted = true;
+            options.onLog?.(
+              `no worker has taken an item for 15 s: start \`vivify worker --queue ${url}\` on the machines that should do the work`,
+            );
+          }
+          if (!got) await sleep(500, options.signal);
+        }
+        // Every item has its result in the journal: the batch leaves Redis.
+        await queue.obliterate({ force: true }).catch(() => undefined);
+        await conn.srem(REGISTRY, job.id);
+        await conn.del(batchKey(job.id));
+        return { detached: false };
+      } finally {
+        await queue.close().catch(() => undefined);
+      }
+    },
+  };
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+export interface WorkerOptions {
+  workers?: number;
+  itemTimeout?: number;
+  /** Exit after this many seconds without work; 0 runs until stopped. */
+  idleExit?: number;
+  /** Seconds before an item claimed by a worker that stopped answering goes to another. Default 30. */
+  lockS?: number;
+  signal: AbortSignal;
+  onLog?: (line: string) => void;
+}
+
+/** `vivify worker`: takes items of every registered batch and does them in a local pool. */
+export async function runWorker(url: string, options: WorkerOptions): Promise<{ items: number; failed: number }> {
+  const conn = await connectRedis(url);
+  const pool = new WorkerPool({ size: options.workers, itemTimeoutMs: (options.itemTimeout ?? 900) * 1000 });
+  const workers = new Map<string, Worker<ItemData, ItemResult>>();
+  const lockMs = (options.lockS ?? 30) * 1000;
+  const stats = { items: 0, failed: 0 };
+  let busy = 0;
+  let lastWork = Date.now();
+  const log = options.onLog ?? (() => undefined);
+  const processor = async (j: Job<ItemData, ItemResult>): Promise<ItemResult> => {
+    busy++;
+    const started = performance.now();
+    try {
+      const result = await pool.run(j.data.job, j.data.item);
+      stats.items++;
+      const lines = result.records.length;
+      log(
+        `${result.status.padEnd(7)} ${j.data.item.source}${j.data.item.driver ? ` × ${j.data.item.driver.source}` : ''} (${lines} line${lines === 1 ? '' : 's'}, ${((performance.now() - started) / 1000).toFixed(1)} s)`,
+      );
+      return result;
+    } catch (err) {
+      stats.failed++;
+      log(`retry   ${j.data.item.source}: ${(err as Error).message.split('\n')[0]} (try ${j.attemptsMade + 1})`);
+      throw err;
+    } finally {
+      busy--;
+      lastWork = Date.now();
+    }
+  };
+  const refresh = async (): Promise<void> => {
+    const ids = new Set(await conn.smembers(REGISTRY));
+    for (const id of ids) {
+      if (workers.has(id)) continue;
+      const w = new Worker<ItemData, ItemResult>(queueName(id), processor, {
+        connection: conn,
+        concurrency: pool.size,
+        lockDuration: lockMs,
+        stalledInterval: lockMs,
+        maxStalledCount: 3,
+      });
+      w.on('error', () => undefined);
+      workers.set(id, w);
+      const out = await conn.hget(batchKey(id), 'out');
+      log(`joined batch ${id}${out ? ` (${out})` : ''}`);
+    }
+    for (const [id, w] of workers) {
+      if (ids.has(id)) continue;
+      workers.delete(id);
+      await w.close();
+    }
+  };
+  try {
+    log(`worker ${hostname()} pid ${process.pid}: ${pool.size} process(es), waiting for items on ${where(url)}`);
+    while (!options.signal.aborted) {
+      await refresh();
+      if (options.idleExit && busy === 0 && Date.now() - lastWork > options.idleExit * 1000) {
+        log(`no work for ${options.idleExit} s: exiting`);
+        break;
+      }
+      await sleep(1000, options.signal);
+    }
+  } finally {
+    await Promise.all([...workers.values()].map((w) => w.close(true).catch(() => undefined)));
+    await pool.close();
+    conn.disconnect();
+  }
+  return stats;
+}
+
+/** The state of every batch registered on the Redis server, for `vivify progress`. */
+export async function queueStatus(url: string): Promise<
+  {
+    id: string;
+    task: string;
+    out: string;
+    total: number;
+    done: number;
+    counts: Record<string, number>;
+    coordinator: string;
+    updatedMsAgo: number;
+    deadLetters: { source: string; reason: string; tries: number }[];
+  }[]
+> {
+  const conn = await connectRedis(url);
+  try {
+    const out = [];
+    for (const id of (await conn.smembers(REGISTRY)).sort()) {
+      const h = await conn.hgetall(batchKey(id));
+      const queue = new Queue<ItemData, ItemResult>(queueName(id), { connection: conn });
+      try {
+        const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed');
+        const failed = (await queue.getJobs(['failed'], 0, 99, true)) as Job<ItemData, ItemResult>[];
+        out.push({
+          id,
+          task: h.task ?? '?',
+          out: h.out ?? '?',
+          total: Number(h.total ?? 0),
+          done: Number(h.done ?? 0),
+          counts,
+          coordinator: h.coordinator ?? '?',
+          updatedMsAgo: Date.now() - Number(h.updated ?? 0),
+          deadLetters: failed.filter(Boolean).map((j) => ({
+            source: j.data.item.source,
+            reason: (j.failedReason ?? '').split('\n')[0]!,
+            tries: j.attemptsMade,
+          })),
+        });
+      } finally {
+        await queue.close();
+      }
+    }
+    return out;
+  } finally {
+    conn.disconnect();
+  }
+}

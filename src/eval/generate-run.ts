@@ -1,0 +1,315 @@
+/**
+ * `vivify eval generate`: measures generated motion and writes docs/results/generate.md (+ .json). Curve
+ * measures against held-back real clips (generate-eval.ts), then rendered ones: generated episodes of each
+ * emotion on core portraits, judged at the apex by Human's 7-class emotion model, and their identity
+ * consistency (ACD) beside the real clips' first-to-last-frame identity distance. Node: reads the data,
+ * the model file and the portraits.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createFaceAnalyzer } from '../analysis/node.js';
+import { pickFace } from '../analysis/pick-face.js';
+import { throwIfAborted, VivifyError } from '../errors.js';
+import { loadShippedMotionModels } from '../expression/generate.js';
+import { generatedFrames } from '../expression/generated.js';
+import type { AuIntensities } from '../face/action-units.js';
+import { EMOTIONS, type Emotion } from '../face/types.js';
+import { writeAtomically } from '../media/atomic.js';
+import { readImage } from '../media/image.js';
+import { decodeVideo, probeVideo } from '../media/video.js';
+import type { GenerateLabel } from '../motion/generate.js';
+import { parseMotionData, type MotionData } from '../motion/motion-data.js';
+import { generatorLabel } from '../motion/motion-dataset.js';
+import type { MotionModels } from '../motion/motion-model.js';
+import { faceState } from '../motion/motion.js';
+import { createRenderer } from '../render/renderer.js';
+import { cropAroundFace } from '../render/resize.js';
+import { evaluateCurves, type CurveEvaluation } from './generate-eval.js';
+import { embeddingDistance } from './metrics.js';
+
+/** The motion-curve data set in the repository (scripts/build-motion-data.ts builds it). */
+export const MOTION_DATA_FILE = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'data',
+  'motion-curves.json',
+);
+
+/** Emotions the judge has a class for, with that class. */
+export const JUDGED: Partial<Record<GenerateLabel, Emotion>> = {
+  happy: 'happy',
+  sad: 'sad',
+  angry: 'angry',
+  fear: 'fear',
+  surprised: 'surprise',
+  disgusted: 'disgust',
+  'spontaneous-smile': 'happy',
+  'posed-smile': 'happy',
+};
+const BAR_LABELS: GenerateLabel[] = ['happy', 'sad', 'angry', 'fear', 'surprised', 'disgusted'];
+
+export interface RenderedResult {
+  portraits: string[];
+  /** Per label: how many portraits the judge gave the target as its top class, and the top classes. */
+  judged: Record<string, { top: number; total: number; classes: Record<string, number>; targetProbability: number }>;
+  /** Share of (portrait, emotion) pairs over the six judged emotions with the target on top. */
+  topShare: number;
+  /** Mean pairwise identity-embedding distance across frames of the rendered episodes. */
+  acd: number;
+  acdByLabel: Record<string, number>;
+  /** Real clips: identity-embedding distance between their first and last frames (mean over clips). */
+  realFirstLast: number;
+  realClips: number;
+}
+
+export interface GenerateEvaluation {
+  curves: CurveEvaluation;
+  rendered: RenderedResult;
+  seconds: number;
+  machine: string;
+}
+
+export interface GenerateEvalOptions {
+  dataDir: string;
+  out: string;
+  machine: string;
+  /** Core portraits to render on (default 10). */
+  portraits?: number;
+  k?: number;
+  models?: MotionModels;
+  data?: MotionData;
+  onProgress?: (message: string) => void;
+  signal?: AbortSignal;
+}
+
+export async function evaluateGenerate(
+  options: GenerateEvalOptions,
+): Promise<{ result: GenerateEvaluation; files: string[] }> {
+  const started = performance.now();
+  const say = options.onProgress ?? (() => undefined);
+  const models = options.models ?? (await loadShippedMotionModels());
+  const data = options.data ?? (await readMotionData());
+  say('curves: generated against held-back real clips');
+  const curves = evaluateCurves(models, data, { k: options.k ?? 5, onLabel: (l) => say(`curves: ${l}`) });
+  throwIfAborted(options.signal);
+  const rendered = await evaluateRendered(models, data, options, say);
+  const result: GenerateEvaluation = {
+    curves,
+    rendered,
+    seconds: (performance.now() - started) / 1000,
+    machine: options.machine,
+  };
+  await fs.mkdir(options.out, { recursive: true });
+  const md = path.join(options.out, 'generate.md');
+  const json = path.join(options.out, 'generate.json');
+  await writeAtomically(json, (tmp) => fs.writeFile(tmp, `${JSON.stringify(result, null, 1)}\n`));
+  await writeAtomically(md, (tmp) => fs.writeFile(tmp, report(result, models)));
+  return { result, files: [md, json] };
+}
+
+async function readMotionData(): Promise<MotionData> {
+  try {
+    return parseMotionData(JSON.parse(await fs.readFile(MOTION_DATA_FILE, 'utf8')));
+  } catch (cause) {
+    throw new VivifyError(
+      'E_INPUT_NOT_FOUND',
+      `cannot read the motion curves ${MOTION_DATA_FILE} (npm run build:motion-data builds them): ${(cause as Error).message.split('\n')[0]}`,
+      { cause },
+    );
+  }
+}
+
+async function evaluateRendered(
+  models: MotionModels,
+  data: MotionData,
+  options: GenerateEvalOptions,
+  say: (m: string) => void,
+): Promise<RenderedResult> {
+  const manifest = (
+    await fs.readFile(path.join(options.dataDir, 'MANIFEST.tsv'), 'utf8').catch((cause: unknown) => {
+      throw new VivifyError('E_INPUT_NOT_FOUND', `no MANIFEST.tsv in ${options.dataDir} (pass --data)`, { cause });
+    })
+  )
+    .trim()
+    .split('\n')
+    .map((l) => l.split('\t'));
+  const portraits = manifest
+    .filter((r) => r[1] === 'image' && r[2] === 'core')
+    .map((r) => r[0]!)
+    .sort()
+    .slice(0, options.portraits ?? 10);
+  const analyzer = await createFaceAnalyzer({ emotion: true, identity: false });
+  const judged: RenderedResult['judged'] = {};
+  const acdByLabel: Record<string, number[]> = {};
+  const labels = Object.keys(JUDGED) as GenerateLabel[];
+  try {
+    for (const [n, p] of portraits.entries()) {
+      say(`rendered: ${p} (${n + 1}/${portraits.length})`);
+      const full = await readImage(path.join(options.dataDir, p));
+      const img = cropAroundFace(full, pickFace(await analyzer.analyze(full, { emotion: false }), 0, p).box);
+      const face = pickFace(await analyzer.analyze(img, { actionUnits: true }), 0, p);
+      const state = faceState(face);
+      const renderer = createRenderer(img, state, face.landmarks);
+      const current: AuIntensities | undefined = face.actionUnits && {
+        left: { ...face.actionUnits.left },
+        right: { ...face.actionUnits.right },
+      };
+      for (const label of labels) {
+        throwIfAborted(options.signal);
+        const g = generatedFrames(models, state, { label, seed: 1, durationS: 4, current });
+        const frames = g.motion.frames.length;
+        const apex = g.motion.envelope!.indexOf(Math.max(...g.motion.envelope!));
+        const judge = pickFace(
+          await analyzer.analyze(renderer.render({ target: g.state(apex) }).image),
+          0,
+          `${p} ${label}`,
+        );
+        const top = EMOTIONS.reduce((a, b) => (judge.emotion![a] >= judge.emotion![b] ? a : b));
+        const j = (judged[label] ??= { top: 0, total: 0, classes: {}, targetProbability: 0 });
+        j.total++;
+        if (top === JUDGED[label]) j.top++;
+        j.classes[top] = (j.classes[top] ?? 0) + 1;
+        j.targetProbability += judge.emotion![JUDGED[label]!];
+        // Identity consistency: embeddings of every tenth frame.
+        const embeddings: Float32Array[] = [];
+        for (let i = 0; i < frames; i += 10) {
+          const frame = renderer.render({ target: g.state(i) }).image;
+          const f = (await analyzer.analyze(frame, { emotion: false }))[0];
+          if (f) embeddings.push(await analyzer.embed(frame, f));
+        }
+        (acdByLabel[label] ??= []).push(acd(embeddings));
+      }
+    }
+    for (const j of Object.values(judged)) j.targetProbability /= j.total;
+    // Real clips: identity distance between the first and the last frame.
+    say('rendered: identity of real clips (first and last frame)');
+    const real: number[] = [];
+    for (const c of data.clips.filter((x) => generatorLabel(x) !== null)) {
+      throwIfAborted(options.signal);
+      const file = path.join(options.dataDir, c.file);
+      const info = await probeVideo(file).catch(() => undefined);
+      if (!info) continue;
+      const emb: Float32Array[] = [];
+      for await (const f of decodeVideo(file, { frames: [0, c.frames - 1] })) {
+        const face = (await analyzer.analyze(f, { emotion: false }))[0];
+        if (face) emb.push(await analyzer.embed(f, face));
+      }
+      if (emb.length === 2) real.push(embeddingDistance(emb[0]!, emb[1]!));
+    }
+    const all = Object.values(acdByLabel).flat();
+    const inBar = BAR_LABELS.map((l) => judged[l]!);
+    return {
+      portraits,
+      judged,
+      topShare: inBar.reduce((a, j) => a + j.top, 0) / inBar.reduce((a, j) => a + j.total, 0),
+      acd: all.reduce((a, b) => a + b, 0) / all.length,
+      acdByLabel: Object.fromEntries(
+        Object.entries(acdByLabel).map(([l, v]) => [l, v.reduce((a, b) => a + b, 0) / v.length]),
+      ),
+      realFirstLast: real.reduce((a, b) => a + b, 0) / real.length,
+      realClips: real.length,
+    };
+  } finally {
+    analyzer.close();
+  }
+}
+
+/** Average content distance: mean pairwise Euclidean distance of the embeddings. */
+function acd(e: readonly Float32Array[]): number {
+  let s = 0;
+  let n = 0;
+  for (let i = 0; i < e.length; i++)
+    for (let j = i + 1; j < e.length; j++) {
+      s += embeddingDistance(e[i]!, e[j]!);
+      n++;
+    }
+  return n ? s / n : 0;
+}
+
+const f2 = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(2));
+const pct = (v: number): string => `${(100 * v).toFixed(0)}%`;
+
+function report(r: GenerateEvaluation, models: MotionModels): string {
+  const c = r.curves;
+  const met = (ok: boolean): string => (ok ? 'met' : '**not met**');
+  const emotionRows = c.labels.filter((l) => l.label !== 'idle');
+  const lines = [
+    '# Generated motion: measurements',
+    '',
+    `Generated by \`vivify eval generate\` on ${r.machine} in ${(r.seconds / 60).toFixed(1)} min. Models: ${models.file.trainedBy}. Definitions: [../metrics.md](../metrics.md#generated-motion); how the motion is made: [../generate.md](../generate.md).`,
+    '',
+    '## AU curves against held-back real clips',
+    '',
+    `DTW distance between the 16 AU-intensity curves (mean of both sides, per-frame Euclidean, path-normalised) of generated and real sequences of the same label. *Generated*: ${c.k} samples per held-back clip, as long as the clip, in the form the real clips were recorded (the emotion held, speech kept). *Floor*: the training actors' real clips of the label against the held-back ones (the real inter-actor distance). *Ceiling*: samples of every other label against the held-back clips. Only clips with a neutral reference (AU levels known) are compared. Bar: generated ≤ 1.25 × floor for every emotion.`,
+    '',
+    '| label | held-back / training clips | generated | floor | ceiling | generated / floor | |',
+    '|---|---|---|---|---|---|---|',
+    ...c.labels.map(
+      (l) =>
+        `| ${l.label} | ${l.realVal.length} / ${l.realTrain.length} | ${f2(l.generated)} | ${f2(l.floor)} | ${f2(l.ceiling)} | ${f2(l.ratio)} | ${l.label === 'idle' ? '' : met(l.ratio <= 1.25)} |`,
+    ),
+    '',
+    `Emotions meeting the bar: ${emotionRows.filter((l) => l.ratio <= 1.25).length} of ${emotionRows.length}.`,
+    '',
+    '## Diversity',
+    '',
+    `${c.k} samples of 4 s per label: mean pairwise DTW distance beside the real inter-actor variety (mean DTW between real clips of the label from different actors). Bar: ≥ 0.5 × the real variety. A pair counts as a time-shifted copy when some shift (up to half the length) brings it within 0.1 × the real variety (mean frame distance over the overlap); *closest* is the smallest such distance over all pairs, in units of the real variety.`,
+    '',
+    '| label | diversity | real variety | ratio | closest shifted pair | copies | |',
+    '|---|---|---|---|---|---|---|',
+    ...c.labels.map(
+      (l) =>
+        `| ${l.label} | ${f2(l.diversity)} | ${f2(l.realVariety)} | ${f2(l.diversityRatio)} | ${f2(l.closestShiftedPair)} | ${l.copies} | ${met(l.diversityRatio >= 0.5 && l.copies === 0)} |`,
+    ),
+    ...c.synthetic.map((s) => `| ${s.label} | ${f2(s.diversity)} | (no real examples) | | | | |`),
+    '',
+    '## Real or generated?',
+    '',
+    `A logistic-regression classifier (L2, 5-fold cross-validated with whole clips or samples per fold, balanced) on 32-frame windows (stride 16) of the AU means, head rotation and gaze, each channel summarised by its mean, spread and mean frame-to-frame change (${c.classifier.features} features): ${c.classifier.realWindows} windows of the held-back real clips with a neutral reference against ${c.classifier.generatedWindows} windows of one sample per clip (same label and length). Held-out accuracy **${pct(c.classifier.accuracy)}** (bar ≤ 65%; 50% = indistinguishable). For reference, the same classifier tells the training actors' real clips from the held-back actors' at ${pct(c.classifier.realVsReal)}.`,
+    '',
+    '## Emotion-sequence predictor (the envelope)',
+    '',
+    `On ${c.envelope.episodes} expression episodes of the held-back actors (rise and fall of one emotion, found in their curves): RMS error of the predicted rise ${f2(c.envelope.riseRmse)} beside ${f2(c.envelope.trapezoidRmse)} for a trapezoid with the training episodes' mean onset and offset shares; onset error ${f2(c.envelope.onsetErrorS)} s, offset error ${f2(c.envelope.offsetErrorS)} s.`,
+    '',
+    '## Smiles, listening and blinks',
+    '',
+    '| label | onset (s) | offset (s) | AU12 at apex | AU6 / AU12 at apex | head dips a minute (idle: same count) |',
+    '|---|---|---|---|---|---|',
+    ...c.synthetic.map(
+      (s) =>
+        `| ${s.label} | ${f2(s.onsetS)} | ${f2(s.offsetS)} | ${f2(s.amplitude)} | ${f2(s.au6Ratio)} | ${s.nodsPerMinute === undefined ? '–' : `${f2(s.nodsPerMinute)} (idle ${f2(s.idleNodsPerMinute)})`} |`,
+    ),
+    '',
+    `Targets (docs/generate.md): spontaneous onset 0.5–1.0 s, offset 0.7–1.4 s, AU6/AU12 0.6; posed onset 0.2–0.4 s, offset 0.3–0.6 s, AU6/AU12 0.15, larger amplitude. Head dips: pitch rising ≥ 2.5° above its lowest within ±0.6 s (listening adds nods every 2–6 s to idle motion). Blinks: ${f2(c.blinks.generatedPerMinute)} a minute generated, ${f2(c.blinks.realPerMinute)} a minute detected in the held-back real clips.`,
+    '',
+    '## Rendered',
+    '',
+    `Each label generated as a 4-s episode (seed 1, intensity 1) on ${r.rendered.portraits.length} core portraits (512×512 crops around the face: ${r.rendered.portraits.map((p) => path.basename(p)).join(', ')}) and judged at the apex by Human's 7-class emotion model. Bar: the target is the top class on ≥ 70% of (portrait, emotion) pairs over the six emotions the judge knows.`,
+    '',
+    '| label | judge class | top class | target probability | top classes |',
+    '|---|---|---|---|---|',
+    ...Object.entries(r.rendered.judged).map(
+      ([l, j]) =>
+        `| ${l} | ${JUDGED[l as GenerateLabel]} | ${j.top}/${j.total} | ${f2(j.targetProbability)} | ${Object.entries(
+          j.classes,
+        )
+          .sort((a, b) => b[1] - a[1])
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')} |`,
+    ),
+    '',
+    `Target on top over the six emotions: **${pct(r.rendered.topShare)}** (${met(r.rendered.topShare >= 0.7)}).`,
+    '',
+    `Identity consistency: ACD (mean pairwise distance of identity embeddings over every tenth frame) of the rendered episodes ${f2(r.rendered.acd)} (${Object.entries(
+      r.rendered.acdByLabel,
+    )
+      .map(([l, v]) => `${l} ${f2(v)}`)
+      .join(
+        ', ',
+      )}), beside ${f2(r.rendered.realFirstLast)}, the mean distance between the first and the last frame of ${r.rendered.realClips} real clips. Bar: below it — ${met(r.rendered.acd < r.rendered.realFirstLast)}.`,
+    '',
+  ];
+  return lines.join('\n');
+}

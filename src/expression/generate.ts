@@ -1,0 +1,211 @@
+/**
+ * `vivify generate`: a portrait comes alive without a driving video — generated motion for a label
+ * (an emotion, a posed or spontaneous smile, idle, listening) rendered on the portrait, K different samples
+ * at once. The Node pipeline around the pure core (generated.ts): reads the portrait and the shipped model
+ * file, analyses the face, streams frames to the encoder, writes the curves as JSON on request.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../analysis/node.js';
+import { pickFace } from '../analysis/pick-face.js';
+import { VivifyError, throwIfAborted } from '../errors.js';
+import type { AuIntensities } from '../face/action-units.js';
+import { writeAtomically } from '../media/atomic.js';
+import { readImage, type ImageInput } from '../media/image.js';
+import { openVideoWriter, type VideoWriter } from '../media/video.js';
+import type { GeneratedMotion, GenerateLabel } from '../motion/generate.js';
+import { loadMotionModels, type MotionModels } from '../motion/motion-model.js';
+import { faceState } from '../motion/motion.js';
+import { resolveOptions } from '../options.js';
+import { createRenderer } from '../render/renderer.js';
+import { fitSize, resizeImage } from '../render/resize.js';
+import { GENERATE_OPTIONS } from './generate-options.js';
+import { generatedFrames } from './generated.js';
+
+/** The model file that ships with the package (scripts/train-motion.ts writes it). */
+export const MOTION_MODEL_FILE = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'models',
+  'motion.json',
+);
+
+let shipped: Promise<MotionModels> | undefined;
+
+/** The shipped motion models, read once. */
+export function loadShippedMotionModels(file = MOTION_MODEL_FILE): Promise<MotionModels> {
+  if (file !== MOTION_MODEL_FILE) return readModels(file);
+  shipped ??= readModels(file);
+  return shipped;
+}
+
+async function readModels(file: string): Promise<MotionModels> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (cause) {
+    throw new VivifyError(
+      'E_MODEL_LOAD',
+      `cannot read the motion models ${file}: ${(cause as Error).message.split('\n')[0]}`,
+      {
+        cause,
+      },
+    );
+  }
+  try {
+    return loadMotionModels(JSON.parse(text));
+  } catch (cause) {
+    throw new VivifyError('E_MODEL_LOAD', `${file} is not a usable motion model file: ${(cause as Error).message}`, {
+      cause,
+    });
+  }
+}
+
+export interface GenerateVideoOptions {
+  label: GenerateLabel;
+  k?: number;
+  seed?: number;
+  durationS?: number;
+  intensity?: number;
+  shape?: 'episode' | 'hold';
+  talking?: boolean;
+  fps?: number;
+  face?: number;
+  size?: number;
+  /** Also write the generated curves (per frame: AUs, head rotation, gaze, blink) as JSON here. */
+  curves?: string;
+  models?: MotionModels;
+  analyzer?: NodeFaceAnalyzer;
+  onProgress?: (p: { sample: number; frame: number; total: number }) => void;
+  signal?: AbortSignal;
+}
+
+export interface GenerateVideoReport {
+  outputs: string[];
+  frames: number;
+  fps: number;
+  durationS: number;
+  /** Mean time per rendered frame, sampling included (after the portrait's analysis). */
+  msPerFrame: number;
+  samples: GeneratedMotion[];
+}
+
+/** out.mp4 → out-3.mp4; a folder name (PNG frames) → name-3. */
+export function sampleOutput(output: string, i: number, k: number): string {
+  if (k === 1) return output;
+  const ext = path.extname(output);
+  return `${output.slice(0, output.length - ext.length)}-${i}${ext}`;
+}
+
+/**
+ * Generates `k` samples of motion for a label and renders each on the portrait.
+ *
+ * @example
+ * await generateVideo('portrait.jpg', 'happy.mp4', { label: 'happy', k: 3, seed: 7, durationS: 4 });
+ * // → happy-1.mp4, happy-2.mp4, happy-3.mp4
+ */
+export async function generateVideo(
+  source: ImageInput,
+  output: string,
+  options: GenerateVideoOptions,
+): Promise<GenerateVideoReport> {
+  const { models: given, analyzer: givenAnalyzer, onProgress, signal, curves, durationS, ...rest } = options;
+  const o = resolveOptions<{
+    label: GenerateLabel;
+    k: number;
+    seed: number;
+    duration: number;
+    intensity: number;
+    shape: 'episode' | 'hold';
+    talking: boolean;
+    fps: number;
+    face: number;
+    size?: number;
+  }>(GENERATE_OPTIONS, { ...rest, duration: durationS });
+  if (!o.label)
+    throw new RangeError(
+      `Expected one of ${GENERATE_OPTIONS.label.choices.join(', ')} for label but received undefined`,
+    );
+  const models = given ?? (await loadShippedMotionModels());
+  const analyzer = givenAnalyzer ?? (await createFaceAnalyzer({ emotion: false }));
+  const outputs = Array.from({ length: o.k }, (_, i) => sampleOutput(output, i + 1, o.k));
+  let writer: VideoWriter | undefined;
+  try {
+    let img = await readImage(source);
+    if (o.size) {
+      const s = fitSize(img.width, img.height, o.size);
+      img = resizeImage(img, s.width, s.height);
+    }
+    const face = pickFace(
+      await analyzer.analyze(img, { actionUnits: true }),
+      o.face,
+      typeof source === 'string' ? source : 'the source image',
+    );
+    const state = faceState(face);
+    const current: AuIntensities | undefined = face.actionUnits
+      ? { left: { ...face.actionUnits.left }, right: { ...face.actionUnits.right } }
+      : undefined;
+    const renderer = createRenderer(img, state, face.landmarks);
+    const samples: GeneratedMotion[] = [];
+    let rendered = 0;
+    const started = performance.now();
+    for (let s = 0; s < o.k; s++) {
+      const g = generatedFrames(models, state, {
+        label: o.label,
+        seed: o.seed + s,
+        durationS: o.duration,
+        intensity: o.intensity,
+        shape: o.shape,
+        talking: o.talking,
+        fps: o.fps,
+        current,
+      });
+      samples.push(g.motion);
+      const total = g.motion.frames.length;
+      writer = await openVideoWriter(outputs[s]!, { fps: o.fps });
+      for (let i = 0; i < total; i++) {
+        throwIfAborted(signal);
+        await writer.write(renderer.render({ target: g.state(i) }).image);
+        rendered++;
+        onProgress?.({ sample: s + 1, frame: i + 1, total });
+      }
+      await writer.close();
+      writer = undefined;
+    }
+    const msPerFrame = (performance.now() - started) / Math.max(1, rendered);
+    if (curves) await writeCurves(curves, samples);
+    return { outputs, frames: samples[0]!.frames.length, fps: o.fps, durationS: o.duration, msPerFrame, samples };
+  } catch (err) {
+    await writer?.abort();
+    throw err;
+  } finally {
+    if (!givenAnalyzer) analyzer.close();
+  }
+}
+
+/** Writes generated motion as JSON: per sample, per frame the AU changes, head rotation, gaze and blink. */
+export async function writeCurves(file: string, samples: readonly GeneratedMotion[]): Promise<void> {
+  const r = (v: number, d = 1000): number => Math.round(v * d) / d;
+  const doc = {
+    format: 'vivify-generated-motion',
+    samples: samples.map((m) => ({
+      label: m.label,
+      seed: m.seed,
+      fps: m.fps,
+      phases: m.phases,
+      envelope: m.envelope?.map((v) => r(v)),
+      frames: m.frames.map((f) => ({
+        aus: {
+          left: Object.fromEntries(Object.entries(f.aus.left).map(([k, v]) => [k, r(v!)])),
+          right: Object.fromEntries(Object.entries(f.aus.right).map(([k, v]) => [k, r(v!)])),
+        },
+        pose: { yawDeg: r(f.pose.yawDeg, 100), pitchDeg: r(f.pose.pitchDeg, 100), rollDeg: r(f.pose.rollDeg, 100) },
+        gaze: { x: r(f.gaze.x, 10000), y: r(f.gaze.y, 10000) },
+        blink: r(f.blink),
+      })),
+    })),
+  };
+  await writeAtomically(file, (tmp) => fs.writeFile(tmp, `${JSON.stringify(doc)}\n`));
+}

@@ -1,0 +1,43 @@
+/**
+ * How expression edits are written as text — `12=3,6=2,L45=5` for action units, `happy=0.8` for emotions —
+ * read the same by `vivify edit`, `vivify augment`, the library and the web app. Pure.
+ */
+import { ACTION_UNITS, AU_MAX, type ActionUnit, type AuIntensities } from '../face/action-units.js';
+import { EMOTION_NAMES, type EmotionName } from '../motion/emotion-names.js';
+
+/**
+ * Reads action units and intensities, comma-separated: `12=3,6=2`; `L` or `R` before the number for one
+ * side (`L45=5`). Throws an Error saying what was expected.
+ *
+ * @example
+ * parseAuText('12=3,L45=5') // { left: { 12: 3, 45: 5 }, right: { 12: 3 } }
+ */
+export function parseAuText(s: string): AuIntensities {
+  const out: AuIntensities = { left: {}, right: {} };
+  for (const kv of s.split(',')) {
+    const m = /^\s*([LR]?)(\d+)\s*=\s*(\d+(?:\.\d+)?)\s*$/i.exec(kv);
+    const au = Number(m?.[2]) as ActionUnit;
+    const v = Number(m?.[3]);
+    if (!m || !ACTION_UNITS.includes(au) || !(v >= 0 && v <= AU_MAX)) {
+      throw new Error(
+        `Expected AU=intensity pairs with AUs ${ACTION_UNITS.join(', ')} (L/R prefix for one side) and intensities 0–${AU_MAX}`,
+      );
+    }
+    const side = m[1]!.toUpperCase();
+    if (side !== 'R') out.left[au] = v;
+    if (side !== 'L') out.right[au] = v;
+  }
+  return out;
+}
+
+/** Reads emotions with intensities, comma-separated: `happy=0.8,surprised` (no value: 1). */
+export function parseEmotionText(s: string): { name: EmotionName; intensity: number }[] {
+  return s.split(',').map((kv) => {
+    const [name, v] = kv.split('=').map((x) => x.trim());
+    const n = v === undefined ? 1 : Number(v);
+    if (!EMOTION_NAMES.includes(name as EmotionName) || v === '' || !(n >= 0 && n <= 1)) {
+      throw new Error(`Expected name=intensity pairs with names ${EMOTION_NAMES.join(', ')} and intensities in [0, 1]`);
+    }
+    return { name: name as EmotionName, intensity: n };
+  });
+}

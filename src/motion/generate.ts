@@ -1,0 +1,489 @@
+/**
+ * Generated motion: a label and a seed in, per-frame motion out (AU changes, head rotation, gaze, blinks)
+ * — what makes a portrait come alive without a driving video. Built from the trained models
+ * (src/motion/motion-model.ts) and published measurements where the data has no examples; how each label
+ * is made is in docs/generate.md. Pure and deterministic: the same models, label, seed and options give
+ * the same frames on every platform.
+ */
+import { ACTION_UNITS, AU_MAX, type ActionUnit, type AuIntensities } from '../face/action-units.js';
+import { emotionAUs } from './emotion.js';
+import { EMOTION_DIRECTIONS } from './emotion-directions-data.js';
+import { EMOTION_NAMES, type EmotionName } from './emotion-names.js';
+import { phasesOf, type Phases } from './episodes.js';
+import { MEASUREMENT_SMOOTHING } from './motion-dataset.js';
+import {
+  emotionCoordinates,
+  EXPRESSIVE_EMOTIONS,
+  F_ASYM,
+  F_GAZE,
+  F_MEAN,
+  F_POSE,
+  FEATURES,
+  MODEL_AUS,
+  MODEL_FPS,
+  resample,
+  smoothFrames,
+  type MotionFrame,
+} from './motion-features.js';
+import type { MotionModels } from './motion-model.js';
+import { createRandom, type Random } from './random.js';
+
+export const GENERATE_LABELS = [...EMOTION_NAMES, 'posed-smile', 'spontaneous-smile', 'idle', 'listening'] as const;
+export type GenerateLabel = (typeof GENERATE_LABELS)[number];
+
+export interface GenerateOptions {
+  label: GenerateLabel;
+  /** Seed of every random choice. Default 1. */
+  seed?: number;
+  /** Length in seconds. Default 4. */
+  durationS?: number;
+  /** Frames per second of the result. Default 25 (the models' rate). */
+  fps?: number;
+  /** Scales the emotion (1: the apex real actors showed, as `vivify edit --emotion X=1`). Default 1. */
+  intensity?: number;
+  /**
+   * How an emotion or smile unfolds: `episode` (default) rises from the face's current expression, holds
+   * and relaxes within the duration, with the timing the envelope model predicts; `hold` shows it
+   * throughout, as the real clips were recorded. Idle, listening and neutral always hold.
+   */
+  shape?: 'episode' | 'hold';
+  /**
+   * Keep the mouth movements of speech that the real clips (people talking) carry. Default false: the
+   * mouth keeps only the expression's slow part, as a silent face would.
+   */
+  talking?: boolean;
+  /** The face's current expression (AU intensities per side), which an episode starts from and fades. */
+  current?: AuIntensities;
+  /** Scales the latent samples (lower: closer to the typical sequence). Default 1. */
+  temperature?: number;
+  /**
+   * Scales the residual motion the decoder's mean leaves out (fitted to real clips, trackers' noise
+   * included). Default 1; 0 gives the smooth mean motion.
+   */
+  noise?: number;
+}
+
+export interface GeneratedMotion {
+  label: GenerateLabel;
+  seed: number;
+  fps: number;
+  /** Per frame: AU changes to add to the face, head rotation and gaze changes, eye closure. */
+  frames: MotionFrame[];
+  /** Episode shapes: the target's rise (0–1) per frame and the phases in frames at `fps`. */
+  envelope?: number[];
+  phases?: Phases;
+}
+
+/**
+ * Smile dynamics from published measurements (docs/generate.md cites the sources and says which numbers
+ * are ours): onset and offset durations in seconds (uniform ranges), amplitude relative to the happy
+ * apex, and the cheek raiser (AU6, the Duchenne marker) as a fraction of the lip-corner puller (AU12).
+ */
+export const SMILE_DYNAMICS = {
+  'spontaneous-smile': { onsetS: [0.5, 1.0], offsetS: [0.7, 1.4], amplitude: [0.6, 0.85], au6: 0.6 },
+  'posed-smile': { onsetS: [0.2, 0.4], offsetS: [0.3, 0.6], amplitude: [0.85, 1.1], au6: 0.15 },
+} as const;
+
+/** Mouth actions that speech moves; without `talking` they keep only their slow part. */
+const SPEECH_AUS: readonly ActionUnit[] = [10, 14, 15, 17, 20, 23, 25, 26];
+
+function uniform(rng: Random, [a, b]: readonly [number, number]): number {
+  return a + (b - a) * rng.next();
+}
+
+/** The generator's label for a generate label. */
+function baseLabel(label: GenerateLabel): string {
+  if (label === 'posed-smile' || label === 'spontaneous-smile') return 'happy';
+  if (label === 'listening') return 'idle';
+  return label;
+}
+
+/** The emotion an episode raises, if any. */
+function targetEmotion(label: GenerateLabel): Exclude<EmotionName, 'neutral'> | undefined {
+  const b = baseLabel(label);
+  return (EXPRESSIVE_EMOTIONS as readonly string[]).includes(b) ? (b as Exclude<EmotionName, 'neutral'>) : undefined;
+}
+
+/**
+ * Samples the generator: `frames` feature frames (Vivify's units) for a label — the decoder's mean for
+ * latents drawn from the prior, plus the fitted AR(1) residual process (`noise`, default 1; 0 gives the
+ * clean mean motion), smoothed like measured curves. Exposed for evaluation.
+ */
+export function sampleFeatures(
+  models: MotionModels,
+  label: string,
+  frames: number,
+  rng: Random,
+  options: { temperature?: number; noise?: number } = {},
+): Float32Array[] {
+  const temperature = options.temperature ?? 1;
+  const noiseScale = options.noise ?? 1;
+  const g = models.generator;
+  const steps = Math.ceil(frames / g.config.stride);
+  const latent = rng.fork('latent');
+  const global = Float32Array.from({ length: g.config.globalLatent }, () => temperature * latent.normal());
+  const local = Float32Array.from({ length: steps * g.config.localLatent }, () => temperature * latent.normal());
+  const { mean } = g.decode(label, global, local, frames);
+  const noise = rng.fork('noise');
+  const F = FEATURES;
+  const m = models.file.featureMean;
+  const s = models.file.featureStd;
+  const fitted = models.file.noise[label];
+  const rho = fitted?.rho ?? new Array<number>(F).fill(0);
+  const sigma = fitted?.sigma ?? new Array<number>(F).fill(0);
+  // Per feature a band-limited AR(1) residual: unit AR(1), its slow part removed, scaled.
+  const residual: number[][] = [];
+  for (let k = 0; k < F; k++) {
+    let x = noise.normal();
+    const raw: number[] = [];
+    for (let t = 0; t < frames; t++) {
+      if (t > 0) x = rho[k]! * x + Math.sqrt(1 - rho[k]! ** 2) * noise.normal();
+      raw.push(x);
+    }
+    residual.push(highPass(raw, HIGH_PASS_SIGMA).map((v) => v * sigma[k]! * noiseScale));
+  }
+  const out: Float32Array[] = [];
+  for (let t = 0; t < frames; t++) {
+    const f = new Float32Array(F);
+    for (let k = 0; k < F; k++) f[k] = (mean[t * F + k]! + residual[k]![t]!) * s[k]! + m[k]!;
+    out.push(f);
+  }
+  return smoothFrames(out, MEASUREMENT_SMOOTHING);
+}
+
+/** σ, in frames, of the Gaussian average that the residual noise's slow part is taken with (±1.5 s). */
+export const HIGH_PASS_SIGMA = 12;
+
+/** A series minus its Gaussian average (σ in frames): what changes within a second or two. */
+export function highPass(v: readonly number[], sigma: number): number[] {
+  const slow = smoothFrames(
+    v.map((x) => Float32Array.of(x)),
+    sigma,
+  );
+  return v.map((x, t) => x - slow[t]![0]!);
+}
+
+/**
+ * Removes speech from feature frames: each mouth action keeps its lower envelope (the lowest value within
+ * ±0.4 s, smoothed), which is what the expression holds between syllables.
+ */
+export function removeSpeech(frames: readonly Float32Array[], fps = MODEL_FPS): Float32Array[] {
+  const r = Math.round(0.4 * fps);
+  const out = frames.map((f) => Float32Array.from(f));
+  const cols = SPEECH_AUS.map((au) => MODEL_AUS.indexOf(au));
+  for (const i of cols) {
+    const l = frames.map((f) => f[F_MEAN + i]! + f[F_ASYM + i]!);
+    const rt = frames.map((f) => f[F_MEAN + i]! - f[F_ASYM + i]!);
+    const low = (v: number[]): Float32Array[] =>
+      v.map((_, t) => {
+        let mn = Infinity;
+        for (let k = Math.max(0, t - r); k <= Math.min(v.length - 1, t + r); k++) mn = Math.min(mn, v[k]!);
+        return Float32Array.of(mn);
+      });
+    const ls = smoothFrames(low(l), fps / 6);
+    const rs = smoothFrames(low(rt), fps / 6);
+    out.forEach((f, t) => {
+      f[F_MEAN + i] = (ls[t]![0]! + rs[t]![0]!) / 2;
+      f[F_ASYM + i] = (ls[t]![0]! - rs[t]![0]!) / 2;
+    });
+  }
+  return out;
+}
+
+/** An emotion's AU vector at intensity 1 (34 one-sided values, ACTION_UNITS order, left/right). */
+function emotionVector(e: Exclude<EmotionName, 'neutral'>): number[] {
+  const d = EMOTION_DIRECTIONS[e]!;
+  return d.direction.map((v) => v * d.step);
+}
+
+/** One-sided AU values of a feature frame (34, ACTION_UNITS order; AU45 zero). */
+function oneSided(f: Float32Array): number[] {
+  const out = new Array<number>(ACTION_UNITS.length * 2).fill(0);
+  MODEL_AUS.forEach((au, i) => {
+    const k = ACTION_UNITS.indexOf(au);
+    out[2 * k] = f[F_MEAN + i]! + f[F_ASYM + i]!;
+    out[2 * k + 1] = f[F_MEAN + i]! - f[F_ASYM + i]!;
+  });
+  return out;
+}
+
+/** Blink closures per frame: a renewal process with the training clips' intervals and lengths. */
+export function blinkTrack(models: MotionModels, frames: number, fps: number, rng: Random): number[] {
+  const b = models.file.blinks;
+  const out = new Array<number>(frames).fill(0);
+  const interval = (): number => Math.exp(b.intervalLogMean + b.intervalLogStd * rng.normal());
+  // The first blink falls anywhere in a typical interval, so a clip does not start with one.
+  for (let t = rng.next() * interval(); t < frames / fps; t += Math.max(0.4, interval())) {
+    const d = Math.min(0.45, Math.max(0.12, b.durationMean + b.durationStd * rng.normal()));
+    for (let i = Math.floor(t * fps); i <= Math.ceil((t + d) * fps) && i < frames; i++) {
+      const x = (i / fps - t) / d;
+      if (x <= 0 || x >= 1) continue;
+      // Fast close (40% of the blink), slower opening.
+      const c = x < 0.4 ? Math.sin((x / 0.4) * (Math.PI / 2)) : Math.cos(((x - 0.4) / 0.6) * (Math.PI / 2));
+      out[i] = Math.max(out[i]!, c);
+    }
+  }
+  return out;
+}
+
+/** Warps an envelope in time so that its onset and offset last `onset` and `offset` frames. */
+function warpEnvelope(rise: Float32Array, onset: number, offset: number): Float32Array {
+  const n = rise.length;
+  const p = phasesOf(Array.from(rise));
+  const on0 = Math.max(1, p.onset);
+  const off0 = Math.max(1, p.offset);
+  const hold0 = Math.max(1, n - on0 - off0);
+  const on1 = Math.min(onset, n * 0.45);
+  const off1 = Math.min(offset, n * 0.45);
+  const hold1 = Math.max(1, n - on1 - off1);
+  const out = new Float32Array(n);
+  for (let t = 0; t < n; t++) {
+    // Map output time to the envelope's own time, phase by phase.
+    const src =
+      t < on1
+        ? (t / on1) * on0
+        : t < on1 + hold1
+          ? on0 + ((t - on1) / hold1) * hold0
+          : on0 + hold0 + ((t - on1 - hold1) / off1) * off0;
+    const a = Math.min(n - 1, Math.floor(src));
+    const x = src - a;
+    out[t] = rise[a]! * (1 - x) + rise[Math.min(n - 1, a + 1)]! * x;
+  }
+  return out;
+}
+
+/**
+ * Predicts how an emotion unfolds on a face that currently shows `current`: per frame, the target's rise
+ * (0–1 of `intensity`, onset → apex → hold → offset) and the fraction of the current expression still
+ * shown, for an episode of `durationS` seconds. The emotion-sequence predictor (the envelope LSTM).
+ */
+export function predictEmotionSequence(
+  models: MotionModels,
+  emotion: Exclude<EmotionName, 'neutral'>,
+  options: { intensity?: number; current?: AuIntensities; durationS?: number; fps?: number } = {},
+): { rise: number[]; keep: number[]; phases: Phases; fps: number } {
+  const fps = options.fps ?? MODEL_FPS;
+  const frames = Math.max(2, Math.round((options.durationS ?? 3) * MODEL_FPS));
+  const coords = options.current
+    ? emotionCoordinates(toRow(options.current))
+    : new Array<number>(EXPRESSIVE_EMOTIONS.length).fill(0);
+  const r = models.envelope.run(emotion, options.intensity ?? 1, coords, frames, MODEL_FPS);
+  const pair = resample(
+    Array.from(r.rise, (v, t) => Float32Array.of(v, r.keep[t]!)),
+    MODEL_FPS,
+    fps,
+  );
+  const rise = pair.map((p) => p[0]!);
+  return { rise, keep: pair.map((p) => p[1]!), phases: phasesOf(rise), fps };
+}
+
+function toRow(a: AuIntensities): number[] {
+  return ACTION_UNITS.flatMap((au) => [a.left[au] ?? 0, a.right[au] ?? 0]);
+}
+
+/**
+ * Generates the motion of one sample. Different seeds give different plausible sequences of the same
+ * label; the same seed gives the same sequence.
+ *
+ * @example
+ * const models = loadMotionModels(json);
+ * const m = generateMotion(models, { label: 'happy', seed: 7, durationS: 4 });
+ * console.log(m.frames.length, m.phases);
+ */
+export function generateMotion(models: MotionModels, options: GenerateOptions): GeneratedMotion {
+  const label = options.label;
+  if (!(GENERATE_LABELS as readonly string[]).includes(label))
+    throw new RangeError(
+      `Expected one of ${GENERATE_LABELS.join(', ')} for label but received ${JSON.stringify(label)}`,
+    );
+  const seed = options.seed ?? 1;
+  const durationS = options.durationS ?? 4;
+  if (!(durationS > 0 && durationS <= 600))
+    throw new RangeError(`Expected a duration in (0, 600] seconds for durationS but received ${durationS}`);
+  const fps = options.fps ?? MODEL_FPS;
+  if (!(fps >= 1 && fps <= 120)) throw new RangeError(`Expected 1–120 for fps but received ${fps}`);
+  const intensity = options.intensity ?? 1;
+  if (!(intensity >= 0 && intensity <= 2)) throw new RangeError(`Expected 0–2 for intensity but received ${intensity}`);
+  const rng = createRandom(seed);
+  // Frames of the result, and model frames that cover them.
+  const count = Math.max(2, Math.round(durationS * fps));
+  const N = Math.max(2, Math.ceil(((count - 1) / fps) * MODEL_FPS) + 1);
+  let feats = sampleFeatures(models, baseLabel(label), N, rng.fork('generator'), {
+    temperature: options.temperature,
+    noise: options.noise,
+  });
+  if (!options.talking) feats = removeSpeech(feats);
+
+  const target = targetEmotion(label);
+  const episode = target !== undefined && label !== 'neutral' && (options.shape ?? 'episode') === 'episode';
+  let rise: Float32Array | undefined;
+  let keep: Float32Array | undefined;
+  const currentRow = options.current ? toRow(options.current) : undefined;
+  if (episode && target) {
+    const coords = currentRow ? emotionCoordinates(currentRow) : new Array<number>(EXPRESSIVE_EMOTIONS.length).fill(0);
+    const r = models.envelope.run(target, intensity, coords, N, MODEL_FPS);
+    rise = r.rise;
+    keep = r.keep;
+    const timing = rng.fork('timing');
+    if (label === 'posed-smile' || label === 'spontaneous-smile') {
+      const d = SMILE_DYNAMICS[label];
+      rise = warpEnvelope(rise, uniform(timing, d.onsetS) * MODEL_FPS, uniform(timing, d.offsetS) * MODEL_FPS);
+    } else {
+      // Each sample's own timing: onset and offset lengths drawn around the prediction with the spread
+      // real episodes show (within half to twice the predicted length).
+      const p = phasesOf(Array.from(rise));
+      const { onsetLogSd, offsetLogSd } = models.file.timing;
+      const scale = (sd: number): number => Math.exp(Math.max(-Math.LN2, Math.min(Math.LN2, sd * timing.normal())));
+      rise = warpEnvelope(rise, Math.max(1, p.onset) * scale(onsetLogSd), Math.max(1, p.offset) * scale(offsetLogSd));
+    }
+    // The envelope is relative: its peak is the episode's apex.
+    const peak = Math.max(...rise);
+    if (peak > 0) rise = rise.map((v) => v / peak);
+  }
+
+  // Emotion part and residual of each generated frame: the emotion's share (projection on its AU vector)
+  // is re-expressed through emotionAUs, so calibrated emotion intensities apply to generated motion too.
+  const v = target ? emotionVector(target) : undefined;
+  const vv = v ? v.reduce((a, x) => a + x * x, 0) : 0;
+  let smileScale = 1;
+  let au6Ratio: number | undefined;
+  if (label === 'posed-smile' || label === 'spontaneous-smile') {
+    const d = SMILE_DYNAMICS[label];
+    smileScale = uniform(rng.fork('amplitude'), d.amplitude);
+    au6Ratio = d.au6;
+  }
+  const blinks = blinkTrack(models, N, MODEL_FPS, rng.fork('blinks'));
+  const events = label === 'listening' ? listeningEvents(models, N, rng.fork('listening')) : undefined;
+  const model: Float32Array[] = [];
+  const rows: number[][] = [];
+  feats.forEach((f, t) => {
+    const a = oneSided(f);
+    let row: number[];
+    if (v && target) {
+      const s = Math.max(0, a.reduce((acc, x, k) => acc + x * v[k]!, 0) / vv);
+      const e = emotionAUs(target, intensity * smileScale * s);
+      const w = rise ? rise[t]! : 1;
+      row = ACTION_UNITS.flatMap((au, k) => {
+        const side = (j: 0 | 1): number => {
+          const emo = (j === 0 ? e.left[au] : e.right[au]) ?? 0;
+          const residual = a[2 * k + j]! - s * v[2 * k + j]!;
+          return w * (emo + residual);
+        };
+        return [side(0), side(1)];
+      });
+      if (au6Ratio !== undefined) {
+        // Smiles: the cheek raiser follows the lip-corner puller at the published ratio.
+        const k6 = ACTION_UNITS.indexOf(6);
+        const k12 = ACTION_UNITS.indexOf(12);
+        const lip = Math.max(0, (row[2 * k12]! + row[2 * k12 + 1]!) / 2);
+        row[2 * k6] = row[2 * k6 + 1] = au6Ratio * lip;
+      }
+    } else {
+      row = a;
+    }
+    if (events) {
+      const smile = emotionAUs('happy', events.smile[t]!);
+      ACTION_UNITS.forEach((au, k) => {
+        row[2 * k]! += smile.left[au] ?? 0;
+        row[2 * k + 1]! += smile.right[au] ?? 0;
+      });
+    }
+    if (keep && currentRow) for (let k = 0; k < row.length; k++) row[k]! -= (1 - keep[t]!) * currentRow[k]!;
+    rows.push(row);
+    const g = Float32Array.from(row);
+    model.push(
+      Float32Array.of(
+        ...g,
+        f[F_POSE]!,
+        f[F_POSE + 1]! + (events?.nod[t] ?? 0),
+        f[F_POSE + 2]!,
+        f[F_GAZE]!,
+        f[F_GAZE + 1]!,
+        blinks[t]!,
+      ),
+    );
+  });
+  // The face starts as the portrait shows it: head, gaze and (outside an episode's own rise) the
+  // expression ease in over the first 0.4 s.
+  const ramp = Math.round(0.4 * MODEL_FPS);
+  for (let t = 0; t < Math.min(ramp, model.length); t++) {
+    const x = t / ramp;
+    const w = x * x * (3 - 2 * x);
+    const f = model[t]!;
+    const K = ACTION_UNITS.length * 2;
+    for (let k = rise ? K : 0; k < K + 5; k++) f[k]! *= w;
+  }
+  const out = atRate(model, MODEL_FPS, fps, count);
+  const K = ACTION_UNITS.length * 2;
+  const frames: MotionFrame[] = out.map((f) => {
+    const aus: AuIntensities = { left: {}, right: {} };
+    ACTION_UNITS.forEach((au, k) => {
+      if (au === 45) return;
+      const l = clampChange(f[2 * k]!);
+      const r = clampChange(f[2 * k + 1]!);
+      if (l) aus.left[au] = l;
+      if (r) aus.right[au] = r;
+    });
+    return {
+      aus,
+      pose: { yawDeg: f[K]!, pitchDeg: f[K + 1]!, rollDeg: f[K + 2]! },
+      gaze: { x: f[K + 3]!, y: f[K + 4]! },
+      blink: Math.max(0, Math.min(1, f[K + 5]!)),
+    };
+  });
+  const envelope = rise
+    ? atRate(
+        Array.from(rise, (x) => Float32Array.of(x)),
+        MODEL_FPS,
+        fps,
+        count,
+      ).map((x) => x[0]!)
+    : undefined;
+  return { label, seed, fps, frames, envelope, phases: envelope ? phasesOf(envelope) : undefined };
+}
+
+/** `count` frames at `toFps` from frames at `fromFps`, linearly interpolated (the last frame held). */
+function atRate(frames: readonly Float32Array[], fromFps: number, toFps: number, count: number): Float32Array[] {
+  const out: Float32Array[] = [];
+  for (let i = 0; i < count; i++) {
+    const u = (i / toFps) * fromFps;
+    const a = Math.min(frames.length - 1, Math.floor(u));
+    const b = Math.min(frames.length - 1, a + 1);
+    const x = Math.min(1, u - a);
+    const f = new Float32Array(frames[a]!.length);
+    for (let k = 0; k < f.length; k++) f[k] = frames[a]![k]! * (1 - x) + frames[b]![k]! * x;
+    out.push(f);
+  }
+  return out;
+}
+
+const clampChange = (v: number): number => Math.max(-AU_MAX, Math.min(AU_MAX, Math.round(v * 1000) / 1000));
+
+/**
+ * Listening: nods (the head dips and comes back) and small spontaneous smiles on top of idle motion.
+ * Nod depth 3–7° over 0.5–0.9 s every 2–6 s; a smile of 0.2–0.4 of the happy apex lasting 1.5–3 s every
+ * 5–10 s (our choices; docs/generate.md).
+ */
+function listeningEvents(models: MotionModels, frames: number, rng: Random): { nod: number[]; smile: number[] } {
+  const nod = new Array<number>(frames).fill(0);
+  const smile = new Array<number>(frames).fill(0);
+  const fps = MODEL_FPS;
+  for (let t = 0.5 + rng.next() * 2; t < frames / fps; t += 2 + 4 * rng.next()) {
+    const depth = 3 + 4 * rng.next();
+    const d = 0.5 + 0.4 * rng.next();
+    for (let i = Math.floor(t * fps); i < Math.min(frames, Math.ceil((t + d) * fps)); i++) {
+      const x = (i / fps - t) / d;
+      if (x > 0 && x < 1) nod[i]! += depth * Math.sin(Math.PI * x) ** 2;
+    }
+  }
+  for (let t = 1 + rng.next() * 4; t < frames / fps; t += 5 + 5 * rng.next()) {
+    const d = 1.5 + 1.5 * rng.next();
+    const n = Math.max(2, Math.round(d * fps));
+    const env = models.envelope.run('happy', 0.3, new Array<number>(EXPRESSIVE_EMOTIONS.length).fill(0), n, fps).rise;
+    const peak = Math.max(...env) || 1;
+    const amp = 0.2 + 0.2 * rng.next();
+    for (let i = 0; i < n && Math.floor(t * fps) + i < frames; i++)
+      smile[Math.floor(t * fps) + i]! += (amp * env[i]!) / peak;
+  }
+  return { nod, smile };
+}

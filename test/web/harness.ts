@@ -1,0 +1,164 @@
+/**
+ * Runs the browser app for tests, the benchmark and the screenshots: builds it with Vite, serves the
+ * static files on a loopback port, and drives Debian's Chromium through playwright-core with a fake camera
+ * that plays a .y4m clip (made here with ffmpeg from a real video).
+ */
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { ffmpeg, ROOT } from '../helpers.js';
+
+/** Builds the web app into `outDir` (a production build, as `npm run build:web` makes it). */
+export async function buildWeb(outDir: string): Promise<void> {
+  const { build } = await import('vite');
+  await build({
+    configFile: path.join(ROOT, 'web', 'vite.config.ts'),
+    logLevel: 'error',
+    build: { outDir, emptyOutDir: true },
+  });
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.png': 'image/png',
+  '.bin': 'application/octet-stream',
+};
+
+/** A static file server for `dir` on 127.0.0.1 (any free port). */
+export async function serveStatic(dir: string): Promise<{ url: string; close: () => Promise<void> }> {
+  const root = path.resolve(dir);
+  const server = http.createServer((req, res) => {
+    const rel = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const file = path.resolve(root, `.${rel.endsWith('/') ? `${rel}index.html` : rel}`);
+    if (!file.startsWith(root) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, {
+      'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+      'Content-Length': statSync(file).size,
+    });
+    createReadStream(file).pipe(res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Chromium to drive: $VIVIFY_CHROMIUM, or Debian's package (`apt-get install chromium`). */
+export function findChromium(): string {
+  const candidates = [process.env.VIVIFY_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
+  const found = candidates.find((c): c is string => Boolean(c && existsSync(c)));
+  if (!found) {
+    throw new Error(
+      'no Chromium found for the browser tests: install it (Debian/Ubuntu: apt-get install -y chromium) or set VIVIFY_CHROMIUM to its path',
+    );
+  }
+  return found;
+}
+
+/**
+ * Converts `seconds` of `input` into a .y4m clip for Chromium's fake camera: `size`² (centre crop), `fps`.
+ * Chromium plays it in a loop as the camera.
+ */
+export function makeY4m(input: string, output: string, { size = 384, seconds = 3.1, fps = 25 } = {}): void {
+  ffmpeg(
+    '-i',
+    input,
+    '-t',
+    String(seconds),
+    '-vf',
+    `crop='min(iw,ih)':'min(iw,ih)',scale=${size}:${size},fps=${fps},format=yuv420p`,
+    '-f',
+    'yuv4mpegpipe',
+    output,
+  );
+}
+
+export interface BrowserSession {
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  /** Console errors and page errors seen so far. */
+  errors: string[];
+  close(): Promise<void>;
+}
+
+/** Launches headless Chromium (fake camera from `camera`, a .y4m path) and opens `url`. */
+export async function openApp(
+  url: string,
+  {
+    camera,
+    viewport = { width: 1360, height: 860 },
+    allowCamera = true,
+  }: {
+    camera?: string;
+    viewport?: { width: number; height: number };
+    /** Grant camera access (false: the page's request is refused, as when a user blocks it). */
+    allowCamera?: boolean;
+  } = {},
+): Promise<BrowserSession> {
+  const args = [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--use-fake-device-for-media-stream',
+    // Keep a hidden or unfocused page at full speed.
+    '--disable-background-timer-throttling',
+    '--disable-renderer-backgrounding',
+    '--disable-backgrounding-occluded-windows',
+  ];
+  if (allowCamera) args.push('--use-fake-ui-for-media-stream');
+  if (camera) args.push(`--use-file-for-fake-video-capture=${path.resolve(camera)}`);
+  const browser = await chromium.launch({ executablePath: findChromium(), headless: true, args });
+  const context = await browser.newContext({ viewport, acceptDownloads: true });
+  if (allowCamera) await context.grantPermissions(['camera'], { origin: new URL(url).origin });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  await page.goto(url);
+  return { browser, context, page, errors, close: () => browser.close() };
+}
+
+/** Waits until the app has loaded its models and the default portrait. */
+export async function waitForApp(page: Page, timeoutMs = 90_000): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const v = (window as unknown as { vivify?: { portrait(): unknown } }).vivify;
+      return Boolean(v?.portrait());
+    },
+    undefined,
+    { timeout: timeoutMs, polling: 200 },
+  );
+}
+
+/** Pearson correlation of two equally long series. */
+export function correlation(a: readonly number[], b: readonly number[]): number {
+  const n = a.length;
+  const ma = a.reduce((s, x) => s + x, 0) / n;
+  const mb = b.reduce((s, x) => s + x, 0) / n;
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let i = 0; i < n; i++) {
+    sab += (a[i]! - ma) * (b[i]! - mb);
+    saa += (a[i]! - ma) ** 2;
+    sbb += (b[i]! - mb) ** 2;
+  }
+  return sab / Math.sqrt(saa * sbb);
+}

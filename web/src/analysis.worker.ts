@@ -1,0 +1,101 @@
+/**
+ * The analysis worker: Vivify's face analyzer (Human's models on tfjs, wasm or webgl backend) behind
+ * messages. Portraits get full detection; camera and video frames are tracked (the detector runs only when
+ * the face is lost) and handed, with their pixels, to the render worker.
+ */
+import { createFaceAnalyzerWith, type FaceAnalyzer, type FaceTracker } from '../../src/analysis/analyzer.js';
+import { fetchModelLoader } from '../../src/analysis/models-fetch.js';
+import type { RgbaImage } from '../../src/face/image.js';
+import type { AnalysedFrame, AnalysisEvent, AnalysisRequest, ProbeRequest, Stream } from './protocol.js';
+import { errorMessage, workerScope } from './worker-scope.js';
+
+const scope = workerScope<AnalysisRequest, AnalysisEvent>();
+let analyzer: FaceAnalyzer | undefined;
+let render: MessagePort | undefined;
+const trackers = new Map<Stream | 'probe', FaceTracker>();
+let pixels: OffscreenCanvasRenderingContext2D | undefined;
+
+/** The bitmap's pixels, mirrored left to right if asked (the bitmap is closed). */
+function readPixels(bitmap: ImageBitmap, mirror = false): RgbaImage {
+  const { width, height } = bitmap;
+  if (!pixels || pixels.canvas.width !== width || pixels.canvas.height !== height) {
+    pixels = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true })!;
+  }
+  pixels.setTransform(mirror ? -1 : 1, 0, 0, 1, mirror ? width : 0, 0);
+  pixels.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  return { width, height, data: pixels.getImageData(0, 0, width, height).data };
+}
+
+function tracker(stream: Stream | 'probe'): FaceTracker {
+  let t = trackers.get(stream);
+  if (!t) trackers.set(stream, (t = analyzer!.createTracker()));
+  return t;
+}
+
+async function probe(req: ProbeRequest): Promise<void> {
+  const { faces } = await tracker('probe').next(req.image, { emotion: false });
+  scope.post({ type: 'probe', seq: req.seq, driver: req.driver, output: faces[0]?.mouth.open ?? null });
+  render!.postMessage({ type: 'probe-done' });
+}
+
+async function handle(msg: AnalysisRequest): Promise<void> {
+  switch (msg.type) {
+    case 'init': {
+      const started = performance.now();
+      // The WebGL backend is a separate chunk, fetched only when chosen.
+      if (msg.backend === 'webgl') await import('@tensorflow/tfjs-backend-webgl');
+      render = msg.render;
+      render.onmessage = (e: MessageEvent<ProbeRequest>) => enqueue(() => probe(e.data));
+      const loadModel = fetchModelLoader(msg.modelsUrl, {
+        onProgress: (p) => scope.post({ type: 'progress', ...p }),
+      });
+      analyzer = await createFaceAnalyzerWith(
+        { loadModel, wasmPath: msg.wasmUrl, backend: msg.backend },
+        { emotion: false, maxFaces: 10 },
+      );
+      // One still through every model, so the first camera frame does not pay for shader/kernel setup.
+      await analyzer.analyze({ width: 64, height: 64, data: new Uint8ClampedArray(64 * 64 * 4) });
+      scope.post({ type: 'ready', backend: msg.backend, loadMs: performance.now() - started });
+      return;
+    }
+    case 'portrait': {
+      const image = readPixels(msg.bitmap);
+      const faces = await analyzer!.analyze(image, { emotion: false });
+      scope.post({ type: 'portrait', id: msg.id, image, faces }, [image.data.buffer]);
+      return;
+    }
+    case 'track': {
+      const t0 = performance.now();
+      const frame = { ...readPixels(msg.bitmap, msg.mirror), timestampMs: msg.timestampMs };
+      const { faces } = await tracker(msg.stream).next(frame, { emotion: false });
+      const ms = performance.now() - t0;
+      const out: AnalysedFrame = {
+        type: 'frame',
+        stream: msg.stream,
+        seq: msg.seq,
+        frame,
+        face: faces[0],
+        analyseMs: ms,
+      };
+      render!.postMessage(out, [frame.data.buffer]);
+      scope.post({ type: 'tracked', stream: msg.stream, seq: msg.seq, ms, found: faces.length > 0 });
+      return;
+    }
+    case 'reset':
+      trackers.get(msg.stream)?.reset();
+      if (msg.stream === 'live') trackers.get('probe')?.reset();
+      return;
+  }
+}
+
+function report(err: unknown, id?: number): void {
+  scope.post({ type: 'error', message: errorMessage(err), id });
+}
+
+// Requests run one at a time, in order (a tracker needs its frames in order).
+let queue: Promise<void> = Promise.resolve();
+function enqueue(job: () => Promise<void>, id?: number): void {
+  queue = queue.then(job).catch((err: unknown) => report(err, id));
+}
+scope.listen((msg) => enqueue(() => handle(msg), 'id' in msg ? msg.id : undefined));

@@ -1,0 +1,157 @@
+/**
+ * The page's handle on the two workers: starts them, wires the analysis → render port, and turns their
+ * messages into events and promises.
+ */
+import type { ModelBackend } from '../../src/analysis/models.js';
+import type { RgbaImage } from '../../src/face/image.js';
+import type { FaceResult } from '../../src/face/types.js';
+import type { EditSpec } from '../../src/expression/edit.js';
+import type { ReenactorOptions } from '../../src/reenact/reenactor.js';
+import type { AnalysisEvent, AnalysisRequest, CanvasName, RenderEvent, RenderRequest, Stream } from './protocol.js';
+
+type Listener<E> = (event: E) => void;
+type EventOf<U, T> = Extract<U, { type: T }>;
+
+export class Engine {
+  readonly backend: ModelBackend;
+  private readonly analysis: Worker;
+  private readonly render: Worker;
+  private readonly analysisListeners = new Set<Listener<AnalysisEvent>>();
+  private readonly renderListeners = new Set<Listener<RenderEvent>>();
+  private nextId = 1;
+  readonly ready: Promise<{ loadMs: number }>;
+
+  constructor(options: { backend: ModelBackend; live: HTMLCanvasElement; studio: HTMLCanvasElement }) {
+    this.backend = options.backend;
+    this.analysis = new Worker(new URL('./analysis.worker.ts', import.meta.url), { type: 'module', name: 'analysis' });
+    this.render = new Worker(new URL('./render.worker.ts', import.meta.url), { type: 'module', name: 'render' });
+    this.analysis.onmessage = (e: MessageEvent<AnalysisEvent>) => this.analysisListeners.forEach((l) => l(e.data));
+    this.render.onmessage = (e: MessageEvent<RenderEvent>) => this.renderListeners.forEach((l) => l(e.data));
+    const crash = (which: string) => (e: ErrorEvent) => {
+      const event = { type: 'error' as const, message: `the ${which} worker failed: ${e.message || 'script error'}` };
+      this.analysisListeners.forEach((l) => l(event));
+    };
+    this.analysis.onerror = crash('analysis');
+    this.render.onerror = crash('render');
+
+    const channel = new MessageChannel();
+    const live = options.live.transferControlToOffscreen();
+    const studio = options.studio.transferControlToOffscreen();
+    this.postRender({ type: 'init', analysis: channel.port2, live, studio }, [channel.port2, live, studio]);
+    const base = new URL('./', document.baseURI);
+    this.postAnalysis(
+      {
+        type: 'init',
+        backend: options.backend,
+        modelsUrl: new URL('models/', base).href,
+        wasmUrl: new URL('wasm/', base).href,
+        render: channel.port1,
+      },
+      [channel.port1],
+    );
+    this.ready = new Promise((resolve, reject) => {
+      const off = this.onAnalysis((e) => {
+        if (e.type === 'ready') {
+          off();
+          resolve({ loadMs: e.loadMs });
+        } else if (e.type === 'error' && e.id === undefined) {
+          off();
+          reject(new Error(e.message));
+        }
+      });
+    });
+  }
+
+  onAnalysis(l: Listener<AnalysisEvent>): () => void {
+    this.analysisListeners.add(l);
+    return () => this.analysisListeners.delete(l);
+  }
+
+  onRender(l: Listener<RenderEvent>): () => void {
+    this.renderListeners.add(l);
+    return () => this.renderListeners.delete(l);
+  }
+
+  postAnalysis(msg: AnalysisRequest, transfer: Transferable[] = []): void {
+    this.analysis.postMessage(msg, transfer);
+  }
+
+  postRender(msg: RenderRequest, transfer: Transferable[] = []): void {
+    this.render.postMessage(msg, transfer);
+  }
+
+  id(): number {
+    return this.nextId++;
+  }
+
+  /** Waits for the analysis worker's reply of this type and id (or its error). */
+  private awaitAnalysis<T extends AnalysisEvent['type']>(type: T, id: number): Promise<EventOf<AnalysisEvent, T>> {
+    return new Promise((resolve, reject) => {
+      const off = this.onAnalysis((e) => {
+        if (e.type === 'error' && e.id === id) {
+          off();
+          reject(new Error(e.message));
+        } else if (e.type === type && 'id' in e && e.id === id) {
+          off();
+          resolve(e as EventOf<AnalysisEvent, T>);
+        }
+      });
+    });
+  }
+
+  /** Waits for the render worker's reply of this type and id (or its error). */
+  awaitRender<T extends RenderEvent['type']>(type: T, id: number): Promise<EventOf<RenderEvent, T>> {
+    return new Promise((resolve, reject) => {
+      const off = this.onRender((e) => {
+        if (e.type === 'error' && e.id === id) {
+          off();
+          reject(new Error(e.message));
+        } else if (e.type === type && 'id' in e && e.id === id) {
+          off();
+          resolve(e as EventOf<RenderEvent, T>);
+        }
+      });
+    });
+  }
+
+  /** Analyses a portrait: its pixels and the faces found, largest first. */
+  async analysePortrait(bitmap: ImageBitmap): Promise<{ image: RgbaImage; faces: FaceResult[] }> {
+    const id = this.id();
+    const reply = this.awaitAnalysis('portrait', id);
+    this.postAnalysis({ type: 'portrait', id, bitmap }, [bitmap]);
+    const { image, faces } = await reply;
+    return { image, faces };
+  }
+
+  setSource(image: RgbaImage, face: FaceResult): void {
+    // A copy: the page keeps its own to switch faces.
+    const copy: RgbaImage = { width: image.width, height: image.height, data: image.data.slice() };
+    this.postRender({ type: 'source', image: copy, face }, [copy.data.buffer]);
+  }
+
+  track(stream: Stream, seq: number, bitmap: ImageBitmap, timestampMs: number, mirror = false): void {
+    this.postAnalysis({ type: 'track', stream, seq, bitmap, timestampMs, mirror }, [bitmap]);
+  }
+
+  resetTracking(stream: Stream): void {
+    this.postAnalysis({ type: 'reset', stream });
+  }
+
+  setLiveOptions(options: ReenactorOptions): void {
+    this.postRender({ type: 'live-options', options });
+  }
+
+  async edit(spec: EditSpec): Promise<number> {
+    const id = this.id();
+    const reply = this.awaitRender('drawn', id);
+    this.postRender({ type: 'edit', id, spec });
+    return (await reply).ms;
+  }
+
+  async png(canvas: CanvasName): Promise<Blob> {
+    const id = this.id();
+    const reply = this.awaitRender('png', id);
+    this.postRender({ type: 'png', id, canvas });
+    return (await reply).blob;
+  }
+}

@@ -1,0 +1,216 @@
+/**
+ * Vivify in the browser: the app shell. Starts the workers, loads the face models with progress, manages
+ * the portrait (the bundled astronaut by default; pick or drop another), and switches between the Live and
+ * Studio pages. Everything runs here: no image or frame is sent anywhere.
+ */
+import type { ModelBackend } from '../../src/analysis/models.js';
+import type { RgbaImage } from '../../src/face/image.js';
+import type { FaceResult } from '../../src/face/types.js';
+import { $, h } from './dom.js';
+import { Engine } from './engine.js';
+import { LivePage } from './live.js';
+import { StudioPage } from './studio.js';
+
+/** Longest side of the working portrait: live speed is measured and stated for 512². */
+export const PORTRAIT_MAX_SIDE = 512;
+
+/**
+ * The default backend. Measured in headless Chromium on the 2-core test machine (bench/web-live.ts): wasm
+ * analyses a tracked frame several times faster than webgl, which runs there on a software GPU. A machine
+ * with a real GPU may do better with webgl: the footer's Backend menu switches.
+ */
+const DEFAULT_BACKEND: ModelBackend = 'wasm';
+
+const params = new URLSearchParams(location.search);
+const backend: ModelBackend =
+  params.get('backend') === 'webgl' ? 'webgl' : params.get('backend') === 'wasm' ? 'wasm' : DEFAULT_BACKEND;
+
+const engine = new Engine({
+  backend,
+  live: $<HTMLCanvasElement>('#live-canvas'),
+  studio: $<HTMLCanvasElement>('#studio-canvas'),
+});
+const live = new LivePage(engine);
+const studio = new StudioPage(engine);
+const modelStatus = $('#model-status');
+const portraitStatus = $('#portrait-status');
+
+// --- Backend menu ---------------------------------------------------------------------------------------
+const backendSelect = $<HTMLSelectElement>('#backend-select');
+backendSelect.value = backend;
+backendSelect.addEventListener('change', () => {
+  const p = new URLSearchParams(location.search);
+  p.set('backend', backendSelect.value);
+  location.search = p.toString();
+});
+
+// --- Models ---------------------------------------------------------------------------------------------
+engine.onAnalysis((e) => {
+  if (e.type === 'progress' && e.total > 0 && !modelsSettled) {
+    const f = e.loaded / e.total;
+    modelStatus.textContent = `Loading face models… ${Math.round(100 * f)}%`;
+    live.setLoadingProgress(f);
+  } else if (e.type === 'error' && e.id === undefined && modelsReady) {
+    showError(e.message);
+  }
+});
+engine.onRender((e) => {
+  if (e.type === 'error' && e.id === undefined) showError(e.message);
+});
+let modelsReady = false;
+let modelsSettled = false;
+engine.ready.then(
+  ({ loadMs }) => {
+    modelsReady = modelsSettled = true;
+    modelStatus.textContent = `Face models ready (${(loadMs / 1000).toFixed(1)} s)`;
+    live.setModels(true);
+    studio.setModels(true);
+    void loadDefaultPortrait();
+  },
+  (err: Error) => {
+    modelsSettled = true;
+    modelStatus.textContent = 'Face models failed to load';
+    modelStatus.classList.add('error');
+    live.setModels(false, err.message);
+    studio.setModels(false, err.message);
+    portraitStatus.textContent = '';
+  },
+);
+
+function showError(message: string): void {
+  const bar = $('#stats');
+  bar.textContent = `error: ${message}`;
+  bar.classList.add('error');
+}
+
+// --- Portrait -------------------------------------------------------------------------------------------
+let portrait: { name: string; image: RgbaImage; faces: FaceResult[] } | undefined;
+const faceSelect = $<HTMLSelectElement>('#face-select');
+
+async function loadDefaultPortrait(): Promise<void> {
+  try {
+    const res = await fetch(new URL('../../assets/astronaut.png', import.meta.url));
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    await loadPortrait(await res.blob(), 'astronaut.png');
+  } catch (err) {
+    portraitStatus.textContent = `The default portrait could not be loaded (${(err as Error).message}): choose one.`;
+    portraitStatus.classList.add('error');
+  }
+}
+
+/** Decodes, scales (longest side ≤ 512, even sides for the video encoder) and analyses a portrait. */
+async function loadPortrait(file: Blob, name: string): Promise<void> {
+  if (!modelsReady) return;
+  portraitStatus.textContent = `Finding the face in ${name}…`;
+  portraitStatus.classList.remove('error');
+  let bitmap: ImageBitmap;
+  try {
+    bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
+  } catch {
+    portraitStatus.textContent = `${name} is not an image this browser can read (try a JPEG, PNG or WebP).`;
+    portraitStatus.classList.add('error');
+    return;
+  }
+  const scale = Math.min(1, PORTRAIT_MAX_SIDE / Math.max(bitmap.width, bitmap.height));
+  const width = Math.max(2, Math.round((bitmap.width * scale) / 2) * 2);
+  const height = Math.max(2, Math.round((bitmap.height * scale) / 2) * 2);
+  const sized = await createImageBitmap(bitmap, { resizeWidth: width, resizeHeight: height, resizeQuality: 'high' });
+  bitmap.close();
+  let result: { image: RgbaImage; faces: FaceResult[] };
+  try {
+    result = await engine.analysePortrait(sized);
+  } catch (err) {
+    portraitStatus.textContent = `Could not analyse ${name}: ${(err as Error).message}`;
+    portraitStatus.classList.add('error');
+    return;
+  }
+  if (result.faces.length === 0) {
+    portraitStatus.textContent = `No face found in ${name}. Choose a picture where a face is clearly visible.${portrait ? ` Still using ${portrait.name}.` : ''}`;
+    portraitStatus.classList.add('error');
+    return;
+  }
+  portrait = { name, ...result };
+  const thumb = $<HTMLImageElement>('#portrait-thumb');
+  if (thumb.src.startsWith('blob:')) URL.revokeObjectURL(thumb.src);
+  thumb.src = URL.createObjectURL(file);
+  faceSelect.replaceChildren(
+    ...result.faces.map((f, i) =>
+      h('option', { value: String(i) }, i === 0 ? `${i} (largest)` : `${i} (${Math.round(f.box.width)} px wide)`),
+    ),
+  );
+  $('#face-row').hidden = result.faces.length < 2;
+  useFace(0);
+}
+
+function useFace(index: number): void {
+  if (!portrait) return;
+  const face = portrait.faces[index]!;
+  engine.setSource(portrait.image, face);
+  const n = portrait.faces.length;
+  portraitStatus.textContent = `${portrait.name}: ${portrait.image.width}×${portrait.image.height}, ${n} face${n === 1 ? '' : 's'}${n > 1 ? `, using face ${index}` : ''}.`;
+  live.setPortrait(true);
+  studio.setPortrait(true);
+}
+
+faceSelect.addEventListener('change', () => useFace(Number(faceSelect.value)));
+const fileInput = $<HTMLInputElement>('#portrait-file');
+$('#choose-portrait').addEventListener('click', () => fileInput.click());
+fileInput.addEventListener('change', () => {
+  const file = fileInput.files?.[0];
+  if (file) void loadPortrait(file, file.name);
+  fileInput.value = '';
+});
+const drop = $('#dropzone');
+drop.addEventListener('dragover', (e) => {
+  e.preventDefault();
+  drop.classList.add('over');
+});
+drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+drop.addEventListener('drop', (e) => {
+  e.preventDefault();
+  drop.classList.remove('over');
+  const file = e.dataTransfer?.files[0];
+  if (file) void loadPortrait(file, file.name);
+});
+
+// --- Pages ----------------------------------------------------------------------------------------------
+function showPage(): void {
+  const page = location.hash === '#studio' ? 'studio' : 'live';
+  for (const el of document.querySelectorAll<HTMLElement>('[data-page]')) el.hidden = el.dataset.page !== page;
+  for (const a of document.querySelectorAll<HTMLElement>('.tabs a')) {
+    a.setAttribute('aria-selected', String(a.getAttribute('href') === `#${page}`));
+  }
+  live.setVisible(page === 'live');
+  if (page === 'studio') studio.setMode(studioMode());
+}
+const studioMode = (): 'expression' | 'timeline' | 'video' =>
+  (document.querySelector<HTMLElement>('[data-mode-tab][aria-selected="true"]')?.dataset.modeTab as
+    'expression' | 'timeline' | 'video' | undefined) ?? 'expression';
+window.addEventListener('hashchange', showPage);
+showPage();
+
+// --- Live statistics in the footer ----------------------------------------------------------------------
+setInterval(() => {
+  const s = live.stats();
+  const el = $('#stats');
+  if (el.classList.contains('error')) return;
+  if (s.state !== 'running' || location.hash === '#studio') {
+    el.textContent = '';
+    return;
+  }
+  el.textContent = `${s.fps.toFixed(1)} frames/s · analysis ${s.analyseMs.toFixed(0)} ms · render ${s.renderMs.toFixed(0)} ms · ${backend}`;
+}, 500);
+
+// --- Hooks for the browser test and the benchmark (read-only views, plus the output probe) ----------------
+if (params.has('probe')) live.setProbe(true);
+Object.assign(window, {
+  vivify: {
+    backend,
+    live: () => live.stats(),
+    probe: () => live.probe.slice(),
+    portrait: () => (portrait ? { name: portrait.name, faces: portrait.faces.length } : undefined),
+    studio: () => ({ renders: studio.renders, lastRenderMs: studio.lastRenderMs }),
+    loadVideo: (bytes: Uint8Array, name: string) =>
+      studio.loadVideo(new File([bytes as Uint8Array<ArrayBuffer>], name)),
+  },
+});

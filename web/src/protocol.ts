@@ -1,0 +1,68 @@
+/**
+ * Messages between the page and its two workers. The analysis worker runs the face models (tfjs, wasm or
+ * webgl); the render worker runs the engine (reenactor, face editor, scripted timeline) and draws into
+ * OffscreenCanvases. Analysed frames go from the analysis worker straight to the render worker over a
+ * MessagePort, so the analysis of frame n + 1 runs while frame n renders.
+ */
+import type { ModelBackend } from '../../src/analysis/models.js';
+import type { RgbaImage } from '../../src/face/image.js';
+import type { FaceResult } from '../../src/face/types.js';
+import type { EditSpec } from '../../src/expression/edit.js';
+import type { ReenactorOptions } from '../../src/reenact/reenactor.js';
+
+/** Frames of the live camera, or of a video file being animated. */
+export type Stream = 'live' | 'file';
+
+export type AnalysisRequest =
+  | { type: 'init'; backend: ModelBackend; modelsUrl: string; wasmUrl: string; render: MessagePort }
+  | { type: 'portrait'; id: number; bitmap: ImageBitmap }
+  | { type: 'track'; stream: Stream; seq: number; bitmap: ImageBitmap; timestampMs: number; mirror?: boolean }
+  | { type: 'reset'; stream: Stream };
+
+export type AnalysisEvent =
+  | { type: 'progress'; loaded: number; total: number }
+  | { type: 'ready'; backend: ModelBackend; loadMs: number }
+  | { type: 'portrait'; id: number; image: RgbaImage; faces: FaceResult[] }
+  | { type: 'tracked'; stream: Stream; seq: number; ms: number; found: boolean }
+  | { type: 'probe'; seq: number; driver: number; output: number | null }
+  | { type: 'error'; message: string; id?: number };
+
+/** Analysis worker → render worker. */
+export type AnalysedFrame = {
+  type: 'frame';
+  stream: Stream;
+  seq: number;
+  frame: RgbaImage & { timestampMs: number };
+  face: FaceResult | undefined;
+  analyseMs: number;
+};
+
+/** Render worker → analysis worker: an output frame to re-analyse (test probe). */
+export type ProbeRequest = { type: 'probe'; seq: number; image: RgbaImage; driver: number };
+
+export type CanvasName = 'live' | 'studio';
+
+export type RenderRequest =
+  | { type: 'init'; analysis: MessagePort; live: OffscreenCanvas; studio: OffscreenCanvas }
+  | { type: 'source'; image: RgbaImage; face: FaceResult }
+  | { type: 'live-options'; options: ReenactorOptions }
+  | { type: 'recalibrate' }
+  | { type: 'probe'; on: boolean }
+  | { type: 'edit'; id: number; spec: EditSpec }
+  | { type: 'timeline'; text: string }
+  | { type: 'timeline-frame'; id: number; timeS: number }
+  | { type: 'timeline-export'; id: number }
+  | { type: 'png'; id: number; canvas: CanvasName }
+  | { type: 'file-begin'; id: number; options: ReenactorOptions; fps: number; frames: number }
+  | { type: 'file-end'; id: number }
+  | { type: 'file-cancel' };
+
+export type RenderEvent =
+  | { type: 'rendered'; seq: number; ms: number; outputs: number; mouth: string; delay: number }
+  | { type: 'drawn'; id: number; ms: number }
+  | { type: 'ack'; id: number }
+  | { type: 'png'; id: number; blob: Blob }
+  | { type: 'export-progress'; id: number; frame: number; total: number }
+  | { type: 'video'; id: number; blob: Blob; frames: number; mimeType: string }
+  | { type: 'file-frame'; seq: number; ms: number }
+  | { type: 'error'; message: string; id?: number };

@@ -1,0 +1,240 @@
+/**
+ * The render worker: Vivify's engine, unchanged, drawing into OffscreenCanvases. Live camera frames and
+ * video-file frames (analysed by the analysis worker, which sends them here directly) drive reenactors;
+ * the studio's edits and timelines render with the face editor and the scripted state.
+ */
+import type { RgbaImage } from '../../src/face/image.js';
+import type { FaceResult } from '../../src/face/types.js';
+import { createFaceEditor, type FaceEditor } from '../../src/expression/edit.js';
+import { scriptedState } from '../../src/expression/scripted.js';
+import { createTimelineSampler, parseTimeline, type TimelineFrame } from '../../src/expression/timeline.js';
+import { faceState, type FaceState } from '../../src/motion/motion.js';
+import { createRenderer, type Renderer } from '../../src/render/renderer.js';
+import {
+  createReenactor,
+  type DrivingFrame,
+  type ReenactedFrame,
+  type Reenactor,
+  type ReenactorOptions,
+} from '../../src/reenact/reenactor.js';
+import { createVideoEncoder, type VideoFileEncoder } from './encoder.js';
+import type { AnalysedFrame, CanvasName, ProbeRequest, RenderEvent, RenderRequest } from './protocol.js';
+import { errorMessage, workerScope } from './worker-scope.js';
+
+const scope = workerScope<RenderRequest, RenderEvent>();
+let analysis: MessagePort | undefined;
+const canvases = {} as Record<CanvasName, OffscreenCanvasRenderingContext2D>;
+
+interface Source {
+  image: RgbaImage;
+  face: FaceResult;
+  state: FaceState;
+  editor?: FaceEditor;
+  renderer?: Renderer;
+}
+let source: Source | undefined;
+
+/** The live reenactment: options, the driver's reference (kept when options change) and the reenactor. */
+const live = {
+  options: {} as ReenactorOptions,
+  reference: undefined as { state: FaceState; frame: { image: RgbaImage; landmarks: Float32Array } } | undefined,
+  reenactor: undefined as Reenactor | undefined,
+  probe: false,
+  probing: false,
+};
+
+let timeline: { sample: (t: number) => TimelineFrame; frames: number; fps: number } | undefined;
+let file: { id: number; reenactor: Reenactor; encoder: VideoFileEncoder; pending: Promise<void> } | undefined;
+
+function draw(name: CanvasName, image: RgbaImage): void {
+  const ctx = canvases[name];
+  if (ctx.canvas.width !== image.width || ctx.canvas.height !== image.height) {
+    ctx.canvas.width = image.width;
+    ctx.canvas.height = image.height;
+  }
+  ctx.putImageData(new ImageData(image.data as Uint8ClampedArray<ArrayBuffer>, image.width, image.height), 0, 0);
+}
+
+function liveReenactor(): Reenactor | undefined {
+  if (!source || !live.reference) return undefined;
+  live.reenactor ??= createReenactor(source.image, source.face, {
+    ...live.options,
+    reference: live.reference.state,
+    referenceFrame: live.reference.frame,
+  });
+  return live.reenactor;
+}
+
+function onLiveFrame(msg: AnalysedFrame): void {
+  const t0 = performance.now();
+  const frame: DrivingFrame = msg.frame;
+  if (msg.face && !live.reference) {
+    live.reference = { state: faceState(msg.face), frame: { image: frame, landmarks: msg.face.landmarks } };
+    live.reenactor = undefined;
+  }
+  const reenactor = liveReenactor();
+  let mouth = 'none';
+  let outputs = 0;
+  if (reenactor) {
+    for (const out of reenactor.push(frame, msg.face)) {
+      draw('live', out.image);
+      mouth = out.mouth;
+      outputs++;
+      if (live.probe) probe(msg.seq, out);
+    }
+  }
+  const ms = performance.now() - t0;
+  scope.post({ type: 'rendered', seq: msg.seq, ms, outputs, mouth, delay: reenactor?.delay ?? 0 });
+}
+
+/** Test probe: hands an output frame and its driver's mouth opening to the analysis worker (one at a time). */
+function probe(seq: number, out: ReenactedFrame): void {
+  if (live.probing || !out.face || !out.target) return;
+  live.probing = true;
+  const image: RgbaImage = { width: out.image.width, height: out.image.height, data: out.image.data.slice() };
+  const req: ProbeRequest = { type: 'probe', seq, image, driver: out.face.mouth.open };
+  analysis!.postMessage(req, [image.data.buffer]);
+}
+
+function onFileFrame(msg: AnalysedFrame): void {
+  if (!file) return;
+  const job = file;
+  const t0 = performance.now();
+  const outs = job.reenactor.push(msg.frame, msg.face);
+  job.pending = job.pending.then(async () => {
+    for (const out of outs) await job.encoder.add(out.image);
+  });
+  const last = outs.at(-1);
+  if (last) draw('studio', last.image);
+  scope.post({ type: 'file-frame', seq: msg.seq, ms: performance.now() - t0 });
+}
+
+function renderer(): Renderer {
+  source!.renderer ??= createRenderer(source!.image, source!.state, source!.face.landmarks);
+  return source!.renderer;
+}
+
+function renderTimeline(timeS: number): RgbaImage {
+  return renderer().render({ target: scriptedState(source!.state, timeline!.sample(timeS)) }).image;
+}
+
+async function canvasPng(name: CanvasName): Promise<Blob> {
+  return (canvases[name].canvas as OffscreenCanvas).convertToBlob({ type: 'image/png' });
+}
+
+function needSource(): Source {
+  if (!source) throw new Error('choose a portrait first');
+  return source;
+}
+
+async function handle(msg: RenderRequest): Promise<void> {
+  switch (msg.type) {
+    case 'init':
+      analysis = msg.analysis;
+      analysis.onmessage = (e: MessageEvent<AnalysedFrame | { type: 'probe-done' }>) => {
+        const m = e.data;
+        if (m.type === 'probe-done') live.probing = false;
+        else if (m.stream === 'live') onLiveFrame(m);
+        else onFileFrame(m);
+      };
+      canvases.live = msg.live.getContext('2d')!;
+      canvases.studio = msg.studio.getContext('2d')!;
+      return;
+    case 'source':
+      source = { image: msg.image, face: msg.face, state: faceState(msg.face) };
+      live.reenactor = undefined;
+      draw('live', source.image);
+      draw('studio', source.image);
+      return;
+    case 'live-options':
+      live.options = msg.options;
+      live.reenactor = undefined;
+      return;
+    case 'recalibrate':
+      live.reference = undefined;
+      return;
+    case 'probe':
+      live.probe = msg.on;
+      return;
+    case 'edit': {
+      const s = needSource();
+      const t0 = performance.now();
+      s.editor ??= createFaceEditor(s.image, s.face);
+      draw('studio', s.editor.edit(msg.spec).image);
+      scope.post({ type: 'drawn', id: msg.id, ms: performance.now() - t0 });
+      return;
+    }
+    case 'timeline': {
+      const t = parseTimeline(msg.text);
+      timeline = {
+        sample: createTimelineSampler(t, 1),
+        fps: t.fps,
+        frames: Math.max(1, Math.round(t.durationS * t.fps)),
+      };
+      return;
+    }
+    case 'timeline-frame': {
+      needSource();
+      if (!timeline) throw new Error('the timeline has errors');
+      const t0 = performance.now();
+      draw('studio', renderTimeline(msg.timeS));
+      scope.post({ type: 'drawn', id: msg.id, ms: performance.now() - t0 });
+      return;
+    }
+    case 'timeline-export': {
+      const s = needSource();
+      if (!timeline) throw new Error('the timeline has errors');
+      const t = timeline;
+      const encoder = await createVideoEncoder(s.image.width, s.image.height, t.fps);
+      for (let i = 0; i < t.frames; i++) {
+        const image = renderTimeline(i / t.fps);
+        await encoder.add(image);
+        if (i % 5 === 0 || i === t.frames - 1) {
+          draw('studio', image);
+          scope.post({ type: 'export-progress', id: msg.id, frame: i + 1, total: t.frames });
+        }
+      }
+      const blob = await encoder.finish();
+      scope.post({ type: 'video', id: msg.id, blob, frames: encoder.frames, mimeType: blob.type });
+      return;
+    }
+    case 'png':
+      scope.post({ type: 'png', id: msg.id, blob: await canvasPng(msg.canvas) });
+      return;
+    case 'file-begin': {
+      const s = needSource();
+      const encoder = await createVideoEncoder(s.image.width, s.image.height, msg.fps);
+      file = {
+        id: msg.id,
+        reenactor: createReenactor(s.image, s.face, msg.options),
+        encoder,
+        pending: Promise.resolve(),
+      };
+      scope.post({ type: 'ack', id: msg.id });
+      return;
+    }
+    case 'file-end': {
+      if (!file || file.id !== msg.id) return;
+      const job = file;
+      file = undefined;
+      const rest = job.reenactor.flush();
+      await job.pending;
+      for (const out of rest) await job.encoder.add(out.image);
+      const blob = await job.encoder.finish();
+      scope.post({ type: 'video', id: msg.id, blob, frames: job.encoder.frames, mimeType: blob.type });
+      return;
+    }
+    case 'file-cancel':
+      file = undefined;
+      return;
+  }
+}
+
+let queue: Promise<void> = Promise.resolve();
+scope.listen((msg) => {
+  queue = queue
+    .then(() => handle(msg))
+    .catch((err: unknown) =>
+      scope.post({ type: 'error', message: errorMessage(err), id: 'id' in msg ? msg.id : undefined }),
+    );
+});

@@ -1,0 +1,65 @@
+/**
+ * Vite config of the browser app (`npm run web`, `npm run build:web`). The face models and tfjs's .wasm files
+ * are not bundled: they are served (dev) or copied (build) as static files under models/ and wasm/, and the
+ * analysis worker fetches them at run time.
+ */
+import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { defineConfig, type Plugin } from 'vite';
+
+const require = createRequire(import.meta.url);
+const HUMAN_MODELS = path.resolve(path.dirname(require.resolve('@vladmandic/human')), '..', 'models');
+const TFJS_WASM = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
+
+/** What the app fetches: the four face models it runs (not faceres, 7 MB, used only for identity). */
+const STATIC: Record<string, string> = {};
+for (const m of ['blazeface', 'facemesh', 'iris', 'emotion']) {
+  STATIC[`models/${m}.json`] = path.join(HUMAN_MODELS, `${m}.json`);
+  STATIC[`models/${m}.bin`] = path.join(HUMAN_MODELS, `${m}.bin`);
+}
+for (const w of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {
+  STATIC[`wasm/${w}`] = path.join(TFJS_WASM, w);
+}
+
+const TYPES: Record<string, string> = {
+  '.json': 'application/json',
+  '.bin': 'application/octet-stream',
+  '.wasm': 'application/wasm',
+};
+
+function modelFiles(): Plugin {
+  return {
+    name: 'vivify-model-files',
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const url = (req.url ?? '').split('?')[0]!.replace(/^\//, '');
+        const file = STATIC[url];
+        if (!file) return next();
+        res.setHeader('Content-Type', TYPES[path.extname(file)] ?? 'application/octet-stream');
+        res.setHeader('Content-Length', String(statSync(file).size));
+        createReadStream(file).pipe(res);
+      });
+    },
+    generateBundle() {
+      for (const [fileName, file] of Object.entries(STATIC)) {
+        this.emitFile({ type: 'asset', fileName, source: readFileSync(file) });
+      }
+    },
+  };
+}
+
+export default defineConfig({
+  root: path.resolve(import.meta.dirname),
+  base: './',
+  plugins: [modelFiles()],
+  worker: { format: 'es' },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    chunkSizeWarningLimit: 2000,
+  },
+  server: { host: '127.0.0.1', port: 5173 },
+  preview: { host: '127.0.0.1', port: 4173 },
+});
