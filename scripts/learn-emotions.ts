@@ -42,10 +42,10 @@ const D = MESH_POINTS * 3;
 
 /** Per emotion: its AUs (FACS prototype) with the prior intensity, and AUs the data may add (prior 0). */
 const PROTOTYPES: Record<Exclude<EmotionName, 'neutral'>, { core: ActionUnit[]; optional: ActionUnit[] }> = {
-  happy: { core: [6, 12], optional: [25, 26] },
-  sad: { core: [1, 4, 15], optional: [17, 45] },
-  angry: { core: [4, 5, 7, 23], optional: [10, 17, 25, 26] },
-  fear: { core: [1, 2, 4, 5, 20], optional: [7, 25, 26] },
+  happy: { core: [6, 12], optional: [25] },
+  sad: { core: [1, 4, 15], optional: [17] },
+  angry: { core: [4, 5, 7, 23], optional: [17] },
+  fear: { core: [1, 2, 4, 5, 20], optional: [25, 26] },
   surprised: { core: [1, 2, 5, 26], optional: [25] },
   disgusted: { core: [9, 10], optional: [4, 15, 17, 25] },
   contempt: { core: [12, 14], optional: [] },

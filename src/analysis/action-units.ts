@@ -6,6 +6,7 @@
  */
 import { ACTION_UNITS, AU_MAX, auFields, type ActionUnit, type AuField } from '../face/action-units.js';
 import { expressionBasis } from '../face/expression-basis.js';
+import { mouthAperture } from '../face/measures.js';
 import { MESH_POINTS } from '../face/topology.js';
 import { responseFields } from './au-response.js';
 
@@ -16,7 +17,15 @@ export interface AuEstimate {
   right: Record<ActionUnit, number>;
   /** RMS of what the AUs do not explain, canonical units per point. */
   residual: number;
+  /**
+   * The lips are apart (inner-lip gap ≥ {@link LIPS_APART} of the mouth's width): teeth or the mouth's
+   * interior show, which the warp cannot cover again, so edits leave the mouth's actions as they are.
+   */
+  lipsApart?: boolean;
 }
+
+/** Inner-lip gap over inner mouth width above which the lips count as apart. */
+export const LIPS_APART = 0.08;
 
 /**
  * AU intensities of a face from its canonical shape and a neutral reference of the same person: the shape
@@ -70,7 +79,13 @@ export function estimateAUs(canon: Float32Array, neutral?: Float32Array, options
   const intensity = {} as Record<ActionUnit, number>;
   F.forEach((f, p) => ((f.side === 'left' ? left : right)[f.au] = a[p]!));
   for (const au of ACTION_UNITS) intensity[au] = (left[au] + right[au]) / 2;
-  return { intensity, left, right, residual: Math.sqrt(res / MESH_POINTS) };
+  return {
+    intensity,
+    left,
+    right,
+    residual: Math.sqrt(res / MESH_POINTS),
+    lipsApart: mouthAperture(canon).open >= LIPS_APART,
+  };
 }
 
 const gramCache = new Map<readonly AuField[], Float64Array>();

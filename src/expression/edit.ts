@@ -124,7 +124,7 @@ export function editTargets(before: AuEstimate, spec: EditSpec): { target: AuInt
   for (const e of spec.emotions ?? []) {
     // The emotion's change of the face as it stands so far: its AUs added (or set, for absolute edits and
     // neutral), the AUs it contradicts faded out (a smile does not survive sadness).
-    const change = emotionChange(target, e.name, e.intensity, spec.absolute);
+    const change = emotionChange(target, e.name, e.intensity, spec.absolute, before.lipsApart);
     for (const side of ['left', 'right'] as const)
       for (const [k, v] of Object.entries(change[side])) add(side, Number(k) as ActionUnit, v);
   }

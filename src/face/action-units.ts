@@ -541,13 +541,40 @@ export function auFields(): readonly AuField[] {
 export function applyAUs(canon: Float32Array, intensities: AuIntensities): Float32Array {
   const out = Float32Array.from(canon);
   const scale = lidScale(canon);
-  for (const f of auFields()) {
+  const add = (f: AuField): void => {
     const v = intensities[f.side][f.au];
-    if (!v) continue;
+    if (!v) return;
     const k = v / AU_MAX;
     for (let i = 0; i < out.length; i++) out[i]! += k * scale[(i / 3) | 0]! * f.field[i]!;
-  }
+  };
+  for (const f of auFields()) if (f.au !== 45) add(f);
+  keepEyesOpen(canon, out);
+  for (const f of auFields()) if (f.au === 45) add(f);
   return out;
+}
+
+/**
+ * The least opening (of the face's own) that actions other than the blink leave an eye: cheeks raised and
+ * lids tightened together narrow a real eye at the apex of a smile or a glare by up to about a third; they
+ * do not shut it (only AU45 does).
+ */
+export const MIN_EYE_OPENING = 0.62;
+
+/** Limits the lid margins' movement in `out` (from `canon`) so that each eye keeps MIN_EYE_OPENING of its opening. */
+function keepEyesOpen(canon: Float32Array, out: Float32Array): void {
+  for (const { margin, pairs } of LID_SETS) {
+    let before = 0;
+    let after = 0;
+    for (const [u, l] of pairs) {
+      before += canon[3 * l + 1]! - canon[3 * u + 1]!;
+      after += out[3 * l + 1]! - out[3 * u + 1]!;
+    }
+    if (!(before > 0) || after >= MIN_EYE_OPENING * before) continue;
+    // Scale the margins' displacement so the opening lands on the limit.
+    const t = ((1 - MIN_EYE_OPENING) * before) / (before - after);
+    for (const i of margin)
+      for (let k = 0; k < 3; k++) out[3 * i + k] = canon[3 * i + k]! + t * (out[3 * i + k]! - canon[3 * i + k]!);
+  }
 }
 
 /** The lid margins of each eye (upper and lower, corners excluded) and the skin folds next to them. */

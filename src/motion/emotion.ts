@@ -28,6 +28,12 @@ export const EMOTION_OPPOSES: Record<EmotionName, readonly ActionUnit[]> = {
   contempt: [],
 };
 
+/**
+ * The mouth's actions: on a face whose lips are apart (teeth showing), fading them would have to pull the
+ * lips over the teeth, which a warp of the portrait cannot draw; such a face keeps them.
+ */
+export const MOUTH_AUS: readonly ActionUnit[] = [10, 12, 14, 15, 17, 20, 23, 25, 26];
+
 /** AU intensities below this are not faded (estimates from one photo read up to about this much from nothing). */
 export const FADE_FLOOR = 1;
 
@@ -57,15 +63,18 @@ export function emotionAUs(emotion: EmotionName, intensity: number): AuIntensiti
 /**
  * The AU change an emotion edit makes to a face that currently shows `current`: relative (default), the
  * emotion's intensities are added and the AUs it contradicts fade by `intensity`; absolute, every AU the
- * emotion involves is set to the emotion's value and every other one fades by `intensity`.
+ * emotion involves is set to the emotion's value and every other one fades by `intensity`. With
+ * `lipsApart` (the face shows its teeth), the mouth's actions ({@link MOUTH_AUS}) are not faded.
  */
 export function emotionChange(
   current: AuIntensities,
   emotion: EmotionName,
   intensity: number,
   absolute = false,
+  lipsApart = false,
 ): AuIntensities {
   const add = emotionAUs(emotion, intensity);
+  const kept = new Set<ActionUnit>(lipsApart ? MOUTH_AUS : []);
   const d = apex(emotion)!;
   const opposes = new Set(EMOTION_OPPOSES[emotion]);
   const out: AuIntensities = { left: {}, right: {} };
@@ -74,7 +83,7 @@ export function emotionChange(
     for (const au of ACTION_UNITS) {
       const now = Math.max(0, current[side][au] ?? 0);
       // What a face shows below FADE_FLOOR is within the noise of estimates from a single photo: left alone.
-      const shown = now >= FADE_FLOOR ? now : 0;
+      const shown = now >= FADE_FLOOR && !kept.has(au) ? now : 0;
       const involved = (d.left[au] ?? 0) > 0 || (d.right[au] ?? 0) > 0;
       let change = add[side][au] ?? 0;
       if (absolute) change = involved ? (add[side][au] ?? 0) - shown : -shown * k;

@@ -46,6 +46,10 @@ export function appearanceModel(): AppearanceModel | undefined {
   return model;
 }
 
+/** Bounds of the log-luminance change (factor 0.75 … 1.16). */
+export const SHADE_MIN = Math.log(0.75);
+export const SHADE_MAX = Math.log(1.16);
+
 export interface AppearanceFrame {
   /**
    * The factor a face pixel's colour is multiplied by, at the point with barycentric weights (w0, w1, w2) in
@@ -90,10 +94,11 @@ export function frameAppearance(
     }
   });
   if (!any) return undefined;
-  // Stored as factors (bounded, so a stray texel cannot blow out or black out a pixel).
+  // Stored as factors, bounded to what creases and folds do to real skin (a fold darkens by up to about a
+  // quarter, a bulge lightens by up to a sixth), so a stray texel cannot draw a blotch.
   for (let i = 0; i < n; i++) {
-    right[i] = Math.exp(Math.max(-1, Math.min(0.7, right[i]!)));
-    left[i] = Math.exp(Math.max(-1, Math.min(0.7, left[i]!)));
+    right[i] = Math.exp(Math.max(SHADE_MIN, Math.min(SHADE_MAX, right[i]!)));
+    left[i] = Math.exp(Math.max(SHADE_MIN, Math.min(SHADE_MAX, left[i]!)));
   }
   const factorAt = (u: number, v: number): number => {
     const map = u > 0.5 ? left : right;
