@@ -23,17 +23,8 @@ import { pickFace } from '../src/analysis/pick-face.js';
 import { createRenderer } from '../src/render/renderer.js';
 import { cropAroundFace } from '../src/render/resize.js';
 import { RESPONSE_SCALE } from '../src/analysis/au-response.js';
+import { CALIBRATION_PORTRAITS } from './calibration-portraits.js';
 
-export const CALIBRATION_PORTRAITS = [
-  'skimage_astronaut.png',
-  'lp_s2.jpg',
-  'facerec_obama.jpg',
-  'deepface_img35.jpg',
-  'human_stock-teen-6.jpg',
-  'codeformer_Einstein01.png',
-  'fomm_03.png',
-  'dfl_000044.jpg',
-];
 const LEVELS = [2, 4];
 
 const data = path.resolve(process.argv[2] ?? '../shared/data');

@@ -27,7 +27,7 @@ import { faceState } from '../src/motion/motion.js';
 import { pickFace } from '../src/analysis/pick-face.js';
 import { createRenderer } from '../src/render/renderer.js';
 import { cropAroundFace } from '../src/render/resize.js';
-import { CALIBRATION_PORTRAITS } from './calibrate-aus.js';
+import { CALIBRATION_PORTRAITS } from './calibration-portraits.js';
 
 const data = path.resolve(process.argv[2] ?? '../shared/data');
 const started = performance.now();
