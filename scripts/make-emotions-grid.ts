@@ -4,7 +4,7 @@
  * of intensities 0 → 1 (happy and sad on two of the portraits). Default options throughout (relative edits,
  * appearance on). Each cell is a crop around the face.
  *
- *   npx tsx scripts/make-emotions-grid.ts [../shared/data] [-o docs/images/emotions-grid.png] [--cell 176]
+ *   npx tsx scripts/make-emotions-grid.ts [../shared/data] [-o docs/images/emotions-grid.png] [--cell 160]
  */
 import path from 'node:path';
 import { createFaceAnalyzer } from '../src/analysis/node.js';
@@ -23,7 +23,7 @@ const opt = (name: string): string | undefined => {
 };
 const data = path.resolve(args.find((a, i) => !a.startsWith('-') && !args[i - 1]?.startsWith('-')) ?? '../shared/data');
 const output = opt('-o') ?? 'docs/images/emotions-grid.png';
-const CELL = Number(opt('--cell') ?? 176);
+const CELL = Number(opt('--cell') ?? 160);
 
 export const GRID_PORTRAITS: { file: string; label: string }[] = [
   { file: 'human_stock-teen-6.jpg', label: 'PHOTO' },
