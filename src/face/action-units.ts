@@ -545,12 +545,41 @@ export function applyAUs(canon: Float32Array, intensities: AuIntensities): Float
     const v = intensities[f.side][f.au];
     if (!v) return;
     const k = v / AU_MAX;
-    for (let i = 0; i < out.length; i++) out[i]! += k * scale[(i / 3) | 0]! * f.field[i]!;
+    const keep = f.au === 4 ? browLowerKept(f.side, intensities) : undefined;
+    for (let i = 0; i < out.length; i++) {
+      const d = k * scale[(i / 3) | 0]! * f.field[i]!;
+      out[i]! += keep && i % 3 === 1 ? d * keep[(i / 3) | 0]! : d;
+    }
   };
   for (const f of auFields()) if (f.au !== 45) add(f);
   keepEyesOpen(canon, out);
   for (const f of auFields()) if (f.au === 45) add(f);
   return out;
+}
+
+/** Per point: how much of the AU1 field's lift it takes (0–1, 1 at the inner brow), per side. */
+let innerLift: Record<'left' | 'right', Float32Array> | undefined;
+
+/**
+ * FACS's 1+4: with the inner brow raiser acting, the brow lowerer draws the brows together but no longer
+ * lowers their inner ends (the oblique brows of sadness and fear); summed as they are, the two fields cancel
+ * at the inner brow. Per point, the share of AU4's vertical movement that is kept, or undefined with no AU1.
+ */
+function browLowerKept(side: 'left' | 'right', intensities: AuIntensities): Float32Array | undefined {
+  const a1 = intensities[side][1] ?? 0;
+  const a4 = intensities[side][4] ?? 0;
+  if (!(a1 > 0) || !(a4 > 0)) return undefined;
+  innerLift ??= (() => {
+    const lift = (s: 'left' | 'right'): Float32Array => {
+      const f = auFields().find((x) => x.au === 1 && x.side === s)!.field;
+      let max = 0;
+      for (let i = 0; i < LANDMARK_COUNT; i++) max = Math.max(max, -f[3 * i + 1]!);
+      return Float32Array.from({ length: LANDMARK_COUNT }, (_, i) => Math.max(0, -f[3 * i + 1]!) / max);
+    };
+    return { left: lift('left'), right: lift('right') };
+  })();
+  const s = Math.min(1, a1 / a4);
+  return innerLift[side].map((w) => 1 - s * w);
 }
 
 /**
