@@ -11,14 +11,18 @@ import { EMOTION_NAMES, type EmotionName } from './emotion-names.js';
 
 export { EMOTION_NAMES, type EmotionName };
 
+/** The lids' opening: upper lid raised, lids tightened, closed. */
+const LID_AUS: readonly ActionUnit[] = [5, 7, 45];
+
 /**
  * AUs an emotion contradicts (FACS: an expression of sadness, anger, fear or disgust has no smile; a smile
  * has no frown; neutral has no action at all): at intensity k, an edit keeps (1 − k) of what the face showed
  * of them.
  */
 export const EMOTION_OPPOSES: Record<EmotionName, readonly ActionUnit[]> = {
-  // Neutral contradicts every action: neutral=1 removes the face's expression, neutral=0.5 half of it.
-  neutral: ACTION_UNITS,
+  // Neutral contradicts every action but the lids' opening (from a single photo that is mostly the eyes'
+  // shape): neutral=1 removes the face's expression, neutral=0.5 half of it.
+  neutral: ACTION_UNITS.filter((au) => !LID_AUS.includes(au)),
   happy: [4, 15],
   sad: [6, 12, 25, 26],
   angry: [1, 2, 6, 12],
@@ -33,6 +37,12 @@ export const EMOTION_OPPOSES: Record<EmotionName, readonly ActionUnit[]> = {
  * lips over the teeth, which a warp of the portrait cannot draw; such a face keeps them.
  */
 export const MOUTH_AUS: readonly ActionUnit[] = [10, 12, 14, 15, 17, 20, 23, 25, 26];
+
+/**
+ * The actions around the eyes, faded by what both sides show: a face's two eyes differ in shape, which a
+ * single photo's estimate reads as a one-sided action, and fading it would close or widen one eye.
+ */
+export const EYE_AUS: readonly ActionUnit[] = [5, 6, 7, 45];
 
 /** AU intensities below this are not faded (estimates from one photo read up to about this much from nothing). */
 export const FADE_FLOOR = 1;
@@ -83,7 +93,11 @@ export function emotionChange(
     for (const au of ACTION_UNITS) {
       const now = Math.max(0, current[side][au] ?? 0);
       // What a face shows below FADE_FLOOR is within the noise of estimates from a single photo: left alone.
-      const shown = now >= FADE_FLOOR && !kept.has(au) ? now : 0;
+      const faded = (v: number): number => (v >= FADE_FLOOR && !kept.has(au) ? v : 0);
+      // Around the eyes, only what both sides show: one eye narrower than the other is the face's shape.
+      const shown = EYE_AUS.includes(au)
+        ? Math.min(faded(now), faded(Math.max(0, current[side === 'left' ? 'right' : 'left'][au] ?? 0)))
+        : faded(now);
       const involved = (d.left[au] ?? 0) > 0 || (d.right[au] ?? 0) > 0;
       let change = add[side][au] ?? 0;
       if (absolute) change = involved ? (add[side][au] ?? 0) - shown : -shown * k;

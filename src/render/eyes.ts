@@ -105,6 +105,13 @@ export interface EyeFrame {
    * their shadow), not a line of white.
    */
   slit: number;
+  /**
+   * Source upper-lid points (x, y), and how far below them (source pixels) the source's lash line is not
+   * copied: 0 unless the target eye is wider open than the source's, whose lash line would otherwise show
+   * as a dark arc across the newly revealed white.
+   */
+  srcLid: Float32Array;
+  lashBand: number;
 }
 
 export function frameEye(src: EyeSource, lm: Float32Array, side: 'left' | 'right'): EyeFrame {
@@ -127,16 +134,29 @@ export function frameEye(src: EyeSource, lm: Float32Array, side: 'left' | 'right
   const upper =
     side === 'left' ? [263, 466, 388, 387, 386, 385, 384, 398, 362] : [33, 246, 161, 160, 159, 158, 157, 173, 133];
   const lid = new Float32Array(upper.length * 2);
+  const srcLid = new Float32Array(upper.length * 2);
   upper.forEach((i, k) => {
     lid[2 * k] = lm[3 * i]!;
     lid[2 * k + 1] = lm[3 * i + 1]!;
+    srcLid[2 * k] = src.landmarks[3 * i]!;
+    srcLid[2 * k + 1] = src.landmarks[3 * i + 1]!;
   });
   // How open the target eye is, relative to the source's.
   const width = Math.hypot(tix - tox, tiy - toy);
   const ratio = polygonArea(lm, 3, src.ring) / Math.max(1e-6, width * width) / Math.max(1e-6, src.openness);
   const t = Math.max(0, Math.min(1, (ratio - 0.08) / 0.4));
   const slit = src.open ? 0.3 + 0.7 * t * t * (3 - 2 * t) : 1;
-  return { src, a, b, tx, ty, irisC: [cx, cy], irisR: r, lid, slit };
+  // How far the target's upper lid is raised above the source's (both in the source's pixels, mean over the
+  // lid), relative to the iris radius.
+  let raise = 0;
+  for (let k = 0; k < upper.length; k++) {
+    const x = lid[2 * k]!;
+    const y = lid[2 * k + 1]!;
+    raise += (srcLid[2 * k + 1]! - (b * x + a * y + ty)) / upper.length;
+  }
+  const wider = Math.max(0, Math.min(1, raise / Math.max(1e-3, 0.3 * src.irisR)));
+  const lashBand = src.open ? wider * 0.45 * src.irisR : 0;
+  return { src, a, b, tx, ty, irisC: [cx, cy], irisR: r, lid, slit, srcLid, lashBand };
 }
 
 /**
@@ -191,7 +211,12 @@ export function renderEyePixel(
     const sx = e.a * x - e.b * y + e.tx;
     const sy = e.b * x + e.a * y + e.ty;
     const inSourceIris = Math.hypot(sx - s.irisC[0], sy - s.irisC[1]) < s.irisR * 1.1;
-    if (s.open && !inSourceIris && pointInPolygon(s.landmarks, 3, s.ring, sx, sy)) {
+    let underLash = false;
+    if (e.lashBand > 0) {
+      for (let k = 0; k < e.srcLid.length / 2 && !underLash; k++)
+        underLash = Math.hypot(sx - e.srcLid[2 * k]!, sy - e.srcLid[2 * k + 1]!) < e.lashBand;
+    }
+    if (s.open && !inSourceIris && !underLash && pointInPolygon(s.landmarks, 3, s.ring, sx, sy)) {
       bilinear(d, W, H, sx, sy, out);
     } else {
       let lidDist = Infinity;
