@@ -129,9 +129,7 @@ for (const [person, list] of persons) {
       const v = frames.map((f) => f.canon[i]!).sort((a, b) => a - b);
       median[i] = v[v.length >> 1]!;
     }
-    const scored = frames
-      .map((f) => ({ f, s: sumAUs(estimateAUs(f.canon, median)) }))
-      .sort((a, b) => a.s - b.s);
+    const scored = frames.map((f) => ({ f, s: sumAUs(estimateAUs(f.canon, median)) })).sort((a, b) => a.s - b.s);
     neutralFrames = scored.slice(0, Math.max(5, Math.round(frames.length * 0.15))).map((x) => x.f);
   }
   const neutral = mean(neutralFrames.map((f) => f.canon));
@@ -205,7 +203,8 @@ for (const [person, list] of persons) {
     if (top.length < 3) continue;
     const avg = (k: number, side: 'xr' | 'xl'): number => top.reduce((t, x) => t + x[side][k]!, 0) / top.length;
     const y: [Float32Array, Float32Array] = [new Float32Array(N), new Float32Array(N)];
-    for (const x of top) for (let side = 0; side < 2; side++) for (let i = 0; i < N; i++) y[side]![i]! += x.y[side]![i]! / top.length;
+    for (const x of top)
+      for (let side = 0; side < 2; side++) for (let i = 0; i < N; i++) y[side]![i]! += x.y[side]![i]! / top.length;
     apexes.push({ file: c.clip.file, xr: x0.map((_, k) => avg(k, 'xr')), xl: x0.map((_, k) => avg(k, 'xl')), y });
   }
   console.log(
@@ -497,7 +496,9 @@ export const APPEARANCE_MAPS = '${Buffer.from(q.buffer).toString('base64')}';
 export const APPEARANCE_SCALES: readonly number[] = ${JSON.stringify(scales.map((s) => Number(s.toPrecision(5))))};
 `,
 );
-console.log(`wrote src/render/appearance-data.ts (${used} frames, ${((performance.now() - started) / 60000).toFixed(1)} min)`);
+console.log(
+  `wrote src/render/appearance-data.ts (${used} frames, ${((performance.now() - started) / 60000).toFixed(1)} min)`,
+);
 
 if (preview) {
   // The maps side by side, mirrored to the whole face: grey = no change, darker = darker skin.

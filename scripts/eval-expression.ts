@@ -96,7 +96,8 @@ for (const p of core) {
     // The same edit without the learned appearance (shape only), for comparison.
     const shapeOnly = editor.edit({ emotions: [{ name: e, intensity: 1 }], appearance: 0 }).image;
     const so = pickFace(await analyzer.analyze(shapeOnly, { identity: false }), 0, `${p} shape only`).emotion!;
-    if (EMOTIONS.reduce((a, b) => (so[a] >= so[b] ? a : b)) === JUDGE[e]) topsShapeOnly[e] = (topsShapeOnly[e] ?? 0) + 1;
+    if (EMOTIONS.reduce((a, b) => (so[a] >= so[b] ? a : b)) === JUDGE[e])
+      topsShapeOnly[e] = (topsShapeOnly[e] ?? 0) + 1;
     sims.push(identitySimilarity(face.embedding!, judged.embedding!));
     // Pixels outside the face region (1.3× the landmark box) must be exactly the input's.
     const b = face.box;
@@ -311,7 +312,8 @@ for (const actor of ['M030', 'W009']) {
   const neutralFrames = await clipFrames(clip('neutral'));
   const first = neutralFrames[0]!;
   const neutralShape = new Float32Array(first.canon.length);
-  for (const f of neutralFrames) for (let i = 0; i < neutralShape.length; i++) neutralShape[i]! += f.canon[i]! / neutralFrames.length;
+  for (const f of neutralFrames)
+    for (let i = 0; i < neutralShape.length; i++) neutralShape[i]! += f.canon[i]! / neutralFrames.length;
   const neutralTexture = meanTexture(neutralFrames.map((f) => f.texture));
   const editor = createFaceEditor(first.image!, first.face, neutralShape);
   const firstMeasured = pickFace(await analyzer.analyze(editor.edit({}).image, { emotion: false }), 0, actor);
@@ -320,7 +322,9 @@ for (const actor of ['M030', 'W009']) {
     const ef = await clipFrames(clip(e));
     // Apex: the 10% of frames where the emotion's own AUs (not speech) are strongest.
     const apexAUs = ACTION_UNITS.filter(
-      (au) => ![25, 26, 17, 23].includes(au) && ((EMOTION_APEX[e]!.left[au] ?? 0) > 0 || (EMOTION_APEX[e]!.right[au] ?? 0) > 0),
+      (au) =>
+        ![25, 26, 17, 23].includes(au) &&
+        ((EMOTION_APEX[e]!.left[au] ?? 0) > 0 || (EMOTION_APEX[e]!.right[au] ?? 0) > 0),
     );
     const scored = ef
       .map((f) => {
@@ -340,7 +344,9 @@ for (const actor of ['M030', 'W009']) {
       }
     }
     // The edit on the neutral frame, rendered and measured by the analyzer (as the apex frames were).
-    const measure = async (appearance: number): Promise<{ canon: Float32Array; texture: [Float32Array, Float32Array] }> => {
+    const measure = async (
+      appearance: number,
+    ): Promise<{ canon: Float32Array; texture: [Float32Array, Float32Array] }> => {
       const img = editor.edit({ emotions: [{ name: e, intensity: 1 }], appearance }).image;
       const f = pickFace(await analyzer.analyze(img, { emotion: false }), 0, `${actor} ${e}`);
       return { canon: faceState(f).canon, texture: sampleLogLuminance(img, f.landmarks) };

@@ -51,9 +51,7 @@ function apex(emotion: EmotionName): { left: Record<number, number>; right: Reco
   if (emotion === 'neutral') return { left: {}, right: {} };
   const d = EMOTION_APEX[emotion];
   if (!d)
-    throw new RangeError(
-      `Expected one of ${EMOTION_NAMES.join(', ')} for emotion but received ${quote(emotion)}`,
-    );
+    throw new RangeError(`Expected one of ${EMOTION_NAMES.join(', ')} for emotion but received ${quote(emotion)}`);
   return d;
 }
 
