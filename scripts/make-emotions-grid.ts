@@ -2,9 +2,10 @@
  * The look-at-it grid for docs/images/emotions-grid.png: 8 portraits (photos, a painting, a grey photo, a
  * bearded and an older face; rows) × the source and the 8 emotions at intensity 1 (columns), then two strips
  * of intensities 0 → 1 (happy and sad on two of the portraits). Default options throughout (relative edits,
- * appearance on). Each cell is a crop around the face.
+ * appearance on). Each cell is a crop around the face, at thumbnail size (150 px by default): the real
+ * portraits of ../shared/data appear in the repository only this small, and the file stays under 2 MiB.
  *
- *   npx tsx scripts/make-emotions-grid.ts [../shared/data] [-o docs/images/emotions-grid.png] [--cell 160]
+ *   npx tsx scripts/make-emotions-grid.ts [../shared/data] [-o docs/images/emotions-grid.png] [--cell 150]
  */
 import path from 'node:path';
 import { createFaceAnalyzer } from '../src/analysis/node.js';
@@ -23,7 +24,7 @@ const opt = (name: string): string | undefined => {
 };
 const data = path.resolve(args.find((a, i) => !a.startsWith('-') && !args[i - 1]?.startsWith('-')) ?? '../shared/data');
 const output = opt('-o') ?? 'docs/images/emotions-grid.png';
-const CELL = Number(opt('--cell') ?? 160);
+const CELL = Number(opt('--cell') ?? 150);
 
 export const GRID_PORTRAITS: { file: string; label: string }[] = [
   { file: 'human_stock-teen-6.jpg', label: 'PHOTO' },
