@@ -44,7 +44,9 @@ const D = MESH_POINTS * 3;
 const PROTOTYPES: Record<Exclude<EmotionName, 'neutral'>, { core: ActionUnit[]; optional: ActionUnit[] }> = {
   happy: { core: [6, 12], optional: [25] },
   sad: { core: [1, 4, 15], optional: [17] },
-  angry: { core: [4, 5, 7, 23], optional: [17] },
+  // The glare: brows down and together, lids tightened, lips pressed. AU5 (often with it) is left out: over
+  // AU7's raised lower lid it moves the opening above the iris, which a still reads as eyes rolled down.
+  angry: { core: [4, 7, 23], optional: [17] },
   fear: { core: [1, 2, 4, 5, 20], optional: [25, 26] },
   surprised: { core: [1, 2, 5, 26], optional: [25] },
   disgusted: { core: [9, 10], optional: [4, 15, 17, 25] },
