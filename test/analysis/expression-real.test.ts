@@ -1,8 +1,7 @@
 /**
  * Emotions against a real actor (MEAD M030 in ../shared/data; skipped when the folder is absent): at intensity
- * 1 the edit of the actor’s neutral frame moves the face the way the actor’s own apex frames do (happy; sad does
- * not yet, a todo with the measured figure), and no
- * further than they do (the ceiling: no caricature).
+ * 1 the edit of the actor’s neutral frame moves the face the way the actor’s own apex frames do (happy; sad
+ * does not yet, a todo with the measured figure), and no further than they do (the ceiling: no caricature).
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
