@@ -187,6 +187,7 @@ export async function prepareReenactment(
       smooth: o.smooth,
       surroundings: o.surroundings,
       detail: o.detail,
+      appearance: o.appearance,
       reference: ref.reference,
       referenceFrame: ref.frame,
     },

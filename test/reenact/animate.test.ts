@@ -83,6 +83,15 @@ test('rendering on a worker thread gives the same frames, in the same order, as 
   }
 });
 
+test('the reenactor gets the appearance and detail options it was asked for', async (t) => {
+  const dir = tempDir(t);
+  const driving = path.join(dir, 'move.mp4');
+  makeMovingFaceVideo(driving, { frames: 4, fps: 12, size: 256 });
+  const prepared = await prepareReenactment(ASTRONAUT, driving, { appearance: 0.25, detail: 0.5 }, analyzer, {});
+  assert.equal(prepared.setup.options.appearance, 0.25);
+  assert.equal(prepared.setup.options.detail, 0.5);
+});
+
 test('a failure on the render thread surfaces in the loop as an error with its message', async () => {
   const source = { width: 4, height: 4, data: new Uint8ClampedArray(64) };
   const face = (await analyzer.analyze(ASTRONAUT))[0]!;
