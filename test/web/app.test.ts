@@ -225,6 +225,22 @@ describe('browser app', { timeout: 240_000 }, () => {
     assert.equal(v.width, 512);
   });
 
+  test('studio: a timeline with generated motion (idle, generate) plays with the shipped motion models', async () => {
+    await page.click('[data-mode-tab=timeline]');
+    await page.fill('#timeline-text', 'duration 3s\nfps 25\nat 0s idle\nat 1s generate happy 1.5s seed 2\n');
+    await page.waitForFunction(() => document.querySelector('#timeline-error')!.textContent === '');
+    const at = async (fraction: number): Promise<Buffer> => {
+      const n = (await vivify((v) => v.studio())).renders;
+      await page.fill('#timeline-scrub', String(fraction));
+      await nextRender(n);
+      return (await preview()).data;
+    };
+    const start = await at(0.05);
+    const smile = await at(0.65);
+    const frac = changed(start, smile);
+    assert.ok(frac > 0.002, `the generated smile changed ${(100 * frac).toFixed(2)}% of the preview`);
+  });
+
   test('studio: a video file animates the portrait into a WebM with one frame per driving frame', async () => {
     const clip = path.join(dir, 'driving.mp4');
     makeMovingFaceVideo(clip, { frames: 24, fps: 12, size: 256 });

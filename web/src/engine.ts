@@ -37,8 +37,12 @@ export class Engine {
     const channel = new MessageChannel();
     const live = options.live.transferControlToOffscreen();
     const studio = options.studio.transferControlToOffscreen();
-    this.postRender({ type: 'init', analysis: channel.port2, live, studio }, [channel.port2, live, studio]);
     const base = new URL('./', document.baseURI);
+    this.postRender({ type: 'init', analysis: channel.port2, live, studio, modelsUrl: new URL('models/', base).href }, [
+      channel.port2,
+      live,
+      studio,
+    ]);
     this.postAnalysis(
       {
         type: 'init',

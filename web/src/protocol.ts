@@ -43,7 +43,7 @@ export type ProbeRequest = { type: 'probe'; seq: number; image: RgbaImage; drive
 export type CanvasName = 'live' | 'studio';
 
 export type RenderRequest =
-  | { type: 'init'; analysis: MessagePort; live: OffscreenCanvas; studio: OffscreenCanvas }
+  | { type: 'init'; analysis: MessagePort; live: OffscreenCanvas; studio: OffscreenCanvas; modelsUrl: string }
   | { type: 'source'; image: RgbaImage; face: FaceResult }
   | { type: 'live-options'; options: ReenactorOptions }
   | { type: 'recalibrate' }

@@ -7,7 +7,13 @@ import type { RgbaImage } from '../../src/face/image.js';
 import type { FaceResult } from '../../src/face/types.js';
 import { createFaceEditor, type FaceEditor } from '../../src/expression/edit.js';
 import { scriptedState } from '../../src/expression/scripted.js';
-import { createTimelineSampler, parseTimeline, type TimelineFrame } from '../../src/expression/timeline.js';
+import {
+  createTimelineSampler,
+  needsMotionModels,
+  parseTimeline,
+  type TimelineFrame,
+} from '../../src/expression/timeline.js';
+import { loadMotionModels, type MotionModels } from '../../src/motion/motion-model.js';
 import { faceState, type FaceState } from '../../src/motion/motion.js';
 import { createRenderer, type Renderer } from '../../src/render/renderer.js';
 import {
@@ -43,7 +49,23 @@ const live = {
   probing: false,
 };
 
-let timeline: { sample: (t: number) => TimelineFrame; frames: number; fps: number } | undefined;
+/** The studio's timeline: a promise, because one with generated motion waits for the motion models. */
+let timeline: Promise<{ sample: (t: number) => TimelineFrame; frames: number; fps: number }> | undefined;
+let modelsUrl = '';
+let motionModels: Promise<MotionModels> | undefined;
+
+/** The shipped generated-motion models, fetched once, when a timeline first needs them. */
+function shippedMotionModels(): Promise<MotionModels> {
+  motionModels ??= (async () => {
+    const url = new URL('motion.json', modelsUrl).href;
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`could not load the motion models (${url}: HTTP ${res.status})`);
+    return loadMotionModels(await res.json());
+  })();
+  // A failed fetch is tried again the next time.
+  motionModels.catch(() => (motionModels = undefined));
+  return motionModels;
+}
 let file: { id: number; reenactor: Reenactor; encoder: VideoFileEncoder; pending: Promise<void> } | undefined;
 
 function draw(name: CanvasName, image: RgbaImage): void {
@@ -114,8 +136,8 @@ function renderer(): Renderer {
   return source!.renderer;
 }
 
-function renderTimeline(timeS: number): RgbaImage {
-  return renderer().render({ target: scriptedState(source!.state, timeline!.sample(timeS)) }).image;
+function renderTimeline(t: { sample: (t: number) => TimelineFrame }, timeS: number): RgbaImage {
+  return renderer().render({ target: scriptedState(source!.state, t.sample(timeS)) }).image;
 }
 
 async function canvasPng(name: CanvasName): Promise<Blob> {
@@ -139,6 +161,7 @@ async function handle(msg: RenderRequest): Promise<void> {
       };
       canvases.live = msg.live.getContext('2d')!;
       canvases.studio = msg.studio.getContext('2d')!;
+      modelsUrl = msg.modelsUrl;
       return;
     case 'source':
       source = { image: msg.image, face: msg.face, state: faceState(msg.face) };
@@ -166,28 +189,32 @@ async function handle(msg: RenderRequest): Promise<void> {
     }
     case 'timeline': {
       const t = parseTimeline(msg.text);
-      timeline = {
-        sample: createTimelineSampler(t, 1),
+      const pending = (async () => ({
+        sample: createTimelineSampler(t, 1, needsMotionModels(t) ? await shippedMotionModels() : undefined),
         fps: t.fps,
         frames: Math.max(1, Math.round(t.durationS * t.fps)),
-      };
+      }))();
+      // Frames asked for meanwhile wait for it; its error, if any, is reported with them.
+      pending.catch(() => undefined);
+      timeline = pending;
       return;
     }
     case 'timeline-frame': {
       needSource();
       if (!timeline) throw new Error('the timeline has errors');
+      const tl = await timeline;
       const t0 = performance.now();
-      draw('studio', renderTimeline(msg.timeS));
+      draw('studio', renderTimeline(tl, msg.timeS));
       scope.post({ type: 'drawn', id: msg.id, ms: performance.now() - t0 });
       return;
     }
     case 'timeline-export': {
       const s = needSource();
       if (!timeline) throw new Error('the timeline has errors');
-      const t = timeline;
+      const t = await timeline;
       const encoder = await createVideoEncoder(s.image.width, s.image.height, t.fps);
       for (let i = 0; i < t.frames; i++) {
-        const image = renderTimeline(i / t.fps);
+        const image = renderTimeline(t, i / t.fps);
         await encoder.add(image);
         if (i % 5 === 0 || i === t.frames - 1) {
           draw('studio', image);
