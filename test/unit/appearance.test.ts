@@ -68,21 +68,6 @@ test('a smile darkens the nasolabial fold; a frown furrows between the brows', (
   assert.ok(furrow < 0.98, `AU4 between the brows: darkest ×${furrow.toFixed(3)}`);
 });
 
-// Known gap of the current model: its AU1/AU2 maps darken the brows themselves (the landmark models report
-// less of a brow raise than happens, so the raised brow's hair lands above the tracked brow in the UV layout)
-// and not the forehead above them (darkest there ×0.991 when last built).
-test(
-  'a raised brow lines the forehead',
-  { todo: 'the AU1/AU2 maps carry no forehead lines yet (darkest ×0.991)' },
-  () => {
-    // Forehead lines darken some of the forehead: the darkest point there is clearly darker.
-    let darkest = 1;
-    for (const p of [108, 69, 104, 151, 67, 109, 337, 299])
-      darkest = Math.min(darkest, factor(bothSides({ 1: 5, 2: 5 }), uvOf(p)));
-    assert.ok(darkest < 0.98, `AU1+2 on the forehead: darkest ×${darkest.toFixed(3)}`);
-  },
-);
-
 test('one-sided actions change one side only; contempt is one-sided', () => {
   const fold = uvOf(206, 216);
   const mirrored: [number, number] = [1 - fold[0], fold[1]];

@@ -6,7 +6,7 @@
 import type { RgbaImage } from '../../src/face/image.js';
 import type { FaceResult } from '../../src/face/types.js';
 import { createFaceEditor, type FaceEditor } from '../../src/expression/edit.js';
-import { scriptedState } from '../../src/expression/scripted.js';
+import { scriptedAUs, scriptedState } from '../../src/expression/scripted.js';
 import {
   createTimelineSampler,
   needsMotionModels,
@@ -137,7 +137,8 @@ function renderer(): Renderer {
 }
 
 function renderTimeline(t: { sample: (t: number) => TimelineFrame }, timeS: number): RgbaImage {
-  return renderer().render({ target: scriptedState(source!.state, t.sample(timeS)) }).image;
+  const frame = t.sample(timeS);
+  return renderer().render({ target: scriptedState(source!.state, frame), aus: scriptedAUs(frame) }).image;
 }
 
 async function canvasPng(name: CanvasName): Promise<Blob> {
