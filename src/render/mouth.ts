@@ -216,31 +216,51 @@ function measureTeeth(
   found.sort((a, b) => 0.3 * b[0] + 0.59 * b[1] + 0.11 * b[2] - (0.3 * a[0] + 0.59 * a[1] + 0.11 * a[2]));
   const lit = found.slice(0, Math.ceil(found.length / 2));
   const colour = [0, 1, 2].map((k) => lit.reduce((s, p) => s + p[k]!, 0) / lit.length) as Rgb;
-  // Along the midline from the upper to the lower inner lip: the first run of teeth is the upper teeth,
-  // a run reaching the lower lip the lower teeth.
+  // Along lines from the upper to the lower inner lip: the first run of teeth is the upper teeth, a run
+  // reaching the lower lip the lower teeth. Five lines, the midline and either side of it (the midline alone
+  // runs down the dark gap between the central incisors), each voting; the median edge of those that see one.
   const ux = lm[3 * LM.upperLipInner]!;
   const uy = lm[3 * LM.upperLipInner + 1]!;
   const dx = lm[3 * LM.lowerLipInner]! - ux;
   const dy = lm[3 * LM.lowerLipInner + 1]! - uy;
   const n = Math.max(2, Math.ceil(Math.hypot(dx, dy)));
+  const mouthWidth = Math.hypot(
+    lm[3 * LM.mouthLeft]! - lm[3 * LM.mouthRight]!,
+    lm[3 * LM.mouthLeft + 1]! - lm[3 * LM.mouthRight + 1]!,
+  );
   const px = [0, 0, 0];
-  const runs: [number, number][] = [];
-  for (let k = 0; k <= n; k++) {
-    bilinear(data, W, H, ux + (dx * k) / n, uy + (dy * k) / n, px);
-    if (!isTooth(px[0]!, px[1]!, px[2]!)) continue;
-    const last = runs.at(-1);
-    if (last && last[1] === k - 1) last[1] = k;
-    else runs.push([k, k]);
+  const uppers: number[] = [];
+  const lowers: number[] = [];
+  let together = 0;
+  const LINES = [-0.1, -0.05, 0, 0.05, 0.1];
+  for (const f of LINES) {
+    const ox = f * mouthWidth;
+    const runs: [number, number][] = [];
+    for (let k = 0; k <= n; k++) {
+      bilinear(data, W, H, ux + ox + (dx * k) / n, uy + (dy * k) / n, px);
+      if (!isTooth(px[0]!, px[1]!, px[2]!)) continue;
+      const last = runs.at(-1);
+      if (last && last[1] === k - 1) last[1] = k;
+      else runs.push([k, k]);
+    }
+    const first = runs[0];
+    const end = runs.at(-1);
+    const fromTop = first !== undefined && first[0] <= 0.4 * n;
+    const toBottom = end !== undefined && end[1] >= 0.6 * n;
+    if (fromTop && toBottom && end === first) together++;
+    else {
+      if (fromTop) uppers.push((first[1] + 0.5) / n);
+      if (toBottom && end !== first) lowers.push((end[0] - 0.5) / n);
+    }
   }
-  const first = runs[0];
-  const end = runs.at(-1);
-  const fromTop = first !== undefined && first[0] <= 0.4 * n;
-  const toBottom = end !== undefined && end[1] >= 0.6 * n;
+  const median = (v: number[]): number | undefined =>
+    v.length ? v.sort((a, b) => a - b)[Math.floor(v.length / 2)] : undefined;
+  const isTogether = together > 0 && together >= uppers.length;
   return {
     colour,
-    upperEdge: fromTop ? (first[1] + 0.5) / n : undefined,
-    lowerEdge: toBottom && end !== first ? (end[0] - 0.5) / n : undefined,
-    together: fromTop && toBottom && end === first,
+    upperEdge: isTogether ? undefined : median(uppers),
+    lowerEdge: isTogether ? undefined : median(lowers),
+    together: isTogether,
   };
 }
 

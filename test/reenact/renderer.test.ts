@@ -8,6 +8,7 @@ import { readImage } from '../../src/media/image.js';
 import type { RgbaImage } from '../../src/face/image.js';
 import { closeLids } from '../../src/face/lids.js';
 import { faceState, projectState, type FaceState } from '../../src/motion/motion.js';
+import { prepareMouth } from '../../src/render/mouth.js';
 import { createRenderer, type Renderer } from '../../src/render/renderer.js';
 import { ASTRONAUT } from '../helpers.js';
 
@@ -176,4 +177,15 @@ test('expression appearance: no AUs change nothing; a smile shades the face only
   );
   const off = renderer.render({ target: state, aus: smile, appearance: 0 }).image;
   assert.deepEqual(off.data, plain.data, 'appearance 0 is off');
+});
+
+test('teeth the portrait shows are found beside the gap between the central incisors', () => {
+  // The astronaut smiles with her teeth together; the midline runs down the dark gap between her central
+  // incisors, so a midline-only search found no upper teeth and a smile opened onto a thin sliver of them.
+  const m = prepareMouth(img, face.landmarks, new Float32Array(0), state);
+  assert.ok(m.teethMeasured, 'her teeth are measured');
+  const y13 = state.canon[3 * LM.upperLipInner + 1]!;
+  const y14 = state.canon[3 * LM.lowerLipInner + 1]!;
+  const shown = (m.upperEdge - y13) / (y14 - y13);
+  assert.ok(shown > 0.6, `the upper teeth reach ${(100 * shown).toFixed(0)}% of the way to the lower lip`);
 });
