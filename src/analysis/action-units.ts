@@ -67,7 +67,7 @@ export function estimateAUs(canon: Float32Array, neutral?: Float32Array, options
     const fp = F[p]!.field;
     for (let i = 0; i < D; i++) b[p]! += (fp[i]! / AU_MAX) * delta[i]!;
   }
-  const a = projectedGradientNnls(G, b, n, AU_MAX);
+  const a = boxLeastSquares(G, b, n, AU_MAX);
   let res = 0;
   for (let i = 0; i < D; i++) {
     let fit = 0;
@@ -118,37 +118,27 @@ function gram(F: readonly AuField[], ridge: boolean): Float64Array {
 /** Ridge weight, relative to the mean response energy per unit intensity. */
 const RIDGE = 0.02;
 
-/** min ½aᵀGa − bᵀa subject to 0 ≤ a ≤ max, by projected gradient descent with a Lipschitz step. */
-function projectedGradientNnls(G: Float64Array, b: Float64Array, n: number, max: number): Float64Array {
-  // Step 1/L with L ≥ the largest eigenvalue (Gershgorin bound).
-  let L = 0;
-  for (let p = 0; p < n; p++) {
-    let row = 0;
-    for (let q = 0; q < n; q++) row += Math.abs(G[p * n + q]!);
-    L = Math.max(L, row);
-  }
-  const step = 1 / (L || 1);
-  let a = new Float64Array(n);
-  let y = new Float64Array(n);
-  let t = 1;
-  for (let it = 0; it < 3000; it++) {
-    // Accelerated (FISTA) projected gradient.
-    const next = new Float64Array(n);
-    for (let p = 0; p < n; p++) {
-      let g = -b[p]!;
-      for (let q = 0; q < n; q++) g += G[p * n + q]! * y[q]!;
-      next[p] = Math.max(0, Math.min(max, y[p]! - step * g));
-    }
-    const t2 = (1 + Math.sqrt(1 + 4 * t * t)) / 2;
+/**
+ * min ½aᵀGa − bᵀa subject to 0 ≤ a ≤ max, by cyclic coordinate descent: each AU in turn set to its exact
+ * minimiser given the others, clamped to the box (projected Gauss–Seidel). G is small (one row per AU and
+ * side) and positive definite, so this converges to the unique minimiser in tens of sweeps of n² work —
+ * where projected gradient with a Gershgorin step needed thousands of iterations (a third of a frame's
+ * render time in reenactment, which estimates the driver's AUs every frame).
+ */
+function boxLeastSquares(G: Float64Array, b: Float64Array, n: number, max: number): Float64Array {
+  const a = new Float64Array(n);
+  for (let sweep = 0; sweep < 1000; sweep++) {
     let change = 0;
     for (let p = 0; p < n; p++) {
-      y[p] = next[p]! + ((t - 1) / t2) * (next[p]! - a[p]!);
-      change += Math.abs(next[p]! - a[p]!);
+      const gpp = G[p * n + p]!;
+      if (!(gpp > 0)) continue;
+      let g = -b[p]!;
+      for (let q = 0; q < n; q++) g += G[p * n + q]! * a[q]!;
+      const v = Math.max(0, Math.min(max, a[p]! - g / gpp));
+      change = Math.max(change, Math.abs(v - a[p]!));
+      a[p] = v;
     }
-    a = next;
-    t = t2;
-    if (change < 1e-7) break;
+    if (change < 1e-9) break;
   }
-  y = a;
-  return y;
+  return a;
 }
