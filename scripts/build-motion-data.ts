@@ -1,5 +1,5 @@
 /**
- * Builds data/motion-curves.json: per-frame motion curves of every video in ../shared/data — action-unit
+ * Builds data/motion-curves.json.gz: per-frame motion curves of every video in ../shared/data — action-unit
  * intensities per side, head rotation, gaze, eye closure, mouth opening — with each clip's labels (emotion
  * and level, talking, driving), its actor and its split (train or validation, by actor). What the curves
  * are and how the neutral reference and the split are chosen: docs/generate.md.
@@ -10,17 +10,15 @@
  *   npm run build:motion-data [-- ../shared/data]
  */
 import { readFileSync } from 'node:fs';
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../src/analysis/node.js';
 import { cacheDir, clipLandmarks, type ClipLandmarks } from '../src/dataset/landmarks.js';
-import { writeAtomically } from '../src/media/atomic.js';
+import { writeMotionDataFile } from '../src/dataset/motion-data-file.js';
 import { decomposeTrack, meanShape, measureCurves, medianShape } from '../src/analysis/motion-curves.js';
 import { EMOTION_NAMES } from '../src/motion/emotion-names.js';
 import { MOTION_DATA_VERSION, type MotionClip, type MotionData } from '../src/motion/motion-data.js';
 
 const dataDir = path.resolve(process.argv[2] ?? '../shared/data');
-const out = new URL('../data/motion-curves.json', import.meta.url);
 const started = performance.now();
 
 const rows = readFileSync(path.join(dataDir, 'MANIFEST.tsv'), 'utf8')
@@ -205,8 +203,8 @@ const data: MotionData = {
 };
 // One clip per line keeps the file diffable.
 const text = `{"version":${data.version},"source":${JSON.stringify(data.source)},"clips":[\n${clips.map((c) => JSON.stringify(c)).join(',\n')}\n]}\n`;
-await writeAtomically(out.pathname, (tmp) => fs.writeFile(tmp, text));
+const stored = await writeMotionDataFile(text);
 const train = clips.filter((c) => c.split === 'train');
 console.log(
-  `wrote data/motion-curves.json: ${clips.length} clips, ${clips.reduce((s, c) => s + c.frames, 0)} frames (${train.length} clips train, ${clips.length - train.length} validation), ${(text.length / 1e6).toFixed(1)} MB; landmark cache ${cacheDir()}; ${((performance.now() - started) / 1000).toFixed(0)} s`,
+  `wrote data/motion-curves.json.gz: ${clips.length} clips, ${clips.reduce((s, c) => s + c.frames, 0)} frames (${train.length} clips train, ${clips.length - train.length} validation), ${(text.length / 1e6).toFixed(1)} MB of JSON, ${(stored / 1e6).toFixed(1)} MB stored; landmark cache ${cacheDir()}; ${((performance.now() - started) / 1000).toFixed(0)} s`,
 );

@@ -1,6 +1,6 @@
 /**
  * Plots motion curves as PNG line charts, to look at them: one panel per channel group, one chart per
- * clip (or per generated sequence). Reads data/motion-curves.json, or a `--curves` file written by
+ * clip (or per generated sequence). Reads data/motion-curves.json.gz, or a `--curves` file written by
  * `vivify generate`. Writes into out/ (not committed: the plots are pictures of the data).
  *
  *   npx tsx scripts/plot-motion.ts [clip-name-regex | generated.json] [out/plots]
@@ -10,6 +10,7 @@ import path from 'node:path';
 import { ACTION_UNITS } from '../src/face/action-units.js';
 import { createImage, type RgbaImage } from '../src/face/image.js';
 import { writeImage } from '../src/media/image.js';
+import { readMotionDataFile } from '../src/dataset/motion-data-file.js';
 import { drawLine, drawText, fillRect, type Rgb } from '../src/render/draw.js';
 
 interface Series {
@@ -48,7 +49,7 @@ if (arg.endsWith('.json') && !arg.includes('motion-curves')) {
     closure: s.frames.map((f) => [f.blink, f.blink]),
   }));
 } else {
-  const data = JSON.parse(readFileSync(new URL('../data/motion-curves.json', import.meta.url), 'utf8')) as {
+  const data = (await readMotionDataFile()) as {
     clips: (Series & { file: string })[];
   };
   const re = new RegExp(arg);

@@ -1,5 +1,5 @@
 /**
- * Trains the motion models from data/motion-curves.json and writes models/motion.json (docs/generate.md):
+ * Trains the motion models from data/motion-curves.json.gz and writes models/motion.json (docs/generate.md):
  *
  * 1. the generator — a conditional VAE (TensorFlow.js layers on the WebAssembly backend) over 48-frame
  *    windows of the feature curves of the training actors' clips, one label per clip;
@@ -11,7 +11,6 @@
  *
  *   npm run train:motion [-- --epochs 50 --envelope-epochs 80 --seed 1 --out models/motion.json]
  */
-import { readFileSync } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,6 +22,7 @@ import { writeAtomically } from '../src/media/atomic.js';
 import { envelopeOnEpisodes } from '../src/eval/generate-eval.js';
 import { phasesOf, type Episode } from '../src/motion/episodes.js';
 import { parseMotionData, type MotionClip } from '../src/motion/motion-data.js';
+import { MOTION_DATA_FILE, readMotionDataFile } from '../src/dataset/motion-data-file.js';
 import {
   clipClosure,
   clipEmotionTrack,
@@ -54,14 +54,14 @@ const { values: args } = parseArgs({
     'envelope-epochs': { type: 'string', default: '80' },
     seed: { type: 'string', default: '1' },
     out: { type: 'string', default: 'models/motion.json' },
-    data: { type: 'string', default: 'data/motion-curves.json' },
+    data: { type: 'string', default: MOTION_DATA_FILE },
   },
 });
 const started = performance.now();
 const seed = Number(args.seed);
 const rng = createRandom(seed);
 await initBackend(wasmDir());
-const data = parseMotionData(JSON.parse(readFileSync(args.data!, 'utf8')));
+const data = parseMotionData(await readMotionDataFile(args.data!));
 const log = (s: string): void =>
   console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${s}`);
 

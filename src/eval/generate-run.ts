@@ -7,7 +7,6 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createFaceAnalyzer } from '../analysis/node.js';
 import { pickFace } from '../analysis/pick-face.js';
 import { throwIfAborted, VivifyError } from '../errors.js';
@@ -27,15 +26,7 @@ import { createRenderer } from '../render/renderer.js';
 import { cropAroundFace } from '../render/resize.js';
 import { evaluateCurves, type CurveEvaluation } from './generate-eval.js';
 import { embeddingDistance } from './metrics.js';
-
-/** The motion-curve data set in the repository (scripts/build-motion-data.ts builds it). */
-export const MOTION_DATA_FILE = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  'data',
-  'motion-curves.json',
-);
+import { MOTION_DATA_FILE, readMotionDataFile } from '../dataset/motion-data-file.js';
 
 /** Emotions the judge has a class for, with that class. */
 export const JUDGED: Partial<Record<GenerateLabel, Emotion>> = {
@@ -111,7 +102,7 @@ export async function evaluateGenerate(
 
 async function readMotionData(): Promise<MotionData> {
   try {
-    return parseMotionData(JSON.parse(await fs.readFile(MOTION_DATA_FILE, 'utf8')));
+    return parseMotionData(await readMotionDataFile());
   } catch (cause) {
     throw new VivifyError(
       'E_INPUT_NOT_FOUND',

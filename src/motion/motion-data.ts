@@ -1,5 +1,5 @@
 /**
- * The motion-curve data set (data/motion-curves.json, built by scripts/build-motion-data.ts): per-frame
+ * The motion-curve data set (data/motion-curves.json.gz, built by scripts/build-motion-data.ts): per-frame
  * curves of every real clip in ../shared/data with its labels. Types and a checked reader; pure.
  */
 import type { EmotionName } from './emotion-names.js';
@@ -53,7 +53,7 @@ export interface MotionData {
   clips: MotionClip[];
 }
 
-/** Checks the parsed JSON of data/motion-curves.json. */
+/** Checks the parsed JSON of data/motion-curves.json.gz. */
 export function parseMotionData(json: unknown): MotionData {
   const d = json as MotionData;
   if (!d || typeof d !== 'object' || !Array.isArray(d.clips))
