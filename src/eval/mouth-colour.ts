@@ -14,7 +14,7 @@ import {
   RIGHT_EYE_OPENING,
   RIGHT_IRIS,
 } from '../face/topology.js';
-import { pointInPolygon } from '../render/geometry.js';
+import { pointInPolygon, ringBounds } from '../render/geometry.js';
 
 /** Hue histogram bins (10° each). */
 const HUE_BINS = 36;
@@ -64,16 +64,7 @@ function forEachInside(
   fn: (r: number, g: number, b: number, x: number, y: number) => void,
   grow = 0,
 ): void {
-  let x0 = Infinity,
-    y0 = Infinity,
-    x1 = -Infinity,
-    y1 = -Infinity;
-  for (const i of ring) {
-    x0 = Math.min(x0, lm[3 * i]!);
-    x1 = Math.max(x1, lm[3 * i]!);
-    y0 = Math.min(y0, lm[3 * i + 1]!);
-    y1 = Math.max(y1, lm[3 * i + 1]!);
-  }
+  const { x0, y0, x1, y1 } = ringBounds(lm, 3, ring);
   const gx = grow * (x1 - x0);
   const gy = grow * (y1 - y0);
   for (let y = Math.max(0, Math.floor(y0 - gy)); y <= Math.min(img.height - 1, Math.ceil(y1 + gy)); y++) {

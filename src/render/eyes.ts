@@ -5,7 +5,7 @@
  */
 import type { RgbaImage } from '../face/image.js';
 import { LEFT_EYE_OPENING, LEFT_IRIS, LM, RIGHT_EYE_OPENING, RIGHT_IRIS } from '../face/topology.js';
-import { pointInPolygon, polygonArea } from './geometry.js';
+import { forEachPixelInRing, pointInPolygon, polygonArea } from './geometry.js';
 import { bilinear } from './sampling.js';
 
 export interface EyeSource {
@@ -37,26 +37,12 @@ export function prepareEye(img: RgbaImage, lm: Float32Array, side: 'left' | 'rig
   // Sclera and iris colours from the visible eyeball.
   const scl: number[][] = [];
   const irs: number[][] = [];
-  let x0 = Infinity,
-    x1 = -Infinity,
-    y0 = Infinity,
-    y1 = -Infinity;
-  for (const i of ring) {
-    x0 = Math.min(x0, lm[3 * i]!);
-    x1 = Math.max(x1, lm[3 * i]!);
-    y0 = Math.min(y0, lm[3 * i + 1]!);
-    y1 = Math.max(y1, lm[3 * i + 1]!);
-  }
-  for (let y = Math.max(0, Math.floor(y0)); y <= Math.min(img.height - 1, Math.ceil(y1)); y++) {
-    for (let x = Math.max(0, Math.floor(x0)); x <= Math.min(img.width - 1, Math.ceil(x1)); x++) {
-      if (!pointInPolygon(lm, 3, ring, x + 0.5, y + 0.5)) continue;
-      const p = (y * img.width + x) * 4;
-      const c = [img.data[p]!, img.data[p + 1]!, img.data[p + 2]!];
-      const d = Math.hypot(x + 0.5 - cx, y + 0.5 - cy);
-      if (d > r * 1.15) scl.push(c);
-      else if (d < r * 0.85) irs.push(c);
-    }
-  }
+  forEachPixelInRing(lm, 3, ring, img.width, img.height, (x, y, p) => {
+    const c = [img.data[p]!, img.data[p + 1]!, img.data[p + 2]!];
+    const d = Math.hypot(x + 0.5 - cx, y + 0.5 - cy);
+    if (d > r * 1.15) scl.push(c);
+    else if (d < r * 0.85) irs.push(c);
+  });
   const luma = (c: number[]): number => 0.3 * c[0]! + 0.59 * c[1]! + 0.11 * c[2]!;
   scl.sort((a, b) => luma(b) - luma(a));
   // The lit white: the brightest quarter (eyes looking down show mostly shadowed sclera).

@@ -78,6 +78,46 @@ export function pointInPolygon(
   return inside;
 }
 
+/** The bounding box of the points `ring` of `p` (x, y at stride). */
+export function ringBounds(
+  p: Float32Array,
+  stride: number,
+  ring: readonly number[],
+): { x0: number; y0: number; x1: number; y1: number } {
+  let x0 = Infinity,
+    y0 = Infinity,
+    x1 = -Infinity,
+    y1 = -Infinity;
+  for (const i of ring) {
+    x0 = Math.min(x0, p[stride * i]!);
+    x1 = Math.max(x1, p[stride * i]!);
+    y0 = Math.min(y0, p[stride * i + 1]!);
+    y1 = Math.max(y1, p[stride * i + 1]!);
+  }
+  return { x0, y0, x1, y1 };
+}
+
+/**
+ * Calls `fn(x, y, offset)` for every pixel of a `width`×`height` image whose centre lies inside the polygon
+ * `ring` of `p` (x, y at stride), on every `step`th row and column; `offset` is the pixel's RGBA index.
+ */
+export function forEachPixelInRing(
+  p: Float32Array,
+  stride: number,
+  ring: readonly number[],
+  width: number,
+  height: number,
+  fn: (x: number, y: number, offset: number) => void,
+  step = 1,
+): void {
+  const { x0, y0, x1, y1 } = ringBounds(p, stride, ring);
+  for (let y = Math.max(0, Math.floor(y0)); y <= Math.min(height - 1, Math.ceil(y1)); y += step) {
+    for (let x = Math.max(0, Math.floor(x0)); x <= Math.min(width - 1, Math.ceil(x1)); x += step) {
+      if (pointInPolygon(p, stride, ring, x + 0.5, y + 0.5)) fn(x, y, (y * width + x) * 4);
+    }
+  }
+}
+
 /** A point of a fan triangle mapped through another set of landmarks (the centre is the ring's mean). */
 export function fanPoint(
   lm: Float32Array,

@@ -14,7 +14,7 @@ import type { RgbaImage } from '../face/image.js';
 import { GROUPS, LM, MOUTH_OPENING } from '../face/topology.js';
 import type { FaceState } from '../motion/motion.js';
 import type { EyeSource } from './eyes.js';
-import { pointInPolygon, polygonArea } from './geometry.js';
+import { forEachPixelInRing, polygonArea } from './geometry.js';
 import { bilinear, meanColour } from './sampling.js';
 
 export type MouthSourceKind = 'source' | 'synthesised';
@@ -181,29 +181,13 @@ function measureTeeth(
   lip: Rgb,
 ): { colour: Rgb; upperEdge?: number; lowerEdge?: number; together: boolean } | undefined {
   const { width: W, height: H, data } = image;
-  let x0 = Infinity,
-    y0 = Infinity,
-    x1 = -Infinity,
-    y1 = -Infinity;
-  for (const i of MOUTH_OPENING) {
-    x0 = Math.min(x0, lm[3 * i]!);
-    x1 = Math.max(x1, lm[3 * i]!);
-    y0 = Math.min(y0, lm[3 * i + 1]!);
-    y1 = Math.max(y1, lm[3 * i + 1]!);
-  }
   const sat = (r: number, g: number, b: number): number =>
     (Math.max(r, g, b) - Math.min(r, g, b)) / Math.max(1, Math.max(r, g, b));
   const luma = (r: number, g: number, b: number): number => 0.3 * r + 0.59 * g + 0.11 * b;
   // Teeth are the bright, nearly colourless part of the opening: brighter than most of the skin and
   // near the opening's brightest, and well under half as colourful as the lips.
   const interior: Rgb[] = [];
-  for (let y = Math.max(0, Math.floor(y0)); y <= Math.min(H - 1, Math.ceil(y1)); y++) {
-    for (let x = Math.max(0, Math.floor(x0)); x <= Math.min(W - 1, Math.ceil(x1)); x++) {
-      if (!pointInPolygon(lm, 3, MOUTH_OPENING, x + 0.5, y + 0.5)) continue;
-      const p = (y * W + x) * 4;
-      interior.push([data[p]!, data[p + 1]!, data[p + 2]!]);
-    }
-  }
+  forEachPixelInRing(lm, 3, MOUTH_OPENING, W, H, (_x, _y, p) => interior.push([data[p]!, data[p + 1]!, data[p + 2]!]));
   if (interior.length === 0) return undefined;
   const ys = interior.map((c) => luma(...c)).sort((a, b) => a - b);
   const bright = ys[Math.floor(0.95 * (ys.length - 1))]!;
@@ -286,29 +270,22 @@ function plausibleTeeth(skin: Rgb, lip: Rgb, highlight: number, eyes: readonly E
 
 /** The brightness of the face's lit skin: the 95th percentile of luma inside the face outline. */
 function faceHighlight(image: RgbaImage, lm: Float32Array): number {
-  const ring = GROUPS.silhouette;
-  let x0 = Infinity,
-    y0 = Infinity,
-    x1 = -Infinity,
-    y1 = -Infinity;
-  for (const i of ring) {
-    x0 = Math.min(x0, lm[3 * i]!);
-    x1 = Math.max(x1, lm[3 * i]!);
-    y0 = Math.min(y0, lm[3 * i + 1]!);
-    y1 = Math.max(y1, lm[3 * i + 1]!);
-  }
   // A histogram over a grid of every other pixel is plenty for a percentile.
   const hist = new Uint32Array(256);
   let n = 0;
   const { width: W, height: H, data } = image;
-  for (let y = Math.max(0, Math.floor(y0)); y <= Math.min(H - 1, Math.ceil(y1)); y += 2) {
-    for (let x = Math.max(0, Math.floor(x0)); x <= Math.min(W - 1, Math.ceil(x1)); x += 2) {
-      if (!pointInPolygon(lm, 3, ring, x + 0.5, y + 0.5)) continue;
-      const p = (y * W + x) * 4;
+  forEachPixelInRing(
+    lm,
+    3,
+    GROUPS.silhouette,
+    W,
+    H,
+    (_x, _y, p) => {
       hist[Math.round(0.3 * data[p]! + 0.59 * data[p + 1]! + 0.11 * data[p + 2]!)]!++;
       n++;
-    }
-  }
+    },
+    2,
+  );
   let acc = 0;
   for (let v = 0; v < 256; v++) if ((acc += hist[v]!) >= 0.95 * n) return v;
   return 255;
