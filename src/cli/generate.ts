@@ -1,10 +1,9 @@
 import path from 'node:path';
 import { VivifyError } from '../errors.js';
 import { generateVideo, sampleOutput } from '../expression/generate.js';
-import { GENERATE_OPTIONS } from '../expression/generate-options.js';
+import { GENERATE_OPTIONS, type GenerateSettings } from '../expression/generate-options.js';
 import { mediaKind } from '../media/kind.js';
 import { videoFormatForPath } from '../media/video.js';
-import type { GenerateLabel } from '../motion/generate.js';
 import type { CommandContext } from './context.js';
 import { VIDEO_OUTPUT_OPTION } from './common-options.js';
 import type { CommandDef } from './options.js';
@@ -34,19 +33,9 @@ export const generateCommand: CommandDef = {
   ],
 };
 
-interface GenerateArgs {
+interface GenerateArgs extends GenerateSettings {
   source?: string;
   output?: string;
-  label?: GenerateLabel;
-  k: number;
-  seed: number;
-  duration: number;
-  intensity: number;
-  shape: 'episode' | 'hold';
-  talking: boolean;
-  fps: number;
-  face: number;
-  size?: number;
   curves?: string;
 }
 

@@ -2,7 +2,7 @@
  * Options of generated motion, defined once for the library (`generateVideo()`, `generatedFrames()`), the
  * command line (`vivify generate`) and the web app. See src/options.ts.
  */
-import { GENERATE_LABELS } from '../motion/generate.js';
+import { GENERATE_LABELS, type GenerateLabel } from '../motion/generate.js';
 import { FACE_OPTION, SIZE_OPTION, type OptionSpec, type OptionSpecs } from '../options.js';
 import { parseTime } from './timeline.js';
 
@@ -22,6 +22,20 @@ const duration: OptionSpec<number> = {
 };
 
 /** The options of one generation, by flag name (library keys are their camelCase). */
+/** The settings GENERATE_OPTIONS resolve to (the CLI's flags and generateVideo's options, `label` required there). */
+export interface GenerateSettings {
+  label?: GenerateLabel;
+  k: number;
+  seed: number;
+  duration: number;
+  intensity: number;
+  shape: 'episode' | 'hold';
+  talking: boolean;
+  fps: number;
+  face: number;
+  size?: number;
+}
+
 export const GENERATE_OPTIONS = {
   label: {
     type: 'string',

@@ -20,7 +20,7 @@ import { faceState } from '../motion/motion.js';
 import { resolveOptions } from '../options.js';
 import { createRenderer } from '../render/renderer.js';
 import { fitSize, resizeImage } from '../render/resize.js';
-import { GENERATE_OPTIONS } from './generate-options.js';
+import { GENERATE_OPTIONS, type GenerateSettings } from './generate-options.js';
 import { generatedFrames } from './generated.js';
 
 /** The model file that ships with the package (scripts/train-motion.ts writes it). */
@@ -112,18 +112,7 @@ export async function generateVideo(
   options: GenerateVideoOptions,
 ): Promise<GenerateVideoReport> {
   const { models: given, analyzer: givenAnalyzer, onProgress, signal, curves, durationS, ...rest } = options;
-  const o = resolveOptions<{
-    label: GenerateLabel;
-    k: number;
-    seed: number;
-    duration: number;
-    intensity: number;
-    shape: 'episode' | 'hold';
-    talking: boolean;
-    fps: number;
-    face: number;
-    size?: number;
-  }>(GENERATE_OPTIONS, { ...rest, duration: durationS });
+  const o = resolveOptions<GenerateSettings>(GENERATE_OPTIONS, { ...rest, duration: durationS });
   if (!o.label)
     throw new RangeError(
       `Expected one of ${GENERATE_OPTIONS.label.choices.join(', ')} for label but received undefined`,
