@@ -24,10 +24,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 import sharp from 'sharp';
-import { findFfmpeg } from '../src/media/ffmpeg.js';
+import { ASTRONAUT, ffmpeg, makeMovingFaceVideo } from '../test/helpers.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const ASTRONAUT = path.join(ROOT, 'assets', 'astronaut.png');
+export { ASTRONAUT };
 
 export type CaseKind = 'image' | 'video' | 'folder' | 'timeline' | 'list';
 
@@ -54,7 +53,6 @@ function run(bin: string, args: string[]): void {
   const r = spawnSync(bin, args, { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${path.basename(bin)} ${args.join(' ')} failed: ${r.stderr}`);
 }
-const ffmpeg = (...args: string[]): void => run(findFfmpeg().ffmpeg, ['-v', 'error', '-y', '-nostdin', ...args]);
 
 /** A 20000×20000 grey PNG, fully valid, written row by row (1.2 MB on disk, 1.2 GB of pixels). */
 async function hugePng(file: string, w = 20000, h = 20000): Promise<void> {
@@ -109,27 +107,9 @@ trailer << /Root 1 0 R >>
 %%EOF
 `;
 
-/** Moving crops of the astronaut's face, as the tests' driving clips. */
+/** Moving crops of the astronaut's face, as the tests' driving clips (small and short). */
 function movingFace(file: string, { frames = 10, fps = 10, size = 128 } = {}): void {
-  ffmpeg(
-    '-loop',
-    '1',
-    '-i',
-    ASTRONAUT,
-    '-vf',
-    `crop=320:320:x='60+30*sin(n/4)':y='10+10*cos(n/5)',scale=${size}:${size},format=yuv420p`,
-    '-frames:v',
-    String(frames),
-    '-r',
-    String(fps),
-    '-c:v',
-    'libx264',
-    '-preset',
-    'ultrafast',
-    '-movflags',
-    '+faststart',
-    file,
-  );
+  makeMovingFaceVideo(file, { frames, fps, size });
 }
 
 /**
