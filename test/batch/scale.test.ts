@@ -158,13 +158,18 @@ describe('augment at scale: 504 variants', { timeout: 900_000 }, () => {
       assert.ok(workers.length > 0, `the coordinator has worker processes (seed ${seed})`);
       const victim = workers[Math.floor(rand() * workers.length)]!;
       process.kill(victim, 'SIGKILL');
-      const pause = 200 + Math.floor(rand() * 2500);
-      await sleep(pause);
+      // The coordinator a random amount of work later (not of time: on a fast machine the rest of the run
+      // can finish within a few seconds, and there would be nothing left to kill).
+      const killedAt = lines(log);
+      const after = 5 + Math.floor(rand() * 40);
+      await waitFor(`work to reach ${killedAt + after} (seed ${seed})`, () => lines(log) >= killedAt + after, 240_000);
       childrenOf(pid).forEach((w) => seen.add(w));
       process.kill(pid, 'SIGKILL');
       const r = await run.exited;
       assert.equal(r.signal, 'SIGKILL', `round ${round}: the run was still going (seed ${seed}): ${r.stdout}`);
-      schedule.push(`round ${round}: worker ${victim} at ${lines(log)} work lines, coordinator ${pause} ms later`);
+      schedule.push(
+        `round ${round}: worker ${victim} at ${killedAt} work lines, coordinator ${after} work lines later`,
+      );
       // Its workers notice the coordinator is gone and exit by themselves.
       await waitFor(`the workers of round ${round} to exit`, () => [...seen].every((p) => !alive(p)), 30_000);
     }
