@@ -39,6 +39,34 @@ export function isVivifyError(err: unknown, code?: VivifyErrorCode): err is Vivi
   return err instanceof VivifyError && (code === undefined || err.code === code);
 }
 
+/**
+ * Failures of the machine or of the user's files (a full disk, a folder without permission), by the
+ * system's error code: the user's to fix, so reported in one line, never as a bug.
+ */
+const IO_FAILURES: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  EIO: 'input/output error',
+  EFBIG: 'file too large for the file system',
+  ENAMETOOLONG: 'name too long',
+  ENOTDIR: 'a part of the path is not a folder',
+  EISDIR: 'is a folder',
+  EEXIST: 'something appeared at that path meanwhile',
+  ENOTEMPTY: 'something appeared at that path meanwhile',
+  EXDEV: 'not on the same file system',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files',
+};
+
+/** "no space left on the device (ENOSPC)" for a system I/O error (one with such a `code`), else undefined. */
+export function ioFailureReason(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && code in IO_FAILURES ? `${IO_FAILURES[code]} (${code})` : undefined;
+}
+
 /** Throws E_ABORTED if the signal has fired. */
 export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new VivifyError('E_ABORTED', 'operation was cancelled');

@@ -78,9 +78,12 @@ export interface CliResult {
   stderr: string;
 }
 
+/** The TypeScript loader, by its full address: the CLI may run in any folder. */
+const TSX = import.meta.resolve('tsx');
+
 /** Runs the CLI from source (as `vivify …`) and captures its output. */
 export function runCli(args: string[], options: { cwd?: string; timeoutMs?: number } = {}): CliResult {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli', 'bin.ts'), ...args], {
+  const r = spawnSync(process.execPath, ['--import', TSX, path.join(ROOT, 'src', 'cli', 'bin.ts'), ...args], {
     cwd: options.cwd ?? ROOT,
     encoding: 'utf8',
     timeout: options.timeoutMs ?? 120_000,

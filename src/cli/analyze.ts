@@ -4,7 +4,8 @@ import { faceSummary } from '../analysis/serialize.js';
 import { VivifyError } from '../errors.js';
 import { imageFormatForPath, writeImage } from '../media/image.js';
 import { mediaKind } from '../media/kind.js';
-import { openVideoWriter, probeVideo, videoFormatForPath, type VideoWriter } from '../media/video.js';
+import { checkRunPaths } from '../media/run-paths.js';
+import { openVideoWriter, outputShape, probeVideo, videoFormatForPath, type VideoWriter } from '../media/video.js';
 import { drawAnalysisOverlay } from '../render/overlay.js';
 import type { CommandContext } from './context.js';
 import type { CommandDef } from './options.js';
@@ -58,11 +59,13 @@ export async function runAnalyze(input: string, args: AnalyzeArgs, ctx: CommandC
     if (kind === 'image') imageFormatForPath(args.overlay);
     else videoFormatForPath(args.overlay);
   }
-  for (const out of [args.json, args.overlay]) {
-    if (out && path.resolve(out) === path.resolve(input)) {
-      throw new VivifyError('E_USAGE', `refusing to overwrite the input ${input}`);
-    }
-  }
+  await checkRunPaths(
+    [{ name: 'the input', path: input }],
+    [
+      { name: '--json', path: args.json },
+      { name: '--overlay', path: args.overlay, shape: kind === 'image' ? 'file' : outputShape(args.overlay) },
+    ],
+  );
   const analyzer = await createFaceAnalyzer({
     identity: args.identity,
     actionUnits: true,

@@ -1,7 +1,7 @@
-import path from 'node:path';
 import { VivifyError } from '../errors.js';
 import { mediaKind } from '../media/kind.js';
-import { videoFormatForPath } from '../media/video.js';
+import { checkRunPaths } from '../media/run-paths.js';
+import { outputShape, videoFormatForPath } from '../media/video.js';
 import { optionKey } from '../options.js';
 import { animate, type AnimateOptions } from '../reenact/animate.js';
 import { ANIMATE_OPTIONS } from '../reenact/options.js';
@@ -59,11 +59,16 @@ export async function runAnimate(args: AnimateArgs, ctx: CommandContext): Promis
   const output = args.output!;
   videoFormatForPath(output);
   if (args['debug-grid']) videoFormatForPath(args['debug-grid']);
-  for (const out of [output, args['debug-grid']]) {
-    if (out && [source, driving].some((i) => path.resolve(i) === path.resolve(out))) {
-      throw new VivifyError('E_USAGE', `refusing to overwrite the input ${out}`);
-    }
-  }
+  await checkRunPaths(
+    [
+      { name: '--source', path: source },
+      { name: '--driving', path: driving },
+    ],
+    [
+      { name: '--output', path: output, shape: outputShape(output) },
+      { name: '--debug-grid', path: args['debug-grid'], shape: outputShape(args['debug-grid']) },
+    ],
+  );
   if ((await mediaKind(source)) !== 'image')
     throw new VivifyError('E_USAGE', `--source must be an image (JPEG, PNG, WebP): ${source}`);
   if ((await mediaKind(driving)) !== 'video') throw new VivifyError('E_USAGE', `--driving must be a video: ${driving}`);

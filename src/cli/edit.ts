@@ -1,8 +1,8 @@
-import path from 'node:path';
 import { createFaceAnalyzer } from '../analysis/node.js';
 import { VivifyError } from '../errors.js';
 import { createFaceEditor, type EditSpec } from '../expression/edit.js';
 import { imageFormatForPath, readImage, writeImage } from '../media/image.js';
+import { checkRunPaths } from '../media/run-paths.js';
 import { ACTION_UNITS, AU_MAX, type ActionUnit, type AuIntensities } from '../face/action-units.js';
 import { EMOTION_NAMES, type EmotionName } from '../motion/emotion.js';
 import { parseAuText, parseEmotionText } from '../expression/options.js';
@@ -97,10 +97,16 @@ export async function runEdit(args: EditArgs, ctx: CommandContext): Promise<numb
     throw new VivifyError('E_USAGE', 'vivify edit needs --au, --emotion or --like (what to change)');
   imageFormatForPath(args.output);
   if (args.mask) imageFormatForPath(args.mask);
-  for (const out of [args.output, args.mask]) {
-    if (out && [args.source, args.like].some((i) => i && path.resolve(i) === path.resolve(out)))
-      throw new VivifyError('E_USAGE', `refusing to overwrite the input ${out}`);
-  }
+  await checkRunPaths(
+    [
+      { name: '--source', path: args.source },
+      { name: '--like', path: args.like },
+    ],
+    [
+      { name: '--output', path: args.output },
+      { name: '--mask', path: args.mask },
+    ],
+  );
   const analyzer = await createFaceAnalyzer({ emotion: false });
   try {
     const image = await readImage(args.source);

@@ -9,6 +9,7 @@ import { evaluateGenerate } from '../eval/generate-run.js';
 import { runSuite, summariseSuite, writeSuiteReport } from '../eval/suite.js';
 import { quote, VivifyError } from '../errors.js';
 import { writeAtomically } from '../media/atomic.js';
+import { checkRunPaths } from '../media/run-paths.js';
 import type { CommandContext } from './context.js';
 import { machine } from './machine.js';
 import type { CommandDef } from './options.js';
@@ -204,6 +205,10 @@ async function runEvalReenact(args: EvalArgs, ctx: CommandContext): Promise<numb
   }
   if (args.json && path.extname(args.json).toLowerCase() !== '.json')
     throw new VivifyError('E_USAGE', `--json needs a .json file name, got ${args.json}`);
+  await checkRunPaths(
+    (['source', 'driving', 'result'] as const).map((k) => ({ name: `--${k}`, path: args[k] })),
+    [{ name: '--json', path: args.json }],
+  );
   const analyzer = await createFaceAnalyzer({ emotion: false });
   const progress = createProgress('eval', undefined);
   try {

@@ -3,7 +3,8 @@ import { VivifyError } from '../errors.js';
 import { generateVideo, sampleOutput } from '../expression/generate.js';
 import { GENERATE_OPTIONS, type GenerateSettings } from '../expression/generate-options.js';
 import { mediaKind } from '../media/kind.js';
-import { videoFormatForPath } from '../media/video.js';
+import { checkRunPaths } from '../media/run-paths.js';
+import { outputShape, videoFormatForPath } from '../media/video.js';
 import type { CommandContext } from './context.js';
 import { VIDEO_OUTPUT_OPTION } from './common-options.js';
 import type { CommandDef } from './options.js';
@@ -49,10 +50,13 @@ export async function runGenerate(args: GenerateArgs, ctx: CommandContext): Prom
   if (args.curves && path.extname(args.curves).toLowerCase() !== '.json')
     throw new VivifyError('E_USAGE', `--curves needs a .json file name, got ${args.curves}`);
   const outputs = Array.from({ length: args.k }, (_, i) => sampleOutput(output, i + 1, args.k));
-  for (const out of [...outputs, args.curves]) {
-    if (out && path.resolve(out) === path.resolve(source))
-      throw new VivifyError('E_USAGE', `refusing to overwrite the input ${out}`);
-  }
+  await checkRunPaths(
+    [{ name: '--source', path: source }],
+    [
+      ...outputs.map((o) => ({ name: '--output', path: o, shape: outputShape(o) })),
+      { name: '--curves', path: args.curves },
+    ],
+  );
   if ((await mediaKind(source)) !== 'image')
     throw new VivifyError('E_USAGE', `--source must be an image (JPEG, PNG, WebP): ${source}`);
   let bar: ReturnType<typeof createProgress> | undefined;

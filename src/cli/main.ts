@@ -3,7 +3,7 @@
  * argument errors of the form "Expected X for Y but received Z") print one line and exit non-zero;
  * anything else is a bug and prints its stack.
  */
-import { printable, quote, VivifyError } from '../errors.js';
+import { ioFailureReason, printable, quote, VivifyError } from '../errors.js';
 import { analyzeCommand, runAnalyze } from './analyze.js';
 import { animateCommand, runAnimate } from './animate.js';
 import { augmentCommand, runAugment } from './augment.js';
@@ -85,11 +85,13 @@ export async function main(argv: string[]): Promise<number> {
   }
   const controller = new AbortController();
   // First Ctrl-C / SIGTERM: cancel cleanly (outputs in progress are removed). If the command has not
-  // stopped within 3 s, or a second signal comes, exit at once.
-  const onSignal = (): void => {
-    if (controller.signal.aborted) process.exit(130);
+  // stopped within 3 s, or a second signal comes, exit at once. The exit status is the shell's for the
+  // signal: 130 for SIGINT, 143 for SIGTERM.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    abortExitCode = signal === 'SIGTERM' ? 143 : 130;
+    if (controller.signal.aborted) process.exit(abortExitCode);
     controller.abort();
-    setTimeout(() => process.exit(130), 3000).unref();
+    setTimeout(() => process.exit(abortExitCode), 3000).unref();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -105,12 +107,20 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** The exit status of a run cancelled by a signal: 128 + the signal's number. */
+let abortExitCode = 130;
+
 /** Exit status for an error, and whether it is a known (one-line) failure. */
 export function describeError(err: unknown): { code: number; line?: string } {
   if (err instanceof VivifyError)
-    return { code: err.code === 'E_USAGE' ? 2 : err.code === 'E_ABORTED' ? 130 : 1, line: err.message };
+    return { code: err.code === 'E_USAGE' ? 2 : err.code === 'E_ABORTED' ? abortExitCode : 1, line: err.message };
   if ((err instanceof TypeError || err instanceof RangeError) && err.message.startsWith('Expected ')) {
     return { code: 2, line: err.message };
+  }
+  const reason = ioFailureReason(err);
+  if (reason) {
+    const file = (err as NodeJS.ErrnoException).path;
+    return { code: 1, line: file ? `${file}: ${reason}` : reason };
   }
   return { code: 70 };
 }

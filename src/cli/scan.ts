@@ -11,6 +11,7 @@ import {
 } from '../dataset/scan.js';
 import { VivifyError } from '../errors.js';
 import { writeAtomically } from '../media/atomic.js';
+import { checkRunPaths } from '../media/run-paths.js';
 import type { CommandContext } from './context.js';
 import type { CommandDef } from './options.js';
 import { createProgress } from './progress.js';
@@ -75,6 +76,10 @@ export async function runScan(inputs: string[], args: ScanArgs, ctx: CommandCont
       throw new VivifyError('E_INPUT_NOT_FOUND', `cannot read ${i}: no such file or folder`, { cause });
     });
   }
+  await checkRunPaths(
+    inputs.map((i) => ({ name: 'the input', path: i })),
+    [{ name: '--report', path: args.report }],
+  );
   // Links that loop back, and files or folders reached twice, are skipped with a warning (and listed in a JSON report).
   const skipped: { path: string; reason: string }[] = [];
   const files = await listVideos(inputs, {

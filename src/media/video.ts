@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { VivifyError, throwIfAborted } from '../errors.js';
-import { prepareTemp } from './atomic.js';
+import { commitTemp, outputFailure, prepareTemp, throwOutputFailure, type OutputShape } from './atomic.js';
 import { findFfmpeg } from './ffmpeg.js';
 import { encodeImage, firstLine } from './image.js';
 import { checkRegularFile } from './kind.js';
@@ -346,6 +346,11 @@ export function videoFormatForPath(file: string): VideoOutputFormat {
   );
 }
 
+/** What writing a video to `file` makes: a folder of frames or one file (see {@link videoFormatForPath}). */
+export function outputShape(file: string | undefined): OutputShape {
+  return file !== undefined && videoFormatForPath(file) === 'png-sequence' ? 'frames' : 'file';
+}
+
 export interface VideoWriterOptions {
   /** Frames per second, a number or an exact rational string such as "30000/1001". */
   fps: number | string;
@@ -381,15 +386,18 @@ export interface VideoWriter {
  */
 export async function openVideoWriter(file: string, options: VideoWriterOptions): Promise<VideoWriter> {
   const format = options.format ?? videoFormatForPath(file);
-  const target = file.endsWith('/') ? file.slice(0, -1) : file;
+  const named = file.endsWith('/') ? file.slice(0, -1) : file;
   const fps = String(options.fps);
   if (!(rationalToNumber(fps) > 0)) throw new RangeError(`Expected a positive frame rate for fps but received ${fps}`);
   if (options.audioFrom !== undefined) await checkInputFile(options.audioFrom);
-  const tmp = await prepareTemp(target);
-  return format === 'png-sequence' ? pngSequenceWriter(target, tmp) : ffmpegWriter(target, tmp, format, fps, options);
+  const { tmp, target } = await prepareTemp(named, format === 'png-sequence' ? 'frames' : 'file');
+  return format === 'png-sequence'
+    ? pngSequenceWriter(named, target, tmp)
+    : ffmpegWriter(named, target, tmp, format, fps, options);
 }
 
 function ffmpegWriter(
+  named: string,
   target: string,
   tmp: string,
   format: 'mp4' | 'gif',
@@ -455,18 +463,20 @@ function ffmpegWriter(
     if (child && child.exitCode === null) child.kill('SIGKILL');
     if (exited) await exited.catch(() => undefined);
     await fs.rm(tmp, { force: true }).catch(() => undefined);
-    throw new VivifyError('E_VIDEO_ENCODE', `${target}: ${what}${stderr() ? ` (${firstLine(stderr())})` : ''}`, {
+    const io = outputFailure(named, cause) ?? diskFailure(named, stderr());
+    if (io) throw io;
+    throw new VivifyError('E_VIDEO_ENCODE', `${named}: ${what}${stderr() ? ` (${firstLine(stderr())})` : ''}`, {
       cause,
     });
   };
 
   return {
-    path: target,
+    path: named,
     get framesWritten() {
       return framesWritten;
     },
     async write(frame) {
-      if (finished) throw new VivifyError('E_VIDEO_ENCODE', `${target}: write after close`);
+      if (finished) throw new VivifyError('E_VIDEO_ENCODE', `${named}: write after close`);
       if (!size) {
         size = { width: frame.width, height: frame.height };
         start(frame.width, frame.height);
@@ -483,7 +493,7 @@ function ffmpegWriter(
           new Promise<boolean>((r) => stdin.once('drain', () => r(true))),
           exited!.then(() => false),
         ]);
-        if (!drained) await fail('the encoder stopped unexpectedly');
+        if (!drained) await fail(`the encoder stopped unexpectedly (exit ${await exited})`);
       }
       framesWritten++;
     },
@@ -493,12 +503,16 @@ function ffmpegWriter(
       finished = true;
       child!.stdin!.end();
       const code = await exited!;
-      if (code !== 0) {
-        finished = false;
-        await fail(`encoder exited with code ${code}`);
+      if (code !== 0) await fail(`encoder exited with code ${code}`);
+      // The encoder can exit 0 with a file it could not finish (a full disk loses the MP4's index): the
+      // file moves into place only once it reads back with every frame.
+      const problem = await verifyEncoded(tmp, framesWritten, format === 'mp4' && options.audioFrom !== undefined);
+      if (problem) await fail(problem);
+      try {
+        await commitTemp(tmp, target, 'file');
+      } catch (cause) {
+        await fail('could not move the finished file into place', cause);
       }
-      await fs.rm(target, { recursive: true, force: true }).catch(() => undefined);
-      await fs.rename(tmp, target);
     },
     async abort() {
       finished = true;
@@ -509,41 +523,81 @@ function ffmpegWriter(
   };
 }
 
-function pngSequenceWriter(target: string, tmpDir: string): VideoWriter {
+function pngSequenceWriter(named: string, target: string, tmpDir: string): VideoWriter {
   let framesWritten = 0;
   let size: { width: number; height: number } | undefined;
   let finished = false;
   return {
-    path: target,
+    path: named,
     get framesWritten() {
       return framesWritten;
     },
     async write(frame) {
-      if (finished) throw new VivifyError('E_VIDEO_ENCODE', `${target}: write after close`);
+      if (finished) throw new VivifyError('E_VIDEO_ENCODE', `${named}: write after close`);
       if (!size) {
         size = { width: frame.width, height: frame.height };
-        await fs.mkdir(tmpDir);
       } else if (frame.width !== size.width || frame.height !== size.height) {
         throw new RangeError(
           `Expected ${size.width}x${size.height} for frame ${framesWritten} but received ${frame.width}x${frame.height}`,
         );
       }
       const png = await encodeImage(frame, 'png');
-      await fs.writeFile(path.join(tmpDir, `frame_${String(framesWritten + 1).padStart(6, '0')}.png`), png);
+      const name = path.join(tmpDir, `frame_${String(framesWritten + 1).padStart(6, '0')}.png`);
+      await fs.writeFile(name, png).catch(async (cause: unknown) => {
+        finished = true;
+        await fs.rm(tmpDir, { recursive: true, force: true }).catch(() => undefined);
+        throwOutputFailure(named, cause);
+      });
       framesWritten++;
     },
     async close() {
       if (finished) return;
       finished = true;
-      if (!size) throw new VivifyError('E_VIDEO_ENCODE', `${target}: no frames were written`);
-      await fs.rm(target, { recursive: true, force: true }).catch(() => undefined);
-      await fs.rename(tmpDir, target);
+      try {
+        if (!size) throw new VivifyError('E_VIDEO_ENCODE', `${named}: no frames were written`);
+        await commitTemp(tmpDir, target, 'frames');
+      } catch (cause) {
+        await fs.rm(tmpDir, { recursive: true, force: true }).catch(() => undefined);
+        throwOutputFailure(named, cause);
+      }
     },
     async abort() {
       finished = true;
       await fs.rm(tmpDir, { recursive: true, force: true }).catch(() => undefined);
     },
   };
+}
+
+/**
+ * Why an encoded file at `file` is not a complete video of `frames` frames, or undefined when it is: it
+ * must be a non-empty file that ffprobe reads with a video stream of exactly that many packets (with
+ * `shortened`, when audio was muxed with -shortest, at least one).
+ */
+async function verifyEncoded(file: string, frames: number, shortened: boolean): Promise<string | undefined> {
+  const st = await fs.stat(file).catch(() => undefined);
+  if (!st?.size) return 'the encoder wrote nothing';
+  const { ffprobe } = findFfmpeg();
+  const args = ['-v', 'error', '-select_streams', 'v:0', '-count_packets'];
+  args.push('-show_entries', 'stream=nb_read_packets', '-of', 'csv=p=0', file);
+  const { stdout, stderr, code } = await run(ffprobe, args);
+  const packets = Number(stdout.trim().split(/[\s,]+/)[0]);
+  if (code !== 0 || !Number.isFinite(packets))
+    return `the encoded file does not read back (${firstLine(stderr) || `ffprobe exit ${code}`})`;
+  if (shortened ? packets < 1 : packets !== frames)
+    return `the encoded file holds ${packets} of the ${frames} frames written`;
+  return undefined;
+}
+
+/** The encoder's own report of a full disk or a refused write, as a one-line E_OUTPUT error. */
+function diskFailure(target: string, stderr: string): VivifyError | undefined {
+  const codes: [RegExp, string][] = [
+    [/No space left on device/i, 'ENOSPC'],
+    [/Disk quota exceeded/i, 'EDQUOT'],
+    [/Read-only file system/i, 'EROFS'],
+    [/Permission denied/i, 'EACCES'],
+  ];
+  const hit = codes.find(([re]) => re.test(stderr));
+  return hit && outputFailure(target, Object.assign(new Error(firstLine(stderr)), { code: hit[1] }));
 }
 
 async function checkInputFile(file: string): Promise<void> {
