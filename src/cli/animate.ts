@@ -96,6 +96,7 @@ export async function runAnimate(args: AnimateArgs, ctx: CommandContext): Promis
   );
   if (report.framesWithoutFace)
     ctx.err(`warning: ${report.framesWithoutFace} driving frame(s) had no face; the last good motion was held`);
+  for (const w of report.warnings) ctx.err(`warning: ${w}`);
   if (args['debug-grid']) ctx.out(`wrote ${args['debug-grid']}`);
   return 0;
 }

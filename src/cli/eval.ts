@@ -222,6 +222,10 @@ async function runEvalReenact(args: EvalArgs, ctx: CommandContext): Promise<numb
     });
     progress.done(`${ev.result.frames} frames`);
     for (const w of ev.warnings) ctx.err(`warning: ${w}`);
+    if (ev.result.faceFound === 0)
+      ctx.err(
+        `warning: ${args.result} shows no face in any of its ${ev.result.frames} frames: its face metrics are n/a`,
+      );
     ctx.out(`${mode}-reenactment of ${args.result}:`);
     for (const l of metricLines(ev.result, args.self)) ctx.out(`  ${l}`);
     ctx.out('static baseline (the source repeated):');

@@ -282,7 +282,7 @@ function summarise(t: Track, drv: Track, mode: 'self' | 'cross'): ReenactMetrics
     eyeCorrelation: pearson(...pairs(t.eyes, drv.eyes)),
     jitterRatio: jitterDc > 0 ? jitterTc / jitterDc : NaN,
     jitterRatioRaw: jitterD > 0 ? jitterT / jitterD : NaN,
-    acd: acdN ? acdSum / acdN : 0,
+    acd: acdN ? acdSum / acdN : NaN, // needs two frames with a face: n/a otherwise, never the best score
     mouthColour: summariseColour(t.colour),
   };
   if (mode === 'self')

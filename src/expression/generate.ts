@@ -131,6 +131,7 @@ export async function generateVideo(
       await analyzer.analyze(img, { actionUnits: true }),
       o.face,
       typeof source === 'string' ? source : 'the source image',
+      o.size ? { size: o.size, width: img.width, height: img.height } : undefined,
     );
     const state = faceState(face);
     const current: AuIntensities | undefined = face.actionUnits

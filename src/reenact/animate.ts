@@ -5,7 +5,7 @@
  */
 import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../analysis/node.js';
 import { pickFace } from '../analysis/pick-face.js';
-import { VivifyError, throwIfAborted } from '../errors.js';
+import { isVivifyError, VivifyError, throwIfAborted } from '../errors.js';
 import type { RgbaImage, VideoFrame } from '../face/image.js';
 import type { FaceResult } from '../face/types.js';
 import { readImage, type ImageInput } from '../media/image.js';
@@ -15,8 +15,10 @@ import {
   planConstantRate,
   probeVideo,
   type ConstantRatePlan,
+  type DecodeOptions,
   type VideoInfo,
   type VideoWriter,
+  videoFormatForPath,
 } from '../media/video.js';
 import { faceState, stateDistance, type FaceState } from '../motion/motion.js';
 import { resolveOptions } from '../options.js';
@@ -71,6 +73,8 @@ export interface AnimateReport {
    * analysis), waiting for the encoder, and the whole run (set-up included).
    */
   msPerFrame: { decode: number; analyse: number; render: number; encode: number; total: number };
+  /** What was asked for and could not be done, in one line each (e.g. audio asked for a GIF). */
+  warnings: string[];
 }
 
 type Resolved = AnimateSettings & Pick<AnimateOptions, 'debugGrid' | 'onProgress' | 'signal'>;
@@ -172,7 +176,8 @@ export async function prepareReenactment(
   }
   const info = await probeVideo(driving);
   const rate = await planConstantRate(driving, o.fps);
-  const sourceFace = pickFace(await analyzer.analyze(source, { identity: outputs.identity }), o.face, label);
+  const scaled = o.size ? { size: o.size, width: source.width, height: source.height } : undefined;
+  const sourceFace = pickFace(await analyzer.analyze(source, { identity: outputs.identity }), o.face, label, scaled);
   const maxSide = await decodeSide(driving, info, o, analyzer, sourceFace, rate.decodeFps);
   const ref = await findReference(driving, o, analyzer, faceState(sourceFace), rate.decodeFps, maxSide);
   const setup: ReenactorSetup = {
@@ -228,8 +233,11 @@ async function decodeSide(
   fps: string | undefined,
 ): Promise<number | undefined> {
   if (Math.max(info.width, info.height) <= DRIVING_PROBE_ABOVE_PX) return undefined;
-  const which = typeof o.reference === 'number' ? { frames: [o.reference] } : { maxFrames: 1 };
-  for await (const frame of decodeVideo(driving, { ...which, fps, signal: o.signal })) {
+  const frames =
+    typeof o.reference === 'number'
+      ? referenceFrame(driving, o.reference, { fps, signal: o.signal })
+      : decodeVideo(driving, { maxFrames: 1, fps, signal: o.signal });
+  for await (const frame of frames) {
     const face = (await analyzer.analyze(frame, { emotion: false }))[0];
     if (!face) return undefined;
     const px = (f: FaceResult): number => Math.max(f.box.width, f.box.height);
@@ -262,7 +270,14 @@ async function run(
     drivingSize: prepared.drivingSize,
     mouth: { none: 0, source: 0, synthesised: 0 },
     msPerFrame: { decode: 0, analyse: 0, render: 0, encode: 0, total: 0 },
+    warnings: [],
   };
+  if (o.keepAudio && videoFormatForPath(output) !== 'mp4')
+    report.warnings.push(
+      '--keep-audio: GIF and PNG frames hold no sound, so the audio was left out (write .mp4 to keep it)',
+    );
+  else if (o.keepAudio && !info.hasAudio)
+    report.warnings.push(`--keep-audio: the driving video ${driving} has no audio track`);
   let decodeMs = 0;
   let encodeMs = 0;
   let reenactor: AsyncReenactor | undefined;
@@ -329,6 +344,26 @@ async function* timed<T>(frames: AsyncIterable<T>, onWait: (ms: number) => void)
   }
 }
 
+/** Frame `n` of the driving video, for `--reference n`; a usage error when the video is shorter. */
+async function* referenceFrame(
+  driving: string,
+  n: number,
+  options: Omit<DecodeOptions, 'frames'>,
+): AsyncGenerator<VideoFrame> {
+  try {
+    yield* decodeVideo(driving, { ...options, frames: [n] });
+  } catch (err) {
+    throw isVivifyError(err, 'E_VIDEO_EMPTY') ? pastTheEnd(driving, n) : err;
+  }
+}
+
+function pastTheEnd(driving: string, n: number): VivifyError {
+  return new VivifyError(
+    'E_USAGE',
+    `--reference ${n}: the driving video ${driving} has no frame ${n} (frames are numbered from 0)`,
+  );
+}
+
 /**
  * The driver's reference: the first frame with a face (left to the reenactor, which takes it while
  * streaming), the frame closest to the source in pose and expression, or frame N — with its image and
@@ -344,7 +379,7 @@ async function findReference(
 ): Promise<{ reference?: FaceState; referenceFrame: number; frame?: { image: RgbaImage; landmarks: Float32Array } }> {
   if (o.reference === 'first') return { referenceFrame: -1 };
   if (typeof o.reference === 'number') {
-    for await (const frame of decodeVideo(driving, { frames: [o.reference], fps, signal: o.signal, maxSide })) {
+    for await (const frame of referenceFrame(driving, o.reference, { fps, signal: o.signal, maxSide })) {
       const face = (await analyzer.analyze(frame, { emotion: false }))[0];
       if (!face) throw new VivifyError('E_NO_FACE', `reference frame ${o.reference} of ${driving} has no face`);
       return {
@@ -353,7 +388,7 @@ async function findReference(
         frame: { image: frame, landmarks: face.landmarks },
       };
     }
-    throw new VivifyError('E_USAGE', `the driving video has no frame ${o.reference} (reference)`);
+    throw pastTheEnd(driving, o.reference);
   }
   // 'best': one pass over the driver, keeping only the closest frame.
   const tracker = analyzer.createTracker();

@@ -57,7 +57,13 @@ test('vivify animate: GIF and PNG-frame outputs, audio kept, a 1-frame driver, a
   assert.equal(runCli(['animate', '--source', small, '--driving', talk, '-o', path.join(dir, 'a.gif')]).code, 0);
   assert.equal((await probeVideo(path.join(dir, 'a.gif'))).frameCount, 12);
   assert.equal(runCli(['animate', '--source', small, '--driving', talk, '-o', path.join(dir, 'frames')]).code, 0);
-  assert.equal(readdirSync(path.join(dir, 'frames')).length, 12);
+  const written = readdirSync(path.join(dir, 'frames'));
+  assert.equal(written.filter((f) => /^frame_\d{6}\.png$/.test(f)).length, 12);
+  assert.deepEqual(
+    written.filter((f) => !f.startsWith('frame_')),
+    ['.vivify-frames'],
+    'the marker that lets a later run replace the folder',
+  );
   assert.equal(
     runCli(['animate', '--source', small, '--driving', talk, '-o', path.join(dir, 'au.mp4'), '--keep-audio']).code,
     0,

@@ -120,7 +120,8 @@ test('vivify animate keeps a variable-frame-rate driver’s timing: constant 25 
   assert.equal(info.hasAudio, true);
   // Which driving frame each output frame was made from: the grid's second panel is the driving frame.
   const gridCodes: number[] = [];
-  for (const png of readdirSync(grid).sort()) gridCodes.push(codeOf(await readImage(path.join(grid, png)), 128));
+  const pngs = readdirSync(grid).filter((f) => f.endsWith('.png'));
+  for (const png of pngs.sort()) gridCodes.push(codeOf(await readImage(path.join(grid, png)), 128));
   const shown = gridCodes.map((v) => {
     const n = driverCodes.findIndex((c) => Math.abs(c - v) <= 1);
     assert.ok(n >= 0, `grid code ${v} is no driving frame's`);
