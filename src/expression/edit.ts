@@ -3,6 +3,7 @@
  * current expression, or absolute), or copy the expression of another face. Pure: RGBA and face analyses
  * in, RGBA out; the renderer does the pixels.
  */
+import { quote } from '../errors.js';
 import type { FaceResult } from '../face/types.js';
 import type { RgbaImage } from '../face/image.js';
 import { ACTION_UNITS, AU_MAX, applyAUs, type ActionUnit, type AuIntensities } from '../face/action-units.js';
@@ -12,11 +13,12 @@ import { expressionBasis } from '../face/expression-basis.js';
 import { emotionChange, type EmotionName } from '../motion/emotion.js';
 import { DEFAULT_RETARGET, faceState, retarget, type FaceState } from '../motion/motion.js';
 import { createRenderer, type Renderer } from '../render/renderer.js';
+import { repeatedEmotion } from './options.js';
 
 export interface EditSpec {
   /** AU values per side (0–5): added to the face's own (relative) or set (absolute). */
   aus?: AuIntensities;
-  /** Emotions with intensities 0–1, applied in order. */
+  /** Emotions with intensities 0–1, applied in order; each named once (a repeat would add up past 1). */
   emotions?: { name: EmotionName; intensity: number }[];
   /** Copy this face's expression (its shape in the learned expression basis), replacing the source's. */
   like?: FaceState;
@@ -109,6 +111,9 @@ const clampAu = (v: number): number => Math.max(0, Math.min(AU_MAX, v));
  * each kept within 0–5). Relative edits add to the face; absolute ones set values.
  */
 export function editTargets(before: AuEstimate, spec: EditSpec): { target: AuIntensities; delta: AuIntensities } {
+  const twice = repeatedEmotion(spec.emotions ?? []);
+  if (twice !== undefined)
+    throw new RangeError(`Expected each emotion at most once for emotions but received ${quote(twice)} twice`);
   const target: AuIntensities = { left: { ...before.left }, right: { ...before.right } };
   const delta: AuIntensities = { left: {}, right: {} };
   const add = (side: 'left' | 'right', au: ActionUnit, d: number): void => {
