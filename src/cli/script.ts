@@ -56,11 +56,26 @@ export async function runScript(args: ScriptArgs, ctx: CommandContext): Promise<
     );
   }
   let bar: ReturnType<typeof createProgress> | undefined;
+  let preparing: ReturnType<typeof createProgress> | undefined;
+  let prepareStarted: number | undefined;
   const r = await renderScript(args.source!, text, args.output!, {
     face: args.face,
     size: args.size,
     seed: args.seed,
     signal: ctx.signal,
+    // Generated motion is computed before the first frame: a progress line (seconds of motion) when that
+    // takes more than half a second.
+    onPrepare: ({ doneS, totalS }) => {
+      const total = Math.ceil(totalS);
+      const done = Math.min(total, Math.floor(doneS));
+      prepareStarted ??= performance.now();
+      if (!preparing) {
+        if (doneS >= totalS || performance.now() - prepareStarted < 500) return;
+        preparing = createProgress('generated motion (s)', total, process.stderr, { base: done });
+      }
+      preparing.update(done);
+      if (doneS >= totalS) preparing.done(`${+totalS.toFixed(1)} s`);
+    },
     onProgress: ({ frame, total }) => {
       bar ??= createProgress('script', total);
       bar.update(frame);

@@ -12,7 +12,7 @@ import { createRenderer } from '../render/renderer.js';
 import { fitSize, resizeImage } from '../render/resize.js';
 import { scriptedAUs, scriptedState } from './scripted.js';
 import { loadShippedMotionModels } from './generate.js';
-import { createTimelineSampler, needsMotionModels, parseTimeline, TimelineError } from './timeline.js';
+import { needsMotionModels, parseTimeline, prepareTimelineSampler, TimelineError } from './timeline.js';
 
 export interface ScriptOptions {
   /** Which face of the source (0 = largest). */
@@ -22,6 +22,12 @@ export interface ScriptOptions {
   /** Seed of the automatic blinks. Default 1. */
   seed?: number;
   onProgress?: (p: { frame: number; total: number }) => void;
+  /**
+   * Before the first frame, while the generated motion (`generate`, `idle`, `listening`) is computed:
+   * seconds of it done of `totalS`. Not called for a timeline without generated motion.
+   */
+  onPrepare?: (p: { doneS: number; totalS: number }) => void;
+  /** Cancels the run (a VivifyError E_ABORTED), also while the generated motion is computed. */
   signal?: AbortSignal;
   analyzer?: NodeFaceAnalyzer;
 }
@@ -60,8 +66,12 @@ export async function renderScript(
     );
     const state = faceState(face);
     const renderer = createRenderer(img, state, face.landmarks);
+    throwIfAborted(options.signal);
     const models = needsMotionModels(t) ? await loadShippedMotionModels() : undefined;
-    const sample = createTimelineSampler(t, options.seed ?? 1, models);
+    const sample = await prepareTimelineSampler(t, options.seed ?? 1, models, {
+      signal: options.signal,
+      onProgress: options.onPrepare,
+    });
     const total = Math.max(1, Math.round(t.durationS * t.fps));
     writer = await openVideoWriter(output, { fps: t.fps });
     const started = performance.now();

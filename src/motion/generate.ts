@@ -27,6 +27,7 @@ import {
 } from './motion-features.js';
 import type { MotionModels } from './motion-model.js';
 import { createRandom, type Random } from './random.js';
+import { runSteps, within, type Steps } from './steps.js';
 
 export const GENERATE_LABELS = [...EMOTION_NAMES, 'posed-smile', 'spontaneous-smile', 'idle', 'listening'] as const;
 export type GenerateLabel = (typeof GENERATE_LABELS)[number];
@@ -37,6 +38,12 @@ export interface GenerateOptions {
   seed?: number;
   /** Length in seconds. Default 4. */
   durationS?: number;
+  /**
+   * Compute only the first `shownS` seconds (a segment that the end of a timeline cuts): the motion is
+   * that of a `durationS`-long sample — an episode keeps the timing of its onset, hold and offset — and
+   * `frames` stops after `shownS`. Default: all of `durationS`.
+   */
+  shownS?: number;
   /** Frames per second of the result. Default 25 (the models' rate). */
   fps?: number;
   /** Scales the emotion (1: the apex real actors showed, as `vivify edit --emotion X=1`). Default 1. */
@@ -116,6 +123,17 @@ export function sampleFeatures(
   rng: Random,
   options: { temperature?: number; noise?: number } = {},
 ): Float32Array[] {
+  return runSteps(sampleFeatureSteps(models, label, frames, rng, options));
+}
+
+/** {@link sampleFeatures} with checkpoints (src/motion/steps.ts). */
+export function* sampleFeatureSteps(
+  models: MotionModels,
+  label: string,
+  frames: number,
+  rng: Random,
+  options: { temperature?: number; noise?: number } = {},
+): Steps<Float32Array[]> {
   const temperature = options.temperature ?? 1;
   const noiseScale = options.noise ?? 1;
   const g = models.generator;
@@ -123,7 +141,7 @@ export function sampleFeatures(
   const latent = rng.fork('latent');
   const global = Float32Array.from({ length: g.config.globalLatent }, () => temperature * latent.normal());
   const local = Float32Array.from({ length: steps * g.config.localLatent }, () => temperature * latent.normal());
-  const { mean } = g.decode(label, global, local, frames);
+  const { mean } = yield* within(g.decodeSteps(label, global, local, frames), 0, 0.5);
   const noise = rng.fork('noise');
   const F = FEATURES;
   const m = models.file.featureMean;
@@ -141,6 +159,7 @@ export function sampleFeatures(
       raw.push(x);
     }
     residual.push(highPass(raw, HIGH_PASS_SIGMA).map((v) => v * sigma[k]! * noiseScale));
+    yield 0.5 + (0.4 * (k + 1)) / F;
   }
   const out: Float32Array[] = [];
   for (let t = 0; t < frames; t++) {
@@ -148,6 +167,7 @@ export function sampleFeatures(
     for (let k = 0; k < F; k++) f[k] = (mean[t * F + k]! + residual[k]![t]!) * s[k]! + m[k]!;
     out.push(f);
   }
+  yield 0.95;
   return smoothFrames(out, MEASUREMENT_SMOOTHING);
 }
 
@@ -168,10 +188,15 @@ export function highPass(v: readonly number[], sigma: number): number[] {
  * ±0.4 s, smoothed), which is what the expression holds between syllables.
  */
 export function removeSpeech(frames: readonly Float32Array[], fps = MODEL_FPS): Float32Array[] {
+  return runSteps(removeSpeechSteps(frames, fps));
+}
+
+/** {@link removeSpeech} with a checkpoint after each mouth action (src/motion/steps.ts). */
+export function* removeSpeechSteps(frames: readonly Float32Array[], fps = MODEL_FPS): Steps<Float32Array[]> {
   const r = Math.round(0.4 * fps);
   const out = frames.map((f) => Float32Array.from(f));
   const cols = SPEECH_AUS.map((au) => MODEL_AUS.indexOf(au));
-  for (const i of cols) {
+  for (const [c, i] of cols.entries()) {
     const l = frames.map((f) => f[F_MEAN + i]! + f[F_ASYM + i]!);
     const rt = frames.map((f) => f[F_MEAN + i]! - f[F_ASYM + i]!);
     const low = (v: number[]): Float32Array[] =>
@@ -186,6 +211,7 @@ export function removeSpeech(frames: readonly Float32Array[], fps = MODEL_FPS): 
       f[F_MEAN + i] = (ls[t]![0]! + rs[t]![0]!) / 2;
       f[F_ASYM + i] = (ls[t]![0]! - rs[t]![0]!) / 2;
     });
+    yield (c + 1) / cols.length;
   }
   return out;
 }
@@ -291,6 +317,14 @@ function toRow(a: AuIntensities): number[] {
  * console.log(m.frames.length, m.phases);
  */
 export function generateMotion(models: MotionModels, options: GenerateOptions): GeneratedMotion {
+  return runSteps(generateMotionSteps(models, options));
+}
+
+/**
+ * {@link generateMotion} with checkpoints (src/motion/steps.ts): run it with `runStepsAsync` to keep an
+ * event loop responsive, cancel it or show its progress while a long sample is made.
+ */
+export function* generateMotionSteps(models: MotionModels, options: GenerateOptions): Steps<GeneratedMotion> {
   const label = options.label;
   if (!(GENERATE_LABELS as readonly string[]).includes(label))
     throw new RangeError(
@@ -300,19 +334,27 @@ export function generateMotion(models: MotionModels, options: GenerateOptions): 
   const durationS = options.durationS ?? 4;
   if (!(durationS > 0 && durationS <= 600))
     throw new RangeError(`Expected a duration in (0, 600] seconds for durationS but received ${durationS}`);
+  const shownS = options.shownS ?? durationS;
+  if (!(shownS > 0)) throw new RangeError(`Expected a number of seconds above 0 for shownS but received ${shownS}`);
   const fps = options.fps ?? MODEL_FPS;
   if (!(fps >= 1 && fps <= 120)) throw new RangeError(`Expected 1–120 for fps but received ${fps}`);
   const intensity = options.intensity ?? 1;
   if (!(intensity >= 0 && intensity <= 2)) throw new RangeError(`Expected 0–2 for intensity but received ${intensity}`);
   const rng = createRandom(seed);
-  // Frames of the result, and model frames that cover them.
+  // Frames of the result, and model frames that cover them; of those, the ones shown (computed).
   const count = Math.max(2, Math.round(durationS * fps));
   const N = Math.max(2, Math.ceil(((count - 1) / fps) * MODEL_FPS) + 1);
-  let feats = sampleFeatures(models, baseLabel(label), N, rng.fork('generator'), {
-    temperature: options.temperature,
-    noise: options.noise,
-  });
-  if (!options.talking) feats = removeSpeech(feats);
+  const shown = Math.min(count, Math.max(2, Math.ceil(shownS * fps) + 1));
+  const M = Math.min(N, Math.max(2, Math.ceil(((shown - 1) / fps) * MODEL_FPS) + 1));
+  let feats = yield* within(
+    sampleFeatureSteps(models, baseLabel(label), M, rng.fork('generator'), {
+      temperature: options.temperature,
+      noise: options.noise,
+    }),
+    0,
+    0.55,
+  );
+  if (!options.talking) feats = yield* within(removeSpeechSteps(feats), 0.55, 0.65);
 
   const target = targetEmotion(label);
   const episode = target !== undefined && label !== 'neutral' && (options.shape ?? 'episode') === 'episode';
@@ -320,6 +362,7 @@ export function generateMotion(models: MotionModels, options: GenerateOptions): 
   let keep: Float32Array | undefined;
   const currentRow = options.current ? toRow(options.current) : undefined;
   if (episode && target) {
+    // The envelope spans the whole duration (its timing is the sample's), even where only part is shown.
     const coords = currentRow ? emotionCoordinates(currentRow) : new Array<number>(EXPRESSIVE_EMOTIONS.length).fill(0);
     const r = models.envelope.run(target, intensity, coords, N, MODEL_FPS);
     rise = r.rise;
@@ -337,8 +380,9 @@ export function generateMotion(models: MotionModels, options: GenerateOptions): 
       rise = warpEnvelope(rise, Math.max(1, p.onset) * scale(onsetLogSd), Math.max(1, p.offset) * scale(offsetLogSd));
     }
     // The envelope is relative: its peak is the episode's apex.
-    const peak = Math.max(...rise);
+    const peak = maxOf(rise);
     if (peak > 0) rise = rise.map((v) => v / peak);
+    yield 0.7;
   }
 
   // Emotion part and residual of each generated frame: the emotion's share (projection on its AU vector)
@@ -352,11 +396,11 @@ export function generateMotion(models: MotionModels, options: GenerateOptions): 
     smileScale = uniform(rng.fork('amplitude'), d.amplitude);
     au6Ratio = d.au6;
   }
-  const blinks = blinkTrack(models, N, MODEL_FPS, rng.fork('blinks'));
-  const events = label === 'listening' ? listeningEvents(models, N, rng.fork('listening')) : undefined;
+  const blinks = blinkTrack(models, M, MODEL_FPS, rng.fork('blinks'));
+  const events = label === 'listening' ? listeningEvents(models, M, rng.fork('listening')) : undefined;
   const model: Float32Array[] = [];
-  const rows: number[][] = [];
-  feats.forEach((f, t) => {
+  for (let t = 0; t < feats.length; t++) {
+    const f = feats[t]!;
     const a = oneSided(f);
     let row: number[];
     if (v && target) {
@@ -389,7 +433,6 @@ export function generateMotion(models: MotionModels, options: GenerateOptions): 
       });
     }
     if (keep && currentRow) for (let k = 0; k < row.length; k++) row[k]! -= (1 - keep[t]!) * currentRow[k]!;
-    rows.push(row);
     const g = Float32Array.from(row);
     model.push(
       Float32Array.of(
@@ -402,7 +445,8 @@ export function generateMotion(models: MotionModels, options: GenerateOptions): 
         blinks[t]!,
       ),
     );
-  });
+    if (t % 512 === 511) yield 0.7 + (0.2 * (t + 1)) / feats.length;
+  }
   // The face starts as the portrait shows it: head, gaze and (outside an episode's own rise) the
   // expression ease in over the first 0.4 s.
   const ramp = Math.round(0.4 * MODEL_FPS);
@@ -413,9 +457,11 @@ export function generateMotion(models: MotionModels, options: GenerateOptions): 
     const K = ACTION_UNITS.length * 2;
     for (let k = rise ? K : 0; k < K + 5; k++) f[k]! *= w;
   }
-  const out = atRate(model, MODEL_FPS, fps, count);
+  const out = atRate(model, MODEL_FPS, fps, shown);
+  yield 0.95;
   const K = ACTION_UNITS.length * 2;
-  const frames: MotionFrame[] = out.map((f) => {
+  const frames: MotionFrame[] = [];
+  for (const f of out) {
     const aus: AuIntensities = { left: {}, right: {} };
     ACTION_UNITS.forEach((au, k) => {
       if (au === 45) return;
@@ -424,22 +470,30 @@ export function generateMotion(models: MotionModels, options: GenerateOptions): 
       if (l) aus.left[au] = l;
       if (r) aus.right[au] = r;
     });
-    return {
+    frames.push({
       aus,
       pose: { yawDeg: f[K]!, pitchDeg: f[K + 1]!, rollDeg: f[K + 2]! },
       gaze: { x: f[K + 3]!, y: f[K + 4]! },
       blink: Math.max(0, Math.min(1, f[K + 5]!)),
-    };
-  });
+    });
+    if (frames.length % 1024 === 0) yield 0.95 + (0.05 * frames.length) / out.length;
+  }
   const envelope = rise
     ? atRate(
         Array.from(rise, (x) => Float32Array.of(x)),
         MODEL_FPS,
         fps,
-        count,
+        shown,
       ).map((x) => x[0]!)
     : undefined;
   return { label, seed, fps, frames, envelope, phases: envelope ? phasesOf(envelope) : undefined };
+}
+
+/** The largest value of a series (−Infinity for none), without spreading it into arguments. */
+function maxOf(v: ArrayLike<number>): number {
+  let m = -Infinity;
+  for (let i = 0; i < v.length; i++) if (v[i]! > m) m = v[i]!;
+  return m;
 }
 
 /** `count` frames at `toFps` from frames at `fromFps`, linearly interpolated (the last frame held). */
@@ -480,7 +534,7 @@ function listeningEvents(models: MotionModels, frames: number, rng: Random): { n
     const d = 1.5 + 1.5 * rng.next();
     const n = Math.max(2, Math.round(d * fps));
     const env = models.envelope.run('happy', 0.3, new Array<number>(EXPRESSIVE_EMOTIONS.length).fill(0), n, fps).rise;
-    const peak = Math.max(...env) || 1;
+    const peak = maxOf(env) || 1;
     const amp = 0.2 + 0.2 * rng.next();
     for (let i = 0; i < n && Math.floor(t * fps) + i < frames; i++)
       smile[Math.floor(t * fps) + i]! += (amp * env[i]!) / peak;

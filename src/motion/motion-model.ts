@@ -13,6 +13,7 @@
  * Pure: the model file's JSON is handed in (a Node helper reads it from the package, a browser fetches it).
  */
 import { conv1d, decodeFloat32, dense, lstm, type Activation, type WeightArray } from './nn.js';
+import { runSteps, type Steps } from './steps.js';
 
 export const MOTION_MODEL_FORMAT = 'vivify-motion-models';
 export const MOTION_MODEL_VERSION = 1;
@@ -99,6 +100,13 @@ export interface Generator {
     local: Float32Array,
     frames: number,
   ): { mean: Float32Array; logVar: Float32Array };
+  /** {@link Generator.decode} with a checkpoint after each layer (src/motion/steps.ts). */
+  decodeSteps(
+    label: string,
+    global: ArrayLike<number>,
+    local: Float32Array,
+    frames: number,
+  ): Steps<{ mean: Float32Array; logVar: Float32Array }>;
   /** The posterior mean latents of a (normalised) feature sequence. */
   encode(label: string, features: Float32Array, frames: number): { global: Float32Array; local: Float32Array };
 }
@@ -184,37 +192,47 @@ function buildGenerator(config: GeneratorConfig, w: (name: string) => WeightArra
   const C = config.labels.length;
   const F = config.features;
   const relu: Activation = 'relu';
+  function* decodeSteps(
+    label: string,
+    global: ArrayLike<number>,
+    local: Float32Array,
+    frames: number,
+  ): Steps<{ mean: Float32Array; logVar: Float32Array }> {
+    const y = oneHot(config.labels, label);
+    const L = config.localLatent;
+    // Each local latent covers `stride` frames.
+    const up = new Float32Array(frames * L);
+    for (let t = 0; t < frames; t++) {
+      const k = Math.min(Math.floor(t / config.stride), local.length / L - 1);
+      for (let j = 0; j < L; j++) up[t * L + j] = local[k * L + j]!;
+    }
+    let x = concatFrames(frames, [
+      { data: up, width: L },
+      { data: global, width: config.globalLatent, repeat: true },
+      { data: y, width: C, repeat: true },
+    ]);
+    const layers = config.decoderDilations.length + 2;
+    x = conv1d(x, frames, w('dec_in/kernel'), w('dec_in/bias'), relu).y;
+    yield 1 / layers;
+    for (const [i, d] of config.decoderDilations.entries()) {
+      x = conv1d(x, frames, w(`dec_${i}/kernel`), w(`dec_${i}/bias`), relu, 1, d).y;
+      yield (i + 2) / layers;
+    }
+    const out = conv1d(x, frames, w('dec_out/kernel'), w('dec_out/bias'), 'linear').y;
+    const mean = new Float32Array(frames * F);
+    const logVar = new Float32Array(frames * F);
+    for (let t = 0; t < frames; t++) {
+      for (let f = 0; f < F; f++) {
+        mean[t * F + f] = out[t * 2 * F + f]!;
+        logVar[t * F + f] = Math.max(config.minLogVar, out[t * 2 * F + F + f]!);
+      }
+    }
+    return { mean, logVar };
+  }
   return {
     config,
-    decode(label, global, local, frames) {
-      const y = oneHot(config.labels, label);
-      const L = config.localLatent;
-      // Each local latent covers `stride` frames.
-      const up = new Float32Array(frames * L);
-      for (let t = 0; t < frames; t++) {
-        const k = Math.min(Math.floor(t / config.stride), local.length / L - 1);
-        for (let j = 0; j < L; j++) up[t * L + j] = local[k * L + j]!;
-      }
-      let x = concatFrames(frames, [
-        { data: up, width: L },
-        { data: global, width: config.globalLatent, repeat: true },
-        { data: y, width: C, repeat: true },
-      ]);
-      x = conv1d(x, frames, w('dec_in/kernel'), w('dec_in/bias'), relu).y;
-      config.decoderDilations.forEach((d, i) => {
-        x = conv1d(x, frames, w(`dec_${i}/kernel`), w(`dec_${i}/bias`), relu, 1, d).y;
-      });
-      const out = conv1d(x, frames, w('dec_out/kernel'), w('dec_out/bias'), 'linear').y;
-      const mean = new Float32Array(frames * F);
-      const logVar = new Float32Array(frames * F);
-      for (let t = 0; t < frames; t++) {
-        for (let f = 0; f < F; f++) {
-          mean[t * F + f] = out[t * 2 * F + f]!;
-          logVar[t * F + f] = Math.max(config.minLogVar, out[t * 2 * F + F + f]!);
-        }
-      }
-      return { mean, logVar };
-    },
+    decode: (label, global, local, frames) => runSteps(decodeSteps(label, global, local, frames)),
+    decodeSteps,
     encode(label, features, frames) {
       const y = oneHot(config.labels, label);
       let x = concatFrames(frames, [

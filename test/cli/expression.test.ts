@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { readImage } from '../../src/media/image.js';
 import { probeVideo } from '../../src/media/video.js';
-import { ASTRONAUT, runCli, tempDir } from '../helpers.js';
+import { ASTRONAUT, ROOT, runCli, tempDir } from '../helpers.js';
 
 function oneLineError(r: { code: number; stderr: string }, code: number, re: RegExp): void {
   assert.equal(r.code, code, r.stderr);
@@ -109,4 +110,78 @@ test('vivify script renders a timeline at its frame rate and length; parse error
     1,
     /cannot read the timeline/,
   );
+});
+
+test('vivify edit: an emotion or an AU given twice is refused, not added up or replaced', (t) => {
+  const dir = tempDir(t);
+  const out = path.join(dir, 'o.png');
+  const edit = (...a: string[]): ReturnType<typeof runCli> => runCli(['edit', '--source', ASTRONAUT, '-o', out, ...a]);
+  // sad=0.6 twice acted as sad 1.2, past the range; 12=3,12=0 kept the last.
+  oneLineError(edit('--emotion', 'sad=0.6,sad=0.6'), 2, /each emotion once \(sad is named twice\) for --emotion/);
+  oneLineError(edit('--emotion', 'happy,sad=0.2,happy=0.1'), 2, /happy is named twice/);
+  oneLineError(edit('--au', '12=3,12=0'), 2, /each action unit once per side \(AU12 is given twice\) for --au/);
+  oneLineError(edit('--au', '12=3,L12=1'), 2, /AU12 is given twice for the left side/);
+  assert.ok(!existsSync(out));
+});
+
+test('vivify script: times past the hour and keyframes after the duration are one-line errors', (t) => {
+  const dir = tempDir(t);
+  const tl = path.join(dir, 't.txt');
+  const out = path.join(dir, 'o.mp4');
+  const script = (): ReturnType<typeof runCli> =>
+    runCli(['script', '--source', ASTRONAUT, '--timeline', tl, '-o', out], { timeoutMs: 30_000 });
+  // Once started rendering 1,080,030 frames.
+  writeFileSync(tl, 'at 10:00:00 happy\n');
+  oneLineError(script(), 1, /t\.txt: line 1, column 4: time 10:00:00 is out of range: expected 0 to 3600 s/);
+  // Once dropped silently.
+  writeFileSync(tl, 'duration 10s\nat 0s neutral\nat 12s happy\n');
+  oneLineError(script(), 1, /t\.txt: line 3, column 4: keyframe at 12s comes after the end of the timeline/);
+  writeFileSync(tl, 'at 1s sad 0.6, sad 0.6\n');
+  oneLineError(script(), 1, /line 1, column 16: "sad" sets the expression a second time/);
+  assert.ok(!existsSync(out));
+});
+
+test('vivify script: preparing long generated motion shows progress, and SIGTERM stops it at once', async (t) => {
+  const dir = tempDir(t);
+  const tl = path.join(dir, 't.txt');
+  const out = path.join(dir, 'o.mp4');
+  const labels = ['happy', 'sad', 'idle', 'listening', 'surprised', 'fear'];
+  writeFileSync(tl, ['duration 600s', ...labels.map((l) => `at 0s generate ${l} 600s`)].join('\n'));
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      path.join(ROOT, 'src', 'cli', 'bin.ts'),
+      'script',
+      '--source',
+      ASTRONAUT,
+      '--timeline',
+      tl,
+      '-o',
+      out,
+    ],
+    { cwd: ROOT, env: { ...process.env, CI: '1', FORCE_COLOR: '0' } },
+  );
+  let stderr = '';
+  let signalled = 0;
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    // The progress line of the preparation: the run is inside it now.
+    if (!signalled && /generated motion \(s\): \d+\/3600/.test(stderr)) {
+      signalled = performance.now();
+      child.kill('SIGTERM');
+    }
+  });
+  const code = await exited;
+  clearTimeout(timer);
+  const after = performance.now() - signalled;
+  assert.ok(signalled > 0, `no progress line while preparing: ${stderr}`);
+  // 143: the shell's status for SIGTERM; the CLI's own 3-s fallback exit would print no error line.
+  assert.equal(code, 143, stderr);
+  assert.ok(after < 1500, `exited ${after.toFixed(0)} ms after SIGTERM`);
+  assert.match(stderr.trim().split('\n').at(-1)!, /^error: operation was cancelled$/);
+  assert.ok(!existsSync(out));
 });

@@ -99,3 +99,101 @@ test("the demo's timeline parses: eight seconds with emotions, head turns and ga
     'smiles at 2.5 s',
   );
 });
+
+/** Asserts that parsing `text` fails at `line`, `column` with a message matching `re`. */
+function refused(text: string, line: number, column: number, re: RegExp): void {
+  assert.throws(
+    () => parseTimeline(text),
+    (e: unknown) => e instanceof TimelineError && e.line === line && e.column === column && re.test(e.message),
+    text.slice(0, 200),
+  );
+}
+
+test('times stay within the hour: keyframes, segment ends and the default duration', () => {
+  // Once rendered 1,080,030 frames: a keyframe at ten hours with no duration line.
+  refused('at 10:00:00 happy', 1, 4, /time 10:00:00 is out of range: expected 0 to 3600 s/);
+  refused('duration 10s\nat 0s neutral\nat 3600.5s sad', 3, 4, /time 3600.5s is out of range/);
+  // Without a duration line, what lasts longest sets it: a segment or blink that ends past the hour is refused.
+  refused(
+    'at 0s neutral\nat 3500s generate idle 600s',
+    2,
+    4,
+    /generated segment at 3500s ends at 4100 s, after 3600 s/,
+  );
+  refused('at 3599.9s blink 300ms', 1, 4, /blink at 3599.9s ends at 3600.2 s, after 3600 s/);
+  // A keyframe at the very end is fine, and the extra second of the default duration stops at the hour.
+  assert.equal(parseTimeline('at 1:00:00 happy').durationS, 3600);
+  assert.equal(parseTimeline('at 3599.5s happy').durationS, 3600);
+  assert.equal(parseTimeline('at 2s happy\nat 3s blink 500ms').durationS, 4.5);
+  // With a duration line, a segment that runs past the end is cut, not refused.
+  const t = parseTimeline('duration 1:00:00\nat 3500s generate idle 600s');
+  assert.equal(t.durationS, 3600);
+  assert.equal(t.generated[0]!.durationS, 600);
+});
+
+test('a keyframe after the duration is an error naming its line, wherever the duration is set', () => {
+  refused(
+    'duration 10s\nat 0s happy\nat 12s sad',
+    3,
+    4,
+    /keyframe at 12s comes after the end of the timeline \(duration 10s on line 1\)/,
+  );
+  refused('at 0s happy\nat 0:12 blink\nduration 10s', 2, 4, /keyframe at 0:12 comes after the end.*line 3/);
+  // At the end itself: shown as the value the last frames move towards.
+  assert.equal(parseTimeline('duration 10s\nat 10s sad').expression.length, 1);
+});
+
+test('a hundred thousand keyframes parse and sample (no arguments spread onto the stack)', () => {
+  const n = 100_000;
+  // Three clauses each: 300,000 times, far more than Math.max(...times) takes.
+  const text = Array.from({ length: n }, (_, i) => `at ${i / 100}s happy 0.5, pose yaw ${i % 7}, blink 50ms`).join(
+    '\n',
+  );
+  const t = parseTimeline(text);
+  assert.equal(t.expression.length, n);
+  assert.equal(t.blinks.length, n);
+  // The default duration: the last blink's end and a second.
+  assert.ok(Math.abs(t.durationS - ((n - 1) / 100 + 0.05 + 1)) < 1e-9, `${t.durationS}`);
+  const s = createTimelineSampler(t, 1);
+  const happy = emotionAUs('happy', 0.5);
+  for (const time of [0.5, 400.005, 999.985]) {
+    const f = s(time);
+    assert.ok(Math.abs((f.aus.left[12] ?? 0) - (happy.left[12] ?? 0)) < 1e-9, `happy at ${time}`);
+    // 0.005 s into a 50-ms blink (which starts every 10 ms): the eyes are closing.
+    assert.ok(f.blink > 0.3, `blink at ${time}: ${f.blink}`);
+  }
+  // Halfway from key 40,000 (yaw 2) to the next (yaw 3), in-out easing.
+  assert.ok(Math.abs(s(400.005).pose.yawDeg - 2.5) < 1e-9);
+});
+
+test('generated segments add up to at most an hour (what is shown of each)', () => {
+  const seven = Array.from({ length: 7 }, () => 'at 0s generate idle 600s').join('\n');
+  refused(`duration 3600s\n${seven}`, 8, 4, /generated segments add up to more than 3600 s here/);
+  // Cut by the end, they count as far as they are shown.
+  assert.equal(parseTimeline(`duration 300s\n${seven}`).generated.length, 7);
+});
+
+test('each channel once per keyframe, each AU, angle and gaze axis once per clause', () => {
+  const cases: [string, number, RegExp][] = [
+    ['at 1s au 12=3 12=0', 15, /AU12 is given twice/],
+    ['at 1s au 12=3 L12=1', 15, /AU12 is given twice for the left side/],
+    ['at 1s sad 0.6, sad 0.6', 16, /"sad" sets the expression a second time on this line \(after "sad"\)/],
+    ['at 1s happy, au 6=2', 14, /"au" sets the expression a second time.*after "happy"/],
+    ['at 1s pose yaw 10 yaw 20', 19, /yaw is given twice/],
+    ['at 1s pose yaw 10, pose pitch 5', 20, /"pose" sets the pose a second time/],
+    ['at 1s gaze left left', 17, /"left" moves the gaze's x a second time \(after "left"\)/],
+    ['at 1s gaze left x 0.1', 17, /"x" moves the gaze's x a second time/],
+    ['at 1s gaze center up', 19, /"up" moves the gaze's y a second time \(after "center"\)/],
+    ['at 1s idle, listening', 13, /"listening" sets the background a second time/],
+    ['at 1s generate happy 2s 3s', 25, /the length is given twice/],
+    ['at 1s generate happy intensity 1 intensity 2', 34, /the intensity is given twice/],
+  ];
+  for (const [text, column, re] of cases) refused(text, 1, column, re);
+  // Different sides, axes and channels are fine; so are several blinks and generated segments.
+  const t = parseTimeline(
+    'at 1s au L12=2 R12=3, gaze up left, pose yaw 5 pitch 2, blink, blink, generate happy 1s, generate sad',
+  );
+  assert.deepEqual(t.expression[0]!.value, { left: { 12: 2 }, right: { 12: 3 } });
+  assert.deepEqual(t.gaze[0]!.value, { x: -0.25, y: -0.15 });
+  assert.equal(t.generated.length, 2);
+});
