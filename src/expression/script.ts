@@ -75,12 +75,19 @@ export async function renderScript(
     const total = Math.max(1, Math.round(t.durationS * t.fps));
     writer = await openVideoWriter(output, { fps: t.fps });
     const started = performance.now();
+    let yielded = started;
     for (let i = 0; i < total; i++) {
       throwIfAborted(options.signal);
       const frame = sample(i / t.fps);
       const { image } = renderer.render({ target: scriptedState(state, frame), aus: scriptedAUs(frame) });
       await writer.write(image);
       options.onProgress?.({ frame: i + 1, total });
+      // A write the encoder's pipe takes at once resolves without a turn of the event loop: when the encoder
+      // keeps up, nothing else (a signal's handler, a timer) would run until the end. Let it, every 50 ms.
+      if (performance.now() - yielded >= 50) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        yielded = performance.now();
+      }
     }
     await writer.close();
     return { frames: total, fps: t.fps, durationS: t.durationS, msPerFrame: (performance.now() - started) / total };

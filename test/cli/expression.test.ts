@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { renderScript } from '../../src/expression/script.js';
 import { readImage } from '../../src/media/image.js';
 import { probeVideo } from '../../src/media/video.js';
 import { ASTRONAUT, ROOT, runCli, tempDir } from '../helpers.js';
@@ -184,4 +185,32 @@ test('vivify script: preparing long generated motion shows progress, and SIGTERM
   assert.ok(after < 1500, `exited ${after.toFixed(0)} ms after SIGTERM`);
   assert.match(stderr.trim().split('\n').at(-1)!, /^error: operation was cancelled$/);
   assert.ok(!existsSync(out));
+});
+
+test('vivify script: rendering lets the event loop run (a signal, a timer) even when the encoder keeps up', async (t) => {
+  const dir = tempDir(t);
+  // Small frames go into the encoder's pipe at once: each write resolved without a turn of the event loop,
+  // so SIGTERM's handler waited 1.2–1.7 s at a time (and, on longer runs, until the end).
+  let rendering = false;
+  let last = performance.now();
+  let lag = 0;
+  const tick = setInterval(() => {
+    const now = performance.now();
+    if (rendering) lag = Math.max(lag, now - last);
+    last = now;
+  }, 5);
+  try {
+    const r = await renderScript(ASTRONAUT, 'duration 40s\nfps 30\nat 1s happy\nat 20s sad', path.join(dir, 'o.mp4'), {
+      size: 128,
+      onProgress: ({ frame }) => {
+        if (frame > 1 || rendering) return;
+        rendering = true;
+        last = performance.now();
+      },
+    });
+    assert.equal(r.frames, 1200);
+  } finally {
+    clearInterval(tick);
+  }
+  assert.ok(lag < 500, `the event loop waited ${lag.toFixed(0)} ms while frames were rendered`);
 });
