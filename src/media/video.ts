@@ -333,6 +333,9 @@ export async function* decodeVideo(
 
 export type VideoOutputFormat = 'mp4' | 'gif' | 'png-sequence';
 
+/** A writer that never waits gives the event loop a turn at least this often (signals must get through). */
+const YIELD_EVERY_MS = 50;
+
 /** `.mp4` → H.264 MP4, `.gif` → GIF, a name without extension or ending in `/` → a folder of PNG frames. */
 export function videoFormatForPath(file: string): VideoOutputFormat {
   if (file.endsWith('/') || file.endsWith(path.sep)) return 'png-sequence';
@@ -410,6 +413,7 @@ function ffmpegWriter(
   let size: { width: number; height: number } | undefined;
   let framesWritten = 0;
   let finished = false;
+  let lastTurn = performance.now();
 
   const start = (width: number, height: number): void => {
     const { ffmpeg } = findFfmpeg();
@@ -494,6 +498,12 @@ function ffmpegWriter(
           exited!.then(() => false),
         ]);
         if (!drained) await fail(`the encoder stopped unexpectedly (exit ${await exited})`);
+        lastTurn = performance.now();
+      } else if (performance.now() - lastTurn > YIELD_EVERY_MS) {
+        // The pipe took the frame without pushing back: without a turn of the event loop now and then, a
+        // fast render loop never lets a signal handler (Ctrl-C, SIGTERM) run.
+        await new Promise((r) => setImmediate(r));
+        lastTurn = performance.now();
       }
       framesWritten++;
     },
