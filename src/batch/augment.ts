@@ -20,6 +20,7 @@ import { probeVideo } from '../media/video.js';
 import { faceState } from '../motion/motion.js';
 import { animate } from '../reenact/animate.js';
 import { outputPath } from './inputs.js';
+import { recordOutput } from './outputs.js';
 import {
   errorRecord,
   isItemError,
@@ -117,6 +118,7 @@ async function renderFace(
           fps = info.fps;
         } else {
           ctx.work('animate', `${item.key} face${k} ${v.id}`);
+          recordOutput(job.out, rel);
           const report = await animate(image, v.clip, file, {
             face: k,
             analyzer: await ctx.analyzer(augmentAnalyzer(job)),
@@ -141,6 +143,7 @@ async function renderFace(
       if (!exists) {
         ctx.work('render', `${item.key} face${k} ${v.id}`);
         editor ??= createFaceEditor(image, face);
+        recordOutput(job.out, rel);
         await writeImage(file, editor.edit(spec).image);
       }
       const { target } = editTargets(before, spec);

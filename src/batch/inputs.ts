@@ -63,7 +63,8 @@ export interface ListOptions {
 const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
- * Lists the inputs: a folder (recursively, hidden entries left out, links followed once), a list file
+ * Lists the inputs: a folder (recursively, hidden entries left out, links followed once, the output folders
+ * of earlier batches noted and not entered), a list file
  * (.csv, .tsv, .jsonl, .txt; paths relative to the list's folder), or one file. Files are sorted by key.
  */
 export async function listInputs(input: string, options: ListOptions): Promise<Listing> {
@@ -105,6 +106,14 @@ function kindOf(st: Stats): string {
   return 'not a regular file';
 }
 
+/** Whether `dir` is the output folder of a vivify batch: it holds `.vivify/job.json` (src/batch/store.ts). */
+async function isBatchFolder(dir: string): Promise<boolean> {
+  return fs.stat(path.join(dir, '.vivify', 'job.json')).then(
+    (st) => st.isFile(),
+    () => false,
+  );
+}
+
 async function walk(input: string, options: ListOptions): Promise<Listing> {
   const out: Listing = { files: [], notes: [], ignored: { otherNames: 0, hidden: 0 } };
   const exclude = new Set<string>();
@@ -137,6 +146,10 @@ async function walk(input: string, options: ListOptions): Promise<Listing> {
       );
     }
     folders.set(real, rel);
+    // The output folder of an earlier batch (its outputs are this tool's renders, not inputs).
+    if (rel && (await isBatchFolder(dir))) {
+      return note(rel, 'output folder of a vivify batch (it holds .vivify/job.json): its files are not inputs');
+    }
     let entries: Dirent<Buffer>[];
     try {
       entries = await fs.readdir(dir, { withFileTypes: true, encoding: 'buffer' });

@@ -47,6 +47,22 @@ function settingsOf(specs: OptionSpecs, resolved: Record<string, unknown>): Reco
   return out;
 }
 
+/**
+ * The warning for a listing that found nothing to do ("no images found in photos/ (3 files of other types
+ * left out)"): the job still runs (it writes an empty manifest) and exits 0, so a script over many folders
+ * goes on, but the user learns that the folder held none.
+ */
+export function emptyListingWarning(listing: Listing, input: string, what: string): string[] {
+  if (listing.files.length) return [];
+  const left: string[] = [];
+  const { otherNames, hidden } = listing.ignored;
+  if (otherNames) left.push(`${otherNames} file${otherNames === 1 ? '' : 's'} of other types`);
+  if (hidden) left.push(`${hidden} hidden entr${hidden === 1 ? 'y' : 'ies'}`);
+  const noted = listing.notes.length;
+  if (noted) left.push(`${noted} entr${noted === 1 ? 'y' : 'ies'} skipped (see the manifest)`);
+  return [`no ${what} found in ${input}${left.length ? ` (${left.join(', ')} left out)` : ''}`];
+}
+
 const toItems = (listing: Listing): BatchItem[] =>
   listing.files.map((f) => ({ key: f.key, source: f.source, path: f.path }));
 
@@ -71,6 +87,7 @@ export async function augment(input: string, out: string, options: AugmentOption
     inputs: { input: path.resolve(input) },
     items: toItems(listing),
     notes: listing.notes,
+    warnings: emptyListingWarning(listing, input, 'images'),
   };
   if (s.driving) {
     const clips = await listInputs(s.driving, { extensions: VIDEO_EXTENSIONS, exclude: [out] });
@@ -129,6 +146,7 @@ export async function batchAnalyze(
       inputs: { input: path.resolve(input) },
       items: toItems(listing),
       notes: listing.notes,
+      warnings: emptyListingWarning(listing, input, 'images or videos'),
     },
     out,
     run,
@@ -147,7 +165,14 @@ export async function batchScan(
   for (const k of ['samples', 'staticMse', 'minFaceFraction'] as const)
     if (options[k] !== undefined) settings[k] = options[k];
   return runBatch(
-    { task: 'scan', settings, inputs: { input: path.resolve(input) }, items: toItems(listing), notes: listing.notes },
+    {
+      task: 'scan',
+      settings,
+      inputs: { input: path.resolve(input) },
+      items: toItems(listing),
+      notes: listing.notes,
+      warnings: emptyListingWarning(listing, input, 'videos'),
+    },
     out,
     run,
   );
@@ -183,6 +208,7 @@ export async function batchAnimate(
       inputs: { portraits: path.resolve(portraits), drivers: path.resolve(drivers) },
       items,
       notes: [...p.notes, ...d.notes.map((n) => ({ ...n, key: `\uffff${n.key}` }))],
+      warnings: emptyListingWarning(p, portraits, 'portraits'),
     },
     out,
     run,

@@ -1,19 +1,20 @@
 /**
  * The coordinator of a batch: lists what is left to do (items the journal does not have), has it done —
  * by a local pool of worker processes, or by `vivify worker`s through a queue — journals each finished
- * item, and when none is left writes the manifest, removes what no manifest line accounts for (temporaries
- * of killed writers, outputs of items that failed), and reports. Run the same job again after any crash
+ * item, and when none is left writes the manifest, removes what of its own no manifest line accounts for
+ * (temporaries of killed writers, outputs of items that failed; see src/batch/outputs.ts), and reports. Run the same job again after any crash
  * and it continues where the journal ends.
  */
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { VivifyError, throwIfAborted } from '../errors.js';
-import { tempWriter, writeAtomically } from '../media/atomic.js';
+import { writeAtomically } from '../media/atomic.js';
 import type { ListingNote } from './inputs.js';
 import type { BatchItem, JobSpec, TaskName } from './job.js';
+import { recordedOutputs, recordOutput, sweep } from './outputs.js';
 import { ItemCrashed, WorkerPool } from './pool.js';
-import { JobStore, MANIFEST, STATE_DIR, type JournalEntry, type ManifestRecord } from './store.js';
+import { JobStore, MANIFEST, type JournalEntry, type ManifestRecord } from './store.js';
 import { TASKS } from './tasks.js';
 
 /** A job ready to run: what the task is, its items, and what the listing reported. */
@@ -25,6 +26,8 @@ export interface BatchJob {
   items: BatchItem[];
   notes: ListingNote[];
   clips?: JobSpec['clips'];
+  /** Things worth telling the user about the job (no inputs found), passed on in the report. */
+  warnings?: string[];
 }
 
 export interface BatchRunOptions {
@@ -82,6 +85,8 @@ export interface BatchReport {
   elapsedS: number;
   /** Temporaries of killed writers and unaccounted outputs removed at the end. */
   removed: { temps: number; orphans: number };
+  /** Things the user should know that did not stop the job, one line each ("no images found in photos/"). */
+  warnings: string[];
   /** True when the items were put on the queue and the run returned without waiting (`detach`). */
   detached: boolean;
   jobId: string;
@@ -150,6 +155,7 @@ export async function runBatch(job: BatchJob, out: string, options: BatchRunOpti
     cpuS: 0,
     elapsedS: 0,
     removed: { temps: 0, orphans: 0 },
+    warnings: [...(job.warnings ?? [])],
     detached: false,
     jobId: spec.id,
   };
@@ -202,6 +208,7 @@ export async function runBatch(job: BatchJob, out: string, options: BatchRunOpti
     const records: ManifestRecord[] = [];
     const outputs = new Set<string>([MANIFEST]);
     const notes = [...job.notes].sort(byKey);
+    recordOutput(store.out, MANIFEST);
     await writeAtomically(manifest, async (tmp) => {
       const fh = await fs.open(tmp, 'w');
       try {
@@ -237,7 +244,12 @@ export async function runBatch(job: BatchJob, out: string, options: BatchRunOpti
     const finish = TASKS[job.task].finish;
     if (finish) report.extraFiles = await finish(spec, records);
     for (const f of report.extraFiles) outputs.add(path.relative(store.out, f));
-    report.removed = await sweep(store.out, outputs);
+    const owned = await recordedOutputs(store.out);
+    // Outputs an earlier run journaled (and a release that did not list its outputs wrote).
+    for (const key of store.keys())
+      for (const rec of store.read(key)!.records)
+        if (typeof rec.output === 'string') owned.add(path.normalize(rec.output));
+    report.removed = await sweep(store.out, outputs, owned);
     return report;
   } finally {
     report.elapsedS = (performance.now() - started) / 1000;
@@ -324,52 +336,4 @@ function localExecutor(options: BatchRunOptions, signal: AbortSignal): Executor 
       return { detached: false };
     },
   };
-}
-
-/**
- * Once every item has its result, the folder holds exactly what the manifest lists: temporaries left by
- * writers that were killed are removed (not those a live process on this machine still writes, where the
- * name says whose it is), and so are files no manifest line accounts for — outputs of an item that failed
- * after writing some, of an item no longer in the input. Empty folders go too. `.vivify/` stays.
- */
-async function sweep(out: string, wanted: ReadonlySet<string>): Promise<{ temps: number; orphans: number }> {
-  const removed = { temps: 0, orphans: 0 };
-  const visit = async (dir: string, rel: string): Promise<boolean> => {
-    const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
-    let left = 0;
-    for (const e of entries) {
-      const childRel = rel ? path.join(rel, e.name) : e.name;
-      const full = path.join(dir, e.name);
-      if (!rel && e.name === STATE_DIR) {
-        left++;
-        continue;
-      }
-      const temp = tempWriter(e.name);
-      if (temp) {
-        // Another live process here still writes it (a worker of a killed coordinator finishing its render).
-        if (temp.live) {
-          left++;
-          continue;
-        }
-        await fs.rm(full, { recursive: true, force: true });
-        removed.temps++;
-        continue;
-      }
-      if (e.isDirectory()) {
-        if (wanted.has(childRel)) left++;
-        else if (await visit(full, childRel)) left++;
-        else await fs.rmdir(full).catch(() => left++);
-        continue;
-      }
-      if (wanted.has(childRel)) {
-        left++;
-        continue;
-      }
-      await fs.rm(full, { force: true });
-      removed.orphans++;
-    }
-    return left > 0;
-  };
-  await visit(out, '');
-  return removed;
 }

@@ -5,6 +5,8 @@
  * files are in place. An item is finished exactly when the journal has its line: a run that was killed
  * resumes with every item that has none, and the manifest is rebuilt from the journal, so every item is in
  * it exactly once whatever was killed when. A line cut short by a kill is dropped (its item runs again).
+ * `outputs/` lists every file the job's processes wrote (src/batch/outputs.ts): cleaning up removes those
+ * and nothing else.
  */
 import { closeSync, fdatasyncSync, openSync, readSync, writeSync } from 'node:fs';
 import { promises as fs } from 'node:fs';
@@ -12,6 +14,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { VivifyError } from '../errors.js';
 import { firstLine } from '../media/image.js';
+import { forgetRecorded, recordedOutputs, sweep } from './outputs.js';
 
 export const STATE_DIR = '.vivify';
 export const MANIFEST = 'manifest.jsonl';
@@ -84,7 +87,7 @@ export class JobStore {
 
   /**
    * Opens (or creates) the batch folder `out` for `job`: refuses a folder that holds other files, another
-   * job, or a live coordinator; with `restart`, empties it first.
+   * job, or a live coordinator; with `restart`, first removes what the job wrote there (and only that).
    */
   static async open(out: string, job: JobIdentity, options: { restart?: boolean } = {}): Promise<JobStore> {
     const store = new JobStore(out);
@@ -124,12 +127,16 @@ export class JobStore {
         () => undefined,
       );
       if (existing && restart) {
-        for (const name of await fs.readdir(out)) {
-          if (name !== STATE_DIR) await fs.rm(path.join(out, name), { recursive: true, force: true });
-        }
+        // Only what the job wrote goes: the outputs it listed, those its journal names, the manifest and
+        // temporaries of its writers. Files somebody else put into the folder stay.
+        const owned = await recordedOutputs(out);
+        for (const p of await this.journalOutputs()) owned.add(p);
+        owned.add(MANIFEST);
+        await sweep(out, new Set(), owned);
         for (const name of await fs.readdir(dir)) {
           if (name !== 'lock') await fs.rm(path.join(dir, name), { recursive: true, force: true });
         }
+        forgetRecorded(out);
       } else if (existing && JSON.stringify(existing) !== JSON.stringify(wanted)) {
         const what = differences(existing, wanted);
         throw new VivifyError(
@@ -146,6 +153,21 @@ export class JobStore {
       await this.close();
       throw err;
     }
+  }
+
+  /** The outputs every line of the journal names (relative paths, normalized). */
+  private async journalOutputs(): Promise<Set<string>> {
+    const text = await fs.readFile(this.journalFile, 'utf8').catch(() => '');
+    const outputs = new Set<string>();
+    for (const line of text.split('\n')) {
+      try {
+        const e = JSON.parse(line) as JournalEntry;
+        for (const r of e.records ?? []) if (typeof r.output === 'string') outputs.add(path.normalize(r.output));
+      } catch {
+        /* a line cut short */
+      }
+    }
+    return outputs;
   }
 
   private get lockFile(): string {
@@ -224,6 +246,11 @@ export class JobStore {
   /** Status of the item with this key, if the journal has it. */
   status(key: string): ItemStatus | undefined {
     return this.entries.get(key)?.status;
+  }
+
+  /** Keys of every item the journal has (items of earlier runs no longer in the input too). */
+  keys(): IterableIterator<string> {
+    return this.entries.keys();
   }
 
   get finishedCount(): number {

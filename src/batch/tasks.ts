@@ -14,6 +14,7 @@ import { probeVideo } from '../media/video.js';
 import { animate, type AnimateOptions } from '../reenact/animate.js';
 import { augmentAnalyzer, runAugment } from './augment.js';
 import { outputPath } from './inputs.js';
+import { recordOutput } from './outputs.js';
 import {
   errorRecord,
   isItemError,
@@ -58,6 +59,7 @@ const analyzeTask: Task = {
     const kind = await mediaKind(item.path);
     const analyzer = await ctx.analyzer(analyzeOptions(job));
     ctx.work('analyze', item.key);
+    recordOutput(job.out, rel);
     if (kind === 'image') {
       const { image, faces } = await analyzeImageFile(item.path, analyzer, { json: file });
       return {
@@ -104,6 +106,7 @@ const scanTask: Task = {
         status: rec.verdict as ScanResult['status'],
       }));
     const file = path.join(job.out, 'scan.tsv');
+    recordOutput(job.out, 'scan.tsv');
     await writeAtomically(file, (tmp) => fs.writeFile(tmp, scanToTsv(rows)));
     return [file];
   },
@@ -132,6 +135,7 @@ const animateTask: Task = {
     const s = job.settings as AnimateOptions;
     const analyzer = await ctx.analyzer(animateTask.analyzer!(job));
     ctx.work('animate', `${item.key} ${driver.key}`);
+    recordOutput(job.out, rel);
     const report = await animate(item.path, driver.path, file, { ...s, analyzer, signal: ctx.signal });
     return {
       status: 'ok',

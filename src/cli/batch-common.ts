@@ -76,6 +76,7 @@ export function printSummary(
   options: { strict: boolean; queue?: string; unit?: string },
   limit = 20,
 ): number {
+  for (const w of report.warnings) ctx.err(`warning: ${visible(w)}`);
   if (report.detached) {
     ctx.out(
       `${name}: ${report.items - report.doneBefore} item(s) on the queue, ${report.doneBefore} already done; run the same command again to collect the results (\`vivify status --queue ${options.queue}\` shows progress)`,
