@@ -121,6 +121,7 @@ export async function generateVideo(
   const analyzer = givenAnalyzer ?? (await createFaceAnalyzer({ emotion: false }));
   const outputs = Array.from({ length: o.k }, (_, i) => sampleOutput(output, i + 1, o.k));
   let writer: VideoWriter | undefined;
+  const written: string[] = [];
   try {
     let img = await readImage(source);
     if (o.size) {
@@ -162,6 +163,7 @@ export async function generateVideo(
         onProgress?.({ sample: s + 1, frame: i + 1, total });
       }
       await writer.close();
+      written.push(outputs[s]!);
       writer = undefined;
     }
     const msPerFrame = (performance.now() - started) / Math.max(1, rendered);
@@ -169,6 +171,9 @@ export async function generateVideo(
     return { outputs, frames: samples[0]!.frames.length, fps: o.fps, durationS: o.duration, msPerFrame, samples };
   } catch (err) {
     await writer?.abort();
+    // All or nothing: the samples this run already finished go too (a failed run leaves no output that
+    // looks like its result). They are this run's own files.
+    for (const f of written) await fs.rm(f, { recursive: true, force: true }).catch(() => undefined);
     throw err;
   } finally {
     if (!givenAnalyzer) analyzer.close();

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import {
+  existsSync,
   copyFileSync,
   mkdirSync,
   mkdtempSync,
@@ -132,8 +133,11 @@ test('a full disk or a read-only folder: one-line error, exit 1, no output that 
       '--curves',
       path.join(ro, 'c.json'),
     ]);
-    rmSync(path.join(os.tmpdir(), `g-${process.pid}.mp4`), { force: true });
+    const video = path.join(os.tmpdir(), `g-${process.pid}.mp4`);
+    const left = existsSync(video);
+    rmSync(video, { force: true });
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /^error: cannot write .*c\.json: read-only file system \(EROFS\)$/m);
+    assert.ok(!left, 'a failed run leaves no video that looks like its result');
   }
 });
