@@ -5,7 +5,7 @@
  * control character on the terminal. Also checks the defects of issue 12 (symbolic-link loops in scan,
  * variable frame rate, leftovers of killed runs, raw bytes in messages). Writes docs/results/robustness.md.
  *
- *   node --import tsx scripts/robustness.ts [--jobs 2] [--timeout 120] [--no-write]
+ *   node --import tsx scripts/robustness.ts [--jobs 2] [--timeout 120] [--no-write] [--part corpus|scenarios] [--only NAME]
  *
  * As root, file permissions do not stop reads; the commands then run without the capabilities that let
  * root read anything (setpriv), so an unreadable file is unreadable as it would be for anyone else.
@@ -19,6 +19,14 @@ import { parseArgs } from 'node:util';
 import { machine } from '../src/cli/machine.js';
 import { probeVideo } from '../src/media/video.js';
 import { makeBadInputCorpus, type CorpusCase } from './bad-input-corpus.js';
+import {
+  SCENARIOS,
+  snapshot,
+  snapshotChange,
+  unreadableOutput,
+  type Scenario,
+  type ScenarioContext,
+} from './robustness-scenarios.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -69,7 +77,13 @@ export function cliPrefix(): string[] {
   return ok ? ['setpriv', '--bounding-set', '-dac_override,-dac_read_search', ...node] : node;
 }
 
-export function runCommand(prefix: string[], args: string[], timeoutMs: number, cwd: string): Promise<RunResult> {
+export function runCommand(
+  prefix: string[],
+  args: string[],
+  timeoutMs: number,
+  cwd: string,
+  signal?: { name: NodeJS.Signals; afterMs: number },
+): Promise<RunResult & { stopMs?: number }> {
   return new Promise((resolve) => {
     const started = performance.now();
     const child = spawn(prefix[0]!, [...prefix.slice(1), ...args], {
@@ -91,9 +105,19 @@ export function runCommand(prefix: string[], args: string[], timeoutMs: number, 
         child.kill('SIGKILL');
       }
     }, timeoutMs);
-    child.on('exit', (code, signal) => {
+    let signalledAt: number | undefined;
+    const signaller = signal
+      ? setTimeout(() => {
+          signalledAt = performance.now();
+          child.kill(signal.name); // the CLI itself, as a shell's kill would: it must stop its own children
+        }, signal.afterMs)
+      : undefined;
+    child.on('exit', (code, sig) => {
       clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, ms: performance.now() - started, timedOut });
+      clearTimeout(signaller);
+      const now = performance.now();
+      const stopMs = signalledAt === undefined ? undefined : now - signalledAt;
+      resolve({ code, signal: sig, stdout, stderr, ms: now - started, timedOut, stopMs });
     });
   });
 }
@@ -105,6 +129,9 @@ interface Planned {
   /** Extra check of a correct result, given the run (returns a problem, or undefined). */
   check?: (r: RunResult, out: string) => Promise<string | undefined> | string | undefined;
   issue12?: string;
+  /** A scenario of the second sweep (issue 23): its item and what it is. */
+  issue23?: string;
+  skipped?: boolean;
 }
 
 /** The commands tried on each kind of case; `T` is a fresh output folder per run. */
@@ -228,6 +255,7 @@ async function main(): Promise<void> {
       write: { type: 'boolean', default: true },
       'no-write': { type: 'boolean', default: false },
       only: { type: 'string' },
+      part: { type: 'string', default: 'all' },
     },
   });
   const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
@@ -235,7 +263,9 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'vivify-sweep-'));
   try {
     const cases = await makeBadInputCorpus(dir);
-    const runs = plan(cases, dir).filter((r) => !values.only || r.case === values.only || r.command === values.only);
+    const runs = plan(cases, dir).filter(
+      (r) => values.part !== 'scenarios' && (!values.only || r.case === values.only || r.command === values.only),
+    );
     const prefix = cliPrefix();
     const timeoutMs = Number(values.timeout) * 1000;
     console.log(
@@ -268,7 +298,16 @@ async function main(): Promise<void> {
     console.log(
       `${results.length} runs: ${count('ok')} ok, ${count('error')} one-line errors, ${count('stack')} stack traces, ${count('hang')} hangs, ${count('messy')} messy; ${wrong.length} wrong results`,
     );
-    if (values.write && !values['no-write'] && !values.only) {
+    const scenarios = await runScenarios(
+      SCENARIOS.filter(
+        (s) => values.part !== 'corpus' && (!values.only || s.name === values.only || s.command === values.only),
+      ),
+      dir,
+      prefix,
+      timeoutMs,
+    );
+    results.push(...scenarios);
+    if (values.write && !values['no-write'] && !values.only && values.part === 'all') {
       writeFileSync(
         path.join(ROOT, 'docs', 'results', 'robustness.md'),
         report(cases, results, prefix[0] === 'setpriv', values),
@@ -281,6 +320,73 @@ async function main(): Promise<void> {
   }
 }
 
+type Result = Planned & { outcome: Outcome; line: string; ms: number; problem?: string; stdout: string };
+
+/**
+ * The issue-23 scenarios, one at a time (some send signals and time the stop): each in a fresh folder with
+ * its own set-up; a problem when a protected path changed, the exit is not what the case expects, an output
+ * of a successful run does not read back, or a signalled run did not stop in time with the shell's status.
+ */
+async function runScenarios(list: Scenario[], dir: string, prefix: string[], timeoutMs: number): Promise<Result[]> {
+  const ctx: ScenarioContext = {
+    portrait: path.join(dir, 'ok', 'portrait.png'),
+    driver: path.join(dir, 'ok', 'driver.mp4'),
+    timeline: path.join(dir, 'ok', 'timeline.txt'),
+    cli: (args, cwd) => runCommand(prefix, args, timeoutMs, cwd),
+  };
+  const out: Result[] = [];
+  for (const [i, s] of list.entries()) {
+    const t = path.join(dir, 'scenarios', String(i));
+    mkdirSync(t, { recursive: true });
+    const base: Planned = { case: s.name, command: s.command, args: [], issue23: `${s.item}: ${s.what}` };
+    try {
+      const skip = await s.setup?.(t, ctx);
+      if (skip) {
+        console.log(`- skip  ${s.command.padEnd(13)} ${s.name.padEnd(26)} ${skip}`);
+        out.push({ ...base, outcome: 'ok', line: `skipped: ${skip}`, ms: 0, stdout: '', skipped: true });
+        continue;
+      }
+      const protect = (s.protect ?? []).map((p) => path.join(t, p));
+      const before = protect.map((p) => snapshot(p));
+      const args = s.args(t, ctx);
+      const sig = s.signal ? { name: s.signal.name, afterMs: s.signal.afterMs } : undefined;
+      const r = await runCommand(prefix, args, timeoutMs, t, sig);
+      const { outcome, line } = classify(r);
+      const problems: string[] = [];
+      protect.forEach((p, k) => {
+        const change = snapshotChange(before[k]!, snapshot(p));
+        if (change) problems.push(`user data lost: ${change}`);
+      });
+      if (s.signal && r.stopMs !== undefined) {
+        if (r.code !== s.signal.exitCode)
+          problems.push(`exit ${r.code ?? r.signal} after ${s.signal.name}, not ${s.signal.exitCode}`);
+        if (r.stopMs > 1000) problems.push(`took ${(r.stopMs / 1000).toFixed(1)} s to stop after ${s.signal.name}`);
+      } else if (s.expect !== 'either' && (outcome === 'ok') !== (s.expect === 'ok'))
+        problems.push(s.expect === 'ok' ? `refused: ${line}` : `exit 0 where a refusal was due: ${line}`);
+      if (r.code === 0)
+        for (const o of s.outputs ?? []) {
+          const bad = await unreadableOutput(path.join(t, o));
+          if (bad) problems.push(`exit 0 with a broken output: ${bad}`);
+        }
+      if (outcome === 'ok' || outcome === 'error') {
+        const extra = await s.check?.(r, t);
+        if (extra) problems.push(extra);
+      }
+      const problem = problems.length ? problems.join('; ') : undefined;
+      const mark = (outcome === 'ok' || outcome === 'error') && !problem ? '✓' : '✗';
+      console.log(
+        `${mark} ${outcome.padEnd(5)} ${s.command.padEnd(13)} ${s.name.padEnd(26)} ${(problem ?? line).slice(0, 120)}`,
+      );
+      out.push({ ...base, args, outcome, line, ms: r.ms, problem, stdout: r.stdout.slice(0, 2000) });
+    } finally {
+      s.teardown?.(t);
+      spawnSync('chmod', ['-R', 'u+rwX', t]);
+      rmSync(t, { recursive: true, force: true });
+    }
+  }
+  return out;
+}
+
 function report(
   cases: CorpusCase[],
   results: (Planned & { outcome: Outcome; line: string; ms: number; problem?: string; stdout: string })[],
@@ -288,7 +394,9 @@ function report(
   values: { jobs?: string; timeout?: string },
 ): string {
   const count = (o: Outcome): number => results.filter((r) => r.outcome === o).length;
-  const commands = [...new Set(results.map((r) => r.command))];
+  const corpus = results.filter((r) => !r.issue23);
+  const scenarios = results.filter((r) => r.issue23);
+  const commands = [...new Set(corpus.map((r) => r.command))];
   const cell = (r: (typeof results)[number] | undefined): string => {
     if (!r) return '';
     if (r.problem) return '✗ wrong';
@@ -297,7 +405,7 @@ function report(
     if (r.outcome === 'ok' && counts && counts[1] === '0') return '✓ reported';
     return { ok: '✓ ok', error: '✓ error', stack: '✗ **stack**', hang: '✗ **hang**', messy: '✗ messy' }[r.outcome];
   };
-  const byCase = [...new Set(results.map((r) => r.case))];
+  const byCase = [...new Set(corpus.map((r) => r.case))];
   const esc = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const wrong = results.filter((r) => r.problem || !['ok', 'error'].includes(r.outcome));
   const issue12 = results.filter((r) => r.issue12);
@@ -309,7 +417,7 @@ file system) through every command of the CLI, ${values.jobs} runs at a time, ea
 A run passes with a correct result (exit 0) or one line \`error: …\` and a non-zero exit; it fails with a stack
 trace, a hang, raw control characters in its output, or a wrong result where one is checked.${dropped ? ' The sweep ran as root without the capabilities that let root read any file (`setpriv --bounding-set -dac_override,-dac_read_search`), so the file with permissions 000 is unreadable as it is for any other user.' : ''}
 
-**${results.length} runs: ${count('ok')} correct results, ${count('error')} one-line errors, ${count('stack')} stack traces, ${count('hang')} hangs, ${count('messy')} messy outputs; ${results.filter((r) => r.problem).length} wrong results.**
+**${results.length} runs (${corpus.length} over the corpus, ${scenarios.length} scenarios): ${count('ok')} correct results, ${count('error')} one-line errors, ${count('stack')} stack traces, ${count('hang')} hangs, ${count('messy')} messy outputs; ${results.filter((r) => r.problem).length} wrong results.**
 
 ## Cases
 
@@ -327,6 +435,28 @@ kind of input.
 | case | ${commands.join(' | ')} |
 |---|${commands.map(() => '---').join('|')}|
 ${byCase.map((c) => `| \`${esc(c)}\` | ${commands.map((cmd) => cell(results.find((r) => r.case === c && r.command === cmd))).join(' | ')} |`).join('\n')}
+
+## Issue 23 scenarios
+
+Each scenario makes its own situation in a fresh folder. ✓ when the user's files and folders it protects are
+byte-identical after the run, the exit is what the case calls for (a refusal in one line, or a result that reads
+back), and a run sent a signal stopped within a second with the shell's status (130 for SIGINT, 143 for SIGTERM).
+**${scenarios.filter((r) => r.problem?.includes('user data lost')).length} runs lost user data; ${scenarios.filter((r) => r.problem?.includes('broken output')).length} exited 0 with a broken output; ${scenarios.filter((r) => r.skipped).length} skipped.**
+
+| scenario | item | what | command | result | message |
+|---|---|---|---|---|---|
+${scenarios
+  .map((r) => {
+    const [item, ...what] = r.issue23!.split(': ');
+    const result = r.skipped
+      ? '– skipped'
+      : r.problem || !['ok', 'error'].includes(r.outcome)
+        ? `✗ ${esc(r.problem ?? r.outcome)}`
+        : `✓ ${r.outcome}`;
+    const message = esc(r.line.replace(/\/tmp\/vivify-sweep-[^/ ]+\/scenarios\/\d+\//g, '')).slice(0, 160);
+    return `| \`${esc(r.case)}\` | ${item} | ${esc(what.join(': '))} | ${r.command} | ${result} | ${message} |`;
+  })
+  .join('\n')}
 
 ## Issue 12 checks
 

@@ -1,8 +1,8 @@
 import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import { VivifyError } from '../errors.js';
 import { renderScript } from '../expression/script.js';
-import { videoFormatForPath } from '../media/video.js';
+import { checkRunPaths } from '../media/run-paths.js';
+import { outputShape, videoFormatForPath } from '../media/video.js';
 import { checkRegularFile } from '../media/kind.js';
 import type { CommandContext } from './context.js';
 import { FACE_OPTION, SIZE_OPTION, VIDEO_OUTPUT_OPTION } from './common-options.js';
@@ -42,8 +42,13 @@ export async function runScript(args: ScriptArgs, ctx: CommandContext): Promise<
     if (!args[k]) throw new VivifyError('E_USAGE', `vivify script needs --${k} (usage: ${scriptCommand.usage})`);
   }
   videoFormatForPath(args.output!);
-  if ([args.source!, args.timeline!].some((i) => path.resolve(i) === path.resolve(args.output!)))
-    throw new VivifyError('E_USAGE', `refusing to overwrite the input ${args.output}`);
+  await checkRunPaths(
+    [
+      { name: '--source', path: args.source },
+      { name: '--timeline', path: args.timeline },
+    ],
+    [{ name: '--output', path: args.output, shape: outputShape(args.output) }],
+  );
   let text: string;
   await checkRegularFile(args.timeline!, 'a text file', `the timeline ${args.timeline}`);
   try {

@@ -63,6 +63,7 @@ export async function renderScript(
       await analyzer.analyze(img),
       options.face ?? 0,
       typeof source === 'string' ? source : 'the source image',
+      options.size ? { size: options.size, width: img.width, height: img.height } : undefined,
     );
     const state = faceState(face);
     const renderer = createRenderer(img, state, face.landmarks);
