@@ -238,7 +238,7 @@ export const BATCH_OPTIONS = {
   restart: {
     type: 'boolean',
     default: false,
-    description: 'Discard the results already in the output folder and start over',
+    description: 'Discard the results already in the output folder (only the files the job wrote) and start over',
   },
   strict: {
     type: 'boolean',
@@ -282,6 +282,6 @@ export const WORKER_OPTIONS = {
     min: 5,
     max: 3600,
     description:
-      'How long an item stays claimed by a worker that stopped answering (killed, cut off) before another one takes it over',
+      'How long an item stays claimed by a worker that stopped answering (killed, cut off) before another one takes it over (it looks for such items every fifth of this, 1–5 s)',
   },
 } satisfies OptionSpecs;

@@ -40,7 +40,16 @@ function where(url: string): string {
   return `${u.hostname}:${u.port || 6379}`;
 }
 
-/** Connects to Redis, failing with one clear line if it cannot be reached within `timeoutMs`. */
+/** The database number a Redis URL names (`redis://host:6379/3`), 0 when it names none. */
+function dbOf(url: string): number {
+  const m = /^\/(\d+)$/.exec(new URL(url).pathname);
+  return m ? Number(m[1]) : 0;
+}
+
+/**
+ * Connects to Redis, failing with one clear line if it cannot be reached within `timeoutMs`, refuses the
+ * password (or wants one), or has no database of the URL's number.
+ */
 export async function connectRedis(url: string, timeoutMs = 5000): Promise<Redis> {
   const probe = new Redis(url, {
     lazyConnect: true,
@@ -48,16 +57,52 @@ export async function connectRedis(url: string, timeoutMs = 5000): Promise<Redis
     retryStrategy: () => null,
     connectTimeout: timeoutMs,
   });
-  probe.on('error', () => undefined);
+  // What the server said (a refused password) comes as an error event; the connect then fails with
+  // "Connection is closed", which says nothing.
+  let said: Error | undefined;
+  probe.on('error', (err: Error) => (said ??= err));
   try {
-    await probe.connect();
-    await probe.ping();
-  } catch (cause) {
-    throw new VivifyError(
-      'E_QUEUE',
-      `cannot reach Redis at ${where(url)} (${(cause as Error).message.split('\n')[0]}): is redis-server running there?`,
-      { cause },
-    );
+    try {
+      await probe.connect();
+      await probe.ping();
+    } catch (cause) {
+      const reason = (said ?? (cause as Error)).message.split('\n')[0]!;
+      const auth = /^(WRONGPASS|NOAUTH)\b/.exec(reason)?.[1];
+      if (auth === 'WRONGPASS')
+        throw new VivifyError(
+          'E_QUEUE',
+          `Redis at ${where(url)} refused the password (WRONGPASS): check the user and password in the URL (redis://user:password@host:port)`,
+          { cause },
+        );
+      if (auth === 'NOAUTH' || /^ERR AUTH\b/.test(reason))
+        throw new VivifyError(
+          'E_QUEUE',
+          `Redis at ${where(url)} wants a password (NOAUTH): give it in the URL, redis://:password@host:port`,
+          { cause },
+        );
+      throw new VivifyError(
+        'E_QUEUE',
+        `cannot reach Redis at ${where(url)} (${reason}): is redis-server running there?`,
+        { cause },
+      );
+    }
+    const db = dbOf(url);
+    if (db) {
+      // ioredis selects the database on connecting, and carries on in database 0 when that fails.
+      try {
+        await probe.select(db);
+      } catch (cause) {
+        const n = await probe
+          .config('GET', 'databases')
+          .then((r) => Number((r as string[])[1]))
+          .catch(() => NaN);
+        throw new VivifyError(
+          'E_QUEUE',
+          `Redis at ${where(url)} has no database ${db}${Number.isFinite(n) ? ` (it has ${n}: 0 to ${n - 1})` : ''}: give another number at the end of the URL`,
+          { cause },
+        );
+      }
+    }
   } finally {
     probe.disconnect();
   }
@@ -65,6 +110,9 @@ export async function connectRedis(url: string, timeoutMs = 5000): Promise<Redis
   conn.on('error', () => undefined); // ioredis reconnects by itself; commands wait for it
   return conn;
 }
+
+/** How long the coordinator waits for a Redis server that went away before it gives up (its results are kept). */
+export const REDIS_GONE_MS = 60_000;
 
 /** The coordinator's side: put items on the batch's queue, collect their results. */
 export async function queueExecutor(
@@ -86,6 +134,50 @@ export async function queueExecutor(
       const byJobId = new Map(pending.map((i) => [itemJobId(i.key), i]));
       const open = new Set(byJobId.keys());
       const attempts = options.attempts ?? 3;
+      const log = options.onLog ?? (() => undefined);
+
+      // A server that goes away: said once, and given up on (with one clear line) if it stays away. Commands
+      // wait for the server to come back, so the run stops by racing them: `stop` rejects `stopped`.
+      let stop!: (err: VivifyError) => void;
+      let stopping: VivifyError | undefined;
+      const stopped = new Promise<never>((_, reject) => {
+        stop = (err) => {
+          stopping ??= err;
+          reject(err);
+        };
+      });
+      stopped.catch(() => undefined);
+      let goneTimer: NodeJS.Timeout | undefined;
+      let away = false;
+      const onClose = (): void => {
+        if (away || stopping) return;
+        away = true;
+        log(`lost the connection to Redis at ${where(url)}: waiting for it (finished items are kept in the journal)`);
+        goneTimer = setTimeout(
+          () =>
+            stop(
+              new VivifyError(
+                'E_QUEUE',
+                `Redis at ${where(url)} has not answered for ${REDIS_GONE_MS / 1000} s: run the same command again once it is back (finished items are kept)`,
+              ),
+            ),
+          REDIS_GONE_MS,
+        );
+      };
+      const onReady = (): void => {
+        if (!away) return;
+        away = false;
+        clearTimeout(goneTimer);
+        log(`Redis at ${where(url)} is back`);
+      };
+      // Cancelled while the server is away: the commands waiting for it would never return.
+      const onAbort = (): void => {
+        if (away) stop(new VivifyError('E_ABORTED', 'operation was cancelled'));
+      };
+      conn.on('close', onClose);
+      conn.on('ready', onReady);
+      options.signal.addEventListener('abort', onAbort, { once: true });
+
       const info = async (extra: Record<string, string | number> = {}): Promise<void> => {
         await conn.hset(batchKey(job.id), {
           queue: queueName(job.id),
@@ -97,25 +189,45 @@ export async function queueExecutor(
           updated: Date.now(),
           ...extra,
         });
-      };
-      try {
-        await info({ started: Date.now() });
+        // Registered again every time: a server restarted without its data has forgotten the batch, and
+        // workers find batches here.
         await conn.sadd(REGISTRY, job.id);
+      };
+      const enqueue = async (items: readonly BatchItem[]): Promise<void> => {
+        for (let i = 0; i < items.length; i += 500) {
+          await queue.addBulk(
+            items.slice(i, i + 500).map((item) => ({
+              name: job.task,
+              data: { job, item },
+              opts: {
+                jobId: itemJobId(item.key),
+                attempts,
+                backoff: { type: 'exponential', delay: 1000 },
+                removeOnComplete: false,
+                removeOnFail: false,
+              },
+            })),
+          );
+        }
+      };
+      const work = (async (): Promise<{ detached: boolean }> => {
+        await info({ started: Date.now() });
 
         const deadEntry = (j: Job<ItemData, ItemResult>): JournalEntry => {
           const item = byJobId.get(j.id!)!;
+          const tries = triesOf(j);
           return {
             key: item.key,
             status: 'failed',
             dead: true,
-            attempts: j.attemptsMade,
+            attempts: tries,
             records: [
               {
                 source: item.source,
                 ...(item.driver ? { driving: item.driver.source } : {}),
                 status: 'failed',
                 code: 'E_WORKER_LOST',
-                reason: `gave up after ${j.attemptsMade} tries: ${(j.failedReason ?? 'unknown').split('\n')[0]}`,
+                reason: `gave up after ${tries} tries: ${(j.failedReason ?? 'unknown').split('\n')[0]}`,
               },
             ],
           };
@@ -129,10 +241,7 @@ export async function queueExecutor(
               const item = j && byJobId.get(j.id!);
               if (item && open.has(j.id!)) {
                 const rv = j.returnvalue;
-                finished(
-                  { key: item.key, status: rv.status, records: rv.records, attempts: Math.max(1, j.attemptsMade) },
-                  rv.cpuMs,
-                );
+                finished({ key: item.key, status: rv.status, records: rv.records, attempts: triesOf(j) }, rv.cpuMs);
                 open.delete(j.id!);
                 got++;
               }
@@ -156,24 +265,31 @@ export async function queueExecutor(
           return got;
         };
         const retried = new Set<string>();
+        /**
+         * Items the server no longer has (it was restarted without persistence, or flushed): put on the queue
+         * again from the journal's point of view — every item without a result. Their finished files are
+         * still in the folder, so doing them again costs an analysis each, not their renders.
+         */
+        const restore = async (counts: Record<string, number>): Promise<void> => {
+          const there = Object.values(counts).reduce((a, b) => a + (b ?? 0), 0);
+          if (there >= open.size) return;
+          const ids = [...open];
+          const lost: BatchItem[] = [];
+          for (let i = 0; i < ids.length; i += 200) {
+            const states = await Promise.all(ids.slice(i, i + 200).map((id) => queue.getJobState(id)));
+            states.forEach((st, k) => {
+              if (st === 'unknown') lost.push(byJobId.get(ids[i + k]!)!);
+            });
+          }
+          if (!lost.length) return;
+          log(
+            `Redis at ${where(url)} lost ${lost.length} item(s) of this batch (restarted without persistence, or flushed?): putting them on the queue again`,
+          );
+          await enqueue(lost);
+        };
 
         await harvest();
-        const toAdd = pending.filter((i) => open.has(itemJobId(i.key)));
-        for (let i = 0; i < toAdd.length; i += 500) {
-          await queue.addBulk(
-            toAdd.slice(i, i + 500).map((item) => ({
-              name: job.task,
-              data: { job, item },
-              opts: {
-                jobId: itemJobId(item.key),
-                attempts,
-                backoff: { type: 'exponential', delay: 1000 },
-                removeOnComplete: false,
-                removeOnFail: false,
-              },
-            })),
-          );
-        }
+        await enqueue(pending.filter((i) => open.has(itemJobId(i.key))));
         if (options.detach) return { detached: true };
 
         let quietSince = Date.now();
@@ -181,15 +297,27 @@ export async function queueExecutor(
         while (open.size) {
           throwIfAborted(options.signal);
           const got = await harvest();
-          const counts = await queue.getJobCounts('active', 'waiting', 'delayed', 'prioritized');
+          const counts = await queue.getJobCounts(
+            'active',
+            'waiting',
+            'delayed',
+            'prioritized',
+            'waiting-children',
+            'completed',
+            'failed',
+          );
+          await restore(counts);
           active = counts.active ?? 0;
           changed();
           await info();
           if (got || active) quietSince = Date.now();
           if (!hinted && Date.now() - quietSince > 15_000) {
             hinted = true;
-            options.onLog?.(
-              `no worker has taken an item for 15 s: start \`vivify worker --queue ${url}\` on the machines that should do the work`,
+            const workers = await queue.getWorkersCount().catch(() => 0);
+            log(
+              workers
+                ? `${workers} worker(s) are connected to this batch but none has taken an item for 15 s (are they busy with another batch, or cannot they read the files?)`
+                : `no worker has taken an item for 15 s: start \`vivify worker --queue ${url}\` on the machines that should do the work`,
             );
           }
           if (!got) await sleep(500, options.signal);
@@ -199,11 +327,31 @@ export async function queueExecutor(
         await conn.srem(REGISTRY, job.id);
         await conn.del(batchKey(job.id));
         return { detached: false };
+      })();
+      work.catch(() => undefined); // when the race below is lost to `stopped`, its end does not matter
+      try {
+        return await Promise.race([work, stopped]);
+      } catch (err) {
+        throwIfAborted(options.signal);
+        throw stopping ?? err;
       } finally {
-        await queue.close().catch(() => undefined);
+        clearTimeout(goneTimer);
+        conn.off('close', onClose);
+        conn.off('ready', onReady);
+        options.signal.removeEventListener('abort', onAbort);
+        // Closing talks to the server: not when it is gone.
+        if (!stopping) await queue.close().catch(() => undefined);
       }
     },
   };
+}
+
+/**
+ * Tries an item took: the times a worker started it (a worker killed mid-item gives it up without failing
+ * it, so it is started again without counting as a failed attempt), at least the failed attempts.
+ */
+function triesOf(j: Job): number {
+  return Math.max(1, j.attemptsStarted ?? 0, j.attemptsMade);
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -227,6 +375,11 @@ export interface WorkerOptions {
   lockS?: number;
   signal: AbortSignal;
   onLog?: (line: string) => void;
+}
+
+/** How often workers look for items whose worker stopped answering: a fifth of the lock, 1–5 s. */
+export function stalledIntervalMs(lockMs: number): number {
+  return Math.round(Math.min(5000, Math.max(1000, lockMs / 5)));
 }
 
 /** `vivify worker`: takes items of every registered batch and does them in a local pool. */
@@ -259,6 +412,19 @@ export async function runWorker(url: string, options: WorkerOptions): Promise<{ 
       lastWork = Date.now();
     }
   };
+  let away = false;
+  const onClose = (): void => {
+    if (away || options.signal.aborted) return;
+    away = true;
+    log(`lost the connection to Redis at ${where(url)}: waiting for it`);
+  };
+  const onReady = (): void => {
+    if (!away) return;
+    away = false;
+    log(`Redis at ${where(url)} is back`);
+  };
+  conn.on('close', onClose);
+  conn.on('ready', onReady);
   const refresh = async (): Promise<void> => {
     const ids = new Set(await conn.smembers(REGISTRY));
     for (const id of ids) {
@@ -267,7 +433,10 @@ export async function runWorker(url: string, options: WorkerOptions): Promise<{ 
         connection: conn,
         concurrency: pool.size,
         lockDuration: lockMs,
-        stalledInterval: lockMs,
+        // A killed worker's item is noticed by a check that runs every `stalledInterval` and moves an item
+        // whose lock expired, if the check before had already seen it: with checks often, the item moves
+        // on shortly after its lock expires (at most --lock-s after the kill), not two intervals later.
+        stalledInterval: stalledIntervalMs(lockMs),
         maxStalledCount: 3,
       });
       w.on('error', () => undefined);
@@ -283,8 +452,13 @@ export async function runWorker(url: string, options: WorkerOptions): Promise<{ 
   };
   try {
     log(`worker ${hostname()} pid ${process.pid}: ${pool.size} process(es), waiting for items on ${where(url)}`);
+    // While the server is away its commands wait for it: a stop does not.
+    const stopped = new Promise<void>((resolve) => {
+      if (options.signal.aborted) resolve();
+      options.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
     while (!options.signal.aborted) {
-      await refresh();
+      await Promise.race([refresh(), stopped]);
       if (options.idleExit && busy === 0 && Date.now() - lastWork > options.idleExit * 1000) {
         log(`no work for ${options.idleExit} s: exiting`);
         break;
@@ -292,7 +466,10 @@ export async function runWorker(url: string, options: WorkerOptions): Promise<{ 
       await sleep(1000, options.signal);
     }
   } finally {
-    await Promise.all([...workers.values()].map((w) => w.close(true).catch(() => undefined)));
+    conn.off('close', onClose);
+    conn.off('ready', onReady);
+    const closing = Promise.all([...workers.values()].map((w) => w.close(true).catch(() => undefined)));
+    await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
     await pool.close();
     conn.disconnect();
   }
