@@ -7,7 +7,7 @@
  * Run by scripts/robustness.ts, which reports them in docs/results/robustness.md.
  */
 import { createHash } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   existsSync,
   linkSync,
@@ -132,6 +132,38 @@ function manyKeyframes(n: number): string {
   for (let i = 0; i < n; i++) lines.push(`at ${(i * 0.01).toFixed(2)}s ${i % 2 ? 'happy 0.5' : 'neutral'}`);
   return `${lines.join('\n')}\n`;
 }
+
+const servers = new Map<string, number>();
+
+/** A redis-server with a password on a free loopback port, for the run in `t` (undefined: none installed). */
+function passwordRedis(t: string): number | string {
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const r = spawnSync('redis-server', ['--version']);
+  if (r.status !== 0) return 'redis-server is not installed';
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--requirepass', 's3cret', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore', detached: true },
+  );
+  child.unref();
+  servers.set(t, child.pid!);
+  for (let i = 0; i < 50; i++) {
+    const ping = spawnSync('redis-cli', ['-p', String(port), '-a', 's3cret', '--no-auth-warning', 'ping'], {
+      encoding: 'utf8',
+    });
+    if (ping.stdout?.trim() === 'PONG') return port;
+    spawnSync('sleep', ['0.1']);
+  }
+  return 'the redis-server did not start';
+}
+
+function stopRedis(t: string): void {
+  const pid = servers.get(t);
+  if (pid) process.kill(pid, 'SIGKILL');
+  servers.delete(t);
+}
+
+const ports = new Map<string, number>();
 
 const refusedOneLine = (r: ScenarioRun): string | undefined =>
   r.code === 1 || r.code === 2 ? undefined : `exit ${r.code} (an I/O or usage error exits 1 or 2)`;
@@ -523,6 +555,29 @@ export const SCENARIOS: Scenario[] = [
     args: (t, c) => ['edit', '--source', c.portrait, '-o', path.join(t, 'e.png'), '--au', '12=3,12=0'],
     expect: 'error',
   },
+  ...(
+    [
+      ['wrong-redis-password', 'status', ':wrong@', '', /password|auth/i],
+      ['redis-db-out-of-range', 'status', ':s3cret@', '/99', /database|db/i],
+    ] as const
+  ).map(([name, command, auth, db, message]): Scenario => ({
+    name,
+    item: '12',
+    what: `a queue at \`redis://${auth}127.0.0.1:PORT${db}\` (a server that wants the password s3cret)`,
+    command,
+    setup: (t) => {
+      const port = passwordRedis(t);
+      if (typeof port === 'string') return port;
+      ports.set(t, port);
+    },
+    args: (t) => ['status', '--queue', `redis://${auth}127.0.0.1:${ports.get(t)}${db}`],
+    expect: 'error',
+    check: (r) =>
+      message.test(r.stderr) && !/is redis-server running/.test(r.stderr)
+        ? undefined
+        : `not reported as what it is: ${r.stderr.trim().split('\n').at(-1)}`,
+    teardown: (t) => stopRedis(t),
+  })),
   {
     name: 'faceless-result',
     item: '13',

@@ -38,9 +38,17 @@ export function parseCommand(def: CommandDef, argv: string[]): { positionals: st
   spec.help = { type: 'boolean', short: 'h' };
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: argv, options: spec, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: joinNegativeNumbers(def, argv), options: spec, allowPositionals: true, strict: true });
   } catch (err) {
-    throw usageError(`${(err as Error).message.split('\n')[0]} (see \`vivify ${def.name} --help\`)`);
+    const message = (err as Error).message;
+    const ambiguous = /^Option '(-[^']+)' argument is ambiguous/.exec(message);
+    if (ambiguous) {
+      const flag = ambiguous[1]!.split(', ').at(-1)!;
+      throw usageError(
+        `${flag} needs a value; to give one that starts with a dash, write ${flag}=-… (see \`vivify ${def.name} --help\`)`,
+      );
+    }
+    throw usageError(`${message.split('\n')[0]} (see \`vivify ${def.name} --help\`)`);
   }
   const { positionals } = parsed;
   const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
@@ -70,6 +78,41 @@ export function parseCommand(def: CommandDef, argv: string[]): { positionals: st
   return { positionals, options };
 }
 
+/**
+ * `--k -3` as `--k=-3` for numeric options, so that a negative number is read as the option's value (and
+ * checked against its range) instead of as an unknown flag.
+ */
+function joinNegativeNumbers(def: CommandDef, argv: string[]): string[] {
+  const numeric = new Set<string>();
+  for (const [name, o] of Object.entries(def.options)) {
+    if (o.type !== 'number' && o.type !== 'integer') continue;
+    numeric.add(`--${name}`);
+    if (o.short) numeric.add(`-${o.short}`);
+  }
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') return [...out, ...argv.slice(i)];
+    const next = argv[i + 1];
+    if (numeric.has(a) && next !== undefined && /^-(\d|\.\d)/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
+/** A default as help shows it: lists joined by commas, records as key=value pairs; undefined for none. */
+function shownDefault(v: unknown): string | undefined {
+  if (v === undefined || v === false) return undefined;
+  if (Array.isArray(v)) return v.length ? v.join(',') : undefined;
+  if (typeof v === 'object' && v !== null) {
+    const pairs = Object.entries(v).map(([k, x]) => `${k}=${String(x)}`);
+    return pairs.length ? pairs.join(',') : undefined;
+  }
+  return String(v);
+}
+
 function convert(name: string, o: OptionDef, raw: string | boolean): unknown {
   if (o.type === 'boolean') return raw;
   try {
@@ -85,7 +128,8 @@ export function formatHelp(def: CommandDef): string {
     const flag = `${o.short ? `-${o.short}, ` : '    '}--${name}${o.value ? ` <${o.value}>` : ''}`;
     const extra: string[] = [];
     if (o.choices) extra.push(`one of: ${o.choices.join(', ')}`);
-    if (o.default !== undefined && o.default !== false) extra.push(`default: ${String(o.default)}`);
+    const shown = shownDefault(o.default);
+    if (shown !== undefined) extra.push(`default: ${shown}`);
     if (o.type === 'boolean' && o.default === true) extra.push(`--no-${name} to turn off`);
     if (o.multiple) extra.push('repeatable');
     return [flag, `${o.description}${extra.length ? ` (${extra.join('; ')})` : ''}`] as const;

@@ -12,6 +12,11 @@ const def: CommandDef = {
     size: { type: 'integer', min: 16, max: 4096, default: 512, description: 'Output size' },
     mode: { type: 'string', choices: ['a', 'b'], default: 'a', description: 'Mode' },
     smooth: { type: 'boolean', default: true, description: 'Smooth' },
+    scale: { type: 'number', min: -2, max: 2, default: 1, description: 'Scale' },
+    name: { type: 'string', description: 'A name' },
+    weights: { type: 'string', default: { lips: 0.5, eyes: 1 }, description: 'Weights' },
+    parts: { type: 'string', default: ['eyes', 'lips'], description: 'Parts' },
+    none: { type: 'string', default: {}, description: 'Nothing by default' },
   },
   examples: ['vivify demo x'],
 };
@@ -19,7 +24,32 @@ const def: CommandDef = {
 test('parseCommand fills defaults and converts values', () => {
   const { positionals, options } = parseCommand(def, ['in.png', '--size', '256', '--no-smooth']);
   assert.deepEqual(positionals, ['in.png']);
-  assert.deepEqual(options, { size: 256, mode: 'a', smooth: false });
+  assert.deepEqual(options, {
+    size: 256,
+    mode: 'a',
+    smooth: false,
+    scale: 1,
+    weights: { lips: 0.5, eyes: 1 },
+    parts: ['eyes', 'lips'],
+    none: {},
+  });
+});
+
+test('a negative number is the value of a numeric option, checked against its range', () => {
+  assert.equal(parseCommand(def, ['x', '--scale', '-1.5']).options.scale, -1.5);
+  assert.equal(parseCommand(def, ['x', '--scale', '-.5']).options.scale, -0.5);
+  assert.throws(
+    () => parseCommand(def, ['x', '--size', '-3']),
+    (e: unknown) => isVivifyError(e, 'E_USAGE') && /between 16 and 4096 for --size but received "-3"/.test(e.message),
+  );
+  // A string option's value that starts with a dash: say how to give it, in full.
+  assert.throws(
+    () => parseCommand(def, ['x', '--name', '-z']),
+    (e: unknown) =>
+      isVivifyError(e, 'E_USAGE') &&
+      e.message.includes('--name needs a value; to give one that starts with a dash, write --name=-…'),
+  );
+  assert.deepEqual(parseCommand(def, ['--', '-3']).positionals, ['-3']);
 });
 
 test('parseCommand rejects bad values with one-line usage errors naming the option', () => {
@@ -42,4 +72,8 @@ test('parseCommand rejects bad values with one-line usage errors naming the opti
 test('formatHelp lists every option with its default', () => {
   const help = formatHelp(def);
   for (const s of ['--size', 'default: 512', 'one of: a, b', '--no-smooth to turn off']) assert.ok(help.includes(s), s);
+  assert.ok(help.includes('default: lips=0.5,eyes=1'), 'a record as key=value pairs');
+  assert.ok(help.includes('default: eyes,lips'), 'a list joined by commas');
+  assert.ok(!help.includes('[object Object]'));
+  assert.match(help, /Nothing by default\n/, 'an empty default is not shown');
 });
