@@ -8,7 +8,7 @@
  * to a write that never started). A file that is neither listed there nor in the journal is not the tool's
  * and stays where it is.
  */
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
@@ -35,10 +35,11 @@ function listFile(out: string): string {
  */
 export function recordOutput(out: string, rel: string): void {
   const key = path.normalize(rel);
-  let done = listed.get(out);
-  if (!done) listed.set(out, (done = new Set()));
-  if (done.has(key)) return;
   const file = listFile(out);
+  let done = listed.get(out);
+  // A list removed meanwhile (`--restart` by a coordinator, while this queue worker lives on) starts again.
+  if (!done || (done.size && !existsSync(file))) listed.set(out, (done = new Set()));
+  if (done.has(key)) return;
   try {
     if (!done.size) mkdirSync(path.dirname(file), { recursive: true });
     appendFileSync(file, `${JSON.stringify(key)}\n`);
@@ -46,11 +47,6 @@ export function recordOutput(out: string, rel: string): void {
     throw new VivifyError('E_OUTPUT', `cannot write ${file}: ${firstLine(cause)}`, { cause });
   }
   done.add(key);
-}
-
-/** Forgets what this process listed for `out` (its lists were removed: `--restart`). */
-export function forgetRecorded(out: string): void {
-  listed.delete(out);
 }
 
 /** Every path the lists of `out` hold (relative, normalized). */

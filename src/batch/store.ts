@@ -14,7 +14,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { VivifyError } from '../errors.js';
 import { firstLine } from '../media/image.js';
-import { forgetRecorded, recordedOutputs, sweep } from './outputs.js';
+import { recordedOutputs, sweep } from './outputs.js';
 
 export const STATE_DIR = '.vivify';
 export const MANIFEST = 'manifest.jsonl';
@@ -136,7 +136,6 @@ export class JobStore {
         for (const name of await fs.readdir(dir)) {
           if (name !== 'lock') await fs.rm(path.join(dir, name), { recursive: true, force: true });
         }
-        forgetRecorded(out);
       } else if (existing && JSON.stringify(existing) !== JSON.stringify(wanted)) {
         const what = differences(existing, wanted);
         throw new VivifyError(

@@ -4,9 +4,10 @@
  * without images says so.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { recordedOutputs, recordOutput, sweep } from '../../src/batch/outputs.js';
 import { runCli, tempDir } from '../helpers.js';
 import { makePortraits } from './fixtures.js';
 
@@ -119,4 +120,30 @@ test('an input folder without images: a warning, an empty manifest, exit status 
   const scan = runCli(['batch', 'scan', input, '-o', path.join(dir, 'scan')]);
   assert.equal(scan.code, 0, scan.stderr);
   assert.match(scan.stderr, /^warning: no videos found in /m);
+});
+
+test('the sweep removes the listed outputs no result accounts for, never other files; a list removed meanwhile starts again', async (t) => {
+  const out = tempDir(t);
+  const put = (rel: string, text = rel): void => {
+    mkdirSync(path.dirname(path.join(out, rel)), { recursive: true });
+    writeFileSync(path.join(out, rel), text);
+  };
+  for (const rel of ['a.png/face0/happy-1.png', 'a.png/face0/sad-1.png', 'gone.png/face0/happy-1.png']) {
+    recordOutput(out, rel);
+    put(rel);
+  }
+  put('a.png/face0/mine.txt');
+  put('other/mine.txt');
+  mkdirSync(path.join(out, 'empty'));
+  put('a.png/face0/.vivify-tmp-0123abcd-happy-1.png'); // a temporary of a writer that is gone
+  const removed = await sweep(out, new Set(['a.png/face0/happy-1.png']), await recordedOutputs(out));
+  assert.deepEqual(removed, { temps: 1, orphans: 2 });
+  assert.deepEqual(readdirSync(path.join(out, 'a.png', 'face0')).sort(), ['happy-1.png', 'mine.txt']);
+  assert.ok(!existsSync(path.join(out, 'gone.png')), 'a folder the tool made, left empty, goes');
+  assert.equal(readFileSync(path.join(out, 'other', 'mine.txt'), 'utf8'), 'other/mine.txt');
+  assert.ok(existsSync(path.join(out, 'empty')), "a user's empty folder stays");
+  // The lists removed (--restart) while this process lives on (a queue worker): what it writes next is listed.
+  rmSync(path.join(out, '.vivify'), { recursive: true });
+  recordOutput(out, 'a.png/face0/happy-1.png');
+  assert.deepEqual([...(await recordedOutputs(out))], ['a.png/face0/happy-1.png']);
 });
