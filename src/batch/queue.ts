@@ -18,6 +18,7 @@ import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
+import { withoutPassword } from './redis-url.js';
 import { VivifyError, throwIfAborted } from '../errors.js';
 import type { BatchItem, ItemResult, JobSpec } from './job.js';
 import { WorkerPool } from './pool.js';
@@ -317,7 +318,7 @@ export async function queueExecutor(
             log(
               workers
                 ? `${workers} worker(s) are connected to this batch but none has taken an item for 15 s (are they busy with another batch, or cannot they read the files?)`
-                : `no worker has taken an item for 15 s: start \`vivify worker --queue ${url}\` on the machines that should do the work`,
+                : `no worker has taken an item for 15 s: start \`vivify worker --queue ${withoutPassword(url)}\` on the machines that should do the work`,
             );
           }
           if (!got) await sleep(500, options.signal);

@@ -1,6 +1,7 @@
 /** What the batch commands share on the command line: the output option, progress, and the summary. */
 import { isVivifyError, printable, VivifyError } from '../errors.js';
 import type { BatchProgress, BatchReport } from '../batch/run.js';
+import { withoutPassword } from '../batch/redis-url.js';
 import type { CommandContext } from './context.js';
 import type { OptionDef } from './options.js';
 import { createProgress, type Progress } from './progress.js';
@@ -79,7 +80,7 @@ export function printSummary(
   for (const w of report.warnings) ctx.err(`warning: ${visible(w)}`);
   if (report.detached) {
     ctx.out(
-      `${name}: ${report.items - report.doneBefore} item(s) on the queue, ${report.doneBefore} already done; run the same command again to collect the results (\`vivify status --queue ${options.queue}\` shows progress)`,
+      `${name}: ${report.items - report.doneBefore} item(s) on the queue, ${report.doneBefore} already done; run the same command again to collect the results (\`vivify status --queue ${withoutPassword(options.queue ?? '')}\` shows progress)`,
     );
     return 0;
   }
