@@ -21,7 +21,7 @@ import { decodeVideo } from '../src/media/video.js';
 import { ACTION_UNITS, applyAUs, bothSides } from '../src/face/action-units.js';
 import { estimateAUs } from '../src/analysis/action-units.js';
 import type { EmotionName } from '../src/motion/emotion.js';
-import { EMOTION_APEX } from '../src/motion/emotion-data.js';
+import { apexScore } from '../src/eval/expression-real.js';
 import { GRID_H, GRID_W, sampleLogLuminance, uvTexels } from '../src/face/uv-grid.js';
 import { faceState } from '../src/motion/motion.js';
 import { pickFace } from '../src/analysis/pick-face.js';
@@ -321,17 +321,7 @@ for (const actor of ['M030', 'W009']) {
   for (const e of ['happy', 'sad', 'angry', 'fear', 'surprised', 'disgusted', 'contempt'] as EmotionName[]) {
     const ef = await clipFrames(clip(e));
     // Apex: the 10% of frames where the emotion's own AUs (not speech) are strongest.
-    const apexAUs = ACTION_UNITS.filter(
-      (au) =>
-        ![25, 26, 17, 23].includes(au) &&
-        ((EMOTION_APEX[e]!.left[au] ?? 0) > 0 || (EMOTION_APEX[e]!.right[au] ?? 0) > 0),
-    );
-    const scored = ef
-      .map((f) => {
-        const est = estimateAUs(f.canon, neutralShape);
-        return { f, score: apexAUs.reduce((s, au) => s + est.left[au] + est.right[au], 0) };
-      })
-      .sort((a, b) => b.score - a.score);
+    const scored = ef.map((f) => ({ f, score: apexScore(f.canon, neutralShape, e) })).sort((a, b) => b.score - a.score);
     const apex = scored.slice(0, Math.max(2, Math.round(scored.length * 0.1))).map((s) => s.f);
     // The real faces as the judge and the identity model see them: the apex frames against the neutral frame.
     if (e !== 'contempt') {

@@ -7,6 +7,14 @@ import { ANIMATE_OPTIONS } from '../reenact/options.js';
 import { evaluateFiles, runReenactJob, type ReenactJob } from '../eval/run.js';
 import { evaluateGenerate } from '../eval/generate-run.js';
 import { runSuite, summariseSuite, writeSuiteReport } from '../eval/suite.js';
+import {
+  evaluateExpressionReal,
+  HELD_OUT_ACTOR,
+  realActors,
+  tableLines,
+  writeExpressionRealReport,
+} from '../eval/expression-real.js';
+import { EMOTION_NAMES, type EmotionName } from '../motion/emotion-names.js';
 import { quote, VivifyError } from '../errors.js';
 import { writeAtomically } from '../media/atomic.js';
 import { checkRunPaths } from '../media/run-paths.js';
@@ -18,10 +26,10 @@ import { createProgress } from './progress.js';
 export const evalCommand: CommandDef = {
   name: 'eval',
   summary:
-    'measure quality: one reenactment (eval reenact), the reenactment protocol on ../shared/data (eval suite), generated motion (eval generate)',
+    "measure quality: one reenactment (eval reenact), the reenactment protocol on ../shared/data (eval suite), generated motion (eval generate), emotion edits against the MEAD actors' real expressions (eval expression-real)",
   usage:
-    'vivify eval reenact --source S --driving D --result R [--self] [--json out.json] | vivify eval suite [--data dir] [--out docs/results] | vivify eval generate [--data dir] [--out docs/results]',
-  positionals: { name: 'reenact|suite|generate', min: 1, max: 2 },
+    'vivify eval reenact --source S --driving D --result R [--self] [--json out.json] | vivify eval suite [--data dir] [--out docs/results] | vivify eval generate [--data dir] [--out docs/results] | vivify eval expression-real [--data dir] [--out docs/results] [--actors M030,W009] [--emotions happy,sad] [--json out.json]',
+  positionals: { name: 'reenact|suite|generate|expression-real', min: 1, max: 2 },
   options: {
     source: { type: 'string', value: 'image', description: '(reenact) The source portrait' },
     driving: { type: 'string', value: 'video', description: '(reenact) The driving video' },
@@ -31,7 +39,7 @@ export const evalCommand: CommandDef = {
       default: false,
       description: '(reenact) Self-reenactment: the driving video is the ground truth (adds L1, PSNR, SSIM, AKD, AED)',
     },
-    json: { type: 'string', value: 'out.json', description: '(reenact) Write the metrics as JSON' },
+    json: { type: 'string', value: 'out.json', description: '(reenact, expression-real) Write the metrics as JSON' },
     'identity-every': {
       type: 'integer',
       value: 'n',
@@ -44,13 +52,14 @@ export const evalCommand: CommandDef = {
       type: 'string',
       value: 'dir',
       default: '../shared/data',
-      description: '(suite, generate) The data folder with MANIFEST.tsv',
+      description: '(suite, generate, expression-real) The data folder with MANIFEST.tsv',
     },
     out: {
       type: 'string',
       value: 'dir',
       default: 'docs/results',
-      description: '(suite, generate) Where to write reenact-suite.md / generate.md and their .json',
+      description:
+        '(suite, generate, expression-real) Where to write reenact-suite.md / generate.md / expression-real.md and their .json',
     },
     portraits: {
       type: 'integer',
@@ -99,6 +108,32 @@ export const evalCommand: CommandDef = {
         return v;
       },
     },
+    actors: {
+      type: 'string',
+      value: 'list',
+      description: `(expression-real) Comma-separated MEAD actors to measure (default all: ${realActors()
+        .map((a) => a.name)
+        .join(', ')}; held out: ${HELD_OUT_ACTOR})`,
+      parse: (s) => {
+        const known = realActors().map((a) => a.name);
+        const list = s.split(',').map((x) => x.trim());
+        for (const a of list)
+          if (!known.includes(a)) throw new Error(`Expected comma-separated actors among ${known.join(', ')}`);
+        return [...new Set(list)];
+      },
+    },
+    emotions: {
+      type: 'string',
+      value: 'list',
+      description: '(expression-real) Comma-separated emotions to edit (default every one the actor has a clip of)',
+      parse: (s) => {
+        const known = EMOTION_NAMES.filter((e) => e !== 'neutral') as string[];
+        const list = s.split(',').map((x) => x.trim());
+        for (const e of list)
+          if (!known.includes(e)) throw new Error(`Expected comma-separated emotions among ${known.join(', ')}`);
+        return [...new Set(list)];
+      },
+    },
     clips: {
       type: 'string',
       value: 'regex',
@@ -117,6 +152,8 @@ export const evalCommand: CommandDef = {
     'vivify eval reenact --source portrait.jpg --driving talk.mp4 --result out.mp4 --json metrics.json',
     'vivify eval suite --data ../shared/data --out docs/results',
     'vivify eval generate --data ../shared/data --out docs/results',
+    'vivify eval expression-real --data ../shared/data --out docs/results',
+    'vivify eval expression-real --actors M030 --emotions happy,sad --out scratch/expr',
   ],
 };
 
@@ -136,6 +173,8 @@ interface EvalArgs {
   reenact?: Record<string, unknown>;
   portraits: number;
   samples: number;
+  actors?: string[];
+  emotions?: EmotionName[];
 }
 
 export async function runEval(positionals: string[], args: EvalArgs, ctx: CommandContext): Promise<number> {
@@ -146,9 +185,10 @@ export async function runEval(positionals: string[], args: EvalArgs, ctx: Comman
   if (sub === 'reenact') return runEvalReenact(args, ctx);
   if (sub === 'suite') return runEvalSuite(args, ctx);
   if (sub === 'generate') return runEvalGenerate(args, ctx);
+  if (sub === 'expression-real') return runEvalExpressionReal(args, ctx);
   throw new VivifyError(
     'E_USAGE',
-    `vivify eval needs reenact, suite or generate, got ${sub === undefined ? 'nothing' : quote(sub)}`,
+    `vivify eval needs reenact, suite, generate or expression-real, got ${sub === undefined ? 'nothing' : quote(sub)}`,
   );
 }
 
@@ -181,6 +221,48 @@ async function runEvalGenerate(args: EvalArgs, ctx: CommandContext): Promise<num
   ctx.out(
     `rendered: target emotion on top ${n(r.rendered.topShare * 100, 0)}% over ${r.rendered.portraits.length} portraits; ACD ${n(r.rendered.acd)} vs real first-last ${n(r.rendered.realFirstLast)}`,
   );
+  ctx.out(`wrote ${files.join(', ')}`);
+  return 0;
+}
+
+async function runEvalExpressionReal(args: EvalArgs, ctx: CommandContext): Promise<number> {
+  await fs.stat(path.join(args.data, 'MANIFEST.tsv')).catch((cause: unknown) => {
+    throw new VivifyError('E_INPUT_NOT_FOUND', `no MANIFEST.tsv in ${args.data} (pass --data)`, { cause });
+  });
+  if (args.json && path.extname(args.json).toLowerCase() !== '.json')
+    throw new VivifyError('E_USAGE', `--json needs a .json file name, got ${args.json}`);
+  await checkRunPaths([], [{ name: '--json', path: args.json }]);
+  const command = [
+    'vivify eval expression-real',
+    `--data ${args.data}`,
+    `--out ${args.out}`,
+    ...(args.actors ? [`--actors ${args.actors.join(',')}`] : []),
+    ...(args.emotions ? [`--emotions ${args.emotions.join(',')}`] : []),
+    ...(args.json ? [`--json ${args.json}`] : []),
+  ].join(' ');
+  let bar: ReturnType<typeof createProgress> | undefined;
+  const r = await evaluateExpressionReal({
+    dataDir: args.data,
+    actors: args.actors,
+    emotions: args.emotions,
+    machine: machine(),
+    command,
+    signal: ctx.signal,
+    onProgress: (done, total, detail) => {
+      bar ??= createProgress('eval expression-real', total);
+      bar.update(done, detail);
+    },
+    onLog: (m) => (bar ? bar.log(m) : ctx.err(m)),
+  });
+  bar?.done(`${r.rows.length} edits`);
+  if (r.rows.length === 0)
+    throw new VivifyError(
+      'E_INPUT_NOT_FOUND',
+      `no labelled MEAD clip of ${args.actors?.join(', ') ?? 'any actor'}${args.emotions ? ` in ${args.emotions.join(', ')}` : ''} in ${args.data}`,
+    );
+  for (const s of r.skipped) ctx.err(`warning: skipped ${s}`);
+  for (const l of tableLines(r)) ctx.out(l);
+  const files = await writeExpressionRealReport(args.out, r, args.json);
   ctx.out(`wrote ${files.join(', ')}`);
   return 0;
 }
