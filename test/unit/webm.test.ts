@@ -4,11 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { findFfmpeg } from '../../src/media/ffmpeg.js';
-import { muxWebm, type WebmChunk } from '../../web/src/webm.js';
+import { muxWebm, withWebmDuration, type WebmChunk } from '../../web/src/webm.js';
 import { tempDir } from '../helpers.js';
 
 test('muxWebm writes packets ffprobe reads back with their times, sizes and key flags', async (t) => {
@@ -57,4 +57,50 @@ test('muxWebm writes packets ffprobe reads back with their times, sizes and key 
     chunks.map((c) => [c.timestampUs / 1e6, c.data.length, c.key]),
   );
   assert.ok(Math.abs(Number(j.format.duration) - 40.04) < 0.01, `duration ${j.format.duration}`);
+});
+
+test('withWebmDuration gives a live recording (no duration, segment of unknown size) its length', (t) => {
+  const dir = tempDir(t);
+  const { ffmpeg, ffprobe } = findFfmpeg();
+  const live = path.join(dir, 'live.webm');
+  // What MediaRecorder writes: ffmpeg's live WebM (unknown sizes, no duration, no cues).
+  const made = spawnSync(
+    ffmpeg,
+    ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=10', '-frames:v', '20'].concat([
+      '-c:v',
+      'libvpx',
+      '-f',
+      'webm',
+      '-live',
+      '1',
+      live,
+    ]),
+  );
+  assert.equal(made.status, 0, String(made.stderr));
+  const duration = (file: string): string =>
+    spawnSync(ffprobe, ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file], {
+      encoding: 'utf8',
+    }).stdout.trim();
+  assert.equal(duration(live), 'N/A', 'the recording has no duration to begin with');
+  const bytes = new Uint8Array(readFileSync(live));
+  const fixed = withWebmDuration(bytes, 2000);
+  assert.ok(fixed.length > bytes.length);
+  const out = path.join(dir, 'fixed.webm');
+  writeFileSync(out, fixed);
+  assert.ok(Math.abs(Number(duration(out)) - 2) < 0.01, `duration ${duration(out)}`);
+  // The frames are all still there, and a seek to the middle lands.
+  const frames = spawnSync(
+    ffprobe,
+    ['-v', 'error', '-count_frames', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', out],
+    {
+      encoding: 'utf8',
+    },
+  ).stdout.trim();
+  assert.equal(frames, '20');
+  const seek = spawnSync(ffmpeg, ['-v', 'error', '-ss', '1', '-i', out, '-frames:v', '1', '-f', 'null', '-']);
+  assert.equal(seek.status, 0);
+  // Already has one (our own muxer's files), or not a WebM: returned as it is.
+  assert.equal(withWebmDuration(fixed, 5000), fixed);
+  const junk = new Uint8Array([1, 2, 3]);
+  assert.equal(withWebmDuration(junk, 5000), junk);
 });

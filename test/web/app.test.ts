@@ -176,6 +176,8 @@ describe('browser app', { timeout: 240_000 }, () => {
       const v = probeVideo(file);
       assert.ok(v.frames >= 10, `the recording has ${v.frames} frames`);
       assert.equal(v.width, 512);
+      // A length players can show and seek in (the browser's recorder writes none; the app adds it).
+      assert.ok(v.duration >= 2 && v.duration <= 6, `the recording says it lasts ${v.duration} s`);
 
       await page.click('#camera-button'); // stop
       assert.equal(await page.locator('#camera-button').textContent(), 'Start camera');

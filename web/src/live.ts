@@ -10,6 +10,7 @@ import { optionControls } from './controls.js';
 import { $, download, stamp } from './dom.js';
 import type { Engine } from './engine.js';
 import { Overlay } from './overlay.js';
+import { withWebmDuration } from './webm.js';
 
 /** Longest side of the camera frames sent for analysis (the tracker crops the face; more pixels only cost). */
 const CAMERA_MAX_SIDE = 640;
@@ -255,7 +256,17 @@ export class LivePage {
       $('#record-time').textContent = '';
       this.recordButton.classList.remove('recording');
       this.recordButton.lastChild!.textContent = 'Record';
-      download(new Blob(chunks, { type: recorder.mimeType || 'video/webm' }), `${stamp('vivify-live')}.webm`);
+      const type = recorder.mimeType || 'video/webm';
+      const durationMs = performance.now() - started;
+      // The recorder writes no duration (players could not show a length or seek): add it before saving.
+      void new Blob(chunks, { type })
+        .arrayBuffer()
+        .then((bytes) =>
+          download(
+            new Blob([withWebmDuration(new Uint8Array(bytes), durationMs)], { type }),
+            `${stamp('vivify-live')}.webm`,
+          ),
+        );
     };
     recorder.start(1000);
     this.recorder = recorder;

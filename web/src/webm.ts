@@ -152,3 +152,88 @@ export function muxWebm(track: WebmTrack, chunks: readonly WebmChunk[]): Blob {
     { type: 'video/webm' },
   );
 }
+
+/** An EBML element's ID and size at `at`: the ID's bytes as a number, the data's offset, its size (-1: unknown). */
+function readElement(b: Uint8Array, at: number): { id: number; idLength: number; data: number; size: number } {
+  const first = b[at]!;
+  const idLength = first >= 0x80 ? 1 : first >= 0x40 ? 2 : first >= 0x20 ? 3 : first >= 0x10 ? 4 : 0;
+  if (!idLength || at + idLength > b.length) throw new Error('not an EBML element');
+  let id = 0;
+  for (let i = 0; i < idLength; i++) id = id * 256 + b[at + i]!;
+  const s = at + idLength;
+  const lead = b[s]!;
+  let len = 1;
+  while (len <= 8 && !(lead & (0x80 >> (len - 1)))) len++;
+  if (len > 8 || s + len > b.length) throw new Error('bad EBML size');
+  let size = lead & (0xff >> len);
+  let allOnes = size === 0xff >> len;
+  for (let i = 1; i < len; i++) {
+    size = size * 256 + b[s + i]!;
+    allOnes &&= b[s + i] === 0xff;
+  }
+  return { id, idLength, data: s + len, size: allOnes ? -1 : size };
+}
+
+const idNumber = (id: readonly number[]): number => id.reduce((n, x) => n * 256 + x, 0);
+
+/**
+ * A browser's MediaRecorder writes a live WebM: the segment and clusters of unknown size, and no duration,
+ * so players show no length and cannot seek to a time. This adds the duration (in the file's own time
+ * scale) to its segment info, and returns the file unchanged where it cannot do so safely: a duration
+ * already there, no segment info, or a seek head whose positions the insertion would shift.
+ */
+export function withWebmDuration(file: Uint8Array<ArrayBuffer>, durationMs: number): Uint8Array<ArrayBuffer> {
+  try {
+    const header = readElement(file, 0);
+    if (header.id !== idNumber(ID.EBML) || header.size < 0) return file;
+    const segment = readElement(file, header.data + header.size);
+    if (segment.id !== idNumber(ID.Segment)) return file;
+    const segmentEnd = segment.size < 0 ? file.length : Math.min(file.length, segment.data + segment.size);
+    for (let at = segment.data; at < segmentEnd;) {
+      const e = readElement(file, at);
+      if (e.id === idNumber([0x11, 0x4d, 0x9b, 0x74])) return file; // SeekHead: positions would move
+      if (e.id === idNumber(ID.Cluster) || e.size < 0) return file; // no Info before the media
+      if (e.id !== idNumber(ID.Info)) {
+        at = e.data + e.size;
+        continue;
+      }
+      let scale = 1_000_000;
+      for (let c = e.data; c < e.data + e.size;) {
+        const child = readElement(file, c);
+        if (child.id === idNumber(ID.Duration)) return file;
+        if (child.id === idNumber(ID.TimecodeScale)) {
+          scale = 0;
+          for (let i = 0; i < child.size; i++) scale = scale * 256 + file[child.data + i]!;
+        }
+        c = child.data + child.size;
+      }
+      const duration = [...ID.Duration, ...size(8), ...float64((durationMs * 1e6) / (scale || 1_000_000))];
+      const info = [...ID.Info, ...size(e.size + duration.length)];
+      const infoEnd = e.data + e.size;
+      const out = new Uint8Array(file.length - (infoEnd - at) + info.length + e.size + duration.length);
+      let w = 0;
+      const put = (bytes: ArrayLike<number>): void => {
+        out.set(bytes, w);
+        w += bytes.length;
+      };
+      put(file.subarray(0, at));
+      put(info);
+      put(file.subarray(e.data, infoEnd));
+      put(duration);
+      put(file.subarray(infoEnd));
+      if (segment.size >= 0) {
+        // A segment of known size grows by what was added: rewrite its size in the same number of bytes.
+        const grown = segment.size + (out.length - file.length);
+        const width = segment.data - (header.data + header.size) - segment.idLength;
+        if (grown >= 2 ** (7 * width) - 1) return file;
+        const s = header.data + header.size + segment.idLength;
+        for (let i = width - 1, v = grown; i >= 0; i--, v = Math.floor(v / 256)) out[s + i] = v & 0xff;
+        out[s]! |= 0x80 >> (width - 1);
+      }
+      return out;
+    }
+    return file;
+  } catch {
+    return file; // not a file this understands: leave it as the browser made it
+  }
+}
