@@ -23,17 +23,10 @@ import path from 'node:path';
 import { findFfmpeg } from '../src/media/ffmpeg.js';
 import { probeVideo } from '../src/media/video.js';
 import { readImage } from '../src/media/image.js';
+import type { RunResult } from './robustness.js';
 
-export interface ScenarioRun {
-  code: number | null;
-  signal: string | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-  timedOut: boolean;
-  /** Milliseconds from the signal to the exit, when one was sent. */
-  stopMs?: number;
-}
+/** A run of the CLI, and for a signalled run the milliseconds from the signal to the exit. */
+export type ScenarioRun = RunResult & { stopMs?: number };
 
 export interface ScenarioContext {
   portrait: string;
