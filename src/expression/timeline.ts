@@ -118,10 +118,9 @@ export function parseTimeline(text: string): Timeline {
     background: [],
   };
   let defaultEase: Easing = 'in-out';
-  let lastTime = -Infinity;
   /** Where the duration was set. */
   let durationAt: { line: number; text: string } | undefined;
-  /** Every `at` line: its time and where that time is written (times are in order). */
+  /** Every `at` line: its time and where that time is written (in the file's order). */
   const ats: { timeS: number; line: number; column: number; text: string }[] = [];
   /** What lasts longest (a keyframe, or a blink's or a generated segment's end), for the default duration. */
   let end = { timeS: 0, line: 0, column: 0, what: '' };
@@ -187,8 +186,6 @@ export function parseTimeline(text: string): Timeline {
             `time ${tt.text} is out of range: expected 0 to ${LIMITS.durationS} s (a timeline lasts at most an hour)`,
             tt,
           );
-        if (time! < lastTime) err(`keyframes must be in time order: ${tt.text} comes after a later one`, tt);
-        lastTime = time!;
         ats.push({ timeS: time!, line: lineNo, column: tt.column, text: tt.text });
         if (time! >= end.timeS)
           end = { timeS: time!, line: lineNo, column: tt.column, what: `the keyframe at ${tt.text}` };
@@ -250,6 +247,13 @@ export function parseTimeline(text: string): Timeline {
     }
     if (k < toks.length) err(`unexpected ${quote(toks[k]!.text)}`, toks[k]);
   });
+  // Keyframes may be written in any order (a line added at the end for an earlier moment): each channel
+  // is put in time order, lines of the same time keeping the order they were written in.
+  const byTime = (a: { timeS: number }, b: { timeS: number }): number => a.timeS - b.timeS;
+  for (const list of [t.expression, t.pose, t.gaze, t.blinks, t.background] as { timeS: number }[][]) list.sort(byTime);
+  const segments = t.generated.map((g, i) => ({ g, line: generatedLines[i]! })).sort((a, b) => byTime(a.g, b.g));
+  t.generated = segments.map((s) => s.g);
+  segments.forEach((s, i) => (generatedLines[i] = s.line));
   if (Number.isFinite(t.durationS)) {
     // Nothing starts after the end (it would never be shown); blinks and segments running past it are cut.
     const late = ats.find((a) => a.timeS > t.durationS);
