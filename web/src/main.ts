@@ -83,6 +83,8 @@ function showError(message: string): void {
   const bar = $('#stats');
   bar.textContent = `error: ${message}`;
   bar.classList.add('error');
+  // Success messages of earlier actions ("Saved 240 frames") would read as if they came after this.
+  for (const id of ['#timeline-export-status', '#video-status']) $(id).textContent = '';
 }
 
 // --- Portrait -------------------------------------------------------------------------------------------

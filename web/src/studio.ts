@@ -210,6 +210,8 @@ export class StudioPage {
     let timer: ReturnType<typeof setTimeout> | undefined;
 
     const check = (): void => {
+      // A message about the last export ("Saved 240 frames") is about a timeline that is no longer this one.
+      $('#timeline-export-status').textContent = '';
       const lines = text.value.split('\n').length;
       let bad = -1;
       try {
