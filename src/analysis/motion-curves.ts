@@ -8,9 +8,6 @@ import { ACTION_UNITS } from '../face/action-units.js';
 import { estimatePose, eyeApertures, gaze, mouthAperture, toCanonicalFrame } from '../face/measures.js';
 import { estimateAUs } from './action-units.js';
 
-/** Values per frame in a curve's `au` row: ACTION_UNITS in order, left then right for each. */
-export const AU_CHANNELS = ACTION_UNITS.length * 2;
-
 export interface MotionCurves {
   fps: number;
   /** Per frame: 34 AU intensities 0–5, left/right interleaved in ACTION_UNITS order. */

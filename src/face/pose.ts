@@ -10,8 +10,6 @@ export interface Similarity {
   scale: number;
 }
 
-export const IDENTITY3 = [1, 0, 0, 0, 1, 0, 0, 0, 1];
-
 /**
  * Least-squares similarity transform taking `from` points onto `to` points (`to ≈ s·R·from + t`),
  * using only the listed point indices, each weighted equally. Closed form (Horn 1987): the rotation is

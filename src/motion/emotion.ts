@@ -108,21 +108,4 @@ export function emotionChange(
   return out;
 }
 
-/**
- * Target AU intensities for a face that currently has `current` and should show `emotion` at `intensity`
- * (see {@link emotionChange}).
- */
-export function emotionTarget(
-  current: AuIntensities,
-  emotion: EmotionName,
-  intensity: number,
-  absolute: boolean,
-): AuIntensities {
-  const change = emotionChange(current, emotion, intensity, absolute);
-  const out: AuIntensities = { left: {}, right: {} };
-  for (const side of ['left', 'right'] as const)
-    for (const au of ACTION_UNITS) out[side][au] = (current[side][au] ?? 0) + (change[side][au] ?? 0);
-  return out;
-}
-
 export type { ActionUnit };

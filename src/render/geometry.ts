@@ -117,31 +117,3 @@ export function forEachPixelInRing(
     }
   }
 }
-
-/** A point of a fan triangle mapped through another set of landmarks (the centre is the ring's mean). */
-export function fanPoint(
-  lm: Float32Array,
-  a: number,
-  b: number,
-  c: number,
-  w0: number,
-  w1: number,
-  w2: number,
-  centre: number,
-  ring: readonly number[],
-): [number, number] {
-  const at = (v: number): [number, number] => {
-    if (v !== centre) return [lm[3 * v]!, lm[3 * v + 1]!];
-    let x = 0,
-      y = 0;
-    for (const i of ring) {
-      x += lm[3 * i]!;
-      y += lm[3 * i + 1]!;
-    }
-    return [x / ring.length, y / ring.length];
-  };
-  const [ax, ay] = at(a);
-  const [bx, by] = at(b);
-  const [cx, cy] = at(c);
-  return [w0 * ax + w1 * bx + w2 * cx, w0 * ay + w1 * by + w2 * cy];
-}
