@@ -18,6 +18,13 @@ export interface EyeSource {
   irisC: [number, number];
   irisR: number;
   open: boolean;
+  /**
+   * Whether the eye shows an iris darker than its white. A carved or blank eye (a statue's) does not, and
+   * the renderer warps it with the face instead of rendering it here: its eyeball squeezes as the lids
+   * close, with no iris moved over it by the gaze (which would paint the clay's colour as a disc and fill
+   * where it was with flat white).
+   */
+  hasIris: boolean;
   /** Opening area over the squared corner-to-corner width. */
   openness: number;
   sclera: [number, number, number];
@@ -51,6 +58,12 @@ export function prepareEye(img: RgbaImage, lm: Float32Array, side: 'left' | 'rig
     cs.length
       ? ([0, 1, 2].map((k) => cs.reduce((s, c) => s + c[k]!, 0) / cs.length) as [number, number, number])
       : fallback;
+  const sclera = mean(scl.length > 3 ? bright : [], [205, 195, 185]);
+  const irisColour = mean(irs, [70, 50, 38]);
+  // Irises of photographs, paintings and drawings read at most about half as bright as the lit white (a
+  // light iris in a blurred video frame, 0.8); a carved eye's "iris" is the same clay as the rest of it
+  // (0.93–1 on a terracotta statue). A closed eye's colours are its lid's: it keeps the rendered eye.
+  const hasIris = !open || !irs.length || luma(irisColour) < 0.88 * luma(sclera);
   return {
     outer,
     inner,
@@ -60,9 +73,10 @@ export function prepareEye(img: RgbaImage, lm: Float32Array, side: 'left' | 'rig
     irisC: [cx, cy],
     irisR: r,
     open,
+    hasIris,
     openness: area / Math.max(1e-6, width * width),
-    sclera: mean(scl.length > 3 ? bright : [], [205, 195, 185]),
-    irisColour: mean(irs, [70, 50, 38]),
+    sclera,
+    irisColour,
     landmarks: lm,
   };
 }

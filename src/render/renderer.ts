@@ -27,6 +27,7 @@ import {
 import { frameAppearance } from './appearance.js';
 import { frameDetail } from './detail.js';
 import { frameEye, prepareEye, renderEyePixel } from './eyes.js';
+import { measureLidEdges, sourceLidsAtEdges, targetLidsAtEdges } from './lids.js';
 import { offsetRing, setCentre, triArea } from './geometry.js';
 import { frameMouth, prepareMouth, type MouthSourceKind } from './mouth.js';
 import { rasterTarget, rasterTriangle, type RasterTarget } from './raster.js';
@@ -92,12 +93,21 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
   const mesh = controlMesh();
   const { width: W, height: H } = source;
   const nTri = mesh.parts.length;
+  // Eyes with no iris (carved, blank): their lid margins are moved out to the lids' visible edges where the
+  // landmarks sit inside them; the texture and the eye openings are mapped from these, and each frame's
+  // target margins are placed to match (lids.ts).
+  const plainEyes = [prepareEye(source, sourceLandmarks, 'right'), prepareEye(source, sourceLandmarks, 'left')];
+  const lidEdges = measureLidEdges(source, sourceLandmarks, {
+    right: !plainEyes[0]!.hasIris,
+    left: !plainEyes[1]!.hasIris,
+  });
+  const lidLandmarks = lidEdges ? sourceLidsAtEdges(sourceLandmarks, lidEdges) : sourceLandmarks;
 
   // Source vertex positions (image px) — fixed for the whole video.
   const src = new Float32Array(VERTEX_COUNT * 2);
   for (let i = 0; i < MESH_POINTS; i++) {
-    src[2 * i] = sourceLandmarks[3 * i]!;
-    src[2 * i + 1] = sourceLandmarks[3 * i + 1]!;
+    src[2 * i] = lidLandmarks[3 * i]!;
+    src[2 * i + 1] = lidLandmarks[3 * i + 1]!;
   }
   const ringCanon = ringsForSource(mesh, sourceState.pose, W, H);
   const ringSrc3 = applySimilarity(sourceState.pose, ringCanon);
@@ -106,8 +116,8 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
     src[2 * (RING_BASE + k) + 1] = ringSrc3[3 * k + 1]!;
   }
   setCentre(src, 2, sourceLandmarks, 3, MOUTH_OPENING, MOUTH_CENTRE);
-  setCentre(src, 2, sourceLandmarks, 3, RIGHT_EYE_OPENING, RIGHT_EYE_CENTRE);
-  setCentre(src, 2, sourceLandmarks, 3, LEFT_EYE_OPENING, LEFT_EYE_CENTRE);
+  setCentre(src, 2, lidLandmarks, 3, RIGHT_EYE_OPENING, RIGHT_EYE_CENTRE);
+  setCentre(src, 2, lidLandmarks, 3, LEFT_EYE_OPENING, LEFT_EYE_CENTRE);
 
   const hidden = hiddenInSource(mesh, sourceLandmarks, W, H);
   // Per triangle, where its texture comes from in the source: its own vertices, or its mirror twin's when
@@ -136,7 +146,12 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
     s32[i] = source.data[p]! | (source.data[p + 1]! << 8) | (source.data[p + 2]! << 16);
   }
 
-  const eyes = [prepareEye(source, sourceLandmarks, 'right'), prepareEye(source, sourceLandmarks, 'left')];
+  const eyes = lidEdges
+    ? (['right', 'left'] as const).map((side, i) => ({
+        ...prepareEye(source, lidLandmarks, side),
+        hasIris: plainEyes[i]!.hasIris,
+      }))
+    : plainEyes;
   const mouthSource = prepareMouth(source, sourceLandmarks, src, sourceState, eyes);
 
   const tgt = new Float32Array(VERTEX_COUNT * 3);
@@ -158,6 +173,7 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
     }) {
       // Target vertices.
       const lm = projectState(target);
+      if (lidEdges) targetLidsAtEdges(lm, sourceLandmarks, lidEdges);
       tgt.set(lm.subarray(0, MESH_POINTS * 3));
       // Ring vertices: moved by the driver's tracked surroundings when known, else by the follow profile.
       const ringT = applySimilarity(target.pose, target.surround ? offsetRing(ringCanon, target.surround) : ringCanon);
@@ -236,6 +252,9 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
       const tgtArea = new Float32Array(nTri);
       for (let t = 0; t < nTri; t++) tgtArea[t] = Math.abs(triArea(tgt, 3, T, t));
       const ratio = frameDetail(detail, driver, driverReference);
+      // An eye with no iris (carved, blank) is warped with the face: its eyeball squeezes as the lids close.
+      const warpRightEye = !eyes[0]!.hasIris;
+      const warpLeftEye = !eyes[1]!.hasIris;
       const shade = frameAppearance(aus, appearanceStrength);
 
       // Sampling pass.
@@ -256,7 +275,11 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
           const w0 = 1 - w1 - w2;
           const part = parts[t]!;
           const o = (y * W + x) * 4;
-          if (part === Part.Face || part === Part.Ring) {
+          if (
+            part === Part.Face ||
+            part === Part.Ring ||
+            (part === Part.RightEye ? warpRightEye : part === Part.LeftEye && warpLeftEye)
+          ) {
             const m = 6 * t;
             // Bilinear source sample, inlined: this loop runs for every pixel that moves.
             let fx = srcMap[m]! + w1 * srcMap[m + 2]! + w2 * srcMap[m + 4]! - 0.5;
@@ -306,6 +329,13 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
               g0 *= f;
               b0 *= f;
               if (shadingMap) shadingMap[y * W + x] = Math.abs(f - 1);
+            }
+            if (part >= Part.RightEye) {
+              // A warped eye nearly closed shows the shadow where its lids meet (as renderEyePixel's slit).
+              const slit = eyeFrames[part === Part.RightEye ? 0 : 1]!.slit;
+              r0 *= slit;
+              g0 *= slit;
+              b0 *= slit;
             }
             out[o] = r0;
             out[o + 1] = g0;
