@@ -27,7 +27,7 @@ import {
 import { frameAppearance } from './appearance.js';
 import { frameDetail } from './detail.js';
 import { frameEye, prepareEye, renderEyePixel } from './eyes.js';
-import { measureLidEdges, sourceLidsAtEdges, targetLidsAtEdges } from './lids.js';
+import { measureLidEdges, sourceLidsAtEdges, targetLidsAtEdges } from './lid-edges.js';
 import { offsetRing, setCentre, triArea } from './geometry.js';
 import { frameMouth, prepareMouth, type MouthSourceKind } from './mouth.js';
 import { rasterTarget, rasterTriangle, type RasterTarget } from './raster.js';
@@ -95,7 +95,7 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
   const nTri = mesh.parts.length;
   // Eyes with no iris (carved, blank): their lid margins are moved out to the lids' visible edges where the
   // landmarks sit inside them; the texture and the eye openings are mapped from these, and each frame's
-  // target margins are placed to match (lids.ts).
+  // target margins are placed to match (lid-edges.ts).
   const plainEyes = [prepareEye(source, sourceLandmarks, 'right'), prepareEye(source, sourceLandmarks, 'left')];
   const lidEdges = measureLidEdges(source, sourceLandmarks, {
     right: !plainEyes[0]!.hasIris,

@@ -12,7 +12,7 @@ import { GROUPS, LEFT_EYE_OPENING, RIGHT_EYE_OPENING } from '../../src/face/topo
 import { projectState, type FaceState } from '../../src/motion/motion.js';
 import { prepareEye } from '../../src/render/eyes.js';
 import { pointInPolygon } from '../../src/render/geometry.js';
-import { measureLidEdges } from '../../src/render/lids.js';
+import { measureLidEdges } from '../../src/render/lid-edges.js';
 import { createRenderer } from '../../src/render/renderer.js';
 import { portrait, SKIN } from '../synthetic-face.js';
 
