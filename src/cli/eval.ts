@@ -226,11 +226,12 @@ async function runEvalGenerate(args: EvalArgs, ctx: CommandContext): Promise<num
 }
 
 async function runEvalExpressionReal(args: EvalArgs, ctx: CommandContext): Promise<number> {
+  // Usage first: a mistyped option is reported as such, whether or not the data folder is there.
+  if (args.json && path.extname(args.json).toLowerCase() !== '.json')
+    throw new VivifyError('E_USAGE', `--json needs a .json file name, got ${args.json}`);
   await fs.stat(path.join(args.data, 'MANIFEST.tsv')).catch((cause: unknown) => {
     throw new VivifyError('E_INPUT_NOT_FOUND', `no MANIFEST.tsv in ${args.data} (pass --data)`, { cause });
   });
-  if (args.json && path.extname(args.json).toLowerCase() !== '.json')
-    throw new VivifyError('E_USAGE', `--json needs a .json file name, got ${args.json}`);
   await checkRunPaths([], [{ name: '--json', path: args.json }]);
   const command = [
     'vivify eval expression-real',
