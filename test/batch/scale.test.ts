@@ -8,12 +8,12 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ROOT } from '../helpers.js';
 import { makePortraits } from './fixtures.js';
+import { freePort } from './redis.js';
 
 const BIN = path.join(ROOT, 'src', 'cli', 'bin.ts');
 const VARIANTS = ['--emotions', 'happy,sad,angry,surprised,fear,disgusted', '--intensities', '0.5,1'];
@@ -235,14 +235,3 @@ describe('augment at scale: 504 variants', { timeout: 900_000 }, () => {
     }
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
