@@ -23,6 +23,14 @@ import { machine } from './machine.js';
 import type { CommandDef } from './options.js';
 import { createProgress } from './progress.js';
 
+/** A comma-separated list of names, each one of `known` (repeats dropped), or an "Expected …" error. */
+function namesFrom(text: string, what: string, known: readonly string[]): string[] {
+  const list = text.split(',').map((x) => x.trim());
+  if (list.some((n) => !known.includes(n)))
+    throw new Error(`Expected comma-separated ${what} among ${known.join(', ')}`);
+  return [...new Set(list)];
+}
+
 export const evalCommand: CommandDef = {
   name: 'eval',
   summary:
@@ -114,25 +122,23 @@ export const evalCommand: CommandDef = {
       description: `(expression-real) Comma-separated MEAD actors to measure (default all: ${realActors()
         .map((a) => a.name)
         .join(', ')}; held out: ${HELD_OUT_ACTOR})`,
-      parse: (s) => {
-        const known = realActors().map((a) => a.name);
-        const list = s.split(',').map((x) => x.trim());
-        for (const a of list)
-          if (!known.includes(a)) throw new Error(`Expected comma-separated actors among ${known.join(', ')}`);
-        return [...new Set(list)];
-      },
+      parse: (s) =>
+        namesFrom(
+          s,
+          'actors',
+          realActors().map((a) => a.name),
+        ),
     },
     emotions: {
       type: 'string',
       value: 'list',
       description: '(expression-real) Comma-separated emotions to edit (default every one the actor has a clip of)',
-      parse: (s) => {
-        const known = EMOTION_NAMES.filter((e) => e !== 'neutral') as string[];
-        const list = s.split(',').map((x) => x.trim());
-        for (const e of list)
-          if (!known.includes(e)) throw new Error(`Expected comma-separated emotions among ${known.join(', ')}`);
-        return [...new Set(list)];
-      },
+      parse: (s) =>
+        namesFrom(
+          s,
+          'emotions',
+          EMOTION_NAMES.filter((e) => e !== 'neutral'),
+        ),
     },
     clips: {
       type: 'string',
