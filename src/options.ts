@@ -14,6 +14,8 @@ export type OptionType = 'string' | 'number' | 'integer' | 'boolean';
 export interface OptionSpec<T = unknown> {
   type: OptionType;
   description: string;
+  /** What the option does for the picture, in plain words, for people who do not know the flag (the web app's tooltip). */
+  hint?: string;
   /** Placeholder shown in help, e.g. "out.json". */
   value?: string;
   /** One-letter command-line alias. */

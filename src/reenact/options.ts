@@ -30,6 +30,7 @@ const regions: OptionSpec<RegionSelection[]> = {
   value: 'list',
   default: ['all'],
   description: `What moves, comma-separated: ${REGION_NAMES.join(', ')}`,
+  hint: 'Which parts of the portrait move: everything (all), only the head (pose), only the face (expression), or just the eyes, brows or lips',
   parse: (s) => {
     const list = s.split(',').map((x) => x.trim());
     for (const r of list)
@@ -46,6 +47,7 @@ const weights: OptionSpec<Partial<Record<WeightName, number>>> = {
   value: 'part=w,…',
   default: {},
   description: `Expression weight per part (${WEIGHT_NAMES.join(', ')}), e.g. brows=0,eyes=1,lips=0.7`,
+  hint: 'How much each part of the face copies the driver: brows=0 keeps the brows still, lips=0.5 moves the lips half as much',
   parse: (s) => {
     const out: Partial<Record<WeightName, number>> = {};
     for (const kv of s.split(',')) {
@@ -76,6 +78,7 @@ export const ANIMATE_OPTIONS = {
     default: 'relative',
     description:
       "relative: the portrait keeps its face and takes the driver's changes; absolute: takes the driver's pose and expression",
+    hint: "Relative: the portrait keeps its own face and copies how the driver's face changes. Absolute: it takes on the driver's exact head pose and expression",
   },
   reference,
   regions,
@@ -87,8 +90,17 @@ export const ANIMATE_OPTIONS = {
     min: 0,
     max: 5,
     description: 'Multiplies expression motion',
+    hint: "How strongly the driver's expression is copied: 1 as it is, 2 exaggerated, 0.5 toned down, 0 not at all",
   },
-  'pose-scale': { type: 'number', value: 'k', default: 1, min: 0, max: 5, description: 'Multiplies head motion' },
+  'pose-scale': {
+    type: 'number',
+    value: 'k',
+    default: 1,
+    min: 0,
+    max: 5,
+    description: 'Multiplies head motion',
+    hint: "How far the portrait's head turns and tilts compared with the driver's: 1 the same, 0 keeps the head still",
+  },
   smooth: {
     type: 'number',
     value: '0..1',
@@ -97,6 +109,7 @@ export const ANIMATE_OPTIONS = {
     max: 1,
     description:
       'Temporal smoothing of the driving motion: a Savitzky–Golay fit over ±1–4 frames of look-ahead (no lag); 0 is off',
+    hint: 'Calms the jitter of the motion: higher is steadier, but live the picture follows a few frames later; 0 is off',
   },
   surroundings: {
     type: 'string',
@@ -105,6 +118,7 @@ export const ANIMATE_OPTIONS = {
     default: 'head',
     description:
       "How the area around the face moves: head (hair, ears and neck follow the head; shoulders and background stay) or tracked (everything moves as in the driving video, for head-following crops such as VoxCeleb's)",
+    hint: "Head: hair, ears and neck move with the head while shoulders and background stay. Tracked: the whole picture moves, as when the driver's video follows the head",
   },
   detail: {
     type: 'number',
@@ -114,6 +128,7 @@ export const ANIMATE_OPTIONS = {
     max: 1,
     description:
       "Strength of the driver's shading changes (wrinkles, lighting) carried onto the face; costs some identity",
+    hint: "How much of the driver's wrinkles and changes of light show on the portrait: livelier, but a little less like the portrait's own face",
   },
   appearance: {
     type: 'number',
@@ -125,6 +140,7 @@ export const ANIMATE_OPTIONS = {
     max: 1,
     description:
       "Strength of the learned expression appearance (folds, wrinkles, shadows) for the driver's action units, on the portrait's own skin",
+    hint: "How strongly the folds, wrinkles and shadows of each expression (a smile's cheek folds, a frown's lines) are drawn on the portrait's own skin",
   },
   face: FACE_OPTION,
   'keep-audio': { type: 'boolean', default: false, description: "Copy the driving video's audio into the result" },
@@ -134,6 +150,7 @@ export const ANIMATE_OPTIONS = {
     min: 1,
     max: 240,
     description: "Output frame rate (default: the driving video's)",
+    hint: "Frames per second of the result; leave empty to keep the driving video's own rate",
   },
   size: SIZE_OPTION,
 } satisfies OptionSpecs;

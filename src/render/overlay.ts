@@ -60,10 +60,25 @@ export function drawAnalysisOverlay(image: RgbaImage, faces: readonly FaceResult
   return out;
 }
 
-function drawFace(img: RgbaImage, face: FaceResult, index: number): void {
-  const lm = face.landmarks;
-  const faceSize = Math.max(face.box.width, face.box.height);
-  const lw = Math.max(1, faceSize / 250);
+/**
+ * Draws the mesh, eye and lip outlines and irises of one face's landmarks (478 × xyz, image pixels) on a copy
+ * of `image` — the face part of {@link drawAnalysisOverlay}, for landmarks that are not an analysis (a
+ * rendered face's target shape).
+ */
+export function drawFaceMesh(image: RgbaImage, landmarks: Float32Array): RgbaImage {
+  const out = cloneImage(image);
+  let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (let i = 0; i < landmarks.length; i += 3) {
+    x0 = Math.min(x0, landmarks[i]!);
+    x1 = Math.max(x1, landmarks[i]!);
+    y0 = Math.min(y0, landmarks[i + 1]!);
+    y1 = Math.max(y1, landmarks[i + 1]!);
+  }
+  drawMesh(out, landmarks, Math.max(1, Math.max(x1 - x0, y1 - y0) / 250));
+  return out;
+}
+
+function drawMesh(img: RgbaImage, lm: Float32Array, lw: number): void {
   const pt = (i: number): [number, number] => [lm[3 * i]!, lm[3 * i + 1]!];
   for (const [a, b] of MESH_EDGES) drawLine(img, ...pt(a), ...pt(b), WHITE, 0.35, lw * 0.8);
   const outline = (idx: readonly number[], c: Rgb): void => {
@@ -81,6 +96,12 @@ function drawFace(img: RgbaImage, face: FaceResult, index: number): void {
     strokeCircle(img, cx, cy, radius, YELLOW, 0.95, lw * 1.2);
     fillDisc(img, cx, cy, Math.max(1, lw * 1.2), YELLOW);
   }
+}
+
+function drawFace(img: RgbaImage, face: FaceResult, index: number): void {
+  const faceSize = Math.max(face.box.width, face.box.height);
+  const lw = Math.max(1, faceSize / 250);
+  drawMesh(img, face.landmarks, lw);
   // Head-pose axes from the canonical origin: x (subject's left) red, y (down) green, z (towards camera) blue.
   const axes = applySimilarity(poseToSimilarity(face.pose), [0, 0, 0, 0.6, 0, 0, 0, 0.6, 0, 0, 0, -0.6]);
   const [ox, oy] = [axes[0]!, axes[1]!];

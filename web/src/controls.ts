@@ -59,8 +59,13 @@ export function optionControls(
     if (!spec) throw new Error(`no option named ${flag}`);
     const key = optionKey(flag);
     const id = `${idPrefix}-${flag}`;
-    const help = h('p', { class: 'help' }, spec.description);
-    const label = h('label', { for: id, title: `--${flag}` }, optionLabel(flag));
+    // What it does in plain words (the definition's hint) under the control and as its tooltip; the tooltip
+    // adds the command line's flag and description, for those who know them.
+    const help = h('p', { class: 'help' }, spec.hint ?? spec.description);
+    const tip = spec.hint
+      ? `${spec.hint}.\n\nCommand line: --${flag} — ${spec.description}`
+      : `${spec.description}\n\nCommand line: --${flag}`;
+    const label = h('label', { for: id }, optionLabel(flag));
     let input: HTMLElement;
     let extra: HTMLElement | undefined;
     let below: HTMLElement | undefined;
@@ -178,7 +183,7 @@ export function optionControls(
     rows.push(
       h(
         'div',
-        { class: `option option-${spec.type}` },
+        { class: `option option-${spec.type}`, title: tip },
         h('div', { class: 'option-head' }, label, extra ?? ''),
         input,
         below ?? '',
