@@ -16,6 +16,8 @@ export type VivifyErrorCode =
   | 'E_UNSUPPORTED_FORMAT'
   | 'E_MODEL_LOAD'
   | 'E_NO_FACE'
+  | 'E_NO_PERSON'
+  | 'E_BAD_SKELETON'
   | 'E_FACE_INDEX'
   | 'E_BAD_TIMELINE'
   | 'E_OUTPUT'

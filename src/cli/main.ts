@@ -8,6 +8,7 @@ import { analyzeCommand, runAnalyze } from './analyze.js';
 import { animateCommand, runAnimate } from './animate.js';
 import { augmentCommand, runAugment } from './augment.js';
 import { batchCommand, runBatchCommand } from './batch.js';
+import { bodyCommand, runBody } from './body.js';
 import { editCommand, runEdit } from './edit.js';
 import { evalCommand, runEval } from './eval.js';
 import type { CommandContext } from './context.js';
@@ -28,6 +29,8 @@ export const COMMANDS: Command[] = [
   { def: analyzeCommand, run: (p, o, c) => runAnalyze(p[0]!, o as any, c) },
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   { def: animateCommand, run: (_p, o, c) => runAnimate(o as any, c) },
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  { def: bodyCommand, run: (_p, o, c) => runBody(o as any, c) },
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   { def: editCommand, run: (_p, o, c) => runEdit(o as any, c) },
   // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -48,6 +48,7 @@ const ENGINE = (f: string): boolean =>
   /^(face|motion|render)\//.test(f) ||
   ['errors.ts', 'options.ts'].includes(f) ||
   /^analysis\/(?!node\.ts|models-node\.ts)/.test(f) ||
+  /^body\/(?!animate\.ts|models-node\.ts|evaluate\.ts)/.test(f) ||
   [
     'reenact/reenactor.ts',
     'reenact/options.ts',
@@ -105,6 +106,18 @@ test('analysis does not import motion, render or anything above it', () => {
       : undefined,
   );
   assert.deepEqual(v, []);
+});
+
+test('the body engine imports only face, motion, render, engine analysis, body and errors/options', () => {
+  const allowed = ['face', 'motion', 'render', 'analysis', 'body', 'errors', 'options'];
+  const v = violations((i) => {
+    if (!i.file.startsWith('body/') || !ENGINE(i.file) || !local(i.target)) return undefined;
+    return allowed.includes(layer(i.target)) ? undefined : `body/ may import only ${allowed.join(', ')}`;
+  });
+  assert.deepEqual(v, []);
+  // Sanity: the rule sees the body engine and its Node wiring.
+  assert.ok(all.some((i) => i.file === 'body/render.ts' && i.target === 'render/raster'));
+  assert.ok(all.some((i) => i.file === 'body/animate.ts' && i.target === 'media/video'));
 });
 
 test('media imports only the face layer (image types) and errors', () => {

@@ -1,0 +1,210 @@
+/**
+ * Whole-body animation, end to end in Node: a full-length photo moved by a driving video or a skeleton
+ * file. Streams frame by frame (decode → body keypoints → smooth → retarget → skin and render → encode),
+ * so memory stays flat for any length. The per-frame work is the pure engine in this folder; this file
+ * adds files, ffmpeg and the model.
+ */
+import { promises as fs } from 'node:fs';
+import { VivifyError, throwIfAborted } from '../errors.js';
+import type { RgbaImage } from '../face/image.js';
+import { readImage } from '../media/image.js';
+import { decodeVideo, openVideoWriter, probeVideo, videoFormatForPath, type VideoWriter } from '../media/video.js';
+import { fitSize, resizeImage } from '../render/resize.js';
+import { createBodyDetector } from './models-node.js';
+import type { BodyDetector } from './movenet.js';
+import { resolveBodyOptions, smoothingCutoffHz, type BodyOptions } from './options.js';
+import { bodyDebugGrid, drawRig } from './overlay.js';
+import { requirePerson } from './person.js';
+import { prepareBodyScene, renderBody, type BodyRenderState, type BodyScene } from './render.js';
+import { createRetargeter } from './retarget.js';
+import { parseSkeletonJson } from './skeleton-file.js';
+import { seenCount, type BodyPose } from './skeleton.js';
+import { createPoseSmoother } from './smooth.js';
+
+export interface AnimateBodyOptions extends Partial<BodyOptions> {
+  /** Also write source with rig | driver with skeleton | result | result with the filled background marked. */
+  debugGrid?: string;
+  onProgress?: (p: { frame: number; total: number }) => void;
+  signal?: AbortSignal;
+  /** A detector to reuse (not closed). Default: one is created and closed. */
+  detector?: BodyDetector;
+}
+
+export interface AnimateBodyReport {
+  output: string;
+  frames: number;
+  fps: number;
+  width: number;
+  height: number;
+  /** Joints MoveNet saw in the source (of 17). */
+  sourceJoints: number;
+  /** Driving frames with fewer than 5 joints seen: their bones held their last motion. */
+  framesWithoutPerson: number;
+  /** Mean ms per frame: driver keypoints, render, encode, and the whole run. */
+  msPerFrame: { analyse: number; render: number; encode: number; total: number };
+  warnings: string[];
+}
+
+/** One driving frame: the pose, and the picture when the driver is a video. */
+interface Driven {
+  pose: BodyPose;
+  picture?: RgbaImage;
+}
+
+interface Driver {
+  fps: number;
+  total: number;
+  /** A still for the debug grid when the driver has no pictures. */
+  blank: RgbaImage;
+  hasAudio: boolean;
+  frames: AsyncGenerator<Driven>;
+  reference(index: number): Promise<BodyPose>;
+}
+
+/** The source photo at the working size, its pose and its prepared scene. */
+export async function loadBodySource(
+  file: string,
+  detector: BodyDetector,
+  maxSide: number,
+): Promise<{ scene: BodyScene; pose: BodyPose }> {
+  let image = await readImage(file);
+  if (Math.max(image.width, image.height) > maxSide) {
+    const { width, height } = fitSize(image.width, image.height, maxSide);
+    image = resizeImage(image, width, height);
+  }
+  const pose = detector.detectStill(image);
+  requirePerson(pose, file);
+  return { scene: prepareBodyScene(image, pose), pose };
+}
+
+async function videoDriver(file: string, detector: BodyDetector, o: BodyOptions, timing: number[]): Promise<Driver> {
+  const info = await probeVideo(file);
+  const cutoff = smoothingCutoffHz(o.smooth);
+  async function* frames(): AsyncGenerator<Driven> {
+    const tracker = detector.createTracker();
+    const smoother = cutoff ? createPoseSmoother({ minCutoffHz: cutoff }) : undefined;
+    for await (const frame of decodeVideo(file)) {
+      const t0 = performance.now();
+      const raw = tracker.next(frame);
+      const pose = smoother ? smoother.next(raw, 1 / info.fps) : raw;
+      timing[0]! += performance.now() - t0;
+      yield { pose, picture: frame };
+    }
+  }
+  return {
+    fps: info.fps,
+    total: info.frameCount,
+    hasAudio: info.hasAudio,
+    blank: { width: info.width, height: info.height, data: new Uint8ClampedArray(info.width * info.height * 4) },
+    frames: frames(),
+    async reference(index) {
+      for await (const f of decodeVideo(file, { frames: [index] })) return detector.detectStill(f);
+      throw new VivifyError('E_USAGE', `--reference ${index} is past the end of ${file}`);
+    },
+  };
+}
+
+async function skeletonDriver(file: string, o: BodyOptions): Promise<Driver> {
+  const seq = parseSkeletonJson(await fs.readFile(file, 'utf8'), file);
+  const cutoff = smoothingCutoffHz(o.smooth);
+  async function* frames(): AsyncGenerator<Driven> {
+    const smoother = cutoff ? createPoseSmoother({ minCutoffHz: cutoff }) : undefined;
+    for (const p of seq.frames) yield { pose: smoother ? smoother.next(p, 1 / seq.fps) : p };
+  }
+  const w = Math.round(seq.width);
+  const h = Math.round(seq.height);
+  return {
+    fps: seq.fps,
+    total: seq.frames.length,
+    hasAudio: false,
+    blank: { width: w, height: h, data: new Uint8ClampedArray(w * h * 4).fill(255) },
+    frames: frames(),
+    reference(index) {
+      const p = seq.frames[index];
+      if (!p) throw new VivifyError('E_USAGE', `--reference ${index} is past the end of ${file}`);
+      return Promise.resolve(p);
+    },
+  };
+}
+
+/** True when `file` is a skeleton sequence (by its name: .json). */
+export function isSkeletonFile(file: string): boolean {
+  return file.toLowerCase().endsWith('.json');
+}
+
+/**
+ * Moves the person in `source` (a full-length or half-length photo) as the person in `driving` (a video,
+ * or a skeleton sequence as JSON) moves, and writes the result.
+ *
+ * @example
+ * const report = await animateBody('person.jpg', 'taichi.mp4', 'out.mp4', { mode: 'relative' });
+ */
+export async function animateBody(
+  source: string,
+  driving: string,
+  output: string,
+  options: AnimateBodyOptions = {},
+): Promise<AnimateBodyReport> {
+  const { debugGrid, onProgress, signal, detector: given, ...rest } = options;
+  const o = resolveBodyOptions(rest);
+  const started = performance.now();
+  const detector = given ?? (await createBodyDetector());
+  const writers: VideoWriter[] = [];
+  try {
+    const { scene, pose: sourcePose } = await loadBodySource(source, detector, o.size);
+    const timing = [0, 0, 0];
+    const driver = isSkeletonFile(driving)
+      ? await skeletonDriver(driving, o)
+      : await videoDriver(driving, detector, o, timing);
+    const warnings: string[] = [];
+    if (o.keepAudio && (!driver.hasAudio || videoFormatForPath(output) !== 'mp4'))
+      warnings.push('--keep-audio: the driver has no audio or the output is not .mp4; written without audio');
+    const audioFrom = o.keepAudio && driver.hasAudio && videoFormatForPath(output) === 'mp4' ? driving : undefined;
+    const out = await openVideoWriter(output, { fps: driver.fps, audioFrom });
+    writers.push(out);
+    const grid = debugGrid ? await openVideoWriter(debugGrid, { fps: driver.fps }) : undefined;
+    if (grid) writers.push(grid);
+    const rigView = drawRig(scene.source, scene.rig);
+    const state: BodyRenderState = {};
+    let retarget =
+      o.reference === 'first' ? undefined : createRetargeter(sourcePose, await driver.reference(o.reference), o.mode);
+    let frames = 0;
+    let missing = 0;
+    for await (const { pose, picture } of driver.frames) {
+      throwIfAborted(signal);
+      if (seenCount(pose) < 5) missing++;
+      retarget ??= createRetargeter(sourcePose, pose, o.mode);
+      const t1 = performance.now();
+      const frame = renderBody(scene, retarget.next(pose), state);
+      const t2 = performance.now();
+      await out.write(frame.image);
+      if (grid)
+        await grid.write(bodyDebugGrid(rigView, picture ?? driver.blank, pose, frame.image, frame.revealed, 256));
+      timing[1]! += t2 - t1;
+      timing[2]! += performance.now() - t2;
+      onProgress?.({ frame: ++frames, total: driver.total });
+    }
+    if (frames === 0) throw new VivifyError('E_VIDEO_EMPTY', `${driving} has no frames`);
+    for (const w of writers.splice(0)) await w.close();
+    const per = (ms: number): number => ms / frames;
+    return {
+      output,
+      frames,
+      fps: driver.fps,
+      width: scene.source.width,
+      height: scene.source.height,
+      sourceJoints: seenCount(sourcePose),
+      framesWithoutPerson: missing,
+      msPerFrame: {
+        analyse: per(timing[0]!),
+        render: per(timing[1]!),
+        encode: per(timing[2]!),
+        total: per(performance.now() - started),
+      },
+      warnings,
+    };
+  } finally {
+    for (const w of writers) await w.abort().catch(() => undefined);
+    if (!given) detector.close();
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * The full-body measures of the first-order-motion papers, for self-reenactment (the clip's frame 0 as
+ * the source, the clip as the driver, so the clip is the ground truth): L1 (mean absolute RGB difference,
+ * 0–1), AKD (average keypoint distance, px, between the body keypoints found in the result and in the real
+ * frame, over joints found in both) and MKR (missing keypoint rate: joints found in the real frame but not
+ * in the result). For cross-identity, the correlation over time of each joint group's motion in the
+ * driver and in the result. Pure.
+ */
+import type { RgbaImage } from '../face/image.js';
+import { J, JOINT_COUNT, MIN_JOINT_SCORE, type BodyPose } from './skeleton.js';
+
+/** Mean absolute RGB difference of two same-size images, 0–1. */
+export function frameL1(a: RgbaImage, b: RgbaImage): number {
+  if (a.width !== b.width || a.height !== b.height)
+    throw new RangeError(
+      `Expected images of one size for frameL1 but received ${a.width}x${a.height} and ${b.width}x${b.height}`,
+    );
+  let s = 0;
+  for (let i = 0; i < a.data.length; i += 4)
+    s +=
+      Math.abs(a.data[i]! - b.data[i]!) +
+      Math.abs(a.data[i + 1]! - b.data[i + 1]!) +
+      Math.abs(a.data[i + 2]! - b.data[i + 2]!);
+  return s / ((a.data.length / 4) * 3 * 255);
+}
+
+/** Running AKD and MKR over frames. */
+export interface KeypointScore {
+  add(real: BodyPose, result: BodyPose): void;
+  /** Mean distance in px over joints found in both (NaN when none were). */
+  akd(): number;
+  /** Share of the joints found in the real frames that the result's analysis missed, 0–1. */
+  mkr(): number;
+}
+
+export function keypointScore(min = MIN_JOINT_SCORE): KeypointScore {
+  let dist = 0;
+  let both = 0;
+  let real = 0;
+  let missed = 0;
+  return {
+    add(r, g) {
+      for (let j = 0; j < JOINT_COUNT; j++) {
+        if (r.score[j]! < min) continue;
+        real++;
+        if (g.score[j]! < min) {
+          missed++;
+          continue;
+        }
+        dist += Math.hypot(r.x[j]! - g.x[j]!, r.y[j]! - g.y[j]!);
+        both++;
+      }
+    },
+    akd: () => (both ? dist / both : NaN),
+    mkr: () => (real ? missed / real : NaN),
+  };
+}
+
+/** Joint groups for the cross-identity correlation. */
+export const JOINT_GROUPS: Readonly<Record<string, readonly number[]>> = {
+  arms: [J.leftElbow, J.rightElbow, J.leftWrist, J.rightWrist],
+  legs: [J.leftKnee, J.rightKnee, J.leftAnkle, J.rightAnkle],
+  torso: [J.leftShoulder, J.rightShoulder, J.leftHip, J.rightHip],
+  head: [J.nose],
+};
+
+function pearson(a: number[], b: number[]): number | undefined {
+  const n = a.length;
+  if (n < 3) return undefined;
+  const ma = a.reduce((s, v) => s + v, 0) / n;
+  const mb = b.reduce((s, v) => s + v, 0) / n;
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let i = 0; i < n; i++) {
+    sab += (a[i]! - ma) * (b[i]! - mb);
+    saa += (a[i]! - ma) ** 2;
+    sbb += (b[i]! - mb) ** 2;
+  }
+  return saa > 1e-6 && sbb > 1e-6 ? sab / Math.sqrt(saa * sbb) : undefined;
+}
+
+/**
+ * Per joint group, the mean Pearson correlation over time of the driver's and the result's joint
+ * coordinates (x and y separately, frames where the joint is found in both; a coordinate that does not
+ * move in either is left out). Undefined for a group with nothing to correlate.
+ */
+export function groupCorrelations(driver: BodyPose[], result: BodyPose[]): Record<string, number | undefined> {
+  const out: Record<string, number | undefined> = {};
+  for (const [name, joints] of Object.entries(JOINT_GROUPS)) {
+    const rs: number[] = [];
+    for (const j of joints)
+      for (const axis of ['x', 'y'] as const) {
+        const a: number[] = [];
+        const b: number[] = [];
+        driver.forEach((d, t) => {
+          const g = result[t];
+          if (!g || d.score[j]! < MIN_JOINT_SCORE || g.score[j]! < MIN_JOINT_SCORE) return;
+          a.push(d[axis][j]!);
+          b.push(g[axis][j]!);
+        });
+        const r = pearson(a, b);
+        if (r !== undefined) rs.push(r);
+      }
+    out[name] = rs.length ? rs.reduce((s, v) => s + v, 0) / rs.length : undefined;
+  }
+  return out;
+}

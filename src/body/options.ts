@@ -1,0 +1,65 @@
+/**
+ * Options of whole-body animation, defined once for the library and the command line (`vivify body`).
+ * Pure.
+ */
+import { SIZE_OPTION, resolveOptions, type OptionSpec, type OptionSpecs } from '../options.js';
+import type { RetargetMode } from './retarget.js';
+
+const reference: OptionSpec<'first' | number> = {
+  type: 'string',
+  value: 'first|N',
+  default: 'first',
+  description: 'Driving frame the motion is measured from (relative mode): the first, or frame N',
+  parse: (s) => {
+    if (s === 'first') return s;
+    const n = Number(s);
+    if (s.trim() === '' || !Number.isInteger(n) || n < 0) throw new Error('Expected first or a frame number');
+    return n;
+  },
+  check: (v) => v === 'first' || (Number.isInteger(v) && (v as number) >= 0),
+  expected: 'first or a frame index ≥ 0',
+};
+
+export const BODY_OPTIONS: OptionSpecs = {
+  mode: {
+    type: 'string',
+    choices: ['relative', 'absolute'],
+    default: 'relative',
+    description:
+      "relative: bone turns and root motion, in the source's own proportions; absolute: the driver's joint positions, scaled to the source",
+  },
+  reference,
+  smooth: {
+    type: 'number',
+    value: '0-1',
+    min: 0,
+    max: 1,
+    default: 0.5,
+    description: "Smoothing of the driver's keypoints over time (0: none)",
+  },
+  'keep-audio': { type: 'boolean', default: false, description: "Copy the driving video's audio into the result" },
+  size: { ...SIZE_OPTION, default: 512, description: 'Longest side of the output; larger sources are scaled down' },
+};
+
+export interface BodyOptions {
+  /** Default 'relative'. */
+  mode: RetargetMode;
+  /** Default 'first'. */
+  reference: 'first' | number;
+  /** Default 0.5. */
+  smooth: number;
+  /** Default false. */
+  keepAudio: boolean;
+  /** Default 512. */
+  size: number;
+}
+
+/** Fills the defaults and checks every value (RangeError "Expected … for … but received …"). */
+export function resolveBodyOptions(options: Partial<BodyOptions> = {}): BodyOptions {
+  return resolveOptions<BodyOptions>(BODY_OPTIONS, options);
+}
+
+/** Smoothing strength 0–1 → the One-Euro filter's resting cut-off (Hz); undefined for none. */
+export function smoothingCutoffHz(strength: number): number | undefined {
+  return strength > 0 ? 8 * (1 - strength) + 0.5 : undefined;
+}

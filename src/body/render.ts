@@ -1,0 +1,139 @@
+/**
+ * Rendering a moved body: the rig's triangles, skinned to the target pose, are rasterised with a depth
+ * buffer by layer (arms in front of the torso, the torso in front of the legs), each pixel takes the
+ * source's colour and mask from where it came from, and is laid over the background plate — the photo
+ * with the person removed and the hole filled from the surroundings. Pure typed arrays.
+ */
+import type { RgbaImage } from '../face/image.js';
+import { rasterTarget, rasterTriangle, type RasterTarget } from '../render/raster.js';
+import { HOLE_ALPHA, backgroundPlate } from './fill.js';
+import { personMask, type PersonMask } from './mask.js';
+import { buildRig, skin, type BodyRig } from './rig.js';
+import { segmentTransforms } from './retarget.js';
+import type { BodyPose } from './skeleton.js';
+
+/** Everything prepared once per source photo. */
+export interface BodyScene {
+  source: RgbaImage;
+  mask: PersonMask;
+  plate: RgbaImage;
+  rig: BodyRig;
+}
+
+/**
+ * Mask, background plate and rig for a photo and the pose found in it.
+ *
+ * @example
+ * const scene = prepareBodyScene(image, detector.detectStill(image));
+ * const frame = renderBody(scene, targetPose).image;
+ */
+export function prepareBodyScene(source: RgbaImage, pose: BodyPose): BodyScene {
+  const mask = personMask(source, pose);
+  return { source, mask, plate: backgroundPlate(source, mask), rig: buildRig(mask, pose) };
+}
+
+export interface BodyFrame {
+  image: RgbaImage;
+  /** Skinned vertex positions (x0 y0 x1 y1 …), for overlays. */
+  vertices: Float32Array;
+  /** Per pixel: 1 where the background plate shows what the photo had hidden behind the person. */
+  revealed: Uint8Array;
+}
+
+/** Reusable buffers of one renderer. */
+export interface BodyRenderState {
+  raster?: RasterTarget;
+  vertices?: Float32Array;
+}
+
+/** Bilinear sample of channel k (or the mask when k = 4) at (x, y). */
+function sample(img: RgbaImage, mask: Float32Array, x: number, y: number, out: Float32Array): void {
+  const w = img.width;
+  const h = img.height;
+  const fx = Math.max(0, Math.min(w - 1, x - 0.5));
+  const fy = Math.max(0, Math.min(h - 1, y - 0.5));
+  const x0 = Math.floor(fx);
+  const y0 = Math.floor(fy);
+  const x1 = Math.min(w - 1, x0 + 1);
+  const y1 = Math.min(h - 1, y0 + 1);
+  const ax = fx - x0;
+  const ay = fy - y0;
+  const i00 = y0 * w + x0;
+  const i10 = y0 * w + x1;
+  const i01 = y1 * w + x0;
+  const i11 = y1 * w + x1;
+  const d = img.data;
+  for (let k = 0; k < 3; k++) {
+    const top = d[i00 * 4 + k]! + (d[i10 * 4 + k]! - d[i00 * 4 + k]!) * ax;
+    const bot = d[i01 * 4 + k]! + (d[i11 * 4 + k]! - d[i01 * 4 + k]!) * ax;
+    out[k] = top + (bot - top) * ay;
+  }
+  const top = mask[i00]! + (mask[i10]! - mask[i00]!) * ax;
+  const bot = mask[i01]! + (mask[i11]! - mask[i01]!) * ax;
+  out[3] = top + (bot - top) * ay;
+}
+
+/** Draws the skinned triangles into the raster target, nearer layers winning. */
+function rasterise(rig: BodyRig, pos: Float32Array, t: RasterTarget): void {
+  const T = rig.triangles;
+  for (let i = 0; i < rig.layer.length; i++) {
+    const a = T[3 * i]!;
+    const b = T[3 * i + 1]!;
+    const c = T[3 * i + 2]!;
+    const z = -rig.layer[i]!;
+    rasterTriangle(
+      t,
+      i,
+      pos[2 * a]!,
+      pos[2 * a + 1]!,
+      z,
+      pos[2 * b]!,
+      pos[2 * b + 1]!,
+      z,
+      pos[2 * c]!,
+      pos[2 * c + 1]!,
+      z,
+      0,
+    );
+  }
+}
+
+/**
+ * The source photo with its person moved into `target` (the source's skeleton as retargeted, 17 or 19
+ * joints).
+ */
+export function renderBody(scene: BodyScene, target: BodyPose, state: BodyRenderState = {}): BodyFrame {
+  const { source, plate, rig, mask } = scene;
+  const { width: w, height: h } = source;
+  const pos = skin(rig, segmentTransforms(rig.pose, target), state.vertices);
+  state.vertices = pos;
+  const t = rasterTarget(0, 0, w, h, state.raster);
+  state.raster = t;
+  rasterise(rig, pos, t);
+  const out = new Uint8ClampedArray(plate.data);
+  const revealed = new Uint8Array(w * h);
+  const px = new Float32Array(4);
+  const T = rig.triangles;
+  const R = rig.rest;
+  for (let i = 0; i < w * h; i++) {
+    const tri = t.tri[i]!;
+    let alpha = 0;
+    if (tri >= 0) {
+      const w1 = t.b1[i]!;
+      const w2 = t.b2[i]!;
+      const w0 = 1 - w1 - w2;
+      const a = T[3 * tri]!;
+      const b = T[3 * tri + 1]!;
+      const c = T[3 * tri + 2]!;
+      const sx = w0 * R[2 * a]! + w1 * R[2 * b]! + w2 * R[2 * c]!;
+      const sy = w0 * R[2 * a + 1]! + w1 * R[2 * b + 1]! + w2 * R[2 * c + 1]!;
+      sample(source, mask.alpha, sx, sy, px);
+      // A narrow edge (alpha from HOLE_ALPHA to 1 − HOLE_ALPHA): where the body stays put, its outline
+      // shows the photo's own pixels, not a blend with the fill.
+      alpha = Math.min(1, Math.max(0, (px[3]! - HOLE_ALPHA) / (1 - 2 * HOLE_ALPHA)));
+      for (let k = 0; k < 3; k++) out[i * 4 + k] = alpha * px[k]! + (1 - alpha) * out[i * 4 + k]!;
+    }
+    if (alpha < 0.5 && mask.alpha[i]! > HOLE_ALPHA) revealed[i] = 1;
+  }
+  return { image: { width: w, height: h, data: out }, vertices: pos, revealed };
+}

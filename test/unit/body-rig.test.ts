@@ -1,0 +1,257 @@
+/**
+ * The body engine on synthetic figures: skinning keeps limbs rigid, retargeting keeps the source's
+ * proportions, zero motion returns the photo, the background fill carries the surroundings inwards.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createImage, type RgbaImage } from '../../src/face/image.js';
+import { backgroundPlate } from '../../src/body/fill.js';
+import { frameL1, groupCorrelations, keypointScore } from '../../src/body/metrics.js';
+import { personMask } from '../../src/body/mask.js';
+import { requirePerson } from '../../src/body/person.js';
+import { prepareBodyScene, renderBody } from '../../src/body/render.js';
+import { createRetargeter, limbTransform, segmentTransforms } from '../../src/body/retarget.js';
+import { buildRig, skin } from '../../src/body/rig.js';
+import { J, clonePose, emptyPose, extendPose, type BodyPose } from '../../src/body/skeleton.js';
+import { createPoseSmoother } from '../../src/body/smooth.js';
+import { isVivifyError } from '../../src/errors.js';
+
+/** A standing figure in a 160×200 frame, arms hanging a little out from the body. */
+function standing(): BodyPose {
+  const p = emptyPose();
+  const put = (j: number, x: number, y: number): void => {
+    p.x[j] = x;
+    p.y[j] = y;
+    p.score[j] = 0.9;
+  };
+  put(J.nose, 80, 30);
+  put(J.leftEye, 85, 26);
+  put(J.rightEye, 75, 26);
+  put(J.leftEar, 90, 28);
+  put(J.rightEar, 70, 28);
+  put(J.leftShoulder, 100, 55);
+  put(J.rightShoulder, 60, 55);
+  put(J.leftElbow, 112, 85);
+  put(J.rightElbow, 48, 85);
+  put(J.leftWrist, 118, 112);
+  put(J.rightWrist, 42, 112);
+  put(J.leftHip, 92, 110);
+  put(J.rightHip, 68, 110);
+  put(J.leftKnee, 93, 145);
+  put(J.rightKnee, 67, 145);
+  put(J.leftAnkle, 94, 180);
+  put(J.rightAnkle, 66, 180);
+  return p;
+}
+
+/** The figure painted as a dark silhouette on a light checkerboard (capsules round its bones). */
+function painted(p: BodyPose): RgbaImage {
+  const img = createImage(160, 200);
+  const e = extendPose(p);
+  const bones: [number, number, number][] = [
+    [17, 18, 22],
+    [18, 0, 10],
+    [J.leftShoulder, J.leftElbow, 6],
+    [J.leftElbow, J.leftWrist, 5],
+    [J.rightShoulder, J.rightElbow, 6],
+    [J.rightElbow, J.rightWrist, 5],
+    [J.leftHip, J.leftKnee, 8],
+    [J.leftKnee, J.leftAnkle, 7],
+    [J.rightHip, J.rightKnee, 8],
+    [J.rightKnee, J.rightAnkle, 7],
+  ];
+  for (let y = 0; y < 200; y++)
+    for (let x = 0; x < 160; x++) {
+      const inside = bones.some(([a, b, r]) => {
+        const ax = e.x[a]!;
+        const ay = e.y[a]!;
+        const dx = e.x[b]! - ax;
+        const dy = e.y[b]! - ay;
+        const t = Math.max(0, Math.min(1, ((x - ax) * dx + (y - ay) * dy) / (dx * dx + dy * dy)));
+        return Math.hypot(x - ax - t * dx, y - ay - t * dy) < r;
+      });
+      const o = (y * 160 + x) * 4;
+      const check = ((x >> 3) + (y >> 3)) % 2 ? 230 : 200;
+      img.data[o] = inside ? 40 : check;
+      img.data[o + 1] = inside ? 30 : check;
+      img.data[o + 2] = inside ? 90 : 150;
+      img.data[o + 3] = 255;
+    }
+  return img;
+}
+
+test('a limb transform turns a segment onto its target and keeps the limb one width', () => {
+  // Segment (0,0)→(10,0) onto (5,5)→(5,20): turned 90°, stretched 1.5× along its length.
+  const m = limbTransform(0, 0, 10, 0, 5, 5, 5, 20);
+  const apply = (x: number, y: number): [number, number] => [
+    m[0]! * x + m[1]! * y + m[2]!,
+    m[3]! * x + m[4]! * y + m[5]!,
+  ];
+  assert.deepEqual(
+    apply(0, 0).map((v) => Math.round(v * 1e6) / 1e6),
+    [5, 5],
+  );
+  assert.deepEqual(
+    apply(10, 0).map((v) => Math.round(v * 1e6) / 1e6),
+    [5, 20],
+  );
+  // A point 3 px beside the segment stays 3 px beside it.
+  const [x, y] = apply(5, 3);
+  assert.ok(Math.abs(Math.hypot(x - 5, y - 12.5) - 3) < 1e-6, `${x},${y}`);
+  // A stretch beyond 1.6× is held there (a limb cannot grow without bound).
+  const far = limbTransform(0, 0, 10, 0, 0, 0, 40, 0);
+  assert.ok(Math.abs(far[0]! * 10 + far[2]! - 16) < 1e-6);
+});
+
+test('skinning moves a rigid forearm without changing its length', () => {
+  const src = standing();
+  const img = painted(src);
+  const rig = buildRig(personMask(img, src), src);
+  // Raise the left forearm: the wrist turns 90° about the elbow.
+  const target = extendPose(src);
+  const ex = target.x[J.leftElbow]!;
+  const ey = target.y[J.leftElbow]!;
+  const len = Math.hypot(target.x[J.leftWrist]! - ex, target.y[J.leftWrist]! - ey);
+  target.x[J.leftWrist] = ex + len;
+  target.y[J.leftWrist] = ey;
+  const moved = skin(rig, segmentTransforms(src, target));
+  // Vertices bound (almost) wholly to the forearm keep their distances to each other.
+  const forearm = 3;
+  const ids: number[] = [];
+  for (let v = 0; v < rig.rest.length / 2; v++)
+    if (rig.boneIndex[v * 3] === forearm && rig.boneWeight[v * 3]! > 0.999) ids.push(v);
+  assert.ok(ids.length >= 6, `forearm vertices: ${ids.length}`);
+  let worst = 0;
+  for (const a of ids)
+    for (const b of ids) {
+      const d0 = Math.hypot(rig.rest[2 * a]! - rig.rest[2 * b]!, rig.rest[2 * a + 1]! - rig.rest[2 * b + 1]!);
+      const d1 = Math.hypot(moved[2 * a]! - moved[2 * b]!, moved[2 * a + 1]! - moved[2 * b + 1]!);
+      worst = Math.max(worst, Math.abs(d1 - d0));
+    }
+  assert.ok(worst < 0.01, `largest change of a distance on the forearm: ${worst} px`);
+  // And the forearm did move: its vertices now lie to the right of the elbow, not below it.
+  const meanDx = ids.reduce((s, v) => s + moved[2 * v]! - ex, 0) / ids.length;
+  assert.ok(meanDx > len / 3, `forearm's mean x offset from the elbow ${meanDx}`);
+});
+
+test('with no motion the rendered frame is the photo', () => {
+  const src = standing();
+  const img = painted(src);
+  const scene = prepareBodyScene(img, src);
+  const rt = createRetargeter(src, src);
+  const frame = renderBody(scene, rt.next(src)).image;
+  assert.ok(frameL1(frame, img) < 0.002, `L1 ${frameL1(frame, img)}`);
+});
+
+test('relative retargeting keeps the source bone lengths when a smaller driver moves', () => {
+  const src = standing();
+  // The driver: the same figure at 60% size, elsewhere in its frame; it then raises its left arm.
+  const small = (p: BodyPose): BodyPose => {
+    const q = clonePose(p);
+    for (let j = 0; j < 17; j++) {
+      q.x[j] = 20 + p.x[j]! * 0.6;
+      q.y[j] = 10 + p.y[j]! * 0.6;
+    }
+    return q;
+  };
+  const ref = small(src);
+  const moved = clonePose(ref);
+  moved.x[J.leftWrist] = moved.x[J.leftElbow]! + 16;
+  moved.y[J.leftWrist] = moved.y[J.leftElbow]!;
+  const t = createRetargeter(src, ref).next(moved);
+  const len = (p: BodyPose, a: number, b: number): number => Math.hypot(p.x[a]! - p.x[b]!, p.y[a]! - p.y[b]!);
+  const forearm = len(src, J.leftElbow, J.leftWrist);
+  const driverStretch = 16 / len(ref, J.leftElbow, J.leftWrist);
+  assert.ok(Math.abs(len(t, J.leftElbow, J.leftWrist) - forearm * driverStretch) < 1e-3);
+  assert.ok(Math.abs(len(t, J.leftShoulder, J.leftElbow) - len(src, J.leftShoulder, J.leftElbow)) < 1e-3);
+  // The forearm points the way the driver's does (to the right).
+  assert.ok(t.x[J.leftWrist]! - t.x[J.leftElbow]! > 0.9 * len(t, J.leftElbow, J.leftWrist));
+  // Nothing else moved: the root stays where the source's is.
+  assert.ok(Math.abs(t.y[17]! - extendPose(src).y[17]!) < 1e-3);
+});
+
+test('a driver joint that disappears holds its last motion', () => {
+  const src = standing();
+  const rt = createRetargeter(src, src);
+  const up = clonePose(src);
+  up.x[J.rightWrist] = src.x[J.rightElbow]! - 20;
+  up.y[J.rightWrist] = src.y[J.rightElbow]!;
+  const a = rt.next(up);
+  const gone = clonePose(up);
+  gone.score[J.rightWrist] = 0;
+  const b = rt.next(gone);
+  assert.ok(Math.abs(a.x[J.rightWrist]! - b.x[J.rightWrist]!) < 1e-4);
+});
+
+test('the person mask finds the painted figure and the fill hides it', () => {
+  const src = standing();
+  const img = painted(src);
+  const mask = personMask(img, src);
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  for (let i = 0; i < mask.alpha.length; i++) {
+    const body = img.data[i * 4 + 2] === 90;
+    const on = mask.alpha[i]! > 0.5;
+    if (body && on) tp++;
+    else if (on) fp++;
+    else if (body) fn++;
+  }
+  const iou = tp / (tp + fp + fn);
+  assert.ok(iou > 0.85, `IoU ${iou.toFixed(3)}`);
+  const plate = backgroundPlate(img, mask);
+  let dark = 0;
+  for (let i = 0; i < mask.alpha.length; i++) if (plate.data[i * 4 + 2]! < 120) dark++;
+  assert.ok(dark < 20, `${dark} pixels of the figure left in the plate`);
+});
+
+test('smoothing removes jitter of a still joint and holds a lost one', () => {
+  const s = createPoseSmoother({ minCutoffHz: 1 });
+  const p = standing();
+  let spread = 0;
+  let last = 0;
+  for (let i = 0; i < 60; i++) {
+    const q = clonePose(p);
+    q.x[J.nose] = 80 + (i % 2 ? 2 : -2);
+    const out = s.next(q, 1 / 25);
+    if (i > 20) spread = Math.max(spread, Math.abs(out.x[J.nose]! - 80));
+    last = out.x[J.nose]!;
+  }
+  assert.ok(spread < 1, `jitter left: ${spread}`);
+  const lost = clonePose(p);
+  lost.score[J.nose] = 0;
+  lost.x[J.nose] = 0;
+  assert.ok(Math.abs(s.next(lost, 1 / 25).x[J.nose]! - last) < 1e-6);
+});
+
+test('no person: a pose without both shoulders is refused in one line', () => {
+  const p = standing();
+  p.score[J.leftShoulder] = 0.1;
+  assert.throws(
+    () => requirePerson(p, 'face.jpg'),
+    (e: unknown) => isVivifyError(e, 'E_NO_PERSON') && !e.message.includes('\n') && e.message.includes('face.jpg'),
+  );
+  assert.doesNotThrow(() => requirePerson(standing(), 'ok.jpg'));
+});
+
+test('metrics: AKD, MKR and group correlation on known poses', () => {
+  const a = standing();
+  const b = clonePose(a);
+  for (let j = 0; j < 17; j++) b.x[j]! += 3;
+  b.score[J.leftAnkle] = 0;
+  const k = keypointScore();
+  k.add(a, b);
+  assert.equal(k.akd(), 3);
+  assert.equal(k.mkr(), 1 / 17);
+  const drv: BodyPose[] = [];
+  const res: BodyPose[] = [];
+  for (let t = 0; t < 10; t++) {
+    const d = clonePose(a);
+    d.x[J.leftWrist] = 100 + t;
+    drv.push(d);
+    const r = clonePose(a);
+    r.x[J.leftWrist] = 300 + 2 * t;
+    res.push(r);
+  }
+  assert.ok(Math.abs(groupCorrelations(drv, res).arms! - 1) < 1e-9);
+});
