@@ -19,6 +19,8 @@ import { buildWeb, correlation, makeY4m, openApp, serveStatic, waitForApp, type 
 
 interface Vivify {
   live(): { fps: number; frames: number; framesWithFace: number; state: string };
+  firstPortraitMs(): number | undefined;
+  tools(): Record<'live' | 'studio', { zoom: boolean; split: boolean; holding: boolean; beforeVisible: boolean }>;
   probe(): { seq: number; driver: number; output: number | null }[];
   portrait(): { name: string; faces: number } | undefined;
   studio(): { renders: number; lastRenderMs: number };
@@ -65,9 +67,9 @@ function probeVideo(file: string): { frames: number; duration: number; codec: st
   };
 }
 
-/** The studio preview as raw RGB (a screenshot of the canvas element). */
-async function preview(): Promise<{ data: Buffer; width: number; height: number }> {
-  const png = await page.locator('#studio-canvas').screenshot();
+/** The studio preview as raw RGB (a screenshot of the canvas element, or of another element). */
+async function preview(selector = '#studio-canvas'): Promise<{ data: Buffer; width: number; height: number }> {
+  const png = await page.locator(selector).screenshot();
   const { data, info } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height };
 }
@@ -80,6 +82,46 @@ function changed(a: Buffer, b: Buffer): number {
       n++;
   }
   return n / (a.length / 3);
+}
+
+/** Screenshots `selector` until `ok(fraction changed from base)` holds (a worker draws it); the last fraction. */
+async function until(
+  selector: string,
+  base: Buffer,
+  ok: (frac: number) => boolean,
+  timeoutMs = 10_000,
+): Promise<number> {
+  const end = Date.now() + timeoutMs;
+  let frac = NaN;
+  for (;;) {
+    const now = await preview(selector);
+    frac = now.data.length === base.length ? changed(base, now.data) : 1;
+    if (ok(frac) || Date.now() > end) return frac;
+    await page.waitForTimeout(200);
+  }
+}
+
+/**
+ * Fraction changed in the left and right halves of two equally sized screenshots of the stage, leaving out
+ * the split line and the rows of the Before/After tags (top) and of the split slider (bottom).
+ */
+function halves(a: { data: Buffer; width: number; height: number }, b: Buffer): [number, number] {
+  const w = a.width;
+  const part = (left: boolean): number => {
+    let n = 0;
+    let all = 0;
+    for (let i = 0; i < a.data.length; i += 3) {
+      const x = (i / 3) % w;
+      const y = Math.floor(i / 3 / w);
+      if (y < 0.1 * a.height || y > 0.88 * a.height) continue;
+      if (x < w / 2 - 4 === left && (left || x > w / 2 + 4)) {
+        all++;
+        if ([0, 1, 2].some((c) => Math.abs(a.data[i + c]! - b[i + c]!) > 12)) n++;
+      }
+    }
+    return n / all;
+  };
+  return [part(true), part(false)];
 }
 
 async function nextRender(before: number): Promise<void> {
@@ -184,6 +226,160 @@ describe('browser app', { timeout: 240_000 }, () => {
     },
   );
 
+  test('first usable portrait: time from opening the page (built app, this machine)', async () => {
+    const ms = await vivify((v) => v.firstPortraitMs());
+    assert.ok(ms !== undefined);
+    console.log(
+      `  first usable portrait ${(ms / 1000).toFixed(2)} s after the page opened (models + the astronaut's analysis)`,
+    );
+    assert.ok(ms < 20_000, `first portrait after ${ms} ms`);
+  });
+
+  test('gallery: an example clip drives the live portrait in one click; overlays change the pixels and go again', async () => {
+    await page.goto(`${server.url}#live`);
+    await waitForApp(page);
+    await page.click('[data-example="talk-look.webm"]');
+    await page.waitForFunction(() => (window as unknown as { vivify: Vivify }).vivify.live().frames >= 15, undefined, {
+      timeout: 60_000,
+    });
+    assert.equal(await page.locator('#face-badge').textContent(), 'Following talk-look.webm');
+    // The bars: the driver's emotions and action units, measured live.
+    await page.check('#view-bars');
+    await page.waitForFunction(() => !document.querySelector<HTMLElement>('#live-bars')!.hidden);
+    await page.waitForFunction(
+      () => {
+        const v = Array.from(document.querySelectorAll('#live-bars .bar-value')).map((e) => e.textContent);
+        return v.length === 24 && v.every((t) => t !== '–');
+      },
+      undefined,
+      { timeout: 30_000 },
+    );
+    const happy = Number(await page.locator('#live-bars .bar-row:nth-of-type(4) .bar-value').textContent());
+    assert.ok(happy >= 0 && happy <= 100, `happy ${happy}`);
+    await page.uncheck('#view-bars');
+    await page.click('#camera-button'); // stop: the last frame stays, and is drawn again when the view changes
+    assert.equal(await page.locator('#camera-button').textContent(), 'Start camera');
+    const base = await preview('#live-canvas');
+    await page.check('#view-portrait-mesh');
+    const withMesh = await until('#live-canvas', base.data, (f) => f > 0.002);
+    assert.ok(
+      withMesh > 0.002 && withMesh < 0.3,
+      `the portrait's mesh changed ${(100 * withMesh).toFixed(2)}% of the picture`,
+    );
+    await page.uncheck('#view-portrait-mesh');
+    const back = await until('#live-canvas', base.data, (f) => f < 0.001);
+    assert.ok(back < 0.001, `without the mesh ${(100 * back).toFixed(2)}% still differs`);
+    // Side by side: the driver (with its mesh and the analysis panel) left of the result; the canvas widens.
+    await page.check('#view-driver-mesh');
+    await page.selectOption('#view-layout', 'side-by-side');
+    await page.waitForFunction(
+      () =>
+        document.querySelector<HTMLCanvasElement>('#live-canvas')!.getBoundingClientRect().width >
+        document.querySelector<HTMLCanvasElement>('#live-canvas')!.getBoundingClientRect().height * 1.4,
+    );
+    assert.ok(await page.locator('#live-hold').isDisabled(), 'before/after is for the result alone');
+    await page.selectOption('#view-layout', 'result');
+    await page.uncheck('#view-driver-mesh');
+    // The no-face note on the stage: a clip without a face.
+    ffmpeg(
+      '-f',
+      'lavfi',
+      '-i',
+      'color=c=0x808080:s=320x240:r=25',
+      '-t',
+      '2',
+      '-c:v',
+      'libvpx',
+      path.join(dir, 'dist', 'wall.webm'),
+    );
+    await page.evaluate(`window.vivify.drive('${server.url}wall.webm', 'wall.webm')`);
+    await page.waitForFunction(() => !document.querySelector<HTMLElement>('#live-noface')!.hidden, undefined, {
+      timeout: 30_000,
+    });
+    assert.match((await page.locator('#live-noface').textContent())!, /^No face in wall\.webm/);
+    await page.click('#camera-button');
+    assert.ok(await page.locator('#live-noface').isHidden());
+  });
+
+  test('stage: before/after (hold and split) and face zoom on a studio edit; presets; number fields', async () => {
+    await page.goto(`${server.url}#studio`);
+    await waitForApp(page);
+    await page.click('[data-mode-tab=expression]');
+    await nextRender(0);
+    const base = await preview('#page-studio .viewport');
+    let n = (await vivify((v) => v.studio())).renders;
+    await page.click('[data-preset="Big smile"]');
+    await nextRender(n);
+    assert.equal(await page.inputValue('#emotion-happy-value'), '1.00');
+    const edited = await preview('#page-studio .viewport');
+    const frac = changed(base.data, edited.data);
+    assert.ok(frac > 0.003, `the preset changed ${(100 * frac).toFixed(2)}%`);
+    // Hold: the original over the result.
+    await page.hover('#studio-hold');
+    await page.mouse.down();
+    assert.ok((await vivify((v) => v.tools())).studio.beforeVisible);
+    const original = await preview('#page-studio .viewport');
+    await page.mouse.up();
+    assert.equal(original.data.length, base.data.length);
+    // The original, not the result (base is the render with every slider at 0, which differs from the source
+    // in a few pixels at the eyes: issue 21, item 5 — the renderer's, not the stage's).
+    const held = changed(base.data, original.data);
+    const heldVsEdited = changed(edited.data, original.data);
+    assert.ok(held < 0.02, `while held, ${(100 * held).toFixed(2)}% differs from the unedited render`);
+    assert.ok(heldVsEdited > 0.7 * frac, `while held, ${(100 * heldVsEdited).toFixed(2)}% differs from the result`);
+    assert.ok(!(await vivify((v) => v.tools())).studio.beforeVisible);
+    // Split at the middle: the left half is the original, the right half the result.
+    await page.check('#studio-compare');
+    await page.fill('#studio-split', '50');
+    const split = await preview('#page-studio .viewport');
+    const [left, rightOriginal] = halves(split, original.data);
+    const [leftEdited, right] = halves(split, edited.data);
+    assert.ok(left < 0.002, `left of the split ${(100 * left).toFixed(2)}% differs from the original`);
+    assert.ok(right < 0.002, `right of the split ${(100 * right).toFixed(2)}% differs from the result`);
+    assert.ok(
+      rightOriginal > 0.002 || leftEdited > 0.002,
+      `the halves differ from the other picture by only ${(100 * rightOriginal).toFixed(2)}% and ${(100 * leftEdited).toFixed(2)}%`,
+    );
+    await page.uncheck('#studio-compare');
+    // Face zoom: the face fills the view, so the picture is larger than the view.
+    await page.check('#studio-zoom');
+    const [canvasW, viewW] = await page.evaluate(() => [
+      document.querySelector('#studio-canvas')!.getBoundingClientRect().width,
+      document.querySelector('#page-studio .viewport')!.getBoundingClientRect().width,
+    ]);
+    assert.ok(canvasW > 1.5 * viewW, `zoomed picture ${canvasW} px wide in a ${viewW} px view`);
+    await page.uncheck('#studio-zoom');
+    // A number field sets a slider exactly; its reset brings it back to 0.
+    n = (await vivify((v) => v.studio())).renders;
+    await page.fill('#au-1-value', '3.5');
+    await nextRender(n);
+    assert.equal(await page.inputValue('#au-1'), '3.5');
+    await page.click('#au-1 ~ .reset');
+    assert.equal(await page.inputValue('#au-1-value'), '0');
+    // The portrait's mesh on the studio preview.
+    n = (await vivify((v) => v.studio())).renders;
+    await page.click('#expression-reset');
+    await nextRender(n);
+    const plain = await preview();
+    n = (await vivify((v) => v.studio())).renders;
+    await page.check('#view-portrait-mesh');
+    await nextRender(n);
+    const mesh = changed(plain.data, (await preview()).data);
+    assert.ok(mesh > 0.01, `the portrait's mesh changed ${(100 * mesh).toFixed(2)}% of the preview`);
+    n = (await vivify((v) => v.studio())).renders;
+    await page.uncheck('#view-portrait-mesh');
+    await nextRender(n);
+  });
+
+  test('gallery: an example timeline opens in the editor in one click', async () => {
+    await page.click('[data-example="talk-look.txt"]');
+    await page.waitForFunction(() =>
+      document.querySelector<HTMLTextAreaElement>('#timeline-text')!.value.includes('au 25=2 26=3'),
+    );
+    assert.equal(await page.getAttribute('[data-mode-tab=timeline]', 'aria-selected'), 'true');
+    await page.waitForFunction(() => !(document.querySelector('#timeline-play') as HTMLButtonElement).disabled);
+  });
+
   test('studio: an action-unit slider changes the preview, and reset brings it back', async () => {
     await page.goto(`${server.url}#studio`);
     await waitForApp(page);
@@ -196,7 +392,7 @@ describe('browser app', { timeout: 240_000 }, () => {
     const edited = await preview();
     const frac = changed(base.data, edited.data);
     assert.ok(frac > 0.003 && frac < 0.2, `AU26 = 4 changed ${(100 * frac).toFixed(2)}% of the preview`);
-    assert.equal(await page.locator('#au-26 + output').textContent(), '4.0');
+    assert.equal(await page.inputValue('#au-26-value'), '4.0');
     n = (await vivify((v) => v.studio())).renders;
     await page.click('#expression-reset');
     await nextRender(n);
@@ -264,6 +460,34 @@ describe('browser app', { timeout: 240_000 }, () => {
     assert.equal(v.frames, 24);
     assert.ok(Math.abs(v.duration - 2) < 0.1, `duration ${v.duration}`);
   });
+
+  for (const size of [
+    { width: 390, height: 844 },
+    { width: 768, height: 1024 },
+  ]) {
+    test(`small screens: at ${size.width}×${size.height} the stage comes first and fills the width; controls in a drawer`, async () => {
+      const small = await openApp(`${server.url}#live`, { viewport: size });
+      try {
+        await waitForApp(small.page);
+        const box = (await small.page.locator('#page-live .viewport').boundingBox())!;
+        assert.ok(box.width >= 0.8 * size.width, `the stage is ${box.width} of ${size.width} px wide`);
+        assert.ok(box.y < 0.3 * size.height, `the stage starts at ${box.y} px`);
+        assert.ok(!(await small.page.locator('#gallery').isVisible()), 'the controls wait in the drawer');
+        await small.page.click('#drawer-button');
+        await small.page.click('[data-example="smile-turn.webm"]');
+        // The drawer closes, so the result is seen at once.
+        await small.page.waitForFunction(() => !document.body.classList.contains('drawer-open'));
+        await small.page.waitForFunction(
+          () => (window as unknown as { vivify: Vivify }).vivify.live().frames >= 5,
+          undefined,
+          { timeout: 60_000 },
+        );
+        assert.deepEqual(small.errors, []);
+      } finally {
+        await small.close();
+      }
+    });
+  }
 
   test('a portrait without a face is refused with a clear message and the previous one is kept', async () => {
     const grey = path.join(dir, 'wall.png');

@@ -68,7 +68,8 @@ async function handle(msg: AnalysisRequest): Promise<void> {
     case 'track': {
       const t0 = performance.now();
       const frame = { ...readPixels(msg.bitmap, msg.mirror), timestampMs: msg.timestampMs };
-      const { faces } = await tracker(msg.stream).next(frame, { emotion: false });
+      const measure = Boolean(msg.measures);
+      const { faces } = await tracker(msg.stream).next(frame, { emotion: measure, actionUnits: measure });
       const ms = performance.now() - t0;
       const out: AnalysedFrame = {
         type: 'frame',

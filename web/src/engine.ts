@@ -7,7 +7,15 @@ import type { RgbaImage } from '../../src/face/image.js';
 import type { FaceResult } from '../../src/face/types.js';
 import type { EditSpec } from '../../src/expression/edit.js';
 import type { ReenactorOptions } from '../../src/reenact/reenactor.js';
-import type { AnalysisEvent, AnalysisRequest, CanvasName, RenderEvent, RenderRequest, Stream } from './protocol.js';
+import type {
+  AnalysisEvent,
+  AnalysisRequest,
+  CanvasName,
+  RenderEvent,
+  RenderRequest,
+  Stream,
+  ViewSettings,
+} from './protocol.js';
 
 type Listener<E> = (event: E) => void;
 type EventOf<U, T> = Extract<U, { type: T }>;
@@ -133,8 +141,12 @@ export class Engine {
     this.postRender({ type: 'source', image: copy, face }, [copy.data.buffer]);
   }
 
-  track(stream: Stream, seq: number, bitmap: ImageBitmap, timestampMs: number, mirror = false): void {
-    this.postAnalysis({ type: 'track', stream, seq, bitmap, timestampMs, mirror }, [bitmap]);
+  track(stream: Stream, seq: number, bitmap: ImageBitmap, timestampMs: number, mirror = false, measures = false): void {
+    this.postAnalysis({ type: 'track', stream, seq, bitmap, timestampMs, mirror, measures }, [bitmap]);
+  }
+
+  setView(view: ViewSettings): void {
+    this.postRender({ type: 'view', view });
   }
 
   resetTracking(stream: Stream): void {

@@ -10,6 +10,9 @@ import { optionControls } from './controls.js';
 import { $, download, stamp } from './dom.js';
 import type { Engine } from './engine.js';
 import { Overlay } from './overlay.js';
+import { stageTools, type StageTools } from './stage.js';
+import { toast } from './toast.js';
+import { TrackerView } from './tracker-view.js';
 import { withWebmDuration } from './webm.js';
 
 /** Longest side of the camera frames sent for analysis (the tracker crops the face; more pixels only cost). */
@@ -41,6 +44,10 @@ export class LivePage {
   private readonly faceBadge = $('#face-badge');
   private readonly mirror = $<HTMLInputElement>('#live-mirror');
   private stream: MediaStream | undefined;
+  /** An example clip driving the portrait instead of the camera. */
+  private clip: { url: string; name: string } | undefined;
+  readonly view: TrackerView;
+  readonly tools: StageTools;
   private state: LiveState = 'loading';
   private visible = true;
   private modelsReady = false;
@@ -62,6 +69,12 @@ export class LivePage {
   readonly probe: { seq: number; driver: number; output: number | null }[] = [];
 
   constructor(private readonly engine: Engine) {
+    this.view = new TrackerView(engine);
+    this.tools = stageTools('live');
+    this.view.onChange((v) => {
+      this.tools.setEnabled(v.layout === 'result');
+      this.render();
+    });
     const controls = optionControls(
       ANIMATE_OPTIONS,
       REENACTOR_OPTION_NAMES,
@@ -80,7 +93,7 @@ export class LivePage {
       engine.postRender({ type: 'recalibrate' });
     });
     mirrorPreview();
-    this.cameraButton.addEventListener('click', () => (this.stream ? this.stopCamera() : void this.startCamera()));
+    this.cameraButton.addEventListener('click', () => (this.running ? this.stopCamera() : void this.startCamera()));
     this.recordButton.addEventListener('click', () => this.toggleRecording());
     this.pngButton.addEventListener(
       'click',
@@ -103,6 +116,7 @@ export class LivePage {
     engine.onRender((e) => {
       if (e.type !== 'rendered') return;
       this.inFlight = Math.max(0, this.inFlight - 1);
+      this.view.update(e.measures);
       const analyseMs = this.analyseMs.get(e.seq) ?? 0;
       this.analyseMs.delete(e.seq);
       this.window.push({ t: performance.now(), outputs: e.outputs, analyseMs, renderMs: e.ms });
@@ -161,6 +175,31 @@ export class LivePage {
     this.engine.postRender({ type: 'probe', on });
   }
 
+  private get running(): boolean {
+    return Boolean(this.stream ?? this.clip);
+  }
+
+  /** Drives the portrait with a video clip (an example) instead of the camera, looped. */
+  async startClip(url: string, name: string): Promise<void> {
+    if (this.running) this.stopCamera();
+    this.clip = { url, name };
+    this.state = 'starting';
+    this.render();
+    this.video.srcObject = null;
+    this.video.src = url;
+    this.video.loop = true;
+    try {
+      await this.video.play();
+    } catch (err) {
+      this.clip = undefined;
+      this.state = 'idle';
+      this.render();
+      toast(`Could not play ${name}: ${(err as Error).message}`, 'error');
+      return;
+    }
+    this.begin();
+  }
+
   private async startCamera(): Promise<void> {
     if (!navigator.mediaDevices?.getUserMedia) {
       this.state = 'no-camera';
@@ -180,15 +219,22 @@ export class LivePage {
       this.render(name === 'NotReadableError' ? 'The camera is in use by another application.' : undefined);
       return;
     }
+    this.video.removeAttribute('src');
+    this.video.loop = false;
     this.video.srcObject = this.stream;
     await this.video.play();
+    this.begin();
+  }
+
+  /** Frames start coming from the camera or the clip. */
+  private begin(): void {
     this.engine.resetTracking('live');
     this.engine.postRender({ type: 'recalibrate' });
     this.state = 'running';
     this.frames = this.framesWithFace = 0;
     this.totals = { outputs: 0, analyseMs: 0, renderMs: 0, sinceMs: performance.now() };
     const onFrame = (_: number, meta: VideoFrameCallbackMetadata): void => {
-      if (!this.stream) return;
+      if (!this.running) return;
       this.latestFrame = meta.presentedFrames;
       this.pump();
       this.video.requestVideoFrameCallback(onFrame);
@@ -201,7 +247,11 @@ export class LivePage {
     if (this.recorder) this.toggleRecording();
     for (const t of this.stream?.getTracks() ?? []) t.stop();
     this.stream = undefined;
+    this.clip = undefined;
     this.video.srcObject = null;
+    this.video.pause();
+    this.video.removeAttribute('src');
+    this.video.load();
     this.state = 'idle';
     this.noFaceSince = undefined;
     this.render();
@@ -209,7 +259,7 @@ export class LivePage {
 
   /** Sends the newest camera frame if the pipeline has room. */
   private pump(): void {
-    if (!this.stream || !this.visible || !this.modelsReady || !this.portraitReady) return;
+    if (!this.running || !this.visible || !this.modelsReady || !this.portraitReady) return;
     if (this.analysing || this.inFlight >= 2 || this.latestFrame === this.sentFrame) return;
     const { videoWidth: w, videoHeight: h } = this.video;
     if (!w || !h) return;
@@ -220,7 +270,7 @@ export class LivePage {
     const seq = this.seq++;
     const t = performance.now();
     createImageBitmap(this.video, { resizeWidth: Math.round(w * scale), resizeHeight: Math.round(h * scale) })
-      .then((bitmap) => this.engine.track('live', seq, bitmap, t, this.mirror.checked))
+      .then((bitmap) => this.engine.track('live', seq, bitmap, t, this.mirror.checked, this.view.measures))
       .catch(() => {
         this.analysing = false;
         this.inFlight--;
@@ -228,10 +278,16 @@ export class LivePage {
   }
 
   private updateBadge(): void {
-    const lost = this.noFaceSince !== undefined && performance.now() - this.noFaceSince > 300;
-    this.faceBadge.hidden = !this.stream;
-    this.faceBadge.textContent = lost ? 'No face in view' : 'Following';
+    const lost = this.running && this.noFaceSince !== undefined && performance.now() - this.noFaceSince > 300;
+    this.faceBadge.hidden = !this.running;
+    this.faceBadge.textContent = lost ? 'No face in view' : this.clip ? `Following ${this.clip.name}` : 'Following';
     this.faceBadge.classList.toggle('warn', lost);
+    // Said on the stage too, where the eye is, not only in the badge.
+    const note = $('#live-noface');
+    note.hidden = !lost;
+    note.textContent = this.clip
+      ? `No face in ${this.clip.name} at the moment. The portrait holds its last pose.`
+      : 'No face in the camera — face it, in good light. The portrait holds its last pose.';
   }
 
   private toggleRecording(): void {
@@ -259,14 +315,16 @@ export class LivePage {
       const type = recorder.mimeType || 'video/webm';
       const durationMs = performance.now() - started;
       // The recorder writes no duration (players could not show a length or seek): add it before saving.
-      void new Blob(chunks, { type })
-        .arrayBuffer()
-        .then((bytes) =>
-          download(
-            new Blob([withWebmDuration(new Uint8Array(bytes), durationMs)], { type }),
-            `${stamp('vivify-live')}.webm`,
-          ),
+      void new Blob(chunks, { type }).arrayBuffer().then((bytes) => {
+        download(
+          new Blob([withWebmDuration(new Uint8Array(bytes), durationMs)], { type }),
+          `${stamp('vivify-live')}.webm`,
         );
+        toast(
+          `Recording saved: ${formatDuration(durationMs / 1000)}, ${(bytes.byteLength / 1e6).toFixed(1)} MB.`,
+          'done',
+        );
+      });
     };
     recorder.start(1000);
     this.recorder = recorder;
@@ -277,11 +335,13 @@ export class LivePage {
   /** Shows the state: overlay, buttons. */
   private render(detail?: string): void {
     const o = this.overlay;
-    this.cameraButton.textContent = this.stream ? 'Stop camera' : 'Start camera';
+    this.cameraButton.textContent = this.clip ? 'Stop clip' : this.stream ? 'Stop camera' : 'Start camera';
     this.cameraButton.disabled = !this.modelsReady || !this.portraitReady || this.state === 'starting';
     this.recordButton.disabled = this.state !== 'running';
     this.pngButton.disabled = !this.portraitReady;
-    this.video.hidden = !this.stream;
+    // The small driver view; the driver is drawn large on the canvas when the layout shows it.
+    this.video.hidden = !this.running || this.view.view.layout !== 'result';
+    this.view.setRunning(this.state === 'running');
     this.updateBadge();
     switch (this.state) {
       case 'loading':
@@ -291,6 +351,7 @@ export class LivePage {
       case 'error':
         return o.show('The face models could not start', detail ?? '', { error: true });
       case 'starting':
+        if (this.clip) return o.show(`Starting ${this.clip.name}…`, '');
         return o.show('Waiting for the camera…', 'Allow camera access when your browser asks.');
       case 'denied':
         return o.show(

@@ -8,8 +8,10 @@ import type { RgbaImage } from '../../src/face/image.js';
 import type { FaceResult } from '../../src/face/types.js';
 import { $, h } from './dom.js';
 import { Engine } from './engine.js';
+import { buildGallery } from './gallery.js';
 import { LivePage } from './live.js';
 import { StudioPage } from './studio.js';
+import { toast } from './toast.js';
 
 /** Longest side of the working portrait: live speed is measured and stated for 512². */
 export const PORTRAIT_MAX_SIDE = 512;
@@ -85,10 +87,20 @@ function showError(message: string): void {
   bar.classList.add('error');
   // Success messages of earlier actions ("Saved 240 frames") would read as if they came after this.
   for (const id of ['#timeline-export-status', '#video-status']) $(id).textContent = '';
+  toast(message, 'error');
+}
+
+/** A portrait problem: in the portrait panel and as a toast by the stage (the panel may be out of sight). */
+function portraitError(message: string): void {
+  portraitStatus.textContent = message;
+  portraitStatus.classList.add('error');
+  toast(message, 'error');
 }
 
 // --- Portrait -------------------------------------------------------------------------------------------
 let portrait: { name: string; image: RgbaImage; faces: FaceResult[] } | undefined;
+/** Milliseconds from opening the page until the first portrait could be used (for the test and the benchmark). */
+let firstPortraitMs: number | undefined;
 const faceSelect = $<HTMLSelectElement>('#face-select');
 
 async function loadDefaultPortrait(): Promise<void> {
@@ -97,8 +109,7 @@ async function loadDefaultPortrait(): Promise<void> {
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     await loadPortrait(await res.blob(), 'astronaut.png');
   } catch (err) {
-    portraitStatus.textContent = `The default portrait could not be loaded (${(err as Error).message}): choose one.`;
-    portraitStatus.classList.add('error');
+    portraitError(`The default portrait could not be loaded (${(err as Error).message}): choose one.`);
   }
 }
 
@@ -111,8 +122,7 @@ async function loadPortrait(file: Blob, name: string): Promise<void> {
   try {
     bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
   } catch {
-    portraitStatus.textContent = `${name} is not an image this browser can read (try a JPEG, PNG or WebP).`;
-    portraitStatus.classList.add('error');
+    portraitError(`${name} is not an image this browser can read (try a JPEG, PNG or WebP).`);
     return;
   }
   const scale = Math.min(1, PORTRAIT_MAX_SIDE / Math.max(bitmap.width, bitmap.height));
@@ -124,13 +134,13 @@ async function loadPortrait(file: Blob, name: string): Promise<void> {
   try {
     result = await engine.analysePortrait(sized);
   } catch (err) {
-    portraitStatus.textContent = `Could not analyse ${name}: ${(err as Error).message}`;
-    portraitStatus.classList.add('error');
+    portraitError(`Could not analyse ${name}: ${(err as Error).message}`);
     return;
   }
   if (result.faces.length === 0) {
-    portraitStatus.textContent = `No face found in ${name}. Choose a picture where a face is clearly visible.${portrait ? ` Still using ${portrait.name}.` : ''}`;
-    portraitStatus.classList.add('error');
+    portraitError(
+      `No face found in ${name}. Choose a picture where a face is clearly visible.${portrait ? ` Still using ${portrait.name}.` : ''}`,
+    );
     return;
   }
   portrait = { name, ...result };
@@ -144,12 +154,15 @@ async function loadPortrait(file: Blob, name: string): Promise<void> {
   );
   $('#face-row').hidden = result.faces.length < 2;
   useFace(0);
+  firstPortraitMs ??= performance.now();
 }
 
 function useFace(index: number): void {
   if (!portrait) return;
   const face = portrait.faces[index]!;
   engine.setSource(portrait.image, face);
+  live.tools.setSource(portrait.image, face.box);
+  studio.tools.setSource(portrait.image, face.box);
   const n = portrait.faces.length;
   portraitStatus.textContent = `${portrait.name}: ${portrait.image.width}×${portrait.image.height}, ${n} face${n === 1 ? '' : 's'}${n > 1 ? `, using face ${index}` : ''}.`;
   live.setPortrait(true);
@@ -176,6 +189,38 @@ drop.addEventListener('drop', (e) => {
   const file = e.dataTransfer?.files[0];
   if (file) void loadPortrait(file, file.name);
 });
+
+// --- Examples -------------------------------------------------------------------------------------------
+buildGallery(
+  {
+    portrait: (blob, name) => loadPortrait(blob, name),
+    clip: async (url, name) => {
+      if (!portrait) throw new Error('the face models are still loading');
+      location.hash = '#live';
+      await live.startClip(url, name);
+    },
+    timeline: (text) => {
+      location.hash = '#studio';
+      studio.setTimeline(text);
+    },
+  },
+  (message) => toast(message, 'error'),
+);
+// The portrait's mesh is drawn on the studio preview too: draw it again when it is switched.
+live.view.onChange(() => studio.refresh());
+
+// --- Controls drawer (narrow screens) -------------------------------------------------------------------
+const drawerButton = $('#drawer-button');
+const setDrawer = (open: boolean): void => {
+  document.body.classList.toggle('drawer-open', open);
+  drawerButton.setAttribute('aria-expanded', String(open));
+  $('#scrim').hidden = !open;
+};
+drawerButton.addEventListener('click', () => setDrawer(!document.body.classList.contains('drawer-open')));
+$('#drawer-close').addEventListener('click', () => setDrawer(false));
+$('#scrim').addEventListener('click', () => setDrawer(false));
+// A one-click example or a chosen portrait closes the drawer, so the result is seen at once.
+$('#gallery').addEventListener('click', (e) => (e.target as Element).closest('.example') && setDrawer(false));
 
 // --- Pages ----------------------------------------------------------------------------------------------
 function showPage(): void {
@@ -213,7 +258,10 @@ Object.assign(window, {
     live: () => live.stats(),
     probe: () => live.probe.slice(),
     portrait: () => (portrait ? { name: portrait.name, faces: portrait.faces.length } : undefined),
+    firstPortraitMs: () => firstPortraitMs,
+    drive: (url: string, name: string) => live.startClip(url, name),
     studio: () => ({ renders: studio.renders, lastRenderMs: studio.lastRenderMs }),
+    tools: () => ({ live: live.tools.state(), studio: studio.tools.state() }),
     loadVideo: (bytes: Uint8Array, name: string) =>
       studio.loadVideo(new File([bytes as Uint8Array<ArrayBuffer>], name)),
   },

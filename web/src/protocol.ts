@@ -16,7 +16,16 @@ export type Stream = 'live' | 'file';
 export type AnalysisRequest =
   | { type: 'init'; backend: ModelBackend; modelsUrl: string; wasmUrl: string; render: MessagePort }
   | { type: 'portrait'; id: number; bitmap: ImageBitmap }
-  | { type: 'track'; stream: Stream; seq: number; bitmap: ImageBitmap; timestampMs: number; mirror?: boolean }
+  | {
+      type: 'track';
+      stream: Stream;
+      seq: number;
+      bitmap: ImageBitmap;
+      timestampMs: number;
+      mirror?: boolean;
+      /** Also measure the driver's emotion and action units (for the live bars). */
+      measures?: boolean;
+    }
   | { type: 'reset'; stream: Stream };
 
 export type AnalysisEvent =
@@ -42,10 +51,28 @@ export type ProbeRequest = { type: 'probe'; seq: number; image: RgbaImage; drive
 
 export type CanvasName = 'live' | 'studio';
 
+/**
+ * What the live canvas shows: the result, the driver (the analysed camera frame) or both side by side; and
+ * the overlays of what the tracker sees: the driver's mesh (on the driver) and the portrait's mesh (on the
+ * result, as rendered; on the studio preview, as analysed).
+ */
+export interface ViewSettings {
+  layout: 'result' | 'driver' | 'side-by-side';
+  driverMesh: boolean;
+  portraitMesh: boolean;
+}
+
+/** The driver's measures of one live frame, for the bars. */
+export interface DriverMeasures {
+  emotion?: Record<string, number>;
+  aus?: Record<number, number>;
+}
+
 export type RenderRequest =
   | { type: 'init'; analysis: MessagePort; live: OffscreenCanvas; studio: OffscreenCanvas; modelsUrl: string }
   | { type: 'source'; image: RgbaImage; face: FaceResult }
   | { type: 'live-options'; options: ReenactorOptions }
+  | { type: 'view'; view: ViewSettings }
   | { type: 'recalibrate' }
   | { type: 'probe'; on: boolean }
   | { type: 'edit'; id: number; spec: EditSpec }
@@ -58,7 +85,16 @@ export type RenderRequest =
   | { type: 'file-cancel' };
 
 export type RenderEvent =
-  | { type: 'rendered'; seq: number; ms: number; outputs: number; mouth: string; delay: number }
+  | {
+      type: 'rendered';
+      seq: number;
+      ms: number;
+      outputs: number;
+      mouth: string;
+      delay: number;
+      found: boolean;
+      measures?: DriverMeasures;
+    }
   | { type: 'drawn'; id: number; ms: number }
   | { type: 'ack'; id: number }
   | { type: 'png'; id: number; blob: Blob }

@@ -14,7 +14,8 @@ import {
   type TimelineFrame,
 } from '../../src/expression/timeline.js';
 import { loadMotionModels, type MotionModels } from '../../src/motion/motion-model.js';
-import { faceState, type FaceState } from '../../src/motion/motion.js';
+import { faceState, projectState, type FaceState } from '../../src/motion/motion.js';
+import { drawAnalysisOverlay, drawFaceMesh } from '../../src/render/overlay.js';
 import { createRenderer, type Renderer } from '../../src/render/renderer.js';
 import {
   createReenactor,
@@ -24,7 +25,15 @@ import {
   type ReenactorOptions,
 } from '../../src/reenact/reenactor.js';
 import { createVideoEncoder, type VideoFileEncoder } from './encoder.js';
-import type { AnalysedFrame, CanvasName, ProbeRequest, RenderEvent, RenderRequest } from './protocol.js';
+import type {
+  AnalysedFrame,
+  CanvasName,
+  DriverMeasures,
+  ProbeRequest,
+  RenderEvent,
+  RenderRequest,
+  ViewSettings,
+} from './protocol.js';
 import { errorMessage, workerScope } from './worker-scope.js';
 
 const scope = workerScope<RenderRequest, RenderEvent>();
@@ -47,6 +56,8 @@ const live = {
   reenactor: undefined as Reenactor | undefined,
   probe: false,
   probing: false,
+  /** The last output shown, drawn again when the view changes (also after the camera stopped). */
+  last: undefined as ReenactedFrame | undefined,
 };
 
 /** The studio's timeline: a promise, because one with generated motion waits for the motion models. */
@@ -68,13 +79,66 @@ function shippedMotionModels(): Promise<MotionModels> {
 }
 let file: { id: number; reenactor: Reenactor; encoder: VideoFileEncoder; pending: Promise<void> } | undefined;
 
-function draw(name: CanvasName, image: RgbaImage): void {
-  const ctx = canvases[name];
-  if (ctx.canvas.width !== image.width || ctx.canvas.height !== image.height) {
-    ctx.canvas.width = image.width;
-    ctx.canvas.height = image.height;
+let view: ViewSettings = { layout: 'result', driverMesh: false, portraitMesh: false };
+/** A scratch canvas to scale the driver's frame into the side-by-side view. */
+let scratch: OffscreenCanvasRenderingContext2D | undefined;
+
+const imageData = (image: RgbaImage): ImageData =>
+  new ImageData(image.data as Uint8ClampedArray<ArrayBuffer>, image.width, image.height);
+
+function resize(ctx: OffscreenCanvasRenderingContext2D, width: number, height: number): void {
+  if (ctx.canvas.width !== width || ctx.canvas.height !== height) {
+    ctx.canvas.width = width;
+    ctx.canvas.height = height;
   }
-  ctx.putImageData(new ImageData(image.data as Uint8ClampedArray<ArrayBuffer>, image.width, image.height), 0, 0);
+}
+
+/** Draws an image; on the studio preview of the portrait itself, with its analysed mesh if asked. */
+function draw(name: CanvasName, image: RgbaImage, ofPortrait = true): void {
+  const ctx = canvases[name];
+  if (name === 'studio' && ofPortrait && view.portraitMesh && source) {
+    image = drawFaceMesh(image, source.face.landmarks);
+  }
+  resize(ctx, image.width, image.height);
+  ctx.putImageData(imageData(image), 0, 0);
+}
+
+/** The live canvas: the result, the driver, or the driver (scaled to the result's height) beside the result. */
+function drawLive(result: RgbaImage, driver?: { image: RgbaImage; face: FaceResult | undefined }): void {
+  const ctx = canvases.live;
+  const withDriverMesh = (d: { image: RgbaImage; face: FaceResult | undefined }): RgbaImage =>
+    view.driverMesh && d.face ? drawAnalysisOverlay(d.image, [d.face]) : d.image;
+  if (view.layout === 'result' || !driver) {
+    resize(ctx, result.width, result.height);
+    ctx.putImageData(imageData(result), 0, 0);
+  } else if (view.layout === 'driver') {
+    const d = withDriverMesh(driver);
+    resize(ctx, d.width, d.height);
+    ctx.putImageData(imageData(d), 0, 0);
+  } else {
+    const d = withDriverMesh(driver);
+    const dw = Math.round((d.width * result.height) / d.height);
+    scratch ??= new OffscreenCanvas(d.width, d.height).getContext('2d')!;
+    resize(scratch, d.width, d.height);
+    scratch.putImageData(imageData(d), 0, 0);
+    resize(ctx, dw + result.width, result.height);
+    ctx.imageSmoothingQuality = 'high';
+    ctx.drawImage(scratch.canvas, 0, 0, dw, result.height);
+    ctx.putImageData(imageData(result), dw, 0);
+  }
+}
+
+/** A live output as the view asks: with the portrait's mesh as rendered, beside the driver. */
+function showLive(out: ReenactedFrame): void {
+  live.last = out;
+  const result = view.portraitMesh && out.target ? drawFaceMesh(out.image, projectState(out.target)) : out.image;
+  drawLive(result, { image: out.frame, face: out.face });
+}
+
+/** The driver's emotion and action units, when the analysis measured them. */
+function measures(face: FaceResult | undefined): DriverMeasures | undefined {
+  if (!face || (!face.emotion && !face.actionUnits)) return undefined;
+  return { emotion: face.emotion, aus: face.actionUnits?.intensity };
 }
 
 function liveReenactor(): Reenactor | undefined {
@@ -99,14 +163,23 @@ function onLiveFrame(msg: AnalysedFrame): void {
   let outputs = 0;
   if (reenactor) {
     for (const out of reenactor.push(frame, msg.face)) {
-      draw('live', out.image);
+      showLive(out);
       mouth = out.mouth;
       outputs++;
       if (live.probe) probe(msg.seq, out);
     }
   }
   const ms = performance.now() - t0;
-  scope.post({ type: 'rendered', seq: msg.seq, ms, outputs, mouth, delay: reenactor?.delay ?? 0 });
+  scope.post({
+    type: 'rendered',
+    seq: msg.seq,
+    ms,
+    outputs,
+    mouth,
+    delay: reenactor?.delay ?? 0,
+    found: Boolean(msg.face),
+    measures: measures(msg.face),
+  });
 }
 
 /** Test probe: hands an output frame and its driver's mouth opening to the analysis worker (one at a time). */
@@ -127,7 +200,7 @@ function onFileFrame(msg: AnalysedFrame): void {
     for (const out of outs) await job.encoder.add(out.image);
   });
   const last = outs.at(-1);
-  if (last) draw('studio', last.image);
+  if (last) draw('studio', last.image, false);
   scope.post({ type: 'file-frame', seq: msg.seq, ms: performance.now() - t0 });
 }
 
@@ -167,12 +240,17 @@ async function handle(msg: RenderRequest): Promise<void> {
     case 'source':
       source = { image: msg.image, face: msg.face, state: faceState(msg.face) };
       live.reenactor = undefined;
-      draw('live', source.image);
+      live.last = undefined;
+      drawLive(source.image);
       draw('studio', source.image);
       return;
     case 'live-options':
       live.options = msg.options;
       live.reenactor = undefined;
+      return;
+    case 'view':
+      view = msg.view;
+      if (live.last) showLive(live.last);
       return;
     case 'recalibrate':
       live.reference = undefined;

@@ -7,12 +7,13 @@ import { ACTION_UNITS, AU_MAX, AU_NAMES, bothSides, type ActionUnit } from '../.
 import { EMOTION_NAMES, type EmotionName } from '../../src/motion/emotion-names.js';
 import { parseTimeline, TimelineError } from '../../src/expression/timeline.js';
 import type { EditSpec } from '../../src/expression/edit.js';
-import { ANIMATE_OPTIONS, REENACTOR_OPTION_NAMES } from '../../src/reenact/options.js';
-import type { ReenactorOptions } from '../../src/reenact/reenactor.js';
-import { optionControls } from './controls.js';
 import { $, download, h, stamp } from './dom.js';
 import type { Engine } from './engine.js';
+import { EXPRESSION_PRESETS, type ExpressionPreset } from './gallery.js';
 import { Overlay } from './overlay.js';
+import { stageTools, type StageTools } from './stage.js';
+import { VideoMode } from './studio-video.js';
+import { toast } from './toast.js';
 
 export type StudioMode = 'expression' | 'timeline' | 'video';
 
@@ -52,18 +53,20 @@ export class StudioPage {
   private readonly auValues = new Map<ActionUnit, number>();
   private readonly emotionValues = new Map<EmotionName, number>();
   private readonly resetSliders: (() => void)[] = [];
+  private readonly setSlider = new Map<string, (v: number) => void>();
+  readonly tools: StageTools;
   private readonly edits: Coalescer<EditSpec>;
   private readonly timelineFrames: Coalescer<number>;
   private timelineOk = false;
   private timelineDuration = 0;
   private playing: { startedAt: number; from: number } | undefined;
-  private videoJob: { cancelled: boolean } | undefined;
-  private videoResult: Blob | undefined;
+  private readonly video: VideoMode;
   /** Milliseconds of the last preview render (for tests and the timing note). */
   lastRenderMs = 0;
   renders = 0;
 
   constructor(private readonly engine: Engine) {
+    this.tools = stageTools('studio');
     this.edits = new Coalescer(async (spec) => {
       const ms = await engine.edit(spec);
       this.showTiming(ms);
@@ -76,13 +79,17 @@ export class StudioPage {
     });
     this.buildExpression();
     this.buildTimeline();
-    this.buildVideo();
+    this.video = new VideoMode(engine, () => this.ready);
     for (const b of document.querySelectorAll<HTMLButtonElement>('[data-mode-tab]')) {
       b.addEventListener('click', () => this.setMode(b.dataset.modeTab as StudioMode));
     }
     $('#studio-png').addEventListener(
       'click',
-      () => void engine.png('studio').then((b) => download(b, `${stamp(`vivify-${this.mode}`)}.png`)),
+      () =>
+        void engine.png('studio').then((b) => {
+          download(b, `${stamp(`vivify-${this.mode}`)}.png`);
+          toast('Picture saved as PNG.', 'done');
+        }),
     );
     this.setMode('expression');
   }
@@ -125,7 +132,7 @@ export class StudioPage {
     this.overlay.hide();
     if (this.mode === 'expression') this.edits.push(this.spec());
     else if (this.mode === 'timeline' && this.timelineOk) this.timelineFrames.push(this.time());
-    this.updateVideoButtons();
+    this.video.update(this.ready);
   }
 
   private showTiming(ms: number): void {
@@ -143,6 +150,10 @@ export class StudioPage {
     return { aus: bothSides(aus), emotions, absolute: $<HTMLInputElement>('#expression-absolute').checked };
   }
 
+  /**
+   * One slider: its full name on a line of its own, the range, a number field (type an exact value) and a
+   * reset to 0.
+   */
   private slider(
     parent: HTMLElement,
     id: string,
@@ -152,27 +163,85 @@ export class StudioPage {
     step: number,
     set: (v: number) => void,
   ): void {
-    const out = h('output', { for: id }, '0');
+    const digits = step < 0.1 ? 2 : 1;
     const input = h('input', { id, type: 'range', min: '0', max: String(max), step: String(step), value: '0' });
-    input.addEventListener('input', () => {
-      const v = Number(input.value);
-      out.textContent = v.toFixed(step < 0.1 ? 2 : 1);
-      set(v);
+    const num = h('input', {
+      id: `${id}-value`,
+      type: 'number',
+      class: 'num',
+      min: '0',
+      max: String(max),
+      step: String(step),
+      value: '0',
+      'aria-label': `${label}, value`,
+    }) as HTMLInputElement;
+    const reset = h(
+      'button',
+      { type: 'button', class: 'reset', title: 'Back to 0', 'aria-label': `Reset ${label}` },
+      '↺',
+    );
+    const apply = (v: number, typed = false): void => {
+      const value = Math.max(0, Math.min(max, Number.isFinite(v) ? v : 0));
+      input.value = String(value);
+      if (!typed) num.value = value === 0 ? '0' : value.toFixed(digits);
+      reset.disabled = value === 0;
+      set(value);
+    };
+    const changed = (): void => {
       if (this.ready.portrait) this.edits.push(this.spec());
+    };
+    input.addEventListener('input', () => {
+      apply(Number(input.value));
+      changed();
     });
-    this.resetSliders.push(() => {
-      input.value = '0';
-      out.textContent = '0';
-      set(0);
+    num.addEventListener('input', () => {
+      if (num.value === '' || !num.checkValidity()) return;
+      apply(Number(num.value), true);
+      changed();
     });
-    parent.append(h('div', { class: 'slider', title }, h('label', { for: id }, label), input, out));
+    num.addEventListener('change', () => apply(Number(num.value)));
+    reset.addEventListener('click', () => {
+      apply(0);
+      changed();
+    });
+    apply(0);
+    this.resetSliders.push(() => apply(0));
+    this.setSlider.set(id, apply);
+    parent.append(h('div', { class: 'slider', title }, h('label', { for: id }, label), input, num, reset));
+  }
+
+  /** Sets the sliders to a preset (everything else back to 0) and renders it. */
+  applyPreset(preset: ExpressionPreset): void {
+    for (const r of this.resetSliders) r();
+    for (const [e, v] of Object.entries(preset.emotions ?? {})) this.setSlider.get(`emotion-${e}`)?.(v);
+    for (const [au, v] of Object.entries(preset.aus ?? {})) this.setSlider.get(`au-${au}`)?.(v);
+    if (this.ready.portrait) this.edits.push(this.spec());
+  }
+
+  /** Loads a driving video into the Video file mode (the test hook). */
+  loadVideo(file: Blob & { name?: string }): void {
+    this.video.load(file);
+  }
+
+  /** Puts a timeline in the editor (an example) and shows the timeline mode. */
+  setTimeline(text: string): void {
+    const area = $<HTMLTextAreaElement>('#timeline-text');
+    area.value = text;
+    this.setMode('timeline');
+    area.dispatchEvent(new Event('input'));
   }
 
   private buildExpression(): void {
     const emotions = $('#emotion-sliders');
     for (const e of EMOTION_NAMES) {
-      this.slider(emotions, `emotion-${e}`, e[0]!.toUpperCase() + e.slice(1), `${e}, intensity 0–1`, 1, 0.01, (v) =>
-        this.emotionValues.set(e, v),
+      this.slider(
+        emotions,
+        `emotion-${e}`,
+        e[0]!.toUpperCase() + e.slice(1),
+        `How much ${e} to add to the face: 0 none, 1 fully`,
+        1,
+        0.01,
+        (v) => this.emotionValues.set(e, v),
       );
     }
     const aus = $('#au-sliders');
@@ -181,11 +250,16 @@ export class StudioPage {
         aus,
         `au-${au}`,
         `AU${au} ${AU_NAMES[au]}`,
-        `FACS AU${au}: ${AU_NAMES[au]}, intensity 0–5`,
+        `The ${AU_NAMES[au]} muscle movement (FACS action unit ${au}): 0 leaves the face as it is, 5 is the strongest`,
         AU_MAX,
         0.1,
         (v) => this.auValues.set(au, v),
       );
+    }
+    for (const preset of EXPRESSION_PRESETS) {
+      const b = h('button', { type: 'button', title: preset.title, 'data-preset': preset.name }, preset.name);
+      b.addEventListener('click', () => this.applyPreset(preset));
+      $('#expression-presets').append(b);
     }
     $('#expression-absolute').addEventListener('change', () => this.ready.portrait && this.edits.push(this.spec()));
     $('#expression-reset').addEventListener('click', () => {
@@ -304,171 +378,13 @@ export class StudioPage {
       const { blob, frames } = await reply;
       status.textContent = `Saved ${frames} frames (${(blob.size / 1e6).toFixed(1)} MB).`;
       download(blob, `${stamp('vivify-script')}.webm`);
+      toast(`Video saved: ${frames} frames, ${(blob.size / 1e6).toFixed(1)} MB.`, 'done');
     } catch (err) {
       status.textContent = `Export failed: ${(err as Error).message}`;
+      toast(`Export failed: ${(err as Error).message}`, 'error');
     } finally {
       off();
       button.disabled = !this.timelineOk;
     }
   }
-
-  // --- Video file -------------------------------------------------------------------------------------
-
-  private videoControls = optionControls(ANIMATE_OPTIONS, [...REENACTOR_OPTION_NAMES, 'fps'], () => {}, 'video');
-
-  private buildVideo(): void {
-    $('#video-options').append(this.videoControls.element);
-    const input = $<HTMLInputElement>('#video-file');
-    const video = $<HTMLVideoElement>('#driving-video');
-    $('#video-choose').addEventListener('click', () => input.click());
-    input.addEventListener('change', () => {
-      const file = input.files?.[0];
-      if (file) this.loadVideo(file);
-      input.value = '';
-    });
-    video.addEventListener('loadedmetadata', () => this.updateVideoButtons());
-    video.addEventListener('error', () => {
-      $('#video-status').textContent = 'This browser cannot play that video file (try an MP4 or WebM).';
-      video.hidden = true;
-    });
-    $('#video-animate').addEventListener('click', () => void this.animateVideo());
-    $('#video-cancel').addEventListener('click', () => {
-      if (this.videoJob) this.videoJob.cancelled = true;
-    });
-    $('#video-download').addEventListener(
-      'click',
-      () => this.videoResult && download(this.videoResult, `${stamp('vivify-animate')}.webm`),
-    );
-  }
-
-  /** Loads a driving video (also the test hook). */
-  loadVideo(file: Blob & { name?: string }): void {
-    const video = $<HTMLVideoElement>('#driving-video');
-    if (video.src) URL.revokeObjectURL(video.src);
-    video.src = URL.createObjectURL(file);
-    video.hidden = false;
-    $('#video-name').textContent = file.name ?? 'video';
-    $('#video-status').textContent = '';
-    $<HTMLVideoElement>('#result-video').hidden = true;
-    $('#video-download').hidden = true;
-  }
-
-  private updateVideoButtons(): void {
-    const video = $<HTMLVideoElement>('#driving-video');
-    $<HTMLButtonElement>('#video-animate').disabled =
-      !this.ready.models || !this.ready.portrait || !video.src || !(video.duration > 0) || Boolean(this.videoJob);
-  }
-
-  private async animateVideo(): Promise<void> {
-    const video = $<HTMLVideoElement>('#driving-video');
-    const status = $('#video-status');
-    const bar = $('#video-progress');
-    const cancel = $('#video-cancel');
-    const values = this.videoControls.values();
-    const job = { cancelled: false };
-    this.videoJob = job;
-    this.updateVideoButtons();
-    cancel.hidden = false;
-    video.pause();
-    const engine = this.engine;
-    let found = 0;
-    let done = 0;
-    const offTracked = engine.onAnalysis((e) => {
-      if (e.type === 'tracked' && e.stream === 'file' && e.found) found++;
-    });
-    const offFrames = engine.onRender((e) => {
-      if (e.type === 'file-frame') done++;
-    });
-    try {
-      const fps = typeof values.fps === 'number' ? values.fps : await estimateFps(video);
-      const frames = Math.max(1, Math.floor(video.duration * fps));
-      const { fps: _, ...options } = values;
-      const id = engine.id();
-      const ack = engine.awaitRender('ack', id);
-      engine.resetTracking('file');
-      engine.postRender({ type: 'file-begin', id, options: options as ReenactorOptions, fps, frames });
-      await ack;
-      bar.hidden = false;
-      const started = performance.now();
-      for (let i = 0; i < frames; i++) {
-        if (job.cancelled) throw new Error('cancelled');
-        while (i - done >= 2) await new Promise((r) => setTimeout(r, 2));
-        await seek(video, Math.min(video.duration, (i + 0.5) / fps));
-        // Frames are analysed at most 640 px on their longest side, like the camera's.
-        const scale = Math.min(1, 640 / Math.max(video.videoWidth, video.videoHeight));
-        const bitmap = await createImageBitmap(video, {
-          resizeWidth: Math.round(video.videoWidth * scale),
-          resizeHeight: Math.round(video.videoHeight * scale),
-        });
-        engine.track('file', i, bitmap, (i * 1000) / fps);
-        (bar.firstElementChild as HTMLElement).style.width = `${((100 * (i + 1)) / frames).toFixed(1)}%`;
-        status.textContent = `Frame ${i + 1} of ${frames} (${fps} frames/s)…`;
-      }
-      while (done < frames) await new Promise((r) => setTimeout(r, 5));
-      if (found === 0) throw new Error('no face found in any frame of the driving video');
-      const result = engine.awaitRender('video', id);
-      engine.postRender({ type: 'file-end', id });
-      const { blob } = await result;
-      const seconds = (performance.now() - started) / 1000;
-      this.videoResult = blob;
-      const out = $<HTMLVideoElement>('#result-video');
-      if (out.src) URL.revokeObjectURL(out.src);
-      out.src = URL.createObjectURL(blob);
-      out.hidden = false;
-      $('#video-download').hidden = false;
-      status.textContent = `Done: ${frames} frames in ${seconds.toFixed(1)} s (${(frames / seconds).toFixed(1)} frames/s); ${frames - found} without a face.`;
-    } catch (err) {
-      engine.postRender({ type: 'file-cancel' });
-      status.textContent = job.cancelled ? 'Cancelled.' : `Could not animate: ${(err as Error).message}`;
-    } finally {
-      offTracked();
-      offFrames();
-      this.videoJob = undefined;
-      bar.hidden = true;
-      cancel.hidden = true;
-      this.updateVideoButtons();
-    }
-  }
-}
-
-function seek(video: HTMLVideoElement, t: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const done = (): void => {
-      video.removeEventListener('seeked', done);
-      video.removeEventListener('error', fail);
-      resolve();
-    };
-    const fail = (): void => {
-      video.removeEventListener('seeked', done);
-      reject(new Error('the video could not be decoded'));
-    };
-    video.addEventListener('seeked', done);
-    video.addEventListener('error', fail, { once: true });
-    video.currentTime = t;
-  });
-}
-
-/** The video's frame rate, from the times of the frames it presents while playing for a moment. */
-async function estimateFps(video: HTMLVideoElement): Promise<number> {
-  if (!('requestVideoFrameCallback' in video)) return 25;
-  const times: number[] = [];
-  await new Promise<void>((resolve) => {
-    const onFrame = (_: number, meta: VideoFrameCallbackMetadata): void => {
-      times.push(meta.mediaTime);
-      if (times.length >= 10) resolve();
-      else video.requestVideoFrameCallback(onFrame);
-    };
-    video.requestVideoFrameCallback(onFrame);
-    void video.play();
-    setTimeout(resolve, 2000);
-  });
-  video.pause();
-  const steps = times
-    .slice(1)
-    .map((t, i) => t - times[i]!)
-    .filter((d) => d > 0)
-    .sort((a, b) => a - b);
-  const median = steps[Math.floor(steps.length / 2)];
-  if (!median) return 25;
-  return Math.round(100 / median) / 100;
 }

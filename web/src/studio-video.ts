@@ -1,0 +1,179 @@
+/**
+ * The studio's Video file mode: a driving video animates the portrait frame by frame (seeking a <video>
+ * element), with the same motion controls as Live (from the option definitions) plus the frame rate; the
+ * result is a WebM with one output frame per driving frame.
+ */
+import { ANIMATE_OPTIONS, REENACTOR_OPTION_NAMES } from '../../src/reenact/options.js';
+import type { ReenactorOptions } from '../../src/reenact/reenactor.js';
+import { optionControls } from './controls.js';
+import { $, download, stamp } from './dom.js';
+import type { Engine } from './engine.js';
+import { toast } from './toast.js';
+
+export class VideoMode {
+  private job: { cancelled: boolean } | undefined;
+  private result: Blob | undefined;
+
+  private readonly controls = optionControls(ANIMATE_OPTIONS, [...REENACTOR_OPTION_NAMES, 'fps'], () => {}, 'video');
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly ready: () => { models: boolean; portrait: boolean },
+  ) {
+    $('#video-options').append(this.controls.element);
+    const input = $<HTMLInputElement>('#video-file');
+    const video = $<HTMLVideoElement>('#driving-video');
+    $('#video-choose').addEventListener('click', () => input.click());
+    input.addEventListener('change', () => {
+      const file = input.files?.[0];
+      if (file) this.load(file);
+      input.value = '';
+    });
+    video.addEventListener('loadedmetadata', () => this.update());
+    video.addEventListener('error', () => {
+      $('#video-status').textContent = 'This browser cannot play that video file (try an MP4 or WebM).';
+      video.hidden = true;
+    });
+    $('#video-animate').addEventListener('click', () => void this.animate());
+    $('#video-cancel').addEventListener('click', () => {
+      if (this.job) this.job.cancelled = true;
+    });
+    $('#video-download').addEventListener(
+      'click',
+      () => this.result && download(this.result, `${stamp('vivify-animate')}.webm`),
+    );
+  }
+
+  /** Loads a driving video (also the test hook). */
+  load(file: Blob & { name?: string }): void {
+    const video = $<HTMLVideoElement>('#driving-video');
+    if (video.src) URL.revokeObjectURL(video.src);
+    video.src = URL.createObjectURL(file);
+    video.hidden = false;
+    $('#video-name').textContent = file.name ?? 'video';
+    $('#video-status').textContent = '';
+    $<HTMLVideoElement>('#result-video').hidden = true;
+    $('#video-download').hidden = true;
+  }
+
+  update(ready = this.ready()): void {
+    const video = $<HTMLVideoElement>('#driving-video');
+    $<HTMLButtonElement>('#video-animate').disabled =
+      !ready.models || !ready.portrait || !video.src || !(video.duration > 0) || Boolean(this.job);
+  }
+
+  private async animate(): Promise<void> {
+    const video = $<HTMLVideoElement>('#driving-video');
+    const status = $('#video-status');
+    const bar = $('#video-progress');
+    const cancel = $('#video-cancel');
+    const values = this.controls.values();
+    const job = { cancelled: false };
+    this.job = job;
+    this.update();
+    cancel.hidden = false;
+    video.pause();
+    const engine = this.engine;
+    let found = 0;
+    let done = 0;
+    const offTracked = engine.onAnalysis((e) => {
+      if (e.type === 'tracked' && e.stream === 'file' && e.found) found++;
+    });
+    const offFrames = engine.onRender((e) => {
+      if (e.type === 'file-frame') done++;
+    });
+    try {
+      const fps = typeof values.fps === 'number' ? values.fps : await estimateFps(video);
+      const frames = Math.max(1, Math.floor(video.duration * fps));
+      const { fps: _, ...options } = values;
+      const id = engine.id();
+      const ack = engine.awaitRender('ack', id);
+      engine.resetTracking('file');
+      engine.postRender({ type: 'file-begin', id, options: options as ReenactorOptions, fps, frames });
+      await ack;
+      bar.hidden = false;
+      const started = performance.now();
+      for (let i = 0; i < frames; i++) {
+        if (job.cancelled) throw new Error('cancelled');
+        while (i - done >= 2) await new Promise((r) => setTimeout(r, 2));
+        await seek(video, Math.min(video.duration, (i + 0.5) / fps));
+        // Frames are analysed at most 640 px on their longest side, like the camera's.
+        const scale = Math.min(1, 640 / Math.max(video.videoWidth, video.videoHeight));
+        const bitmap = await createImageBitmap(video, {
+          resizeWidth: Math.round(video.videoWidth * scale),
+          resizeHeight: Math.round(video.videoHeight * scale),
+        });
+        engine.track('file', i, bitmap, (i * 1000) / fps);
+        (bar.firstElementChild as HTMLElement).style.width = `${((100 * (i + 1)) / frames).toFixed(1)}%`;
+        status.textContent = `Frame ${i + 1} of ${frames} (${fps} frames/s)…`;
+      }
+      while (done < frames) await new Promise((r) => setTimeout(r, 5));
+      if (found === 0) throw new Error('no face found in any frame of the driving video');
+      const result = engine.awaitRender('video', id);
+      engine.postRender({ type: 'file-end', id });
+      const { blob } = await result;
+      const seconds = (performance.now() - started) / 1000;
+      this.result = blob;
+      const out = $<HTMLVideoElement>('#result-video');
+      if (out.src) URL.revokeObjectURL(out.src);
+      out.src = URL.createObjectURL(blob);
+      out.hidden = false;
+      $('#video-download').hidden = false;
+      status.textContent = `Done: ${frames} frames in ${seconds.toFixed(1)} s (${(frames / seconds).toFixed(1)} frames/s); ${frames - found} without a face.`;
+      toast(`Animation done: ${frames} frames in ${seconds.toFixed(1)} s. Play it or download it below.`, 'done');
+    } catch (err) {
+      engine.postRender({ type: 'file-cancel' });
+      status.textContent = job.cancelled ? 'Cancelled.' : `Could not animate: ${(err as Error).message}`;
+      toast(status.textContent, job.cancelled ? 'info' : 'error');
+    } finally {
+      offTracked();
+      offFrames();
+      this.job = undefined;
+      bar.hidden = true;
+      cancel.hidden = true;
+      this.update();
+    }
+  }
+}
+
+function seek(video: HTMLVideoElement, t: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (): void => {
+      video.removeEventListener('seeked', done);
+      video.removeEventListener('error', fail);
+      resolve();
+    };
+    const fail = (): void => {
+      video.removeEventListener('seeked', done);
+      reject(new Error('the video could not be decoded'));
+    };
+    video.addEventListener('seeked', done);
+    video.addEventListener('error', fail, { once: true });
+    video.currentTime = t;
+  });
+}
+
+/** The video's frame rate, from the times of the frames it presents while playing for a moment. */
+async function estimateFps(video: HTMLVideoElement): Promise<number> {
+  if (!('requestVideoFrameCallback' in video)) return 25;
+  const times: number[] = [];
+  await new Promise<void>((resolve) => {
+    const onFrame = (_: number, meta: VideoFrameCallbackMetadata): void => {
+      times.push(meta.mediaTime);
+      if (times.length >= 10) resolve();
+      else video.requestVideoFrameCallback(onFrame);
+    };
+    video.requestVideoFrameCallback(onFrame);
+    void video.play();
+    setTimeout(resolve, 2000);
+  });
+  video.pause();
+  const steps = times
+    .slice(1)
+    .map((t, i) => t - times[i]!)
+    .filter((d) => d > 0)
+    .sort((a, b) => a - b);
+  const median = steps[Math.floor(steps.length / 2)];
+  if (!median) return 25;
+  return Math.round(100 / median) / 100;
+}
