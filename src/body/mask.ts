@@ -10,8 +10,16 @@ import { SEGMENT_COUNT, bodyShape, shapeDistance } from './shape.js';
 import type { BodyPose } from './skeleton.js';
 
 /** Shape distances (in limb thicknesses, see shape.ts): inside SURE is body, beyond BAND background. */
-const SURE = -0.45;
-const BAND = 1.6;
+const SURE = -0.35;
+const BAND = 1.2;
+/** Deeper than this a pixel is body whatever its colour (no holes inside a limb of the background's colour). */
+const DEEP = -0.7;
+/** Background colours are learnt from beyond this distance. */
+const NEAR = 0.8;
+/** Where the prior alone is undecided, and how steeply it changes around there (per thickness). */
+const PRIOR_EDGE = 0.15;
+const PRIOR_SLOPE = 5;
+const COLOUR_WEIGHT = 0.8;
 const BINS = 16;
 
 export interface PersonMask {
@@ -35,43 +43,56 @@ function distanceField(image: RgbaImage, pose: BodyPose): Float32Array {
 const bin = (d: Uint8ClampedArray, i: number): number =>
   ((d[4 * i]! >> 4) * BINS + (d[4 * i + 1]! >> 4)) * BINS + (d[4 * i + 2]! >> 4);
 
-/** Normalised colour histograms of the sure body and the sure background, lightly blurred by counting neighbours. */
-function histograms(image: RgbaImage, field: Float32Array): { fg: Float32Array; bg: Float32Array } {
-  const fg = new Float32Array(BINS ** 3);
-  const bg = new Float32Array(BINS ** 3);
+/** Normalised colour histograms of the pixels `fg` says are body and of those it says are background. */
+function histograms(
+  image: RgbaImage,
+  field: Float32Array,
+  fg: (i: number) => boolean,
+): { hf: Float32Array; hb: Float32Array } {
+  const hf = new Float32Array(BINS ** 3);
+  const hb = new Float32Array(BINS ** 3);
   let nf = 0;
   let nb = 0;
   for (let i = 0; i < field.length; i++) {
     const f = field[i]!;
-    if (f < SURE) {
-      fg[bin(image.data, i)]! += 1;
+    if (fg(i)) {
+      hf[bin(image.data, i)]! += 1;
       nf++;
-    } else if (f > BAND) {
+    } else if (f > NEAR) {
       // Background close to the person says most about the band: it counts more.
-      const wgt = f < 2 * BAND ? 3 : 1;
-      bg[bin(image.data, i)]! += wgt;
+      const wgt = f < 3 * BAND ? 3 : 1;
+      hb[bin(image.data, i)]! += wgt;
       nb += wgt;
     }
   }
-  for (let b = 0; b < fg.length; b++) {
-    fg[b] = (fg[b]! + 0.5) / (nf + 1);
-    bg[b] = (bg[b]! + 0.5) / (nb + 1);
+  for (let b = 0; b < hf.length; b++) {
+    hf[b] = (hf[b]! + 0.5) / (nf + 1);
+    hb[b] = (hb[b]! + 0.5) / (nb + 1);
   }
-  return { fg, bg };
+  return { hf, hb };
 }
 
-/** Binary decision per pixel: prior from the shape distance plus the colour log-likelihood ratio. */
+/**
+ * Binary decision per pixel: the prior from the shape distance (a logistic step at PRIOR_EDGE) plus the
+ * colour log-likelihood ratio, twice — the second time with the colours of the first decision.
+ */
 function decide(image: RgbaImage, field: Float32Array): Uint8Array {
-  const { fg, bg } = histograms(image, field);
   const out = new Uint8Array(field.length);
-  for (let i = 0; i < field.length; i++) {
-    const f = field[i]!;
-    if (f < SURE) out[i] = 1;
-    else if (f <= BAND) {
-      const b = bin(image.data, i);
-      const evidence = Math.log(fg[b]! / bg[b]!);
-      out[i] = evidence + 2.5 * (0.35 - f) > 0 ? 1 : 0;
+  let fg = (i: number): boolean => field[i]! < SURE;
+  for (let pass = 0; pass < 2; pass++) {
+    const { hf, hb } = histograms(image, field, fg);
+    for (let i = 0; i < field.length; i++) {
+      const f = field[i]!;
+      if (f < DEEP) out[i] = 1;
+      else if (f > BAND) out[i] = 0;
+      else {
+        const b = bin(image.data, i);
+        const colour = Math.max(-4, Math.min(4, Math.log(hf[b]! / hb[b]!)));
+        out[i] = PRIOR_SLOPE * (PRIOR_EDGE - f) + COLOUR_WEIGHT * colour > 0 ? 1 : 0;
+      }
     }
+    const first = out.slice();
+    fg = (i: number): boolean => first[i] === 1;
   }
   return out;
 }

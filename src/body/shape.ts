@@ -8,7 +8,7 @@ import { EXTENDED_COUNT, J, NECK, ROOT, SEGMENTS, extendPose, seen, torsoLength,
 /** Limb thickness (capsule radius) per segment, as a fraction of the torso's length. */
 const RADIUS: Readonly<Record<string, number>> = {
   torso: 0.3,
-  head: 0.3,
+  head: 0.26,
   leftUpperArm: 0.15,
   rightUpperArm: 0.15,
   leftForearm: 0.13,
@@ -37,14 +37,9 @@ export interface BodyShape {
   torso: Float32Array;
 }
 
-/** Extended joint positions with any unseen joint reconstructed where it can be (neck from one shoulder…). */
-function joints(p: BodyPose): BodyPose {
-  return extendPose(p);
-}
-
 /** The shape of the body in pose `p`. Segments whose ends are not both seen are absent. */
 export function bodyShape(p: BodyPose): BodyShape {
-  const e = joints(p);
+  const e = extendPose(p);
   const unit = torsoLength(p) || 1;
   const segments = SEGMENTS.map((s): PlacedSegment => {
     const present = seen(e, s.from) && seen(e, s.to);
@@ -101,7 +96,7 @@ export function segmentDistance(x: number, y: number, ax: number, ay: number, bx
   return Math.hypot(x - ax - t * dx, y - ay - t * dy);
 }
 
-/** Distance from (x, y) to a polygon: 0 inside. */
+/** Distance from (x, y) to a polygon's outline: positive outside, negative inside. */
 export function polygonDistance(x: number, y: number, poly: Float32Array): number {
   const n = poly.length / 2;
   let inside = false;
@@ -114,32 +109,34 @@ export function polygonDistance(x: number, y: number, poly: Float32Array): numbe
     if (yi > y !== yk > y && x < ((xk - xi) * (y - yi)) / (yk - yi) + xi) inside = !inside;
     best = Math.min(best, segmentDistance(x, y, xi, yi, xk, yk));
   }
-  return inside ? 0 : best;
+  return inside ? -best : best;
 }
 
 /**
  * How far (x, y) is from each segment, in units of that segment's thickness, minus one: negative inside
  * a limb's capsule, 0 on its outline. The torso counts 0 inside its polygon (limbs win where they overlap
- * it: an arm in front of the chest belongs to the arm). `out` gets one value per segment (Infinity when
- * absent).
+ * it: an arm in front of the chest belongs to the arm) — or, with `torsoDepth`, its signed distance inside
+ * too (for the mask, which needs to know how deep in the body a pixel is). `out` gets one value per
+ * segment (Infinity when absent).
  */
-export function segmentDistances(shape: BodyShape, x: number, y: number, out: Float32Array): void {
+export function segmentDistances(shape: BodyShape, x: number, y: number, out: Float32Array, torsoDepth = false): void {
   shape.segments.forEach((s, k) => {
     if (!s.present) {
       out[k] = Infinity;
       return;
     }
     if (k === 0 && shape.torso.length) {
-      out[k] = polygonDistance(x, y, shape.torso) / s.radius;
+      const d = polygonDistance(x, y, shape.torso) / s.radius;
+      out[k] = torsoDepth ? d : Math.max(0, d);
       return;
     }
     out[k] = segmentDistance(x, y, s.ax, s.ay, s.bx, s.by) / s.radius - 1;
   });
 }
 
-/** The nearest distance over all segments (see {@link segmentDistances}): < 0 inside a limb, ≤ 0 inside the torso. */
+/** The nearest distance over all segments (see {@link segmentDistances}, with the torso's depth): < 0 inside the body. */
 export function shapeDistance(shape: BodyShape, x: number, y: number, scratch: Float32Array): number {
-  segmentDistances(shape, x, y, scratch);
+  segmentDistances(shape, x, y, scratch, true);
   let best = Infinity;
   for (let k = 0; k < scratch.length; k++) best = Math.min(best, scratch[k]!);
   return best;

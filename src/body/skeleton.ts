@@ -157,7 +157,7 @@ export interface Segment {
 
 export const SEGMENTS: readonly Segment[] = [
   { name: 'torso', from: ROOT, to: NECK, extend: 0, layer: 1, parent: -1 },
-  { name: 'head', from: NECK, to: J.nose, extend: 0.9, layer: 2, parent: 0 },
+  { name: 'head', from: NECK, to: J.nose, extend: 0.6, layer: 2, parent: 0 },
   { name: 'leftUpperArm', from: J.leftShoulder, to: J.leftElbow, extend: 0, layer: 3, parent: 0 },
   { name: 'leftForearm', from: J.leftElbow, to: J.leftWrist, extend: 0.35, layer: 4, parent: 2 },
   { name: 'rightUpperArm', from: J.rightShoulder, to: J.rightElbow, extend: 0, layer: 3, parent: 0 },
