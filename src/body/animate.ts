@@ -151,11 +151,12 @@ export async function animateBody(
   const detector = given ?? (await createBodyDetector());
   const writers: VideoWriter[] = [];
   try {
-    const { scene, pose: sourcePose } = await loadBodySource(source, detector, o.size);
+    // The driver first: a malformed skeleton file is refused before any model runs.
     const timing = [0, 0, 0];
     const driver = isSkeletonFile(driving)
       ? await skeletonDriver(driving, o)
       : await videoDriver(driving, detector, o, timing);
+    const { scene, pose: sourcePose } = await loadBodySource(source, detector, o.size);
     const warnings: string[] = [];
     if (o.keepAudio && (!driver.hasAudio || videoFormatForPath(output) !== 'mp4'))
       warnings.push('--keep-audio: the driver has no audio or the output is not .mp4; written without audio');

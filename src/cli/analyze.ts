@@ -7,6 +7,7 @@ import { mediaKind } from '../media/kind.js';
 import { checkRunPaths } from '../media/run-paths.js';
 import { openVideoWriter, outputShape, probeVideo, videoFormatForPath, type VideoWriter } from '../media/video.js';
 import { drawAnalysisOverlay } from '../render/overlay.js';
+import { runAnalyzeBody } from './analyze-body.js';
 import type { CommandContext } from './context.js';
 import type { CommandDef } from './options.js';
 import { createProgress } from './progress.js';
@@ -24,6 +25,12 @@ export const analyzeCommand: CommandDef = {
       description:
         'Draw mesh, pose axes and emotion on the input: .png/.jpg for an image; .mp4, .gif or a folder for a video',
     },
+    body: {
+      type: 'boolean',
+      default: false,
+      description:
+        'Body keypoints (COCO-17) instead of faces; --json writes the skeleton file vivify body --driving reads',
+    },
     identity: { type: 'boolean', default: false, description: 'Also compute the 1024-D identity embedding (slower)' },
     emotion: { type: 'boolean', default: true, description: 'Run the 7-class emotion model' },
     'max-faces': {
@@ -39,12 +46,14 @@ export const analyzeCommand: CommandDef = {
     'vivify analyze portrait.jpg',
     'vivify analyze portrait.jpg --json faces.json --overlay check.png',
     'vivify analyze clip.mp4 --json clip.json --overlay clip-overlay.mp4',
+    'vivify analyze dance.mp4 --body --json dance-skeleton.json --overlay dance-skeleton.mp4',
   ],
 };
 
 interface AnalyzeArgs {
   json?: string;
   overlay?: string;
+  body: boolean;
   identity: boolean;
   emotion: boolean;
   'max-faces': number;
@@ -66,6 +75,7 @@ export async function runAnalyze(input: string, args: AnalyzeArgs, ctx: CommandC
       { name: '--overlay', path: args.overlay, shape: kind === 'image' ? 'file' : outputShape(args.overlay) },
     ],
   );
+  if (args.body) return runAnalyzeBody(input, kind === 'image' ? 'image' : 'video', args, ctx);
   const analyzer = await createFaceAnalyzer({
     identity: args.identity,
     actionUnits: true,

@@ -1,0 +1,124 @@
+/**
+ * `vivify body` and `vivify analyze --body` end to end: real clips from ../shared/data (skipped when it is
+ * absent), bad input refused in one line, and self-reenactment that beats the static baseline.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import sharp from 'sharp';
+import { selfReenactBody } from '../../src/body/evaluate.js';
+import { createBodyDetector } from '../../src/body/models-node.js';
+import { parseSkeletonJson } from '../../src/body/skeleton-file.js';
+import { probeVideo } from '../../src/media/video.js';
+import { ASTRONAUT, DATA, HAVE_DATA, ffmpeg, runCli, tempDir } from '../helpers.js';
+
+const TED = path.join(DATA, 'videos', 'lia_ted_driving1.mp4');
+const TED_PHOTO = path.join(DATA, 'images', 'lia_ted_subject1.png');
+const needsData = { skip: !HAVE_DATA && 'needs ../shared/data' };
+
+function oneLineError(r: { code: number; stderr: string }, code: number, re: RegExp): void {
+  assert.equal(r.code, code, r.stderr);
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(lines[0]!, re);
+}
+
+test(
+  'analyze --body writes a skeleton file that drives vivify body; a video drives it too, with a debug grid',
+  needsData,
+  async (t) => {
+    const dir = tempDir(t);
+    const clip = path.join(dir, 'ted12.mp4');
+    ffmpeg('-i', TED, '-frames:v', '12', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', clip);
+    const skel = path.join(dir, 'ted12.json');
+    const a = runCli(['analyze', clip, '--body', '--json', skel, '--overlay', path.join(dir, 'skel.mp4')]);
+    assert.equal(a.code, 0, a.stderr);
+    assert.match(a.stdout, /12 frame\(s\), a person in 12/);
+    const seq = parseSkeletonJson(readFileSync(skel, 'utf8'), skel);
+    assert.equal(seq.frames.length, 12);
+    assert.ok(
+      seq.frames.every((p) => p.score.filter((s) => s >= 0.3).length >= 9),
+      'most joints seen in every frame',
+    );
+
+    const out = path.join(dir, 'from-json.mp4');
+    const b = runCli(['body', '--source', TED_PHOTO, '--driving', skel, '-o', out]);
+    assert.equal(b.code, 0, b.stderr);
+    const info = await probeVideo(out);
+    assert.deepEqual([info.width, info.height, info.frameCount], [384, 384, 12]);
+
+    const out2 = path.join(dir, 'from-video.mp4');
+    const grid = path.join(dir, 'grid.mp4');
+    const c = runCli(['body', '--source', TED_PHOTO, '--driving', clip, '-o', out2, '--debug-grid', grid]);
+    assert.equal(c.code, 0, c.stderr);
+    assert.equal((await probeVideo(out2)).frameCount, 12);
+    const g = await probeVideo(grid);
+    assert.ok(g.width > 3 * g.height, 'four panels side by side');
+    assert.deepEqual(readdirSync(dir).sort(), [
+      'from-json.mp4',
+      'from-video.mp4',
+      'grid.mp4',
+      'skel.mp4',
+      'ted12.json',
+      'ted12.mp4',
+    ]);
+  },
+);
+
+test('a skeleton file with NaNs or the wrong joint count is refused in one line, and nothing is written', (t) => {
+  const dir = tempDir(t);
+  const out = path.join(dir, 'out.mp4');
+  const joints = Array.from({ length: 17 }, (_, j) => [10 * j, 5 * j, 0.9]);
+  const nan = path.join(dir, 'nan.json');
+  writeFileSync(nan, `{"fps": 10, "width": 200, "height": 200, "frames": [{"keypoints": [[NaN, 1, 1]]}]}`);
+  oneLineError(
+    runCli(['body', '--source', ASTRONAUT, '--driving', nan, '-o', out]),
+    1,
+    /^error: .*nan\.json: not valid JSON.*NaN/,
+  );
+  const short = path.join(dir, 'short.json');
+  writeFileSync(short, JSON.stringify({ fps: 10, width: 200, height: 200, frames: [{ keypoints: joints.slice(1) }] }));
+  oneLineError(
+    runCli(['body', '--source', ASTRONAUT, '--driving', short, '-o', out]),
+    1,
+    /short\.json: frame 0 has 16 joints where coco17 has 17/,
+  );
+  assert.deepEqual(readdirSync(dir).sort(), ['nan.json', 'short.json']);
+});
+
+test('no person in the source is one line; an output onto the source is refused', async (t) => {
+  const dir = tempDir(t);
+  const empty = path.join(dir, 'wall.png');
+  await sharp({ create: { width: 256, height: 256, channels: 3, background: { r: 120, g: 140, b: 160 } } })
+    .png()
+    .toFile(empty);
+  const skel = path.join(dir, 'one.json');
+  const joints = Array.from({ length: 17 }, (_, j) => [10 + j, 20 + j, 0.9]);
+  writeFileSync(skel, JSON.stringify({ fps: 10, width: 200, height: 200, frames: [{ keypoints: joints }] }));
+  oneLineError(
+    runCli(['body', '--source', empty, '--driving', skel, '-o', path.join(dir, 'o.mp4')]),
+    1,
+    /^error: no person to animate in .*wall\.png: .*a body seen at least from the head to the waist is needed/,
+  );
+  const clip = path.join(dir, 'wall.mp4');
+  ffmpeg('-loop', '1', '-i', empty, '-frames:v', '3', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', clip);
+  oneLineError(
+    runCli(['body', '--source', empty, '--driving', clip, '-o', clip]),
+    2,
+    /^error: refusing to overwrite the input: --output .*wall\.mp4 \(it is --driving/,
+  );
+});
+
+test('self-reenactment of a real body clip beats the static baseline (L1 and AKD)', needsData, async () => {
+  const detector = await createBodyDetector();
+  try {
+    const r = await selfReenactBody(TED, detector, { maxFrames: 60 });
+    assert.equal(r.frames, 60);
+    assert.ok(r.result.l1 < r.static.l1, `L1 ${r.result.l1.toFixed(4)} vs static ${r.static.l1.toFixed(4)}`);
+    assert.ok(r.result.akd < r.static.akd, `AKD ${r.result.akd.toFixed(2)} vs static ${r.static.akd.toFixed(2)}`);
+    assert.ok(r.result.mkr < 0.05, `MKR ${r.result.mkr}`);
+  } finally {
+    detector.close();
+  }
+});
