@@ -14,7 +14,7 @@ import { createBodyDetector } from './models-node.js';
 import type { BodyDetector } from './movenet.js';
 import { resolveBodyOptions, smoothingCutoffHz, type BodyOptions } from './options.js';
 import { bodyDebugGrid, drawRig } from './overlay.js';
-import { requirePerson } from './person.js';
+import { completeCroppedLegs, requirePerson } from './person.js';
 import { prepareBodyScene, renderBody, type BodyRenderState, type BodyScene } from './render.js';
 import { createRetargeter } from './retarget.js';
 import { parseSkeletonJson } from './skeleton-file.js';
@@ -72,8 +72,9 @@ export async function loadBodySource(
     const { width, height } = fitSize(image.width, image.height, maxSide);
     image = resizeImage(image, width, height);
   }
-  const pose = detector.detectStill(image);
-  requirePerson(pose, file);
+  const found = detector.detectStill(image);
+  requirePerson(found, file);
+  const pose = completeCroppedLegs(found, image.width, image.height);
   return { scene: prepareBodyScene(image, pose), pose };
 }
 

@@ -102,9 +102,12 @@ function grown(mask: PersonMask, r: number): Uint8Array {
 export function backgroundPlate(image: RgbaImage, mask: PersonMask, growPx = 1): RgbaImage {
   const { width: w, height: h, data } = image;
   const hole = grown(mask, growPx);
+  // The fill learns only from pixels a little farther out: the outline's own pixels are often still the
+  // person's colour, and would smear it into the hole.
+  const unknown = grown(mask, growPx + 3);
   const base: Level = { w, h, rgb: new Float32Array(w * h * 3), wt: new Float32Array(w * h) };
   for (let i = 0; i < w * h; i++) {
-    if (hole[i]) continue;
+    if (unknown[i]) continue;
     base.wt[i] = 1;
     for (let k = 0; k < 3; k++) base.rgb[i * 3 + k] = data[i * 4 + k]!;
   }

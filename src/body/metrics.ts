@@ -81,28 +81,36 @@ function pearson(a: number[], b: number[]): number | undefined {
 }
 
 /**
- * Per joint group, the mean Pearson correlation over time of the driver's and the result's joint
- * coordinates (x and y separately, frames where the joint is found in both; a coordinate that does not
- * move in either is left out). Undefined for a group with nothing to correlate.
+ * Per joint group, how well the result's motion follows the driver's: the Pearson correlation of their
+ * joint coordinates over time, pooled over the group's joints and both axes (each joint's x and y series
+ * centred on its own mean over the frames where the joint is found in both, then all of the group's series
+ * joined), so that the joints and directions that really move weigh most and a joint that barely moves
+ * adds little but its noise. Undefined for a group with fewer than three such frames or no motion.
  */
 export function groupCorrelations(driver: BodyPose[], result: BodyPose[]): Record<string, number | undefined> {
   const out: Record<string, number | undefined> = {};
   for (const [name, joints] of Object.entries(JOINT_GROUPS)) {
-    const rs: number[] = [];
+    const a: number[] = [];
+    const b: number[] = [];
     for (const j of joints)
       for (const axis of ['x', 'y'] as const) {
-        const a: number[] = [];
-        const b: number[] = [];
+        const da: number[] = [];
+        const db: number[] = [];
         driver.forEach((d, t) => {
           const g = result[t];
           if (!g || d.score[j]! < MIN_JOINT_SCORE || g.score[j]! < MIN_JOINT_SCORE) return;
-          a.push(d[axis][j]!);
-          b.push(g[axis][j]!);
+          da.push(d[axis][j]!);
+          db.push(g[axis][j]!);
         });
-        const r = pearson(a, b);
-        if (r !== undefined) rs.push(r);
+        if (da.length < 3) continue;
+        const ma = da.reduce((s, v) => s + v, 0) / da.length;
+        const mb = db.reduce((s, v) => s + v, 0) / db.length;
+        for (let i = 0; i < da.length; i++) {
+          a.push(da[i]! - ma);
+          b.push(db[i]! - mb);
+        }
       }
-    out[name] = rs.length ? rs.reduce((s, v) => s + v, 0) / rs.length : undefined;
+    out[name] = pearson(a, b);
   }
   return out;
 }

@@ -1,6 +1,6 @@
 /** What counts as a person to animate, and the one-line refusal when a photo has none. Pure. */
 import { VivifyError } from '../errors.js';
-import { J, JOINT_COUNT, seen, seenCount, type BodyPose } from './skeleton.js';
+import { J, JOINT_COUNT, clonePose, seen, seenCount, torsoLength, type BodyPose } from './skeleton.js';
 
 /** Joints a source must show at least. */
 export const MIN_SOURCE_JOINTS = 6;
@@ -20,4 +20,35 @@ export function requirePerson(pose: BodyPose, name: string): void {
     'E_NO_PERSON',
     `no person to animate in ${name}: ${why}; a body seen at least from the head to the waist is needed`,
   );
+}
+
+/** Score given to a joint placed by {@link completeCroppedLegs}: just above the floor for "seen". */
+export const PLACED_SCORE = 0.31;
+
+/**
+ * A photo cut off at the thighs or knees shows legs whose lower joints lie below the frame: MoveNet then
+ * sees the hips but not the knees (or the knees but not the ankles). Such a joint is placed straight below
+ * its parent, a leg's usual length away (0.9 of the torso's length per bone), when that place is outside
+ * the picture — so the visible part of the leg is rigged and follows the driver's thigh instead of staying
+ * behind in the background. A joint that should be inside the picture but is not seen is left unseen.
+ */
+export function completeCroppedLegs(pose: BodyPose, width: number, height: number): BodyPose {
+  const out = clonePose(pose);
+  const bone = 0.9 * torsoLength(pose);
+  if (!(bone > 0)) return out;
+  for (const [parent, child] of [
+    [J.leftHip, J.leftKnee],
+    [J.rightHip, J.rightKnee],
+    [J.leftKnee, J.leftAnkle],
+    [J.rightKnee, J.rightAnkle],
+  ] as const) {
+    if (!seen(out, parent) || seen(out, child)) continue;
+    const x = out.x[parent]!;
+    const y = out.y[parent]! + bone;
+    if (y < height && x >= 0 && x < width) continue;
+    out.x[child] = x;
+    out.y[child] = y;
+    out.score[child] = PLACED_SCORE;
+  }
+  return out;
 }

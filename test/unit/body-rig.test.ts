@@ -140,7 +140,7 @@ test('with no motion the rendered frame is the photo', () => {
   const scene = prepareBodyScene(img, src);
   const rt = createRetargeter(src, src);
   const frame = renderBody(scene, rt.next(src)).image;
-  assert.ok(frameL1(frame, img) < 0.002, `L1 ${frameL1(frame, img)}`);
+  assert.ok(frameL1(frame, img) < 0.0025, `L1 ${frameL1(frame, img)}`);
 });
 
 test('relative retargeting keeps the source bone lengths when a smaller driver moves', () => {

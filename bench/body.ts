@@ -1,0 +1,66 @@
+/**
+ * Whole-body animation speed and memory on this machine: `animateBody` end to end (decode, MoveNet on the
+ * driver, smooth, retarget, skin and render, encode H.264) with a 512-px source and a 512×512 driver — the
+ * Tai Chi clip scaled up and looped to 60 s — and the peak memory (RSS) along it, to show it stays flat.
+ *
+ *   npm run bench:body     (needs ../shared/data)
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { animateBody } from '../src/body/animate.js';
+import { createBodyDetector } from '../src/body/models-node.js';
+import { DATA, ffmpeg } from '../test/helpers.js';
+import { machine } from './machine.js';
+
+const photo = path.join(DATA, 'images', 'human_person-christina.jpg');
+const clip = path.join(DATA, 'videos', 'lia_taichi_driving1.mp4');
+const seconds = Number(process.argv[2] ?? 60);
+console.log(`machine: ${machine()}`);
+
+const dir = mkdtempSync(path.join(tmpdir(), 'vivify-bench-body-'));
+try {
+  const driving = path.join(dir, 'drive512.mp4');
+  ffmpeg(
+    '-stream_loop',
+    '2',
+    '-i',
+    clip,
+    '-t',
+    String(seconds),
+    '-vf',
+    'scale=512:512',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    driving,
+  );
+  const detector = await createBodyDetector();
+  const rss: number[] = [];
+  const report = await animateBody(photo, driving, path.join(dir, 'out.mp4'), {
+    detector,
+    size: 512,
+    onProgress: ({ frame }) => {
+      if (frame % 25 === 0) rss.push(process.memoryUsage().rss / 2 ** 20);
+    },
+  });
+  detector.close();
+  const m = report.msPerFrame;
+  console.log(
+    `source ${report.width}x${report.height}, driver 512x512, ${report.frames} frames (${seconds} s at ${report.fps} fps)`,
+  );
+  console.log(
+    `end to end: ${m.total.toFixed(1)} ms/frame = ${(1000 / m.total).toFixed(1)} frames/s (driver keypoints ${m.analyse.toFixed(1)}, render ${m.render.toFixed(1)}, encode ${m.encode.toFixed(1)})`,
+  );
+  const early = rss.slice(1, 4);
+  const late = rss.slice(-3);
+  const mean = (a: number[]): number => a.reduce((s, v) => s + v, 0) / Math.max(1, a.length);
+  console.log(
+    `RSS: ${mean(early).toFixed(0)} MiB early, ${mean(late).toFixed(0)} MiB at the end, peak ${Math.max(...rss).toFixed(0)} MiB`,
+  );
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
