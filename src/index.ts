@@ -174,3 +174,13 @@ export { listInputs, type Listing, type ListedFile } from './batch/inputs.js';
 export type { ManifestRecord } from './batch/store.js';
 export { editTargets, turnedPose } from './expression/edit.js';
 export { parseAuText, parseEmotionText } from './expression/options.js';
+
+// Whole bodies: the Node pipeline, the body detector and the pure per-frame core.
+export { animateBody, type AnimateBodyOptions, type AnimateBodyReport } from './body/animate.js';
+export { createBodyDetector } from './body/models-node.js';
+export { createBodyDetectorWith, type BodyDetector } from './body/movenet.js';
+export { BODY_OPTIONS, resolveBodyOptions, type BodyOptions } from './body/options.js';
+export { prepareBodyScene, renderBody, type BodyScene, type BodyFrame } from './body/render.js';
+export { createRetargeter, type RetargetMode } from './body/retarget.js';
+export { parseSkeletonJson, poseToJson, type SkeletonSequence } from './body/skeleton-file.js';
+export { JOINTS, type BodyPose } from './body/skeleton.js';
