@@ -405,7 +405,7 @@ describe('browser app', { timeout: 240_000 }, () => {
     await page.fill('#timeline-text', 'duration 2s\nfps 25\nat 0s neutral\nat 1s hapy 0.8\n');
     await page.waitForFunction(() => document.querySelector('#timeline-error')!.textContent !== '');
     assert.match((await page.locator('#timeline-error').textContent())!, /^Line 4, column 7: unknown keyframe "hapy"/);
-    assert.equal(await page.locator('#timeline-gutter .bad').textContent(), '4\n');
+    assert.equal(await page.locator('#timeline-gutter .bad').textContent(), '4');
     assert.ok(await page.locator('#timeline-export').isDisabled());
 
     await page.fill('#timeline-text', 'duration 2s\nfps 25\nat 0s neutral\nat 1s happy 0.8, pose yaw 10\n');
@@ -421,6 +421,40 @@ describe('browser app', { timeout: 240_000 }, () => {
     assert.equal(v.frames, 50);
     assert.ok(Math.abs(v.duration - 2) < 0.05, `duration ${v.duration}`);
     assert.equal(v.width, 512);
+  });
+
+  test('studio: every timeline error is listed; the track seeks, and dragging a keyframe moves its line', async () => {
+    await page.goto(`${server.url}#studio`);
+    await waitForApp(page);
+    await page.click('[data-mode-tab=timeline]');
+    await page.fill('#timeline-text', 'duration 2s\nfps 25\nat 0s neutral\nat 1s hapy 0.8\nat 1.5s pose yaw 99\n');
+    await page.waitForFunction(() => document.querySelectorAll('#timeline-error li').length === 2);
+    const errors = await page.locator('#timeline-error li').allTextContents();
+    assert.match(errors[0]!, /^Line 4, column 7: unknown keyframe "hapy"/);
+    assert.match(errors[1]!, /^Line 5, column \d+: .*yaw/);
+    assert.deepEqual(await page.locator('#timeline-gutter .bad').allTextContents(), ['4', '5']);
+
+    await page.fill('#timeline-text', 'duration 2s\nfps 25\nat 0s neutral\nat 1s happy 0.8, pose yaw 10\n');
+    await page.waitForFunction(() => document.querySelector('#timeline-error')!.textContent === '');
+    // Markers: line 3 (expression), line 4 (expression and head).
+    assert.equal(await page.locator('#timeline-track .track-key').count(), 3);
+    const lanes = (await page.locator('#timeline-track .track-lanes').boundingBox())!;
+    // A click on the track goes to that moment.
+    await page.mouse.click(lanes.x + lanes.width / 2, lanes.y + lanes.height - 4);
+    assert.equal(Number(await page.inputValue('#timeline-scrub')), 1);
+    // Dragging line 4's marker to three quarters of the track writes its new time into the text.
+    const key = (await page.locator('#timeline-track .track-lane[data-row=pose] .track-key').boundingBox())!;
+    await page.mouse.move(key.x + key.width / 2, key.y + key.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(lanes.x + lanes.width * 0.6, key.y + key.height / 2, { steps: 4 });
+    await page.mouse.move(lanes.x + lanes.width * 0.75, key.y + key.height / 2, { steps: 4 });
+    await page.mouse.up();
+    await page.waitForFunction(() =>
+      /^at (?!1s)[\d.]+s happy/m.test(document.querySelector<HTMLTextAreaElement>('#timeline-text')!.value),
+    );
+    const moved = Number(/^at ([\d.]+)s happy/m.exec(await page.inputValue('#timeline-text'))![1]);
+    assert.ok(Math.abs(moved - 1.5) <= 0.041, `the keyframe moved to ${moved} s`);
+    assert.equal(Number(await page.inputValue('#timeline-scrub')), moved);
   });
 
   test('studio: a timeline with generated motion (idle, generate) plays with the shipped motion models', async () => {

@@ -19,6 +19,8 @@ interface Example {
   title: string;
   /** What a click does, in words (the tooltip). */
   does: string;
+  /** For a timeline, its first lines, shown as its thumbnail. */
+  lines?: string;
   url: string;
 }
 
@@ -49,6 +51,7 @@ const EXAMPLES: Example[] = [
     name: 'demo-timeline.txt',
     title: 'Demo timeline',
     does: 'Open the demo timeline in the studio: a head turn, a smile, looking around, raised brows, blinks',
+    lines: 'at 1s\nhappy 0.9\nyaw 10',
     url: new URL('../../assets/demo-timeline.txt', import.meta.url).href,
   },
   {
@@ -56,6 +59,7 @@ const EXAMPLES: Example[] = [
     name: 'talk-look.txt',
     title: 'Talking timeline',
     does: 'Open the timeline the talking clip was made from in the studio',
+    lines: 'at 0.5s\nau 25=2\n26=3',
     url: new URL('../../assets/examples/talk-look.txt', import.meta.url).href,
   },
 ];
@@ -71,7 +75,7 @@ export function buildGallery(actions: GalleryActions, onError: (message: string)
         ? h('video', { src: ex.url, muted: true, preload: 'metadata', playsinline: true, 'aria-hidden': 'true' })
         : ex.kind === 'portrait'
           ? h('img', { src: ex.url, alt: '' })
-          : h('span', { class: 'thumb-text', 'aria-hidden': 'true' }, 'at 1s\nhappy…');
+          : h('span', { class: 'thumb-text', 'aria-hidden': 'true' }, ex.lines ?? '');
     const button = h(
       'button',
       { type: 'button', class: 'example', title: ex.does, 'data-example': ex.name },

@@ -13,6 +13,8 @@ import { EXPRESSION_PRESETS, type ExpressionPreset } from './gallery.js';
 import { Overlay } from './overlay.js';
 import { stageTools, type StageTools } from './stage.js';
 import { VideoMode } from './studio-video.js';
+import { drawGutter, errorText, timelineErrors } from './timeline-editor.js';
+import { TimelineTrack } from './timeline-track.js';
 import { toast } from './toast.js';
 
 export type StudioMode = 'expression' | 'timeline' | 'video';
@@ -58,6 +60,7 @@ export class StudioPage {
   private readonly edits: Coalescer<EditSpec>;
   private readonly timelineFrames: Coalescer<number>;
   private timelineOk = false;
+  private track: TimelineTrack | undefined;
   private timelineDuration = 0;
   private playing: { startedAt: number; from: number } | undefined;
   private readonly video: VideoMode;
@@ -283,38 +286,48 @@ export class StudioPage {
     const exportButton = $<HTMLButtonElement>('#timeline-export');
     let timer: ReturnType<typeof setTimeout> | undefined;
 
+    const track = new TimelineTrack(text, (t) => {
+      scrub.value = String(t);
+      scrub.dispatchEvent(new Event('input'));
+    });
+    this.track = track;
+    $('.editor').after(track.element);
+    let bad = new Set<number>();
+
     const check = (): void => {
       // A message about the last export ("Saved 240 frames") is about a timeline that is no longer this one.
       $('#timeline-export-status').textContent = '';
-      const lines = text.value.split('\n').length;
-      let bad = -1;
-      try {
+      const errors = timelineErrors(text.value);
+      bad = new Set(errors.map((e) => (e instanceof TimelineError ? e.line : 0)));
+      this.timelineOk = errors.length === 0;
+      // Every error, each a link to its line.
+      error.replaceChildren(
+        ...errors.map((e) => {
+          const item = h('li', {}, errorText(e));
+          if (e instanceof TimelineError) item.addEventListener('click', () => goToLine(text, e.line));
+          return item;
+        }),
+      );
+      if (this.timelineOk) {
         const t = parseTimeline(text.value);
-        error.textContent = '';
-        this.timelineOk = true;
         this.timelineDuration = t.durationS;
         scrub.max = String(t.durationS);
         scrub.step = String(1 / t.fps);
         if (this.time() > t.durationS) scrub.value = String(t.durationS);
+        track.update(t.durationS, t.fps);
         this.engine.postRender({ type: 'timeline', text: text.value });
         if (this.ready.portrait && this.mode === 'timeline') this.timelineFrames.push(this.time());
-      } catch (err) {
-        this.timelineOk = false;
+      } else {
         this.stop();
-        if (err instanceof TimelineError) {
-          bad = err.line;
-          error.textContent = `Line ${err.line}, column ${err.column}: ${err.message.replace(/^line \d+, column \d+: /, '')}`;
-        } else {
-          error.textContent = (err as Error).message;
-        }
       }
-      gutter.replaceChildren(
-        ...Array.from({ length: lines }, (_, i) => h('span', { class: i + 1 === bad ? 'bad' : '' }, `${i + 1}\n`)),
-      );
+      track.element.classList.toggle('stale', !this.timelineOk);
+      drawGutter(text, gutter, bad);
       text.classList.toggle('invalid', !this.timelineOk);
       play.disabled = exportButton.disabled = !this.timelineOk;
       this.showTime();
     };
+    // Wrapped lines change height with the editor's width.
+    new ResizeObserver(() => drawGutter(text, gutter, bad)).observe(text);
     text.addEventListener('input', () => {
       clearTimeout(timer);
       timer = setTimeout(check, 200);
@@ -337,6 +350,7 @@ export class StudioPage {
   }
 
   private showTime(): void {
+    this.track?.setTime(this.time());
     $('#timeline-time').textContent = `${this.time().toFixed(2)} / ${this.timelineDuration.toFixed(2)} s`;
   }
 
@@ -387,4 +401,15 @@ export class StudioPage {
       button.disabled = !this.timelineOk;
     }
   }
+}
+
+/** Puts the caret at the start of a line of the editor (a click on its error). */
+function goToLine(text: HTMLTextAreaElement, line: number): void {
+  const start =
+    text.value
+      .split('\n')
+      .slice(0, line - 1)
+      .join('\n').length + (line > 1 ? 1 : 0);
+  text.focus();
+  text.setSelectionRange(start, start);
 }
