@@ -53,6 +53,23 @@ function anchorShift(R: BodyPose, D: BodyPose): [number, number] | undefined {
   return n >= 2 ? [sx / n, sy / n] : undefined;
 }
 
+/**
+ * How far the head rolled since the reference: the turn of the line between the eyes (or the ears). The
+ * neck-to-nose direction would also swing when the head only turns left or right, which a 2D skeleton
+ * cannot tell from a roll: the eye line barely turns then.
+ */
+function headRoll(R: BodyPose, D: BodyPose): number | undefined {
+  for (const [a, b] of [
+    [J.leftEye, J.rightEye],
+    [J.leftEar, J.rightEar],
+  ] as const) {
+    if (![a, b].every((k) => seen(R, k) && seen(D, k))) continue;
+    const turn = Math.atan2(D.y[a]! - D.y[b]!, D.x[a]! - D.x[b]!) - Math.atan2(R.y[a]! - R.y[b]!, R.x[a]! - R.x[b]!);
+    return Math.atan2(Math.sin(turn), Math.cos(turn));
+  }
+  return undefined;
+}
+
 export interface Retargeter {
   /** The source's pose (19 extended joints) moved as the driver moved from its reference frame. */
   next(driver: BodyPose): BodyPose;
@@ -95,7 +112,7 @@ export function createRetargeter(source: BodyPose, reference: BodyPose, mode: Re
           const dy = D.y[j]! - D.y[p]!;
           const rx = R.x[j]! - R.x[p]!;
           const ry = R.y[j]! - R.y[p]!;
-          turn[j] = Math.atan2(dy, dx) - Math.atan2(ry, rx);
+          turn[j] = j === J.nose ? (headRoll(R, D) ?? 0) : Math.atan2(dy, dx) - Math.atan2(ry, rx);
           const [lo, hi] = TRUNK.includes(j) ? [MIN_TRUNK_STRETCH, MAX_TRUNK_STRETCH] : [MIN_STRETCH, MAX_STRETCH];
           stretch[j] = clamp(Math.hypot(dx, dy) / (Math.hypot(rx, ry) || 1), lo, hi);
         }
