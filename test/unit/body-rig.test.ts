@@ -8,7 +8,7 @@ import { createImage, type RgbaImage } from '../../src/face/image.js';
 import { backgroundPlate } from '../../src/body/fill.js';
 import { frameL1, groupCorrelations, keypointScore } from '../../src/body/metrics.js';
 import { personMask } from '../../src/body/mask.js';
-import { requirePerson } from '../../src/body/person.js';
+import { PLACED_SCORE, completeCroppedLegs, requirePerson } from '../../src/body/person.js';
 import { prepareBodyScene, renderBody } from '../../src/body/render.js';
 import { createRetargeter, limbTransform, segmentTransforms } from '../../src/body/retarget.js';
 import { buildRig, skin } from '../../src/body/rig.js';
@@ -257,4 +257,45 @@ test('metrics: AKD, MKR and group correlation on known poses', () => {
     res.push(r);
   }
   assert.ok(Math.abs(groupCorrelations(drv, res).arms! - 1) < 1e-9);
+});
+
+test('legs cut off by the frame get their lower joints below it; a leg hidden inside the frame does not', () => {
+  const p = standing();
+  for (const j of [J.leftKnee, J.rightKnee, J.leftAnkle, J.rightAnkle]) p.score[j] = 0;
+  // A frame that ends just below the hips: the knees would lie outside it.
+  const cut = completeCroppedLegs(p, 160, 120);
+  assert.equal(cut.score[J.leftKnee], Math.fround(PLACED_SCORE));
+  assert.ok(cut.y[J.leftKnee]! >= 120 && cut.x[J.leftKnee] === p.x[J.leftHip]);
+  // The ankles hang from knees that were themselves placed: outside too.
+  assert.equal(cut.score[J.rightAnkle], Math.fround(PLACED_SCORE));
+  // In a tall frame the knees would be inside it: not seen means hidden, and stays so.
+  const tall = completeCroppedLegs(p, 160, 400);
+  assert.equal(tall.score[J.leftKnee], 0);
+});
+
+test('a driver turning its head left or right does not tip the source’s head over', () => {
+  const src = standing();
+  const turned = clonePose(src);
+  // The nose swings 8 px sideways; the eyes stay level (a turn, not a roll).
+  turned.x[J.nose]! += 8;
+  turned.x[J.leftEye]! += 6;
+  turned.x[J.rightEye]! += 6;
+  const t = createRetargeter(src, src).next(turned);
+  const e = extendPose(src);
+  const before = Math.atan2(src.y[J.nose]! - e.y[18]!, src.x[J.nose]! - e.x[18]!);
+  const after = Math.atan2(t.y[J.nose]! - t.y[18]!, t.x[J.nose]! - t.x[18]!);
+  assert.ok(Math.abs(after - before) < 1e-3, `head turned by ${(((after - before) * 180) / Math.PI).toFixed(1)}°`);
+  // A real roll (the eye line tilts by 20°) turns it by as much.
+  const rolled = clonePose(src);
+  const c = Math.cos((20 * Math.PI) / 180);
+  const sn = Math.sin((20 * Math.PI) / 180);
+  for (const j of [J.leftEye, J.rightEye]) {
+    const dx = src.x[j]! - src.x[J.nose]!;
+    const dy = src.y[j]! - src.y[J.nose]!;
+    rolled.x[j] = src.x[J.nose]! + c * dx - sn * dy;
+    rolled.y[j] = src.y[J.nose]! + sn * dx + c * dy;
+  }
+  const r = createRetargeter(src, src).next(rolled);
+  const roll = Math.atan2(r.y[J.nose]! - r.y[18]!, r.x[J.nose]! - r.x[18]!) - before;
+  assert.ok(Math.abs((roll * 180) / Math.PI - 20) < 0.5, `roll ${(roll * 180) / Math.PI}`);
 });
