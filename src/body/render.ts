@@ -73,6 +73,27 @@ function sample(img: RgbaImage, mask: Float32Array, x: number, y: number, out: F
   out[3] = top + (bot - top) * ay;
 }
 
+/**
+ * A triangle across parts that do not touch (layer 0) whose longest edge grew past this ratio is left
+ * out: the parts have separated, and stretching the photo between them would smear it (legs that step
+ * apart would pull a cone of skin between them). The background plate shows there instead.
+ */
+const MAX_GAP_STRETCH = 1.4;
+
+function edgeGrowth(rig: BodyRig, pos: Float32Array, a: number, b: number, c: number): number {
+  const R = rig.rest;
+  let worst = 0;
+  for (const [p, q] of [
+    [a, b],
+    [b, c],
+    [c, a],
+  ] as const) {
+    const rest = Math.hypot(R[2 * p]! - R[2 * q]!, R[2 * p + 1]! - R[2 * q + 1]!) || 1;
+    worst = Math.max(worst, Math.hypot(pos[2 * p]! - pos[2 * q]!, pos[2 * p + 1]! - pos[2 * q + 1]!) / rest);
+  }
+  return worst;
+}
+
 /** Draws the skinned triangles into the raster target, nearer layers winning. */
 function rasterise(rig: BodyRig, pos: Float32Array, t: RasterTarget): void {
   const T = rig.triangles;
@@ -80,6 +101,7 @@ function rasterise(rig: BodyRig, pos: Float32Array, t: RasterTarget): void {
     const a = T[3 * i]!;
     const b = T[3 * i + 1]!;
     const c = T[3 * i + 2]!;
+    if (rig.layer[i] === 0 && edgeGrowth(rig, pos, a, b, c) > MAX_GAP_STRETCH) continue;
     const z = -rig.layer[i]!;
     rasterTriangle(
       t,
