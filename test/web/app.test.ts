@@ -495,6 +495,34 @@ describe('browser app', { timeout: 240_000 }, () => {
     assert.ok(Math.abs(v.duration - 2) < 0.1, `duration ${v.duration}`);
   });
 
+  test('a static host that compresses its files (gzip, compressed Content-Length): the models load, progress ≤ 100%', async () => {
+    const gz = await serveStatic(path.join(dir, 'dist'), { gzip: true });
+    const other = await openApp('about:blank', { allowCamera: false });
+    try {
+      // Every text the model status shows, from the first one on.
+      await other.page.addInitScript(() => {
+        const seen: string[] = [];
+        (window as unknown as { statusTexts: string[] }).statusTexts = seen;
+        new MutationObserver(() => {
+          const t = document.querySelector('#model-status')?.textContent;
+          if (t && seen.at(-1) !== t) seen.push(t);
+        }).observe(document, { subtree: true, childList: true, characterData: true });
+      });
+      await other.page.goto(`${gz.url}#live`);
+      await waitForApp(other.page);
+      const texts = await other.page.evaluate(() => (window as unknown as { statusTexts: string[] }).statusTexts);
+      const percents = texts.flatMap((t) => /(\d+)%/.exec(t)?.[1] ?? []).map(Number);
+      assert.ok(percents.length > 0, `no progress shown: ${texts.join(' | ')}`);
+      console.log(`  gzip host: ${percents.length} progress steps, highest ${Math.max(...percents)}%; ${texts.at(-1)}`);
+      assert.ok(Math.max(...percents) <= 100, `progress went to ${Math.max(...percents)}%`);
+      assert.match(texts.at(-1)!, /^Face models ready/);
+      assert.deepEqual(other.errors, []);
+    } finally {
+      await other.close();
+      await gz.close();
+    }
+  });
+
   for (const size of [
     { width: 390, height: 844 },
     { width: 768, height: 1024 },

@@ -3,10 +3,11 @@
  * static files on a loopback port, and drives Debian's Chromium through playwright-core with a fake camera
  * that plays a .y4m clip (made here with ffmpeg from a real video).
  */
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { ffmpeg, ROOT } from '../helpers.js';
 
@@ -30,14 +31,34 @@ const TYPES: Record<string, string> = {
   '.bin': 'application/octet-stream',
 };
 
-/** A static file server for `dir` on 127.0.0.1 (any free port). */
-export async function serveStatic(dir: string): Promise<{ url: string; close: () => Promise<void> }> {
+/**
+ * A static file server for `dir` on 127.0.0.1 (any free port). With `gzip`, every file but pictures and videos
+ * goes out compressed with `Content-Encoding: gzip` and the compressed length as `Content-Length`, as nginx's
+ * `gzip_static` sends pre-compressed files (issue 21: the models failed to load from such a host).
+ */
+export async function serveStatic(
+  dir: string,
+  { gzip = false }: { gzip?: boolean } = {},
+): Promise<{ url: string; close: () => Promise<void> }> {
   const root = path.resolve(dir);
+  const compressed = new Map<string, Buffer>();
   const server = http.createServer((req, res) => {
     const rel = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     const file = path.resolve(root, `.${rel.endsWith('/') ? `${rel}index.html` : rel}`);
     if (!file.startsWith(root) || !existsSync(file) || !statSync(file).isFile()) {
       res.writeHead(404).end('not found');
+      return;
+    }
+    // Pictures and videos go as they are (already compressed; a browser asks for ranges of a video).
+    if (gzip && !['.png', '.jpg', '.webm', '.mp4'].includes(path.extname(file))) {
+      let body = compressed.get(file);
+      if (!body) compressed.set(file, (body = gzipSync(readFileSync(file))));
+      res.writeHead(200, {
+        'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+        'Content-Encoding': 'gzip',
+        'Content-Length': body.length,
+      });
+      res.end(body);
       return;
     }
     res.writeHead(200, {
