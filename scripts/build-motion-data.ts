@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../src/analysis/node.js';
 import { cacheDir, clipLandmarks, type ClipLandmarks } from '../src/dataset/landmarks.js';
+import { actorOf } from '../src/dataset/actors.js';
 import { writeMotionDataFile } from '../src/dataset/motion-data-file.js';
 import { decomposeTrack, meanShape, measureCurves, medianShape } from '../src/analysis/motion-curves.js';
 import { EMOTION_NAMES } from '../src/motion/emotion-names.js';
@@ -35,31 +36,6 @@ const videos = rows
     selfReenactment: r[col('self_reenactment')]!,
     description: r[col('description')]!,
   }));
-
-/** The person in each clip. Most clips show one person each; these show the same person as another clip. */
-const SAME_PERSON: Record<string, string> = {
-  'videos/eamm_M030_sad_3_001.mp4': 'M030',
-  'videos/eamm_fear.mp4': 'eamm-woman',
-  'videos/eamm_surprised.mp4': 'eamm-woman',
-  'videos/fomm_00.mp4': 'obama',
-  'videos/lia_vox_obama.mp4': 'obama',
-  'videos/dfl_Obama_speaking.mp4': 'obama',
-  'videos/styletalk_Obama_clip3.mp4': 'obama',
-  'videos/fomm_04.mp4': 'trump',
-  'videos/styletalk_trump_clip1.mp4': 'trump',
-};
-
-function actorOf(file: string): string {
-  if (SAME_PERSON[file]) return SAME_PERSON[file];
-  const base = path.basename(file, '.mp4');
-  const mead = /^dreamtalk_([MW]\d{3})_/.exec(base);
-  if (mead) return mead[1]!;
-  const eamm = /^eamm_(\w+)$/.exec(base);
-  if (eamm) return `eamm-${eamm[1]}`;
-  const st = /^styletalk_(.+)_clip\d+$/.exec(base);
-  if (st) return `styletalk-${st[1]}`;
-  return base;
-}
 
 /** Emotion labels of the in-the-wild StyleTalk clips, from their names and the manifest's descriptions. */
 const STYLETALK_EMOTION: Record<string, string | null> = {

@@ -15,6 +15,7 @@ export type VivifyErrorCode =
   | 'E_FFMPEG_MISSING'
   | 'E_UNSUPPORTED_FORMAT'
   | 'E_MODEL_LOAD'
+  | 'E_MOUTH_BANK'
   | 'E_NO_FACE'
   | 'E_NO_PERSON'
   | 'E_BAD_SKELETON'

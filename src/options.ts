@@ -146,6 +146,17 @@ export const FACE_OPTION: OptionSpec<number> = {
   description: 'Which face of the source (0 = largest; faces are numbered by size)',
 };
 
+/** How a mouth opened wider than the portrait shows it is filled. */
+export const MOUTH_OPTION: OptionSpec<'bank' | 'drawn'> = {
+  type: 'string',
+  value: 'bank|drawn',
+  choices: ['bank', 'drawn'],
+  default: 'bank',
+  description:
+    "How an opening mouth the portrait does not show is filled: bank (real mouths of real people, chosen by the lips' shape and fitted to this face's light) or drawn (teeth drawn on a dental arch)",
+  hint: "Bank: teeth, tongue and throat taken from real mouths of the same shape, in this portrait's light. Drawn: teeth drawn in the portrait's colours",
+};
+
 /** The size of an output. */
 export const SIZE_OPTION: OptionSpec<number> = {
   type: 'integer',

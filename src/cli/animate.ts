@@ -92,7 +92,7 @@ export async function runAnimate(args: AnimateArgs, ctx: CommandContext): Promis
   );
   const m = report.mouth;
   ctx.out(
-    `  mouth open in ${m.source + m.synthesised} frames: interior from the source in ${m.source}, synthesised in ${m.synthesised}`,
+    `  mouth open in ${m.source + m.bank + m.synthesised} frames: interior from the source in ${m.source}, from real mouths in ${m.bank}, drawn in ${m.synthesised}${m.bank + m.synthesised > 0 && m.synthesised > 0 && args.mouth !== 'drawn' ? ' (no real mouth of a close enough shape)' : ''}`,
   );
   if (report.framesWithoutFace)
     ctx.err(`warning: ${report.framesWithoutFace} driving frame(s) had no face; the last good motion was held`);

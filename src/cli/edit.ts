@@ -9,7 +9,8 @@ import { parseAuText, parseEmotionText } from '../expression/options.js';
 import { faceState } from '../motion/motion.js';
 import { pickFace } from '../analysis/pick-face.js';
 import type { CommandContext } from './context.js';
-import { FACE_OPTION } from './common-options.js';
+import { FACE_OPTION, MOUTH_OPTION } from './common-options.js';
+import { loadMouthBank } from '../reenact/mouth-bank-file.js';
 import type { CommandDef } from './options.js';
 
 export const editCommand: CommandDef = {
@@ -67,6 +68,7 @@ export const editCommand: CommandDef = {
       description: 'Also write the change mask (white: changed, black: untouched)',
     },
     face: FACE_OPTION,
+    mouth: MOUTH_OPTION,
   },
   examples: [
     'vivify edit --source portrait.jpg -o smile.png --au 12=3,6=2',
@@ -88,6 +90,7 @@ interface EditArgs {
   appearance: number;
   mask?: string;
   face: number;
+  mouth: 'bank' | 'drawn';
 }
 
 export async function runEdit(args: EditArgs, ctx: CommandContext): Promise<number> {
@@ -118,7 +121,9 @@ export async function runEdit(args: EditArgs, ctx: CommandContext): Promise<numb
       appearance: args.appearance,
     };
     if (args.like) spec.like = faceState(pickFace(await analyzer.analyze(args.like), 0, args.like));
-    const editor = createFaceEditor(image, face);
+    const editor = createFaceEditor(image, face, undefined, {
+      mouth: args.mouth === 'bank' ? { bank: await loadMouthBank() } : undefined,
+    });
     const result = editor.edit(spec);
     const fmt = (r: Partial<Record<ActionUnit, number>>): string =>
       ACTION_UNITS.filter((au) => (r[au] ?? 0) >= 0.25)

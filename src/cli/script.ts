@@ -5,7 +5,7 @@ import { checkRunPaths } from '../media/run-paths.js';
 import { outputShape, videoFormatForPath } from '../media/video.js';
 import { checkRegularFile } from '../media/kind.js';
 import type { CommandContext } from './context.js';
-import { FACE_OPTION, SIZE_OPTION, VIDEO_OUTPUT_OPTION } from './common-options.js';
+import { FACE_OPTION, MOUTH_OPTION, SIZE_OPTION, VIDEO_OUTPUT_OPTION } from './common-options.js';
 import type { CommandDef } from './options.js';
 import { createProgress } from './progress.js';
 
@@ -20,6 +20,7 @@ export const scriptCommand: CommandDef = {
     output: VIDEO_OUTPUT_OPTION,
     size: SIZE_OPTION,
     face: FACE_OPTION,
+    mouth: MOUTH_OPTION,
     seed: { type: 'integer', value: 'n', default: 1, min: 0, description: 'Seed of the automatic blinks' },
   },
   examples: [
@@ -35,6 +36,7 @@ interface ScriptArgs {
   size?: number;
   face: number;
   seed: number;
+  mouth: 'bank' | 'drawn';
 }
 
 export async function runScript(args: ScriptArgs, ctx: CommandContext): Promise<number> {
@@ -67,6 +69,7 @@ export async function runScript(args: ScriptArgs, ctx: CommandContext): Promise<
     face: args.face,
     size: args.size,
     seed: args.seed,
+    mouth: args.mouth,
     signal: ctx.signal,
     // Generated motion is computed before the first frame: a progress line (seconds of motion) when that
     // takes more than half a second.

@@ -6,6 +6,7 @@
 import type { FaceAnalyzer, FaceTracker } from '../analysis/analyzer.js';
 import { rotationToEuler } from '../face/pose.js';
 import type { FaceResult } from '../face/types.js';
+import { LIPS_OUTER, LM } from '../face/topology.js';
 import type { RgbaImage } from '../face/image.js';
 import { resizeImage } from '../render/resize.js';
 import {
@@ -32,6 +33,12 @@ export interface ReenactMetrics {
   ssim?: number;
   /** Mean iBUG-68 landmark distance, pixels at 256 px frame size. */
   akd?: number;
+  /**
+   * L1 inside the driver's mouth box (its outer lips, padded by a tenth of their width) on the frames where
+   * the driver's mouth is open (inner-lip gap above a tenth of the inner width), and how many such frames.
+   */
+  mouthL1?: number;
+  mouthL1Frames?: number;
   /** Mean Euclidean distance between identity embeddings of result and ground-truth frames. */
   aed?: number;
   // Any reenactment.
@@ -89,6 +96,7 @@ interface Track {
   psnr: number[];
   ssim: number[];
   akd: number[];
+  mouthL1: number[];
   aed: number[];
   csim: number[];
   embeddings: Float32Array[];
@@ -108,6 +116,7 @@ const emptyTrack = (): Track => ({
   psnr: [],
   ssim: [],
   akd: [],
+  mouthL1: [],
   aed: [],
   csim: [],
   embeddings: [],
@@ -205,6 +214,8 @@ export function createReenactEvaluator(analyzer: FaceAnalyzer, options: ReenactE
             t.l1.push(l1(img, driving));
             t.psnr.push(psnr(img, driving));
             t.ssim.push(ssim(img, driving));
+            const box = driverFace && openMouthBox(driverFace.landmarks);
+            if (box) t.mouthL1.push(l1InBox(img, driving, box));
           }
           if (face && driverFace) t.akd.push(keypointDistance(face.landmarks, driverFace.landmarks, scale));
         }
@@ -291,9 +302,52 @@ function summarise(t: Track, drv: Track, mode: 'self' | 'cross'): ReenactMetrics
       psnr: mean(t.psnr),
       ssim: mean(t.ssim),
       akd: mean(t.akd),
+      mouthL1: mean(t.mouthL1),
+      mouthL1Frames: t.mouthL1.length,
       aed: mean(t.aed),
     });
   return metrics;
+}
+
+/** The padded box of the outer lips when the inner lips are open by more than a tenth of their width. */
+function openMouthBox(lm: Float32Array): { x0: number; y0: number; x1: number; y1: number } | undefined {
+  const p = (i: number): [number, number] => [lm[3 * i]!, lm[3 * i + 1]!];
+  const [rx, ry] = p(LM.innerMouthRight);
+  const [lx, ly] = p(LM.innerMouthLeft);
+  const [ux, uy] = p(LM.upperLipInner);
+  const [dx, dy] = p(LM.lowerLipInner);
+  const width = Math.hypot(lx - rx, ly - ry);
+  if (!(Math.hypot(dx - ux, dy - uy) > 0.1 * width)) return undefined;
+  const xs = LIPS_OUTER.map((i) => lm[3 * i]!);
+  const ys = LIPS_OUTER.map((i) => lm[3 * i + 1]!);
+  const pad = 0.1 * (Math.max(...xs) - Math.min(...xs));
+  return {
+    x0: Math.min(...xs) - pad,
+    y0: Math.min(...ys) - pad,
+    x1: Math.max(...xs) + pad,
+    y1: Math.max(...ys) + pad,
+  };
+}
+
+/** Mean absolute RGB difference (0–1) of two same-sized images inside a box (clipped to the frame). */
+function l1InBox(a: RgbaImage, b: RgbaImage, box: { x0: number; y0: number; x1: number; y1: number }): number {
+  const x0 = Math.max(0, Math.floor(box.x0));
+  const y0 = Math.max(0, Math.floor(box.y0));
+  const x1 = Math.min(a.width, Math.ceil(box.x1));
+  const y1 = Math.min(a.height, Math.ceil(box.y1));
+  let s = 0;
+  let n = 0;
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
+      const o = 4 * (y * a.width + x);
+      s +=
+        Math.abs(a.data[o]! - b.data[o]!) +
+        Math.abs(a.data[o + 1]! - b.data[o + 1]!) +
+        Math.abs(a.data[o + 2]! - b.data[o + 2]!);
+      n++;
+    }
+  }
+  return n ? s / (3 * 255 * n) : NaN;
 }
 
 function summariseColour(samples: MouthColourSample[]): MouthColourSummary {

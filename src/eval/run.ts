@@ -12,6 +12,8 @@ import { pickFace } from '../analysis/pick-face.js';
 import { driveReenactor, type DriveStats } from '../reenact/reenactor.js';
 import { createReenactEvaluator, type ReenactEvaluation } from './reenact.js';
 import { cropAroundFace } from '../render/resize.js';
+import path from 'node:path';
+import { actorOf } from '../dataset/actors.js';
 
 export interface EvalFileOptions {
   mode: 'self' | 'cross';
@@ -112,9 +114,17 @@ export async function runReenactJob(
     source = first;
   }
   // The same preparation and driving loop as `vivify animate`, so the suite measures what users get.
-  const prepared = await prepareReenactment(source, job.driving, { ...job.reenact, signal }, analyzer, {
-    identity: true,
-  });
+  // Self-reenactment never uses the person's own real mouths (the bank holds frames of these very clips).
+  const exclude = job.kind === 'self' ? [actorOf(`videos/${path.basename(job.driving)}`)] : undefined;
+  const prepared = await prepareReenactment(
+    source,
+    job.driving,
+    { ...job.reenact, signal, mouthBankExclude: exclude },
+    analyzer,
+    {
+      identity: true,
+    },
+  );
   const evaluator = createReenactEvaluator(analyzer, {
     mode: job.kind,
     source: prepared.source,

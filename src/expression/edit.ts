@@ -12,7 +12,7 @@ import { estimateAUs, type AuEstimate } from '../analysis/action-units.js';
 import { expressionBasis } from '../face/expression-basis.js';
 import { emotionChange, type EmotionName } from '../motion/emotion.js';
 import { DEFAULT_RETARGET, faceState, retarget, type FaceState } from '../motion/motion.js';
-import { createRenderer, type Renderer } from '../render/renderer.js';
+import { createRenderer, type Renderer, type RendererOptions } from '../render/renderer.js';
 import { repeatedEmotion } from './options.js';
 
 export interface EditSpec {
@@ -57,9 +57,14 @@ export interface FaceEditor {
 }
 
 /** Prepares edits of `face` (an analysis of `image`). */
-export function createFaceEditor(image: RgbaImage, face: FaceResult, neutral?: Float32Array): FaceEditor {
+export function createFaceEditor(
+  image: RgbaImage,
+  face: FaceResult,
+  neutral?: Float32Array,
+  options: RendererOptions = {},
+): FaceEditor {
   const state = faceState(face);
-  const renderer: Renderer = createRenderer(image, state, face.landmarks);
+  const renderer: Renderer = createRenderer(image, state, face.landmarks, options);
   const before = estimateAUs(state.canon, neutral);
   return {
     state,

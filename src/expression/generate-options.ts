@@ -3,7 +3,7 @@
  * command line (`vivify generate`) and the web app. See src/options.ts.
  */
 import { GENERATE_LABELS, type GenerateLabel } from '../motion/generate.js';
-import { FACE_OPTION, SIZE_OPTION, type OptionSpec, type OptionSpecs } from '../options.js';
+import { FACE_OPTION, MOUTH_OPTION, SIZE_OPTION, type OptionSpec, type OptionSpecs } from '../options.js';
 import { parseTime } from './timeline.js';
 
 const duration: OptionSpec<number> = {
@@ -33,6 +33,7 @@ export interface GenerateSettings {
   talking: boolean;
   fps: number;
   face: number;
+  mouth: 'bank' | 'drawn';
   size?: number;
 }
 
@@ -84,5 +85,6 @@ export const GENERATE_OPTIONS = {
   },
   fps: { type: 'number', value: 'fps', default: 25, min: 1, max: 120, description: 'Frames per second' },
   face: FACE_OPTION,
+  mouth: MOUTH_OPTION,
   size: SIZE_OPTION,
 } satisfies OptionSpecs;

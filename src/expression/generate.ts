@@ -19,6 +19,7 @@ import { loadMotionModels, type MotionModels } from '../motion/motion-model.js';
 import { faceState } from '../motion/motion.js';
 import { resolveOptions } from '../options.js';
 import { createRenderer } from '../render/renderer.js';
+import { loadMouthBank } from '../reenact/mouth-bank-file.js';
 import { fitSize, resizeImage } from '../render/resize.js';
 import { GENERATE_OPTIONS, type GenerateSettings } from './generate-options.js';
 import { generatedFrames } from './generated.js';
@@ -138,7 +139,9 @@ export async function generateVideo(
     const current: AuIntensities | undefined = face.actionUnits
       ? { left: { ...face.actionUnits.left }, right: { ...face.actionUnits.right } }
       : undefined;
-    const renderer = createRenderer(img, state, face.landmarks);
+    const renderer = createRenderer(img, state, face.landmarks, {
+      mouth: o.mouth === 'bank' ? { bank: await loadMouthBank() } : undefined,
+    });
     const samples: GeneratedMotion[] = [];
     let rendered = 0;
     const started = performance.now();

@@ -9,6 +9,7 @@ import { openVideoWriter, type VideoWriter } from '../media/video.js';
 import { faceState } from '../motion/motion.js';
 import { pickFace } from '../analysis/pick-face.js';
 import { createRenderer } from '../render/renderer.js';
+import { loadMouthBank } from '../reenact/mouth-bank-file.js';
 import { fitSize, resizeImage } from '../render/resize.js';
 import { scriptedAUs, scriptedState } from './scripted.js';
 import { loadShippedMotionModels } from './generate.js';
@@ -21,6 +22,8 @@ export interface ScriptOptions {
   size?: number;
   /** Seed of the automatic blinks. Default 1. */
   seed?: number;
+  /** How an opening mouth the portrait does not show is filled (see MOUTH_OPTION). Default 'bank'. */
+  mouth?: 'bank' | 'drawn';
   onProgress?: (p: { frame: number; total: number }) => void;
   /**
    * Before the first frame, while the generated motion (`generate`, `idle`, `listening`) is computed:
@@ -66,7 +69,9 @@ export async function renderScript(
       options.size ? { size: options.size, width: img.width, height: img.height } : undefined,
     );
     const state = faceState(face);
-    const renderer = createRenderer(img, state, face.landmarks);
+    const renderer = createRenderer(img, state, face.landmarks, {
+      mouth: (options.mouth ?? 'bank') === 'bank' ? { bank: await loadMouthBank() } : undefined,
+    });
     throwIfAborted(options.signal);
     const models = needsMotionModels(t) ? await loadShippedMotionModels() : undefined;
     const sample = await prepareTimelineSampler(t, options.seed ?? 1, models, {

@@ -22,8 +22,10 @@ import {
 } from '../media/video.js';
 import { faceState, stateDistance, type FaceState } from '../motion/motion.js';
 import { resolveOptions } from '../options.js';
+import type { MouthSourceKind } from '../render/mouth.js';
 import { fitSize, resizeImage } from '../render/resize.js';
 import { ANIMATE_OPTIONS, type AnimateSettings } from './options.js';
+import { loadMouthBank } from './mouth-bank-file.js';
 import { createWorkerReenactor, type ReenactorSetup } from './render-worker.js';
 import {
   createReenactor,
@@ -48,6 +50,10 @@ export interface AnimateOptions extends Partial<AnimateSettings> {
   signal?: AbortSignal;
   /** A face analyzer to reuse (it is not closed). Default: one is created and closed. */
   analyzer?: NodeFaceAnalyzer;
+  /** People (mouth-bank person keys) whose real mouths are not to be used: an evaluation leaves out the reenacted person's own. */
+  mouthBankExclude?: readonly string[];
+  /** Whether the driving face's own mouth may fill the portrait's (beside the bank's). Default true. */
+  mouthFromDriver?: boolean;
 }
 
 export interface AnimateReport {
@@ -61,7 +67,7 @@ export interface AnimateReport {
   /** Index of the driving frame used as reference (-1: the first with a face). */
   referenceFrame: number;
   /** How many frames took their mouth interior from where ('none': lips closed). */
-  mouth: Record<'none' | 'source' | 'synthesised', number>;
+  mouth: Record<'none' | MouthSourceKind, number>;
   /**
    * The size the driving frames were decoded and analysed at: smaller than the video when its face is
    * larger than the engine needs (see {@link drivingDecodeSide}).
@@ -77,7 +83,8 @@ export interface AnimateReport {
   warnings: string[];
 }
 
-type Resolved = AnimateSettings & Pick<AnimateOptions, 'debugGrid' | 'onProgress' | 'signal'>;
+type Resolved = AnimateSettings &
+  Pick<AnimateOptions, 'debugGrid' | 'onProgress' | 'signal' | 'mouthBankExclude' | 'mouthFromDriver'>;
 
 /** Validates `options` against their definitions and fills the defaults. */
 export function resolveAnimateOptions(options: AnimateOptions): Resolved {
@@ -195,6 +202,10 @@ export async function prepareReenactment(
       appearance: o.appearance,
       reference: ref.reference,
       referenceFrame: ref.frame,
+      mouth:
+        o.mouth === 'bank'
+          ? { bank: await loadMouthBank(), bankExclude: o.mouthBankExclude, driver: o.mouthFromDriver }
+          : undefined,
     },
     occlusion: outputs.occlusion ?? false,
   };
@@ -268,7 +279,7 @@ async function run(
     framesWithoutFace: 0,
     referenceFrame: prepared.referenceFrame,
     drivingSize: prepared.drivingSize,
-    mouth: { none: 0, source: 0, synthesised: 0 },
+    mouth: { none: 0, source: 0, bank: 0, synthesised: 0 },
     msPerFrame: { decode: 0, analyse: 0, render: 0, encode: 0, total: 0 },
     warnings: [],
   };

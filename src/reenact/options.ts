@@ -2,7 +2,14 @@
  * Reenactment options, defined once for the library (`animate()`, `createReenactor()`), the command line
  * (`vivify animate`) and the web app. See src/options.ts.
  */
-import { FACE_OPTION, optionDefaults, SIZE_OPTION, type OptionSpec, type OptionSpecs } from '../options.js';
+import {
+  FACE_OPTION,
+  MOUTH_OPTION,
+  optionDefaults,
+  SIZE_OPTION,
+  type OptionSpec,
+  type OptionSpecs,
+} from '../options.js';
 import type { RegionSelection } from '../motion/motion.js';
 
 export const REGION_NAMES: readonly RegionSelection[] = ['all', 'pose', 'expression', 'eyes', 'brows', 'lips'];
@@ -142,6 +149,7 @@ export const ANIMATE_OPTIONS = {
       "Strength of the learned expression appearance (folds, wrinkles, shadows) for the driver's action units, on the portrait's own skin",
     hint: "How strongly the folds, wrinkles and shadows of each expression (a smile's cheek folds, a frown's lines) are drawn on the portrait's own skin",
   },
+  mouth: MOUTH_OPTION,
   face: FACE_OPTION,
   'keep-audio': { type: 'boolean', default: false, description: "Copy the driving video's audio into the result" },
   fps: {
@@ -180,6 +188,7 @@ export interface AnimateSettings {
   surroundings: 'head' | 'tracked';
   detail: number;
   appearance: number;
+  mouth: 'bank' | 'drawn';
   face: number;
   keepAudio: boolean;
   fps?: number;

@@ -23,6 +23,7 @@ import {
 import { createSmoother } from '../motion/smooth.js';
 import { createSurroundTracker } from '../motion/surround.js';
 import { controlMesh, ringsForSource } from '../render/control-mesh.js';
+import type { MouthOptions } from '../render/mouth.js';
 import { createRenderer, type RenderFrameOutput } from '../render/renderer.js';
 import { sideBySide } from '../render/resize.js';
 import { DEFAULT_ANIMATE_OPTIONS } from './options.js';
@@ -52,6 +53,8 @@ export interface ReenactorOptions {
   appearance?: number;
   /** The reference frame's image and landmarks, for `detail` when the reference is not the first frame. */
   referenceFrame?: { image: RgbaImage; landmarks: Float32Array };
+  /** How a mouth the portrait does not show is filled: the bank of real mouths (drawn without one). */
+  mouth?: MouthOptions;
 }
 
 export interface ReenactedFrame extends RenderFrameOutput {
@@ -118,7 +121,7 @@ export function createReenactor(
     }
     return out;
   };
-  const renderer = createRenderer(source, srcState, sourceFace.landmarks);
+  const renderer = createRenderer(source, srcState, sourceFace.landmarks, { mouth: options.mouth });
   interface Entry {
     frame: ReenactedFrame['frame'];
     face: FaceResult | undefined;

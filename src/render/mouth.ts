@@ -10,35 +10,28 @@
  * Geometry is in canonical face units (the eye corners 1 apart, y down, z away from the viewer). Teeth
  * sizes follow the portrait's mouth width.
  */
-import type { RgbaImage } from '../face/image.js';
+import { createImage, type RgbaImage } from '../face/image.js';
 import { GROUPS, LM, MOUTH_OPENING } from '../face/topology.js';
-import type { FaceState } from '../motion/motion.js';
+import { stateFromLandmarks, type FaceState } from '../motion/motion.js';
 import type { EyeSource } from './eyes.js';
-import { forEachPixelInRing, polygonArea } from './geometry.js';
-import { bilinear, meanColour } from './sampling.js';
+import { polygonArea } from './geometry.js';
+import { faceHighlight, measureTeeth, mouthSurroundColours, plausibleTeeth, type Rgb } from './mouth-colours.js';
+import {
+  BANK_TILE,
+  bankSampler,
+  createMouthTrack,
+  cutMouthTile,
+  DRIVER,
+  mouthShapeFeature,
+  tileFrame,
+  type MouthBank,
+  type MouthExemplar,
+} from './mouth-bank.js';
+import { bilinear } from './sampling.js';
+import { rotationToEuler } from '../face/pose.js';
 
-export type MouthSourceKind = 'source' | 'synthesised';
-
-type Rgb = [number, number, number];
-
-/** Skin points around the mouth whose colour stands for the face's skin near the lips. */
-const MOUTH_SKIN_POINTS = [206, 426, 200, 57, 287, 18, 43, 273];
-/** Skin right (image left) and left of the mouth, for the light's direction across it. */
-const RIGHT_SKIN = [206, 57, 43];
-const LEFT_SKIN = [426, 287, 273];
-/** Outer/inner lip point pairs whose midpoints lie on the red of the lips. */
-const VERMILION: readonly [number, number][] = [
-  [0, 13],
-  [37, 82],
-  [267, 312],
-  [39, 81],
-  [269, 311],
-  [17, 14],
-  [84, 87],
-  [314, 317],
-  [181, 178],
-  [405, 402],
-];
+/** Where a frame's mouth interior came from: the portrait, the bank of real mouths, or drawn (when the bank has nothing close). */
+export type MouthSourceKind = 'source' | 'bank' | 'synthesised';
 
 /** Canonical outer mouth width of the average face; a portrait's teeth scale with its own width over this. */
 const MEAN_MOUTH_WIDTH = 0.63;
@@ -90,6 +83,27 @@ export interface MouthSource {
   frontZ: number;
   /** Per-frame tables, reused (a frame's mouth is valid until the next frameMouth call for this source). */
   tables: Tables;
+  /** Real mouths to fill the opening from, and people whose mouths are not to be used. */
+  bank?: MouthBank;
+  bankExclude?: ReadonlySet<string>;
+  /** Which exemplar shows from frame to frame. */
+  bankTrack: ReturnType<typeof createMouthTrack>;
+  /** Whether the driving face's own mouth is a candidate, the tile it is cut into, and its estimated teeth colour. */
+  useDriver: boolean;
+  driverTile?: RgbaImage;
+  driverTeeth?: Rgb;
+  /** Control-mesh index of the mouth fan's centre vertex. */
+  centre: number;
+}
+
+/** How the renderer fills a mouth the portrait does not show. */
+export interface MouthOptions {
+  /** Real mouths to take the interior from (built by scripts/build-mouth-bank.ts); without one it is drawn. */
+  bank?: MouthBank;
+  /** People (bank person keys) whose mouths are not to be used, e.g. the person an evaluation reenacts. */
+  bankExclude?: readonly string[];
+  /** In reenactment, whether the driving face's own mouth is a candidate beside the bank's. Default true. */
+  driver?: boolean;
 }
 
 /**
@@ -102,25 +116,12 @@ export function prepareMouth(
   vertices: Float32Array,
   state: FaceState,
   eyes: readonly EyeSource[] = [],
+  centre = -1,
+  options: MouthOptions = {},
 ): MouthSource {
   const c = state.canon;
   const cy = (i: number): number => c[3 * i + 1]!;
-  const skin = meanColour(image, landmarks, 3, MOUTH_SKIN_POINTS);
-  const mid = new Float32Array(VERMILION.length * 3);
-  VERMILION.forEach(([a, b], k) => {
-    mid[3 * k] = (landmarks[3 * a]! + landmarks[3 * b]!) / 2;
-    mid[3 * k + 1] = (landmarks[3 * a + 1]! + landmarks[3 * b + 1]!) / 2;
-  });
-  const lip = meanColour(
-    image,
-    mid,
-    3,
-    VERMILION.map((_, k) => k),
-  );
-  const luma = (p: readonly number[]): number => 0.3 * p[0]! + 0.59 * p[1]! + 0.11 * p[2]!;
-  const lr = luma(meanColour(image, landmarks, 3, RIGHT_SKIN));
-  const ll = luma(meanColour(image, landmarks, 3, LEFT_SKIN));
-  const lightAcross = Math.max(-0.5, Math.min(0.5, (ll - lr) / Math.max(1, (ll + lr) / 2)));
+  const { skin, lip, lightAcross } = mouthSurroundColours(image, landmarks);
   const width = Math.hypot(
     c[3 * LM.mouthLeft]! - c[3 * LM.mouthRight]!,
     c[3 * LM.mouthLeft + 1]! - c[3 * LM.mouthRight + 1]!,
@@ -166,129 +167,12 @@ export function prepareMouth(
     midX: (c[3 * LM.upperLipInner]! + c[3 * LM.lowerLipInner]!) / 2,
     frontZ: c[3 * LM.upperLipInner + 2]! + 0.04 * scale,
     tables: createTables(),
+    bank: options.bank,
+    bankExclude: options.bankExclude ? new Set(options.bankExclude) : undefined,
+    bankTrack: createMouthTrack(),
+    useDriver: options.driver ?? true,
+    centre,
   };
-}
-
-/**
- * The portrait's own teeth, when its mouth is open and shows them: bright pixels of the opening that are
- * less colourful than the lips. Returns their lit colour and where the upper and lower incisal edges
- * cross the midline (as fractions of the gap from the upper to the lower inner lip).
- */
-function measureTeeth(
-  image: RgbaImage,
-  lm: Float32Array,
-  skin: Rgb,
-  lip: Rgb,
-): { colour: Rgb; upperEdge?: number; lowerEdge?: number; together: boolean } | undefined {
-  const { width: W, height: H, data } = image;
-  const sat = (r: number, g: number, b: number): number =>
-    (Math.max(r, g, b) - Math.min(r, g, b)) / Math.max(1, Math.max(r, g, b));
-  const luma = (r: number, g: number, b: number): number => 0.3 * r + 0.59 * g + 0.11 * b;
-  // Teeth are the bright, nearly colourless part of the opening: brighter than most of the skin and
-  // near the opening's brightest, and well under half as colourful as the lips.
-  const interior: Rgb[] = [];
-  forEachPixelInRing(lm, 3, MOUTH_OPENING, W, H, (_x, _y, p) => interior.push([data[p]!, data[p + 1]!, data[p + 2]!]));
-  if (interior.length === 0) return undefined;
-  const ys = interior.map((c) => luma(...c)).sort((a, b) => a - b);
-  const bright = ys[Math.floor(0.95 * (ys.length - 1))]!;
-  const minLuma = Math.max(0.8 * luma(...skin), 0.75 * bright);
-  const maxSat = Math.min(0.22, Math.max(0.08, 0.45 * sat(...lip)));
-  const isTooth = (r: number, g: number, b: number): boolean => luma(r, g, b) > minLuma && sat(r, g, b) < maxSat;
-  const found = interior.filter((c) => isTooth(...c));
-  if (found.length < Math.max(8, 0.08 * interior.length)) return undefined;
-  // The lit teeth: the brighter half of what was found.
-  found.sort((a, b) => 0.3 * b[0] + 0.59 * b[1] + 0.11 * b[2] - (0.3 * a[0] + 0.59 * a[1] + 0.11 * a[2]));
-  const lit = found.slice(0, Math.ceil(found.length / 2));
-  const colour = [0, 1, 2].map((k) => lit.reduce((s, p) => s + p[k]!, 0) / lit.length) as Rgb;
-  // Along lines from the upper to the lower inner lip: the first run of teeth is the upper teeth, a run
-  // reaching the lower lip the lower teeth. Five lines, the midline and either side of it (the midline alone
-  // runs down the dark gap between the central incisors), each voting; the median edge of those that see one.
-  const ux = lm[3 * LM.upperLipInner]!;
-  const uy = lm[3 * LM.upperLipInner + 1]!;
-  const dx = lm[3 * LM.lowerLipInner]! - ux;
-  const dy = lm[3 * LM.lowerLipInner + 1]! - uy;
-  const n = Math.max(2, Math.ceil(Math.hypot(dx, dy)));
-  const mouthWidth = Math.hypot(
-    lm[3 * LM.mouthLeft]! - lm[3 * LM.mouthRight]!,
-    lm[3 * LM.mouthLeft + 1]! - lm[3 * LM.mouthRight + 1]!,
-  );
-  const px = [0, 0, 0];
-  const uppers: number[] = [];
-  const lowers: number[] = [];
-  let together = 0;
-  const LINES = [-0.1, -0.05, 0, 0.05, 0.1];
-  for (const f of LINES) {
-    const ox = f * mouthWidth;
-    const runs: [number, number][] = [];
-    for (let k = 0; k <= n; k++) {
-      bilinear(data, W, H, ux + ox + (dx * k) / n, uy + (dy * k) / n, px);
-      if (!isTooth(px[0]!, px[1]!, px[2]!)) continue;
-      const last = runs.at(-1);
-      if (last && last[1] === k - 1) last[1] = k;
-      else runs.push([k, k]);
-    }
-    const first = runs[0];
-    const end = runs.at(-1);
-    const fromTop = first !== undefined && first[0] <= 0.4 * n;
-    const toBottom = end !== undefined && end[1] >= 0.6 * n;
-    if (fromTop && toBottom && end === first) together++;
-    else {
-      if (fromTop) uppers.push((first[1] + 0.5) / n);
-      if (toBottom && end !== first) lowers.push((end[0] - 0.5) / n);
-    }
-  }
-  const median = (v: number[]): number | undefined =>
-    v.length ? v.sort((a, b) => a - b)[Math.floor(v.length / 2)] : undefined;
-  const isTogether = together > 0 && together >= uppers.length;
-  return {
-    colour,
-    upperEdge: isTogether ? undefined : median(uppers),
-    lowerEdge: isTogether ? undefined : median(lowers),
-    together: isTogether,
-  };
-}
-
-/**
- * Teeth for a portrait that does not show its own: a white warmed by an eighth of its skin's colour (the
- * skin carries the portrait's white balance and light colour, and the teeth's hue stays one the portrait
- * has; a grey photo gets grey teeth), brighter than its skin and lips, at least as bright as its eye
- * whites and as the lit skin of the face (its highlights: teeth reflect more than any skin, so a dark
- * skin does not make them dim), and never pure white. The eye whites give only brightness: their
- * colour is their own (often reddish), not the light's.
- */
-function plausibleTeeth(skin: Rgb, lip: Rgb, highlight: number, eyes: readonly EyeSource[]): Rgb {
-  const luma = (p: readonly number[]): number => 0.3 * p[0]! + 0.59 * p[1]! + 0.11 * p[2]!;
-  const open = eyes.filter((e) => e.open);
-  const scleraY = open.length ? open.reduce((s, e) => s + luma(e.sclera), 0) / open.length : 0;
-  const skinY = Math.max(1, luma(skin));
-  const tint = skin.map((v) => 0.875 + (0.125 * v) / skinY);
-  // …but no more than twice the skin by the mouth: a mouth in shadow keeps its teeth in shadow.
-  const y = Math.min(232, 2 * skinY, Math.max(1.4 * skinY, 1.35 * luma(lip), scleraY, 0.8 * highlight));
-  const ty = luma(tint);
-  return tint.map((v) => Math.min(240, (v / ty) * y)) as Rgb;
-}
-
-/** The brightness of the face's lit skin: the 95th percentile of luma inside the face outline. */
-function faceHighlight(image: RgbaImage, lm: Float32Array): number {
-  // A histogram over a grid of every other pixel is plenty for a percentile.
-  const hist = new Uint32Array(256);
-  let n = 0;
-  const { width: W, height: H, data } = image;
-  forEachPixelInRing(
-    lm,
-    3,
-    GROUPS.silhouette,
-    W,
-    H,
-    (_x, _y, p) => {
-      hist[Math.round(0.3 * data[p]! + 0.59 * data[p + 1]! + 0.11 * data[p + 2]!)]!++;
-      n++;
-    },
-    2,
-  );
-  let acc = 0;
-  for (let v = 0; v < 256; v++) if ((acc += hist[v]!) >= 0.95 * n) return v;
-  return 255;
 }
 
 /** One frame's mouth: where the interior comes from, and the colour of any point of the opening. */
@@ -373,7 +257,12 @@ function sourceWeight(ratio: number): number {
  * Sets up the mouth for one frame with target state `target` (pose and canonical shape) and its
  * projected landmarks `lm`.
  */
-export function frameMouth(m: MouthSource, target: FaceState, lm: Float32Array): MouthFrame {
+export function frameMouth(
+  m: MouthSource,
+  target: FaceState,
+  lm: Float32Array,
+  driver?: { image: RgbaImage; landmarks: Float32Array },
+): MouthFrame {
   const area = polygonArea(lm, 3, MOUTH_OPENING);
   const pxWidth = Math.hypot(
     lm[3 * LM.innerMouthLeft]! - lm[3 * LM.innerMouthRight]!,
@@ -400,30 +289,100 @@ export function frameMouth(m: MouthSource, target: FaceState, lm: Float32Array):
       },
     };
   }
-  const synth = synthesisedMouth(m, target, lm, pxWidth);
+  const fill = filledMouth(m, target, lm, pxWidth, driver);
   if (ws <= 0) {
     return {
-      kind: 'synthesised',
+      kind: fill.kind,
       area,
       closed,
-      pixel(_a, _b, _c, _w0, _w1, _w2, x, y, out) {
-        synth(x, y, out);
+      pixel(a, b, c, w0, w1, w2, x, y, out) {
+        fill.pixel(a, b, c, w0, w1, w2, x, y, out);
         return 1;
       },
     };
   }
   const own = [0, 0, 0];
   return {
-    kind: ws >= 0.5 ? 'source' : 'synthesised',
+    kind: ws >= 0.5 ? 'source' : fill.kind,
     area,
     closed,
     pixel(a, b, c, w0, w1, w2, x, y, out) {
       sourcePixel(a, b, c, w0, w1, w2, own);
-      synth(x, y, out);
+      fill.pixel(a, b, c, w0, w1, w2, x, y, out);
       for (let k = 0; k < 3; k++) out[k] = ws * own[k]! + (1 - ws) * out[k]!;
       return 1 - 0.7 * ws;
     },
   };
+}
+
+/**
+ * The driving face's own mouth this frame as an exemplar: cut into a tile the renderer keeps, with its shape,
+ * and its teeth colour measured in the driving frame (its teeth when they show, else the white its light
+ * gives them, estimated once per video) — so its colours are carried into the portrait's like a bank mouth's.
+ */
+function driverMouth(m: MouthSource, driver: { image: RgbaImage; landmarks: Float32Array }): MouthExemplar {
+  const tile = (m.driverTile ??= createImage(BANK_TILE, BANK_TILE));
+  const points = cutMouthTile(driver.image, driver.landmarks, tile.data, BANK_TILE);
+  const state = stateFromLandmarks(driver.landmarks);
+  const { skin, lip } = mouthSurroundColours(driver.image, driver.landmarks);
+  const teeth =
+    measureTeeth(driver.image, driver.landmarks, skin, lip)?.colour ??
+    (m.driverTeeth ??= plausibleTeeth(skin, lip, faceHighlight(driver.image, driver.landmarks), []));
+  return {
+    person: DRIVER,
+    clip: '',
+    frame: 0,
+    feature: mouthShapeFeature(state.canon),
+    points,
+    teeth,
+    lip,
+    yawDeg: rotationToEuler(state.pose.rotation).yawDeg,
+    widthPx: tileFrame(driver.landmarks).w,
+    x: 0,
+    y: 0,
+    image: tile,
+  };
+}
+
+type FanPixel = (
+  a: number,
+  b: number,
+  c: number,
+  w0: number,
+  w1: number,
+  w2: number,
+  x: number,
+  y: number,
+  out: number[],
+) => void;
+
+/**
+ * The interior where the portrait has none of the right size: real mouths from the bank, chosen by the
+ * target's inner-lip shape and warped fan by fan onto its opening; drawn when there is no bank or nothing
+ * in it is close to this shape.
+ */
+function filledMouth(
+  m: MouthSource,
+  target: FaceState,
+  lm: Float32Array,
+  pxWidth: number,
+  driver: { image: RgbaImage; landmarks: Float32Array } | undefined,
+): { kind: MouthSourceKind; pixel: FanPixel } {
+  if (m.bank && m.centre >= 0) {
+    const own = driver && m.useDriver ? driverMouth(m, driver) : undefined;
+    const choices = m.bankTrack(
+      m.bank,
+      mouthShapeFeature(target.canon),
+      { exclude: m.bankExclude, yawDeg: rotationToEuler(target.pose.rotation).yawDeg, widthPx: pxWidth },
+      own,
+    );
+    if (choices.length > 0) {
+      const sample = bankSampler(m.bank, choices, m, m.centre, lm);
+      return { kind: 'bank', pixel: (a, b, c, w0, w1, w2, _x, _y, out) => sample(a, b, c, w0, w1, w2, out) };
+    }
+  }
+  const synth = synthesisedMouth(m, target, lm, pxWidth);
+  return { kind: 'synthesised', pixel: (_a, _b, _c, _w0, _w1, _w2, x, y, out) => synth(x, y, out) };
 }
 
 /**

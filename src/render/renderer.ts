@@ -29,7 +29,7 @@ import { frameDetail } from './detail.js';
 import { frameEye, prepareEye, renderEyePixel } from './eyes.js';
 import { measureLidEdges, sourceLidsAtEdges, targetLidsAtEdges } from './lid-edges.js';
 import { offsetRing, setCentre, triArea } from './geometry.js';
-import { frameMouth, prepareMouth, type MouthSourceKind } from './mouth.js';
+import { frameMouth, prepareMouth, type MouthOptions, type MouthSourceKind } from './mouth.js';
 import { rasterTarget, rasterTriangle, type RasterTarget } from './raster.js';
 import { hiddenInSource } from './visibility.js';
 
@@ -76,6 +76,11 @@ export interface RenderFrameOutput {
   mouth: 'none' | MouthSourceKind;
 }
 
+export interface RendererOptions {
+  /** How a mouth the portrait does not show is filled (the bank of real mouths; drawn without one). */
+  mouth?: MouthOptions;
+}
+
 export interface Renderer {
   readonly width: number;
   readonly height: number;
@@ -89,7 +94,12 @@ export interface Renderer {
  * const renderer = createRenderer(portrait, faceState(face), face.landmarks);
  * const { image } = renderer.render({ target });
  */
-export function createRenderer(source: RgbaImage, sourceState: FaceState, sourceLandmarks: Float32Array): Renderer {
+export function createRenderer(
+  source: RgbaImage,
+  sourceState: FaceState,
+  sourceLandmarks: Float32Array,
+  options: RendererOptions = {},
+): Renderer {
   const mesh = controlMesh();
   const { width: W, height: H } = source;
   const nTri = mesh.parts.length;
@@ -152,7 +162,7 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
         hasIris: plainEyes[i]!.hasIris,
       }))
     : plainEyes;
-  const mouthSource = prepareMouth(source, sourceLandmarks, src, sourceState, eyes);
+  const mouthSource = prepareMouth(source, sourceLandmarks, src, sourceState, eyes, MOUTH_CENTRE, options.mouth);
 
   const tgt = new Float32Array(VERTEX_COUNT * 3);
   const drawn = new Uint8Array(nTri);
@@ -247,7 +257,7 @@ export function createRenderer(source: RgbaImage, sourceState: FaceState, source
       }
 
       // Per-frame set-up of the special parts.
-      const mouth = frameMouth(mouthSource, target, lm);
+      const mouth = frameMouth(mouthSource, target, lm, driver);
       const eyeFrames = [frameEye(eyes[0]!, lm, 'right'), frameEye(eyes[1]!, lm, 'left')];
       const tgtArea = new Float32Array(nTri);
       for (let t = 0; t < nTri; t++) tgtArea[t] = Math.abs(triArea(tgt, 3, T, t));

@@ -1,0 +1,475 @@
+/**
+ * A bank of real mouth interiors, and how one is fitted into a portrait's opening.
+ *
+ * Each exemplar is the inside of a real open mouth (teeth, tongue, gums, the dark of the throat) cut from
+ * a video frame of a real person, in a tile aligned with the mouth: the inner corners on one row, the
+ * inner width `BANK_SCALE` pixels. It is indexed by the shape of its inner lips in the canonical face
+ * (pose removed), so a target mouth finds the real mouths of the same shape: the same opening, the same
+ * teeth showing for the same lip positions. The chosen exemplars are warped into the target's opening
+ * fan by fan (the inner-lip landmarks of the exemplar onto the target's), and their colours are carried
+ * into the portrait's light by the ratio of the portrait's teeth colour to the exemplar's (both measured
+ * with the same functions, mouth-colours.ts).
+ *
+ * Over a video one exemplar shows at a time: the nearest in shape, kept until another is clearly nearer
+ * (no flicker between near-equals as the lips jitter), with a short crossfade at each change.
+ *
+ * The bank is data (built by scripts/build-mouth-bank.ts from the clips in ../shared/data); this file
+ * holds only the engine side: no I/O.
+ */
+import type { RgbaImage } from '../face/image.js';
+import { LM, MOUTH_OPENING } from '../face/topology.js';
+import type { Rgb } from './mouth-colours.js';
+
+/** Tile side in pixels, inner mouth width in pixels, and the tile pixel where the inner corners' midpoint lies. */
+export const BANK_TILE = 128;
+export const BANK_SCALE = 84;
+export const BANK_ORIGIN_U = 64;
+export const BANK_ORIGIN_V = 45;
+/** Bump when the tile layout or the shape feature changes: a bank of another version is refused. */
+export const MOUTH_BANK_VERSION = 2;
+/** Shape feature: the 20 inner-lip points (x, y over the inner width), the jaw and the mouth's width. */
+export const FEATURE_LENGTH = 2 * MOUTH_OPENING.length + 2;
+/** Exemplar points: the 20 inner-lip points, then the opening's centre (their mean), in tile pixels. */
+export const POINT_COUNT = MOUTH_OPENING.length + 1;
+
+export interface MouthExemplar {
+  /** Who it shows (an actor key: the same person in several clips has one key) and where it was cut. */
+  person: string;
+  clip: string;
+  frame: number;
+  feature: Float32Array;
+  /** POINT_COUNT (x, y) pairs in tile pixels. */
+  points: Float32Array;
+  /** The exemplar's teeth colour in its own frame, measured or estimated, and its lips' red (mouth-colours.ts). */
+  teeth: Rgb;
+  lip: Rgb;
+  /** Head yaw of the frame, degrees. */
+  yawDeg: number;
+  /** Inner mouth width in its frame, pixels: how much detail it holds. */
+  widthPx: number;
+  /** Top-left corner of its tile in the atlas (or in `image`). */
+  x: number;
+  y: number;
+  /** The image holding its tile when that is not the bank's atlas (the driver's mouth, cut per frame). */
+  image?: RgbaImage;
+}
+
+/** The person key of the driving face's own mouth, a candidate beside the bank's in reenactment. */
+export const DRIVER = '(driver)';
+/** The driver's own mouth is preferred by this much shape distance: it moves with the driver's speech. */
+const DRIVER_BONUS = 0.05;
+
+export interface MouthBank {
+  atlas: RgbaImage;
+  exemplars: readonly MouthExemplar[];
+}
+
+/** The shape feature of a canonical face (478 × xyz, eye corners 1 apart). */
+export function mouthShapeFeature(canon: ArrayLike<number>, out = new Float32Array(FEATURE_LENGTH)): Float32Array {
+  const r = 3 * LM.innerMouthRight;
+  const l = 3 * LM.innerMouthLeft;
+  const ox = (canon[r]! + canon[l]!) / 2;
+  const oy = (canon[r + 1]! + canon[l + 1]!) / 2;
+  const w = Math.max(1e-6, Math.hypot(canon[l]! - canon[r]!, canon[l + 1]! - canon[r + 1]!));
+  MOUTH_OPENING.forEach((i, k) => {
+    out[2 * k] = (canon[3 * i]! - ox) / w;
+    out[2 * k + 1] = (canon[3 * i + 1]! - oy) / w;
+  });
+  // The jaw decides how far the lower teeth travel with the lower lip; the width how many teeth show.
+  out[2 * MOUTH_OPENING.length] = (0.5 * (canon[3 * LM.chin + 1]! - oy)) / w;
+  out[2 * MOUTH_OPENING.length + 1] = 0.5 * w;
+  return out;
+}
+
+/** The inner-lip gap at the midline over the inner width, from a shape feature. */
+export function featureOpening(f: Float32Array): number {
+  const up = MOUTH_OPENING.indexOf(LM.upperLipInner as (typeof MOUTH_OPENING)[number]);
+  const down = MOUTH_OPENING.indexOf(LM.lowerLipInner as (typeof MOUTH_OPENING)[number]);
+  return f[2 * down + 1]! - f[2 * up + 1]!;
+}
+
+/** The tile frame of a mouth in an image: the inner corners' midpoint, the unit vector along them, the inner width. */
+export function tileFrame(lm: Float32Array, stride = 3): { ox: number; oy: number; ex: number; ey: number; w: number } {
+  const rx = lm[stride * LM.innerMouthRight]!;
+  const ry = lm[stride * LM.innerMouthRight + 1]!;
+  const lx = lm[stride * LM.innerMouthLeft]!;
+  const ly = lm[stride * LM.innerMouthLeft + 1]!;
+  const w = Math.max(1e-6, Math.hypot(lx - rx, ly - ry));
+  return { ox: (rx + lx) / 2, oy: (ry + ly) / 2, ex: (lx - rx) / w, ey: (ly - ry) / w, w };
+}
+
+/**
+ * Cuts the mouth of an image into a tile (RGBA, BANK_TILE², written into `out` at (x0, y0) of a buffer
+ * `stride` pixels wide) and returns the exemplar's points in tile pixels.
+ */
+export function cutMouthTile(
+  image: RgbaImage,
+  lm: Float32Array,
+  out: Uint8ClampedArray,
+  stride: number,
+  x0 = 0,
+  y0 = 0,
+): Float32Array {
+  const { ox, oy, ex, ey, w } = tileFrame(lm);
+  const k = w / BANK_SCALE;
+  const { data, width: W, height: H } = image;
+  for (let j = 0; j < BANK_TILE; j++) {
+    for (let i = 0; i < BANK_TILE; i++) {
+      const u = (i + 0.5 - BANK_ORIGIN_U) * k;
+      const v = (j + 0.5 - BANK_ORIGIN_V) * k;
+      const x = ox + u * ex - v * ey - 0.5;
+      const y = oy + u * ey + v * ex - 0.5;
+      sampleInto(data, W, H, x, y, out, 4 * ((y0 + j) * stride + x0 + i));
+    }
+  }
+  return tilePoints(lm, ox, oy, ex, ey, 1 / k);
+}
+
+function tilePoints(lm: Float32Array, ox: number, oy: number, ex: number, ey: number, s: number): Float32Array {
+  const points = new Float32Array(2 * POINT_COUNT);
+  let cx = 0;
+  let cy = 0;
+  MOUTH_OPENING.forEach((i, n) => {
+    const dx = lm[3 * i]! - ox;
+    const dy = lm[3 * i + 1]! - oy;
+    points[2 * n] = BANK_ORIGIN_U + s * (dx * ex + dy * ey);
+    points[2 * n + 1] = BANK_ORIGIN_V + s * (-dx * ey + dy * ex);
+    cx += points[2 * n]!;
+    cy += points[2 * n + 1]!;
+  });
+  points[2 * MOUTH_OPENING.length] = cx / MOUTH_OPENING.length;
+  points[2 * MOUTH_OPENING.length + 1] = cy / MOUTH_OPENING.length;
+  return points;
+}
+
+/** Bilinear RGBA tap at (x, y) (pixel centres at integers), edge-clamped, into out[o…o+3]. */
+function sampleInto(
+  d: Uint8ClampedArray,
+  W: number,
+  H: number,
+  x: number,
+  y: number,
+  out: Uint8ClampedArray,
+  o: number,
+): void {
+  x = x < 0 ? 0 : x > W - 1 ? W - 1 : x;
+  y = y < 0 ? 0 : y > H - 1 ? H - 1 : y;
+  const x0 = Math.floor(x);
+  const y0 = Math.floor(y);
+  const x1 = x0 + 1 < W ? x0 + 1 : x0;
+  const y1 = y0 + 1 < H ? y0 + 1 : y0;
+  const fx = x - x0;
+  const fy = y - y0;
+  const p00 = 4 * (y0 * W + x0);
+  const p10 = 4 * (y0 * W + x1);
+  const p01 = 4 * (y1 * W + x0);
+  const p11 = 4 * (y1 * W + x1);
+  for (let c = 0; c < 3; c++) {
+    const top = d[p00 + c]! + (d[p10 + c]! - d[p00 + c]!) * fx;
+    const bot = d[p01 + c]! + (d[p11 + c]! - d[p01 + c]!) * fx;
+    out[o + c] = top + (bot - top) * fy;
+  }
+  out[o + 3] = 255;
+}
+
+/** A bank candidate chosen for one frame, with its blend weight. */
+export interface BankChoice {
+  exemplar: MouthExemplar;
+  /** Shape distance to the target (see {@link shapeDistance}). */
+  distance: number;
+  weight: number;
+}
+
+/** Farther than this nothing in the bank is close enough: the drawn interior is used. */
+export const BANK_MAX_DISTANCE = 0.4;
+/** A yaw difference of this many degrees costs as much as a shape distance of 0.1. */
+const YAW_COST = 0.1 / 20;
+/** The vertical stretch an exemplar may take to fit a target, and what a stretch costs (× ln s, as distance). */
+const STRETCH_MIN = 0.75;
+const STRETCH_MAX = 1.25;
+const STRETCH_COST = 0.5;
+/** Each doubling of an exemplar's size to fill the target costs as much as this shape distance (it blurs). */
+const UPSAMPLING_COST = 0.06;
+/**
+ * The jaw decides whether the teeth are apart (a shout) or together behind parted lips (a grimace), which the
+ * lips' outline alone does not: its difference counts this many times.
+ */
+const JAW_WEIGHT = 3;
+/** The x coordinates of the inner-lip points (which slide along the lips) count less than their heights. */
+const X_WEIGHT = 0.5;
+
+/**
+ * Distance between an exemplar's shape feature and a target's: the exemplar's inner-lip heights may be
+ * stretched vertically (by the factor that fits best, within 0.75–1.25, at a cost) since the warp onto the
+ * target's lips stretches it anyway; a mouth of the same form but a little more open is a good match, a
+ * different form is not.
+ */
+export function shapeDistance(e: Float32Array, t: Float32Array): number {
+  const n = MOUTH_OPENING.length;
+  let ee = 0;
+  let et = 0;
+  for (let k = 0; k < n; k++) {
+    ee += e[2 * k + 1]! * e[2 * k + 1]!;
+    et += e[2 * k + 1]! * t[2 * k + 1]!;
+  }
+  const s = Math.min(STRETCH_MAX, Math.max(STRETCH_MIN, ee > 1e-9 ? et / ee : 1));
+  let d = 0;
+  for (let k = 0; k < n; k++) {
+    const dx = X_WEIGHT * (e[2 * k]! - t[2 * k]!);
+    const dy = s * e[2 * k + 1]! - t[2 * k + 1]!;
+    d += dx * dx + dy * dy;
+  }
+  const dj = JAW_WEIGHT * (e[2 * n]! - t[2 * n]!);
+  const dw = e[2 * n + 1]! - t[2 * n + 1]!;
+  const ls = STRETCH_COST * Math.log(s);
+  return Math.sqrt(d + dj * dj + dw * dw + ls * ls);
+}
+
+export interface RetrieveOptions {
+  /** People whose exemplars are not to be used (an evaluation leaves out the evaluated person's own mouths). */
+  exclude?: ReadonlySet<string>;
+  /** Head yaw of the target, degrees. */
+  yawDeg?: number;
+  /** Inner mouth width of the target, pixels: exemplars with less detail than it needs cost more. */
+  widthPx?: number;
+  /** How many candidates to return. Default 3. */
+  k?: number;
+}
+
+/** The k exemplars nearest to a target shape, nearest first (their weights: nearest 1, others 0). */
+export function rankMouths(bank: MouthBank, feature: Float32Array, options: RetrieveOptions = {}): BankChoice[] {
+  const k = options.k ?? 3;
+  const best: BankChoice[] = [];
+  for (const e of bank.exemplars) {
+    if (options.exclude?.has(e.person)) continue;
+    const d = exemplarDistance(e, feature, options);
+    if (best.length < k || d < best[best.length - 1]!.distance) {
+      best.push({ exemplar: e, distance: d, weight: 0 });
+      best.sort((a, b) => a.distance - b.distance);
+      if (best.length > k) best.pop();
+    }
+  }
+  if (best[0]) best[0].weight = 1;
+  return best;
+}
+
+function exemplarDistance(e: MouthExemplar, feature: Float32Array, o: RetrieveOptions): number {
+  const upsampling = o.widthPx ? Math.max(0, Math.log2(o.widthPx / e.widthPx)) : 0;
+  return (
+    shapeDistance(e.feature, feature) + Math.abs(e.yawDeg - (o.yawDeg ?? 0)) * YAW_COST + UPSAMPLING_COST * upsampling
+  );
+}
+
+/** A new mouth is taken only when it is this much nearer than the one showing. */
+const HOLD = 0.04;
+/** A change of exemplar is crossfaded over this many frames. */
+const FADE_FRAMES = 4;
+
+/**
+ * The exemplar(s) to show for successive frames of one portrait: the nearest in shape, but the one already
+ * showing is kept until another is clearly nearer (no flicker between near-equals as the lips jitter), and
+ * a change is crossfaded over a few frames. Frames must come in order; a single frame (an edit) gets the
+ * nearest. Returns [] when nothing in the bank is within BANK_MAX_DISTANCE.
+ */
+export function createMouthTrack(): (
+  bank: MouthBank,
+  feature: Float32Array,
+  options?: RetrieveOptions,
+  driver?: MouthExemplar,
+) => BankChoice[] {
+  let current: MouthExemplar | undefined;
+  let previous: MouthExemplar | undefined;
+  let fade = FADE_FRAMES;
+  return (bank, feature, options = {}, driver) => {
+    const [ranked] = rankMouths(bank, feature, { ...options, k: 1 });
+    const ownDistance = driver ? exemplarDistance(driver, feature, options) - DRIVER_BONUS : Infinity;
+    const best =
+      driver && !(ownDistance >= (ranked?.distance ?? Infinity)) ? { exemplar: driver, distance: ownDistance } : ranked;
+    if (!best || best.distance > BANK_MAX_DISTANCE) {
+      current = previous = undefined;
+      fade = FADE_FRAMES;
+      return [];
+    }
+    // The driver's mouth is one candidate whatever the frame: "held" means still taking it, freshly cut.
+    if (current?.person === DRIVER) current = driver;
+    if (previous?.person === DRIVER) previous = driver ?? previous;
+    const held = !current
+      ? Infinity
+      : current.person === DRIVER
+        ? ownDistance
+        : options.exclude?.has(current.person)
+          ? Infinity
+          : exemplarDistance(current, feature, options);
+    if (!(held <= best.distance + HOLD && held <= BANK_MAX_DISTANCE)) {
+      previous = current;
+      current = best.exemplar;
+      fade = previous ? 0 : FADE_FRAMES;
+    }
+    const shown: BankChoice = { exemplar: current!, distance: Math.min(held, best.distance), weight: 1 };
+    if (!previous || fade >= FADE_FRAMES) return [shown];
+    fade++;
+    shown.weight = fade / (FADE_FRAMES + 1);
+    return [shown, { exemplar: previous, distance: NaN, weight: 1 - shown.weight }];
+  };
+}
+
+/**
+ * Per-pixel colour of the chosen exemplars in a target mouth fan: the fan triangle's vertices (control-
+ * mesh indices: inner-lip landmarks and `centre`) and barycentric weights locate the same place in each
+ * exemplar's tile; each tap is scaled by `gain[c]` per channel (the portrait's light over the exemplar's)
+ * and the taps are blended by weight.
+ */
+export function bankSampler(
+  bank: MouthBank,
+  choices: readonly BankChoice[],
+  portrait: { teeth: Rgb; lip: Rgb },
+  centre: number,
+  lm: Float32Array,
+): (a: number, b: number, c: number, w0: number, w1: number, w2: number, out: number[]) => void {
+  const n = MOUTH_OPENING.length;
+  const slot = new Map<number, number>();
+  MOUTH_OPENING.forEach((i, k) => slot.set(i, k));
+  slot.set(centre, n);
+  // Per fan triangle (centre, ring k, ring k+1): the centre's distance to the lip edge, pixels, so that a
+  // pixel's distance to the edge is its centre weight times it.
+  let cx = 0;
+  let cy = 0;
+  for (const i of MOUTH_OPENING) {
+    cx += lm[3 * i]! / n;
+    cy += lm[3 * i + 1]! / n;
+  }
+  const reach = new Float32Array(n);
+  for (let k = 0; k < n; k++) {
+    const i = MOUTH_OPENING[k]!;
+    const j = MOUTH_OPENING[(k + 1) % n]!;
+    const ex = lm[3 * j]! - lm[3 * i]!;
+    const ey = lm[3 * j + 1]! - lm[3 * i + 1]!;
+    const len = Math.hypot(ex, ey);
+    reach[k] = len > 1e-6 ? Math.abs(ex * (cy - lm[3 * i + 1]!) - ey * (cx - lm[3 * i]!)) / len : 0;
+  }
+  // The lips' wet inner edge: their own colour, a little darker, over about a millimetre (RIM_PX).
+  const rim = portrait.lip.map((v) => 0.8 * v);
+  const gains = choices.map((ch) => teethGain(portrait.teeth, ch.exemplar.teeth));
+  const sats = choices.map((ch) => saturationRatio(portrait.lip, ch.exemplar.lip));
+  const tap = [0, 0, 0];
+  return (a, b, c, w0, w1, w2, out) => {
+    const sa = slot.get(a) ?? n;
+    const sb = slot.get(b) ?? n;
+    const sc = slot.get(c) ?? n;
+    out[0] = out[1] = out[2] = 0;
+    for (let k = 0; k < choices.length; k++) {
+      const e = choices[k]!.exemplar;
+      const p = e.points;
+      let u = w0 * p[2 * sa]! + w1 * p[2 * sb]! + w2 * p[2 * sc]!;
+      let v = w0 * p[2 * sa + 1]! + w1 * p[2 * sb + 1]! + w2 * p[2 * sc + 1]!;
+      u = u < 0.5 ? 0.5 : u > BANK_TILE - 0.5 ? BANK_TILE - 0.5 : u;
+      v = v < 0.5 ? 0.5 : v > BANK_TILE - 0.5 ? BANK_TILE - 0.5 : v;
+      const img = e.image ?? bank.atlas;
+      tapAtlas(img.data, img.width, e.x + u, e.y + v, tap);
+      const g = gains[k]!;
+      const sat = sats[k]!;
+      const wt = choices[k]!.weight;
+      // Into the portrait's light and white balance, then to its colourfulness.
+      const r = g[0] * tap[0]!;
+      const gg = g[1] * tap[1]!;
+      const bb = g[2] * tap[2]!;
+      const y = 0.3 * r + 0.59 * gg + 0.11 * bb;
+      out[0] += wt * knee(y + sat * (r - y));
+      out[1] += wt * knee(y + sat * (gg - y));
+      out[2] += wt * knee(y + sat * (bb - y));
+    }
+    // Within RIM_PX of the lips the interior gives way to their inner edge (the outline is not a hard step).
+    // Fan triangles are (centre, ring k, ring k + 1), so w0 is the centre's weight.
+    const edge = sa === n ? (w0 * reach[sb]!) / RIM_PX : 1;
+    if (edge < 1) {
+      const t = edge < 0 ? 0 : edge;
+      for (let q = 0; q < 3; q++) out[q] = t * out[q]! + (1 - t) * rim[q]!;
+    }
+  };
+}
+
+/** Highlights brightened past KNEE roll off towards 255 instead of clipping flat (teeth keep their shape). */
+const KNEE = 200;
+function knee(v: number): number {
+  return v <= KNEE ? v : KNEE + (255 - KNEE) * (1 - Math.exp(-(v - KNEE) / (255 - KNEE)));
+}
+
+/** Width of the lips' inner edge drawn over the interior, pixels. */
+const RIM_PX = 1.4;
+
+/** Bilinear tap in the atlas at continuous pixel coordinates (centres at +0.5); the caller keeps it inside a tile. */
+function tapAtlas(d: Uint8ClampedArray, W: number, x: number, y: number, out: number[]): void {
+  x -= 0.5;
+  y -= 0.5;
+  const x0 = Math.floor(x);
+  const y0 = Math.floor(y);
+  const fx = x - x0;
+  const fy = y - y0;
+  const p00 = 4 * (y0 * W + x0);
+  const p01 = p00 + 4 * W;
+  for (let c = 0; c < 3; c++) {
+    const top = d[p00 + c]! + (d[p00 + 4 + c]! - d[p00 + c]!) * fx;
+    const bot = d[p01 + c]! + (d[p01 + 4 + c]! - d[p01 + c]!) * fx;
+    out[c] = top + (bot - top) * fy;
+  }
+}
+
+/**
+ * How colourful the exemplar may be in this portrait: the ratio of their lips' saturation (a grey photo's
+ * lips have none, so its mouth is grey too; a faded photo's mouth is faded as much), at most 1.2.
+ */
+export function saturationRatio(portraitLip: Rgb, exemplarLip: Rgb): number {
+  const sat = (c: Rgb): number => (Math.max(...c) - Math.min(...c)) / Math.max(1, Math.max(...c));
+  return Math.min(1, sat(portraitLip) / Math.max(0.05, sat(exemplarLip)));
+}
+
+/**
+ * Per-channel factor that carries an exemplar into the portrait's light: the ratio of their teeth colours
+ * (teeth are about the same white in everyone, so the ratio is the ratio of the lights), limited so a
+ * badly measured colour cannot tint the mouth strongly.
+ */
+export function teethGain(portrait: Rgb, exemplar: Rgb): Rgb {
+  const g = [0, 1, 2].map((c) => Math.max(0.35, Math.min(2, portrait[c]! / Math.max(8, exemplar[c]!))));
+  // The hue may shift only a little: each channel within 15% of the mean gain.
+  const m = (g[0]! + g[1]! + g[2]!) / 3;
+  return g.map((v) => Math.max(0.85 * m, Math.min(1.15 * m, v))) as Rgb;
+}
+
+/**
+ * A bank from its parts as stored (assets/mouth-bank.json and the decoded assets/mouth-bank.jpg), checked:
+ * a bank of another version, or one whose tiles lie outside the atlas, is refused.
+ */
+export function parseMouthBank(index: unknown, atlas: RgbaImage): MouthBank {
+  const bad = (why: string): never => {
+    throw new RangeError(`mouth bank: ${why}`);
+  };
+  const o = index as { version?: unknown; tile?: unknown; exemplars?: unknown };
+  if (typeof o !== 'object' || o === null) bad('the index is not an object');
+  if (o.version !== MOUTH_BANK_VERSION) bad(`version ${String(o.version)}, expected ${MOUTH_BANK_VERSION}`);
+  if (o.tile !== BANK_TILE) bad(`tile size ${String(o.tile)}, expected ${BANK_TILE}`);
+  if (!Array.isArray(o.exemplars)) bad('no exemplars');
+  const numbers = (v: unknown, n: number, what: string): Float32Array => {
+    if (!Array.isArray(v) || v.length !== n || !v.every((x) => Number.isFinite(x))) bad(`${what} is not ${n} numbers`);
+    return Float32Array.from(v as number[]);
+  };
+  const exemplars = (o.exemplars as Record<string, unknown>[]).map((e, i): MouthExemplar => {
+    const x = Number(e.x);
+    const y = Number(e.y);
+    if (!(x >= 0 && y >= 0 && x + BANK_TILE <= atlas.width && y + BANK_TILE <= atlas.height))
+      bad(`exemplar ${i}'s tile lies outside the ${atlas.width}x${atlas.height} atlas`);
+    return {
+      person: String(e.person),
+      clip: String(e.clip),
+      frame: Number(e.frame),
+      feature: numbers(e.feature, FEATURE_LENGTH, `exemplar ${i}'s feature`),
+      points: numbers(e.points, 2 * POINT_COUNT, `exemplar ${i}'s points`),
+      teeth: [...numbers(e.teeth, 3, `exemplar ${i}'s teeth colour`)] as Rgb,
+      lip: [...numbers(e.lip, 3, `exemplar ${i}'s lip colour`)] as Rgb,
+      yawDeg: Number(e.yawDeg) || 0,
+      widthPx: Number(e.widthPx) || BANK_SCALE,
+      x,
+      y,
+    };
+  });
+  return { atlas, exemplars };
+}

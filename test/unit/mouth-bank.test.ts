@@ -1,0 +1,277 @@
+/**
+ * The bank of real mouths, engine side: tiles are cut aligned with the mouth; retrieval finds the exemplar
+ * of the nearest shape, leaves out excluded people, blends only near-ties and gives up on shapes far from
+ * anything; a portrait whose mouth opens takes its interior from the chosen exemplar, warped onto its
+ * opening and carried into its light; a malformed bank is refused.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { applyAUs, bothSides } from '../../src/face/action-units.js';
+import { createImage, type RgbaImage } from '../../src/face/image.js';
+import { MOUTH_OPENING } from '../../src/face/topology.js';
+import { projectState, type FaceState } from '../../src/motion/motion.js';
+import { pointInPolygon } from '../../src/render/geometry.js';
+import {
+  BANK_MAX_DISTANCE,
+  BANK_ORIGIN_U,
+  BANK_ORIGIN_V,
+  BANK_SCALE,
+  BANK_TILE,
+  cutMouthTile,
+  FEATURE_LENGTH,
+  MOUTH_BANK_VERSION,
+  mouthShapeFeature,
+  parseMouthBank,
+  rankMouths,
+  createMouthTrack,
+  saturationRatio,
+  shapeDistance,
+  teethGain,
+  type MouthBank,
+  type MouthExemplar,
+} from '../../src/render/mouth-bank.js';
+import { createRenderer } from '../../src/render/renderer.js';
+import { portrait } from '../synthetic-face.js';
+
+/** The portrait with its mouth opened by AUs: state and projected landmarks. */
+function opened(p: ReturnType<typeof portrait>, aus: Parameters<typeof bothSides>[0]): FaceState {
+  return { pose: p.state.pose, canon: applyAUs(p.state.canon, bothSides(aus)) };
+}
+
+/** An exemplar cut from a frame (the portrait rendered open), its tile painted one flat colour. */
+function exemplarFrom(
+  image: RgbaImage,
+  state: FaceState,
+  colour: [number, number, number],
+  person: string,
+  slot: number,
+  atlas: RgbaImage,
+): MouthExemplar {
+  const lm = projectState(state);
+  const points = cutMouthTile(image, lm, atlas.data as Uint8ClampedArray, atlas.width, slot * BANK_TILE, 0);
+  for (let j = 0; j < BANK_TILE; j++)
+    for (let i = 0; i < BANK_TILE; i++) atlas.data.set([...colour, 255], 4 * (j * atlas.width + slot * BANK_TILE + i));
+  return {
+    person,
+    clip: `${person}.mp4`,
+    frame: 0,
+    feature: mouthShapeFeature(state.canon),
+    points,
+    teeth: [200, 200, 200],
+    lip: [180, 90, 90],
+    yawDeg: 0,
+    widthPx: 80,
+    x: slot * BANK_TILE,
+    y: 0,
+  };
+}
+
+test('a tile is cut with the inner corners on its origin row, BANK_SCALE pixels apart', () => {
+  const p = portrait(110);
+  const lm = projectState(opened(p, { 25: 3, 26: 3 }));
+  const tile = new Uint8ClampedArray(BANK_TILE * BANK_TILE * 4);
+  const pts = cutMouthTile(p.image, lm, tile, BANK_TILE);
+  const r = MOUTH_OPENING.indexOf(78);
+  const l = MOUTH_OPENING.indexOf(308);
+  assert.ok(Math.abs(pts[2 * r]! - (BANK_ORIGIN_U - BANK_SCALE / 2)) < 1e-3, `right corner x ${pts[2 * r]}`);
+  assert.ok(Math.abs(pts[2 * l]! - (BANK_ORIGIN_U + BANK_SCALE / 2)) < 1e-3, `left corner x ${pts[2 * l]}`);
+  assert.ok(Math.abs(pts[2 * r + 1]! - BANK_ORIGIN_V) < 1e-3 && Math.abs(pts[2 * l + 1]! - BANK_ORIGIN_V) < 1e-3);
+  // The lower inner lip lies below the corners, the upper above (an open mouth).
+  assert.ok(pts[2 * MOUTH_OPENING.indexOf(14) + 1]! > BANK_ORIGIN_V + 5);
+  assert.ok(pts[2 * MOUTH_OPENING.indexOf(13) + 1]! < pts[2 * MOUTH_OPENING.indexOf(14) + 1]! - 10);
+  // The tile holds the portrait's pixels (not left empty).
+  assert.ok(tile.some((v, i) => i % 4 !== 3 && v > 0));
+});
+
+test('retrieval: nearest shape first, excluded people skipped; far shapes get nothing', () => {
+  const p = portrait(110);
+  const atlas = createImage(3 * BANK_TILE, BANK_TILE);
+  const small = opened(p, { 25: 2, 26: 1 });
+  const wide = opened(p, { 25: 4, 26: 5 });
+  const bank: MouthBank = {
+    atlas,
+    exemplars: [
+      exemplarFrom(p.image, small, [200, 0, 0], 'a', 0, atlas),
+      exemplarFrom(p.image, wide, [0, 200, 0], 'b', 1, atlas),
+      exemplarFrom(p.image, wide, [0, 0, 200], 'c', 2, atlas),
+    ],
+  };
+  const near = rankMouths(bank, mouthShapeFeature(opened(p, { 25: 2, 26: 1.2 }).canon));
+  assert.equal(near[0]!.exemplar.person, 'a');
+  assert.ok(near[0]!.distance < near[1]!.distance);
+  const noB = rankMouths(bank, mouthShapeFeature(wide.canon), { exclude: new Set(['b']) });
+  assert.ok(noB.every((c) => c.exemplar.person !== 'b') && noB[0]!.exemplar.person === 'c');
+  // A mouth a little more open than an exemplar is near it (the exemplar may be stretched), a different form is not.
+  const f = mouthShapeFeature(small.canon);
+  const taller = Float32Array.from(f, (v, i) => (i % 2 === 1 && i < 2 * MOUTH_OPENING.length ? 1.2 * v : v));
+  assert.ok(shapeDistance(f, taller) < 0.1, `stretched: ${shapeDistance(f, taller)}`);
+  assert.ok(shapeDistance(f, mouthShapeFeature(wide.canon)) > 2 * shapeDistance(f, taller));
+  // Nothing close: the track gives nothing (the drawn interior is used).
+  assert.deepEqual(createMouthTrack()(bank, new Float32Array(FEATURE_LENGTH).fill(3)), []);
+  assert.ok(BANK_MAX_DISTANCE < 3);
+});
+
+test('over a video one exemplar shows at a time, held through jitter, crossfaded at a change', () => {
+  const p = portrait(110);
+  const atlas = createImage(2 * BANK_TILE, BANK_TILE);
+  const a = opened(p, { 25: 2, 26: 1 });
+  const b = opened(p, { 25: 3.5, 26: 4 });
+  const bank: MouthBank = {
+    atlas,
+    exemplars: [
+      exemplarFrom(p.image, a, [200, 0, 0], 'a', 0, atlas),
+      exemplarFrom(p.image, b, [0, 200, 0], 'b', 1, atlas),
+    ],
+  };
+  const fa = mouthShapeFeature(a.canon);
+  const fb = mouthShapeFeature(b.canon);
+  const mix = (t: number): Float32Array => Float32Array.from(fa, (v, i) => (1 - t) * v + t * fb[i]!);
+  // Halfway between the two, jittering by ±2%: whichever shows first keeps showing.
+  const track = createMouthTrack();
+  const first = track(bank, mix(0.5))[0]!.exemplar.person;
+  for (let i = 0; i < 20; i++) {
+    const shown = track(bank, mix(0.5 + (i % 2 ? 0.02 : -0.02)));
+    assert.equal(shown.length, 1, `frame ${i}: one exemplar`);
+    assert.equal(shown[0]!.exemplar.person, first, `frame ${i}: held`);
+  }
+  // A clear move to the other shape: a crossfade of a few frames, then the other alone.
+  const other = first === 'a' ? 'b' : 'a';
+  const target = first === 'a' ? fb : fa;
+  const seq = Array.from({ length: 8 }, () => track(bank, target));
+  assert.equal(seq[0]![0]!.exemplar.person, other);
+  assert.equal(seq[0]!.length, 2, 'the change is crossfaded');
+  assert.ok(seq[0]![0]!.weight < seq[1]![0]!.weight, 'the new exemplar fades in');
+  assert.deepEqual(
+    seq.at(-1)!.map((c) => [c.exemplar.person, c.weight]),
+    [[other, 1]],
+  );
+});
+
+test('an opening mouth takes its interior from the bank, in the portrait’s light', () => {
+  const p = portrait(110);
+  const target = opened(p, { 25: 4, 26: 4 });
+  const atlas = createImage(BANK_TILE, BANK_TILE);
+  const e = exemplarFrom(p.image, target, [180, 60, 60], 'x', 0, atlas);
+  const bank: MouthBank = { atlas, exemplars: [e] };
+  const withBank = createRenderer(p.image, p.state, p.landmarks, { mouth: { bank } }).render({ target });
+  const drawn = createRenderer(p.image, p.state, p.landmarks).render({ target });
+  assert.equal(withBank.mouth, 'bank');
+  assert.equal(drawn.mouth, 'synthesised');
+  // Inside the opening the colour is the tile's, times the gain from the exemplar's teeth to the portrait's.
+  const lm = projectState(target);
+  const inside: number[][] = [];
+  for (let y = 0; y < p.image.height; y++)
+    for (let x = 0; x < p.image.width; x++) {
+      if (!pointInPolygon(lm, 3, MOUTH_OPENING, x + 0.5, y + 0.5)) continue;
+      const o = 4 * (y * p.image.width + x);
+      inside.push([...withBank.image.data.subarray(o, o + 3)]);
+    }
+  assert.ok(inside.length > 200, `${inside.length} interior pixels`);
+  const mean = [0, 1, 2].map((k) => inside.reduce((s, c) => s + c[k]!, 0) / inside.length);
+  // The renderer's own teeth estimate for this portrait decides the gain; the tile's hue must survive it.
+  assert.ok(mean[0]! > 1.8 * mean[1]! && mean[0]! > 1.8 * mean[2]!, `mean interior ${mean.map((v) => v.toFixed(0))}`);
+  // Excluding the only person falls back to the drawn interior.
+  const excluded = createRenderer(p.image, p.state, p.landmarks, { mouth: { bank, bankExclude: ['x'] } }).render({
+    target,
+  });
+  assert.equal(excluded.mouth, 'synthesised');
+});
+
+test('the light gain follows the teeth ratio but keeps the hue within bounds; a grey photo gets a grey mouth', () => {
+  const g = teethGain([220, 210, 200], [110, 105, 100]);
+  for (const v of g) assert.ok(Math.abs(v - 2) < 0.05, `gain ${g}`);
+  // A red-cast measurement may warm the mouth, but no channel gets more than 1.15/0.85 times another's gain.
+  const tinted = teethGain([250, 100, 100], [100, 100, 100]);
+  assert.ok(Math.max(...tinted) / Math.min(...tinted) <= 1.15 / 0.85 + 1e-9, `gain ${tinted}`);
+  assert.ok(tinted[0] > tinted[1], 'still warmer than neutral');
+  assert.equal(saturationRatio([120, 120, 120], [180, 90, 90]), 0);
+  assert.ok(Math.abs(saturationRatio([180, 90, 90], [180, 90, 90]) - 1) < 1e-9);
+  // Rendered: a grey portrait with a red exemplar gets a grey interior.
+  const p = portrait(110, true);
+  const target = opened(p, { 25: 4, 26: 4 });
+  const atlas = createImage(BANK_TILE, BANK_TILE);
+  const bank: MouthBank = { atlas, exemplars: [exemplarFrom(p.image, target, [180, 60, 60], 'x', 0, atlas)] };
+  const out = createRenderer(p.image, p.state, p.landmarks, { mouth: { bank } }).render({ target });
+  assert.equal(out.mouth, 'bank');
+  const lm = projectState(target);
+  let n = 0;
+  for (let y = 0; y < p.image.height; y++)
+    for (let x = 0; x < p.image.width; x++) {
+      if (!pointInPolygon(lm, 3, MOUTH_OPENING, x + 0.5, y + 0.5)) continue;
+      const o = 4 * (y * p.image.width + x);
+      const c = out.image.data.subarray(o, o + 3);
+      assert.ok(Math.max(...c) - Math.min(...c) <= 2, `coloured pixel ${[...c]}`);
+      n++;
+    }
+  assert.ok(n > 200);
+});
+
+test('a malformed bank is refused with what is wrong', () => {
+  const atlas = createImage(BANK_TILE, BANK_TILE);
+  const good = {
+    person: 'a',
+    clip: 'a.mp4',
+    frame: 0,
+    feature: new Array(FEATURE_LENGTH).fill(0),
+    points: new Array(2 * (MOUTH_OPENING.length + 1)).fill(10),
+    teeth: [200, 200, 200],
+    lip: [180, 90, 90],
+    yawDeg: 0,
+    widthPx: 80,
+    x: 0,
+    y: 0,
+  };
+  assert.equal(
+    parseMouthBank({ version: MOUTH_BANK_VERSION, tile: BANK_TILE, exemplars: [good] }, atlas).exemplars.length,
+    1,
+  );
+  assert.throws(() => parseMouthBank({ version: 0, tile: BANK_TILE, exemplars: [good] }, atlas), /version 0/);
+  assert.throws(
+    () => parseMouthBank({ version: MOUTH_BANK_VERSION, tile: BANK_TILE, exemplars: [{ ...good, x: 10 }] }, atlas),
+    /outside/,
+  );
+  assert.throws(
+    () =>
+      parseMouthBank(
+        { version: MOUTH_BANK_VERSION, tile: BANK_TILE, exemplars: [{ ...good, feature: [1, 2] }] },
+        atlas,
+      ),
+    /feature is not/,
+  );
+});
+
+test('in reenactment the driver’s own mouth is a candidate, and can be turned off', () => {
+  const p = portrait(110);
+  const target = opened(p, { 25: 4, 26: 4 });
+  const lm = projectState(target);
+  // The driver: the same face opened the same way, its opening painted green.
+  const drawn = createRenderer(p.image, p.state, p.landmarks).render({ target }).image;
+  const green = Uint8ClampedArray.from(drawn.data);
+  const inside = (x: number, y: number): boolean => pointInPolygon(lm, 3, MOUTH_OPENING, x + 0.5, y + 0.5);
+  for (let y = 0; y < drawn.height; y++)
+    for (let x = 0; x < drawn.width; x++) if (inside(x, y)) green.set([40, 200, 40], 4 * (y * drawn.width + x));
+  const driver = { image: { ...drawn, data: green }, landmarks: lm };
+  const atlas = createImage(BANK_TILE, BANK_TILE);
+  const bank: MouthBank = { atlas, exemplars: [exemplarFrom(p.image, target, [180, 60, 60], 'x', 0, atlas)] };
+  const meanInside = (img: RgbaImage): number[] => {
+    const acc = [0, 0, 0, 0];
+    for (let y = 0; y < img.height; y++)
+      for (let x = 0; x < img.width; x++) {
+        if (!inside(x, y)) continue;
+        const o = 4 * (y * img.width + x);
+        for (let k = 0; k < 3; k++) acc[k]! += img.data[o + k]!;
+        acc[3]!++;
+      }
+    return acc.slice(0, 3).map((v) => v / acc[3]!);
+  };
+  const own = createRenderer(p.image, p.state, p.landmarks, { mouth: { bank } }).render({ target, driver });
+  assert.equal(own.mouth, 'bank');
+  const g = meanInside(own.image);
+  assert.ok(g[1]! > 1.5 * g[0]!, `the driver's (green) mouth shows: ${g.map((v) => v.toFixed(0))}`);
+  const off = createRenderer(p.image, p.state, p.landmarks, { mouth: { bank, driver: false } }).render({
+    target,
+    driver,
+  });
+  const r = meanInside(off.image);
+  assert.ok(r[0]! > 1.5 * r[1]!, `without it, the bank's (red) mouth: ${r.map((v) => v.toFixed(0))}`);
+});
