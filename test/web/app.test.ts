@@ -561,6 +561,11 @@ describe('browser app', { timeout: 240_000 }, () => {
       'No face found in wall.png. Choose a picture where a face is clearly visible. Still using astronaut.png.',
     );
     assert.equal((await vivify((v) => v.portrait()))?.name, 'astronaut.png');
+    // Also where the eye is: a toast by the stage (the portrait panel may be scrolled away or in the drawer).
+    assert.equal(
+      await page.locator('#toasts .toast.error').textContent(),
+      'No face found in wall.png. Choose a picture where a face is clearly visible. Still using astronaut.png.×',
+    );
     assert.deepEqual(session.errors, []);
   });
 });

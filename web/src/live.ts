@@ -97,7 +97,11 @@ export class LivePage {
     this.recordButton.addEventListener('click', () => this.toggleRecording());
     this.pngButton.addEventListener(
       'click',
-      () => void engine.png('live').then((b) => download(b, `${stamp('vivify-live')}.png`)),
+      () =>
+        void engine.png('live').then((b) => {
+          download(b, `${stamp('vivify-live')}.png`);
+          toast('Picture saved as PNG.', 'done');
+        }),
     );
 
     engine.onAnalysis((e) => {
