@@ -70,11 +70,12 @@ const KIND_WORDS = { portrait: 'Portrait', clip: 'Driving clip', timeline: 'Time
 export function buildGallery(actions: GalleryActions, onError: (message: string) => void): void {
   const root = $('#gallery');
   for (const ex of EXAMPLES) {
+    // The pictures' addresses wait in data-src until showThumbnails(): the first portrait goes first.
     const thumb =
       ex.kind === 'clip'
-        ? h('video', { src: ex.url, muted: true, preload: 'metadata', playsinline: true, 'aria-hidden': 'true' })
+        ? h('video', { 'data-src': ex.url, muted: true, preload: 'metadata', playsinline: true, 'aria-hidden': 'true' })
         : ex.kind === 'portrait'
-          ? h('img', { src: ex.url, alt: '' })
+          ? h('img', { 'data-src': ex.url, alt: '' })
           : h('span', { class: 'thumb-text', 'aria-hidden': 'true' }, ex.lines ?? '');
     const button = h(
       'button',
@@ -90,6 +91,14 @@ export function buildGallery(actions: GalleryActions, onError: (message: string)
         .finally(() => (button.disabled = false));
     });
     root.append(button);
+  }
+}
+
+/** Loads the gallery's pictures (after the first portrait, so they do not slow it down). */
+export function showThumbnails(): void {
+  for (const el of document.querySelectorAll<HTMLImageElement | HTMLVideoElement>('#gallery [data-src]')) {
+    el.src = el.dataset.src!;
+    delete el.dataset.src;
   }
 }
 

@@ -8,7 +8,7 @@ import type { RgbaImage } from '../../src/face/image.js';
 import type { FaceResult } from '../../src/face/types.js';
 import { $, h } from './dom.js';
 import { Engine } from './engine.js';
-import { buildGallery } from './gallery.js';
+import { buildGallery, showThumbnails } from './gallery.js';
 import { LivePage } from './live.js';
 import { StudioPage } from './studio.js';
 import { toast } from './toast.js';
@@ -78,6 +78,7 @@ engine.ready.then(
     live.setModels(false, err.message);
     studio.setModels(false, err.message);
     portraitStatus.textContent = '';
+    showThumbnails();
   },
 );
 
@@ -103,33 +104,52 @@ let portrait: { name: string; image: RgbaImage; faces: FaceResult[] } | undefine
 let firstPortraitMs: number | undefined;
 const faceSelect = $<HTMLSelectElement>('#face-select');
 
+/**
+ * The bundled astronaut, fetched and decoded while the face models load (so only its analysis waits for
+ * them), then analysed as soon as they are ready.
+ */
+const defaultPortrait = (async () => {
+  const res = await fetch(new URL('../../assets/astronaut.png', import.meta.url));
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  const blob = await res.blob();
+  return { blob, sized: await decodePortrait(blob) };
+})();
+defaultPortrait.catch(() => undefined);
+
 async function loadDefaultPortrait(): Promise<void> {
   try {
-    const res = await fetch(new URL('../../assets/astronaut.png', import.meta.url));
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    await loadPortrait(await res.blob(), 'astronaut.png');
+    const { blob, sized } = await defaultPortrait;
+    await loadPortrait(blob, 'astronaut.png', sized);
   } catch (err) {
     portraitError(`The default portrait could not be loaded (${(err as Error).message}): choose one.`);
   }
+  // The gallery's pictures load after the first portrait, not in its way.
+  showThumbnails();
 }
 
-/** Decodes, scales (longest side ≤ 512, even sides for the video encoder) and analyses a portrait. */
-async function loadPortrait(file: Blob, name: string): Promise<void> {
-  if (!modelsReady) return;
-  portraitStatus.textContent = `Finding the face in ${name}…`;
-  portraitStatus.classList.remove('error');
-  let bitmap: ImageBitmap;
-  try {
-    bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
-  } catch {
-    portraitError(`${name} is not an image this browser can read (try a JPEG, PNG or WebP).`);
-    return;
-  }
+/** Decodes and scales a picture (longest side ≤ 512, even sides for the video encoder). */
+async function decodePortrait(file: Blob): Promise<ImageBitmap> {
+  const bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
   const scale = Math.min(1, PORTRAIT_MAX_SIDE / Math.max(bitmap.width, bitmap.height));
   const width = Math.max(2, Math.round((bitmap.width * scale) / 2) * 2);
   const height = Math.max(2, Math.round((bitmap.height * scale) / 2) * 2);
   const sized = await createImageBitmap(bitmap, { resizeWidth: width, resizeHeight: height, resizeQuality: 'high' });
   bitmap.close();
+  return sized;
+}
+
+/** Decodes, scales and analyses a portrait (`decoded`: already decoded and scaled). */
+async function loadPortrait(file: Blob, name: string, decoded?: ImageBitmap): Promise<void> {
+  if (!modelsReady) return;
+  portraitStatus.textContent = `Finding the face in ${name}…`;
+  portraitStatus.classList.remove('error');
+  let sized: ImageBitmap;
+  try {
+    sized = decoded ?? (await decodePortrait(file));
+  } catch {
+    portraitError(`${name} is not an image this browser can read (try a JPEG, PNG or WebP).`);
+    return;
+  }
   let result: { image: RgbaImage; faces: FaceResult[] };
   try {
     result = await engine.analysePortrait(sized);
