@@ -327,9 +327,10 @@ export function bankSampler(
   lm: Float32Array,
 ): (a: number, b: number, c: number, w0: number, w1: number, w2: number, out: number[]) => void {
   const n = MOUTH_OPENING.length;
-  const slot = new Map<number, number>();
-  MOUTH_OPENING.forEach((i, k) => slot.set(i, k));
-  slot.set(centre, n);
+  // Control-mesh vertex → exemplar point (the inner-lip landmarks, then the centre); a typed table, since it
+  // is read three times per pixel.
+  const slot = new Int16Array(Math.max(centre, ...MOUTH_OPENING) + 1).fill(n);
+  MOUTH_OPENING.forEach((i, k) => (slot[i] = k));
   // Per fan triangle (centre, ring k, ring k+1): the centre's distance to the lip edge, pixels, so that a
   // pixel's distance to the edge is its centre weight times it.
   let cx = 0;
@@ -353,9 +354,9 @@ export function bankSampler(
   const sats = choices.map((ch) => saturationRatio(portrait.lip, ch.exemplar.lip));
   const tap = [0, 0, 0];
   return (a, b, c, w0, w1, w2, out) => {
-    const sa = slot.get(a) ?? n;
-    const sb = slot.get(b) ?? n;
-    const sc = slot.get(c) ?? n;
+    const sa = slot[a] ?? n;
+    const sb = slot[b] ?? n;
+    const sc = slot[c] ?? n;
     out[0] = out[1] = out[2] = 0;
     for (let k = 0; k < choices.length; k++) {
       const e = choices[k]!.exemplar;

@@ -316,32 +316,40 @@ export function frameMouth(
 }
 
 /**
- * The driving face's own mouth this frame as an exemplar: cut into a tile the renderer keeps, with its shape,
- * and its teeth colour measured in the driving frame (its teeth when they show, else the white its light
- * gives them, estimated once per video) — so its colours are carried into the portrait's like a bank mouth's.
+ * The driving face's own mouth this frame as a candidate: its shape, yaw and size only — cutting its tile and
+ * measuring its colours waits until it is chosen ({@link cutDriverMouth}).
  */
-function driverMouth(m: MouthSource, driver: { image: RgbaImage; landmarks: Float32Array }): MouthExemplar {
-  const tile = (m.driverTile ??= createImage(BANK_TILE, BANK_TILE));
-  const points = cutMouthTile(driver.image, driver.landmarks, tile.data, BANK_TILE);
+function driverCandidate(driver: { image: RgbaImage; landmarks: Float32Array }): MouthExemplar {
   const state = stateFromLandmarks(driver.landmarks);
-  const { skin, lip } = mouthSurroundColours(driver.image, driver.landmarks);
-  const teeth =
-    measureTeeth(driver.image, driver.landmarks, skin, lip)?.colour ??
-    (m.driverTeeth ??= plausibleTeeth(skin, lip, faceHighlight(driver.image, driver.landmarks), []));
   return {
     person: DRIVER,
     clip: '',
     frame: 0,
     feature: mouthShapeFeature(state.canon),
-    points,
-    teeth,
-    lip,
+    points: new Float32Array(0),
+    teeth: [0, 0, 0],
+    lip: [0, 0, 0],
     yawDeg: rotationToEuler(state.pose.rotation).yawDeg,
     widthPx: tileFrame(driver.landmarks).w,
     x: 0,
     y: 0,
-    image: tile,
   };
+}
+
+/**
+ * Completes the chosen driver candidate: its mouth cut into a tile the renderer keeps, and its teeth colour
+ * measured in the driving frame (its teeth when they show, else the white its light gives them, estimated
+ * once per video) — so its colours are carried into the portrait's like a bank mouth's.
+ */
+function cutDriverMouth(m: MouthSource, e: MouthExemplar, driver: { image: RgbaImage; landmarks: Float32Array }): void {
+  const tile = (m.driverTile ??= createImage(BANK_TILE, BANK_TILE));
+  e.points = cutMouthTile(driver.image, driver.landmarks, tile.data, BANK_TILE);
+  e.image = tile;
+  const { skin, lip } = mouthSurroundColours(driver.image, driver.landmarks);
+  e.lip = lip;
+  e.teeth =
+    measureTeeth(driver.image, driver.landmarks, skin, lip)?.colour ??
+    (m.driverTeeth ??= plausibleTeeth(skin, lip, faceHighlight(driver.image, driver.landmarks), []));
 }
 
 type FanPixel = (
@@ -369,7 +377,7 @@ function filledMouth(
   driver: { image: RgbaImage; landmarks: Float32Array } | undefined,
 ): { kind: MouthSourceKind; pixel: FanPixel } {
   if (m.bank && m.centre >= 0) {
-    const own = driver && m.useDriver ? driverMouth(m, driver) : undefined;
+    const own = driver && m.useDriver ? driverCandidate(driver) : undefined;
     const choices = m.bankTrack(
       m.bank,
       mouthShapeFeature(target.canon),
@@ -377,6 +385,8 @@ function filledMouth(
       own,
     );
     if (choices.length > 0) {
+      for (const c of choices)
+        if (c.exemplar.person === DRIVER && c.exemplar.image === undefined) cutDriverMouth(m, c.exemplar, driver!);
       const sample = bankSampler(m.bank, choices, m, m.centre, lm);
       return { kind: 'bank', pixel: (a, b, c, w0, w1, w2, _x, _y, out) => sample(a, b, c, w0, w1, w2, out) };
     }
