@@ -44,6 +44,7 @@ export interface BodyFrame {
 export interface BodyRenderState {
   raster?: RasterTarget;
   vertices?: Float32Array;
+  fade?: Float32Array;
 }
 
 /** Bilinear sample of channel k (or the mask when k = 4) at (x, y). */
@@ -74,11 +75,13 @@ function sample(img: RgbaImage, mask: Float32Array, x: number, y: number, out: F
 }
 
 /**
- * A triangle across parts that do not touch (layer 0) whose longest edge grew past this ratio is left
- * out: the parts have separated, and stretching the photo between them would smear it (legs that step
- * apart would pull a cone of skin between them). The background plate shows there instead.
+ * A triangle across parts that do not touch (layer 0) fades out as its longest edge grows from FADE_FROM
+ * to FADE_TO times its length in the photo: the parts have separated, and stretching the photo between
+ * them would smear it (legs that step apart would pull a cone of skin between them); the background plate
+ * shows through instead. A gradual fade, not a cut, so the opening has no saw-toothed edge.
  */
-const MAX_GAP_STRETCH = 1.4;
+const FADE_FROM = 1.5;
+const FADE_TO = 3;
 
 function edgeGrowth(rig: BodyRig, pos: Float32Array, a: number, b: number, c: number): number {
   const R = rig.rest;
@@ -94,14 +97,16 @@ function edgeGrowth(rig: BodyRig, pos: Float32Array, a: number, b: number, c: nu
   return worst;
 }
 
-/** Draws the skinned triangles into the raster target, nearer layers winning. */
-function rasterise(rig: BodyRig, pos: Float32Array, t: RasterTarget): void {
+/** Draws the skinned triangles into the raster target, nearer layers winning; `fade` gets each one's opacity. */
+function rasterise(rig: BodyRig, pos: Float32Array, t: RasterTarget, fade: Float32Array): void {
   const T = rig.triangles;
   for (let i = 0; i < rig.layer.length; i++) {
     const a = T[3 * i]!;
     const b = T[3 * i + 1]!;
     const c = T[3 * i + 2]!;
-    if (rig.layer[i] === 0 && edgeGrowth(rig, pos, a, b, c) > MAX_GAP_STRETCH) continue;
+    const grow = rig.layer[i] === 0 ? edgeGrowth(rig, pos, a, b, c) : 1;
+    fade[i] = Math.min(1, Math.max(0, (FADE_TO - grow) / (FADE_TO - FADE_FROM)));
+    if (fade[i] === 0) continue;
     const z = -rig.layer[i]!;
     rasterTriangle(
       t,
@@ -131,7 +136,9 @@ export function renderBody(scene: BodyScene, target: BodyPose, state: BodyRender
   state.vertices = pos;
   const t = rasterTarget(0, 0, w, h, state.raster);
   state.raster = t;
-  rasterise(rig, pos, t);
+  if (!state.fade || state.fade.length < rig.layer.length) state.fade = new Float32Array(rig.layer.length);
+  const fade = state.fade;
+  rasterise(rig, pos, t, fade);
   const out = new Uint8ClampedArray(plate.data);
   const revealed = new Uint8Array(w * h);
   const px = new Float32Array(4);
@@ -152,7 +159,7 @@ export function renderBody(scene: BodyScene, target: BodyPose, state: BodyRender
       sample(source, mask.alpha, sx, sy, px);
       // A narrow edge (alpha from HOLE_ALPHA to 1 − HOLE_ALPHA): where the body stays put, its outline
       // shows the photo's own pixels, not a blend with the fill.
-      alpha = Math.min(1, Math.max(0, (px[3]! - HOLE_ALPHA) / (1 - 2 * HOLE_ALPHA)));
+      alpha = fade[tri]! * Math.min(1, Math.max(0, (px[3]! - HOLE_ALPHA) / (1 - 2 * HOLE_ALPHA)));
       for (let k = 0; k < 3; k++) out[i * 4 + k] = alpha * px[k]! + (1 - alpha) * out[i * 4 + k]!;
     }
     if (alpha < 0.5 && mask.alpha[i]! > HOLE_ALPHA) revealed[i] = 1;
