@@ -20,7 +20,10 @@ import { buildWeb, correlation, makeY4m, openApp, serveStatic, waitForApp, type 
 interface Vivify {
   live(): { fps: number; frames: number; framesWithFace: number; state: string };
   firstPortraitMs(): number | undefined;
-  tools(): Record<'live' | 'studio', { zoom: boolean; split: boolean; holding: boolean; beforeVisible: boolean }>;
+  tools(): Record<
+    'live' | 'studio',
+    { zoom: boolean; split: boolean; holding: boolean; beforeVisible: boolean; faceOffset?: number[] }
+  >;
   probe(): { seq: number; driver: number; output: number | null }[];
   portrait(): { name: string; faces: number } | undefined;
   studio(): { renders: number; lastRenderMs: number };
@@ -348,6 +351,13 @@ describe('browser app', { timeout: 240_000 }, () => {
       document.querySelector('#page-studio .viewport')!.getBoundingClientRect().width,
     ]);
     assert.ok(canvasW > 1.5 * viewW, `zoomed picture ${canvasW} px wide in a ${viewW} px view`);
+    // The face in the middle of the view, here and in the timeline mode's narrower, taller view.
+    for (const mode of ['timeline', 'expression']) {
+      const [dx, dy] = (await vivify((v) => v.tools())).studio.faceOffset!;
+      assert.ok(Math.hypot(dx!, dy!) < 3, `the zoomed face is ${dx}, ${dy} px from the view's centre`);
+      await page.click(`[data-mode-tab=${mode}]`);
+      await page.waitForTimeout(300);
+    }
     await page.uncheck('#studio-zoom');
     // A number field sets a slider exactly; its reset brings it back to 0.
     n = (await vivify((v) => v.studio())).renders;

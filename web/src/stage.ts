@@ -79,7 +79,10 @@ export class StageTools {
     this.holdButton.addEventListener('keydown', (e) => (e.key === ' ' || e.key === 'Enter') && hold(true)(e));
     this.holdButton.addEventListener('keyup', hold(false));
     this.holdButton.addEventListener('blur', hold(false));
-    new ResizeObserver(() => this.sync()).observe(viewport);
+    // The view and the picture in it change size separately (a mode's panel beside it, a new portrait).
+    const resized = new ResizeObserver(() => this.sync());
+    resized.observe(viewport);
+    resized.observe(canvas);
     this.sync();
   }
 
@@ -117,9 +120,12 @@ export class StageTools {
     });
     let transform = { s: 1, tx: 0, ty: 0 };
     if (on && this.zoomBox.checked && this.source && c.offsetWidth > 0) {
-      const { face, width } = this.source;
-      const k = c.offsetWidth / width;
-      const [fx, fy, fw, fh] = [face.x * k, face.y * k, face.width * k, face.height * k];
+      // The picture fills its box as object-fit: contain does: scaled to fit, centred.
+      const { face, width, height } = this.source;
+      const k = Math.min(c.offsetWidth / width, c.offsetHeight / height);
+      const ox = (c.offsetWidth - width * k) / 2;
+      const oy = (c.offsetHeight - height * k) / 2;
+      const [fx, fy, fw, fh] = [ox + face.x * k, oy + face.y * k, face.width * k, face.height * k];
       const s = Math.min(
         this.viewport.clientWidth / (fw * ZOOM_MARGIN),
         this.viewport.clientHeight / (fh * ZOOM_MARGIN),
@@ -140,13 +146,27 @@ export class StageTools {
     this.line.style.left = `${lineLeft}px`;
   }
 
-  /** For tests: the state of the tools. */
-  state(): { zoom: boolean; split: boolean; holding: boolean; beforeVisible: boolean } {
+  /**
+   * For tests: the state of the tools, and where the face's centre is on screen relative to the view's centre
+   * (CSS pixels), from the picture's box as the browser laid it out (transform included).
+   */
+  state(): { zoom: boolean; split: boolean; holding: boolean; beforeVisible: boolean; faceOffset?: number[] } {
+    let faceOffset: number[] | undefined;
+    if (this.source) {
+      const r = this.canvas.getBoundingClientRect();
+      const v = this.viewport.getBoundingClientRect();
+      const { face, width, height } = this.source;
+      const k = Math.min(r.width / width, r.height / height);
+      const x = r.left + (r.width - width * k) / 2 + (face.x + face.width / 2) * k;
+      const y = r.top + (r.height - height * k) / 2 + (face.y + face.height / 2) * k;
+      faceOffset = [x - (v.left + v.width / 2), y - (v.top + v.height / 2)];
+    }
     return {
       zoom: this.zoomBox.checked,
       split: this.splitBox.checked,
       holding: this.holding,
       beforeVisible: !this.before.hidden,
+      faceOffset,
     };
   }
 }
