@@ -465,6 +465,22 @@ describe('browser app', { timeout: 240_000 }, () => {
     const moved = Number(/^at ([\d.]+)s happy/m.exec(await page.inputValue('#timeline-text'))![1]);
     assert.ok(Math.abs(moved - 1.5) <= 0.041, `the keyframe moved to ${moved} s`);
     assert.equal(Number(await page.inputValue('#timeline-scrub')), moved);
+    // The keyboard: Shift+ArrowLeft moves it ten frames (0.4 s at 25 frames/s) earlier.
+    await page.waitForFunction(
+      (t) =>
+        document
+          .querySelector('#timeline-track .track-lane[data-row=pose] .track-key')
+          ?.getAttribute('title')
+          ?.includes(t),
+      `at ${moved}s happy`,
+    );
+    await page.focus('#timeline-track .track-lane[data-row=pose] .track-key');
+    await page.keyboard.press('Shift+ArrowLeft');
+    const expected = `at ${Number((moved - 0.4).toFixed(3))}s happy`;
+    await page.waitForFunction(
+      (t) => document.querySelector<HTMLTextAreaElement>('#timeline-text')!.value.includes(t),
+      expected,
+    );
   });
 
   test('studio: a timeline with generated motion (idle, generate) plays with the shipped motion models', async () => {

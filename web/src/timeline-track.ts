@@ -74,6 +74,8 @@ export class TimelineTrack {
   private readonly ruler: HTMLElement;
   private durationS = 1;
   private fps = 25;
+  /** The line whose marker had the keyboard focus when it was moved: it gets it back after the redraw. */
+  private focusLine: number | undefined;
 
   constructor(
     private readonly text: HTMLTextAreaElement,
@@ -108,6 +110,10 @@ export class TimelineTrack {
       const row = lane.dataset.row as Row;
       lane.replaceChildren(...keys.filter((k) => k.rows.includes(row)).map((k) => this.marker(k)));
     }
+    if (this.focusLine !== undefined) {
+      this.lanes.querySelector<HTMLElement>(`.track-key[data-line="${this.focusLine}"]`)?.focus();
+      this.focusLine = undefined;
+    }
     const step = [0.5, 1, 2, 5, 10, 30, 60, 300].find((s) => durationS / s <= 10) ?? 600;
     const ticks: HTMLElement[] = [];
     for (let t = 0; t <= durationS + 1e-9; t += step) {
@@ -134,10 +140,21 @@ export class TimelineTrack {
       class: 'track-key',
       'data-line': String(k.line),
       style: `left: ${(100 * k.timeS) / this.durationS}%`,
-      title: `Line ${k.line}: ${k.text} — drag to move it, click to go there`,
+      title: `Line ${k.line}: ${k.text} — drag to move it (or the arrow keys, a frame at a time), click to go there`,
       'aria-label': `Keyframe on line ${k.line} at ${formatTime(k.timeS)}`,
     });
     let dragged: number | undefined;
+    // The keyboard: arrows move the keyframe by a frame (with Shift, by ten).
+    m.addEventListener('keydown', (e) => {
+      const dir = e.key === 'ArrowLeft' ? -1 : e.key === 'ArrowRight' ? 1 : 0;
+      if (!dir) return;
+      e.preventDefault();
+      const now = this.current(k.line) ?? k;
+      const frames = Math.round(now.timeS * this.fps) + dir * (e.shiftKey ? 10 : 1);
+      const t = Math.max(0, Math.min(this.durationS, frames / this.fps));
+      this.focusLine = k.line;
+      this.move(k, t);
+    });
     m.addEventListener('pointerdown', (e) => {
       m.setPointerCapture(e.pointerId);
       dragged = undefined;
@@ -158,8 +175,15 @@ export class TimelineTrack {
     return m;
   }
 
+  /** The keyframe on this line in the text as it is now (the markers are redrawn a moment after a change). */
+  private current(line: number): TrackKey | undefined {
+    return scanKeyframes(this.text.value).find((x) => x.line === line);
+  }
+
   /** Rewrites a keyframe's time in the text (as if typed: the text is checked and the preview redrawn). */
-  private move(k: TrackKey, timeS: number): void {
+  private move(marked: TrackKey, timeS: number): void {
+    const k = this.current(marked.line);
+    if (!k) return;
     const v = this.text.value;
     this.text.value = `${v.slice(0, k.start)}${formatTime(timeS)}${v.slice(k.end)}`;
     this.text.dispatchEvent(new Event('input'));
