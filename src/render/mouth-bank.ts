@@ -100,7 +100,8 @@ export function tileFrame(lm: Float32Array, stride = 3): { ox: number; oy: numbe
 
 /**
  * Cuts the mouth of an image into a tile (RGBA, BANK_TILE², written into `out` at (x0, y0) of a buffer
- * `stride` pixels wide) and returns the exemplar's points in tile pixels.
+ * `stride` pixels wide) and returns the exemplar's points in tile pixels. With `openingOnly`, only the
+ * part of the tile the renderer samples is cut: the box around the inner-lip outline, plus 2 pixels.
  */
 export function cutMouthTile(
   image: RgbaImage,
@@ -109,12 +110,23 @@ export function cutMouthTile(
   stride: number,
   x0 = 0,
   y0 = 0,
+  openingOnly = false,
 ): Float32Array {
   const { ox, oy, ex, ey, w } = tileFrame(lm);
   const k = w / BANK_SCALE;
+  const points = tilePoints(lm, ox, oy, ex, ey, 1 / k);
+  let [i0, j0, i1, j1] = [0, 0, BANK_TILE, BANK_TILE];
+  if (openingOnly) {
+    const xs = points.filter((_, q) => q % 2 === 0);
+    const ys = points.filter((_, q) => q % 2 === 1);
+    i0 = Math.max(0, Math.floor(Math.min(...xs)) - 2);
+    i1 = Math.min(BANK_TILE, Math.ceil(Math.max(...xs)) + 2);
+    j0 = Math.max(0, Math.floor(Math.min(...ys)) - 2);
+    j1 = Math.min(BANK_TILE, Math.ceil(Math.max(...ys)) + 2);
+  }
   const { data, width: W, height: H } = image;
-  for (let j = 0; j < BANK_TILE; j++) {
-    for (let i = 0; i < BANK_TILE; i++) {
+  for (let j = j0; j < j1; j++) {
+    for (let i = i0; i < i1; i++) {
       const u = (i + 0.5 - BANK_ORIGIN_U) * k;
       const v = (j + 0.5 - BANK_ORIGIN_V) * k;
       const x = ox + u * ex - v * ey - 0.5;
@@ -122,7 +134,7 @@ export function cutMouthTile(
       sampleInto(data, W, H, x, y, out, 4 * ((y0 + j) * stride + x0 + i));
     }
   }
-  return tilePoints(lm, ox, oy, ex, ey, 1 / k);
+  return points;
 }
 
 function tilePoints(lm: Float32Array, ox: number, oy: number, ex: number, ey: number, s: number): Float32Array {
@@ -431,9 +443,9 @@ export function saturationRatio(portraitLip: Rgb, exemplarLip: Rgb): number {
  */
 export function teethGain(portrait: Rgb, exemplar: Rgb): Rgb {
   const g = [0, 1, 2].map((c) => Math.max(0.35, Math.min(2, portrait[c]! / Math.max(8, exemplar[c]!))));
-  // The hue may shift only a little: each channel within 15% of the mean gain.
+  // The hue may shift only a little: each channel within 6% of the mean gain.
   const m = (g[0]! + g[1]! + g[2]!) / 3;
-  return g.map((v) => Math.max(0.85 * m, Math.min(1.15 * m, v))) as Rgb;
+  return g.map((v) => Math.max(0.94 * m, Math.min(1.06 * m, v))) as Rgb;
 }
 
 /**

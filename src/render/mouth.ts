@@ -91,7 +91,7 @@ export interface MouthSource {
   /** Whether the driving face's own mouth is a candidate, the tile it is cut into, and its estimated teeth colour. */
   useDriver: boolean;
   driverTile?: RgbaImage;
-  driverTeeth?: Rgb;
+  driverColours?: { lip: Rgb; teeth: Rgb; measured: boolean; age: number };
   /** Control-mesh index of the mouth fan's centre vertex. */
   centre: number;
 }
@@ -343,14 +343,23 @@ function driverCandidate(driver: { image: RgbaImage; landmarks: Float32Array }):
  */
 function cutDriverMouth(m: MouthSource, e: MouthExemplar, driver: { image: RgbaImage; landmarks: Float32Array }): void {
   const tile = (m.driverTile ??= createImage(BANK_TILE, BANK_TILE));
-  e.points = cutMouthTile(driver.image, driver.landmarks, tile.data, BANK_TILE);
+  e.points = cutMouthTile(driver.image, driver.landmarks, tile.data, BANK_TILE, 0, 0, true);
   e.image = tile;
-  const { skin, lip } = mouthSurroundColours(driver.image, driver.landmarks);
-  e.lip = lip;
-  e.teeth =
-    measureTeeth(driver.image, driver.landmarks, skin, lip)?.colour ??
-    (m.driverTeeth ??= plausibleTeeth(skin, lip, faceHighlight(driver.image, driver.landmarks), []));
+  // The driver's lips and teeth colours change little from frame to frame: measured on every
+  // DRIVER_COLOUR_EVERY-th frame it is chosen (every 3rd until its teeth have been seen).
+  if (!m.driverColours || m.driverColours.age++ >= (m.driverColours.measured ? DRIVER_COLOUR_EVERY : 3)) {
+    const { skin, lip } = mouthSurroundColours(driver.image, driver.landmarks);
+    const seen = measureTeeth(driver.image, driver.landmarks, skin, lip)?.colour;
+    const teeth =
+      seen ?? m.driverColours?.teeth ?? plausibleTeeth(skin, lip, faceHighlight(driver.image, driver.landmarks), []);
+    m.driverColours = { lip, teeth, measured: seen !== undefined || (m.driverColours?.measured ?? false), age: 0 };
+  }
+  e.lip = m.driverColours.lip;
+  e.teeth = m.driverColours.teeth;
 }
+
+/** How often the driving face's lip and teeth colours are measured again, in frames its mouth is shown. */
+const DRIVER_COLOUR_EVERY = 15;
 
 type FanPixel = (
   a: number,
