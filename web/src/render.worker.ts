@@ -16,7 +16,8 @@ import {
 import { loadMotionModels, type MotionModels } from '../../src/motion/motion-model.js';
 import { faceState, projectState, type FaceState } from '../../src/motion/motion.js';
 import { drawAnalysisOverlay, drawFaceMesh } from '../../src/render/overlay.js';
-import { createRenderer, type Renderer } from '../../src/render/renderer.js';
+import { parseMouthBank, type MouthBank } from '../../src/render/mouth-bank.js';
+import { createRenderer, type Renderer, type RendererOptions } from '../../src/render/renderer.js';
 import {
   createReenactor,
   type DrivingFrame,
@@ -77,6 +78,39 @@ function shippedMotionModels(): Promise<MotionModels> {
   motionModels.catch(() => (motionModels = undefined));
   return motionModels;
 }
+/**
+ * The bank of real mouths (assets/mouth-bank.json and .jpg), fetched from the start; a portrait waits for it
+ * so that every renderer fills mouths from it. If it cannot be had the mouths are drawn, and the console says why.
+ */
+let mouthBank: Promise<MouthBank | undefined> = Promise.resolve(undefined);
+let bank: MouthBank | undefined;
+
+async function fetchMouthBank(): Promise<MouthBank | undefined> {
+  try {
+    const [index, jpeg] = await Promise.all([
+      fetch(new URL('../../assets/mouth-bank.json', import.meta.url)).then((r) => {
+        if (!r.ok) throw new Error(`mouth-bank.json: HTTP ${r.status}`);
+        return r.json() as Promise<unknown>;
+      }),
+      fetch(new URL('../../assets/mouth-bank.jpg', import.meta.url)).then((r) => {
+        if (!r.ok) throw new Error(`mouth-bank.jpg: HTTP ${r.status}`);
+        return r.blob();
+      }),
+    ]);
+    const bitmap = await createImageBitmap(jpeg);
+    const ctx = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d')!;
+    ctx.drawImage(bitmap, 0, 0);
+    const pixels = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
+    return parseMouthBank(index, { width: pixels.width, height: pixels.height, data: pixels.data });
+  } catch (err) {
+    console.warn(`real mouths unavailable, mouths are drawn: ${errorMessage(err)}`);
+    return undefined;
+  }
+}
+
+/** What every renderer here is made with. */
+const rendererOptions = (): RendererOptions => ({ mouth: bank ? { bank } : undefined });
+
 let file: { id: number; reenactor: Reenactor; encoder: VideoFileEncoder; pending: Promise<void> } | undefined;
 
 let view: ViewSettings = { layout: 'result', driverMesh: false, portraitMesh: false };
@@ -145,6 +179,7 @@ function liveReenactor(): Reenactor | undefined {
   if (!source || !live.reference) return undefined;
   live.reenactor ??= createReenactor(source.image, source.face, {
     ...live.options,
+    mouth: rendererOptions().mouth,
     reference: live.reference.state,
     referenceFrame: live.reference.frame,
   });
@@ -205,7 +240,7 @@ function onFileFrame(msg: AnalysedFrame): void {
 }
 
 function renderer(): Renderer {
-  source!.renderer ??= createRenderer(source!.image, source!.state, source!.face.landmarks);
+  source!.renderer ??= createRenderer(source!.image, source!.state, source!.face.landmarks, rendererOptions());
   return source!.renderer;
 }
 
@@ -236,8 +271,10 @@ async function handle(msg: RenderRequest): Promise<void> {
       canvases.live = msg.live.getContext('2d')!;
       canvases.studio = msg.studio.getContext('2d')!;
       modelsUrl = msg.modelsUrl;
+      mouthBank = fetchMouthBank();
       return;
     case 'source':
+      bank = await mouthBank;
       source = { image: msg.image, face: msg.face, state: faceState(msg.face) };
       live.reenactor = undefined;
       live.last = undefined;
@@ -261,7 +298,7 @@ async function handle(msg: RenderRequest): Promise<void> {
     case 'edit': {
       const s = needSource();
       const t0 = performance.now();
-      s.editor ??= createFaceEditor(s.image, s.face);
+      s.editor ??= createFaceEditor(s.image, s.face, undefined, rendererOptions());
       draw('studio', s.editor.edit(msg.spec).image);
       scope.post({ type: 'drawn', id: msg.id, ms: performance.now() - t0 });
       return;
@@ -312,7 +349,7 @@ async function handle(msg: RenderRequest): Promise<void> {
       const encoder = await createVideoEncoder(s.image.width, s.image.height, msg.fps);
       file = {
         id: msg.id,
-        reenactor: createReenactor(s.image, s.face, msg.options),
+        reenactor: createReenactor(s.image, s.face, { ...msg.options, mouth: rendererOptions().mouth }),
         encoder,
         pending: Promise.resolve(),
       };
