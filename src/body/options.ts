@@ -23,6 +23,7 @@ const reference: OptionSpec<'first' | number> = {
 export const BODY_OPTIONS: OptionSpecs = {
   mode: {
     type: 'string',
+    value: 'relative|absolute',
     choices: ['relative', 'absolute'],
     default: 'relative',
     description:
