@@ -13,6 +13,8 @@ import { projectState, type FaceState } from '../../src/motion/motion.js';
 import { pointInPolygon } from '../../src/render/geometry.js';
 import {
   BANK_MAX_DISTANCE,
+  DRIVER,
+  featureOpening,
   BANK_ORIGIN_U,
   BANK_ORIGIN_V,
   BANK_SCALE,
@@ -274,4 +276,20 @@ test('in reenactment the driver’s own mouth is a candidate, and can be turned 
   });
   const r = meanInside(off.image);
   assert.ok(r[0]! > 1.5 * r[1]!, `without it, the bank's (red) mouth: ${r.map((v) => v.toFixed(0))}`);
+});
+
+test('the shipped bank loads: hundreds of real mouths of dozens of people, small enough to ship', async () => {
+  const { loadMouthBank, ASSETS_DIR } = await import('../../src/reenact/mouth-bank-file.js');
+  const { statSync } = await import('node:fs');
+  const bank = await loadMouthBank();
+  const people = new Set(bank.exemplars.map((e) => e.person));
+  assert.ok(bank.exemplars.length >= 500, `${bank.exemplars.length} exemplars`);
+  assert.ok(people.size >= 30, `${people.size} people`);
+  assert.ok(!people.has(DRIVER));
+  const bytes = ['mouth-bank.json', 'mouth-bank.jpg'].reduce((s, f) => s + statSync(`${ASSETS_DIR}/${f}`).size, 0);
+  assert.ok(bytes < 3 * 1024 * 1024, `${(bytes / 1048576).toFixed(2)} MiB`);
+  // Every exemplar is an open mouth, as the build script promises.
+  for (const e of bank.exemplars) assert.ok(featureOpening(e.feature) >= 0.0999, `${e.clip}:${e.frame}`);
+  // A bank that is not there is one clear error.
+  await assert.rejects(loadMouthBank('/nonexistent-dir'), /could not read the mouth bank in \/nonexistent-dir/);
 });
