@@ -94,20 +94,14 @@ function grown(mask: PersonMask, r: number): Uint8Array {
 }
 
 /**
- * The photo with the person removed and the hole filled from around it (alpha 255 everywhere).
- *
- * @example
- * const plate = backgroundPlate(image, personMask(image, pose));
+ * `image` with the pixels where `hole` is set replaced by push–pull interpolation of the pixels where
+ * `known` is set (alpha 255 everywhere).
  */
-export function backgroundPlate(image: RgbaImage, mask: PersonMask, growPx = 1): RgbaImage {
+export function fillHoles(image: RgbaImage, hole: Uint8Array, known: Uint8Array): RgbaImage {
   const { width: w, height: h, data } = image;
-  const hole = grown(mask, growPx);
-  // The fill learns only from pixels a little farther out: the outline's own pixels are often still the
-  // person's colour, and would smear it into the hole.
-  const unknown = grown(mask, growPx + 3);
   const base: Level = { w, h, rgb: new Float32Array(w * h * 3), wt: new Float32Array(w * h) };
   for (let i = 0; i < w * h; i++) {
-    if (unknown[i]) continue;
+    if (!known[i]) continue;
     base.wt[i] = 1;
     for (let k = 0; k < 3; k++) base.rgb[i * 3 + k] = data[i * 4 + k]!;
   }
@@ -120,4 +114,18 @@ export function backgroundPlate(image: RgbaImage, mask: PersonMask, growPx = 1):
     out[i * 4 + 3] = 255;
   }
   return { width: w, height: h, data: out };
+}
+
+/**
+ * The photo with the person removed and the hole filled from around it (alpha 255 everywhere).
+ *
+ * @example
+ * const plate = backgroundPlate(image, personMask(image, pose));
+ */
+export function backgroundPlate(image: RgbaImage, mask: PersonMask, growPx = 1): RgbaImage {
+  const hole = grown(mask, growPx);
+  // The fill learns only from pixels a little farther out: the outline's own pixels are often still the
+  // person's colour, and would smear it into the hole.
+  const known = grown(mask, growPx + 3).map((v) => 1 - v);
+  return fillHoles(image, hole, known);
 }

@@ -1,8 +1,9 @@
 /**
  * Rendering a moved body: the rig's triangles, skinned to the target pose, are rasterised with a depth
  * buffer by layer (arms in front of the torso, the torso in front of the legs), each pixel takes the
- * source's colour and mask from where it came from, and is laid over the background plate — the photo
- * with the person removed and the hole filled from the surroundings. Pure typed arrays.
+ * source's colour and mask from where it came from, and is laid over the torso underlay (what the arms hid
+ * of the torso) and the background plate — the photo with the person removed and the hole filled from the
+ * surroundings. Pure typed arrays.
  */
 import type { RgbaImage } from '../face/image.js';
 import { rasterTarget, rasterTriangle, type RasterTarget } from '../render/raster.js';
@@ -11,6 +12,7 @@ import { personMask, type PersonMask } from './mask.js';
 import { buildRig, skin, type BodyRig } from './rig.js';
 import { segmentTransforms } from './retarget.js';
 import type { BodyPose } from './skeleton.js';
+import { drawUnderlay, torsoUnderlay, type TorsoUnderlay } from './underlay.js';
 
 /** Everything prepared once per source photo. */
 export interface BodyScene {
@@ -18,6 +20,8 @@ export interface BodyScene {
   mask: PersonMask;
   plate: RgbaImage;
   rig: BodyRig;
+  /** The torso with the arms in front of it removed, drawn under the body (see underlay.ts). */
+  underlay?: TorsoUnderlay;
 }
 
 /**
@@ -29,7 +33,13 @@ export interface BodyScene {
  */
 export function prepareBodyScene(source: RgbaImage, pose: BodyPose): BodyScene {
   const mask = personMask(source, pose);
-  return { source, mask, plate: backgroundPlate(source, mask), rig: buildRig(mask, pose) };
+  return {
+    source,
+    mask,
+    plate: backgroundPlate(source, mask),
+    rig: buildRig(mask, pose),
+    underlay: torsoUnderlay(source, mask, pose),
+  };
 }
 
 export interface BodyFrame {
@@ -45,6 +55,8 @@ export interface BodyRenderState {
   raster?: RasterTarget;
   vertices?: Float32Array;
   fade?: Float32Array;
+  cover?: Float32Array;
+  colour?: Float32Array;
 }
 
 /** Bilinear sample of channel k (or the mask when k = 4) at (x, y). */
@@ -132,37 +144,59 @@ function rasterise(rig: BodyRig, pos: Float32Array, t: RasterTarget, fade: Float
 export function renderBody(scene: BodyScene, target: BodyPose, state: BodyRenderState = {}): BodyFrame {
   const { source, plate, rig, mask } = scene;
   const { width: w, height: h } = source;
-  const pos = skin(rig, segmentTransforms(rig.pose, target), state.vertices);
+  const transforms = segmentTransforms(rig.pose, target);
+  const pos = skin(rig, transforms, state.vertices);
   state.vertices = pos;
   const t = rasterTarget(0, 0, w, h, state.raster);
   state.raster = t;
   if (!state.fade || state.fade.length < rig.layer.length) state.fade = new Float32Array(rig.layer.length);
   const fade = state.fade;
   rasterise(rig, pos, t, fade);
+  const cover = (state.cover ??= new Float32Array(w * h));
+  const colour = (state.colour ??= new Float32Array(w * h * 3));
+  bodyPixels(scene, t, fade, cover, colour);
   const out = new Uint8ClampedArray(plate.data);
+  if (scene.underlay) drawUnderlay(out, w, h, scene.underlay, transforms.subarray(0, 6), cover);
   const revealed = new Uint8Array(w * h);
-  const px = new Float32Array(4);
-  const T = rig.triangles;
-  const R = rig.rest;
   for (let i = 0; i < w * h; i++) {
-    const tri = t.tri[i]!;
-    let alpha = 0;
-    if (tri >= 0) {
-      const w1 = t.b1[i]!;
-      const w2 = t.b2[i]!;
-      const w0 = 1 - w1 - w2;
-      const a = T[3 * tri]!;
-      const b = T[3 * tri + 1]!;
-      const c = T[3 * tri + 2]!;
-      const sx = w0 * R[2 * a]! + w1 * R[2 * b]! + w2 * R[2 * c]!;
-      const sy = w0 * R[2 * a + 1]! + w1 * R[2 * b + 1]! + w2 * R[2 * c + 1]!;
-      sample(source, mask.alpha, sx, sy, px);
-      // A narrow edge (alpha from HOLE_ALPHA to 1 − HOLE_ALPHA): where the body stays put, its outline
-      // shows the photo's own pixels, not a blend with the fill.
-      alpha = fade[tri]! * Math.min(1, Math.max(0, (px[3]! - HOLE_ALPHA) / (1 - 2 * HOLE_ALPHA)));
-      for (let k = 0; k < 3; k++) out[i * 4 + k] = alpha * px[k]! + (1 - alpha) * out[i * 4 + k]!;
-    }
+    const alpha = cover[i]!;
+    if (alpha > 0)
+      for (let k = 0; k < 3; k++) out[i * 4 + k] = alpha * colour[i * 3 + k]! + (1 - alpha) * out[i * 4 + k]!;
     if (alpha < 0.5 && mask.alpha[i]! > HOLE_ALPHA) revealed[i] = 1;
   }
   return { image: { width: w, height: h, data: out }, vertices: pos, revealed };
+}
+
+/** Per pixel, the body's opacity (`cover`) and colour where the rasterised rig puts it. */
+function bodyPixels(
+  scene: BodyScene,
+  t: RasterTarget,
+  fade: Float32Array,
+  cover: Float32Array,
+  colour: Float32Array,
+): void {
+  const { source, rig, mask } = scene;
+  const px = new Float32Array(4);
+  const T = rig.triangles;
+  const R = rig.rest;
+  cover.fill(0);
+  for (let i = 0; i < cover.length; i++) {
+    const tri = t.tri[i]!;
+    if (tri < 0) continue;
+    const w1 = t.b1[i]!;
+    const w2 = t.b2[i]!;
+    const w0 = 1 - w1 - w2;
+    const a = T[3 * tri]!;
+    const b = T[3 * tri + 1]!;
+    const c = T[3 * tri + 2]!;
+    const sx = w0 * R[2 * a]! + w1 * R[2 * b]! + w2 * R[2 * c]!;
+    const sy = w0 * R[2 * a + 1]! + w1 * R[2 * b + 1]! + w2 * R[2 * c + 1]!;
+    sample(source, mask.alpha, sx, sy, px);
+    // A narrow edge (alpha from HOLE_ALPHA to 1 − HOLE_ALPHA): where the body stays put, its outline
+    // shows the photo's own pixels, not a blend with the fill.
+    cover[i] = fade[tri]! * Math.min(1, Math.max(0, (px[3]! - HOLE_ALPHA) / (1 - 2 * HOLE_ALPHA)));
+    colour[i * 3] = px[0]!;
+    colour[i * 3 + 1] = px[1]!;
+    colour[i * 3 + 2] = px[2]!;
+  }
 }
