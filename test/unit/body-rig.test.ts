@@ -299,3 +299,23 @@ test('a driver turning its head left or right does not tip the source’s head o
   const roll = Math.atan2(r.y[J.nose]! - r.y[18]!, r.x[J.nose]! - r.x[18]!) - before;
   assert.ok(Math.abs((roll * 180) / Math.PI - 20) < 0.5, `roll ${(roll * 180) / Math.PI}`);
 });
+
+test('a forearm lifted off the torso uncovers torso, not the background behind the person', () => {
+  const src = standing();
+  // The left forearm lies across the belly.
+  src.x[J.leftWrist] = 72;
+  src.y[J.leftWrist] = 98;
+  const img = painted(src);
+  const scene = prepareBodyScene(img, src);
+  assert.ok(scene.underlay, 'an arm over the torso gives an underlay');
+  // The driver lifts that forearm out sideways.
+  const lifted = clonePose(src);
+  lifted.x[J.leftWrist] = 140;
+  lifted.y[J.leftWrist] = 80;
+  const frame = renderBody(scene, createRetargeter(src, src).next(lifted)).image;
+  // Where the forearm lay (between elbow and wrist, inside the torso), the body's colour shows.
+  const at = (x: number, y: number): number => frame.data[(y * 160 + x) * 4 + 2]!;
+  const mx = Math.round((112 + 72) / 2);
+  const my = Math.round((85 + 98) / 2);
+  assert.ok(Math.abs(at(mx, my) - 90) < 20, `blue ${at(mx, my)} where the forearm was (torso 90, background 150)`);
+});
