@@ -3,11 +3,12 @@
  * portrait, the clip as the driver, the suite's configuration for such crops) rendered with the drawn
  * interior and with the bank of real mouths — the clip's own person left out of the bank — and measured
  * against the clip itself: L1 inside the mouth box on the frames where the mouth is open, whole-frame L1
- * and AKD. Writes the table to docs/results/mouths.md (or the file given with --out).
+ * and AKD. Writes the table to docs/results/mouths.md (or the file given with --out) and the per-clip
+ * figures beside it (mouths.json), after every clip; `--resume` keeps the clips already there.
  *
- *   node --import tsx scripts/eval-mouths.ts [--frames 150] [--out docs/results/mouths.md] [--only REGEX]
+ *   npm run eval:mouths -- [--frames 150] [--out docs/results/mouths.md] [--only REGEX] [--resume]
  */
-import { promises as fs, readFileSync } from 'node:fs';
+import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createFaceAnalyzer } from '../src/analysis/node.js';
@@ -22,6 +23,7 @@ const { values } = parseArgs({
     frames: { type: 'string', default: '150' },
     out: { type: 'string', default: 'docs/results/mouths.md' },
     only: { type: 'string' },
+    resume: { type: 'boolean', default: false },
   },
 });
 const frames = Number(values.frames);
@@ -32,14 +34,36 @@ const rows = readFileSync(path.join(DATA, 'MANIFEST.tsv'), 'utf8')
 const col = (n: string): number => rows[0]!.indexOf(n);
 const clips = rows
   .slice(1)
-  .filter((r) => r[col('kind')] === 'video' && r[col('self_reenactment')] === 'yes' && isVoxStyle(r[col('file')]!))
+  .filter(
+    (r) =>
+      r[col('kind')] === 'video' &&
+      r[col('category')] !== 'body' &&
+      r[col('self_reenactment')] === 'yes' &&
+      isVoxStyle(r[col('file')]!),
+  )
   .map((r) => r[col('file')]!)
   .filter((f) => !values.only || new RegExp(values.only).test(f));
 
 const f = (v: number | undefined, d = 4): string => (v === undefined || !Number.isFinite(v) ? 'n/a' : v.toFixed(d));
+type Figures = Pick<ReenactJobResult['result'], 'mouthL1' | 'mouthL1Frames' | 'l1' | 'akd'>;
+interface ClipResult {
+  clip: string;
+  drawn: Figures;
+  bank: Figures;
+  own: Figures;
+}
+const json = values.out!.replace(/\.md$/, '') + '.json';
+const results: ClipResult[] =
+  values.resume && existsSync(json) ? (JSON.parse(readFileSync(json, 'utf8')) as ClipResult[]) : [];
+const figures = (r: ReenactJobResult): Figures => ({
+  mouthL1: r.result.mouthL1,
+  mouthL1Frames: r.result.mouthL1Frames,
+  l1: r.result.l1,
+  akd: r.result.akd,
+});
 const analyzer = await createFaceAnalyzer({ emotion: false });
-const results: { clip: string; drawn: ReenactJobResult; bank: ReenactJobResult; own: ReenactJobResult }[] = [];
 for (const clip of clips) {
+  if (results.some((r) => r.clip === clip)) continue;
   const run = (mouth: 'drawn' | 'bank', mouthFromDriver = false): Promise<ReenactJobResult> =>
     runReenactJob(analyzer, {
       kind: 'self',
@@ -48,14 +72,15 @@ for (const clip of clips) {
       identityEvery: 1000,
       reenact: { ...VOX_CONFIG, mouth, mouthFromDriver },
     });
-  const drawn = await run('drawn');
-  const bank = await run('bank');
-  const own = await run('bank', true);
+  const drawn = figures(await run('drawn'));
+  const bank = figures(await run('bank'));
+  const own = figures(await run('bank', true));
   results.push({ clip, drawn, bank, own });
+  await writeAtomically(json, (tmp) => fs.writeFile(tmp, JSON.stringify(results, null, 1)));
   console.log(
-    `${clip}: open-mouth frames ${bank.result.mouthL1Frames}; mouth L1 drawn ${f(drawn.result.mouthL1)}, bank ${f(bank.result.mouthL1)}, ` +
-      `bank+driver ${f(own.result.mouthL1)}; L1 ${f(drawn.result.l1)} / ${f(bank.result.l1)} / ${f(own.result.l1)}; ` +
-      `AKD ${f(drawn.result.akd, 3)} / ${f(bank.result.akd, 3)} / ${f(own.result.akd, 3)}`,
+    `${clip}: open-mouth frames ${bank.mouthL1Frames}; mouth L1 drawn ${f(drawn.mouthL1)}, bank ${f(bank.mouthL1)}, ` +
+      `bank+driver ${f(own.mouthL1)}; L1 ${f(drawn.l1)} / ${f(bank.l1)} / ${f(own.l1)}; ` +
+      `AKD ${f(drawn.akd, 3)} / ${f(bank.akd, 3)} / ${f(own.akd, 3)}`,
   );
 }
 analyzer.close();
@@ -63,11 +88,11 @@ analyzer.close();
 type Run = 'drawn' | 'bank' | 'own';
 const RUNS: Run[] = ['drawn', 'bank', 'own'];
 /** Means over clips, the mouth L1 weighted by each clip's open-mouth frames. */
-const withOpen = results.filter((r) => (r.bank.result.mouthL1Frames ?? 0) > 0);
+const withOpen = results.filter((r) => (r.bank.mouthL1Frames ?? 0) > 0);
 const weighted = (k: Run): number =>
-  withOpen.reduce((s, r) => s + r[k].result.mouthL1! * r[k].result.mouthL1Frames!, 0) /
-  withOpen.reduce((s, r) => s + r[k].result.mouthL1Frames!, 0);
-const mean = (k: Run, m: 'l1' | 'akd'): number => results.reduce((s, r) => s + r[k].result[m]!, 0) / results.length;
+  withOpen.reduce((s, r) => s + r[k].mouthL1! * r[k].mouthL1Frames!, 0) /
+  withOpen.reduce((s, r) => s + r[k].mouthL1Frames!, 0);
+const mean = (k: Run, m: 'l1' | 'akd'): number => results.reduce((s, r) => s + r[k][m]!, 0) / results.length;
 const lines = [
   '# Mouth interior: drawn vs real mouths (self-reenactment)',
   '',
@@ -85,9 +110,9 @@ const lines = [
   '|---|---|---|---|---|---|---|---|---|---|---|',
   ...results.map(
     (r) =>
-      `| ${path.basename(r.clip)} | ${r.bank.result.mouthL1Frames} | ${RUNS.map((k) => f(r[k].result.mouthL1)).join(' | ')} | ${RUNS.map((k) => f(r[k].result.l1)).join(' | ')} | ${RUNS.map((k) => f(r[k].result.akd, 3)).join(' | ')} |`,
+      `| ${path.basename(r.clip)} | ${r.bank.mouthL1Frames} | ${RUNS.map((k) => f(r[k].mouthL1)).join(' | ')} | ${RUNS.map((k) => f(r[k].l1)).join(' | ')} | ${RUNS.map((k) => f(r[k].akd, 3)).join(' | ')} |`,
   ),
-  `| **all** (mouth L1 weighted by open frames) | ${withOpen.reduce((s, r) => s + r.bank.result.mouthL1Frames!, 0)} | ${RUNS.map((k) => f(weighted(k))).join(' | ')} | ${RUNS.map((k) => f(mean(k, 'l1'))).join(' | ')} | ${RUNS.map((k) => f(mean(k, 'akd'), 3)).join(' | ')} |`,
+  `| **all** (mouth L1 weighted by open frames) | ${withOpen.reduce((s, r) => s + r.bank.mouthL1Frames!, 0)} | ${RUNS.map((k) => f(weighted(k))).join(' | ')} | ${RUNS.map((k) => f(mean(k, 'l1'))).join(' | ')} | ${RUNS.map((k) => f(mean(k, 'akd'), 3)).join(' | ')} |`,
   '',
   `Mouth L1 over the drawn interior's: bank **${(weighted('bank') / weighted('drawn')).toFixed(3)}×**, bank+driver **${(weighted('own') / weighted('drawn')).toFixed(3)}×** (bar: ≤ 0.8×).`,
   `Whole-frame L1 ${f(mean('drawn', 'l1'))} → ${f(mean('bank', 'l1'))} / ${f(mean('own', 'l1'))}; AKD ${f(mean('drawn', 'akd'), 3)} → ${f(mean('bank', 'akd'), 3)} / ${f(mean('own', 'akd'), 3)} (bar: no worse).`,

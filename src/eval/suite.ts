@@ -80,7 +80,8 @@ export function suiteJobs(o: SuiteOptions): ReenactJob[] {
   const jobs: ReenactJob[] = [];
   if (o.only !== 'cross') {
     for (const r of rows) {
-      if (r[col('kind')] === 'video' && r[col('self_reenactment')] === 'yes') {
+      // Face reenactment only: the whole-body clips (category body) have their own evaluation (docs/body.md).
+      if (r[col('kind')] === 'video' && r[col('self_reenactment')] === 'yes' && r[col('category')] !== 'body') {
         for (const [config, reenact] of selfConfigs(o)) {
           jobs.push({
             kind: 'self',
