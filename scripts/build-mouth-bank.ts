@@ -30,9 +30,9 @@ import {
   featureOpening,
   MOUTH_BANK_VERSION,
   mouthShapeFeature,
-  shapeDistance,
   tileFrame,
 } from '../src/render/mouth-bank.js';
+import { shapeDistance } from '../src/render/mouth-retrieval.js';
 import {
   faceHighlight,
   measureTeeth,

@@ -19,7 +19,6 @@ import { faceHighlight, measureTeeth, mouthSurroundColours, plausibleTeeth, type
 import {
   BANK_TILE,
   bankSampler,
-  createMouthTrack,
   cutMouthTile,
   DRIVER,
   mouthShapeFeature,
@@ -27,6 +26,7 @@ import {
   type MouthBank,
   type MouthExemplar,
 } from './mouth-bank.js';
+import { createMouthTrack } from './mouth-retrieval.js';
 import { bilinear } from './sampling.js';
 import { rotationToEuler } from '../face/pose.js';
 

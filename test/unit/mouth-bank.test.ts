@@ -12,7 +12,6 @@ import { MOUTH_OPENING } from '../../src/face/topology.js';
 import { projectState, type FaceState } from '../../src/motion/motion.js';
 import { pointInPolygon } from '../../src/render/geometry.js';
 import {
-  BANK_MAX_DISTANCE,
   DRIVER,
   featureOpening,
   BANK_ORIGIN_U,
@@ -24,14 +23,12 @@ import {
   MOUTH_BANK_VERSION,
   mouthShapeFeature,
   parseMouthBank,
-  rankMouths,
-  createMouthTrack,
   saturationRatio,
-  shapeDistance,
   teethGain,
   type MouthBank,
   type MouthExemplar,
 } from '../../src/render/mouth-bank.js';
+import { BANK_MAX_DISTANCE, createMouthTrack, rankMouths, shapeDistance } from '../../src/render/mouth-retrieval.js';
 import { createRenderer } from '../../src/render/renderer.js';
 import { portrait } from '../synthetic-face.js';
 
