@@ -176,6 +176,9 @@ export async function prepareReenactment(
 ): Promise<PreparedReenactment> {
   const o = resolveAnimateOptions(options);
   const label = typeof sourceInput === 'string' ? sourceInput : 'the source image';
+  // The bank of real mouths decodes on libuv's threads while the source and the driver are analysed here.
+  const bank = o.mouth === 'bank' ? loadMouthBank() : undefined;
+  bank?.catch(() => undefined); // awaited below; not an unhandled rejection if set-up fails first
   let source: RgbaImage = await readImage(sourceInput);
   if (o.size) {
     const s = fitSize(source.width, source.height, o.size);
@@ -202,10 +205,7 @@ export async function prepareReenactment(
       appearance: o.appearance,
       reference: ref.reference,
       referenceFrame: ref.frame,
-      mouth:
-        o.mouth === 'bank'
-          ? { bank: await loadMouthBank(), bankExclude: o.mouthBankExclude, driver: o.mouthFromDriver }
-          : undefined,
+      mouth: bank ? { bank: await bank, bankExclude: o.mouthBankExclude, driver: o.mouthFromDriver } : undefined,
     },
     occlusion: outputs.occlusion ?? false,
   };
