@@ -18,6 +18,7 @@
 import type { RgbaImage } from '../face/image.js';
 import { LM, MOUTH_OPENING } from '../face/topology.js';
 import type { Rgb } from './mouth-colours.js';
+import { bilinear } from './sampling.js';
 import type { BankChoice } from './mouth-retrieval.js';
 
 /** Tile side in pixels, inner mouth width in pixels, and the tile pixel where the inner corners' midpoint lies. */
@@ -123,13 +124,17 @@ export function cutMouthTile(
     j1 = Math.min(BANK_TILE, Math.ceil(Math.max(...ys)) + 2);
   }
   const { data, width: W, height: H } = image;
+  const rgb = [0, 0, 0];
   for (let j = j0; j < j1; j++) {
     for (let i = i0; i < i1; i++) {
       const u = (i + 0.5 - BANK_ORIGIN_U) * k;
       const v = (j + 0.5 - BANK_ORIGIN_V) * k;
-      const x = ox + u * ex - v * ey - 0.5;
-      const y = oy + u * ey + v * ex - 0.5;
-      sampleInto(data, W, H, x, y, out, 4 * ((y0 + j) * stride + x0 + i));
+      bilinear(data, W, H, ox + u * ex - v * ey, oy + u * ey + v * ex, rgb);
+      const o = 4 * ((y0 + j) * stride + x0 + i);
+      out[o] = rgb[0]!;
+      out[o + 1] = rgb[1]!;
+      out[o + 2] = rgb[2]!;
+      out[o + 3] = 255;
     }
   }
   return points;
@@ -150,36 +155,6 @@ function tilePoints(lm: Float32Array, ox: number, oy: number, ex: number, ey: nu
   points[2 * MOUTH_OPENING.length] = cx / MOUTH_OPENING.length;
   points[2 * MOUTH_OPENING.length + 1] = cy / MOUTH_OPENING.length;
   return points;
-}
-
-/** Bilinear RGBA tap at (x, y) (pixel centres at integers), edge-clamped, into out[o…o+3]. */
-function sampleInto(
-  d: Uint8ClampedArray,
-  W: number,
-  H: number,
-  x: number,
-  y: number,
-  out: Uint8ClampedArray,
-  o: number,
-): void {
-  x = x < 0 ? 0 : x > W - 1 ? W - 1 : x;
-  y = y < 0 ? 0 : y > H - 1 ? H - 1 : y;
-  const x0 = Math.floor(x);
-  const y0 = Math.floor(y);
-  const x1 = x0 + 1 < W ? x0 + 1 : x0;
-  const y1 = y0 + 1 < H ? y0 + 1 : y0;
-  const fx = x - x0;
-  const fy = y - y0;
-  const p00 = 4 * (y0 * W + x0);
-  const p10 = 4 * (y0 * W + x1);
-  const p01 = 4 * (y1 * W + x0);
-  const p11 = 4 * (y1 * W + x1);
-  for (let c = 0; c < 3; c++) {
-    const top = d[p00 + c]! + (d[p10 + c]! - d[p00 + c]!) * fx;
-    const bot = d[p01 + c]! + (d[p11 + c]! - d[p01 + c]!) * fx;
-    out[o + c] = top + (bot - top) * fy;
-  }
-  out[o + 3] = 255;
 }
 
 /**
@@ -235,7 +210,7 @@ export function bankSampler(
       u = u < 0.5 ? 0.5 : u > BANK_TILE - 0.5 ? BANK_TILE - 0.5 : u;
       v = v < 0.5 ? 0.5 : v > BANK_TILE - 0.5 ? BANK_TILE - 0.5 : v;
       const img = e.image ?? bank.atlas;
-      tapAtlas(img.data, img.width, e.x + u, e.y + v, tap);
+      bilinear(img.data, img.width, img.height, e.x + u, e.y + v, tap);
       const g = gains[k]!;
       const sat = sats[k]!;
       const wt = choices[k]!.weight;
@@ -266,23 +241,6 @@ function knee(v: number): number {
 
 /** Width of the lips' inner edge drawn over the interior, pixels. */
 const RIM_PX = 1.4;
-
-/** Bilinear tap in the atlas at continuous pixel coordinates (centres at +0.5); the caller keeps it inside a tile. */
-function tapAtlas(d: Uint8ClampedArray, W: number, x: number, y: number, out: number[]): void {
-  x -= 0.5;
-  y -= 0.5;
-  const x0 = Math.floor(x);
-  const y0 = Math.floor(y);
-  const fx = x - x0;
-  const fy = y - y0;
-  const p00 = 4 * (y0 * W + x0);
-  const p01 = p00 + 4 * W;
-  for (let c = 0; c < 3; c++) {
-    const top = d[p00 + c]! + (d[p00 + 4 + c]! - d[p00 + c]!) * fx;
-    const bot = d[p01 + c]! + (d[p01 + 4 + c]! - d[p01 + c]!) * fx;
-    out[c] = top + (bot - top) * fy;
-  }
-}
 
 /**
  * How colourful the exemplar may be in this portrait: the ratio of their lips' saturation (a grey photo's

@@ -361,17 +361,7 @@ function cutDriverMouth(m: MouthSource, e: MouthExemplar, driver: { image: RgbaI
 /** How often the driving face's lip and teeth colours are measured again, in frames its mouth is shown. */
 const DRIVER_COLOUR_EVERY = 15;
 
-type FanPixel = (
-  a: number,
-  b: number,
-  c: number,
-  w0: number,
-  w1: number,
-  w2: number,
-  x: number,
-  y: number,
-  out: number[],
-) => void;
+type FanPixel = (...args: Parameters<MouthFrame['pixel']>) => void;
 
 /**
  * The interior where the portrait has none of the right size: real mouths from the bank, chosen by the
