@@ -2,7 +2,8 @@
  * What the bank of real mouths costs the renderer: per portrait × driver pair, the same targets rendered with
  * the drawn interior and with the bank (the driver's own mouth a candidate, as in `animate`), interleaved
  * frame by frame in one process so that a busy machine slows both alike. Prints the median render time of
- * each and their ratio per pair, then the median and worst ratio over the pairs.
+ * each and their ratio per pair, then the median and worst ratio over the pairs; first, what reading the
+ * shipped bank costs once per run (JSON and JPEG read, decoded and checked; median of 5).
  *
  *   npm run bench:mouth     (needs ../shared/data)
  */
@@ -11,7 +12,7 @@ import { createFaceAnalyzer } from '../src/analysis/node.js';
 import { readImage } from '../src/media/image.js';
 import { decodeVideo } from '../src/media/video.js';
 import { DEFAULT_RETARGET, faceState, retarget, type FaceState } from '../src/motion/motion.js';
-import { loadMouthBank } from '../src/reenact/mouth-bank-file.js';
+import { ASSETS_DIR, loadMouthBank } from '../src/reenact/mouth-bank-file.js';
 import { createRenderer } from '../src/render/renderer.js';
 import { fitSize, resizeImage } from '../src/render/resize.js';
 import { DATA } from '../test/helpers.js';
@@ -22,6 +23,14 @@ const DRIVERS = ['lp_d0.mp4', 'lp_d3.mp4'];
 const FRAMES = 120;
 
 console.log(`machine: ${machine()}`);
+// A folder given explicitly is read afresh each time (the shipped bank is otherwise read once per process).
+const loads: number[] = [];
+for (let i = 0; i < 5; i++) {
+  const t0 = performance.now();
+  await loadMouthBank(ASSETS_DIR);
+  loads.push(performance.now() - t0);
+}
+console.log(`reading the bank: ${stats(loads).median.toFixed(0)} ms (median of 5)`);
 const analyzer = await createFaceAnalyzer({ emotion: false });
 const bank = await loadMouthBank();
 const ratios: number[] = [];
