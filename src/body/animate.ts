@@ -15,11 +15,13 @@ import type { BodyDetector } from './movenet.js';
 import { resolveBodyOptions, smoothingCutoffHz, type BodyOptions } from './options.js';
 import { bodyDebugGrid, drawRig } from './overlay.js';
 import { completeCroppedLegs, requirePerson } from './person.js';
-import { prepareBodyScene, renderBody, type BodyRenderState, type BodyScene } from './render.js';
+import { prepareBodyScene, type BodyScene } from './render.js';
+import { createBodyRenderWorker, type BodyRenderWorker, type BodyRendered } from './render-worker.js';
 import { createRetargeter } from './retarget.js';
 import { parseSkeletonJson } from './skeleton-file.js';
 import { seenCount, type BodyPose } from './skeleton.js';
 import { createPoseSmoother } from './smooth.js';
+import { trackBody } from './track.js';
 
 export interface AnimateBodyOptions extends Partial<BodyOptions> {
   /** Also write source with rig | driver with skeleton | result | result with the filled background marked. */
@@ -40,7 +42,10 @@ export interface AnimateBodyReport {
   sourceJoints: number;
   /** Driving frames with fewer than 5 joints seen: their bones held their last motion. */
   framesWithoutPerson: number;
-  /** Mean ms per frame: driver keypoints, render, encode, and the whole run. */
+  /**
+   * Mean ms per frame: decoding and driver keypoints, render (on its own thread, beside the rest), encode,
+   * and the whole run.
+   */
   msPerFrame: { analyse: number; render: number; encode: number; total: number };
   warnings: string[];
 }
@@ -82,11 +87,14 @@ async function videoDriver(file: string, detector: BodyDetector, o: BodyOptions,
   const info = await probeVideo(file);
   const cutoff = smoothingCutoffHz(o.smooth);
   async function* frames(): AsyncGenerator<Driven> {
-    const tracker = detector.createTracker();
     const smoother = cutoff ? createPoseSmoother({ minCutoffHz: cutoff }) : undefined;
-    for await (const frame of decodeVideo(file)) {
+    // Decoding is timed with the keypoints: the tracker pulls frames one ahead.
+    const tracked = trackBody(decodeVideo(file), detector);
+    for (;;) {
       const t0 = performance.now();
-      const raw = tracker.next(frame);
+      const next = await tracked.next();
+      if (next.done) break;
+      const { frame, pose: raw } = next.value;
       const pose = smoother ? smoother.next(raw, 1 / info.fps) : raw;
       timing[0]! += performance.now() - t0;
       yield { pose, picture: frame };
@@ -151,6 +159,7 @@ export async function animateBody(
   const started = performance.now();
   const detector = given ?? (await createBodyDetector());
   const writers: VideoWriter[] = [];
+  let worker: BodyRenderWorker | undefined;
   try {
     // The driver first: a malformed skeleton file is refused before any model runs.
     const timing = [0, 0, 0];
@@ -167,25 +176,32 @@ export async function animateBody(
     const grid = debugGrid ? await openVideoWriter(debugGrid, { fps: driver.fps }) : undefined;
     if (grid) writers.push(grid);
     const rigView = drawRig(scene.source, scene.rig);
-    const state: BodyRenderState = {};
     let retarget =
       o.reference === 'first' ? undefined : createRetargeter(sourcePose, await driver.reference(o.reference), o.mode);
+    worker = createBodyRenderWorker(scene);
+    /** The driving pictures and poses of frames still in flight, for the debug grid. */
+    const inFlight: Driven[] = [];
     let frames = 0;
     let missing = 0;
-    for await (const { pose, picture } of driver.frames) {
-      throwIfAborted(signal);
-      if (seenCount(pose) < 5) missing++;
-      retarget ??= createRetargeter(sourcePose, pose, o.mode);
-      const t1 = performance.now();
-      const frame = renderBody(scene, retarget.next(pose), state);
+    const emit = async (r: BodyRendered): Promise<void> => {
       const t2 = performance.now();
-      await out.write(frame.image);
-      if (grid)
-        await grid.write(bodyDebugGrid(rigView, picture ?? driver.blank, pose, frame.image, frame.revealed, 256));
-      timing[1]! += t2 - t1;
+      await out.write(r.image);
+      const d = inFlight.shift();
+      if (grid && d)
+        await grid.write(bodyDebugGrid(rigView, d.picture ?? driver.blank, d.pose, r.image, r.revealed!, 256));
       timing[2]! += performance.now() - t2;
       onProgress?.({ frame: ++frames, total: driver.total });
+    };
+    // Rendering runs on a worker thread while this one decodes and finds the next frame's keypoints.
+    for await (const d of driver.frames) {
+      throwIfAborted(signal);
+      if (seenCount(d.pose) < 5) missing++;
+      retarget ??= createRetargeter(sourcePose, d.pose, o.mode);
+      if (grid) inFlight.push(d);
+      for (const r of await worker.push({ target: retarget.next(d.pose), revealed: !!grid })) await emit(r);
     }
+    for (const r of await worker.flush()) await emit(r);
+    timing[1] = worker.renderMs;
     if (frames === 0) throw new VivifyError('E_VIDEO_EMPTY', `${driving} has no frames`);
     for (const w of writers.splice(0)) await w.close();
     const per = (ms: number): number => ms / frames;
@@ -207,6 +223,7 @@ export async function animateBody(
     };
   } finally {
     for (const w of writers) await w.abort().catch(() => undefined);
+    await worker?.close();
     if (!given) detector.close();
   }
 }

@@ -15,6 +15,7 @@ import type { BodyPose } from './skeleton.js';
 import { createPoseSmoother } from './smooth.js';
 import { loadBodySource } from './animate.js';
 import { smoothingCutoffHz } from './options.js';
+import { detectNear, trackBody } from './track.js';
 
 export interface SelfScores {
   l1: number;
@@ -27,7 +28,7 @@ export interface SelfReport {
   frames: number;
   result: SelfScores;
   static: SelfScores;
-  /** Mean ms per frame for driver keypoints + render (the measuring itself left out). */
+  /** Mean ms per frame for decoding, driver keypoints and render (the measuring itself left out). */
   msPerFrame: number;
 }
 
@@ -47,23 +48,24 @@ async function drive(
   options: EvalOptions,
   each: (frame: RgbaImage, pose: BodyPose, result: RgbaImage) => void,
 ): Promise<{ frames: number; ms: number }> {
-  const tracker = detector.createTracker();
   const cutoff = smoothingCutoffHz(options.smooth ?? 0.5);
   const smoother = cutoff ? createPoseSmoother({ minCutoffHz: cutoff }) : undefined;
   const state: BodyRenderState = {};
   let retarget: Retargeter | undefined;
   let frames = 0;
   let ms = 0;
-  for await (const frame of decodeVideo(clip, { maxFrames: options.maxFrames })) {
-    const t0 = performance.now();
-    const raw = tracker.next(frame);
+  const tracked = trackBody(decodeVideo(clip, { maxFrames: options.maxFrames }), detector);
+  let t0 = performance.now();
+  for await (const { frame, pose: raw, analysed } of tracked) {
     const pose = smoother ? smoother.next(raw, 0.1) : raw;
     retarget ??= createRetargeter(sourcePose, pose);
     const result = renderBody(scene, retarget.next(pose), state).image;
     ms += performance.now() - t0;
     options.onFrame?.(frame.index, frame, result, pose);
-    each(frame, raw, result);
+    // The measure's reference is always the model's own look at the real frame, never an interpolation.
+    each(frame, analysed ? raw : detectNear(detector, frame, raw), result);
     frames++;
+    t0 = performance.now();
   }
   return { frames, ms };
 }

@@ -139,9 +139,15 @@ function rasterise(rig: BodyRig, pos: Float32Array, t: RasterTarget, fade: Float
 
 /**
  * The source photo with its person moved into `target` (the source's skeleton as retargeted, 17 or 19
- * joints).
+ * joints). `appearance`, an image of the photo's size, replaces the photo's pixels on the person (the face
+ * as the face engine re-rendered it); the mask and the rig stay the photo's.
  */
-export function renderBody(scene: BodyScene, target: BodyPose, state: BodyRenderState = {}): BodyFrame {
+export function renderBody(
+  scene: BodyScene,
+  target: BodyPose,
+  state: BodyRenderState = {},
+  appearance?: RgbaImage,
+): BodyFrame {
   const { source, plate, rig, mask } = scene;
   const { width: w, height: h } = source;
   const transforms = segmentTransforms(rig.pose, target);
@@ -154,7 +160,7 @@ export function renderBody(scene: BodyScene, target: BodyPose, state: BodyRender
   rasterise(rig, pos, t, fade);
   const cover = (state.cover ??= new Float32Array(w * h));
   const colour = (state.colour ??= new Float32Array(w * h * 3));
-  bodyPixels(scene, t, fade, cover, colour);
+  bodyPixels(scene, appearance ?? scene.source, t, fade, cover, colour);
   const out = new Uint8ClampedArray(plate.data);
   if (scene.underlay) drawUnderlay(out, w, h, scene.underlay, transforms.subarray(0, 6), cover);
   const revealed = new Uint8Array(w * h);
@@ -170,12 +176,17 @@ export function renderBody(scene: BodyScene, target: BodyPose, state: BodyRender
 /** Per pixel, the body's opacity (`cover`) and colour where the rasterised rig puts it. */
 function bodyPixels(
   scene: BodyScene,
+  source: RgbaImage,
   t: RasterTarget,
   fade: Float32Array,
   cover: Float32Array,
   colour: Float32Array,
 ): void {
-  const { source, rig, mask } = scene;
+  const { rig, mask } = scene;
+  if (source.width !== mask.width || source.height !== mask.height)
+    throw new RangeError(
+      `Expected an appearance of ${mask.width}x${mask.height} for renderBody but received ${source.width}x${source.height}`,
+    );
   const px = new Float32Array(4);
   const T = rig.triangles;
   const R = rig.rest;

@@ -48,7 +48,7 @@ const ENGINE = (f: string): boolean =>
   /^(face|motion|render)\//.test(f) ||
   ['errors.ts', 'options.ts'].includes(f) ||
   /^analysis\/(?!node\.ts|models-node\.ts)/.test(f) ||
-  /^body\/(?!animate\.ts|analyze-node\.ts|models-node\.ts|evaluate\.ts)/.test(f) ||
+  /^body\/(?!animate\.ts|analyze-node\.ts|models-node\.ts|evaluate\.ts|render-worker\.ts)/.test(f) ||
   [
     'reenact/reenactor.ts',
     'reenact/options.ts',
