@@ -71,16 +71,36 @@ export async function loadBodySource(
   file: string,
   detector: BodyDetector,
   maxSide: number,
+  background?: string,
 ): Promise<{ scene: BodyScene; pose: BodyPose }> {
   let image = await readImage(file);
   if (Math.max(image.width, image.height) > maxSide) {
     const { width, height } = fitSize(image.width, image.height, maxSide);
     image = resizeImage(image, width, height);
   }
+  const plate = background === undefined ? undefined : await loadPlate(background, image);
   const found = detector.detectStill(image);
   requirePerson(found, file);
   const pose = completeCroppedLegs(found, image.width, image.height);
-  return { scene: prepareBodyScene(image, pose), pose };
+  return { scene: prepareBodyScene(image, pose, { plate }), pose };
+}
+
+/** Largest difference of aspect ratio (relative) between a background plate and the photo. */
+const PLATE_ASPECT_TOLERANCE = 0.02;
+
+/** A background plate read and scaled to the photo's working size; one that is not its shape is refused. */
+async function loadPlate(file: string, photo: RgbaImage): Promise<RgbaImage> {
+  const plate = await readImage(file);
+  const a = plate.width / plate.height;
+  const b = photo.width / photo.height;
+  if (Math.abs(a / b - 1) > PLATE_ASPECT_TOLERANCE)
+    throw new VivifyError(
+      'E_USAGE',
+      `--background ${file} is ${plate.width}x${plate.height}, not the photo's shape (${photo.width}x${photo.height} as scaled): a plate must show the same view`,
+    );
+  return plate.width === photo.width && plate.height === photo.height
+    ? plate
+    : resizeImage(plate, photo.width, photo.height);
 }
 
 async function videoDriver(file: string, detector: BodyDetector, o: BodyOptions, timing: number[]): Promise<Driver> {
@@ -166,7 +186,7 @@ export async function animateBody(
     const driver = isSkeletonFile(driving)
       ? await skeletonDriver(driving, o)
       : await videoDriver(driving, detector, o, timing);
-    const { scene, pose: sourcePose } = await loadBodySource(source, detector, o.size);
+    const { scene, pose: sourcePose } = await loadBodySource(source, detector, o.size, o.background);
     const warnings: string[] = [];
     if (o.keepAudio && (!driver.hasAudio || videoFormatForPath(output) !== 'mp4'))
       warnings.push('--keep-audio: the driver has no audio or the output is not .mp4; written without audio');

@@ -39,6 +39,12 @@ export const BODY_OPTIONS: OptionSpecs = {
     description: "Smoothing of the driver's keypoints over time (0: none)",
   },
   'keep-audio': { type: 'boolean', default: false, description: "Copy the driving video's audio into the result" },
+  background: {
+    type: 'string',
+    value: 'image',
+    description:
+      'A clean background plate (the same view without the person, same shape as the photo) for what the moving body reveals; default: filled from around the person',
+  },
   size: { ...SIZE_OPTION, default: 512, description: 'Longest side of the output; larger sources are scaled down' },
 };
 
@@ -53,6 +59,8 @@ export interface BodyOptions {
   keepAudio: boolean;
   /** Default 512. */
   size: number;
+  /** A clean background plate (path), scaled to the photo; default: none (filled from around the person). */
+  background?: string;
 }
 
 /** Fills the defaults and checks every value (RangeError "Expected … for … but received …"). */

@@ -24,19 +24,32 @@ export interface BodyScene {
   underlay?: TorsoUnderlay;
 }
 
+/** A copy of `image` with alpha 255 everywhere. */
+function opaque(image: RgbaImage): RgbaImage {
+  const data = new Uint8ClampedArray(image.data);
+  for (let i = 3; i < data.length; i += 4) data[i] = 255;
+  return { width: image.width, height: image.height, data };
+}
+
 /**
- * Mask, background plate and rig for a photo and the pose found in it.
+ * Mask, background plate and rig for a photo and the pose found in it. `plate`: a clean background (the
+ * same view without the person, the photo's size) instead of the one filled from around the person.
  *
  * @example
  * const scene = prepareBodyScene(image, detector.detectStill(image));
  * const frame = renderBody(scene, targetPose).image;
  */
-export function prepareBodyScene(source: RgbaImage, pose: BodyPose): BodyScene {
+export function prepareBodyScene(source: RgbaImage, pose: BodyPose, options: { plate?: RgbaImage } = {}): BodyScene {
   const mask = personMask(source, pose);
+  const given = options.plate;
+  if (given && (given.width !== source.width || given.height !== source.height))
+    throw new RangeError(
+      `Expected a background plate of ${source.width}x${source.height} for prepareBodyScene but received ${given.width}x${given.height}`,
+    );
   return {
     source,
     mask,
-    plate: backgroundPlate(source, mask),
+    plate: given ? opaque(given) : backgroundPlate(source, mask),
     rig: buildRig(mask, pose),
     underlay: torsoUnderlay(source, mask, pose),
   };

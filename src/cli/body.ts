@@ -35,6 +35,7 @@ export const bodyCommand: CommandDef = {
     'vivify body --source person.jpg --driving taichi.mp4 -o out.mp4',
     'vivify body --source person.jpg --driving moves.json -o out.mp4 --mode absolute',
     'vivify body --source person.jpg --driving talk.mp4 -o out.mp4 --keep-audio --debug-grid grid.mp4',
+    'vivify body --source person.jpg --driving taichi.mp4 -o out.mp4 --background empty-room.jpg',
   ],
 };
 
@@ -74,6 +75,7 @@ export async function runBody(args: BodyArgs, ctx: CommandContext): Promise<numb
     [
       { name: '--source', path: source },
       { name: '--driving', path: driving },
+      ...(typeof args.background === 'string' ? [{ name: '--background', path: args.background }] : []),
     ],
     [
       { name: '--output', path: output, shape: outputShape(output) },
@@ -83,6 +85,8 @@ export async function runBody(args: BodyArgs, ctx: CommandContext): Promise<numb
   if ((await mediaKind(source)) !== 'image')
     throw new VivifyError('E_USAGE', `--source must be an image (JPEG, PNG, WebP): ${source}`);
   await checkDriving(driving);
+  if (typeof args.background === 'string' && (await mediaKind(args.background)) !== 'image')
+    throw new VivifyError('E_USAGE', `--background must be an image (JPEG, PNG, WebP): ${args.background}`);
   let bar: ReturnType<typeof createProgress> | undefined;
   const report = await animateBody(source, driving, output, {
     ...libraryOptions(args),

@@ -122,3 +122,26 @@ test('self-reenactment of a real body clip beats the static baseline (L1 and AKD
     detector.close();
   }
 });
+
+test('a background plate that is not the photo’s shape is refused in one line, and nothing is written', async (t) => {
+  const dir = tempDir(t);
+  const tall = path.join(dir, 'tall.png');
+  await sharp({ create: { width: 100, height: 300, channels: 3, background: { r: 90, g: 90, b: 90 } } })
+    .png()
+    .toFile(tall);
+  const skel = path.join(dir, 'one.json');
+  const joints = Array.from({ length: 17 }, (_, j) => [10 + j, 20 + j, 0.9]);
+  writeFileSync(skel, JSON.stringify({ fps: 10, width: 200, height: 200, frames: [{ keypoints: joints }] }));
+  const out = path.join(dir, 'o.mp4');
+  oneLineError(
+    runCli(['body', '--source', ASTRONAUT, '--driving', skel, '-o', out, '--background', tall]),
+    2,
+    /^error: --background .*tall\.png is 100x300, not the photo's shape/,
+  );
+  oneLineError(
+    runCli(['body', '--source', ASTRONAUT, '--driving', skel, '-o', out, '--background', skel]),
+    1,
+    /^error: .*one\.json: not a JPEG, PNG or WebP image/,
+  );
+  assert.deepEqual(readdirSync(dir).sort(), ['one.json', 'tall.png']);
+});

@@ -319,3 +319,27 @@ test('a forearm lifted off the torso uncovers torso, not the background behind t
   const my = Math.round((85 + 98) / 2);
   assert.ok(Math.abs(at(mx, my) - 90) < 20, `blue ${at(mx, my)} where the forearm was (torso 90, background 150)`);
 });
+
+test('a clean background plate shows where a moving arm was; a plate of another size is refused', () => {
+  const src = standing();
+  const img = painted(src);
+  const plate = createImage(160, 200);
+  for (let i = 0; i < plate.data.length; i += 4) plate.data.set([250, 20, 10, 255], i);
+  const scene = prepareBodyScene(img, src, { plate });
+  // The driver lifts the right arm out sideways and up: its old place, left of the body, is uncovered.
+  const lifted = clonePose(src);
+  lifted.x[J.rightElbow] = 30;
+  lifted.y[J.rightElbow] = 50;
+  lifted.x[J.rightWrist] = 10;
+  lifted.y[J.rightWrist] = 40;
+  const frame = renderBody(scene, createRetargeter(src, src).next(lifted));
+  const x = 45;
+  const y = 100; // on the right forearm in the photo
+  const o = (y * 160 + x) * 4;
+  assert.deepEqual([...frame.image.data.subarray(o, o + 3)], [250, 20, 10], 'the plate, where the forearm was');
+  assert.equal(frame.revealed[y * 160 + x], 1);
+  // Without a plate the same pixel is filled from around the person (the checkerboard's colours).
+  const filled = renderBody(prepareBodyScene(img, src), createRetargeter(src, src).next(lifted)).image;
+  assert.ok(filled.data[o]! > 150 && filled.data[o + 2]! > 120, `filled ${[...filled.data.subarray(o, o + 3)]}`);
+  assert.throws(() => prepareBodyScene(img, src, { plate: createImage(100, 100) }), RangeError);
+});
