@@ -11,10 +11,15 @@ import { readImage } from '../media/image.js';
 import { decodeVideo, openVideoWriter, probeVideo, videoFormatForPath, type VideoWriter } from '../media/video.js';
 import { fitSize, resizeImage } from '../render/resize.js';
 import { createBodyDetector } from './models-node.js';
-import type { BodyDetector } from './movenet.js';
+import { cropAround, type BodyDetector, type SquareCrop } from './movenet.js';
 import { resolveBodyOptions, smoothingCutoffHz, type BodyOptions } from './options.js';
 import { bodyDebugGrid, drawRig } from './overlay.js';
-import { completeCroppedLegs, requirePerson } from './person.js';
+import { completeCroppedLegs, cropBelowFace, poseHasFace, requirePerson, type FaceBox } from './person.js';
+import { createHeadMotion, type BodyFace } from './face.js';
+import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../analysis/node.js';
+import type { FaceTracker } from '../analysis/analyzer.js';
+import type { FaceResult } from '../face/types.js';
+import { stateFromLandmarks } from '../motion/motion.js';
 import { prepareBodyScene, type BodyScene } from './render.js';
 import { createBodyRenderWorker, type BodyRenderWorker, type BodyRendered } from './render-worker.js';
 import { createRetargeter } from './retarget.js';
@@ -40,6 +45,12 @@ export interface AnimateBodyReport {
   height: number;
   /** Joints MoveNet saw in the source (of 17). */
   sourceJoints: number;
+  /** Faces found in the photo (several: the largest person, or --person N, was animated). */
+  people: number;
+  /** True when the face engine re-rendered the face (head turn, expression); false: it moved with the rig. */
+  faceEngine: boolean;
+  /** Driving frames whose face was seen large enough to carry its expression (`head: 'expression'`). */
+  expressionFrames: number;
   /** Driving frames with fewer than 5 joints seen: their bones held their last motion. */
   framesWithoutPerson: number;
   /**
@@ -54,6 +65,8 @@ export interface AnimateBodyReport {
 interface Driven {
   pose: BodyPose;
   picture?: RgbaImage;
+  /** The driver's largest face, when its expression is followed (`head: 'expression'`). */
+  face?: FaceResult;
 }
 
 interface Driver {
@@ -66,23 +79,104 @@ interface Driver {
   reference(index: number): Promise<BodyPose>;
 }
 
-/** The source photo at the working size, its pose and its prepared scene. */
+/** What a face needs to be re-rendered by the face engine: its width at the output size, in pixels. */
+export const MIN_BODY_FACE_PX = 32;
+
+/** The source photo at the working size: its scene, pose, face and what was chosen or left out. */
+export interface BodySource {
+  scene: BodyScene;
+  pose: BodyPose;
+  /** The person's face, landmarks at the working size, when it is large enough for the face engine. */
+  face?: BodyFace;
+  /** Faces found in the photo (people, as far as this can tell). */
+  people: number;
+  /** Lines for the user: several people and which was taken, a face left to the rig. */
+  warnings: string[];
+}
+
+export interface BodySourceOptions {
+  /** Longest side of the working size. */
+  size: number;
+  /** A clean background plate (path). */
+  background?: string;
+  /** Which person, by face size (1: the largest). Default 1. */
+  person?: number;
+  /** Finds the faces: people to choose from, and the face the face engine re-renders. Without it: neither. */
+  faces?: Pick<NodeFaceAnalyzer, 'analyze'>;
+}
+
+/** MoveNet on a crop, then again on a crop around what it found, as long as that is still the same person. */
+function detectAt(detector: BodyDetector, image: RgbaImage, crop: SquareCrop, face: FaceBox): BodyPose {
+  const first = detector.detect(image, crop);
+  const again = cropAround(first, image);
+  if (!again) return first;
+  const second = detector.detect(image, again);
+  return poseHasFace(second, face) && seenCount(second) >= seenCount(first) ? second : first;
+}
+
+const scaleBox = (b: FaceBox, k: number): FaceBox => ({
+  x: b.x * k,
+  y: b.y * k,
+  width: b.width * k,
+  height: b.height * k,
+});
+
+/**
+ * The source photo at the working size, the person to animate in it (the largest, or `person`, when
+ * several faces show several people), their pose, face and prepared scene.
+ */
 export async function loadBodySource(
   file: string,
   detector: BodyDetector,
-  maxSide: number,
-  background?: string,
-): Promise<{ scene: BodyScene; pose: BodyPose }> {
-  let image = await readImage(file);
-  if (Math.max(image.width, image.height) > maxSide) {
-    const { width, height } = fitSize(image.width, image.height, maxSide);
+  options: BodySourceOptions,
+): Promise<BodySource> {
+  const original = await readImage(file);
+  let image = original;
+  if (Math.max(image.width, image.height) > options.size) {
+    const { width, height } = fitSize(image.width, image.height, options.size);
     image = resizeImage(image, width, height);
   }
-  const plate = background === undefined ? undefined : await loadPlate(background, image);
-  const found = detector.detectStill(image);
+  const k = image.width / original.width;
+  const plate = options.background === undefined ? undefined : await loadPlate(options.background, image);
+  const faces = options.faces ? await options.faces.analyze(original) : [];
+  const n = options.person ?? 1;
+  const warnings: string[] = [];
+  let found: BodyPose;
+  if (faces.length > 1 || n > 1) {
+    const chosen = faces[n - 1];
+    if (!chosen)
+      throw new VivifyError(
+        'E_USAGE',
+        `--person ${n}: ${file} shows ${faces.length} ${faces.length === 1 ? 'face' : 'faces'} (people are counted by their faces)`,
+      );
+    const box = scaleBox(chosen.box, k);
+    found = detectAt(detector, image, cropBelowFace(box, image.width, image.height), box);
+    if (!poseHasFace(found, box))
+      throw new VivifyError(
+        'E_NO_PERSON',
+        `no person to animate in ${file}: no body found under face ${n} of ${faces.length} (at ${Math.round(chosen.box.x)},${Math.round(chosen.box.y)})`,
+      );
+    if (faces.length > 1)
+      warnings.push(
+        `${file} shows ${faces.length} people: animating ${n === 1 ? 'the largest' : `person ${n} by face size`} (--person N picks another; 1 is the largest)`,
+      );
+  } else found = detector.detectStill(image);
   requirePerson(found, file);
   const pose = completeCroppedLegs(found, image.width, image.height);
-  return { scene: prepareBodyScene(image, pose, { plate }), pose };
+  let face: BodyFace | undefined;
+  if (options.faces) {
+    const mine = faces.find((f) => poseHasFace(pose, scaleBox(f.box, k)));
+    if (!mine) warnings.push(`no face found on the person in ${file}: the face moves as a flat piece of the photo`);
+    else if (mine.box.width * k < MIN_BODY_FACE_PX)
+      warnings.push(
+        `the face in ${file} is ${Math.round(mine.box.width * k)} px wide at the output size, under the face engine's ${MIN_BODY_FACE_PX}: it moves as a flat piece of the photo (a larger --size helps)`,
+      );
+    else {
+      const landmarks = mine.landmarks.map((v) => v * k);
+      face = { landmarks, state: stateFromLandmarks(landmarks) };
+    }
+  }
+  return { scene: prepareBodyScene(image, pose, { plate }), pose, face, people: faces.length, warnings };
 }
 
 /** Largest difference of aspect ratio (relative) between a background plate and the photo. */
@@ -103,7 +197,13 @@ async function loadPlate(file: string, photo: RgbaImage): Promise<RgbaImage> {
     : resizeImage(plate, photo.width, photo.height);
 }
 
-async function videoDriver(file: string, detector: BodyDetector, o: BodyOptions, timing: number[]): Promise<Driver> {
+async function videoDriver(
+  file: string,
+  detector: BodyDetector,
+  o: BodyOptions,
+  timing: number[],
+  faces?: FaceTracker,
+): Promise<Driver> {
   const info = await probeVideo(file);
   const cutoff = smoothingCutoffHz(o.smooth);
   async function* frames(): AsyncGenerator<Driven> {
@@ -116,8 +216,9 @@ async function videoDriver(file: string, detector: BodyDetector, o: BodyOptions,
       if (next.done) break;
       const { frame, pose: raw } = next.value;
       const pose = smoother ? smoother.next(raw, 1 / info.fps) : raw;
+      const face = faces ? (await faces.next(frame)).faces[0] : undefined;
       timing[0]! += performance.now() - t0;
-      yield { pose, picture: frame };
+      yield { pose, picture: frame, face };
     }
   }
   return {
@@ -180,25 +281,46 @@ export async function animateBody(
   const detector = given ?? (await createBodyDetector());
   const writers: VideoWriter[] = [];
   let worker: BodyRenderWorker | undefined;
+  let faces: NodeFaceAnalyzer | undefined;
   try {
     // The driver first: a malformed skeleton file is refused before any model runs.
     const timing = [0, 0, 0];
-    const driver = isSkeletonFile(driving)
-      ? await skeletonDriver(driving, o)
-      : await videoDriver(driving, detector, o, timing);
-    const { scene, pose: sourcePose } = await loadBodySource(source, detector, o.size, o.background);
-    const warnings: string[] = [];
-    if (o.keepAudio && (!driver.hasAudio || videoFormatForPath(output) !== 'mp4'))
+    const skeleton = isSkeletonFile(driving);
+    const driver = skeleton ? await skeletonDriver(driving, o) : undefined;
+    // Faces count the people in the photo and give the face engine its face.
+    faces = await createFaceAnalyzer({ emotion: false });
+    const src = await loadBodySource(source, detector, {
+      size: o.size,
+      background: o.background,
+      person: o.person,
+      faces,
+    });
+    const { scene, pose: sourcePose } = src;
+    const face = o.head === 'off' ? undefined : src.face;
+    const drive =
+      driver ??
+      (await videoDriver(
+        driving,
+        detector,
+        o,
+        timing,
+        face && o.head === 'expression' ? faces.createTracker() : undefined,
+      ));
+    const warnings: string[] = [...src.warnings];
+    if (o.head === 'expression' && skeleton)
+      warnings.push('--head expression: a skeleton file shows no face; the head turns only');
+    if (o.keepAudio && (!drive.hasAudio || videoFormatForPath(output) !== 'mp4'))
       warnings.push('--keep-audio: the driver has no audio or the output is not .mp4; written without audio');
-    const audioFrom = o.keepAudio && driver.hasAudio && videoFormatForPath(output) === 'mp4' ? driving : undefined;
-    const out = await openVideoWriter(output, { fps: driver.fps, audioFrom });
+    const audioFrom = o.keepAudio && drive.hasAudio && videoFormatForPath(output) === 'mp4' ? driving : undefined;
+    const out = await openVideoWriter(output, { fps: drive.fps, audioFrom });
     writers.push(out);
-    const grid = debugGrid ? await openVideoWriter(debugGrid, { fps: driver.fps }) : undefined;
+    const grid = debugGrid ? await openVideoWriter(debugGrid, { fps: drive.fps }) : undefined;
     if (grid) writers.push(grid);
     const rigView = drawRig(scene.source, scene.rig);
-    let retarget =
-      o.reference === 'first' ? undefined : createRetargeter(sourcePose, await driver.reference(o.reference), o.mode);
-    worker = createBodyRenderWorker(scene);
+    let reference = o.reference === 'first' ? undefined : await drive.reference(o.reference);
+    let retarget = reference && createRetargeter(sourcePose, reference, o.mode);
+    worker = createBodyRenderWorker(scene, face);
+    const head = face && createHeadMotion(face, o.head);
     /** The driving pictures and poses of frames still in flight, for the debug grid. */
     const inFlight: Driven[] = [];
     let frames = 0;
@@ -208,17 +330,19 @@ export async function animateBody(
       await out.write(r.image);
       const d = inFlight.shift();
       if (grid && d)
-        await grid.write(bodyDebugGrid(rigView, d.picture ?? driver.blank, d.pose, r.image, r.revealed!, 256));
+        await grid.write(bodyDebugGrid(rigView, d.picture ?? drive.blank, d.pose, r.image, r.revealed!, 256));
       timing[2]! += performance.now() - t2;
-      onProgress?.({ frame: ++frames, total: driver.total });
+      onProgress?.({ frame: ++frames, total: drive.total });
     };
     // Rendering runs on a worker thread while this one decodes and finds the next frame's keypoints.
-    for await (const d of driver.frames) {
+    for await (const d of drive.frames) {
       throwIfAborted(signal);
       if (seenCount(d.pose) < 5) missing++;
+      reference ??= d.pose;
       retarget ??= createRetargeter(sourcePose, d.pose, o.mode);
       if (grid) inFlight.push(d);
-      for (const r of await worker.push({ target: retarget.next(d.pose), revealed: !!grid })) await emit(r);
+      const job = { target: retarget.next(d.pose), face: head?.next(d.pose, reference, d.face), revealed: !!grid };
+      for (const r of await worker.push(job)) await emit(r);
     }
     for (const r of await worker.flush()) await emit(r);
     timing[1] = worker.renderMs;
@@ -228,10 +352,13 @@ export async function animateBody(
     return {
       output,
       frames,
-      fps: driver.fps,
+      fps: drive.fps,
       width: scene.source.width,
       height: scene.source.height,
       sourceJoints: seenCount(sourcePose),
+      people: src.people,
+      faceEngine: !!face,
+      expressionFrames: head?.expressionFrames ?? 0,
       framesWithoutPerson: missing,
       msPerFrame: {
         analyse: per(timing[0]!),
@@ -244,6 +371,7 @@ export async function animateBody(
   } finally {
     for (const w of writers) await w.abort().catch(() => undefined);
     await worker?.close();
+    faces?.close();
     if (!given) detector.close();
   }
 }

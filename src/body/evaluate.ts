@@ -125,7 +125,7 @@ export async function crossReenactBody(
   detector: BodyDetector,
   options: EvalOptions & { size?: number } = {},
 ): Promise<CrossReport> {
-  const { scene, pose } = await loadBodySource(photo, detector, options.size ?? 512);
+  const { scene, pose } = await loadBodySource(photo, detector, { size: options.size ?? 512 });
   const driverPoses: BodyPose[] = [];
   const resultPoses: BodyPose[] = [];
   const judge = detector.createTracker();

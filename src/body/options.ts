@@ -3,6 +3,7 @@
  * Pure.
  */
 import { SIZE_OPTION, resolveOptions, type OptionSpec, type OptionSpecs } from '../options.js';
+import type { BodyHeadMode } from './face.js';
 import type { RetargetMode } from './retarget.js';
 
 const reference: OptionSpec<'first' | number> = {
@@ -39,6 +40,21 @@ export const BODY_OPTIONS: OptionSpecs = {
     description: "Smoothing of the driver's keypoints over time (0: none)",
   },
   'keep-audio': { type: 'boolean', default: false, description: "Copy the driving video's audio into the result" },
+  head: {
+    type: 'string',
+    value: 'off|turn|expression',
+    choices: ['off', 'turn', 'expression'],
+    default: 'turn',
+    description:
+      "The face inside the body, re-rendered by the face engine: turn: it turns and nods as the driver's head does (read from its body keypoints); expression: also the driver's expression where its face is seen large enough (slower: the face model runs on every driving frame); off: the face moves as a flat piece of the photo",
+  },
+  person: {
+    type: 'integer',
+    value: 'N',
+    min: 1,
+    default: 1,
+    description: 'Which person to animate in a photo of several, by face size: 1 the largest, 2 the next…',
+  },
   background: {
     type: 'string',
     value: 'image',
@@ -59,6 +75,10 @@ export interface BodyOptions {
   keepAudio: boolean;
   /** Default 512. */
   size: number;
+  /** Default 'turn'. */
+  head: BodyHeadMode;
+  /** Default 1 (the largest face's person). */
+  person: number;
   /** A clean background plate (path), scaled to the photo; default: none (filled from around the person). */
   background?: string;
 }

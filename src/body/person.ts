@@ -52,3 +52,38 @@ export function completeCroppedLegs(pose: BodyPose, width: number, height: numbe
   }
   return out;
 }
+
+/** A face's box in image pixels (as the face analyzer reports it). */
+export interface FaceBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * The square crop MoveNet looks at for the person whose face is `face`: centred on the face across, from
+ * a little above it down over the body (about eight face heights, the body of an adult standing), so a
+ * neighbour beside them is mostly left out and MoveNet takes the person in the middle.
+ */
+export function cropBelowFace(face: FaceBox, width: number, height: number): { cx: number; cy: number; size: number } {
+  const top = Math.max(0, face.y - 0.5 * face.height);
+  const size = Math.min(Math.max(width, height), Math.max(8.5 * face.height, 4 * face.width));
+  return { cx: face.x + face.width / 2, cy: top + size / 2, size };
+}
+
+/** True when the pose's nose (or, without one, its eyes' midpoint) lies in `face` grown by half. */
+export function poseHasFace(pose: BodyPose, face: FaceBox): boolean {
+  let x: number;
+  let y: number;
+  if (seen(pose, J.nose)) {
+    x = pose.x[J.nose]!;
+    y = pose.y[J.nose]!;
+  } else if (seen(pose, J.leftEye) && seen(pose, J.rightEye)) {
+    x = (pose.x[J.leftEye]! + pose.x[J.rightEye]!) / 2;
+    y = (pose.y[J.leftEye]! + pose.y[J.rightEye]!) / 2;
+  } else return false;
+  const gx = face.width / 2;
+  const gy = face.height / 2;
+  return x >= face.x - gx && x <= face.x + face.width + gx && y >= face.y - gy && y <= face.y + face.height + gy;
+}

@@ -8,13 +8,14 @@
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { RgbaImage } from '../face/image.js';
+import { createBodyFaceRenderer, type BodyFace, type BodyFaceMotion } from './face.js';
 import { renderBody, type BodyRenderState, type BodyScene } from './render.js';
 import type { BodyPose } from './skeleton.js';
 
-/** One frame to render: the target pose, and an appearance that replaces the photo's pixels (the face). */
+/** One frame to render: the target pose and, when the face engine re-renders the face, its motion. */
 export interface BodyRenderJob {
   target: BodyPose;
-  appearance?: RgbaImage;
+  face?: BodyFaceMotion;
   /** Also send back the mask of revealed background (for the debug grid). */
   revealed?: boolean;
 }
@@ -31,13 +32,15 @@ const MARK = 'vivify-body-render-worker';
 const MAX_IN_FLIGHT = 2;
 
 if (!isMainThread && (workerData as { role?: string } | undefined)?.role === MARK) {
-  const scene = (workerData as { scene: BodyScene }).scene;
+  const { scene, face } = workerData as { scene: BodyScene; face?: BodyFace };
   const state: BodyRenderState = {};
+  const faces = face && createBodyFaceRenderer(scene.source, face);
   const port = parentPort!;
   port.on('message', (job: BodyRenderJob) => {
     try {
       const t0 = performance.now();
-      const frame = renderBody(scene, job.target, state, job.appearance);
+      const appearance = faces && job.face ? faces.render(job.face) : undefined;
+      const frame = renderBody(scene, job.target, state, appearance);
       const rendered: BodyRendered = { image: frame.image, revealed: job.revealed ? frame.revealed : undefined };
       const ms = performance.now() - t0;
       const transfer = [frame.image.data.buffer as ArrayBuffer];
@@ -50,8 +53,8 @@ if (!isMainThread && (workerData as { role?: string } | undefined)?.role === MAR
 }
 
 /** Starts the worker: the compiled module, or — running from TypeScript sources (tests, benches) — via tsx. */
-function startWorker(scene: BodyScene): Worker {
-  const data = { role: MARK, scene };
+function startWorker(scene: BodyScene, face: BodyFace | undefined): Worker {
+  const data = { role: MARK, scene, face };
   const self = new URL(import.meta.url);
   if (self.pathname.endsWith('.ts')) {
     const entry = JSON.stringify(self.href);
@@ -77,14 +80,15 @@ export interface BodyRenderWorker {
 }
 
 /**
- * A body renderer on a worker thread for `scene` (copied to it once).
+ * A body renderer on a worker thread for `scene` (copied to it once) and, to re-render the face with the
+ * face engine, the person's face.
  *
  * @example
  * const worker = await createBodyRenderWorker(scene);
  * for (const r of await worker.push({ target })) await out.write(r.image);
  */
-export function createBodyRenderWorker(scene: BodyScene): BodyRenderWorker {
-  const worker = startWorker(scene);
+export function createBodyRenderWorker(scene: BodyScene, face?: BodyFace): BodyRenderWorker {
+  const worker = startWorker(scene, face);
   worker.unref();
   const replies: Reply[] = [];
   let waiting: ((r: Reply) => void) | undefined;

@@ -105,6 +105,11 @@ export async function runBody(args: BodyArgs, ctx: CommandContext): Promise<numb
   ctx.out(
     `  ${m.total.toFixed(1)} ms/frame (${(1000 / m.total).toFixed(1)} fps): driver keypoints ${m.analyse.toFixed(1)}, render ${m.render.toFixed(1)}, encode ${m.encode.toFixed(1)}`,
   );
+  ctx.out(
+    report.faceEngine
+      ? `  face re-rendered by the face engine (--head ${args.head ?? 'turn'})${report.expressionFrames ? `, the driver's expression on ${report.expressionFrames} frame(s)` : ''}`
+      : '  face moved with the rig (not re-rendered)',
+  );
   if (report.framesWithoutPerson)
     ctx.err(
       `warning: ${report.framesWithoutPerson} driving frame(s) showed no person; their bones held their last motion`,

@@ -145,3 +145,41 @@ test('a background plate that is not the photo’s shape is refused in one line,
   );
   assert.deepEqual(readdirSync(dir).sort(), ['one.json', 'tall.png']);
 });
+
+test(
+  'several people: the largest is animated and the CLI says so; --person past the faces found and a face-only portrait are one line each',
+  needsData,
+  (t) => {
+    const dir = tempDir(t);
+    const skel = path.join(dir, 'one.json');
+    const joints = Array.from({ length: 17 }, (_, j) => [100 + j, 50 + 8 * j, 0.9]);
+    writeFileSync(skel, JSON.stringify({ fps: 10, width: 256, height: 256, frames: [{ keypoints: joints }] }));
+    const group = path.join(DATA, 'images', 'facerec_two_people.jpg');
+    const out = path.join(dir, 'o.mp4');
+    const a = runCli(['body', '--source', group, '--driving', skel, '-o', out]);
+    assert.equal(a.code, 0, a.stderr);
+    assert.match(a.stderr, /facerec_two_people\.jpg shows 2 people: animating the largest \(--person N picks another/);
+    const b = runCli(['body', '--source', group, '--driving', skel, '-o', path.join(dir, 'p2.mp4'), '--person', '2']);
+    assert.equal(b.code, 0, b.stderr);
+    assert.match(b.stderr, /animating person 2 by face size/);
+    oneLineError(
+      runCli(['body', '--source', group, '--driving', skel, '-o', path.join(dir, 'p3.mp4'), '--person', '3']),
+      2,
+      /^error: --person 3: .*shows 2 faces/,
+    );
+    oneLineError(
+      runCli([
+        'body',
+        '--source',
+        path.join(DATA, 'images', 'dlib_Tom_Cruise_avp_2014_4.jpg'),
+        '--driving',
+        skel,
+        '-o',
+        path.join(dir, 'face.mp4'),
+      ]),
+      1,
+      /^error: no person to animate in .*Tom_Cruise.*: its shoulders are not both seen/,
+    );
+    assert.deepEqual(readdirSync(dir).sort(), ['o.mp4', 'one.json', 'p2.mp4']);
+  },
+);
