@@ -8,6 +8,12 @@ import { LEFT_EYE_OPENING, LEFT_IRIS, LM, RIGHT_EYE_OPENING, RIGHT_IRIS } from '
 import { forEachPixelInRing, pointInPolygon, polygonArea } from './geometry.js';
 import { bilinear } from './sampling.js';
 
+/** Upper-lid margin landmarks, corner to corner. */
+const UPPER_MARGIN = {
+  left: [263, 466, 388, 387, 386, 385, 384, 398, 362],
+  right: [33, 246, 161, 160, 159, 158, 157, 173, 133],
+} as const;
+
 export interface EyeSource {
   outer: number;
   inner: number;
@@ -29,6 +35,12 @@ export interface EyeSource {
   openness: number;
   sclera: [number, number, number];
   irisColour: [number, number, number];
+  /**
+   * The colour of the upper lid's edge (its lashes, or the lid's rim where there are none): the darkest
+   * point just above each margin landmark, averaged. A closing eye's last sliver takes it, so where the
+   * lids meet shows this face's own lash line rather than a black slit.
+   */
+  lash: [number, number, number];
   landmarks: Float32Array;
 }
 
@@ -60,6 +72,17 @@ export function prepareEye(img: RgbaImage, lm: Float32Array, side: 'left' | 'rig
       : fallback;
   const sclera = mean(scl.length > 3 ? bright : [], [205, 195, 185]);
   const irisColour = mean(irs, [70, 50, 38]);
+  const lashes: number[][] = [];
+  const tap = [0, 0, 0];
+  for (const i of UPPER_MARGIN[side].slice(2, -2)) {
+    let best: number[] | undefined;
+    for (let k = 0; k <= 4; k++) {
+      bilinear(img.data, img.width, img.height, lm[3 * i]!, lm[3 * i + 1]! - (k * r) / 8, tap);
+      if (!best || luma(tap) < luma(best)) best = [...tap];
+    }
+    lashes.push(best!);
+  }
+  const lash = mean(lashes, [60, 45, 40]);
   // Irises of photographs, paintings and drawings read at most about half as bright as the lit white (a
   // light iris in a blurred video frame, 0.8); a carved eye's "iris" is the same clay as the rest of it
   // (0.93–1 on a terracotta statue). A closed eye's colours are its lid's: it keeps the rendered eye.
@@ -77,6 +100,7 @@ export function prepareEye(img: RgbaImage, lm: Float32Array, side: 'left' | 'rig
     openness: area / Math.max(1e-6, width * width),
     sclera,
     irisColour,
+    lash,
     landmarks: lm,
   };
 }
@@ -91,27 +115,18 @@ function irisCircle(lm: Float32Array, iris: readonly number[]): [number, number,
 
 export interface EyeFrame {
   src: EyeSource;
-  /** Target → source similarity for the eyeball (from the eye corners): x' = a·x − b·y + tx, y' = b·x + a·y + ty. */
+  /** Target → source rotation and scale of the eyeball (from the eye corners): (x, y) ↦ (a·x − b·y, b·x + a·y). */
   a: number;
   b: number;
-  tx: number;
-  ty: number;
   irisC: [number, number];
   irisR: number;
   /** Upper-lid points in the target, for lid shading. */
   lid: Float32Array;
   /**
-   * Brightness of what shows between the lids, 0.3–1: a nearly closed eye shows a dark slit (lashes and
-   * their shadow), not a line of white.
+   * How much of the eyeball still shows between the lids, 0–1 (by the opening relative to the source's):
+   * a nearly closed eye shows its lash line where the lids meet, not a line of white.
    */
   slit: number;
-  /**
-   * Source upper-lid points (x, y), and how far below them (source pixels) the source's lash line is not
-   * copied: 0 unless the target eye is wider open than the source's, whose lash line would otherwise show
-   * as a dark arc across the newly revealed white.
-   */
-  srcLid: Float32Array;
-  lashBand: number;
 }
 
 export function frameEye(src: EyeSource, lm: Float32Array, side: 'left' | 'right'): EyeFrame {
@@ -128,42 +143,30 @@ export function frameEye(src: EyeSource, lm: Float32Array, side: 'left' | 'right
   const den = dtx * dtx + dty * dty || 1;
   const a = (dsx * dtx + dsy * dty) / den;
   const b = (dsy * dtx - dsx * dty) / den;
-  const tx = sox - (a * tox - b * toy);
-  const ty = soy - (b * tox + a * toy);
   const [cx, cy, r] = irisCircle(lm, src.iris);
-  const upper =
-    side === 'left' ? [263, 466, 388, 387, 386, 385, 384, 398, 362] : [33, 246, 161, 160, 159, 158, 157, 173, 133];
+  const upper = UPPER_MARGIN[side];
   const lid = new Float32Array(upper.length * 2);
-  const srcLid = new Float32Array(upper.length * 2);
   upper.forEach((i, k) => {
     lid[2 * k] = lm[3 * i]!;
     lid[2 * k + 1] = lm[3 * i + 1]!;
-    srcLid[2 * k] = src.landmarks[3 * i]!;
-    srcLid[2 * k + 1] = src.landmarks[3 * i + 1]!;
   });
   // How open the target eye is, relative to the source's.
   const width = Math.hypot(tix - tox, tiy - toy);
   const ratio = polygonArea(lm, 3, src.ring) / Math.max(1e-6, width * width) / Math.max(1e-6, src.openness);
   const t = Math.max(0, Math.min(1, (ratio - 0.08) / 0.4));
-  const slit = src.open ? 0.3 + 0.7 * t * t * (3 - 2 * t) : 1;
-  // How far the target's upper lid is raised above the source's (both in the source's pixels, mean over the
-  // lid), relative to the iris radius.
-  let raise = 0;
-  for (let k = 0; k < upper.length; k++) {
-    const x = lid[2 * k]!;
-    const y = lid[2 * k + 1]!;
-    raise += (srcLid[2 * k + 1]! - (b * x + a * y + ty)) / upper.length;
-  }
-  const wider = Math.max(0, Math.min(1, raise / Math.max(1e-3, 0.3 * src.irisR)));
-  const lashBand = src.open ? wider * 0.45 * src.irisR : 0;
-  return { src, a, b, tx, ty, irisC: [cx, cy], irisR: r, lid, slit, srcLid, lashBand };
+  const slit = src.open ? t * t * (3 - 2 * t) : 1;
+  return { src, a, b, irisC: [cx, cy], irisR: r, lid, slit };
 }
 
 /**
- * Colour of one pixel inside the target eye opening. The eyeball follows the head (eye corners); the iris
- * is a disc at the target iris position, textured from the source iris (mirrored where the source lid
- * covered it); sclera the source did not show is filled with its colour, shaded under the upper lid.
- * Returns how synthetic the pixel is (0 copied … 1 invented).
+ * Colour of one pixel inside the target eye opening. The iris is a disc at the target iris position,
+ * textured from the source iris; where the source lid covered that part of it, the texture is taken at the
+ * same distance from the iris centre, turned towards the nearest visible part of the disc, so the pupil,
+ * the iris's radial fibres and its darker rim continue round it. The white around it is the source's own
+ * white at the same place between the lids (`fx`, `fy`: the source position the eye's fan maps this pixel
+ * to), so a wider-open eye stretches real sclera, with the lid's shadow still under the lid, rather than
+ * showing a flat fill; where that lands on the source's iris, the white beside the iris on the same side is
+ * reflected in. Returns how synthetic the pixel is (0 copied … 1 invented).
  */
 export function renderEyePixel(
   e: EyeFrame,
@@ -172,6 +175,8 @@ export function renderEyePixel(
   H: number,
   x: number,
   y: number,
+  fx: number,
+  fy: number,
   out: number[],
 ): number {
   const s = e.src;
@@ -183,24 +188,24 @@ export function renderEyePixel(
     const ox = (x - e.irisC[0]) * k;
     const oy = (y - e.irisC[1]) * k;
     const norm = Math.hypot(e.a, e.b) || 1;
-    const sx = s.irisC[0] + (e.a * ox - e.b * oy) / norm;
-    let sy = s.irisC[1] + (e.b * ox + e.a * oy) / norm;
-    if (!pointInPolygon(s.landmarks, 3, s.ring, sx, sy)) {
-      sy = s.irisC[1] - (sy - s.irisC[1]); // the lid covered it: take the other half of the disc
-      synthetic = 0.5;
-    }
-    if (pointInPolygon(s.landmarks, 3, s.ring, sx, sy)) {
-      bilinear(d, W, H, sx, sy, out);
-    } else {
+    const rx = (e.a * ox - e.b * oy) / norm;
+    const ry = (e.b * ox + e.a * oy) / norm;
+    const [sx, sy] = visibleIrisPoint(s, rx, ry);
+    if (Number.isNaN(sx)) {
       out[0] = s.irisColour[0];
       out[1] = s.irisColour[1];
       out[2] = s.irisColour[2];
       synthetic = 1;
+    } else {
+      bilinear(d, W, H, sx, sy, out);
+      if (sx !== s.irisC[0] + rx || sy !== s.irisC[1] + ry) synthetic = 0.5;
     }
     // Soft rim.
     const rim = Math.max(0, Math.min(1, (e.irisR - dIris) / 1.2));
     if (rim < 1) {
-      for (let c = 0; c < 3; c++) out[c] = out[c]! * rim + s.sclera[c]! * (1 - rim);
+      const white = [0, 0, 0];
+      scleraAt(e, d, W, H, x, y, fx, fy, white);
+      for (let c = 0; c < 3; c++) out[c] = out[c]! * rim + white[c]! * (1 - rim);
     }
   } else if (!s.open && dIris < e.irisR) {
     const t = dIris / e.irisR;
@@ -208,25 +213,81 @@ export function renderEyePixel(
     for (let c = 0; c < 3; c++) out[c] = s.irisColour[c]! * pupil * (0.85 + 0.15 * t);
     synthetic = 1;
   } else {
-    const sx = e.a * x - e.b * y + e.tx;
-    const sy = e.b * x + e.a * y + e.ty;
-    const inSourceIris = Math.hypot(sx - s.irisC[0], sy - s.irisC[1]) < s.irisR * 1.1;
-    let underLash = false;
-    if (e.lashBand > 0) {
-      for (let k = 0; k < e.srcLid.length / 2 && !underLash; k++)
-        underLash = Math.hypot(sx - e.srcLid[2 * k]!, sy - e.srcLid[2 * k + 1]!) < e.lashBand;
+    synthetic = scleraAt(e, d, W, H, x, y, fx, fy, out);
+  }
+  if (e.slit < 1) for (let c = 0; c < 3; c++) out[c] = out[c]! * e.slit + s.lash[c]! * (1 - e.slit);
+  return synthetic;
+}
+
+/**
+ * The source iris point at offset (rx, ry) from its centre, or, where the source's lids cover it, the
+ * point at the same radius turned towards the horizontal on the same side (irises are seen whole from
+ * side to side far more often than from top to bottom) until it is visible; NaN when none is.
+ */
+function visibleIrisPoint(s: EyeSource, rx: number, ry: number): [number, number] {
+  const [cx, cy] = s.irisC;
+  if (pointInPolygon(s.landmarks, 3, s.ring, cx + rx, cy + ry)) return [cx + rx, cy + ry];
+  const rho = Math.hypot(rx, ry);
+  const theta = Math.atan2(ry, rx);
+  // The nearest horizontal direction on the same side: 0 or ±π.
+  const goal = Math.abs(theta) <= Math.PI / 2 ? 0 : theta > 0 ? Math.PI : -Math.PI;
+  const steps = 8;
+  for (let i = 1; i <= steps; i++) {
+    const a = theta + ((goal - theta) * i) / steps;
+    const px = cx + rho * Math.cos(a);
+    const py = cy + rho * Math.sin(a);
+    if (pointInPolygon(s.landmarks, 3, s.ring, px, py)) return [px, py];
+  }
+  // Covered even at the side (a large iris in a narrow eye): the same angle, nearer the centre.
+  for (let i = 1; i <= 4; i++) {
+    const f = 1 - i / 5;
+    if (pointInPolygon(s.landmarks, 3, s.ring, cx + rx * f, cy + ry * f)) return [cx + rx * f, cy + ry * f];
+  }
+  return [NaN, NaN];
+}
+
+/** The eye's white at target (x, y), whose place between the source's lids is (fx, fy); see renderEyePixel. */
+function scleraAt(
+  e: EyeFrame,
+  d: Uint8ClampedArray,
+  W: number,
+  H: number,
+  x: number,
+  y: number,
+  fx: number,
+  fy: number,
+  out: number[],
+): number {
+  const s = e.src;
+  if (s.open) {
+    const [cx, cy] = s.irisC;
+    const R = s.irisR;
+    const dx = fx - cx;
+    if (dx * dx + (fy - cy) ** 2 >= R * R) {
+      bilinear(d, W, H, fx, fy, out);
+      return 0;
     }
-    if (s.open && !inSourceIris && !underLash && pointInPolygon(s.landmarks, 3, s.ring, sx, sy)) {
-      bilinear(d, W, H, sx, sy, out);
-    } else {
-      let lidDist = Infinity;
-      for (let k = 0; k < e.lid.length / 2; k++)
-        lidDist = Math.min(lidDist, Math.hypot(x - e.lid[2 * k]!, y - e.lid[2 * k + 1]!));
-      const shade = 1 - 0.15 * Math.exp(-lidDist / Math.max(0.5, 0.25 * e.irisR));
-      for (let c = 0; c < 3; c++) out[c] = s.sclera[c]! * shade;
-      synthetic = 1;
+    // On the source's iris: reflect across its edge to the white beside it, on this side or the other; where
+    // the iris reaches the lid there is none at this height, so look a little nearer the iris's middle row.
+    const side = dx < 0 ? -1 : 1;
+    for (let k = 0; k < 6; k++) {
+      const sy = fy + ((cy - fy) * k) / 6;
+      const half = Math.sqrt(Math.max(0, R * R - (sy - cy) ** 2));
+      // The mirror image across the edge, else just beside it.
+      for (const off of [2 * half - Math.abs(dx), half + 1])
+        for (const sgn of [side, -side]) {
+          const sx = cx + sgn * off;
+          if (pointInPolygon(s.landmarks, 3, s.ring, sx, sy)) {
+            bilinear(d, W, H, sx, sy, out);
+            return 0.5;
+          }
+        }
     }
   }
-  if (e.slit < 1) for (let c = 0; c < 3; c++) out[c] = out[c]! * e.slit;
-  return synthetic;
+  let lidDist = Infinity;
+  for (let k = 0; k < e.lid.length / 2; k++)
+    lidDist = Math.min(lidDist, Math.hypot(x - e.lid[2 * k]!, y - e.lid[2 * k + 1]!));
+  const shade = 1 - 0.15 * Math.exp(-lidDist / Math.max(0.5, 0.25 * e.irisR));
+  for (let c = 0; c < 3; c++) out[c] = s.sclera[c]! * shade;
+  return 1;
 }

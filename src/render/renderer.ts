@@ -341,8 +341,8 @@ export function createRenderer(
               if (shadingMap) shadingMap[y * W + x] = Math.abs(f - 1);
             }
             if (part >= Part.RightEye) {
-              // A warped eye nearly closed shows the shadow where its lids meet (as renderEyePixel's slit).
-              const slit = eyeFrames[part === Part.RightEye ? 0 : 1]!.slit;
+              // A warped eye nearly closed shows the shadow where its lids meet.
+              const slit = 0.3 + 0.7 * eyeFrames[part === Part.RightEye ? 0 : 1]!.slit;
               r0 *= slit;
               g0 *= slit;
               b0 *= slit;
@@ -368,7 +368,11 @@ export function createRenderer(
             if (occ) occ[y * W + x] = synthetic;
           } else {
             const eye = eyeFrames[part === Part.RightEye ? 0 : 1]!;
-            const synthetic = renderEyePixel(eye, sd, W, H, x + 0.5, y + 0.5, rgb);
+            // Where the eye's fan puts this pixel between the source's lids (pixel centres).
+            const m = 6 * t;
+            const fx = srcMap[m]! + w1 * srcMap[m + 2]! + w2 * srcMap[m + 4]!;
+            const fy = srcMap[m + 1]! + w1 * srcMap[m + 3]! + w2 * srcMap[m + 5]!;
+            const synthetic = renderEyePixel(eye, sd, W, H, x + 0.5, y + 0.5, fx, fy, rgb);
             out[o] = rgb[0]!;
             out[o + 1] = rgb[1]!;
             out[o + 2] = rgb[2]!;

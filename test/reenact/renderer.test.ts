@@ -2,11 +2,12 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../../src/analysis/node.js';
-import { GROUPS, LM } from '../../src/face/topology.js';
+import { GROUPS, LM, RIGHT_EYE_OPENING } from '../../src/face/topology.js';
+import { pointInPolygon } from '../../src/render/geometry.js';
 import type { FaceResult } from '../../src/face/types.js';
 import { readImage } from '../../src/media/image.js';
 import type { RgbaImage } from '../../src/face/image.js';
-import { closeLids } from '../../src/face/lids.js';
+import { closeLids, setLidOpening } from '../../src/face/lids.js';
 import { faceState, projectState, type FaceState } from '../../src/motion/motion.js';
 import { prepareMouth } from '../../src/render/mouth.js';
 import { createRenderer, type Renderer } from '../../src/render/renderer.js';
@@ -25,6 +26,12 @@ before(async () => {
   renderer = createRenderer(img, state, face.landmarks);
 });
 after(() => analyzer.close());
+
+/** Standard deviation of a list of values. */
+function sdOf(v: number[]): number {
+  const mean = v.reduce((a, b) => a + b, 0) / v.length;
+  return Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / v.length);
+}
 
 /** Mean absolute RGB difference over a box. */
 function meanDiff(a: RgbaImage, b: RgbaImage, x0: number, y0: number, x1: number, y1: number, dx = 0, dy = 0): number {
@@ -93,6 +100,36 @@ test('a blink covers the eye with lid skin instead of squeezing the iris', () =>
     Math.abs(atIrisAfter - skin) < Math.abs(atIrisAfter - irisBefore),
     `closed eye ${atIrisAfter}: skin ${skin}, iris ${irisBefore}`,
   );
+});
+
+test('an eye opened wider than the portrait shows shows its own white stretched, not a flat fill', (t) => {
+  // Upper lids raised to 1.8× the portrait's opening: white the portrait never showed appears above and
+  // below the iris.
+  const wide: FaceState = { ...state, canon: setLidOpening(state.canon, state.canon, 1.8, 1.8) };
+  const { image, occlusion } = renderer.render({ target: wide, occlusion: true });
+  const lm = projectState(wide);
+  let inside = 0;
+  let invented = 0;
+  const greys: number[] = [];
+  const iris = [lm[3 * LM.rightIrisCenter]!, lm[3 * LM.rightIrisCenter + 1]!];
+  const irisR = Math.hypot(lm[3 * 474]! - iris[0]!, lm[3 * 474 + 1]! - iris[1]!);
+  for (let y = 0; y < image.height; y++)
+    for (let x = 0; x < image.width; x++) {
+      if (!pointInPolygon(lm, 3, RIGHT_EYE_OPENING, x + 0.5, y + 0.5)) continue;
+      inside++;
+      if (occlusion![y * image.width + x]! >= 1) invented++;
+      // The white beside the iris (same rows, outside it): its brightness varies as a real eye's does.
+      if (Math.abs(x + 0.5 - iris[0]!) > 1.3 * irisR) {
+        const p = (y * image.width + x) * 4;
+        greys.push((image.data[p]! + image.data[p + 1]! + image.data[p + 2]!) / 3);
+      }
+    }
+  assert.ok(inside > 100, `the opening covers ${inside} px`);
+  // Before, the white the portrait did not show was one flat colour: 62% of this opening.
+  t.diagnostic(`${inside} px, ${invented} invented, white sd ${sdOf(greys).toFixed(1)}`);
+  assert.ok(invented / inside < 0.05, `${((100 * invented) / inside).toFixed(1)}% of the opening invented`);
+  const sd = sdOf(greys);
+  assert.ok(sd > 8, `the white's brightness varies by ${sd.toFixed(1)} (a flat fill varies by ~2)`);
 });
 
 test('opening the mouth without a driver synthesises a dark interior between the lips', () => {
