@@ -1,12 +1,13 @@
 /**
  * Whole-body animation speed and memory on this machine: `animateBody` end to end (decode, MoveNet on the
  * driver, smooth, retarget, skin and render, encode H.264) with a 512-px source and a 512×512 driver — the
- * Tai Chi clip scaled up and looped to 60 s — and the peak memory (RSS) along it, to show it stays flat.
+ * Tai Chi clip scaled up and looped to 60 s — and the peak memory (RSS) along it, to show it stays flat. Also
+ * the CPU time per frame (both threads) and the load average, since the wall time depends on what else runs.
  *
  *   npm run bench:body     (needs ../shared/data)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { animateBody } from '../src/body/animate.js';
 import { createBodyDetector } from '../src/body/models-node.js';
@@ -40,6 +41,8 @@ try {
   );
   const detector = await createBodyDetector();
   const rss: number[] = [];
+  const load0 = loadavg()[0]!;
+  const cpu0 = process.cpuUsage();
   const report = await animateBody(photo, driving, path.join(dir, 'out.mp4'), {
     detector,
     size: 512,
@@ -47,6 +50,8 @@ try {
       if (frame % 25 === 0) rss.push(process.memoryUsage().rss / 2 ** 20);
     },
   });
+  const cpu = process.cpuUsage(cpu0);
+  const load1 = loadavg()[0]!;
   detector.close();
   const m = report.msPerFrame;
   console.log(
@@ -54,6 +59,11 @@ try {
   );
   console.log(
     `end to end: ${m.total.toFixed(1)} ms/frame = ${(1000 / m.total).toFixed(1)} frames/s (driver keypoints ${m.analyse.toFixed(1)}, render ${m.render.toFixed(1)}, encode ${m.encode.toFixed(1)})`,
+  );
+  // CPU time of this process (both its threads) per frame: what the work costs whatever else the machine runs.
+  const cpuMs = (cpu.user + cpu.system) / 1000 / report.frames;
+  console.log(
+    `CPU: ${cpuMs.toFixed(1)} ms/frame over both threads (${report.faceEngine ? 'face engine on' : 'face engine off'}); load average ${load0.toFixed(1)} at the start, ${load1.toFixed(1)} at the end`,
   );
   const early = rss.slice(1, 4);
   const late = rss.slice(-3);
