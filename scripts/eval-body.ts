@@ -14,6 +14,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { crossReenactBody, selfReenactBody, type CrossReport, type SelfReport } from '../src/body/evaluate.js';
 import { createBodyDetector } from '../src/body/models-node.js';
+import { createBodyFaceRenderer, createHeadMotion } from '../src/body/face.js';
+import { createFaceAnalyzer } from '../src/analysis/node.js';
 import { loadBodySource } from '../src/body/animate.js';
 import { renderBody } from '../src/body/render.js';
 import { createRetargeter } from '../src/body/retarget.js';
@@ -45,6 +47,8 @@ const photos = body
   .filter((r) => r[1] === 'image' && r[0]!.includes('human_person-'))
   .map((r) => path.join(data, r[0]!));
 const detector = await createBodyDetector();
+// The photos' faces: cross-identity and the grid re-render them with the face engine, as `vivify body` does.
+const faces = await createFaceAnalyzer({ emotion: false });
 const started = performance.now();
 
 const self: SelfReport[] = [];
@@ -61,7 +65,7 @@ for (const photo of photos)
   for (const clip of clips) {
     const names = { photo: path.basename(photo), clip: path.basename(clip) };
     try {
-      const r = await crossReenactBody(photo, clip, detector, { maxFrames: crossFrames });
+      const r = await crossReenactBody(photo, clip, detector, { maxFrames: crossFrames, faces });
       cross.push({ ...r, ...names });
       const c = Object.entries(r.correlations).map(([k, v]) => `${k} ${v === undefined ? '—' : v.toFixed(2)}`);
       console.log(`${names.photo} × ${names.clip}: ${c.join(', ')}`);
@@ -92,9 +96,14 @@ const gridRows: RgbaImage[] = [
 ];
 for (const photo of photos) {
   try {
-    const { scene, pose } = await loadBodySource(photo, detector, 512);
+    const { scene, pose, face } = await loadBodySource(photo, detector, { size: 512, faces });
     const rt = createRetargeter(pose, moments[0]!.pose);
-    const results = moments.slice(1).map((m) => renderBody(scene, rt.next(m.pose)).image);
+    const head = face && createHeadMotion(face, 'turn');
+    const faceRenderer = face && createBodyFaceRenderer(scene.source, face);
+    const results = moments.slice(1).map((m) => {
+      const look = head && faceRenderer ? faceRenderer.render(head.next(m.pose, moments[0]!.pose)) : undefined;
+      return renderBody(scene, rt.next(m.pose), {}, look).image;
+    });
     gridRows.push(sideBySide([drawSkeleton(scene.source, pose), ...results], 200));
   } catch (err) {
     console.log(`grid: ${path.basename(photo)}: ${(err as Error).message}`);
@@ -132,3 +141,4 @@ const doc = {
 writeFileSync('docs/results/body.json', `${JSON.stringify(doc, null, 1)}\n`);
 console.log(`wrote docs/results/body.json and docs/images/body-grid.png in ${doc.minutes.toFixed(1)} min`);
 detector.close();
+faces.close();

@@ -318,7 +318,7 @@ export async function animateBody(
     if (grid) writers.push(grid);
     const rigView = drawRig(scene.source, scene.rig);
     let reference = o.reference === 'first' ? undefined : await drive.reference(o.reference);
-    let retarget = reference && createRetargeter(sourcePose, reference, o.mode);
+    let retarget = reference && createRetargeter(sourcePose, reference, o.mode, o.reach);
     worker = createBodyRenderWorker(scene, face);
     const head = face && createHeadMotion(face, o.head);
     /** The driving pictures and poses of frames still in flight, for the debug grid. */
@@ -339,7 +339,7 @@ export async function animateBody(
       throwIfAborted(signal);
       if (seenCount(d.pose) < 5) missing++;
       reference ??= d.pose;
-      retarget ??= createRetargeter(sourcePose, d.pose, o.mode);
+      retarget ??= createRetargeter(sourcePose, d.pose, o.mode, o.reach);
       if (grid) inFlight.push(d);
       const job = { target: retarget.next(d.pose), face: head?.next(d.pose, reference, d.face), revealed: !!grid };
       for (const r of await worker.push(job)) await emit(r);

@@ -16,6 +16,8 @@ import { createPoseSmoother } from './smooth.js';
 import { loadBodySource } from './animate.js';
 import { smoothingCutoffHz } from './options.js';
 import { detectNear, trackBody } from './track.js';
+import { createBodyFaceRenderer, createHeadMotion, type BodyFace } from './face.js';
+import type { NodeFaceAnalyzer } from '../analysis/node.js';
 
 export interface SelfScores {
   l1: number;
@@ -37,6 +39,13 @@ export interface EvalOptions {
   /** Called with a few result frames (index, driver, result) for figures. */
   onFrame?: (index: number, driver: RgbaImage, result: RgbaImage, driverPose: BodyPose) => void;
   smooth?: number;
+  /**
+   * Finds the photo's faces (cross-identity): the face engine then re-renders the face as `vivify body`
+   * does by default (`--head turn`). Without it the face moves with the rig.
+   */
+  faces?: Pick<NodeFaceAnalyzer, 'analyze'>;
+  /** How strongly hands and feet follow the driver's paths (createRetargeter's `reach`). */
+  reach?: number;
 }
 
 /** Drives `scene` with the clip's frames; `each` sees every real frame, its pose and the result. */
@@ -47,7 +56,11 @@ async function drive(
   scene: BodyScene,
   options: EvalOptions,
   each: (frame: RgbaImage, pose: BodyPose, result: RgbaImage) => void,
+  face?: BodyFace,
 ): Promise<{ frames: number; ms: number }> {
+  const head = face && createHeadMotion(face, 'turn');
+  const faces = face && createBodyFaceRenderer(scene.source, face);
+  let reference: BodyPose | undefined;
   const cutoff = smoothingCutoffHz(options.smooth ?? 0.5);
   const smoother = cutoff ? createPoseSmoother({ minCutoffHz: cutoff }) : undefined;
   const state: BodyRenderState = {};
@@ -58,8 +71,10 @@ async function drive(
   let t0 = performance.now();
   for await (const { frame, pose: raw, analysed } of tracked) {
     const pose = smoother ? smoother.next(raw, 0.1) : raw;
-    retarget ??= createRetargeter(sourcePose, pose);
-    const result = renderBody(scene, retarget.next(pose), state).image;
+    retarget ??= createRetargeter(sourcePose, pose, 'relative', options.reach);
+    reference ??= pose;
+    const appearance = head && faces ? faces.render(head.next(pose, reference)) : undefined;
+    const result = renderBody(scene, retarget.next(pose), state, appearance).image;
     ms += performance.now() - t0;
     options.onFrame?.(frame.index, frame, result, pose);
     // The measure's reference is always the model's own look at the real frame, never an interpolation.
@@ -113,6 +128,8 @@ export async function selfReenactBody(
 
 export interface CrossReport {
   photo: string;
+  /** True when the face engine re-rendered the photo's face. */
+  faceEngine: boolean;
   clip: string;
   frames: number;
   correlations: Record<string, number | undefined>;
@@ -125,13 +142,24 @@ export async function crossReenactBody(
   detector: BodyDetector,
   options: EvalOptions & { size?: number } = {},
 ): Promise<CrossReport> {
-  const { scene, pose } = await loadBodySource(photo, detector, { size: options.size ?? 512 });
+  const { scene, pose, face } = await loadBodySource(photo, detector, {
+    size: options.size ?? 512,
+    faces: options.faces,
+  });
   const driverPoses: BodyPose[] = [];
   const resultPoses: BodyPose[] = [];
   const judge = detector.createTracker();
-  const { frames } = await drive(clip, detector, pose, scene, options, (_f, realPose, result) => {
-    driverPoses.push(realPose);
-    resultPoses.push(judge.next(result));
-  });
-  return { photo, clip, frames, correlations: groupCorrelations(driverPoses, resultPoses) };
+  const { frames } = await drive(
+    clip,
+    detector,
+    pose,
+    scene,
+    options,
+    (_f, realPose, result) => {
+      driverPoses.push(realPose);
+      resultPoses.push(judge.next(result));
+    },
+    face,
+  );
+  return { photo, clip, frames, faceEngine: !!face, correlations: groupCorrelations(driverPoses, resultPoses) };
 }

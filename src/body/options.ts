@@ -4,7 +4,7 @@
  */
 import { SIZE_OPTION, resolveOptions, type OptionSpec, type OptionSpecs } from '../options.js';
 import type { BodyHeadMode } from './face.js';
-import type { RetargetMode } from './retarget.js';
+import { DEFAULT_REACH, type RetargetMode } from './retarget.js';
 
 const reference: OptionSpec<'first' | number> = {
   type: 'string',
@@ -40,6 +40,15 @@ export const BODY_OPTIONS: OptionSpecs = {
     description: "Smoothing of the driver's keypoints over time (0: none)",
   },
   'keep-audio': { type: 'boolean', default: false, description: "Copy the driving video's audio into the result" },
+  reach: {
+    type: 'number',
+    value: '0-1',
+    min: 0,
+    max: 1,
+    default: DEFAULT_REACH,
+    description:
+      "How far hands and feet follow the driver's paths rather than its bone angles alone (relative mode; 0: angles only)",
+  },
   head: {
     type: 'string',
     value: 'off|turn|expression',
@@ -75,6 +84,8 @@ export interface BodyOptions {
   keepAudio: boolean;
   /** Default 512. */
   size: number;
+  /** Default 0.5 (DEFAULT_REACH). */
+  reach: number;
   /** Default 'turn'. */
   head: BodyHeadMode;
   /** Default 1 (the largest face's person). */

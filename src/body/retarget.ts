@@ -70,6 +70,26 @@ function headRoll(R: BodyPose, D: BodyPose): number | undefined {
   return undefined;
 }
 
+/** The limbs' chains: root joint, middle joint, end effector (arms, then legs). */
+const CHAINS: readonly [number, number, number][] = [
+  [J.leftShoulder, J.leftElbow, J.leftWrist],
+  [J.rightShoulder, J.rightElbow, J.rightWrist],
+  [J.leftHip, J.leftKnee, J.leftAnkle],
+  [J.rightHip, J.rightKnee, J.rightAnkle],
+];
+
+/**
+ * How strongly the hands and feet follow the driver's paths, 0–1 (relative mode). Bone-angle transfer
+ * alone keeps the driver's angles: a forearm turned by the same angle on an arm that hangs differently
+ * sends the wrist another way. With `reach`, each wrist and ankle aims at a point between where the angle
+ * transfer put it and where the driver's own displacement from its shoulder or hip since the reference
+ * (scaled by the two limbs' length ratio) would put it; the forearm or shin turns towards that point from
+ * the elbow or knee the angle transfer placed, its length kept. Measured (docs/results/body.md): arms on
+ * the TED clip follow far better, the Tai Chi clips' no worse; a full two-bone IK that also moved the
+ * elbow did better on TED and worse on Tai Chi.
+ */
+export const DEFAULT_REACH = 0.5;
+
 export interface Retargeter {
   /** The source's pose (19 extended joints) moved as the driver moved from its reference frame. */
   next(driver: BodyPose): BodyPose;
@@ -82,7 +102,12 @@ const clamp = (v: number, lo: number, hi: number): number => (v < lo ? lo : v > 
  * const rt = createRetargeter(sourcePose, driverPoses[0], 'relative');
  * const target = rt.next(driverPoses[t]);
  */
-export function createRetargeter(source: BodyPose, reference: BodyPose, mode: RetargetMode = 'relative'): Retargeter {
+export function createRetargeter(
+  source: BodyPose,
+  reference: BodyPose,
+  mode: RetargetMode = 'relative',
+  reach = DEFAULT_REACH,
+): Retargeter {
   const S = extendPose(source);
   const R = extendPose(reference);
   const scale = torsoLength(reference) > 0 ? torsoLength(source) / torsoLength(reference) : 1;
@@ -122,9 +147,39 @@ export function createRetargeter(source: BodyPose, reference: BodyPose, mode: Re
         T.y[j] = T.y[p]! + s * vx + c * vy;
       }
       if (mode === 'absolute') placeAbsolute(T, S, R, D, scale);
+      else if (reach > 0) for (const chain of CHAINS) followEnd(T, S, R, D, chain, reach);
       return T;
     },
   };
+}
+
+/**
+ * Turns a limb's lower bone (forearm, shin) towards the driver's path for its end (see
+ * {@link DEFAULT_REACH}), its length and the middle joint kept.
+ */
+function followEnd(
+  T: BodyPose,
+  S: BodyPose,
+  R: BodyPose,
+  D: BodyPose,
+  [a, m, e]: readonly [number, number, number],
+  reach: number,
+): void {
+  if (![a, m, e].every((k) => seen(S, k) && seen(R, k) && seen(D, k))) return;
+  const limb = (P: BodyPose): number =>
+    Math.hypot(P.x[m]! - P.x[a]!, P.y[m]! - P.y[a]!) + Math.hypot(P.x[e]! - P.x[m]!, P.y[e]! - P.y[m]!);
+  const k = limb(S) / (limb(R) || 1);
+  const wantX = T.x[a]! + S.x[e]! - S.x[a]! + k * (D.x[e]! - D.x[a]! - (R.x[e]! - R.x[a]!));
+  const wantY = T.y[a]! + S.y[e]! - S.y[a]! + k * (D.y[e]! - D.y[a]! - (R.y[e]! - R.y[a]!));
+  const tx = T.x[e]! + reach * (wantX - T.x[e]!);
+  const ty = T.y[e]! + reach * (wantY - T.y[e]!);
+  const bone = Math.hypot(T.x[e]! - T.x[m]!, T.y[e]! - T.y[m]!);
+  const dx = tx - T.x[m]!;
+  const dy = ty - T.y[m]!;
+  const d = Math.hypot(dx, dy);
+  if (!(d > 1e-6)) return;
+  T.x[e] = T.x[m]! + (dx / d) * bone;
+  T.y[e] = T.y[m]! + (dy / d) * bone;
 }
 
 /** Absolute mode: every joint the driver shows goes where the driver's is (scaled about the reference root). */

@@ -343,3 +343,33 @@ test('a clean background plate shows where a moving arm was; a plate of another 
   assert.ok(filled.data[o]! > 150 && filled.data[o + 2]! > 120, `filled ${[...filled.data.subarray(o, o + 3)]}`);
   assert.throws(() => prepareBodyScene(img, src, { plate: createImage(100, 100) }), RangeError);
 });
+
+test('reach: a forearm turned the same angle on a differently hanging arm, its wrist follows the driver’s path', () => {
+  // The driver's right forearm hangs and then swings out sideways; the source's hangs straight down.
+  const src = standing();
+  const ref = standing();
+  ref.x[J.rightElbow] = 60;
+  ref.y[J.rightElbow] = 85;
+  ref.x[J.rightWrist] = 75;
+  ref.y[J.rightWrist] = 110;
+  const moved = clonePose(ref);
+  moved.x[J.rightWrist] = 35;
+  moved.y[J.rightWrist] = 95;
+  const wristMove = (reach: number): [number, number] => {
+    const t = createRetargeter(src, ref, 'relative', reach).next(moved);
+    return [t.x[J.rightWrist]! - src.x[J.rightWrist]!, t.y[J.rightWrist]! - src.y[J.rightWrist]!];
+  };
+  const driverMove = [moved.x[J.rightWrist]! - ref.x[J.rightWrist]!, moved.y[J.rightWrist]! - ref.y[J.rightWrist]!];
+  const miss = (m: [number, number]): number => Math.hypot(m[0] - driverMove[0]!, m[1] - driverMove[1]!);
+  assert.ok(miss(wristMove(1)) < 0.8 * miss(wristMove(0)), `${miss(wristMove(1))} vs ${miss(wristMove(0))}`);
+  assert.ok(miss(wristMove(0.5)) < miss(wristMove(0)), 'halfway is still closer');
+  // The forearm keeps the length the angle transfer gave it, and the elbow stays where it put it.
+  const bone = (p: BodyPose, a: number, b: number): number => Math.hypot(p.x[a]! - p.x[b]!, p.y[a]! - p.y[b]!);
+  const t0 = createRetargeter(src, ref, 'relative', 0).next(moved);
+  const t1 = createRetargeter(src, ref, 'relative', 1).next(moved);
+  assert.ok(
+    Math.abs(bone(t1, J.rightElbow, J.rightWrist) - bone(t0, J.rightElbow, J.rightWrist)) < 1e-3,
+    'no torn forearm',
+  );
+  assert.equal(t1.x[J.rightElbow], t0.x[J.rightElbow]);
+});
