@@ -22,6 +22,7 @@ import type { CommandContext } from './context.js';
 import { machine } from './machine.js';
 import type { CommandDef } from './options.js';
 import { createProgress } from './progress.js';
+import { runEvalBody } from './eval-body.js';
 
 /** A comma-separated list of names, each one of `known` (repeats dropped), or an "Expected …" error. */
 function namesFrom(text: string, what: string, known: readonly string[]): string[] {
@@ -34,10 +35,10 @@ function namesFrom(text: string, what: string, known: readonly string[]): string
 export const evalCommand: CommandDef = {
   name: 'eval',
   summary:
-    "measure quality: one reenactment (eval reenact), the reenactment protocol on ../shared/data (eval suite), generated motion (eval generate), emotion edits against the MEAD actors' real expressions (eval expression-real)",
+    "measure quality: one reenactment (eval reenact), the reenactment protocol on ../shared/data (eval suite), generated motion (eval generate), emotion edits against the MEAD actors' real expressions (eval expression-real), whole bodies on one clip (eval body)",
   usage:
     'vivify eval reenact --source S --driving D --result R [--self] [--json out.json] | vivify eval suite [--data dir] [--out docs/results] | vivify eval generate [--data dir] [--out docs/results] | vivify eval expression-real [--data dir] [--out docs/results] [--actors M030,W009] [--emotions happy,sad] [--json out.json]',
-  positionals: { name: 'reenact|suite|generate|expression-real', min: 1, max: 2 },
+  positionals: { name: 'reenact|suite|generate|expression-real|body', min: 1, max: 2 },
   options: {
     source: { type: 'string', value: 'image', description: '(reenact) The source portrait' },
     driving: { type: 'string', value: 'video', description: '(reenact) The driving video' },
@@ -159,6 +160,8 @@ export const evalCommand: CommandDef = {
     'vivify eval suite --data ../shared/data --out docs/results',
     'vivify eval generate --data ../shared/data --out docs/results',
     'vivify eval expression-real --data ../shared/data --out docs/results',
+    'vivify eval body --driving taichi.mp4 --max-frames 150 --json body-self.json',
+    'vivify eval body --source person.jpg --driving taichi.mp4 --max-frames 150',
     'vivify eval expression-real --actors M030 --emotions happy,sad --out scratch/expr',
   ],
 };
@@ -192,9 +195,10 @@ export async function runEval(positionals: string[], args: EvalArgs, ctx: Comman
   if (sub === 'suite') return runEvalSuite(args, ctx);
   if (sub === 'generate') return runEvalGenerate(args, ctx);
   if (sub === 'expression-real') return runEvalExpressionReal(args, ctx);
+  if (sub === 'body') return runEvalBody(args, ctx);
   throw new VivifyError(
     'E_USAGE',
-    `vivify eval needs reenact, suite, generate or expression-real, got ${sub === undefined ? 'nothing' : quote(sub)}`,
+    `vivify eval needs reenact, suite, generate, expression-real or body, got ${sub === undefined ? 'nothing' : quote(sub)}`,
   );
 }
 

@@ -183,3 +183,34 @@ test(
     assert.deepEqual(readdirSync(dir).sort(), ['o.mp4', 'one.json', 'p2.mp4']);
   },
 );
+
+test(
+  'vivify eval body: self-reenactment of a clip beside the static baseline, cross-identity per joint group, JSON',
+  needsData,
+  (t) => {
+    const dir = tempDir(t);
+    const clip = path.join(dir, 'ted30.mp4');
+    ffmpeg('-i', TED, '-frames:v', '30', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', clip);
+    const json = path.join(dir, 'self.json');
+    const a = runCli(['eval', 'body', '--driving', clip, '--json', json]);
+    assert.equal(a.code, 0, a.stderr);
+    assert.match(
+      a.stdout,
+      /self-reenactment over 30 frames: L1 0\.\d+ \(static 0\.\d+\), AKD [\d.]+ px \(static [\d.]+\)/,
+    );
+    const doc = JSON.parse(readFileSync(json, 'utf8')) as {
+      kind: string;
+      result: { l1: number };
+      static: { l1: number };
+    };
+    assert.equal(doc.kind, 'self');
+    assert.ok(doc.result.l1 < doc.static.l1, `L1 ${doc.result.l1} vs static ${doc.static.l1}`);
+    const b = runCli(['eval', 'body', '--source', TED_PHOTO, '--driving', clip, '--max-frames', '20']);
+    assert.equal(b.code, 0, b.stderr);
+    assert.match(
+      b.stdout,
+      /20 frames: joint-motion correlation per group: arms -?[\d.]+, legs .*, torso -?[\d.]+, head -?[\d.]+/,
+    );
+    oneLineError(runCli(['eval', 'body']), 2, /^error: vivify eval body needs --driving/);
+  },
+);
