@@ -149,6 +149,22 @@ export {
 export { clipLandmarks, cacheDir, type ClipLandmarks } from './dataset/landmarks.js';
 export { scriptedAUs, scriptedState } from './expression/scripted.js';
 
+// Talking portraits: speech or text drives the face (docs/speech.md).
+export { speakVideo, loadShippedSpeechModel, type SpeakVideoOptions, type SpeakVideoReport } from './speech/speak.js';
+export { SPEAK_OPTIONS, type SpeakEmotion, type SpeakSettings } from './speech/speak-options.js';
+export { readSpeech, MAX_SPEECH_SECONDS, type SpeechAudio, type ReadSpeechOptions } from './speech/audio-in.js';
+export { synthesize, listVoices, DEFAULT_VOICE } from './speech/tts.js';
+export { decodeAudio, probeAudio, SPEECH_SAMPLE_RATE, type AudioInfo } from './media/audio.js';
+export {
+  audioFeatures,
+  createAudioFeatureStream,
+  normaliseAudioFeatures,
+  speechActivity,
+  type AudioFrames,
+} from './analysis/audio-features.js';
+export { speechMotion, type SpeechMotion, type SpeechMotionOptions } from './motion/speech-motion.js';
+export { loadSpeechModel, SPEECH_AUS, type SpeechModel, type SpeechPrediction } from './motion/speech-model.js';
+
 export {
   augment,
   batchAnalyze,

@@ -16,6 +16,7 @@ import { formatHelp, parseCommand, type CommandDef } from './options.js';
 import { runScan, scanCommand } from './scan.js';
 import { generateCommand, runGenerate } from './generate.js';
 import { runScript, scriptCommand } from './script.js';
+import { runSpeak, speakCommand } from './speak.js';
 import { runStatus, statusCommand } from './status.js';
 import { runWorkerCommand, workerCommand } from './worker.js';
 
@@ -37,6 +38,8 @@ export const COMMANDS: Command[] = [
   { def: scriptCommand, run: (_p, o, c) => runScript(o as any, c) },
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   { def: generateCommand, run: (_p, o, c) => runGenerate(o as any, c) },
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  { def: speakCommand, run: (_p, o, c) => runSpeak(o as any, c) },
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   { def: evalCommand, run: (p, o, c) => runEval(p, o as any, c) },
   // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,0 +1,173 @@
+/**
+ * Text to speech, offline: eSpeak NG compiled to WebAssembly (the `espeak-ng` npm package, 18 MB, no
+ * download at install or run time), run in-process. Loaded only when text is spoken. eSpeak NG is GPL-3.0
+ * software; Vivify calls it as a separate package (docs/speech.md).
+ */
+import { promises as fs } from 'node:fs';
+import { VivifyError } from '../errors.js';
+import { quote } from '../errors.js';
+
+/** The voice used when none is given. */
+export const DEFAULT_VOICE = 'en-us';
+/** The longest text spoken at once, in characters. */
+export const MAX_TEXT_CHARS = 5000;
+
+interface EspeakModule {
+  FS: { readFile(path: string): Uint8Array; writeFile(path: string, data: string): void };
+}
+type EspeakFactory = (arg: {
+  arguments: string[];
+  print?: (s: string) => void;
+  printErr?: (s: string) => void;
+  preRun?: ((m: EspeakModule) => void)[];
+}) => Promise<EspeakModule>;
+
+async function loadEspeak(): Promise<EspeakFactory> {
+  // A name in a variable: the package ships no types, and is loaded only when text is spoken.
+  const name = 'espeak-ng';
+  try {
+    return ((await import(name)) as { default: EspeakFactory }).default;
+  } catch (cause) {
+    throw new VivifyError('E_TTS', `the text-to-speech engine (npm package espeak-ng) is missing: run npm install`, {
+      cause,
+    });
+  }
+}
+
+let voices: Promise<Map<string, string>> | undefined;
+
+/** eSpeak NG's voices: language code → language name. */
+export function listVoices(): Promise<Map<string, string>> {
+  voices ??= (async () => {
+    const lines: string[] = [];
+    const espeak = await loadEspeak();
+    await espeak({ arguments: ['--voices'], print: (s) => lines.push(s), printErr: () => undefined });
+    const out = new Map<string, string>();
+    for (const l of lines.slice(1)) {
+      const m = /^\s*\d+\s+(\S+)\s+\S+\s+(\S+)/.exec(l);
+      if (m) out.set(m[1]!.toLowerCase(), m[2]!.replace(/_/g, ' '));
+    }
+    return out;
+  })();
+  return voices;
+}
+
+/** Writing systems by the language codes that use them (eSpeak NG's voices); any other voice reads Latin. */
+const VOICE_SCRIPTS: [RegExp, string][] = [
+  [/^(ru|uk|bg|sr|mk|be|ky|kk|ba|tt|cv|mn)\b/, 'Cyrillic'],
+  [/^el\b|^grc\b/, 'Greek'],
+  [/^(ar|fa|ur|ps|sd|ug|ku)\b/, 'Arabic'],
+  [/^he\b/, 'Hebrew'],
+  [/^(hi|mr|ne|kok|sa|bh|mai)\b/, 'Devanagari'],
+  [/^(bn|as|bpy)\b/, 'Bengali'],
+  [/^(cmn|yue|hak|zh|ja)\b/, 'Han'],
+  [/^ko\b/, 'Hangul'],
+  [/^ka\b/, 'Georgian'],
+  [/^hy\b/, 'Armenian'],
+  [/^th\b/, 'Thai'],
+  [/^ta\b/, 'Tamil'],
+  [/^te\b/, 'Telugu'],
+  [/^kn\b/, 'Kannada'],
+  [/^ml\b/, 'Malayalam'],
+  [/^gu\b/, 'Gujarati'],
+  [/^pa\b/, 'Gurmukhi'],
+  [/^or\b/, 'Oriya'],
+  [/^si\b/, 'Sinhala'],
+  [/^my\b/, 'Myanmar'],
+  [/^am\b/, 'Ethiopic'],
+];
+const SCRIPTS = [
+  'Latin',
+  'Cyrillic',
+  'Greek',
+  'Arabic',
+  'Hebrew',
+  'Devanagari',
+  'Bengali',
+  'Han',
+  'Hiragana',
+  'Katakana',
+  'Hangul',
+  'Georgian',
+  'Armenian',
+  'Thai',
+  'Tamil',
+  'Telugu',
+  'Kannada',
+  'Malayalam',
+  'Gujarati',
+  'Gurmukhi',
+  'Oriya',
+  'Sinhala',
+  'Myanmar',
+  'Ethiopic',
+];
+
+/** The writing system a voice reads. */
+export function voiceScript(voice: string): string {
+  return VOICE_SCRIPTS.find(([re]) => re.test(voice.toLowerCase()))?.[1] ?? 'Latin';
+}
+
+/** The writing systems of a text's letters (digits, spaces and punctuation have none). */
+export function textScripts(text: string): string[] {
+  const found = new Set<string>();
+  for (const ch of text) {
+    if (!/\p{L}/u.test(ch)) continue;
+    const s = SCRIPTS.find((name) => new RegExp(`\\p{Script=${name}}`, 'u').test(ch)) ?? 'another';
+    found.add(s === 'Hiragana' || s === 'Katakana' ? 'Han' : s);
+  }
+  return [...found];
+}
+
+/**
+ * Checks that a voice exists and can read the text; throws E_TTS with one line saying what is wrong.
+ */
+export async function checkTextAndVoice(text: string, voice = DEFAULT_VOICE): Promise<void> {
+  if (!/\p{L}|\p{N}/u.test(text)) throw new VivifyError('E_TTS', `--text has nothing to say: ${quote(text)}`);
+  if (text.length > MAX_TEXT_CHARS)
+    throw new VivifyError(
+      'E_TTS',
+      `--text is ${text.length} characters long; at most ${MAX_TEXT_CHARS} are spoken at once (split it, or use --audio)`,
+    );
+  const all = await listVoices();
+  if (!all.has(voice.toLowerCase()))
+    throw new VivifyError(
+      'E_TTS',
+      `unsupported language or voice ${quote(voice)} (eSpeak NG has ${all.size} voices, e.g. ${['en-us', 'en-gb', 'fr-fr', 'de', 'es', 'ru', 'cmn', 'hi'].filter((v) => all.has(v)).join(', ')}; vivify speak --voices lists them)`,
+    );
+  const wanted = voiceScript(voice);
+  const other = textScripts(text).filter((s) => s !== wanted);
+  if (other.length)
+    throw new VivifyError(
+      'E_TTS',
+      `the text is in ${other.join(' and ')} script, which the voice ${voice} (${all.get(voice.toLowerCase())}) does not read: choose a voice for its language with --voice`,
+    );
+}
+
+/**
+ * Speaks `text` with eSpeak NG and writes a WAV (mono 16-bit, 22.05 kHz) to `file`.
+ *
+ * @example
+ * await synthesize('Hello there.', 'hello.wav', { voice: 'en-gb' });
+ */
+export async function synthesize(text: string, file: string, options: { voice?: string } = {}): Promise<void> {
+  const voice = options.voice ?? DEFAULT_VOICE;
+  await checkTextAndVoice(text, voice);
+  const espeak = await loadEspeak();
+  const errors: string[] = [];
+  let wav: Uint8Array;
+  try {
+    const m = await espeak({
+      arguments: ['-v', voice, '-w', '/speech.wav', '-f', '/text.txt'],
+      print: () => undefined,
+      printErr: (s) => errors.push(s),
+      preRun: [(mod) => mod.FS.writeFile('/text.txt', text)],
+    });
+    wav = m.FS.readFile('/speech.wav');
+  } catch (cause) {
+    throw new VivifyError('E_TTS', `text to speech failed: ${errors[0] ?? (cause as Error).message}`, { cause });
+  }
+  if (wav.length <= 44)
+    throw new VivifyError('E_TTS', `text to speech gave no sound${errors[0] ? `: ${errors[0]}` : ''}`);
+  await fs.writeFile(file, wav);
+}

@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { probeAudio } from '../../src/media/audio.js';
+import { probeVideo } from '../../src/media/video.js';
+import { ASTRONAUT, ffmpeg, runCli, tempDir } from '../helpers.js';
+
+/** 2 s of a buzzing voice-like tone in bursts, 0.4 s of silence at the end. */
+function speechLike(file: string): void {
+  ffmpeg(
+    '-f',
+    'lavfi',
+    '-i',
+    "aevalsrc='0.3*sin(2*PI*140*t)*sin(2*PI*150*t)*max(0,sin(2*PI*4*t))*lt(t,2)':s=16000:d=2.4",
+    file,
+  );
+}
+
+test('vivify speak: a talking video with the speech as its sound track', async (t) => {
+  const dir = tempDir(t);
+  const wav = path.join(dir, 'speech.wav');
+  speechLike(wav);
+  const out = path.join(dir, 'talk.mp4');
+  const r = runCli(['speak', '--source', ASTRONAUT, '--audio', wav, '-o', out, '--size', '128', '--seed', '2']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /talk\.mp4: 60 frames at 25 fps/);
+  const v = await probeVideo(out);
+  assert.ok(v.hasAudio);
+  assert.ok(Math.abs(v.frameCount - 60) <= 1, `${v.frameCount} frames`);
+  assert.ok(Math.abs((await probeAudio(out)).durationS - 2.4) < 0.1);
+});
+
+test('vivify speak: bad speech is one line and no output; an input is never the output', (t) => {
+  const dir = tempDir(t);
+  const silent = path.join(dir, 'silent.wav');
+  ffmpeg('-f', 'lavfi', '-i', 'anullsrc=r=16000:cl=mono', '-t', '1', silent);
+  const empty = path.join(dir, 'empty.m4a');
+  writeFileSync(empty, '');
+  const notes = path.join(dir, 'notes.wav');
+  writeFileSync(notes, 'not sound at all\n');
+  const out = path.join(dir, 'out.mp4');
+  for (const [audio, words] of [
+    [silent, /is silent/],
+    [empty, /empty \(0 bytes\)/],
+    [notes, /not a readable audio/],
+  ] as const) {
+    const r = runCli(['speak', '--source', ASTRONAUT, '--audio', audio, '-o', out, '--size', '96']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, words);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.ok(!existsSync(out));
+  }
+  // The output may not be the speech itself (an .mp4 with sound): refused before anything is written.
+  const voice = path.join(dir, 'voice.mp4');
+  speechLike(voice);
+  const before = readFileSync(voice);
+  const clash = runCli(['speak', '--source', ASTRONAUT, '--audio', voice, '-o', voice, '--size', '96']);
+  assert.equal(clash.code, 2, clash.stderr);
+  assert.match(clash.stderr, /--audio/);
+  assert.deepEqual(readFileSync(voice), before);
+  assert.deepEqual(readdirSync(dir).sort(), ['empty.m4a', 'notes.wav', 'silent.wav', 'voice.mp4']);
+});
+
+test('vivify speak --text: speaks offline; text in a script the voice cannot read is refused', async (t) => {
+  const dir = tempDir(t);
+  const out = path.join(dir, 'hello.mp4');
+  const r = runCli(['speak', '--source', ASTRONAUT, '--text', 'Hello there.', '-o', out, '--size', '96']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok((await probeVideo(out)).hasAudio);
+  const bad = path.join(dir, 'bad.mp4');
+  const han = runCli(['speak', '--source', ASTRONAUT, '--text', '你好，世界', '-o', bad, '--size', '96']);
+  assert.equal(han.code, 1);
+  assert.match(han.stderr, /^error: the text is in Han script, which the voice en-us .* does not read/);
+  const voice = runCli(['speak', '--source', ASTRONAUT, '--text', 'Hi', '--voice', 'klingon', '-o', bad]);
+  assert.equal(voice.code, 1);
+  assert.match(voice.stderr, /unsupported language or voice "klingon"/);
+  assert.ok(!existsSync(bad));
+});
