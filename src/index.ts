@@ -200,3 +200,12 @@ export { prepareBodyScene, renderBody, type BodyScene, type BodyFrame } from './
 export { createRetargeter, type RetargetMode } from './body/retarget.js';
 export { parseSkeletonJson, poseToJson, type SkeletonSequence } from './body/skeleton-file.js';
 export { JOINTS, type BodyPose } from './body/skeleton.js';
+export { trackBody, type TrackedFrame } from './body/track.js';
+export {
+  createBodyFaceRenderer,
+  createHeadMotion,
+  headTurn,
+  type BodyFace,
+  type BodyFaceMotion,
+  type BodyHeadMode,
+} from './body/face.js';
