@@ -59,6 +59,11 @@ function smooth(v: ArrayLike<number>, radius: number): Float32Array {
   return out;
 }
 
+function quantile(v: Float32Array, q: number): number {
+  const s = Float32Array.from(v).sort();
+  return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))]! : 0;
+}
+
 /** Voice-activity gate: 0 in pauses, 1 from a quarter of full activity up (smooth in between). */
 function gate(a: number): number {
   const x = Math.min(1, Math.max(0, a / 0.25));
@@ -86,10 +91,14 @@ export function mouthCurves(
     const m = p.reduce((a, b) => a + b, 0) / Math.max(1, n);
     const sd = Math.sqrt(p.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, n));
     const want = speech.file.targetStd[j]!;
-    const gain = n >= SPEECH_FPS && sd > 1e-4 ? Math.min(4, want / sd) : 1;
-    return Float32Array.from(p, (v, t) =>
-      Math.min(5, Math.max(0, (speech.file.targetMean[j]! + (v - m) * gain) * gate(sample(activity, t)))),
-    );
+    const fromGap = au === 25 || au === 26;
+    // The gap is in mouth widths, not AU units: its gain is a change of units, not a correction.
+    const gain = n >= SPEECH_FPS && sd > 1e-6 ? (fromGap ? want / sd : Math.min(4, want / sd)) : fromGap ? 20 : 1;
+    // Lip parting and jaw drop open from closed: the utterance's own 10th percentile is the closed mouth
+    // (the training targets are relative to each talker's usual, half-open face, so their mean is no
+    // rest level for a portrait whose mouth is shut). The other actions move about their learnt mean.
+    const base = fromGap ? quantile(p, 0.1) : m - speech.file.targetMean[j]! / gain;
+    return Float32Array.from(p, (v, t) => Math.min(5, Math.max(0, (v - base) * gain * gate(sample(activity, t)))));
   });
 }
 
