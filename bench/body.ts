@@ -4,7 +4,7 @@
  * Tai Chi clip scaled up and looped to 60 s — and the peak memory (RSS) along it, to show it stays flat. Also
  * the CPU time per frame (both threads) and the load average, since the wall time depends on what else runs.
  *
- *   npm run bench:body     (needs ../shared/data)
+ *   npm run bench:body [seconds] [--one-thread] [--head-off]     (needs ../shared/data)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -16,7 +16,7 @@ import { machine } from './machine.js';
 
 const photo = path.join(DATA, 'images', 'human_person-christina.jpg');
 const clip = path.join(DATA, 'videos', 'lia_taichi_driving1.mp4');
-const seconds = Number(process.argv[2] ?? 60);
+const seconds = Number(process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 60);
 console.log(`machine: ${machine()}`);
 
 const dir = mkdtempSync(path.join(tmpdir(), 'vivify-bench-body-'));
@@ -46,6 +46,8 @@ try {
   const report = await animateBody(photo, driving, path.join(dir, 'out.mp4'), {
     detector,
     size: 512,
+    renderThread: !process.argv.includes('--one-thread'),
+    head: process.argv.includes('--head-off') ? 'off' : 'turn',
     onProgress: ({ frame }) => {
       if (frame % 25 === 0) rss.push(process.memoryUsage().rss / 2 ** 20);
     },

@@ -21,7 +21,12 @@ import type { FaceTracker } from '../analysis/analyzer.js';
 import type { FaceResult } from '../face/types.js';
 import { stateFromLandmarks } from '../motion/motion.js';
 import { prepareBodyScene, type BodyScene } from './render.js';
-import { createBodyRenderWorker, type BodyRenderWorker, type BodyRendered } from './render-worker.js';
+import {
+  createBodyRenderInline,
+  createBodyRenderWorker,
+  type BodyRenderWorker,
+  type BodyRendered,
+} from './render-worker.js';
 import { createRetargeter } from './retarget.js';
 import { parseSkeletonJson } from './skeleton-file.js';
 import { seenCount, type BodyPose } from './skeleton.js';
@@ -33,6 +38,10 @@ export interface AnimateBodyOptions extends Partial<BodyOptions> {
   debugGrid?: string;
   onProgress?: (p: { frame: number; total: number }) => void;
   signal?: AbortSignal;
+  /**
+   * Render on a worker thread beside decoding and keypoints (default true); false renders in this thread.
+   */
+  renderThread?: boolean;
   /** A detector to reuse (not closed). Default: one is created and closed. */
   detector?: BodyDetector;
 }
@@ -275,7 +284,7 @@ export async function animateBody(
   output: string,
   options: AnimateBodyOptions = {},
 ): Promise<AnimateBodyReport> {
-  const { debugGrid, onProgress, signal, detector: given, ...rest } = options;
+  const { debugGrid, onProgress, signal, detector: given, renderThread = true, ...rest } = options;
   const o = resolveBodyOptions(rest);
   const started = performance.now();
   const detector = given ?? (await createBodyDetector());
@@ -319,7 +328,7 @@ export async function animateBody(
     const rigView = drawRig(scene.source, scene.rig);
     let reference = o.reference === 'first' ? undefined : await drive.reference(o.reference);
     let retarget = reference && createRetargeter(sourcePose, reference, o.mode, o.reach);
-    worker = createBodyRenderWorker(scene, face);
+    worker = renderThread ? createBodyRenderWorker(scene, face) : createBodyRenderInline(scene, face);
     const head = face && createHeadMotion(face, o.head);
     /** The driving pictures and poses of frames still in flight, for the debug grid. */
     const inFlight: Driven[] = [];

@@ -147,3 +147,27 @@ export function createBodyRenderWorker(scene: BodyScene, face?: BodyFace): BodyR
     },
   };
 }
+
+/**
+ * The same interface rendering in this thread (for one core, or where worker threads are unwelcome): each
+ * push renders at once.
+ */
+export function createBodyRenderInline(scene: BodyScene, face?: BodyFace): BodyRenderWorker {
+  const state: BodyRenderState = {};
+  const faces = face && createBodyFaceRenderer(scene.source, face);
+  let renderMs = 0;
+  return {
+    get renderMs() {
+      return renderMs;
+    },
+    push(job) {
+      const t0 = performance.now();
+      const appearance = faces && job.face ? faces.render(job.face) : undefined;
+      const frame = renderBody(scene, job.target, state, appearance);
+      renderMs += performance.now() - t0;
+      return Promise.resolve([{ image: frame.image, revealed: job.revealed ? frame.revealed : undefined }]);
+    },
+    flush: () => Promise.resolve([]),
+    close: () => Promise.resolve(),
+  };
+}
