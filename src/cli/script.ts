@@ -1,4 +1,5 @@
 import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import { VivifyError } from '../errors.js';
 import { renderScript } from '../expression/script.js';
 import { checkRunPaths } from '../media/run-paths.js';
@@ -70,6 +71,8 @@ export async function runScript(args: ScriptArgs, ctx: CommandContext): Promise<
     size: args.size,
     seed: args.seed,
     mouth: args.mouth,
+    // `audio` files named in the timeline are found beside it.
+    baseDir: path.dirname(path.resolve(args.timeline!)),
     signal: ctx.signal,
     // Generated motion is computed before the first frame: a progress line (seconds of motion) when that
     // takes more than half a second.

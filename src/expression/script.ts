@@ -13,7 +13,18 @@ import { loadMouthBank } from '../reenact/mouth-bank-file.js';
 import { fitSize, resizeImage } from '../render/resize.js';
 import { scriptedAUs, scriptedState } from './scripted.js';
 import { loadShippedMotionModels } from './generate.js';
-import { needsMotionModels, parseTimeline, prepareTimelineSampler, TimelineError } from './timeline.js';
+import { needsMotionModels, parseTimeline, prepareTimelineSampler, TimelineError, LIMITS } from './timeline.js';
+import { promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadShippedSpeechModel } from '../speech/speak.js';
+import {
+  extractSpeech,
+  mixSpeech,
+  prepareScriptSpeech,
+  withSpeechMouth,
+  type PreparedSpeech,
+} from '../speech/script-speech.js';
 
 export interface ScriptOptions {
   /** Which face of the source (0 = largest). */
@@ -33,6 +44,8 @@ export interface ScriptOptions {
   /** Cancels the run (a VivifyError E_ABORTED), also while the generated motion is computed. */
   signal?: AbortSignal;
   analyzer?: NodeFaceAnalyzer;
+  /** Where `audio` files named in the timeline are found (`at 5s audio clip.wav`). Default: the working folder. */
+  baseDir?: string;
 }
 
 /**
@@ -48,15 +61,38 @@ export async function renderScript(
   options: ScriptOptions = {},
 ): Promise<{ frames: number; fps: number; durationS: number; msPerFrame: number }> {
   let t;
+  // Speech clauses (`say "…"`, `audio file`) are taken out here; the rest is an ordinary timeline.
+  const spoken = extractSpeech(timeline);
   try {
-    t = parseTimeline(timeline);
+    t = parseTimeline(spoken.text);
   } catch (err) {
     if (err instanceof TimelineError) throw new VivifyError('E_BAD_TIMELINE', err.message, { cause: err });
     throw err;
   }
   const analyzer = options.analyzer ?? (await createFaceAnalyzer({ emotion: false }));
   let writer: VideoWriter | undefined;
+  let tmpDir: string | undefined;
   try {
+    let speech: PreparedSpeech[] = [];
+    let soundTrack: string | undefined;
+    if (spoken.segments.length) {
+      tmpDir = await fs.mkdtemp(path.join(tmpdir(), 'vivify-script-speech-'));
+      speech = await prepareScriptSpeech(spoken.segments, {
+        baseDir: options.baseDir ?? process.cwd(),
+        tmpDir,
+        output,
+        model: await loadShippedSpeechModel(),
+        signal: options.signal,
+      });
+      // Without a `duration` line the timeline lasts until the last speech ends, and half a second more.
+      if (!/^\s*duration\b/m.test(spoken.text))
+        t.durationS = Math.min(
+          LIMITS.durationS,
+          Math.max(t.durationS, ...speech.map((p) => p.segment.timeS + p.durationS + 0.5)),
+        );
+      soundTrack = path.join(tmpDir, 'speech.wav');
+      await mixSpeech(speech, t.durationS, soundTrack);
+    }
     let img = await readImage(source);
     if (options.size) {
       const s = fitSize(img.width, img.height, options.size);
@@ -79,12 +115,12 @@ export async function renderScript(
       onProgress: options.onPrepare,
     });
     const total = Math.max(1, Math.round(t.durationS * t.fps));
-    writer = await openVideoWriter(output, { fps: t.fps });
+    writer = await openVideoWriter(output, { fps: t.fps, audioFrom: soundTrack });
     const started = performance.now();
     let yielded = started;
     for (let i = 0; i < total; i++) {
       throwIfAborted(options.signal);
-      const frame = sample(i / t.fps);
+      const frame = speech.length ? withSpeechMouth(sample(i / t.fps), i / t.fps, speech) : sample(i / t.fps);
       const { image } = renderer.render({ target: scriptedState(state, frame), aus: scriptedAUs(frame) });
       await writer.write(image);
       options.onProgress?.({ frame: i + 1, total });
@@ -102,5 +138,6 @@ export async function renderScript(
     throw err;
   } finally {
     if (!options.analyzer) analyzer.close();
+    if (tmpDir) await fs.rm(tmpDir, { recursive: true, force: true }).catch(() => undefined);
   }
 }

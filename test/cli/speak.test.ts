@@ -77,3 +77,29 @@ test('vivify speak --text: speaks offline; text in a script the voice cannot rea
   assert.match(voice.stderr, /unsupported language or voice "klingon"/);
   assert.ok(!existsSync(bad));
 });
+
+test('vivify script: say and audio segments speak at their times; the timeline lasts until the speech ends', async (t) => {
+  const dir = tempDir(t);
+  speechLike(path.join(dir, 'clip.wav'));
+  const timeline = path.join(dir, 'talk.txt');
+  writeFileSync(
+    timeline,
+    'at 0s neutral\nat 0.2s say "Hi there." happy 0.5\nat 1.5s audio clip.wav # beside the timeline\n',
+  );
+  const out = path.join(dir, 'talk.mp4');
+  const r = runCli(['script', '--source', ASTRONAUT, '--timeline', timeline, '-o', out, '--size', '96']);
+  assert.equal(r.code, 0, r.stderr);
+  const v = await probeVideo(out);
+  assert.ok(v.hasAudio);
+  // The audio segment ends at 1.5 + 2.4 s; half a second more.
+  assert.ok(Math.abs(v.durationS - 4.4) < 0.1, `${v.durationS} s`);
+  writeFileSync(timeline, 'at 0s neutral\nat 1s say Hello there\n');
+  const bad = runCli(['script', '--source', ASTRONAUT, '--timeline', timeline, '-o', path.join(dir, 'b.mp4')]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /^error: \S*talk\.txt: line 2: expected say "words" or audio file\.wav/);
+  writeFileSync(timeline, 'at 0s audio out.mp4\n');
+  const clash = runCli(['script', '--source', ASTRONAUT, '--timeline', timeline, '-o', path.join(dir, 'out.mp4')]);
+  assert.notEqual(clash.code, 0);
+  assert.match(clash.stderr, /line 1/);
+  assert.ok(!existsSync(path.join(dir, 'b.mp4')) && !existsSync(path.join(dir, 'out.mp4')));
+});
