@@ -6,6 +6,7 @@ import { optionKey } from '../options.js';
 import { ANIMATE_OPTIONS } from '../reenact/options.js';
 import { evaluateFiles, runReenactJob, type ReenactJob } from '../eval/run.js';
 import { evaluateGenerate } from '../eval/generate-run.js';
+import { evaluateSpeech } from '../eval/speech-run.js';
 import { runSuite, summariseSuite, writeSuiteReport } from '../eval/suite.js';
 import {
   evaluateExpressionReal,
@@ -35,10 +36,10 @@ function namesFrom(text: string, what: string, known: readonly string[]): string
 export const evalCommand: CommandDef = {
   name: 'eval',
   summary:
-    "measure quality: one reenactment (eval reenact), the reenactment protocol on ../shared/data (eval suite), generated motion (eval generate), emotion edits against the MEAD actors' real expressions (eval expression-real), whole bodies on one clip (eval body)",
+    "measure quality: one reenactment (eval reenact), the reenactment protocol on ../shared/data (eval suite), generated motion (eval generate), emotion edits against the MEAD actors' real expressions (eval expression-real), whole bodies on one clip (eval body), talking portraits on held-out speakers (eval speech)",
   usage:
     'vivify eval reenact --source S --driving D --result R [--self] [--json out.json] | vivify eval suite [--data dir] [--out docs/results] | vivify eval generate [--data dir] [--out docs/results] | vivify eval expression-real [--data dir] [--out docs/results] [--actors M030,W009] [--emotions happy,sad] [--json out.json]',
-  positionals: { name: 'reenact|suite|generate|expression-real|body', min: 1, max: 2 },
+  positionals: { name: 'reenact|suite|generate|expression-real|speech|body', min: 1, max: 2 },
   options: {
     source: { type: 'string', value: 'image', description: '(reenact) The source portrait' },
     driving: { type: 'string', value: 'video', description: '(reenact) The driving video' },
@@ -162,6 +163,7 @@ export const evalCommand: CommandDef = {
     'vivify eval expression-real --data ../shared/data --out docs/results',
     'vivify eval body --driving taichi.mp4 --max-frames 150 --json body-self.json',
     'vivify eval body --source person.jpg --driving taichi.mp4 --max-frames 150',
+    'vivify eval speech --data ../shared/data --out docs/results',
     'vivify eval expression-real --actors M030 --emotions happy,sad --out scratch/expr',
   ],
 };
@@ -196,10 +198,36 @@ export async function runEval(positionals: string[], args: EvalArgs, ctx: Comman
   if (sub === 'generate') return runEvalGenerate(args, ctx);
   if (sub === 'expression-real') return runEvalExpressionReal(args, ctx);
   if (sub === 'body') return runEvalBody(args, ctx);
+  if (sub === 'speech') return runEvalSpeech(args, ctx);
   throw new VivifyError(
     'E_USAGE',
-    `vivify eval needs reenact, suite, generate, expression-real or body, got ${sub === undefined ? 'nothing' : quote(sub)}`,
+    `vivify eval needs reenact, suite, generate, expression-real, speech or body, got ${sub === undefined ? 'nothing' : quote(sub)}`,
   );
+}
+
+async function runEvalSpeech(args: EvalArgs, ctx: CommandContext): Promise<number> {
+  await fs.stat(path.join(args.data, 'MANIFEST.tsv')).catch((cause: unknown) => {
+    throw new VivifyError('E_INPUT_NOT_FOUND', `no MANIFEST.tsv in ${args.data} (pass --data)`, { cause });
+  });
+  const progress = createProgress('eval speech', undefined);
+  const { result: r, files } = await evaluateSpeech({
+    dataDir: args.data,
+    out: args.out,
+    machine: machine(),
+    command: `vivify eval speech --data ${args.data} --out ${args.out}`,
+    signal: ctx.signal,
+    onProgress: (m) => progress.log(m),
+  });
+  progress.done();
+  const s = r.summary;
+  ctx.out(
+    `held-out speakers (${r.clips.length} clips): mouth-opening correlation ${n(s.openingCorrelation, 2)}; LMD ${n(s.lmd)} vs mouth still ${n(s.lmdStill)} (${n(Math.abs(s.lmdReduction * 100), 0)}% ${s.lmdReduction >= 0 ? 'lower' : 'higher'}); AV offset generated ${n(s.avOffsetGenerated, 2)} vs real ${n(s.avOffsetReal, 2)} frames (largest difference ${s.avOffsetMaxAbsDifference})`,
+  );
+  ctx.out(
+    `blinks/min ${n(s.blinksPerMinGenerated, 1)} (real ${n(s.blinksPerMinReal, 1)}); head speed ${n(s.headSpeedGenerated, 1)} °/s (real ${n(s.headSpeedReal, 1)})`,
+  );
+  ctx.out(`wrote ${files.join(', ')}`);
+  return 0;
 }
 
 async function runEvalGenerate(args: EvalArgs, ctx: CommandContext): Promise<number> {
