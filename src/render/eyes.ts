@@ -200,9 +200,10 @@ export function renderEyePixel(
       bilinear(d, W, H, sx, sy, out);
       if (sx !== s.irisC[0] + rx || sy !== s.irisC[1] + ry) synthetic = 0.5;
     }
-    // Soft rim.
+    // Soft rim, where the iris has moved from its place in the source (where it has not, the source's own
+    // edge is already there).
     const rim = Math.max(0, Math.min(1, (e.irisR - dIris) / 1.2));
-    if (rim < 1) {
+    if (rim < 1 && Math.hypot(sx - fx, sy - fy) > 0.5) {
       const white = [0, 0, 0];
       scleraAt(e, d, W, H, x, y, fx, fy, white);
       for (let c = 0; c < 3; c++) out[c] = out[c]! * rim + white[c]! * (1 - rim);

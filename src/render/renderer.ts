@@ -27,6 +27,7 @@ import {
 import { frameAppearance } from './appearance.js';
 import { frameDetail } from './detail.js';
 import { frameEye, prepareEye, renderEyePixel } from './eyes.js';
+import { bilinear } from './sampling.js';
 import { measureLidEdges, sourceLidsAtEdges, targetLidsAtEdges } from './lid-edges.js';
 import { offsetRing, setCentre, triArea } from './geometry.js';
 import { frameMouth, prepareMouth, type MouthOptions, type MouthSourceKind } from './mouth.js';
@@ -129,24 +130,35 @@ export function createRenderer(
   setCentre(src, 2, lidLandmarks, 3, RIGHT_EYE_OPENING, RIGHT_EYE_CENTRE);
   setCentre(src, 2, lidLandmarks, 3, LEFT_EYE_OPENING, LEFT_EYE_CENTRE);
 
-  const hidden = hiddenInSource(mesh, sourceLandmarks, W, H);
+  const { hidden, shown } = hiddenInSource(mesh, sourceLandmarks, W, H);
   // Per triangle, where its texture comes from in the source: its own vertices, or its mirror twin's when
-  // the source does not show it. Stored as a base point and two edge vectors (barycentric → source).
+  // the source does not show it. Stored as a base point and two edge vectors (barycentric → source). A
+  // mirrored triangle keeps its own map too (`ownMap`): while a frame shows it no more than the source does
+  // (the source's pose, a fold of the mesh), its own pixels are what the portrait has there.
   const srcMap = new Float32Array(nTri * 6);
+  const ownMap = new Float32Array(nTri * 6);
   const mirrored = new Uint8Array(nTri);
+  const mirroredList: number[] = [];
+  const setMap = (map: Float32Array, t: number, a: number, b: number, c: number): void => {
+    map[6 * t] = src[2 * a]!;
+    map[6 * t + 1] = src[2 * a + 1]!;
+    map[6 * t + 2] = src[2 * b]! - src[2 * a]!;
+    map[6 * t + 3] = src[2 * b + 1]! - src[2 * a + 1]!;
+    map[6 * t + 4] = src[2 * c]! - src[2 * a]!;
+    map[6 * t + 5] = src[2 * c + 1]! - src[2 * a + 1]!;
+  };
   for (let t = 0; t < nTri; t++) {
-    let [a, b, c] = [mesh.triangles[3 * t]!, mesh.triangles[3 * t + 1]!, mesh.triangles[3 * t + 2]!];
+    const [a, b, c] = [mesh.triangles[3 * t]!, mesh.triangles[3 * t + 1]!, mesh.triangles[3 * t + 2]!];
     if (mesh.parts[t] === Part.Face && hidden[t] && mesh.mirror[t]! >= 0 && !hidden[mesh.mirror[t]!]) {
-      [a, b, c] = [MIRROR[a]!, MIRROR[b]!, MIRROR[c]!];
+      setMap(srcMap, t, MIRROR[a]!, MIRROR[b]!, MIRROR[c]!);
+      setMap(ownMap, t, a, b, c);
       mirrored[t] = 1;
-    }
-    srcMap[6 * t] = src[2 * a]!;
-    srcMap[6 * t + 1] = src[2 * a + 1]!;
-    srcMap[6 * t + 2] = src[2 * b]! - src[2 * a]!;
-    srcMap[6 * t + 3] = src[2 * b + 1]! - src[2 * a + 1]!;
-    srcMap[6 * t + 4] = src[2 * c]! - src[2 * a]!;
-    srcMap[6 * t + 5] = src[2 * c + 1]! - src[2 * a + 1]!;
+      mirroredList.push(t);
+    } else setMap(srcMap, t, a, b, c);
   }
+  /** Per frame, per mirrored triangle: how much of its twin's texture it takes (0 its own … 1 its twin's). */
+  const mirrorWeight = new Float32Array(nTri);
+  const targetWins = new Float32Array(nTri);
   const srcArea = new Float32Array(nTri);
   for (let t = 0; t < nTri; t++) srcArea[t] = Math.abs(triArea(src, 2, mesh.triangles, t));
 
@@ -256,6 +268,25 @@ export function createRenderer(
         );
       }
 
+      // Mirrored triangles take their twin's texture only as far as this frame shows them more than the
+      // source did: none while turned away as in the source, all of it once uncovered.
+      if (mirroredList.length) {
+        targetWins.fill(0);
+        const { tri: rt } = raster;
+        for (let i = 0; i < rt.length; i++) if (rt[i]! >= 0) targetWins[rt[i]!]!++;
+        for (const t of mirroredList) {
+          const a = T[3 * t]!;
+          const b = T[3 * t + 1]!;
+          const c = T[3 * t + 2]!;
+          const s2 =
+            (tgt[3 * b]! - tgt[3 * a]!) * (tgt[3 * c + 1]! - tgt[3 * a + 1]!) -
+            (tgt[3 * c]! - tgt[3 * a]!) * (tgt[3 * b + 1]! - tgt[3 * a + 1]!);
+          const facing = Math.sign(s2) === mesh.frontWinding[t];
+          const extra = targetWins[t]! / Math.max(1, Math.abs(s2) / 2) - shown[t]!;
+          mirrorWeight[t] = facing ? Math.max(0, Math.min(1, (extra - 0.1) / 0.3)) : 0;
+        }
+      }
+
       // Per-frame set-up of the special parts.
       const mouth = frameMouth(mouthSource, target, lm, driver);
       const eyeFrames = [frameEye(eyes[0]!, lm, 'right'), frameEye(eyes[1]!, lm, 'left')];
@@ -324,6 +355,20 @@ export function createRenderer(
               ((q10 >>> 16) & 255) * w10 +
               ((q01 >>> 16) & 255) * w01 +
               ((q11 >>> 16) & 255) * w11;
+            if (mirrored[t] && mirrorWeight[t]! < 1) {
+              // A mirrored triangle this frame does not uncover: (mostly) its own pixels.
+              const k = mirrorWeight[t]!;
+              const ox = ownMap[m]! + w1 * ownMap[m + 2]! + w2 * ownMap[m + 4]!;
+              const oy = ownMap[m + 1]! + w1 * ownMap[m + 3]! + w2 * ownMap[m + 5]!;
+              bilinear(sd, W, H, ox, oy, rgb);
+              r0 = k * r0 + (1 - k) * rgb[0]!;
+              g0 = k * g0 + (1 - k) * rgb[1]!;
+              b0 = k * b0 + (1 - k) * rgb[2]!;
+              if (k < 0.5) {
+                fx = ox - 0.5;
+                fy = oy - 0.5;
+              }
+            }
             if (ratio && part === Part.Face) {
               rgb[0] = r0;
               rgb[1] = g0;
@@ -353,7 +398,10 @@ export function createRenderer(
             if (mot) mot[y * W + x] = Math.hypot(fx - x, fy - y); // source position − this pixel (both centres)
             if (occ) {
               const stretch = tgtArea[t]! / Math.max(1e-3, srcArea[t]!);
-              occ[y * W + x] = Math.max(mirrored[t]!, Math.min(1, Math.max(0, (stretch - 1.5) / 2)));
+              occ[y * W + x] = Math.max(
+                mirrored[t] ? mirrorWeight[t]! : 0,
+                Math.min(1, Math.max(0, (stretch - 1.5) / 2)),
+              );
             }
             continue;
           }

@@ -3,10 +3,20 @@ import { MESH_POINTS } from '../face/topology.js';
 import { Part, type ControlMesh } from './control-mesh.js';
 import { rasterTarget, rasterTriangle } from './raster.js';
 
-/** Which triangles of the face the source does not show: turned away, or covered by a nearer part. */
-export function hiddenInSource(mesh: ControlMesh, lm: Float32Array, W: number, H: number): Uint8Array {
+/**
+ * Which triangles of the face the source does not show (`hidden`: turned away, or covered by a nearer part),
+ * and how much of each face triangle it shows (`shown`: the share of its area its pixels take in the
+ * portrait; 0 turned away).
+ */
+export function hiddenInSource(
+  mesh: ControlMesh,
+  lm: Float32Array,
+  W: number,
+  H: number,
+): { hidden: Uint8Array; shown: Float32Array } {
   const n = mesh.parts.length;
   const hidden = new Uint8Array(n);
+  const shown = new Float32Array(n);
   let x0 = Infinity,
     y0 = Infinity,
     x1 = -Infinity,
@@ -58,7 +68,8 @@ export function hiddenInSource(mesh: ControlMesh, lm: Float32Array, W: number, H
   for (let i = 0; i < r.width * r.height; i++) if (r.tri[i]! >= 0) won[r.tri[i]!]!++;
   for (let t = 0; t < n; t++) {
     if (mesh.parts[t] !== Part.Face || hidden[t]) continue;
+    shown[t] = Math.min(1, won[t]! / Math.max(1, area[t]!));
     if (area[t]! >= 4 && won[t]! < 0.3 * area[t]!) hidden[t] = 1;
   }
-  return hidden;
+  return { hidden, shown };
 }

@@ -50,10 +50,17 @@ function meanDiff(a: RgbaImage, b: RgbaImage, x0: number, y0: number, x1: number
 
 test('rendering the source’s own pose and shape gives back the source', () => {
   const { image, mouth } = renderer.render({ target: state });
-  const b = face.box;
-  const d = meanDiff(image, img, Math.floor(b.x), Math.floor(b.y), Math.ceil(b.x + b.width), Math.ceil(b.y + b.height));
-  assert.ok(d < 2, `face differs by ${d.toFixed(2)} levels`);
-  assert.ok(meanDiff(image, img, 0, 0, 512, 40) < 0.01, 'far from the face nothing changes');
+  // Exactly: an edit with every setting at 0 must be the portrait (before, the eyes' re-rendered irises and
+  // the mirrored texture of the mesh’s folds left 59 pixels off by 30–165 levels here).
+  let worst = 0;
+  let off = 0;
+  for (let i = 0; i < img.width * img.height; i++) {
+    let d = 0;
+    for (let c = 0; c < 3; c++) d = Math.max(d, Math.abs(image.data[4 * i + c]! - img.data[4 * i + c]!));
+    worst = Math.max(worst, d);
+    if (d > 1) off++;
+  }
+  assert.ok(worst <= 1, `${off} pixels differ, by up to ${worst} levels`);
   assert.equal(mouth, 'source');
 });
 
