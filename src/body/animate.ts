@@ -15,7 +15,7 @@ import { cropAround, type BodyDetector, type SquareCrop } from './movenet.js';
 import { resolveBodyOptions, smoothingCutoffHz, type BodyOptions } from './options.js';
 import { bodyDebugGrid, drawRig } from './overlay.js';
 import { completeCroppedLegs, cropBelowFace, poseHasFace, requirePerson, type FaceBox } from './person.js';
-import { createHeadMotion, type BodyFace } from './face.js';
+import { createHeadMotion, handOnFace, type BodyFace } from './face.js';
 import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../analysis/node.js';
 import type { FaceTracker } from '../analysis/analyzer.js';
 import type { FaceResult } from '../face/types.js';
@@ -182,7 +182,11 @@ export async function loadBodySource(
       );
     else {
       const landmarks = mine.landmarks.map((v) => v * k);
-      face = { landmarks, state: stateFromLandmarks(landmarks) };
+      if (handOnFace(pose, landmarks))
+        warnings.push(
+          `a hand lies on or beside the face in ${file}: the face moves with the rig, not re-rendered (the face engine would drag the hand across it)`,
+        );
+      else face = { landmarks, state: stateFromLandmarks(landmarks) };
     }
   }
   return { scene: prepareBodyScene(image, pose, { plate }), pose, face, people: faces.length, warnings };

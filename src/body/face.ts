@@ -72,6 +72,30 @@ export function headTurn(driver: BodyPose, reference: BodyPose): { yawDeg: numbe
   };
 }
 
+/**
+ * True when a hand (a seen wrist) lies on or just beside the face: within its landmarks' box grown by half
+ * its size on every side. The face engine warps the face's region, and would drag such a hand (and the hair
+ * it holds) across the face as the head turns.
+ */
+export function handOnFace(pose: BodyPose, landmarks: Float32Array): boolean {
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  for (let i = 0; i < landmarks.length; i += 3) {
+    x0 = Math.min(x0, landmarks[i]!);
+    x1 = Math.max(x1, landmarks[i]!);
+    y0 = Math.min(y0, landmarks[i + 1]!);
+    y1 = Math.max(y1, landmarks[i + 1]!);
+  }
+  const gx = (x1 - x0) / 2;
+  const gy = (y1 - y0) / 2;
+  return [J.leftWrist, J.rightWrist].some(
+    (j) =>
+      seen(pose, j) && pose.x[j]! >= x0 - gx && pose.x[j]! <= x1 + gx && pose.y[j]! >= y0 - gy && pose.y[j]! <= y1 + gy,
+  );
+}
+
 /** The source face as the face engine needs it: landmarks (478 × xyz, photo pixels) and decomposed state. */
 export interface BodyFace {
   landmarks: Float32Array;

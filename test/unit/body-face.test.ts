@@ -10,6 +10,7 @@ import {
   createHeadMotion,
   faceRegion,
   faceTarget,
+  handOnFace,
   headAngles,
   headTurn,
 } from '../../src/body/face.js';
@@ -103,4 +104,19 @@ test('several people: the crop under a face holds its body, and a pose belongs t
   const p = head(0, 5);
   assert.equal(poseHasFace(p, { x: 85, y: 85, width: 30, height: 30 }), true);
   assert.equal(poseHasFace(p, { x: 300, y: 85, width: 30, height: 30 }), false);
+});
+
+test('a hand on or beside the face keeps the face engine off it; a hand at the hip does not', () => {
+  const face = portrait(30, false, 240);
+  // The face's landmarks span about 120 ± 30 px; a wrist at its side, and one far below.
+  const p = emptyPose();
+  p.x[J.leftWrist] = 160;
+  p.y[J.leftWrist] = 110;
+  p.score[J.leftWrist] = 0.9;
+  assert.equal(handOnFace(p, face.landmarks), true);
+  p.y[J.leftWrist] = 235;
+  assert.equal(handOnFace(p, face.landmarks), false);
+  p.y[J.leftWrist] = 110;
+  p.score[J.leftWrist] = 0.1;
+  assert.equal(handOnFace(p, face.landmarks), false, 'an unseen wrist');
 });
