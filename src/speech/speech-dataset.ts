@@ -57,7 +57,9 @@ export function parseSpeechData(json: unknown): SpeechData {
   if (!d || typeof d !== 'object' || !Array.isArray(d.clips))
     throw new TypeError('Expected speech data ({ version, clips: [...] }) for speech data but received something else');
   if (d.version !== SPEECH_DATA_VERSION)
-    throw new RangeError(`Expected speech data version ${SPEECH_DATA_VERSION} for speech data but received ${d.version}`);
+    throw new RangeError(
+      `Expected speech data version ${SPEECH_DATA_VERSION} for speech data but received ${d.version}`,
+    );
   for (const c of d.clips) {
     for (const k of ['features', 'rms', 'aus', 'lips', 'open'] as const)
       if (c[k].length !== c.frames) throw new RangeError(`Expected ${c.frames} frames of ${k} in ${c.file}`);
