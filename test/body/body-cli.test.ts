@@ -214,3 +214,48 @@ test(
     oneLineError(runCli(['eval', 'body']), 2, /^error: vivify eval body needs --driving/);
   },
 );
+
+test(
+  '--head expression carries the expression of a driver whose face is large enough; turn re-renders the face',
+  needsData,
+  (t) => {
+    const dir = tempDir(t);
+    const clip = path.join(dir, 'talk8.mp4');
+    const talk = path.join(DATA, 'videos', 'retalk_face_4.mp4');
+    ffmpeg(
+      '-i',
+      talk,
+      '-frames:v',
+      '8',
+      '-vf',
+      'scale=512:512',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-pix_fmt',
+      'yuv420p',
+      clip,
+    );
+    const photo = path.join(DATA, 'images', 'human_person-celeste.jpg');
+    const a = runCli([
+      'body',
+      '--source',
+      photo,
+      '--driving',
+      clip,
+      '-o',
+      path.join(dir, 'e.mp4'),
+      '--head',
+      'expression',
+    ]);
+    assert.equal(a.code, 0, a.stderr);
+    assert.match(
+      a.stdout,
+      /face re-rendered by the face engine \(--head expression\), the driver's expression on 8 frame\(s\)/,
+    );
+    const b = runCli(['body', '--source', photo, '--driving', clip, '-o', path.join(dir, 'o.mp4'), '--head', 'off']);
+    assert.equal(b.code, 0, b.stderr);
+    assert.match(b.stdout, /face moved with the rig \(not re-rendered\)/);
+  },
+);
