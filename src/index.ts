@@ -119,6 +119,15 @@ export { estimateAUs, type AuEstimate } from './analysis/action-units.js';
 export { EMOTION_NAMES, emotionAUs, emotionChange, type EmotionName } from './motion/emotion.js';
 export { createFaceEditor, neutralise, type EditSpec, type EditResult, type FaceEditor } from './expression/edit.js';
 export {
+  createGroupEditor,
+  composeFaces,
+  selectedFaces,
+  splitPerFace,
+  type GroupEditor,
+  type GroupEditResult,
+} from './expression/faces.js';
+export { parseFaceSelection, type FaceSelection } from './options.js';
+export {
   parseTimeline,
   createTimelineSampler,
   needsMotionModels,

@@ -146,6 +146,35 @@ export const FACE_OPTION: OptionSpec<number> = {
   description: 'Which face of the source (0 = largest; faces are numbered by size)',
 };
 
+/** Which faces of a picture: every one, or these indices (0 = largest). */
+export type FaceSelection = 'all' | readonly number[];
+
+/** Reads `all`, `2` or `0,2` (indices from 0, largest face first). */
+export function parseFaceSelection(text: string): FaceSelection {
+  const t = text.trim().toLowerCase();
+  if (t === 'all') return 'all';
+  const out: number[] = [];
+  for (const s of t.split(',').map((x) => x.trim())) {
+    if (!/^\d+$/.test(s) || Number(s) > 100)
+      throw new Error('Expected all, a face number (0 = largest) or a comma-separated list such as 0,2');
+    if (out.includes(Number(s))) throw new Error(`Expected each face once (face ${s} is named twice)`);
+    out.push(Number(s));
+  }
+  return out;
+}
+
+/** Which faces of a picture to work on, several at once. */
+export const FACES_OPTION: OptionSpec<FaceSelection> = {
+  type: 'string',
+  value: 'n|n,m|all',
+  description:
+    'Which faces of the source: a number (0 = largest; faces are numbered by size), a list such as 0,2, or all (default: 0, or the faces the settings name with n: prefixes)',
+  parse: parseFaceSelection,
+  check: (v) =>
+    v === 'all' || (Array.isArray(v) && v.length > 0 && v.every((i) => Number.isInteger(i) && i >= 0 && i <= 100)),
+  expected: "'all' or a list of face numbers",
+};
+
 /** How a mouth opened wider than the portrait shows it is filled. */
 export const MOUTH_OPTION: OptionSpec<'bank' | 'drawn'> = {
   type: 'string',

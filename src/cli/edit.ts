@@ -1,15 +1,17 @@
 import { createFaceAnalyzer } from '../analysis/node.js';
 import { VivifyError } from '../errors.js';
-import { createFaceEditor, type EditSpec } from '../expression/edit.js';
+import type { EditSpec } from '../expression/edit.js';
+import { createGroupEditor, facesNamed, selectedFaces, splitPerFace } from '../expression/faces.js';
 import { imageFormatForPath, readImage, writeImage } from '../media/image.js';
 import { checkRunPaths } from '../media/run-paths.js';
-import { ACTION_UNITS, AU_MAX, type ActionUnit, type AuIntensities } from '../face/action-units.js';
-import { EMOTION_NAMES, type EmotionName } from '../motion/emotion.js';
+import { ACTION_UNITS, AU_MAX, type ActionUnit } from '../face/action-units.js';
+import { EMOTION_NAMES } from '../motion/emotion.js';
 import { parseAuText, parseEmotionText } from '../expression/options.js';
 import { faceState } from '../motion/motion.js';
 import { pickFace } from '../analysis/pick-face.js';
+import type { FaceSelection } from '../options.js';
 import type { CommandContext } from './context.js';
-import { FACE_OPTION, MOUTH_OPTION } from './common-options.js';
+import { FACES_OPTION, MOUTH_OPTION } from './common-options.js';
 import { loadMouthBank } from '../reenact/mouth-bank-file.js';
 import type { CommandDef } from './options.js';
 
@@ -17,7 +19,7 @@ export const editCommand: CommandDef = {
   name: 'edit',
   summary: 'expression editing: set action units or an emotion, or copy another face’s expression',
   usage:
-    'vivify edit --source S -o out.png (--au 12=3,6=2 | --emotion happy=0.8 | --like other.jpg) [--absolute] [--steps N] [--mask mask.png]',
+    'vivify edit --source S -o out.png (--au 12=3,6=2 | --emotion happy=0.8 | --like other.jpg) [--face n|0,2|all] [--absolute] [--steps N] [--mask mask.png]',
   positionals: { name: 'arguments', min: 0, max: 0 },
   options: {
     source: { type: 'string', value: 'image', description: 'The portrait to edit' },
@@ -30,14 +32,14 @@ export const editCommand: CommandDef = {
     au: {
       type: 'string',
       value: 'AU=v,…',
-      description: `Action units and intensities 0–${AU_MAX} (FACS A–E); L or R before the number for one side, e.g. 12=3,6=2,L45=5. AUs: ${ACTION_UNITS.join(', ')}`,
-      parse: parseAuText,
+      description: `Action units and intensities 0–${AU_MAX} (FACS A–E); L or R before the number for one side, e.g. 12=3,6=2,L45=5; n: before an item for face n only, e.g. 0:12=3,1:45=5. AUs: ${ACTION_UNITS.join(', ')}`,
+      parse: (t) => perFaceText(t, parseAuText),
     },
     emotion: {
       type: 'string',
       value: 'name=i,…',
-      description: `Emotions with intensities 0–1, e.g. happy=0.8: ${EMOTION_NAMES.join(', ')}`,
-      parse: parseEmotionText,
+      description: `Emotions with intensities 0–1, e.g. happy=0.8; n: before an item for face n only, e.g. 0:happy,1:surprised=0.5: ${EMOTION_NAMES.join(', ')}`,
+      parse: (t) => perFaceText(t, parseEmotionText),
     },
     like: { type: 'string', value: 'image', description: 'Take the expression of the (largest) face in this image' },
     absolute: {
@@ -67,7 +69,7 @@ export const editCommand: CommandDef = {
       value: 'mask.png',
       description: 'Also write the change mask (white: changed, black: untouched)',
     },
-    face: FACE_OPTION,
+    face: FACES_OPTION,
     mouth: MOUTH_OPTION,
   },
   examples: [
@@ -76,20 +78,40 @@ export const editCommand: CommandDef = {
     'vivify edit --source portrait.jpg -o wink.png --au L45=5',
     'vivify edit --source portrait.jpg -o neutral.png --emotion neutral=1 --absolute',
     'vivify edit --source portrait.jpg -o like.png --like other.jpg --steps 5',
+    'vivify edit --source group.jpg -o all-happy.png --face all --emotion happy=0.8',
+    'vivify edit --source group.jpg -o two.png --emotion 0:happy,1:surprised=0.6',
   ],
 };
+
+/**
+ * Checks settings text with optional `n:` face prefixes: every face's items (its own and the unprefixed ones
+ * together) must parse. Returns the text per face ('*': every chosen face) for {@link forFace}.
+ */
+function perFaceText<T>(text: string, parse: (t: string) => T): Map<number | '*', string> {
+  const parts = splitPerFace(text);
+  const shared = parts.get('*');
+  if (shared !== undefined) parse(shared);
+  for (const [k, own] of parts) if (k !== '*') parse(shared === undefined ? own : `${shared},${own}`);
+  return parts;
+}
+
+/** Face `i`'s setting from per-face text: its own items and the unprefixed ones, or undefined if neither. */
+function forFace<T>(parts: Map<number | '*', string> | undefined, i: number, parse: (t: string) => T): T | undefined {
+  const items = [parts?.get('*'), parts?.get(i)].filter((x) => x !== undefined);
+  return items.length ? parse(items.join(',')) : undefined;
+}
 
 interface EditArgs {
   source?: string;
   output?: string;
-  au?: AuIntensities;
-  emotion?: { name: EmotionName; intensity: number }[];
+  au?: Map<number | '*', string>;
+  emotion?: Map<number | '*', string>;
   like?: string;
   absolute: boolean;
   steps: number;
   appearance: number;
   mask?: string;
-  face: number;
+  face?: FaceSelection;
   mouth: 'bank' | 'drawn';
 }
 
@@ -110,31 +132,59 @@ export async function runEdit(args: EditArgs, ctx: CommandContext): Promise<numb
       { name: '--mask', path: args.mask },
     ],
   );
-  const analyzer = await createFaceAnalyzer({ emotion: false });
+  // Faces named by a prefix (0:happy) are edited even without --face; unprefixed settings go to every face.
+  const named = [...new Set([...facesNamed(args.au ?? new Map()), ...facesNamed(args.emotion ?? new Map())])];
+  const shared = args.au?.has('*') || args.emotion?.has('*') || args.like !== undefined;
+  const analyzer = await createFaceAnalyzer({ emotion: false, maxFaces: 100 });
   try {
     const image = await readImage(args.source);
-    const face = pickFace(await analyzer.analyze(image), args.face, args.source);
-    const spec: EditSpec = {
-      aus: args.au,
-      emotions: args.emotion,
+    const found = await analyzer.analyze(image);
+    pickFace(found, 0, args.source);
+    const selection: FaceSelection = args.face ?? (named.length ? [...(shared ? [0] : []), ...named] : [0]);
+    let chosen: number[];
+    try {
+      chosen = [...new Set(selectedFaces(selection, found.length, args.source))];
+    } catch (e) {
+      throw new VivifyError('E_FACE_INDEX', (e as Error).message);
+    }
+    for (const i of named)
+      if (!chosen.includes(i))
+        throw new VivifyError(
+          'E_USAGE',
+          `the settings name face ${i}, which --face ${String(args.face)} does not choose`,
+        );
+    const like = args.like ? faceState(pickFace(await analyzer.analyze(args.like), 0, args.like)) : undefined;
+    const specs: EditSpec[] = chosen.map((i) => ({
+      aus: forFace(args.au, i, parseAuText),
+      emotions: forFace(args.emotion, i, parseEmotionText),
       absolute: args.absolute,
       appearance: args.appearance,
-    };
-    if (args.like) spec.like = faceState(pickFace(await analyzer.analyze(args.like), 0, args.like));
-    const editor = createFaceEditor(image, face, undefined, {
-      mouth: args.mouth === 'bank' ? { bank: await loadMouthBank() } : undefined,
-    });
-    const result = editor.edit(spec);
+      like,
+    }));
+    const group = createGroupEditor(
+      image,
+      chosen.map((i) => found[i]!),
+      { mouth: args.mouth === 'bank' ? { bank: await loadMouthBank() } : undefined },
+    );
+    const result = group.edit(specs);
     const fmt = (r: Partial<Record<ActionUnit, number>>): string =>
       ACTION_UNITS.filter((au) => (r[au] ?? 0) >= 0.25)
         .map((au) => `AU${au} ${(r[au] ?? 0).toFixed(1)}`)
         .join(', ') || 'none above 0.25';
-    ctx.out(`before: ${fmt(editor.before.intensity)}`);
-    const mean: Partial<Record<ActionUnit, number>> = {};
-    for (const au of ACTION_UNITS) mean[au] = ((result.target.left[au] ?? 0) + (result.target.right[au] ?? 0)) / 2;
-    if (!args.like) ctx.out(`target: ${fmt(mean)}`);
+    chosen.forEach((faceIndex, k) => {
+      const pre = chosen.length > 1 || faceIndex !== 0 ? `face ${faceIndex}: ` : '';
+      const mine = result.faces[k]!;
+      ctx.out(`${pre}before: ${fmt(group.editors[k]!.before.intensity)}`);
+      const mean: Partial<Record<ActionUnit, number>> = {};
+      for (const au of ACTION_UNITS) mean[au] = ((mine.target.left[au] ?? 0) + (mine.target.right[au] ?? 0)) / 2;
+      if (!args.like) ctx.out(`${pre}target: ${fmt(mean)}`);
+    });
+    if (found.length > chosen.length && args.face === undefined)
+      ctx.out(
+        `${args.source} has ${found.length} faces; edited ${chosen.map((i) => `face ${i}`).join(', ')} (--face all edits every one)`,
+      );
     if (args.steps > 1) {
-      const frames = Array.from({ length: args.steps }, (_, i) => editor.edit(spec, i / (args.steps - 1)).image);
+      const frames = Array.from({ length: args.steps }, (_, i) => group.edit(specs, i / (args.steps - 1)).image);
       const strip = {
         width: image.width * frames.length,
         height: image.height,

@@ -1,0 +1,89 @@
+/** Several faces of one picture edited at once (`--face all`, `--face 0,2`, `--emotion 0:happy,1:surprised`). */
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { test } from 'node:test';
+import { readImage, writeImage } from '../../src/media/image.js';
+import type { RgbaImage } from '../../src/face/image.js';
+import { ASTRONAUT, runCli, tempDir } from '../helpers.js';
+
+/** The astronaut twice, side by side, the right one at 80% size (so face 0, the largest, is the left one). */
+async function twoFaces(dir: string): Promise<string> {
+  const a = await readImage(ASTRONAUT);
+  const W = 2 * a.width;
+  const img: RgbaImage = { width: W, height: a.height, data: new Uint8ClampedArray(W * a.height * 4) };
+  for (let y = 0; y < a.height; y++) {
+    img.data.set(a.data.subarray(y * a.width * 4, (y + 1) * a.width * 4), y * W * 4);
+    for (let x = 0; x < a.width; x++) {
+      // Right half: the astronaut scaled to 0.8 about the half's centre, nearest neighbour; grey around.
+      const sx = Math.round((x - a.width / 2) / 0.8 + a.width / 2);
+      const sy = Math.round((y - a.height / 2) / 0.8 + a.height / 2);
+      const q = ((y * W + a.width + x) * 4) as number;
+      if (sx >= 0 && sy >= 0 && sx < a.width && sy < a.height)
+        img.data.set(a.data.subarray(4 * (sy * a.width + sx), 4 * (sy * a.width + sx) + 4), q);
+      else img.data.set([128, 128, 128, 255], q);
+    }
+  }
+  const file = path.join(dir, 'two.png');
+  await writeImage(file, img);
+  return file;
+}
+
+/** Pixels changed by more than 8 levels in the left and right halves. */
+async function changedHalves(source: string, out: string): Promise<[number, number]> {
+  const a = await readImage(source);
+  const b = await readImage(out);
+  const n: [number, number] = [0, 0];
+  for (let y = 0; y < a.height; y++)
+    for (let x = 0; x < a.width; x++) {
+      const p = 4 * (y * a.width + x);
+      if (Math.max(...[0, 1, 2].map((c) => Math.abs(a.data[p + c]! - b.data[p + c]!))) > 8)
+        n[x < a.width / 2 ? 0 : 1]++;
+    }
+  return n;
+}
+
+test('vivify edit --face all edits every face; n: prefixes give each face its own setting', async (t) => {
+  const dir = tempDir(t);
+  const src = await twoFaces(dir);
+  const all = path.join(dir, 'all.png');
+  const r = runCli(['edit', '--source', src, '-o', all, '--face', 'all', '--emotion', 'surprised']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /face 0: target: .*AU26/);
+  assert.match(r.stdout, /face 1: target: .*AU26/);
+  const [left, right] = await changedHalves(src, all);
+  assert.ok(left > 300 && right > 200, `changed ${left} px on the left face, ${right} on the right`);
+
+  // Only face 1 (the smaller, right one), named by its prefix alone.
+  const one = path.join(dir, 'one.png');
+  const r1 = runCli(['edit', '--source', src, '-o', one, '--emotion', '1:surprised']);
+  assert.equal(r1.code, 0, r1.stderr);
+  const [l1, r1n] = await changedHalves(src, one);
+  assert.equal(l1, 0, 'face 0 is left as it is');
+  assert.ok(r1n > 200, `changed ${r1n} px on face 1`);
+  // Without --face or prefixes: face 0 only, and the command says how many faces there are.
+  const def = path.join(dir, 'default.png');
+  const r0 = runCli(['edit', '--source', src, '-o', def, '--emotion', 'surprised']);
+  assert.equal(r0.code, 0, r0.stderr);
+  assert.match(r0.stdout, /has 2 faces; edited face 0 \(--face all edits every one\)/);
+  const [l0, rr0] = await changedHalves(src, def);
+  assert.ok(l0 > 300 && rr0 === 0, `changed ${l0} px on face 0 and ${rr0} on face 1`);
+});
+
+test('vivify edit with faces that do not exist or are not chosen: one-line errors, no output', async (t) => {
+  const dir = tempDir(t);
+  const src = await twoFaces(dir);
+  const out = path.join(dir, 'out.png');
+  for (const [args, re] of [
+    [['--emotion', '2:happy'], /has 2 faces; face 2 does not exist/],
+    [['--face', '0', '--emotion', '1:happy'], /the settings name face 1, which --face 0 does not choose/],
+    [['--face', '0,0', '--emotion', 'happy'], /face 0 is named twice/],
+    [['--face', 'some', '--emotion', 'happy'], /Expected all, a face number/],
+    [['--emotion', '0:hapy'], /Expected name=intensity pairs/],
+  ] as const) {
+    const r = runCli(['edit', '--source', src, '-o', out, ...args]);
+    assert.notEqual(r.code, 0, `${args.join(' ')}: ${r.stdout}`);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, re);
+  }
+  assert.equal((await import('node:fs')).existsSync(out), false);
+});
