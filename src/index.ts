@@ -118,9 +118,9 @@ export {
 export { estimateAUs, type AuEstimate } from './analysis/action-units.js';
 export { EMOTION_NAMES, emotionAUs, emotionChange, type EmotionName } from './motion/emotion.js';
 export { createFaceEditor, neutralise, type EditSpec, type EditResult, type FaceEditor } from './expression/edit.js';
+export { composeFaces, composeChanges } from './render/compose.js';
 export {
   createGroupEditor,
-  composeFaces,
   selectedFaces,
   splitPerFace,
   type GroupEditor,

@@ -11,7 +11,7 @@ import { scanToTsv, scanVideo, type ScanOptions, type ScanResult } from '../data
 import { writeAtomically } from '../media/atomic.js';
 import { mediaKind } from '../media/kind.js';
 import { probeVideo } from '../media/video.js';
-import { animate, type AnimateOptions } from '../reenact/animate.js';
+import { animate, faceCapacity, type AnimateOptions } from '../reenact/animate.js';
 import { augmentAnalyzer, runAugment } from './augment.js';
 import { outputPath } from './inputs.js';
 import { recordOutput } from './outputs.js';
@@ -114,7 +114,7 @@ const scanTask: Task = {
 
 /** `batch animate`: every portrait animated by every driving clip. */
 const animateTask: Task = {
-  analyzer: (job) => ({ emotion: false, maxFaces: Math.max(10, ((job.settings as AnimateOptions).face ?? 0) + 1) }),
+  analyzer: (job) => ({ emotion: false, maxFaces: faceCapacity((job.settings as AnimateOptions).face) }),
   async run(job, item, ctx) {
     const driver = item.driver!;
     const portrait = item.key.split('\u0000')[0]!;

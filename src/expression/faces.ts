@@ -12,6 +12,7 @@
 import type { RgbaImage } from '../face/image.js';
 import type { FaceSelection } from '../options.js';
 import type { FaceResult } from '../face/types.js';
+import { composeFaces } from '../render/compose.js';
 import type { RendererOptions } from '../render/renderer.js';
 import { createFaceEditor, type EditResult, type EditSpec, type FaceEditor } from './edit.js';
 
@@ -77,39 +78,4 @@ export function createGroupEditor(
       return { ...composeFaces(image, results), faces: results };
     },
   };
-}
-
-/** One picture from several faces' renders of `source`, each with its mask (see the module's comment). */
-export function composeFaces(
-  source: RgbaImage,
-  renders: readonly { image: RgbaImage; mask: Float32Array }[],
-): { image: RgbaImage; mask: Float32Array } {
-  const n = source.width * source.height;
-  if (renders.length === 1) return { image: renders[0]!.image, mask: renders[0]!.mask };
-  const out = new Uint8ClampedArray(source.data);
-  const mask = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    let wsum = 0;
-    let top = 0;
-    let r = 0;
-    let g = 0;
-    let b = 0;
-    for (const f of renders) {
-      const w = f.mask[i]!;
-      if (!(w > 0)) continue;
-      const p = 4 * i;
-      r += w * f.image.data[p]!;
-      g += w * f.image.data[p + 1]!;
-      b += w * f.image.data[p + 2]!;
-      wsum += w;
-      if (w > top) top = w;
-    }
-    if (wsum === 0) continue;
-    const p = 4 * i;
-    out[p] = r / wsum;
-    out[p + 1] = g / wsum;
-    out[p + 2] = b / wsum;
-    mask[i] = top;
-  }
-  return { image: { width: source.width, height: source.height, data: out }, mask };
 }

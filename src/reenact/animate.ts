@@ -21,12 +21,14 @@ import {
   videoFormatForPath,
 } from '../media/video.js';
 import { faceState, stateDistance, type FaceState } from '../motion/motion.js';
-import { resolveOptions } from '../options.js';
+import { resolveOptions, type FaceSelection } from '../options.js';
+import { selectedFaces } from '../expression/faces.js';
 import type { MouthSourceKind } from '../render/mouth.js';
 import { fitSize, resizeImage } from '../render/resize.js';
 import { ANIMATE_OPTIONS, type AnimateSettings } from './options.js';
 import { loadMouthBank } from './mouth-bank-file.js';
 import { createWorkerReenactor, type ReenactorSetup } from './render-worker.js';
+import { createGroupReenactor } from './group-reenactor.js';
 import {
   createReenactor,
   debugPanel,
@@ -106,13 +108,19 @@ export async function animate(
   options: AnimateOptions = {},
 ): Promise<AnimateReport> {
   const o = resolveAnimateOptions(options);
-  const analyzer =
-    options.analyzer ?? (await createFaceAnalyzer({ emotion: false, maxFaces: Math.max(10, o.face + 1) }));
+  const analyzer = options.analyzer ?? (await createFaceAnalyzer({ emotion: false, maxFaces: faceCapacity(o.face) }));
   try {
     return await run(source, driving, output, o, analyzer);
   } finally {
     if (!options.analyzer) analyzer.close();
   }
+}
+
+/** How many faces an analyzer must find for the face setting `face` (a number, a list, or all). */
+export function faceCapacity(face: number | FaceSelection | undefined): number {
+  if (face === undefined) return 10;
+  if (typeof face === 'number') return Math.max(10, face + 1);
+  return face === 'all' ? 100 : Math.max(10, ...face.map((i) => i + 1));
 }
 
 /** A reenactment ready to run: the (resized) source and its face, the reenactor, and the driving video. */
@@ -187,6 +195,8 @@ export async function prepareReenactment(
   const info = await probeVideo(driving);
   const rate = await planConstantRate(driving, o.fps);
   const scaled = o.size ? { size: o.size, width: source.width, height: source.height } : undefined;
+  if (typeof o.face !== 'number')
+    throw new RangeError('prepareReenactment prepares one face; animate() animates several (face: [0, 2] or "all")');
   const sourceFace = pickFace(await analyzer.analyze(source, { identity: outputs.identity }), o.face, label, scaled);
   const maxSide = await decodeSide(driving, info, o, analyzer, sourceFace, rate.decodeFps);
   const ref = await findReference(driving, o, analyzer, faceState(sourceFace), rate.decodeFps, maxSide);
@@ -264,7 +274,14 @@ async function run(
   o: Resolved,
   analyzer: NodeFaceAnalyzer,
 ): Promise<AnimateReport> {
-  const prepared = await prepareReenactment(sourceInput, driving, o, analyzer, { occlusion: Boolean(o.debugGrid) });
+  // Several faces: one reenactment per face (each prepared as for one), all driven by the driver's face.
+  const faces = typeof o.face === 'number' ? [o.face] : await chosenFaces(sourceInput, o.face, o, analyzer);
+  const group: PreparedReenactment[] = [];
+  for (const face of faces)
+    group.push(
+      await prepareReenactment(sourceInput, driving, { ...o, face }, analyzer, { occlusion: Boolean(o.debugGrid) }),
+    );
+  const prepared = group[0]!;
   const { source, info, rate } = prepared;
   const fps = rate.fps;
   const total = rate.frameCount;
@@ -303,7 +320,10 @@ async function run(
     const tracker = analyzer.createTracker();
     const frames = timed(prepared.frames(), (ms) => (decodeMs += ms));
     // Rendering runs on a second thread, beside the decoding and analysis of the next frames.
-    reenactor = await createWorkerReenactor(prepared.setup);
+    reenactor =
+      group.length === 1
+        ? await createWorkerReenactor(prepared.setup)
+        : createGroupReenactor(source, await Promise.all(group.map((p) => createWorkerReenactor(p.setup))));
     for await (const r of driveReenactor(frames, tracker, reenactor, stats, o.signal)) {
       report.mouth[r.mouth]++;
       const t0 = performance.now();
@@ -337,6 +357,28 @@ async function run(
     total: (performance.now() - started) / n,
   };
   return report;
+}
+
+/** The face numbers a selection names in the (scaled) source, largest first; an error naming a missing face. */
+async function chosenFaces(
+  sourceInput: ImageInput,
+  selection: FaceSelection,
+  o: Resolved,
+  analyzer: NodeFaceAnalyzer,
+): Promise<number[]> {
+  const label = typeof sourceInput === 'string' ? sourceInput : 'the source image';
+  let source: RgbaImage = await readImage(sourceInput);
+  if (o.size) {
+    const s = fitSize(source.width, source.height, o.size);
+    source = resizeImage(source, s.width, s.height);
+  }
+  const found = await analyzer.analyze(source);
+  pickFace(found, 0, label);
+  try {
+    return selectedFaces(selection, found.length, label);
+  } catch (err) {
+    throw new VivifyError('E_FACE_INDEX', (err as Error).message);
+  }
 }
 
 /** `frames`, calling `onWait` with the milliseconds each step waited for the next frame. */

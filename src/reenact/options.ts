@@ -3,9 +3,11 @@
  * (`vivify animate`) and the web app. See src/options.ts.
  */
 import {
-  FACE_OPTION,
+  FACES_OPTION,
   MOUTH_OPTION,
   optionDefaults,
+  parseFaceSelection,
+  type FaceSelection,
   SIZE_OPTION,
   type OptionSpec,
   type OptionSpecs,
@@ -150,7 +152,20 @@ export const ANIMATE_OPTIONS = {
     hint: "How strongly the folds, wrinkles and shadows of each expression (a smile's cheek folds, a frown's lines) are drawn on the portrait's own skin",
   },
   mouth: MOUTH_OPTION,
-  face: FACE_OPTION,
+  face: {
+    type: 'string',
+    value: 'n|n,m|all',
+    default: 0,
+    description:
+      "Which face of the source (0 = largest; faces are numbered by size); a list such as 0,2 or all animates several, each following the driver's face",
+    parse: (t: string): number | FaceSelection => {
+      const s = parseFaceSelection(t);
+      return s !== 'all' && s.length === 1 ? s[0]! : s;
+    },
+    check: (v: unknown) =>
+      (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 100) || FACES_OPTION.check!(v),
+    expected: 'a face number (0–100), a list of face numbers, or all',
+  } satisfies OptionSpec<number | FaceSelection>,
   'keep-audio': { type: 'boolean', default: false, description: "Copy the driving video's audio into the result" },
   fps: {
     type: 'number',
@@ -189,7 +204,8 @@ export interface AnimateSettings {
   detail: number;
   appearance: number;
   mouth: 'bank' | 'drawn';
-  face: number;
+  /** One face (its number), or several animated at once (a list, or every face). */
+  face: number | FaceSelection;
   keepAudio: boolean;
   fps?: number;
   size?: number;

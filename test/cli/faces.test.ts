@@ -4,7 +4,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { readImage, writeImage } from '../../src/media/image.js';
 import type { RgbaImage } from '../../src/face/image.js';
-import { ASTRONAUT, runCli, tempDir } from '../helpers.js';
+import { decodeVideo } from '../../src/media/video.js';
+import { ASTRONAUT, makeMovingFaceVideo, runCli, tempDir } from '../helpers.js';
 
 /** The astronaut twice, side by side, the right one at 80% size (so face 0, the largest, is the left one). */
 async function twoFaces(dir: string): Promise<string> {
@@ -86,4 +87,59 @@ test('vivify edit with faces that do not exist or are not chosen: one-line error
     assert.match(r.stderr, re);
   }
   assert.equal((await import('node:fs')).existsSync(out), false);
+});
+
+test('vivify animate --face all moves every face with the driver; --face 1 only that one', async (t) => {
+  const dir = tempDir(t);
+  const src = await twoFaces(dir);
+  const driving = path.join(dir, 'drive.mp4');
+  makeMovingFaceVideo(driving, { frames: 16, fps: 8 });
+  const source = await readImage(src);
+  /** Per output frame, pixels changed by more than 8 levels in the left and right halves. */
+  const halves = async (file: string): Promise<[number, number][]> => {
+    const out: [number, number][] = [];
+    for await (const f of decodeVideo(file)) {
+      const n: [number, number] = [0, 0];
+      for (let y = 0; y < f.height; y++)
+        for (let x = 0; x < f.width; x++) {
+          const p = 4 * (y * f.width + x);
+          const d = Math.max(...[0, 1, 2].map((c) => Math.abs(f.data[p + c]! - source.data[p + c]!)));
+          // H.264 itself moves some levels: count clear changes only.
+          if (d > 40) n[x < f.width / 2 ? 0 : 1]++;
+        }
+      out.push(n);
+    }
+    return out;
+  };
+  const all = path.join(dir, 'all.mp4');
+  const r = runCli(['animate', '--source', src, '--driving', driving, '-o', all, '--face', 'all']);
+  assert.equal(r.code, 0, r.stderr);
+  const both = await halves(all);
+  assert.equal(both.length, 16);
+  const maxLeft = Math.max(...both.map((h) => h[0]));
+  const maxRight = Math.max(...both.map((h) => h[1]));
+  assert.ok(maxLeft > 500 && maxRight > 300, `most changed: ${maxLeft} px left, ${maxRight} px right`);
+
+  const one = path.join(dir, 'one.mp4');
+  const r1 = runCli(['animate', '--source', src, '--driving', driving, '-o', one, '--face', '1']);
+  assert.equal(r1.code, 0, r1.stderr);
+  const right = await halves(one);
+  const leftOnly = Math.max(...right.map((h) => h[0]));
+  assert.ok(leftOnly < 0.1 * maxLeft, `face 0 stays: ${leftOnly} px changed on the left`);
+  assert.ok(Math.max(...right.map((h) => h[1])) > 300, 'face 1 moves');
+
+  const bad = runCli([
+    'animate',
+    '--source',
+    src,
+    '--driving',
+    driving,
+    '-o',
+    path.join(dir, 'x.mp4'),
+    '--face',
+    '0,5',
+  ]);
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr.trim(), /^error: .*has 2 faces; face 5 does not exist/);
+  assert.equal(bad.stderr.trim().split('\n').length, 1);
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { composeFaces, facesNamed, selectedFaces, splitPerFace } from '../../src/expression/faces.js';
+import { facesNamed, selectedFaces, splitPerFace } from '../../src/expression/faces.js';
+import { composeFaces } from '../../src/render/compose.js';
 import { parseFaceSelection } from '../../src/options.js';
 
 test('face selections: all, one, a list; missing faces named', () => {
