@@ -28,7 +28,6 @@ import { fitSize, resizeImage } from '../render/resize.js';
 import { ANIMATE_OPTIONS, type AnimateSettings } from './options.js';
 import { loadMouthBank } from './mouth-bank-file.js';
 import { createWorkerReenactor, type ReenactorSetup } from './render-worker.js';
-import { createGroupReenactor } from './group-reenactor.js';
 import {
   createReenactor,
   debugPanel,
@@ -85,12 +84,15 @@ export interface AnimateReport {
   warnings: string[];
 }
 
+/** The library's options beside the definitions (see {@link AnimateOptions}). */
+const ANIMATE_EXTRA_KEYS = ['debugGrid', 'onProgress', 'signal', 'analyzer', 'mouthBankExclude', 'mouthFromDriver'];
+
 type Resolved = AnimateSettings &
   Pick<AnimateOptions, 'debugGrid' | 'onProgress' | 'signal' | 'mouthBankExclude' | 'mouthFromDriver'>;
 
 /** Validates `options` against their definitions and fills the defaults. */
 export function resolveAnimateOptions(options: AnimateOptions): Resolved {
-  return resolveOptions<Resolved>(ANIMATE_OPTIONS, options as Partial<Resolved>);
+  return resolveOptions<Resolved>(ANIMATE_OPTIONS, options as Partial<Resolved>, ANIMATE_EXTRA_KEYS);
 }
 
 /**
@@ -276,6 +278,14 @@ async function run(
 ): Promise<AnimateReport> {
   // Several faces: one reenactment per face (each prepared as for one), all driven by the driver's face.
   const faces = typeof o.face === 'number' ? [o.face] : await chosenFaces(sourceInput, o.face, o, analyzer);
+  for (const k of Object.keys(o.map ?? {}))
+    if (!faces.includes(Number(k)))
+      throw new VivifyError('E_USAGE', `--map names face ${k}, which --face ${faceText(o.face)} does not choose`);
+  if (faces.length > 1 && o.reference !== 'first')
+    throw new VivifyError(
+      'E_USAGE',
+      `--reference ${o.reference} with several faces: each face takes its own driver face's first frame as its reference (leave --reference at first)`,
+    );
   const group: PreparedReenactment[] = [];
   for (const face of faces)
     group.push(
@@ -320,10 +330,20 @@ async function run(
     const tracker = analyzer.createTracker();
     const frames = timed(prepared.frames(), (ms) => (decodeMs += ms));
     // Rendering runs on a second thread, beside the decoding and analysis of the next frames.
-    reenactor =
-      group.length === 1
-        ? await createWorkerReenactor(prepared.setup)
-        : createGroupReenactor(source, await Promise.all(group.map((p) => createWorkerReenactor(p.setup))));
+    if (group.length === 1 && !o.map) reenactor = await createWorkerReenactor(prepared.setup);
+    else {
+      // One worker renders every face (each face's rank from the left, for the default mapping by position).
+      const order = group.map((p, k) => k).sort((a, b) => boxCentre(group[a]!) - boxCentre(group[b]!));
+      reenactor = await createWorkerReenactor({
+        ...prepared.setup,
+        group: group.map((p, k) => ({
+          sourceFace: p.sourceFace,
+          options: p.setup.options,
+          rank: order.indexOf(k),
+          driver: o.map?.[faces[k]!],
+        })),
+      });
+    }
     for await (const r of driveReenactor(frames, tracker, reenactor, stats, o.signal)) {
       report.mouth[r.mouth]++;
       const t0 = performance.now();
@@ -358,6 +378,10 @@ async function run(
   };
   return report;
 }
+
+const boxCentre = (p: PreparedReenactment): number => p.sourceFace.box.x + p.sourceFace.box.width / 2;
+const faceText = (f: number | FaceSelection): string =>
+  typeof f === 'number' || f === 'all' ? String(f) : f.join(',');
 
 /** The face numbers a selection names in the (scaled) source, largest first; an error naming a missing face. */
 async function chosenFaces(

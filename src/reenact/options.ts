@@ -166,6 +166,18 @@ export const ANIMATE_OPTIONS = {
       (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 100) || FACES_OPTION.check!(v),
     expected: 'a face number (0–100), a list of face numbers, or all',
   } satisfies OptionSpec<number | FaceSelection>,
+  map: {
+    type: 'string',
+    value: 's:d,…',
+    description:
+      'With several faces: which driver face drives each portrait face, portrait:driver, e.g. 0:1,1:0 (portrait faces numbered as --face; driver faces by their place from the left in each frame, 0 = leftmost). Default: by position, left to right',
+    parse: parseFaceMap,
+    check: (v: unknown) =>
+      typeof v === 'object' &&
+      v !== null &&
+      Object.entries(v).every(([k, d]) => /^\d+$/.test(k) && Number.isInteger(d) && (d as number) >= 0),
+    expected: 'a record of portrait face → driver face numbers, e.g. { 0: 1, 1: 0 }',
+  } satisfies OptionSpec<Record<number, number>>,
   'keep-audio': { type: 'boolean', default: false, description: "Copy the driving video's audio into the result" },
   fps: {
     type: 'number',
@@ -191,6 +203,19 @@ export const REENACTOR_OPTION_NAMES = [
   'appearance',
 ] as const satisfies readonly (keyof typeof ANIMATE_OPTIONS)[];
 
+/** Reads `0:1,1:0` (portrait face : driver face); each portrait face once. */
+export function parseFaceMap(text: string): Record<number, number> {
+  const out: Record<number, number> = {};
+  for (const item of text.split(',')) {
+    const m = /^\s*(\d+)\s*:\s*(\d+)\s*$/.exec(item);
+    if (!m) throw new Error('Expected portrait:driver pairs of face numbers, e.g. 0:1,1:0');
+    if (out[Number(m[1])] !== undefined)
+      throw new Error(`Expected each portrait face once (face ${m[1]} is mapped twice)`);
+    out[Number(m[1])] = Number(m[2]);
+  }
+  return out;
+}
+
 /** The reenactment settings the options above describe, by library key. */
 export interface AnimateSettings {
   motion: 'relative' | 'absolute';
@@ -206,6 +231,8 @@ export interface AnimateSettings {
   mouth: 'bank' | 'drawn';
   /** One face (its number), or several animated at once (a list, or every face). */
   face: number | FaceSelection;
+  /** Which driver face drives each portrait face (see the option). */
+  map?: Record<number, number>;
   keepAudio: boolean;
   fps?: number;
   size?: number;

@@ -67,11 +67,12 @@ export interface ReenactedFrame extends RenderFrameOutput {
 
 export interface Reenactor {
   /**
-   * Adds the next driving frame (in order) and its face; returns the outputs that are ready, oldest first.
+   * Adds the next driving frame (in order) and its face (the driver's largest; `all`, when given, is every
+   * face of the frame, for a reenactor of several faces); returns the outputs that are ready, oldest first.
    * Smoothing looks a few frames ahead, so outputs trail the input by `delay` frames; with no driver face
    * the last good motion is held (the source itself before the first face).
    */
-  push(frame: DrivingFrame, face: FaceResult | undefined): ReenactedFrame[];
+  push(frame: DrivingFrame, face: FaceResult | undefined, all?: readonly FaceResult[]): ReenactedFrame[];
   /** Renders what is still waiting at the end of the video. */
   flush(): ReenactedFrame[];
   readonly delay: number;
@@ -82,7 +83,8 @@ export interface Reenactor {
  * rendered, with the outputs that are ready by then; `flush` returns all the rest. Outputs come in order.
  */
 export interface AsyncReenactor {
-  push(frame: DrivingFrame, face: FaceResult | undefined): Promise<ReenactedFrame[]>;
+  /** As {@link Reenactor.push}. */
+  push(frame: DrivingFrame, face: FaceResult | undefined, all?: readonly FaceResult[]): Promise<ReenactedFrame[]>;
   flush(): Promise<ReenactedFrame[]>;
   readonly delay: number;
   /** Milliseconds spent rendering so far (where it runs). */
@@ -147,6 +149,7 @@ export function createReenactor(
       return {
         image: source,
         mouth: 'none',
+        changed: { x0: 0, y0: 0, x1: 0, y1: 0 },
         occlusion: occlusion ? new Float32Array(source.width * source.height) : undefined,
         frame: e.frame,
         face: e.face,
@@ -230,7 +233,7 @@ export async function* driveReenactor(
     const t0 = performance.now();
     const { faces } = await tracker.next(frame, { emotion: false });
     const t1 = performance.now();
-    const ready = await reenactor.push(frame, faces[0]);
+    const ready = await reenactor.push(frame, faces[0], faces);
     stats.analyseMs += t1 - t0;
     stats.renderMs += performance.now() - t1;
     stats.frames++;

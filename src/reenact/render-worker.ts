@@ -11,6 +11,7 @@ import type { RgbaImage } from '../face/image.js';
 import type { FaceResult } from '../face/types.js';
 import type { FaceState } from '../motion/motion.js';
 import { createSmoother } from '../motion/smooth.js';
+import { createGroupReenactor } from './group-reenactor.js';
 import { DEFAULT_ANIMATE_OPTIONS } from './options.js';
 import {
   createReenactor,
@@ -27,6 +28,24 @@ export interface ReenactorSetup {
   sourceFace: FaceResult;
   options: ReenactorOptions;
   occlusion: boolean;
+  /**
+   * Several faces of the source at once (sourceFace and options above are ignored): each face with its
+   * options and which driver face drives it (see group-reenactor.ts).
+   */
+  group?: { sourceFace: FaceResult; options: ReenactorOptions; rank: number; driver?: number }[];
+}
+
+/** The reenactor a setup describes: one face's, or a group's. */
+export function reenactorFor(setup: ReenactorSetup): Reenactor {
+  if (!setup.group) return createReenactor(setup.source, setup.sourceFace, setup.options, setup.occlusion);
+  return createGroupReenactor(
+    setup.source,
+    setup.group.map((m) => ({
+      reenactor: createReenactor(setup.source, m.sourceFace, m.options, setup.occlusion),
+      rank: m.rank,
+      driver: m.driver,
+    })),
+  );
 }
 
 /** One rendered frame as it crosses back: the frame and face stay on the main thread. */
@@ -36,9 +55,11 @@ interface Rendered {
   motion?: Float32Array;
   mouth: ReenactedFrame['mouth'];
   target?: FaceState;
+  changed?: ReenactedFrame['changed'];
 }
 
-type Request = { push: { frame: DrivingFrame; face: FaceResult | undefined } } | { flush: true };
+type Request =
+  { push: { frame: DrivingFrame; face: FaceResult | undefined; all?: readonly FaceResult[] } } | { flush: true };
 type Reply = { rendered: Rendered[]; renderMs: number } | { error: string };
 
 const MARK = 'vivify-render-worker';
@@ -51,9 +72,9 @@ if (!isMainThread && (workerData as { role?: string } | undefined)?.role === MAR
   const port = parentPort!;
   port.on('message', (req: Request) => {
     try {
-      reenactor ??= createReenactor(setup.source, setup.sourceFace, setup.options, setup.occlusion);
+      reenactor ??= reenactorFor(setup);
       const t0 = performance.now();
-      const out = 'push' in req ? reenactor.push(req.push.frame, req.push.face) : reenactor.flush();
+      const out = 'push' in req ? reenactor.push(req.push.frame, req.push.face, req.push.all) : reenactor.flush();
       const renderMs = performance.now() - t0;
       const rendered: Rendered[] = out.map((r) => ({
         image: r.image,
@@ -61,6 +82,7 @@ if (!isMainThread && (workerData as { role?: string } | undefined)?.role === MAR
         motion: r.motion,
         mouth: r.mouth,
         target: r.target,
+        changed: r.changed,
       }));
       // The rendered pixels move to the main thread; the source image (frames before the first face) is
       // still needed here, so it is copied instead.
@@ -151,9 +173,10 @@ export async function createWorkerReenactor(setup: ReenactorSetup): Promise<Asyn
     get renderMs() {
       return renderMs;
     },
-    async push(frame, face) {
+    async push(frame, face, all) {
       pending.push({ frame, face });
-      ask({ push: { frame, face } });
+      // Every face only when the worker drives several: a single face's worker needs none of them.
+      ask({ push: { frame, face, all: setup.group ? all : undefined } });
       const out: ReenactedFrame[] = [];
       while (asked - answered > MAX_IN_FLIGHT || replies.length > 0) out.push(...take(await next()));
       return out;

@@ -5,6 +5,7 @@
  * turned head's surroundings over the next face), a blend, with no seam.
  */
 import type { RgbaImage } from '../face/image.js';
+import type { ChangedBox } from './renderer.js';
 
 /** One picture from several faces' renders of `source`, each with its mask (see the module's comment). */
 export function composeFaces(
@@ -44,30 +45,59 @@ export function composeFaces(
 /**
  * One frame from several faces' renders of `source` with no masks at hand (reenactment's renders): each
  * face's render weighted, per pixel, by how far it changed the portrait's colour there — that face's render
- * where only it changed the pixel, a blend where several did, the portrait where none did.
+ * where only it changed the pixel, a blend where several did, the portrait where none did. A render's
+ * `changed` box (outside it the render is the portrait) keeps the work to the faces' neighbourhoods: a pixel
+ * inside one box only is that render's.
  */
-export function composeChanges(source: RgbaImage, images: readonly RgbaImage[]): RgbaImage {
-  if (images.length === 1) return images[0]!;
+export function composeChanges(
+  source: RgbaImage,
+  renders: readonly { image: RgbaImage; changed?: ChangedBox }[],
+): RgbaImage {
+  if (renders.length === 1) return renders[0]!.image;
+  const W = source.width;
+  const H = source.height;
   const s = source.data;
   const out = new Uint8ClampedArray(s);
-  for (let p = 0; p < out.length; p += 4) {
-    let wsum = 0;
-    let r = 0;
-    let g = 0;
-    let b = 0;
-    for (const im of images) {
-      const d = im.data;
-      const w = Math.abs(d[p]! - s[p]!) + Math.abs(d[p + 1]! - s[p + 1]!) + Math.abs(d[p + 2]! - s[p + 2]!);
-      if (w === 0) continue;
-      r += w * d[p]!;
-      g += w * d[p + 1]!;
-      b += w * d[p + 2]!;
-      wsum += w;
+  const boxes = renders.map((r) => r.changed ?? { x0: 0, y0: 0, x1: W, y1: H });
+  // How many boxes hold each pixel.
+  const count = new Uint8Array(W * H);
+  for (const b of boxes) for (let y = b.y0; y < b.y1; y++) for (let x = b.x0; x < b.x1; x++) count[y * W + x]!++;
+  renders.forEach((r, k) => {
+    const b = boxes[k]!;
+    const d = r.image.data;
+    for (let y = b.y0; y < b.y1; y++) {
+      for (let x = b.x0; x < b.x1; x++) {
+        const i = y * W + x;
+        const p = 4 * i;
+        if (count[i] === 1) {
+          out[p] = d[p]!;
+          out[p + 1] = d[p + 1]!;
+          out[p + 2] = d[p + 2]!;
+          continue;
+        }
+        if (count[i] === 0) continue; // done by an earlier render
+        count[i] = 0;
+        let wsum = 0;
+        let rr = 0;
+        let g = 0;
+        let bb = 0;
+        renders.forEach((o, j) => {
+          const c = boxes[j]!;
+          if (x < c.x0 || x >= c.x1 || y < c.y0 || y >= c.y1) return;
+          const e = o.image.data;
+          const w = Math.abs(e[p]! - s[p]!) + Math.abs(e[p + 1]! - s[p + 1]!) + Math.abs(e[p + 2]! - s[p + 2]!);
+          if (w === 0) return;
+          rr += w * e[p]!;
+          g += w * e[p + 1]!;
+          bb += w * e[p + 2]!;
+          wsum += w;
+        });
+        if (wsum === 0) continue;
+        out[p] = rr / wsum;
+        out[p + 1] = g / wsum;
+        out[p + 2] = bb / wsum;
+      }
     }
-    if (wsum === 0) continue;
-    out[p] = r / wsum;
-    out[p + 1] = g / wsum;
-    out[p + 2] = b / wsum;
-  }
-  return { width: source.width, height: source.height, data: out };
+  });
+  return { width: W, height: H, data: out };
 }

@@ -75,6 +75,16 @@ export interface RenderFrameOutput {
   shading?: Float32Array;
   /** Where the mouth interior came from this frame ('none': the lips are closed). */
   mouth: 'none' | MouthSourceKind;
+  /** The box outside which `image` is the source, pixel for pixel (x0, y0 inclusive; x1, y1 exclusive). */
+  changed?: ChangedBox;
+}
+
+/** A pixel box: x0, y0 inclusive, x1, y1 exclusive. */
+export interface ChangedBox {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
 }
 
 export interface RendererOptions {
@@ -444,6 +454,7 @@ export function createRenderer(
         motion: mot,
         shading: shadingMap,
         mouth: mouth.closed ? 'none' : mouth.kind,
+        changed: { x0: wx0, y0: wy0, x1: Math.max(wx0, wx1), y1: Math.max(wy0, wy1) },
       };
     },
   };

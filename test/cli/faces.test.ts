@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { readImage, writeImage } from '../../src/media/image.js';
 import type { RgbaImage } from '../../src/face/image.js';
 import { decodeVideo } from '../../src/media/video.js';
-import { ASTRONAUT, makeMovingFaceVideo, runCli, tempDir } from '../helpers.js';
+import { ASTRONAUT, ffmpeg, makeMovingFaceVideo, runCli, tempDir } from '../helpers.js';
 
 /** The astronaut twice, side by side, the right one at 80% size (so face 0, the largest, is the left one). */
 async function twoFaces(dir: string): Promise<string> {
@@ -142,4 +142,85 @@ test('vivify animate --face all moves every face with the driver; --face 1 only 
   assert.notEqual(bad.code, 0);
   assert.match(bad.stderr.trim(), /^error: .*has 2 faces; face 5 does not exist/);
   assert.equal(bad.stderr.trim().split('\n').length, 1);
+});
+
+test('vivify animate with two faces in the driver: each portrait face follows its own, by position or --map', async (t) => {
+  const dir = tempDir(t);
+  const src = await twoFaces(dir);
+  // Driver: a moving astronaut on the left, a still one on the right.
+  const moving = path.join(dir, 'moving.mp4');
+  makeMovingFaceVideo(moving, { frames: 12, fps: 6 });
+  const driving = path.join(dir, 'two.mp4');
+  ffmpeg(
+    '-i',
+    moving,
+    '-loop',
+    '1',
+    '-i',
+    ASTRONAUT,
+    '-filter_complex',
+    '[1:v]crop=320:320:60:10,scale=256:256[still];[0:v][still]hstack=inputs=2,format=yuv420p',
+    '-frames:v',
+    '12',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    driving,
+  );
+  const source = await readImage(src);
+  /** How much each half changes over the video: the largest count of pixels changed by more than 40 levels. */
+  const motion = async (file: string): Promise<[number, number]> => {
+    const most: [number, number] = [0, 0];
+    for await (const f of decodeVideo(file)) {
+      const n: [number, number] = [0, 0];
+      for (let p = 0; p < f.data.length; p += 4) {
+        const d = Math.max(...[0, 1, 2].map((c) => Math.abs(f.data[p + c]! - source.data[p + c]!)));
+        if (d > 40) n[(p / 4) % f.width < f.width / 2 ? 0 : 1]++;
+      }
+      most[0] = Math.max(most[0], n[0]);
+      most[1] = Math.max(most[1], n[1]);
+    }
+    return most;
+  };
+  // By position: the left face (face 0) follows the moving left driver, the right one the still one.
+  const byPosition = path.join(dir, 'position.mp4');
+  const r = runCli(['animate', '--source', src, '--driving', driving, '-o', byPosition, '--face', 'all']);
+  assert.equal(r.code, 0, r.stderr);
+  const [l, rr] = await motion(byPosition);
+  assert.ok(l > 500 && rr < 0.2 * l, `by position: ${l} px move on the left, ${rr} on the right`);
+  // Swapped.
+  const swapped = path.join(dir, 'swapped.mp4');
+  const r2 = runCli([
+    'animate',
+    '--source',
+    src,
+    '--driving',
+    driving,
+    '-o',
+    swapped,
+    '--face',
+    'all',
+    '--map',
+    '0:1,1:0',
+  ]);
+  assert.equal(r2.code, 0, r2.stderr);
+  const [l2, rr2] = await motion(swapped);
+  assert.ok(rr2 > 300 && l2 < 0.2 * rr2, `swapped: ${l2} px move on the left, ${rr2} on the right`);
+  // A mapped face the selection does not hold.
+  const bad = runCli([
+    'animate',
+    '--source',
+    src,
+    '--driving',
+    driving,
+    '-o',
+    path.join(dir, 'x.mp4'),
+    '--face',
+    '0',
+    '--map',
+    '1:0',
+  ]);
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr.trim(), /^error: --map names face 1, which --face 0 does not choose$/);
 });
