@@ -85,9 +85,17 @@ export function isValidValue(spec: OptionSpec, v: unknown): boolean {
  * Unknown keys pass through untouched (callbacks, signals, objects the definitions do not describe).
  * Throws a RangeError "Expected X for Y but received Z" for the first bad value.
  */
-export function resolveOptions<T extends object>(specs: OptionSpecs, options: Partial<T>): T {
+export function resolveOptions<T extends object>(
+  specs: OptionSpecs,
+  options: Partial<T>,
+  also: readonly string[] = [],
+): T {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(options)) if (v !== undefined) out[k] = v;
+  const known = [...Object.keys(specs).map(optionKey), ...also];
+  for (const [k, v] of Object.entries(options)) {
+    if (!known.includes(k)) throw unknownOption(k, known);
+    if (v !== undefined) out[k] = v;
+  }
   for (const [flag, spec] of Object.entries(specs)) {
     const key = optionKey(flag);
     if (out[key] === undefined) {
@@ -97,6 +105,40 @@ export function resolveOptions<T extends object>(specs: OptionSpecs, options: Pa
     if (!isValidValue(spec, out[key])) throw outOfRange(expectedValue(spec), key, out[key]);
   }
   return out as T;
+}
+
+/** The library keys (camelCase) of a set of definitions, for {@link resolveOptions}'s `also`. */
+export function optionKeys(specs: OptionSpecs): string[] {
+  return Object.keys(specs).map(optionKey);
+}
+
+/** "Unknown option faces (did you mean face?)": the nearest known name by edit distance, when one is near. */
+function unknownOption(key: string, known: readonly string[]): TypeError {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const k of known) {
+    const d = editDistance(key.toLowerCase(), k.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = k;
+    }
+  }
+  const near = best !== undefined && bestD <= Math.max(2, Math.floor(key.length / 3));
+  return new TypeError(
+    `Unknown option ${quote(key)}${near ? ` (did you mean ${quote(best!)}?)` : ''}; expected one of ${known.join(', ')}`,
+  );
+}
+
+/** Levenshtein distance. */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++)
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
 }
 
 /**

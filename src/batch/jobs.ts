@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { VivifyError } from '../errors.js';
-import { resolveOptions, type OptionSpecs } from '../options.js';
+import { optionKeys, resolveOptions, type OptionSpecs } from '../options.js';
 import { ANIMATE_OPTIONS, type AnimateSettings } from '../reenact/options.js';
 import type { ScanOptions } from '../dataset/scan.js';
 import { IMAGE_INPUT_EXTENSIONS, listInputs, VIDEO_EXTENSIONS, type Listing } from './inputs.js';
@@ -19,8 +19,12 @@ export type BatchOptions = Partial<BatchSettings> & Pick<BatchRunOptions, 'signa
 
 export type AugmentOptions = Partial<AugmentSettings> & BatchOptions;
 
-function runOptions(options: BatchOptions): BatchRunOptions {
-  const o = resolveOptions<BatchSettings & BatchOptions>(BATCH_OPTIONS, options);
+/** The progress and cancellation keys every batch function takes beside its definitions. */
+const RUN_KEYS = ['signal', 'onProgress', 'onLog'];
+
+/** The batch machinery's settings from a function's options; `also`: that function's own keys. */
+function runOptions(options: BatchOptions, also: readonly string[]): BatchRunOptions {
+  const o = resolveOptions<BatchSettings & BatchOptions>(BATCH_OPTIONS, options, [...RUN_KEYS, ...also]);
   if (o.detach && !o.queue)
     throw new VivifyError('E_USAGE', '--detach needs --queue (a local run cannot continue without you)');
   return {
@@ -76,8 +80,11 @@ const toItems = (listing: Listing): BatchItem[] =>
  * console.log(report.lines.ok, 'variants');
  */
 export async function augment(input: string, out: string, options: AugmentOptions = {}): Promise<BatchReport> {
-  const s = resolveOptions<AugmentSettings & AugmentOptions>(AUGMENT_OPTIONS, options);
-  const run = runOptions(options);
+  const s = resolveOptions<AugmentSettings & AugmentOptions>(AUGMENT_OPTIONS, options, [
+    ...optionKeys(BATCH_OPTIONS),
+    ...RUN_KEYS,
+  ]);
+  const run = runOptions(options, optionKeys(AUGMENT_OPTIONS));
   if (!s.emotions?.length && !s.aus?.length && !s.poses?.length && !s.driving)
     throw new VivifyError('E_USAGE', 'vivify augment needs variants: --emotions, --aus, --poses and/or --driving');
   const listing = await listInputs(input, { extensions: IMAGE_INPUT_EXTENSIONS, exclude: [out] });
@@ -129,7 +136,7 @@ export async function batchAnalyze(
   out: string,
   options: BatchAnalyzeSettings & BatchOptions = {},
 ): Promise<BatchReport> {
-  const run = runOptions(options);
+  const run = runOptions(options, ['identity', 'emotion', 'maxFaces']);
   const listing = await listInputs(input, {
     extensions: [...IMAGE_INPUT_EXTENSIONS, ...VIDEO_EXTENSIONS],
     exclude: [out],
@@ -159,7 +166,7 @@ export async function batchScan(
   out: string,
   options: Pick<ScanOptions, 'samples' | 'staticMse' | 'minFaceFraction'> & BatchOptions = {},
 ): Promise<BatchReport> {
-  const run = runOptions(options);
+  const run = runOptions(options, ['samples', 'staticMse', 'minFaceFraction']);
   const listing = await listInputs(input, { extensions: VIDEO_EXTENSIONS, exclude: [out] });
   const settings: Record<string, unknown> = {};
   for (const k of ['samples', 'staticMse', 'minFaceFraction'] as const)
@@ -185,8 +192,11 @@ export async function batchAnimate(
   out: string,
   options: Partial<AnimateSettings> & BatchOptions = {},
 ): Promise<BatchReport> {
-  const run = runOptions(options);
-  const s = resolveOptions<AnimateSettings>(ANIMATE_OPTIONS, options as Partial<AnimateSettings>);
+  const run = runOptions(options, optionKeys(ANIMATE_OPTIONS));
+  const s = resolveOptions<AnimateSettings>(ANIMATE_OPTIONS, options as Partial<AnimateSettings>, [
+    ...optionKeys(BATCH_OPTIONS),
+    ...RUN_KEYS,
+  ]);
   const p = await listInputs(portraits, { extensions: IMAGE_INPUT_EXTENSIONS, exclude: [out] });
   const d = await listInputs(drivers, { extensions: VIDEO_EXTENSIONS, exclude: [out] });
   if (!d.files.length) throw new VivifyError('E_INPUT_NOT_FOUND', `no driving clips found in ${drivers}`);

@@ -52,7 +52,7 @@ export async function withProgress(
   const p = batchProgress(label);
   let report: BatchReport;
   try {
-    report = await run(p);
+    report = await run({ onProgress: p.onProgress, onLog: p.onLog });
   } catch (err) {
     if (isVivifyError(err, 'E_ABORTED'))
       throw new VivifyError(

@@ -77,3 +77,22 @@ test('formatHelp lists every option with its default', () => {
   assert.ok(!help.includes('[object Object]'));
   assert.match(help, /Nothing by default\n/, 'an empty default is not shown');
 });
+
+test('library options: an unknown key is an error naming the nearest valid one; declared extra keys pass', async () => {
+  const { resolveOptions } = await import('../../src/options.js');
+  const { ANIMATE_OPTIONS } = await import('../../src/reenact/options.js');
+  const { resolveAnimateOptions } = await import('../../src/reenact/animate.js');
+  assert.throws(
+    () => resolveOptions(ANIMATE_OPTIONS, { expresionScale: 2 }),
+    /^TypeError: Unknown option "expresionScale" \(did you mean "expressionScale"\?\)/,
+  );
+  // Nothing near: no guess, but the valid names.
+  assert.throws(
+    () => resolveOptions(ANIMATE_OPTIONS, { zzz: 1 }),
+    (e: Error) => !/did you mean/.test(e.message) && /expected one of motion, /.test(e.message),
+  );
+  assert.equal(resolveOptions<{ smooth: number }>(ANIMATE_OPTIONS, { smooth: 0.5 }).smooth, 0.5);
+  // animate()'s own keys beside the definitions are known to it.
+  assert.equal(resolveAnimateOptions({ face: 'all', signal: new AbortController().signal }).face, 'all');
+  assert.throws(() => resolveAnimateOptions({ fase: 1 } as never), /did you mean "face"\?/);
+});
