@@ -14,7 +14,7 @@ import type { RgbaImage } from '../src/face/image.js';
 import { createFaceEditor, type EditSpec } from '../src/expression/edit.js';
 import { readImage, writeImage } from '../src/media/image.js';
 import { drawText, fillRect } from '../src/render/draw.js';
-import { cropAroundFace, resizeImage } from '../src/render/resize.js';
+import { cropAroundFace, cropBox, resizeImage } from '../src/render/resize.js';
 import { LM } from '../src/face/topology.js';
 
 const args = process.argv.slice(2);
@@ -59,15 +59,7 @@ function cell(img: RgbaImage, lm: Float32Array): RgbaImage {
     h = (w * CH) / CW;
   const x0 = Math.round(cx - w / 2),
     y0 = Math.round(cy - h / 2);
-  const W = Math.round(w),
-    H = Math.round(h);
-  const crop: RgbaImage = { width: W, height: H, data: new Uint8ClampedArray(W * H * 4) };
-  for (let y = 0; y < H; y++)
-    for (let x = 0; x < W; x++) {
-      const sx = Math.min(img.width - 1, Math.max(0, x0 + x)),
-        sy = Math.min(img.height - 1, Math.max(0, y0 + y));
-      crop.data.set(img.data.subarray(4 * (sy * img.width + sx), 4 * (sy * img.width + sx) + 4), 4 * (y * W + x));
-    }
+  const crop = cropBox(img, x0, y0, Math.round(w), Math.round(h));
   return resizeImage(crop, CW, CH);
 }
 for (const [r, file] of PORTRAITS.entries()) {

@@ -17,7 +17,7 @@ import { createFaceEditor, type EditSpec } from '../src/expression/edit.js';
 import { readImage, writeImage } from '../src/media/image.js';
 import { loadMouthBank } from '../src/reenact/mouth-bank-file.js';
 import { drawText, fillRect } from '../src/render/draw.js';
-import { cropAroundFace, resizeImage } from '../src/render/resize.js';
+import { cropAroundFace, cropBox, resizeImage } from '../src/render/resize.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string): string | undefined => {
@@ -70,20 +70,7 @@ function mouthCell(img: RgbaImage, lm: Float32Array): RgbaImage {
   const h = (w * CH) / CW;
   const x0 = Math.round(cx - w / 2);
   const y0 = Math.round(cy - h / 2);
-  const crop: RgbaImage = {
-    width: Math.round(w),
-    height: Math.round(h),
-    data: new Uint8ClampedArray(Math.round(w) * Math.round(h) * 4),
-  };
-  for (let y = 0; y < crop.height; y++)
-    for (let x = 0; x < crop.width; x++) {
-      const sx = Math.min(img.width - 1, Math.max(0, x0 + x));
-      const sy = Math.min(img.height - 1, Math.max(0, y0 + y));
-      crop.data.set(
-        img.data.subarray(4 * (sy * img.width + sx), 4 * (sy * img.width + sx) + 4),
-        4 * (y * crop.width + x),
-      );
-    }
+  const crop = cropBox(img, x0, y0, Math.round(w), Math.round(h));
   return resizeImage(crop, CW, CH);
 }
 

@@ -59,6 +59,18 @@ export function sideBySide(images: RgbaImage[], height: number): RgbaImage {
   return { width, height, data: out };
 }
 
+/** The `width` × `height` box of `img` at (x0, y0) (integers), repeating the edge where it leaves the image. */
+export function cropBox(img: RgbaImage, x0: number, y0: number, width: number, height: number): RgbaImage {
+  const out: RgbaImage = { width, height, data: new Uint8ClampedArray(width * height * 4) };
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      const sx = Math.min(img.width - 1, Math.max(0, x0 + x));
+      const sy = Math.min(img.height - 1, Math.max(0, y0 + y));
+      out.data.set(img.data.subarray(4 * (sy * img.width + sx), 4 * (sy * img.width + sx) + 4), 4 * (y * width + x));
+    }
+  return out;
+}
+
 /**
  * A square crop around a face, resized to `size` × `size`, with the face's landmark box spanning about
  * `faceFraction` of the width (LivePortrait crops its sources the same way). Parts outside the image are
