@@ -43,6 +43,29 @@ async function changedHalves(source: string, out: string): Promise<[number, numb
   return n;
 }
 
+/**
+ * Per frame of a video, pixels changed from `source` by more than 40 levels (H.264 itself moves a few) in
+ * the left and right halves.
+ */
+async function changedPerFrame(file: string, source: RgbaImage): Promise<[number, number][]> {
+  const out: [number, number][] = [];
+  for await (const f of decodeVideo(file)) {
+    const n: [number, number] = [0, 0];
+    for (let p = 0; p < f.data.length; p += 4) {
+      const d = Math.max(...[0, 1, 2].map((c) => Math.abs(f.data[p + c]! - source.data[p + c]!)));
+      if (d > 40) n[(p / 4) % f.width < f.width / 2 ? 0 : 1]++;
+    }
+    out.push(n);
+  }
+  return out;
+}
+
+/** The most pixels any frame changed, per half. */
+const mostChanged = (frames: [number, number][]): [number, number] => [
+  Math.max(...frames.map((h) => h[0])),
+  Math.max(...frames.map((h) => h[1])),
+];
+
 test('vivify edit --face all edits every face; n: prefixes give each face its own setting', async (t) => {
   const dir = tempDir(t);
   const src = await twoFaces(dir);
@@ -95,29 +118,13 @@ test('vivify animate --face all moves every face with the driver; --face 1 only 
   const driving = path.join(dir, 'drive.mp4');
   makeMovingFaceVideo(driving, { frames: 16, fps: 8 });
   const source = await readImage(src);
-  /** Per output frame, pixels changed by more than 8 levels in the left and right halves. */
-  const halves = async (file: string): Promise<[number, number][]> => {
-    const out: [number, number][] = [];
-    for await (const f of decodeVideo(file)) {
-      const n: [number, number] = [0, 0];
-      for (let y = 0; y < f.height; y++)
-        for (let x = 0; x < f.width; x++) {
-          const p = 4 * (y * f.width + x);
-          const d = Math.max(...[0, 1, 2].map((c) => Math.abs(f.data[p + c]! - source.data[p + c]!)));
-          // H.264 itself moves some levels: count clear changes only.
-          if (d > 40) n[x < f.width / 2 ? 0 : 1]++;
-        }
-      out.push(n);
-    }
-    return out;
-  };
+  const halves = (file: string): Promise<[number, number][]> => changedPerFrame(file, source);
   const all = path.join(dir, 'all.mp4');
   const r = runCli(['animate', '--source', src, '--driving', driving, '-o', all, '--face', 'all']);
   assert.equal(r.code, 0, r.stderr);
   const both = await halves(all);
   assert.equal(both.length, 16);
-  const maxLeft = Math.max(...both.map((h) => h[0]));
-  const maxRight = Math.max(...both.map((h) => h[1]));
+  const [maxLeft, maxRight] = mostChanged(both);
   assert.ok(maxLeft > 500 && maxRight > 300, `most changed: ${maxLeft} px left, ${maxRight} px right`);
 
   const one = path.join(dir, 'one.mp4');
@@ -169,20 +176,7 @@ test('vivify animate with two faces in the driver: each portrait face follows it
     driving,
   );
   const source = await readImage(src);
-  /** How much each half changes over the video: the largest count of pixels changed by more than 40 levels. */
-  const motion = async (file: string): Promise<[number, number]> => {
-    const most: [number, number] = [0, 0];
-    for await (const f of decodeVideo(file)) {
-      const n: [number, number] = [0, 0];
-      for (let p = 0; p < f.data.length; p += 4) {
-        const d = Math.max(...[0, 1, 2].map((c) => Math.abs(f.data[p + c]! - source.data[p + c]!)));
-        if (d > 40) n[(p / 4) % f.width < f.width / 2 ? 0 : 1]++;
-      }
-      most[0] = Math.max(most[0], n[0]);
-      most[1] = Math.max(most[1], n[1]);
-    }
-    return most;
-  };
+  const motion = async (file: string): Promise<[number, number]> => mostChanged(await changedPerFrame(file, source));
   // By position: the left face (face 0) follows the moving left driver, the right one the still one.
   const byPosition = path.join(dir, 'position.mp4');
   const r = runCli(['animate', '--source', src, '--driving', driving, '-o', byPosition, '--face', 'all']);
