@@ -9,6 +9,7 @@ import { VivifyError, throwIfAborted } from '../errors.js';
 import { findFfmpeg } from './ffmpeg.js';
 import { firstLine } from './image.js';
 import { checkRegularFile } from './kind.js';
+import { runTool } from './video.js';
 
 /** The sample rate speech is analysed at. */
 export const SPEECH_SAMPLE_RATE = 16000;
@@ -31,7 +32,7 @@ export async function probeAudio(file: string): Promise<AudioInfo> {
   const st = await fs.stat(file);
   if (st.size === 0) throw new VivifyError('E_INPUT_EMPTY', `${file} is empty (0 bytes)`);
   const { ffprobe } = findFfmpeg();
-  const { stdout, stderr, code } = await runProbe(ffprobe, [
+  const { stdout, stderr, code } = await runTool(ffprobe, [
     '-v',
     'error',
     '-print_format',
@@ -148,18 +149,4 @@ export async function* decodeAudio(
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
   }
-}
-
-function runProbe(bin: string, args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.once('error', (cause) =>
-      reject(new VivifyError('E_FFMPEG_MISSING', `could not start ${bin}: ${firstLine(cause)}`, { cause })),
-    );
-    child.once('close', (code) => resolve({ stdout, stderr, code: code ?? 1 }));
-  });
 }

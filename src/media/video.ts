@@ -28,7 +28,7 @@ export async function probeVideo(file: string): Promise<VideoInfo> {
   await checkInputFile(file);
   const { ffprobe } = findFfmpeg();
   const args = ['-v', 'error', '-print_format', 'json', '-show_streams', '-show_format', file];
-  const { stdout, stderr, code } = await run(ffprobe, args);
+  const { stdout, stderr, code } = await runTool(ffprobe, args);
   if (code !== 0) {
     throw new VivifyError(
       'E_VIDEO_DECODE',
@@ -164,7 +164,7 @@ export async function probeFrameTiming(file: string, info?: VideoInfo): Promise<
   const v = info ?? (await probeVideo(file));
   const { ffprobe } = findFfmpeg();
   const args = ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0'];
-  const { stdout, stderr, code } = await run(ffprobe, [...args, file]);
+  const { stdout, stderr, code } = await runTool(ffprobe, [...args, file]);
   if (code !== 0) {
     throw new VivifyError(
       'E_VIDEO_DECODE',
@@ -589,7 +589,7 @@ async function verifyEncoded(file: string, frames: number, shortened: boolean): 
   const { ffprobe } = findFfmpeg();
   const args = ['-v', 'error', '-select_streams', 'v:0', '-count_packets'];
   args.push('-show_entries', 'stream=nb_read_packets', '-of', 'csv=p=0', file);
-  const { stdout, stderr, code } = await run(ffprobe, args);
+  const { stdout, stderr, code } = await runTool(ffprobe, args);
   const packets = Number(stdout.trim().split(/[\s,]+/)[0]);
   if (code !== 0 || !Number.isFinite(packets))
     return `the encoded file does not read back (${firstLine(stderr) || `ffprobe exit ${code}`})`;
@@ -636,7 +636,8 @@ function waitExit(child: ChildProcess): Promise<number> {
   });
 }
 
-function run(bin: string, args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+/** Runs ffmpeg or ffprobe to the end, collecting its output; a missing binary is E_FFMPEG_MISSING. */
+export function runTool(bin: string, args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
