@@ -2,7 +2,7 @@
  * Vite config of the browser app (`npm run web`, `npm run build:web`). The face models and tfjs's .wasm files
  * are not bundled: they are served (dev) or copied (build) as static files under models/ and wasm/, and the
  * analysis worker fetches them at run time; the render worker fetches models/motion.json (generated motion)
- * when a timeline first needs it.
+ * when a timeline first needs it, and models/speech.json (audio → mouth) when the Speak mode first does.
  */
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -21,6 +21,8 @@ for (const m of ['blazeface', 'facemesh', 'iris', 'emotion']) {
 }
 // The generated-motion models (`idle`, `listening` and `generate` in timelines), shipped in the package.
 STATIC['models/motion.json'] = path.resolve(import.meta.dirname, '..', 'models', 'motion.json');
+// The audio → mouth model (the studio's Speak mode), read from the package at build time, not copied.
+STATIC['models/speech.json'] = path.resolve(import.meta.dirname, '..', 'models', 'speech.json');
 for (const w of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {
   STATIC[`wasm/${w}`] = path.join(TFJS_WASM, w);
 }

@@ -18,6 +18,12 @@ interface MeydaApi {
 /** Meyda's one object: Node's CommonJS interop gives it as `default`, bundlers may give it directly. */
 const Meyda: MeydaApi = (meyda as unknown as { default?: MeydaApi }).default ?? (meyda as unknown as MeydaApi);
 
+/**
+ * The sample rate the features are computed at, for code that cannot reach the decoder (the web app
+ * resamples to it). The decoder's own constant (src/media/audio.ts, below this layer) is the same number;
+ * the browser test checks that they agree.
+ */
+export const SPEECH_SAMPLE_RATE = 16000;
 /** Samples per analysis window (32 ms at 16 kHz; Meyda needs a power of two). */
 export const AUDIO_WINDOW = 512;
 export const MFCC_COUNT = 13;

@@ -49,6 +49,7 @@ export const SPEAK_OPTIONS = {
     default: 'en-us',
     description:
       'Voice of --text: an eSpeak NG language code such as en-us, en-gb, fr-fr, de, es (--voices lists them)',
+    hint: 'The language the typed text is spoken in: en-us, en-gb, fr-fr, de, es, it, pt, ru, cmn, hi … (eSpeak NG voices)',
   },
   seed: {
     type: 'integer',

@@ -6,11 +6,9 @@
 import { promises as fs } from 'node:fs';
 import { VivifyError } from '../errors.js';
 import { quote } from '../errors.js';
+import { DEFAULT_VOICE, MAX_TEXT_CHARS, parseVoiceList, textScripts, voiceScript } from './text-scripts.js';
 
-/** The voice used when none is given. */
-export const DEFAULT_VOICE = 'en-us';
-/** The longest text spoken at once, in characters. */
-export const MAX_TEXT_CHARS = 5000;
+export { DEFAULT_VOICE, MAX_TEXT_CHARS, textScripts, voiceScript };
 
 interface EspeakModule {
   FS: { readFile(path: string): Uint8Array; writeFile(path: string, data: string): void };
@@ -42,81 +40,9 @@ export function listVoices(): Promise<Map<string, string>> {
     const lines: string[] = [];
     const espeak = await loadEspeak();
     await espeak({ arguments: ['--voices'], print: (s) => lines.push(s), printErr: () => undefined });
-    const out = new Map<string, string>();
-    for (const l of lines.slice(1)) {
-      const m = /^\s*\d+\s+(\S+)\s+\S+\s+(\S+)/.exec(l);
-      if (m) out.set(m[1]!.toLowerCase(), m[2]!.replace(/_/g, ' '));
-    }
-    return out;
+    return parseVoiceList(lines);
   })();
   return voices;
-}
-
-/** Writing systems by the language codes that use them (eSpeak NG's voices); any other voice reads Latin. */
-const VOICE_SCRIPTS: [RegExp, string][] = [
-  [/^(ru|uk|bg|sr|mk|be|ky|kk|ba|tt|cv|mn)\b/, 'Cyrillic'],
-  [/^el\b|^grc\b/, 'Greek'],
-  [/^(ar|fa|ur|ps|sd|ug|ku)\b/, 'Arabic'],
-  [/^he\b/, 'Hebrew'],
-  [/^(hi|mr|ne|kok|sa|bh|mai)\b/, 'Devanagari'],
-  [/^(bn|as|bpy)\b/, 'Bengali'],
-  [/^(cmn|yue|hak|zh|ja)\b/, 'Han'],
-  [/^ko\b/, 'Hangul'],
-  [/^ka\b/, 'Georgian'],
-  [/^hy\b/, 'Armenian'],
-  [/^th\b/, 'Thai'],
-  [/^ta\b/, 'Tamil'],
-  [/^te\b/, 'Telugu'],
-  [/^kn\b/, 'Kannada'],
-  [/^ml\b/, 'Malayalam'],
-  [/^gu\b/, 'Gujarati'],
-  [/^pa\b/, 'Gurmukhi'],
-  [/^or\b/, 'Oriya'],
-  [/^si\b/, 'Sinhala'],
-  [/^my\b/, 'Myanmar'],
-  [/^am\b/, 'Ethiopic'],
-];
-const SCRIPTS = [
-  'Latin',
-  'Cyrillic',
-  'Greek',
-  'Arabic',
-  'Hebrew',
-  'Devanagari',
-  'Bengali',
-  'Han',
-  'Hiragana',
-  'Katakana',
-  'Hangul',
-  'Georgian',
-  'Armenian',
-  'Thai',
-  'Tamil',
-  'Telugu',
-  'Kannada',
-  'Malayalam',
-  'Gujarati',
-  'Gurmukhi',
-  'Oriya',
-  'Sinhala',
-  'Myanmar',
-  'Ethiopic',
-];
-
-/** The writing system a voice reads. */
-export function voiceScript(voice: string): string {
-  return VOICE_SCRIPTS.find(([re]) => re.test(voice.toLowerCase()))?.[1] ?? 'Latin';
-}
-
-/** The writing systems of a text's letters (digits, spaces and punctuation have none). */
-export function textScripts(text: string): string[] {
-  const found = new Set<string>();
-  for (const ch of text) {
-    if (!/\p{L}/u.test(ch)) continue;
-    const s = SCRIPTS.find((name) => new RegExp(`\\p{Script=${name}}`, 'u').test(ch)) ?? 'another';
-    found.add(s === 'Hiragana' || s === 'Katakana' ? 'Han' : s);
-  }
-  return [...found];
 }
 
 /**

@@ -6,16 +6,29 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import type { Page } from 'playwright-core';
+import { SPEECH_SAMPLE_RATE as FEATURES_SAMPLE_RATE } from '../../src/analysis/audio-features.js';
+import { SPEECH_SAMPLE_RATE } from '../../src/media/audio.js';
 import { findFfmpeg } from '../../src/media/ffmpeg.js';
 import { ANIMATE_OPTIONS, REENACTOR_OPTION_NAMES } from '../../src/reenact/options.js';
+import { synthesize } from '../../src/speech/tts.js';
+import { SPEAK_OPTIONS } from '../../src/speech/speak-options.js';
 import { DATA, HAVE_DATA, ffmpeg, makeMovingFaceVideo } from '../helpers.js';
 import { buildWeb, correlation, makeY4m, openApp, serveStatic, waitForApp, type BrowserSession } from './harness.js';
+
+/** What the Speak mode reports of its last render (web/src/speak.ts). */
+interface SpokenResult {
+  frames: number;
+  durationS: number;
+  mouthBox: { x: number; y: number; width: number; height: number };
+  msPerFrame: number;
+  totalMs: number;
+}
 
 interface Vivify {
   live(): { fps: number; frames: number; framesWithFace: number; state: string };
@@ -68,6 +81,45 @@ function probeVideo(file: string): { frames: number; duration: number; codec: st
     codec: j.streams[0]!.codec_name,
     width: j.streams[0]!.width,
   };
+}
+
+/** The codec of a file's first audio stream ('' if it has none). */
+function audioCodec(file: string): string {
+  const r = spawnSync(
+    findFfmpeg().ffprobe,
+    ['-v', 'error', '-select_streams', 'a', '-show_entries', 'stream=codec_name', '-of', 'csv=p=0', file],
+    { encoding: 'utf8' },
+  );
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.trim();
+}
+
+/** Every frame of a video, cropped to a box (whole pixels, inside the picture), as raw RGB. */
+function cropFrames(file: string, box: { x: number; y: number; width: number; height: number }): { frames: Buffer[] } {
+  const w = Math.round(box.width / 2) * 2;
+  const h = Math.round(box.height / 2) * 2;
+  const r = spawnSync(
+    findFfmpeg().ffmpeg,
+    [
+      '-v',
+      'error',
+      '-i',
+      file,
+      '-vf',
+      `crop=${w}:${h}:${Math.round(box.x)}:${Math.round(box.y)}`,
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'rgb24',
+      '-',
+    ],
+    { maxBuffer: 1 << 28 },
+  );
+  assert.equal(r.status, 0, r.stderr?.toString());
+  const size = w * h * 3;
+  const frames: Buffer[] = [];
+  for (let at = 0; at + size <= r.stdout.length; at += size) frames.push(r.stdout.subarray(at, at + size));
+  return { frames };
 }
 
 /** The studio preview as raw RGB (a screenshot of the canvas element, or of another element). */
@@ -519,6 +571,122 @@ describe('browser app', { timeout: 240_000 }, () => {
     const v = probeVideo(file);
     assert.equal(v.frames, 24);
     assert.ok(Math.abs(v.duration - 2) < 0.1, `duration ${v.duration}`);
+  });
+
+  test('studio: Speak — an audio file moves the mouth; the WebM has its sound; typed text, the microphone, bad files', async () => {
+    // The page resamples to the features' rate, which is the rate the command line decodes at.
+    assert.equal(FEATURES_SAMPLE_RATE, SPEECH_SAMPLE_RATE);
+    // Speech made here: eSpeak NG in Node says a sentence (the command line's own text to speech).
+    const wav = path.join(dir, 'hello.wav');
+    await synthesize('Hello there. Look at me, I am talking to you.', wav);
+    await page.evaluate(() => (location.hash = '#studio'));
+    await page.click('[data-mode-tab=speak]');
+    // The options are `vivify speak`'s definitions, read with the command line's parser.
+    assert.deepEqual(
+      await page.$$eval('#speak-options [data-option]', (els) => els.map((e) => e.getAttribute('data-option'))),
+      ['emotion', 'mouth-scale', 'seed', 'fps'].filter((o) => o in SPEAK_OPTIONS),
+    );
+    await page.fill('#speak-emotion', 'hapy');
+    await page.dispatchEvent('#speak-emotion', 'change');
+    assert.match((await page.locator('#speak-emotion + .field-error').textContent())!, /hapy/);
+    await page.fill('#speak-emotion', '');
+    await page.dispatchEvent('#speak-emotion', 'change');
+
+    const status = page.locator('#speak-status');
+    const refused = async (file: string, message: string): Promise<void> => {
+      await page.setInputFiles('#speak-file', file);
+      await page.waitForFunction(() => document.querySelector('#speak-status')!.classList.contains('error'));
+      assert.equal(await status.textContent(), message);
+      assert.ok(await page.locator('#speak-render').isDisabled());
+    };
+    const notAudio = path.join(dir, 'notes.txt');
+    writeFileSync(notAudio, 'these are not sounds\n');
+    await refused(
+      notAudio,
+      'notes.txt is not audio this browser can decode (try a WAV, MP3, M4A or Ogg file with sound)',
+    );
+    const silent = path.join(dir, 'silence.wav');
+    ffmpeg('-f', 'lavfi', '-i', 'anullsrc=r=16000:cl=mono', '-t', '1', silent);
+    await refused(silent, 'silence.wav is silent (1.0 s of audio, loudest sample 0): there is no speech to follow');
+
+    const started = Date.now();
+    await page.setInputFiles('#speak-file', wav);
+    await page.waitForFunction(() => !(document.querySelector('#speak-render') as HTMLButtonElement).disabled);
+    assert.match((await status.textContent())!, /^hello\.wav: \d\.\d s of speech/);
+    await page.click('#speak-render');
+    await page.waitForFunction(() => !(document.querySelector('#speak-download') as HTMLElement).hidden, undefined, {
+      timeout: 120_000,
+    });
+    const result = (await page.evaluate('window.vivify.speak()')) as SpokenResult;
+    assert.match((await status.textContent())!, /^Done: \d+ frames .* with its sound\./);
+    console.log(
+      `  speak: ${result.durationS.toFixed(2)} s of speech → ${result.frames} frames in ${(result.totalMs / 1000).toFixed(1)} s (${result.msPerFrame.toFixed(0)} ms a frame rendered and encoded); file to video ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+    const download = page.waitForEvent('download');
+    await page.click('#speak-download');
+    const file = path.join(dir, 'speak.webm');
+    await (await download).saveAs(file);
+    const v = probeVideo(file);
+    assert.equal(v.codec, 'vp8');
+    assert.equal(v.frames, result.frames);
+    assert.equal(result.frames, Math.ceil(result.durationS * 25 - 1e-9));
+    assert.ok(Math.abs(v.duration - result.durationS) < 0.1, `the video lasts ${v.duration} s`);
+    // The speech is in it, as loud as it went in.
+    assert.equal(audioCodec(file), 'opus');
+    const level = (f: string): number => {
+      const out = spawnSync(
+        findFfmpeg().ffmpeg,
+        ['-hide_banner', '-i', f, '-map', '0:a', '-af', 'volumedetect', '-f', 'null', '-'],
+        {
+          encoding: 'utf8',
+        },
+      ).stderr;
+      return Number(/mean_volume: (-?[\d.]+) dB/.exec(out)![1]);
+    };
+    assert.ok(Math.abs(level(file) - level(wav)) < 1.5, `sound ${level(file)} dB, speech ${level(wav)} dB`);
+    // The mouth moves: its box changes from frame to frame, far more than a box of the background.
+    const box = result.mouthBox;
+    const mouth = cropFrames(file, box);
+    const corner = cropFrames(file, { ...box, x: 4, y: 4 });
+    const steps = mouth.frames.slice(1).map((f, i) => changed(mouth.frames[i]!, f));
+    const moving = steps.filter((c) => c > 0.02).length;
+    const spread = Math.max(...mouth.frames.map((f) => changed(mouth.frames[0]!, f)));
+    const still = Math.max(...corner.frames.map((f) => changed(corner.frames[0]!, f)));
+    console.log(
+      `  speak: mouth box changed between ${moving} of ${steps.length} frame pairs, up to ${(100 * spread).toFixed(0)}% from the first frame; the corner ${(100 * still).toFixed(2)}%`,
+    );
+    assert.ok(moving >= steps.length / 4, `the mouth changed between only ${moving} of ${steps.length} frame pairs`);
+    assert.ok(spread > 0.2, `the mouth changed at most ${(100 * spread).toFixed(1)}% from the first frame`);
+    // (The corner changes a little: VP8's compression noise on the flag's stripes.)
+    assert.ok(
+      still < spread / 4,
+      `the corner changed ${(100 * still).toFixed(2)}%, the mouth ${(100 * spread).toFixed(2)}%`,
+    );
+
+    // Typed text, spoken in the browser by eSpeak NG; a script the voice cannot read is refused.
+    await page.fill('#speak-text', 'Good morning.');
+    await page.click('#speak-say');
+    await page.waitForFunction(
+      () => /^the spoken text: /.test(document.querySelector('#speak-status')!.textContent!),
+      undefined,
+      { timeout: 60_000 },
+    );
+    assert.ok(!(await page.locator('#speak-render').isDisabled()));
+    await page.fill('#speak-text', 'Доброе утро');
+    await page.click('#speak-say');
+    await page.waitForFunction(() => document.querySelector('#speak-status')!.classList.contains('error'));
+    assert.equal(
+      await status.textContent(),
+      'Could not speak the text: the text is in Cyrillic script, which the voice en-us (English (America)) does not read: choose a voice for its language',
+    );
+    // The fake microphone (Chromium's beeps): a recording is speech to animate.
+    await page.click('#speak-record');
+    await page.waitForFunction(
+      () => Number.parseFloat(document.querySelector('#speak-record-time')!.textContent!) >= 1.2,
+    );
+    await page.click('#speak-record');
+    await page.waitForFunction(() => !(document.querySelector('#speak-render') as HTMLButtonElement).disabled);
+    assert.match((await status.textContent())!, /^the recording: \d\.\d s of speech/);
   });
 
   test('a static host that compresses its files (gzip, compressed Content-Length): the models load, progress ≤ 100%', async () => {

@@ -124,7 +124,7 @@ export async function openApp(
   }: {
     camera?: string;
     viewport?: { width: number; height: number };
-    /** Grant camera access (false: the page's request is refused, as when a user blocks it). */
+    /** Grant camera and microphone access (false: the page's request is refused, as when a user blocks it). */
     allowCamera?: boolean;
   } = {},
 ): Promise<BrowserSession> {
@@ -145,7 +145,7 @@ export async function openApp(
   if (camera) args.push(`--use-file-for-fake-video-capture=${path.resolve(camera)}`);
   const browser = await chromium.launch({ executablePath: findChromium(), headless: true, args });
   const context = await browser.newContext({ viewport, acceptDownloads: true });
-  if (allowCamera) await context.grantPermissions(['camera'], { origin: new URL(url).origin });
+  if (allowCamera) await context.grantPermissions(['camera', 'microphone'], { origin: new URL(url).origin });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));

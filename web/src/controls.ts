@@ -48,6 +48,8 @@ export function optionControls(
   names: readonly string[],
   onChange: (values: Record<string, unknown>) => void,
   idPrefix: string,
+  /** Options shown as a text field even where they could be a slider (a seed: any of 2³¹ numbers). */
+  asText: readonly string[] = [],
 ): OptionControls {
   const values: Record<string, unknown> = {};
   const resets: (() => void)[] = [];
@@ -77,6 +79,7 @@ export function optionControls(
 
     // A slider needs a value: a number without a default ("the video's own rate") is a text field, left empty.
     const slider =
+      !asText.includes(flag) &&
       (spec.type === 'number' || spec.type === 'integer') &&
       spec.min !== undefined &&
       spec.max !== undefined &&

@@ -10,7 +10,7 @@ import { $, h } from './dom.js';
 import { Engine } from './engine.js';
 import { buildGallery, showThumbnails } from './gallery.js';
 import { LivePage } from './live.js';
-import { StudioPage } from './studio.js';
+import { StudioPage, type StudioMode } from './studio.js';
 import { toast } from './toast.js';
 
 /** Longest side of the working portrait: live speed is measured and stated for 512². */
@@ -87,7 +87,7 @@ function showError(message: string): void {
   bar.textContent = `error: ${message}`;
   bar.classList.add('error');
   // Success messages of earlier actions ("Saved 240 frames") would read as if they came after this.
-  for (const id of ['#timeline-export-status', '#video-status']) $(id).textContent = '';
+  for (const id of ['#timeline-export-status', '#video-status', '#speak-status']) $(id).textContent = '';
   toast(message, 'error');
 }
 
@@ -252,9 +252,9 @@ function showPage(): void {
   live.setVisible(page === 'live');
   if (page === 'studio') studio.setMode(studioMode());
 }
-const studioMode = (): 'expression' | 'timeline' | 'video' =>
+const studioMode = (): StudioMode =>
   (document.querySelector<HTMLElement>('[data-mode-tab][aria-selected="true"]')?.dataset.modeTab as
-    'expression' | 'timeline' | 'video' | undefined) ?? 'expression';
+    StudioMode | undefined) ?? 'expression';
 window.addEventListener('hashchange', showPage);
 showPage();
 
@@ -282,6 +282,7 @@ Object.assign(window, {
     drive: (url: string, name: string) => live.startClip(url, name),
     studio: () => ({ renders: studio.renders, lastRenderMs: studio.lastRenderMs }),
     tools: () => ({ live: live.tools.state(), studio: studio.tools.state() }),
+    speak: () => studio.speak.last,
     loadVideo: (bytes: Uint8Array, name: string) =>
       studio.loadVideo(new File([bytes as Uint8Array<ArrayBuffer>], name)),
   },

@@ -9,6 +9,7 @@ import type { RgbaImage } from '../../src/face/image.js';
 import type { FaceResult } from '../../src/face/types.js';
 import type { EditSpec } from '../../src/expression/edit.js';
 import type { ReenactorOptions } from '../../src/reenact/reenactor.js';
+import type { SpeakEmotion } from '../../src/speech/speak-options.js';
 
 /** Frames of the live camera, or of a video file being animated. */
 export type Stream = 'live' | 'file';
@@ -68,6 +69,22 @@ export interface DriverMeasures {
   aus?: Record<number, number>;
 }
 
+/** What the Speak mode renders with (the `vivify speak` options it shows, by library key). */
+export interface SpeakRenderOptions {
+  seed: number;
+  fps: number;
+  mouthScale: number;
+  emotion?: SpeakEmotion;
+}
+
+/** A box in portrait pixels. */
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
 export type RenderRequest =
   | { type: 'init'; analysis: MessagePort; live: OffscreenCanvas; studio: OffscreenCanvas; modelsUrl: string }
   | { type: 'source'; image: RgbaImage; face: FaceResult }
@@ -82,7 +99,17 @@ export type RenderRequest =
   | { type: 'png'; id: number; canvas: CanvasName }
   | { type: 'file-begin'; id: number; options: ReenactorOptions; fps: number; frames: number }
   | { type: 'file-end'; id: number }
-  | { type: 'file-cancel' };
+  | { type: 'file-cancel' }
+  | {
+      type: 'speak';
+      id: number;
+      /** Mono speech at SPEECH_SAMPLE_RATE (what the features read). */
+      samples: Float32Array;
+      /** The same speech at an Opus rate, for the video's sound track. */
+      sound: { samples: Float32Array; sampleRate: number };
+      options: SpeakRenderOptions;
+    }
+  | { type: 'speak-cancel'; id: number };
 
 export type RenderEvent =
   | {
@@ -101,4 +128,19 @@ export type RenderEvent =
   | { type: 'export-progress'; id: number; frame: number; total: number }
   | { type: 'video'; id: number; blob: Blob; frames: number; mimeType: string }
   | { type: 'file-frame'; seq: number; ms: number }
+  | { type: 'speak-progress'; id: number; stage: 'features' | 'sound' | 'render'; done: number; total: number }
+  | {
+      type: 'spoken';
+      id: number;
+      blob: Blob;
+      frames: number;
+      fps: number;
+      durationS: number;
+      /** False where the browser cannot encode Opus: the video is silent. */
+      withSound: boolean;
+      /** The portrait's mouth (its lips grown by half their size each way). */
+      mouthBox: Box;
+      /** Render time per frame, milliseconds (encoding included). */
+      msPerFrame: number;
+    }
   | { type: 'error'; message: string; id?: number };

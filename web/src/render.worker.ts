@@ -25,9 +25,18 @@ import {
   type Reenactor,
   type ReenactorOptions,
 } from '../../src/reenact/reenactor.js';
-import { createVideoEncoder, type VideoFileEncoder } from './encoder.js';
+import {
+  createAudioFeatureStream,
+  normaliseAudioFeatures,
+  speechActivity,
+  SPEECH_SAMPLE_RATE,
+} from '../../src/analysis/audio-features.js';
+import { loadSpeechModel, SPEECH_FPS, type SpeechModel } from '../../src/motion/speech-model.js';
+import { speechMotion } from '../../src/motion/speech-motion.js';
+import { createVideoEncoder, encodeOpus, type VideoFileEncoder } from './encoder.js';
 import type {
   AnalysedFrame,
+  Box,
   CanvasName,
   DriverMeasures,
   ProbeRequest,
@@ -78,6 +87,101 @@ function shippedMotionModels(): Promise<MotionModels> {
   motionModels.catch(() => (motionModels = undefined));
   return motionModels;
 }
+let speechModel: Promise<SpeechModel> | undefined;
+
+/** The shipped audio → mouth model, fetched once, when the Speak mode first needs it. */
+function shippedSpeechModel(): Promise<SpeechModel> {
+  speechModel ??= (async () => {
+    const url = new URL('speech.json', modelsUrl).href;
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`could not load the speech model (${url}: HTTP ${res.status})`);
+    return loadSpeechModel(await res.json());
+  })();
+  speechModel.catch(() => (speechModel = undefined));
+  return speechModel;
+}
+
+/** The Speak job in progress (a newer one, or a cancel, stops it between frames). */
+let speakJob = 0;
+
+/** The portrait's lips (the speech model's lip points), grown by half their size each way. */
+function mouthBox(face: FaceResult, points: readonly number[]): Box {
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  for (const p of points) {
+    const x = face.landmarks[3 * p]!;
+    const y = face.landmarks[3 * p + 1]!;
+    x0 = Math.min(x0, x);
+    y0 = Math.min(y0, y);
+    x1 = Math.max(x1, x);
+    y1 = Math.max(y1, y);
+  }
+  const w = x1 - x0;
+  const h = y1 - y0;
+  return { x: x0 - w / 2, y: y0 - h / 2, width: 2 * w, height: 2 * h };
+}
+
+/**
+ * The Speak mode: as `vivify speak` does (src/speech/speak.ts), the speech's features at the model's rate,
+ * the audio → mouth model and the speech motion, each frame rendered by the portrait's renderer; the frames
+ * and the speech (Opus) go into one WebM.
+ */
+async function speak(msg: Extract<RenderRequest, { type: 'speak' }>): Promise<void> {
+  const s = needSource();
+  const job = ++speakJob;
+  const progress = (stage: 'features' | 'sound' | 'render', done: number, total: number): void =>
+    scope.post({ type: 'speak-progress', id: msg.id, stage, done, total });
+  const stream = createAudioFeatureStream(SPEECH_SAMPLE_RATE, SPEECH_FPS);
+  for (let at = 0; at < msg.samples.length; at += SPEECH_SAMPLE_RATE) {
+    stream.push(msg.samples.subarray(at, at + SPEECH_SAMPLE_RATE));
+    progress('features', Math.min(msg.samples.length, at + SPEECH_SAMPLE_RATE), msg.samples.length);
+    // Let a cancel in.
+    await new Promise((r) => setTimeout(r, 0));
+    if (job !== speakJob) return;
+  }
+  const frames = stream.end();
+  const [motionModels, speech] = await Promise.all([shippedMotionModels(), shippedSpeechModel()]);
+  const o = msg.options;
+  const motion = speechMotion(
+    motionModels,
+    speech,
+    normaliseAudioFeatures(frames),
+    speechActivity(frames.rms, SPEECH_FPS),
+    { seed: o.seed, emotion: o.emotion, fps: o.fps, mouthScale: o.mouthScale },
+  );
+  progress('sound', 0, 1);
+  const sound = await encodeOpus(msg.sound);
+  const encoder = await createVideoEncoder(s.image.width, s.image.height, o.fps, sound);
+  const total = motion.frames.length;
+  const t0 = performance.now();
+  for (let i = 0; i < total; i++) {
+    // Let a cancel in (it is handled outside the queue).
+    await new Promise((r) => setTimeout(r, 0));
+    if (job !== speakJob) return;
+    const f = motion.frames[i]!;
+    const image = renderer().render({ target: scriptedState(s.state, f), aus: scriptedAUs(f) }).image;
+    await encoder.add(image);
+    if (i % 5 === 0 || i === total - 1) {
+      draw('studio', image, false);
+      progress('render', i + 1, total);
+    }
+  }
+  const blob = await encoder.finish();
+  scope.post({
+    type: 'spoken',
+    id: msg.id,
+    blob,
+    frames: encoder.frames,
+    fps: o.fps,
+    durationS: msg.samples.length / SPEECH_SAMPLE_RATE,
+    withSound: Boolean(sound),
+    mouthBox: mouthBox(s.face, speech.file.lipPoints),
+    msPerFrame: (performance.now() - t0) / Math.max(1, total),
+  });
+}
+
 /**
  * The bank of real mouths (assets/mouth-bank.json and .jpg), fetched from the start; a portrait waits for it
  * so that every renderer fills mouths from it. If it cannot be had the mouths are drawn, and the console says why.
@@ -370,11 +474,18 @@ async function handle(msg: RenderRequest): Promise<void> {
     case 'file-cancel':
       file = undefined;
       return;
+    case 'speak':
+      await speak(msg);
+      return;
+    case 'speak-cancel':
+      return;
   }
 }
 
 let queue: Promise<void> = Promise.resolve();
 scope.listen((msg) => {
+  // A cancel reaches the Speak job between its frames, not after it.
+  if (msg.type === 'speak-cancel') speakJob++;
   queue = queue
     .then(() => handle(msg))
     .catch((err: unknown) =>

@@ -1,7 +1,7 @@
 /**
  * The Studio page: expression sliders (17 action units, 8 emotions) with instant preview, a timeline editor
- * (the `vivify script` format) with play and scrub, and animation from a video file. Everything renders in
- * the render worker; exports are PNG and WebM.
+ * (the `vivify script` format) with play and scrub, animation from a video file, and speech (speak.ts).
+ * Everything renders in the render worker; exports are PNG and WebM.
  */
 import { ACTION_UNITS, AU_MAX, AU_NAMES, bothSides, type ActionUnit } from '../../src/face/action-units.js';
 import { EMOTION_NAMES, type EmotionName } from '../../src/motion/emotion-names.js';
@@ -12,12 +12,13 @@ import type { Engine } from './engine.js';
 import { EXPRESSION_PRESETS, type ExpressionPreset } from './gallery.js';
 import { Overlay } from './overlay.js';
 import { stageTools, type StageTools } from './stage.js';
+import { SpeakMode } from './speak.js';
 import { VideoMode } from './studio-video.js';
 import { drawGutter, errorText, timelineErrors } from './timeline-editor.js';
 import { TimelineTrack } from './timeline-track.js';
 import { toast } from './toast.js';
 
-export type StudioMode = 'expression' | 'timeline' | 'video';
+export type StudioMode = 'expression' | 'timeline' | 'video' | 'speak';
 
 /** The demo's timeline (assets/demo-timeline.txt, also `npm run demo`): the editor's starting text. */
 const EXAMPLE_TIMELINE_URL = new URL('../../assets/demo-timeline.txt', import.meta.url);
@@ -64,6 +65,7 @@ export class StudioPage {
   private timelineDuration = 0;
   private playing: { startedAt: number; from: number } | undefined;
   private readonly video: VideoMode;
+  readonly speak: SpeakMode;
   /** Milliseconds of the last preview render (for tests and the timing note). */
   lastRenderMs = 0;
   renders = 0;
@@ -83,6 +85,7 @@ export class StudioPage {
     this.buildExpression();
     this.buildTimeline();
     this.video = new VideoMode(engine, () => this.ready);
+    this.speak = new SpeakMode(engine, () => this.ready);
     for (const b of document.querySelectorAll<HTMLButtonElement>('[data-mode-tab]')) {
       b.addEventListener('click', () => this.setMode(b.dataset.modeTab as StudioMode));
     }
@@ -136,6 +139,7 @@ export class StudioPage {
     if (this.mode === 'expression') this.edits.push(this.spec());
     else if (this.mode === 'timeline' && this.timelineOk) this.timelineFrames.push(this.time());
     this.video.update(this.ready);
+    this.speak.update(this.ready);
   }
 
   private showTiming(ms: number): void {

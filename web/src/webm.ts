@@ -1,7 +1,8 @@
 /**
  * A small WebM (Matroska) writer for one video track of VP8 or VP9 frames, as WebCodecs' VideoEncoder
- * produces them: EBML header, segment info with the duration, one track, and clusters of SimpleBlocks
- * (a new cluster at each key frame, and before block times would overflow 16 bits). The whole file is
+ * produces them, and optionally one Opus audio track (WebCodecs' AudioEncoder): EBML header, segment info
+ * with the duration, the tracks, and clusters of SimpleBlocks in time order (a new cluster at each video key
+ * frame, and before block times would overflow 16 bits). The whole file is
  * assembled in memory at the end, so every size is known and the file needs no seeking fix-ups.
  * Reference: the Matroska specification (RFC 9559) and the WebM container guidelines.
  */
@@ -20,6 +21,16 @@ export interface WebmTrack {
   height: number;
   /** Frame duration in microseconds (for the file's duration). */
   frameDurationUs: number;
+}
+
+/** An Opus audio track: its blocks are chunks like the video's, timed from 0 as the video's are. */
+export interface WebmAudioTrack {
+  codec: 'A_OPUS';
+  sampleRate: number;
+  channels: number;
+  /** The OpusHead the decoder needs (RFC 7845, section 5.1). */
+  codecPrivate: Uint8Array;
+  chunks: readonly WebmChunk[];
 }
 
 type Part = Uint8Array<ArrayBuffer> | number[];
@@ -46,9 +57,13 @@ const ID = {
   TrackType: [0x83],
   CodecID: [0x86],
   DefaultDuration: [0x23, 0xe3, 0x83],
+  CodecPrivate: [0x63, 0xa2],
   Video: [0xe0],
   PixelWidth: [0xb0],
   PixelHeight: [0xba],
+  Audio: [0xe1],
+  SamplingFrequency: [0xb5],
+  Channels: [0x9f],
   Cluster: [0x1f, 0x43, 0xb6, 0x75],
   Timecode: [0xe7],
   SimpleBlock: [0xa3],
@@ -91,8 +106,8 @@ function element(id: readonly number[], ...body: Part[]): Part[] {
   return [[...id, ...size(length(body))], ...body];
 }
 
-/** Assembles a WebM file from encoded chunks in presentation order. */
-export function muxWebm(track: WebmTrack, chunks: readonly WebmChunk[]): Blob {
+/** Assembles a WebM file from encoded chunks in presentation order (and an audio track's, if given). */
+export function muxWebm(track: WebmTrack, chunks: readonly WebmChunk[], audio?: WebmAudioTrack): Blob {
   const header = element(
     ID.EBML,
     ...element(ID.EBMLVersion, uint(1)),
@@ -105,6 +120,21 @@ export function muxWebm(track: WebmTrack, chunks: readonly WebmChunk[]): Blob {
   );
   const last = chunks.at(-1);
   const durationMs = last ? (last.timestampUs + track.frameDurationUs) / 1000 : 0;
+  const audioEntry = audio
+    ? element(
+        ID.TrackEntry,
+        ...element(ID.TrackNumber, uint(2)),
+        ...element(ID.TrackUID, uint(2)),
+        ...element(ID.TrackType, uint(2)),
+        ...element(ID.CodecID, text(audio.codec)),
+        ...element(ID.CodecPrivate, [...audio.codecPrivate]),
+        ...element(
+          ID.Audio,
+          ...element(ID.SamplingFrequency, float64(audio.sampleRate)),
+          ...element(ID.Channels, uint(audio.channels)),
+        ),
+      )
+    : [];
   const info = element(
     ID.Info,
     ...element(ID.TimecodeScale, uint(1_000_000)),
@@ -127,6 +157,7 @@ export function muxWebm(track: WebmTrack, chunks: readonly WebmChunk[]): Blob {
         ...element(ID.PixelHeight, uint(track.height)),
       ),
     ),
+    ...audioEntry,
   );
   const clusters: Part[] = [];
   let cluster: Part[] = [];
@@ -135,14 +166,19 @@ export function muxWebm(track: WebmTrack, chunks: readonly WebmChunk[]): Blob {
     if (cluster.length) clusters.push(...element(ID.Cluster, ...element(ID.Timecode, uint(clusterMs)), ...cluster));
     cluster = [];
   };
-  for (const c of chunks) {
+  // Video and audio blocks in time order; at the same time the video's (a key frame opens a cluster) first.
+  const blocks = [
+    ...chunks.map((c) => ({ ...c, track: 1 })),
+    ...(audio?.chunks ?? []).map((c) => ({ ...c, track: 2 })),
+  ].sort((a, b) => a.timestampUs - b.timestampUs || a.track - b.track);
+  for (const c of blocks) {
     const ms = Math.round(c.timestampUs / 1000);
-    if (cluster.length === 0 || c.key || ms - clusterMs > 32000) {
+    if (cluster.length === 0 || (c.track === 1 && c.key) || ms - clusterMs > 32000) {
       close();
       clusterMs = ms;
     }
     const rel = ms - clusterMs;
-    const block = [0x81, (rel >> 8) & 0xff, rel & 0xff, c.key ? 0x80 : 0x00];
+    const block = [0x80 | c.track, (rel >> 8) & 0xff, rel & 0xff, c.key ? 0x80 : 0x00];
     cluster.push(...element(ID.SimpleBlock, block, c.data));
   }
   close();
