@@ -39,6 +39,45 @@ export interface OptionSpec<T = unknown> {
 
 export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
 
+/** The value one definition gives once parsed: its parser's result, else what its type and choices allow. */
+type FlagValue<S> = S extends { parse: (raw: string) => infer T }
+  ? T
+  : S extends { type: 'boolean' }
+    ? boolean
+    : S extends { type: 'number' | 'integer' }
+      ? number
+      : S extends { choices: readonly (infer C)[] }
+        ? C
+        : S extends OptionSpec<infer T>
+          ? unknown extends T
+            ? string
+            : T
+          : string;
+type Flag<S> = S extends { multiple: true } ? FlagValue<S>[] : FlagValue<S>;
+type HasDefault<S> = S extends { default: infer D } ? (undefined extends D ? false : true) : false;
+
+/**
+ * The parsed flags of a command, typed from its definitions (flag names as keys): an option with a
+ * default is always present, the others may be missing. One source of truth: the definitions that parse
+ * the command line also give its type.
+ */
+export type FlagsOf<O> = {
+  -readonly [K in keyof O as HasDefault<O[K]> extends true ? K : never]: Flag<O[K]>;
+} & {
+  -readonly [K in keyof O as HasDefault<O[K]> extends true ? never : K]?: Flag<O[K]>;
+};
+
+/** `expression-scale` → `expressionScale`, for types. */
+type CamelCase<S extends string> = S extends `${infer H}-${infer T}` ? `${H}${Capitalize<CamelCase<T>>}` : S;
+
+/**
+ * The settings a set of definitions resolves to, by library key (camelCase): the one type of the options
+ * object, derived from the definitions so that it cannot drift from them.
+ */
+export type SettingsOf<O> = {
+  [K in keyof FlagsOf<O> as K extends string ? CamelCase<K> : never]: FlagsOf<O>[K];
+};
+
 /** `expression-scale` → `expressionScale`. */
 export function optionKey(flag: string): string {
   return flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -90,9 +129,25 @@ export function resolveOptions<T extends object>(
   options: Partial<T>,
   also: readonly string[] = [],
 ): T {
+  return resolveEntries(specs, Object.entries(options), also) as T;
+}
+
+/**
+ * Settings read back from storage (a batch job's file), checked against their definitions exactly as a
+ * library call's options are: a file edited by hand gets the same errors as a bad call.
+ */
+export function storedSettings<T extends object>(specs: OptionSpecs, stored: Readonly<Record<string, unknown>>): T {
+  return resolveEntries(specs, Object.entries(stored), []) as T;
+}
+
+function resolveEntries(
+  specs: OptionSpecs,
+  entries: readonly [string, unknown][],
+  also: readonly string[],
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const known = [...Object.keys(specs).map(optionKey), ...also];
-  for (const [k, v] of Object.entries(options)) {
+  for (const [k, v] of entries) {
     if (!known.includes(k)) throw unknownOption(k, known);
     if (v !== undefined) out[k] = v;
   }
@@ -104,7 +159,7 @@ export function resolveOptions<T extends object>(
     }
     if (!isValidValue(spec, out[key])) throw outOfRange(expectedValue(spec), key, out[key]);
   }
-  return out as T;
+  return out;
 }
 
 /** The library keys (camelCase) of a set of definitions, for {@link resolveOptions}'s `also`. */
@@ -179,14 +234,14 @@ export function optionDefaults(specs: OptionSpecs): Record<string, unknown> {
 }
 
 /** Which face of a picture to work on. */
-export const FACE_OPTION: OptionSpec<number> = {
+export const FACE_OPTION = {
   type: 'integer',
   value: 'n',
   default: 0,
   min: 0,
   max: 100,
   description: 'Which face of the source (0 = largest; faces are numbered by size)',
-};
+} satisfies OptionSpec<number>;
 
 /** Which faces of a picture: every one, or these indices (0 = largest). */
 export type FaceSelection = 'all' | readonly number[];
@@ -206,7 +261,7 @@ export function parseFaceSelection(text: string): FaceSelection {
 }
 
 /** Which faces of a picture to work on, several at once. */
-export const FACES_OPTION: OptionSpec<FaceSelection> = {
+export const FACES_OPTION = {
   type: 'string',
   value: 'n|n,m|all',
   description:
@@ -215,24 +270,24 @@ export const FACES_OPTION: OptionSpec<FaceSelection> = {
   check: (v) =>
     v === 'all' || (Array.isArray(v) && v.length > 0 && v.every((i) => Number.isInteger(i) && i >= 0 && i <= 100)),
   expected: "'all' or a list of face numbers",
-};
+} satisfies OptionSpec<FaceSelection>;
 
 /** How a mouth opened wider than the portrait shows it is filled. */
-export const MOUTH_OPTION: OptionSpec<'bank' | 'drawn'> = {
+export const MOUTH_OPTION = {
   type: 'string',
   value: 'bank|drawn',
-  choices: ['bank', 'drawn'],
+  choices: ['bank', 'drawn'] as const,
   default: 'bank',
   description:
     "How an opening mouth the portrait does not show is filled: bank (real mouths of real people, chosen by the lips' shape and fitted to this face's light) or drawn (teeth drawn on a dental arch)",
   hint: "Bank: teeth, tongue and throat taken from real mouths of the same shape, in this portrait's light. Drawn: teeth drawn in the portrait's colours",
-};
+} satisfies OptionSpec<'bank' | 'drawn'>;
 
 /** The size of an output. */
-export const SIZE_OPTION: OptionSpec<number> = {
+export const SIZE_OPTION = {
   type: 'integer',
   value: 'px',
   min: 16,
   max: 8192,
   description: "Longest side of the output (default: the source's own size)",
-};
+} satisfies OptionSpec<number>;

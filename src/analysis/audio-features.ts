@@ -15,8 +15,18 @@ interface MeydaApi {
   windowingFunction: string;
   extract(feature: 'mfcc', signal: Float32Array): number[] | null;
 }
+function isMeydaApi(v: unknown): v is MeydaApi {
+  return typeof v === 'object' && v !== null && 'extract' in v && typeof v.extract === 'function';
+}
+
 /** Meyda's one object: Node's CommonJS interop gives it as `default`, bundlers may give it directly. */
-const Meyda: MeydaApi = (meyda as unknown as { default?: MeydaApi }).default ?? (meyda as unknown as MeydaApi);
+function meydaApi(module: unknown): MeydaApi {
+  const inner = typeof module === 'object' && module !== null && 'default' in module ? module.default : undefined;
+  if (isMeydaApi(inner)) return inner;
+  if (isMeydaApi(module)) return module;
+  throw new Error('The Meyda audio-feature library loaded without its extract() function');
+}
+const Meyda = meydaApi(meyda);
 
 /**
  * The sample rate the features are computed at, for code that cannot reach the decoder (the web app

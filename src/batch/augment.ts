@@ -19,6 +19,7 @@ import { readImage, writeImage } from '../media/image.js';
 import { probeVideo } from '../media/video.js';
 import { faceState } from '../motion/motion.js';
 import { animate } from '../reenact/animate.js';
+import { storedSettings } from '../options.js';
 import { outputPath } from './inputs.js';
 import { recordOutput } from './outputs.js';
 import {
@@ -30,7 +31,7 @@ import {
   type JobSpec,
   type TaskContext,
 } from './job.js';
-import type { AugmentSettings } from './options.js';
+import { AUGMENT_OPTIONS, type AugmentSettings } from './options.js';
 import type { ManifestRecord } from './store.js';
 import { auLabel, isAsymmetric, planVariants, VIDEO_VARIANTS, type Variant } from './variants.js';
 
@@ -62,7 +63,7 @@ export function variantOutput(item: BatchItem, face: number, v: Variant, format:
 }
 
 export async function runAugment(job: JobSpec, item: BatchItem, ctx: TaskContext): Promise<ItemResult> {
-  const s = job.settings as unknown as AugmentSettings;
+  const s = storedSettings<AugmentSettings>(AUGMENT_OPTIONS, job.settings);
   const image = await readImage(item.path);
   const analyzer = await ctx.analyzer(augmentAnalyzer(job));
   ctx.work('analyze', item.key);
@@ -174,6 +175,6 @@ async function renderFace(
 
 /** The analyzer augment uses: no emotion model; the identity model when the manifest carries embeddings. */
 export const augmentAnalyzer = (job: JobSpec): FaceAnalyzerOptions => {
-  const s = job.settings as unknown as AugmentSettings;
+  const s = storedSettings<AugmentSettings>(AUGMENT_OPTIONS, job.settings);
   return { emotion: false, identity: s.identity, maxFaces: s.maxFaces };
 };

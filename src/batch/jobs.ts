@@ -42,12 +42,10 @@ function runOptions(options: BatchOptions, also: readonly string[]): BatchRunOpt
 }
 
 /** Only the keys a set of definitions describes (library keys), for the job's identity. */
-function settingsOf(specs: OptionSpecs, resolved: Record<string, unknown>): Record<string, unknown> {
+function settingsOf(specs: OptionSpecs, resolved: object): Record<string, unknown> {
+  const keys = new Set(optionKeys(specs));
   const out: Record<string, unknown> = {};
-  for (const flag of Object.keys(specs)) {
-    const key = flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-    if (resolved[key] !== undefined) out[key] = resolved[key];
-  }
+  for (const [key, value] of Object.entries(resolved)) if (keys.has(key) && value !== undefined) out[key] = value;
   return out;
 }
 
@@ -90,7 +88,7 @@ export async function augment(input: string, out: string, options: AugmentOption
   const listing = await listInputs(input, { extensions: IMAGE_INPUT_EXTENSIONS, exclude: [out] });
   const job: BatchJob = {
     task: 'augment',
-    settings: settingsOf(AUGMENT_OPTIONS, s as unknown as Record<string, unknown>),
+    settings: settingsOf(AUGMENT_OPTIONS, s),
     inputs: { input: path.resolve(input) },
     items: toItems(listing),
     notes: listing.notes,
@@ -214,7 +212,7 @@ export async function batchAnimate(
   return runBatch(
     {
       task: 'animate',
-      settings: settingsOf(ANIMATE_OPTIONS, s as unknown as Record<string, unknown>),
+      settings: settingsOf(ANIMATE_OPTIONS, s),
       inputs: { portraits: path.resolve(portraits), drivers: path.resolve(drivers) },
       items,
       notes: [...p.notes, ...d.notes.map((n) => ({ ...n, key: `\uffff${n.key}` }))],

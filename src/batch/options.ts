@@ -5,7 +5,7 @@
 import { AU_MAX, type AuIntensities } from '../face/action-units.js';
 import { EMOTION_NAMES, type EmotionName } from '../motion/emotion-names.js';
 import { parseAuText } from '../expression/options.js';
-import type { OptionSpec, OptionSpecs } from '../options.js';
+import type { OptionSpec, OptionSpecs, SettingsOf } from '../options.js';
 
 /** A set of action units applied together as one variant, with its text as given (`12=3,6=2`). */
 export interface AuSet {
@@ -30,7 +30,7 @@ const list = (s: string): string[] =>
     .map((x) => x.trim())
     .filter((x) => x !== '');
 
-const emotions: OptionSpec<EmotionName[]> = {
+const emotions = {
   type: 'string',
   value: 'list',
   description: `Emotions to render, comma-separated (each at every --intensities value): ${EMOTION_NAMES.join(', ')}`,
@@ -42,9 +42,9 @@ const emotions: OptionSpec<EmotionName[]> = {
   },
   check: (v) => Array.isArray(v) && v.length > 0 && v.every((n) => EMOTION_NAMES.includes(n as EmotionName)),
   expected: `a non-empty list of ${EMOTION_NAMES.join(', ')}`,
-};
+} satisfies OptionSpec<EmotionName[]>;
 
-const intensities: OptionSpec<number[]> = {
+const intensities = {
   type: 'string',
   value: 'list',
   default: [1],
@@ -57,9 +57,9 @@ const intensities: OptionSpec<number[]> = {
   },
   check: (v) => Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'number' && x > 0 && x <= 1),
   expected: 'a non-empty list of numbers in (0, 1]',
-};
+} satisfies OptionSpec<number[]>;
 
-const aus: OptionSpec<AuSet[]> = {
+const aus = {
   type: 'string',
   value: 'AU=v,…;…',
   description: `Action-unit variants separated by ";", each a comma-separated set applied together (as in vivify edit --au), e.g. "12=3;4=2;6=2,12=3"; intensities 0–${AU_MAX}`,
@@ -76,9 +76,9 @@ const aus: OptionSpec<AuSet[]> = {
     v.length > 0 &&
     v.every((x) => typeof x === 'object' && x !== null && typeof (x as AuSet).text === 'string'),
   expected: 'a non-empty list of { text, aus } AU sets',
-};
+} satisfies OptionSpec<AuSet[]>;
 
-const poses: OptionSpec<PoseTurn[]> = {
+const poses = {
   type: 'string',
   value: 'axis=deg,…;…',
   description: `Head turns, one variant per angle: yaw, pitch or roll with angles in degrees separated by ",", axes by ";", e.g. "yaw=-15,15;pitch=10" (limits: yaw ±${MAX_TURN_DEG.yaw}, pitch ±${MAX_TURN_DEG.pitch}, roll ±${MAX_TURN_DEG.roll})`,
@@ -110,7 +110,7 @@ const poses: OptionSpec<PoseTurn[]> = {
         Math.abs((p as PoseTurn).deg) <= MAX_TURN_DEG[(p as PoseTurn).axis],
     ),
   expected: 'a non-empty list of { axis: yaw|pitch|roll, deg } turns within the limits',
-};
+} satisfies OptionSpec<PoseTurn[]>;
 
 /** The variants `vivify augment` renders for every face, and what goes into its manifest. */
 export const AUGMENT_OPTIONS = {
@@ -148,24 +148,14 @@ export const AUGMENT_OPTIONS = {
   format: {
     type: 'string',
     value: 'png|jpg',
-    choices: ['png', 'jpg'],
+    choices: ['png', 'jpg'] as const,
     default: 'png',
     description: 'Image format of the variants',
   },
 } satisfies OptionSpecs;
 
-/** The augmentation settings, by library key. */
-export interface AugmentSettings {
-  emotions?: EmotionName[];
-  intensities: number[];
-  aus?: AuSet[];
-  poses?: PoseTurn[];
-  driving?: string;
-  identity: boolean;
-  maxFaces: number;
-  minFace: number;
-  format: 'png' | 'jpg';
-}
+/** The settings AUGMENT_OPTIONS resolve to, by library key (derived from the definitions). */
+export type AugmentSettings = SettingsOf<typeof AUGMENT_OPTIONS>;
 
 /** A Redis URL: redis://host:port, optionally with user:password@ and /db; rediss:// for TLS. */
 export function parseQueueUrl(s: string): string {
@@ -182,7 +172,7 @@ export function parseQueueUrl(s: string): string {
   return s;
 }
 
-const queue: OptionSpec<string> = {
+const queue = {
   type: 'string',
   value: 'redis://host:port',
   description:
@@ -196,7 +186,7 @@ const queue: OptionSpec<string> = {
     }
   },
   expected: 'a Redis URL such as redis://host:6379',
-};
+} satisfies OptionSpec<string>;
 
 /** How many processes work on items, and how long one item may take. Shared by the coordinator and `vivify worker`. */
 export const POOL_OPTIONS = {
@@ -252,17 +242,8 @@ export const BATCH_OPTIONS = {
   },
 } satisfies OptionSpecs;
 
-/** The batch settings, by library key. */
-export interface BatchSettings {
-  workers?: number;
-  itemTimeout: number;
-  queue?: string;
-  attempts: number;
-  retryFailed: boolean;
-  restart: boolean;
-  strict: boolean;
-  detach: boolean;
-}
+/** The settings BATCH_OPTIONS resolve to, by library key (derived from the definitions). */
+export type BatchSettings = SettingsOf<typeof BATCH_OPTIONS>;
 
 /** `vivify worker` (the queue consumer): the pool, plus when to stop. */
 export const WORKER_OPTIONS = {

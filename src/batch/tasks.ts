@@ -7,7 +7,7 @@ import { appendFileSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { FaceAnalyzerOptions } from '../analysis/analyzer.js';
 import { analyzeImageFile, analyzeVideoFile, createFaceAnalyzer, type NodeFaceAnalyzer } from '../analysis/node.js';
-import { scanToTsv, scanVideo, type ScanOptions, type ScanResult } from '../dataset/scan.js';
+import { scanToTsv, scanVideo, type ScanOptions, type ScanRow } from '../dataset/scan.js';
 import { writeAtomically } from '../media/atomic.js';
 import { mediaKind } from '../media/kind.js';
 import { probeVideo } from '../media/video.js';
@@ -100,11 +100,7 @@ const scanTask: Task = {
   async finish(job, records) {
     const rows = records
       .filter((rec) => rec.status === 'ok' && typeof rec.verdict === 'string')
-      .map((rec) => ({
-        ...(rec as unknown as ScanResult),
-        file: rec.source,
-        status: rec.verdict as ScanResult['status'],
-      }));
+      .map((rec): ScanRow => ({ ...rec, file: rec.source, status: rec.verdict }));
     const file = path.join(job.out, 'scan.tsv');
     recordOutput(job.out, 'scan.tsv');
     await writeAtomically(file, (tmp) => fs.writeFile(tmp, scanToTsv(rows)));

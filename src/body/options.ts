@@ -6,7 +6,7 @@ import { SIZE_OPTION, resolveOptions, type OptionSpec, type OptionSpecs } from '
 import type { BodyHeadMode } from './face.js';
 import { DEFAULT_REACH, type RetargetMode } from './retarget.js';
 
-const reference: OptionSpec<'first' | number> = {
+const reference = {
   type: 'string',
   value: 'first|N',
   default: 'first',
@@ -19,13 +19,13 @@ const reference: OptionSpec<'first' | number> = {
   },
   check: (v) => v === 'first' || (Number.isInteger(v) && (v as number) >= 0),
   expected: 'first or a frame index ≥ 0',
-};
+} satisfies OptionSpec<'first' | number>;
 
-export const BODY_OPTIONS: OptionSpecs = {
+export const BODY_OPTIONS = {
   mode: {
     type: 'string',
     value: 'relative|absolute',
-    choices: ['relative', 'absolute'],
+    choices: ['relative', 'absolute'] as const,
     default: 'relative',
     description:
       "relative: bone turns and root motion, in the source's own proportions; absolute: the driver's joint positions, scaled to the source",
@@ -52,7 +52,7 @@ export const BODY_OPTIONS: OptionSpecs = {
   head: {
     type: 'string',
     value: 'off|turn|expression',
-    choices: ['off', 'turn', 'expression'],
+    choices: ['off', 'turn', 'expression'] as const,
     default: 'turn',
     description:
       "The face inside the body, re-rendered by the face engine: turn: it turns and nods as the driver's head does (read from its body keypoints); expression: also the driver's expression where its face is seen large enough (slower: the face model runs on every driving frame); off: the face moves as a flat piece of the photo",
@@ -71,7 +71,7 @@ export const BODY_OPTIONS: OptionSpecs = {
       'A clean background plate (the same view without the person, same shape as the photo) for what the moving body reveals; default: filled from around the person',
   },
   size: { ...SIZE_OPTION, default: 512, description: 'Longest side of the output; larger sources are scaled down' },
-};
+} satisfies OptionSpecs;
 
 export interface BodyOptions {
   /** Default 'relative'. */

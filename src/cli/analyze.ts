@@ -9,10 +9,10 @@ import { openVideoWriter, outputShape, probeVideo, videoFormatForPath, type Vide
 import { drawAnalysisOverlay } from '../render/overlay.js';
 import { runAnalyzeBody } from './analyze-body.js';
 import type { CommandContext } from './context.js';
-import type { CommandDef } from './options.js';
+import { type FlagsOf, defineCommand } from './options.js';
 import { createProgress } from './progress.js';
 
-export const analyzeCommand: CommandDef = {
+export const analyzeCommand = defineCommand({
   name: 'analyze',
   summary: 'find faces and measure landmarks, head pose, eyes, mouth, gaze and emotion',
   usage: 'vivify analyze <image|video> [--json out.json] [--overlay out.png|out.mp4]',
@@ -48,16 +48,9 @@ export const analyzeCommand: CommandDef = {
     'vivify analyze clip.mp4 --json clip.json --overlay clip-overlay.mp4',
     'vivify analyze dance.mp4 --body --json dance-skeleton.json --overlay dance-skeleton.mp4',
   ],
-};
+});
 
-interface AnalyzeArgs {
-  json?: string;
-  overlay?: string;
-  body: boolean;
-  identity: boolean;
-  emotion: boolean;
-  'max-faces': number;
-}
+type AnalyzeArgs = FlagsOf<typeof analyzeCommand.options>;
 
 export async function runAnalyze(input: string, args: AnalyzeArgs, ctx: CommandContext): Promise<number> {
   const kind = await mediaKind(input);

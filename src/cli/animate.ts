@@ -7,10 +7,10 @@ import { animate, type AnimateOptions } from '../reenact/animate.js';
 import { ANIMATE_OPTIONS } from '../reenact/options.js';
 import type { CommandContext } from './context.js';
 import { VIDEO_OUTPUT_OPTION } from './common-options.js';
-import type { CommandDef } from './options.js';
+import { type FlagsOf, defineCommand } from './options.js';
 import { createProgress } from './progress.js';
 
-export const animateCommand: CommandDef = {
+export const animateCommand = defineCommand({
   name: 'animate',
   summary: 'reenactment: move a portrait with the head and face motion of a driving video',
   usage: 'vivify animate --source portrait.jpg --driving video.mp4 -o out.mp4 [options]',
@@ -33,20 +33,15 @@ export const animateCommand: CommandDef = {
     'vivify animate --source crop.png --driving vox.mp4 -o out.mp4 --surroundings tracked --detail 1',
     'vivify animate --source p.jpg --driving d.mp4 -o out.mp4 --debug-grid grid.mp4',
   ],
-};
+});
 
-interface AnimateArgs {
-  source?: string;
-  driving?: string;
-  output?: string;
-  'debug-grid'?: string;
-  [flag: string]: unknown;
-}
+type AnimateArgs = FlagsOf<typeof animateCommand.options>;
 
 /** The library's options from the parsed flags (same definitions, camelCase keys). */
 function libraryOptions(args: AnimateArgs): AnimateOptions {
   const out: Record<string, unknown> = {};
-  for (const flag of Object.keys(ANIMATE_OPTIONS)) if (args[flag] !== undefined) out[optionKey(flag)] = args[flag];
+  for (const [flag, value] of Object.entries(args))
+    if (flag in ANIMATE_OPTIONS && value !== undefined) out[optionKey(flag)] = value;
   return out as AnimateOptions;
 }
 

@@ -8,10 +8,10 @@ import { outputShape, videoFormatForPath } from '../media/video.js';
 import { optionKey } from '../options.js';
 import { VIDEO_OUTPUT_OPTION } from './common-options.js';
 import type { CommandContext } from './context.js';
-import type { CommandDef } from './options.js';
+import { type FlagsOf, defineCommand } from './options.js';
 import { createProgress } from './progress.js';
 
-export const bodyCommand: CommandDef = {
+export const bodyCommand = defineCommand({
   name: 'body',
   summary: 'whole bodies: move a full-length photo with a driving video or a skeleton sequence',
   usage: 'vivify body --source person.jpg --driving dance.mp4|skeleton.json -o out.mp4 [options]',
@@ -37,19 +37,14 @@ export const bodyCommand: CommandDef = {
     'vivify body --source person.jpg --driving talk.mp4 -o out.mp4 --keep-audio --debug-grid grid.mp4',
     'vivify body --source person.jpg --driving taichi.mp4 -o out.mp4 --background empty-room.jpg',
   ],
-};
+});
 
-interface BodyArgs {
-  source?: string;
-  driving?: string;
-  output?: string;
-  'debug-grid'?: string;
-  [flag: string]: unknown;
-}
+type BodyArgs = FlagsOf<typeof bodyCommand.options>;
 
 function libraryOptions(args: BodyArgs): AnimateBodyOptions {
   const out: Record<string, unknown> = {};
-  for (const flag of Object.keys(BODY_OPTIONS)) if (args[flag] !== undefined) out[optionKey(flag)] = args[flag];
+  for (const [flag, value] of Object.entries(args))
+    if (flag in BODY_OPTIONS && value !== undefined) out[optionKey(flag)] = value;
   return out as AnimateBodyOptions;
 }
 

@@ -13,9 +13,9 @@ import type { FaceSelection } from '../options.js';
 import type { CommandContext } from './context.js';
 import { FACES_OPTION, MOUTH_OPTION } from './common-options.js';
 import { loadMouthBank } from '../reenact/mouth-bank-file.js';
-import type { CommandDef } from './options.js';
+import { type FlagsOf, defineCommand } from './options.js';
 
-export const editCommand: CommandDef = {
+export const editCommand = defineCommand({
   name: 'edit',
   summary: 'expression editing: set action units or an emotion, or copy another face’s expression',
   usage:
@@ -81,7 +81,7 @@ export const editCommand: CommandDef = {
     'vivify edit --source group.jpg -o all-happy.png --face all --emotion happy=0.8',
     'vivify edit --source group.jpg -o two.png --emotion 0:happy,1:surprised=0.6',
   ],
-};
+});
 
 /**
  * Checks settings text with optional `n:` face prefixes: every face's items (its own and the unprefixed ones
@@ -101,19 +101,7 @@ function forFace<T>(parts: Map<number | '*', string> | undefined, i: number, par
   return items.length ? parse(items.join(',')) : undefined;
 }
 
-interface EditArgs {
-  source?: string;
-  output?: string;
-  au?: Map<number | '*', string>;
-  emotion?: Map<number | '*', string>;
-  like?: string;
-  absolute: boolean;
-  steps: number;
-  appearance: number;
-  mask?: string;
-  face?: FaceSelection;
-  mouth: 'bank' | 'drawn';
-}
+type EditArgs = FlagsOf<typeof editCommand.options>;
 
 export async function runEdit(args: EditArgs, ctx: CommandContext): Promise<number> {
   if (!args.source) throw new VivifyError('E_USAGE', `vivify edit needs --source (usage: ${editCommand.usage})`);

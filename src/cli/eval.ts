@@ -15,25 +15,25 @@ import {
   tableLines,
   writeExpressionRealReport,
 } from '../eval/expression-real.js';
-import { EMOTION_NAMES, type EmotionName } from '../motion/emotion-names.js';
+import { EMOTION_NAMES } from '../motion/emotion-names.js';
 import { quote, VivifyError } from '../errors.js';
 import { writeAtomically } from '../media/atomic.js';
 import { checkRunPaths } from '../media/run-paths.js';
 import type { CommandContext } from './context.js';
 import { machine } from './machine.js';
-import type { CommandDef } from './options.js';
+import { type FlagsOf, defineCommand } from './options.js';
 import { createProgress } from './progress.js';
 import { runEvalBody } from './eval-body.js';
 
 /** A comma-separated list of names, each one of `known` (repeats dropped), or an "Expected …" error. */
-function namesFrom(text: string, what: string, known: readonly string[]): string[] {
+function namesFrom<T extends string>(text: string, what: string, known: readonly T[]): T[] {
   const list = text.split(',').map((x) => x.trim());
-  if (list.some((n) => !known.includes(n)))
-    throw new Error(`Expected comma-separated ${what} among ${known.join(', ')}`);
+  const isKnown = (n: string): n is T => (known as readonly string[]).includes(n);
+  if (!list.every(isKnown)) throw new Error(`Expected comma-separated ${what} among ${known.join(', ')}`);
   return [...new Set(list)];
 }
 
-export const evalCommand: CommandDef = {
+export const evalCommand = defineCommand({
   name: 'eval',
   summary:
     "measure quality: one reenactment (eval reenact), the reenactment protocol on ../shared/data (eval suite), generated motion (eval generate), emotion edits against the MEAD actors' real expressions (eval expression-real), whole bodies on one clip (eval body), talking portraits on held-out speakers (eval speech)",
@@ -102,7 +102,7 @@ export const evalCommand: CommandDef = {
     },
     only: {
       type: 'string',
-      choices: ['self', 'cross'],
+      choices: ['self', 'cross'] as const,
       description: '(suite) Run only self- or only cross-reenactment',
     },
     reenact: {
@@ -166,27 +166,9 @@ export const evalCommand: CommandDef = {
     'vivify eval speech --data ../shared/data --out docs/results',
     'vivify eval expression-real --actors M030 --emotions happy,sad --out scratch/expr',
   ],
-};
+});
 
-interface EvalArgs {
-  source?: string;
-  driving?: string;
-  result?: string;
-  self: boolean;
-  json?: string;
-  'identity-every': number;
-  data: string;
-  out: string;
-  'max-frames'?: number;
-  jobs?: number;
-  only?: 'self' | 'cross';
-  clips?: RegExp;
-  reenact?: Record<string, unknown>;
-  portraits: number;
-  samples: number;
-  actors?: string[];
-  emotions?: EmotionName[];
-}
+type EvalArgs = FlagsOf<typeof evalCommand.options>;
 
 export async function runEval(positionals: string[], args: EvalArgs, ctx: CommandContext): Promise<number> {
   const [sub, extra] = positionals;

@@ -1,16 +1,16 @@
 import path from 'node:path';
 import { VivifyError } from '../errors.js';
 import { generateVideo, sampleOutput } from '../expression/generate.js';
-import { GENERATE_OPTIONS, type GenerateSettings } from '../expression/generate-options.js';
+import { GENERATE_OPTIONS } from '../expression/generate-options.js';
 import { mediaKind } from '../media/kind.js';
 import { checkRunPaths } from '../media/run-paths.js';
 import { outputShape, videoFormatForPath } from '../media/video.js';
 import type { CommandContext } from './context.js';
 import { VIDEO_OUTPUT_OPTION } from './common-options.js';
-import type { CommandDef } from './options.js';
+import { type FlagsOf, defineCommand } from './options.js';
 import { createProgress } from './progress.js';
 
-export const generateCommand: CommandDef = {
+export const generateCommand = defineCommand({
   name: 'generate',
   summary:
     'bring a portrait to life without a driving video: generated motion for an emotion, a smile, idle or listening',
@@ -32,13 +32,9 @@ export const generateCommand: CommandDef = {
     'vivify generate --source portrait.jpg --label idle -o idle.mp4 --duration 10s --curves idle.json',
     'vivify generate --source portrait.jpg --label surprised -o s.mp4 --intensity 0.8 --shape hold --talking',
   ],
-};
+});
 
-interface GenerateArgs extends GenerateSettings {
-  source?: string;
-  output?: string;
-  curves?: string;
-}
+type GenerateArgs = FlagsOf<typeof generateCommand.options>;
 
 export async function runGenerate(args: GenerateArgs, ctx: CommandContext): Promise<number> {
   for (const k of ['source', 'label', 'output'] as const) {

@@ -12,7 +12,15 @@ import { bodyCommand, runBody } from './body.js';
 import { editCommand, runEdit } from './edit.js';
 import { evalCommand, runEval } from './eval.js';
 import type { CommandContext } from './context.js';
-import { formatHelp, parseCommand, type CommandDef } from './options.js';
+import {
+  formatHelp,
+  isFlagsOf,
+  parseCommand,
+  type CommandDef,
+  type FlagsOf,
+  type OptionDef,
+  type TypedCommandDef,
+} from './options.js';
 import { runScan, scanCommand } from './scan.js';
 import { generateCommand, runGenerate } from './generate.js';
 import { runScript, scriptCommand } from './script.js';
@@ -25,29 +33,34 @@ export interface Command {
   run(positionals: string[], options: Record<string, unknown>, ctx: CommandContext): Promise<number>;
 }
 
+/** A command whose run receives the flags its own definitions type (checked against them at the door). */
+function command<O extends Record<string, OptionDef>>(
+  def: TypedCommandDef<O>,
+  run: (positionals: string[], flags: FlagsOf<O>, ctx: CommandContext) => Promise<number>,
+): Command {
+  return {
+    def,
+    run: (positionals, options, ctx) => {
+      if (!isFlagsOf(def, options))
+        throw new Error(`vivify ${def.name} received options it does not define: ${Object.keys(options).join(', ')}`);
+      return run(positionals, options, ctx);
+    },
+  };
+}
+
 export const COMMANDS: Command[] = [
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  { def: analyzeCommand, run: (p, o, c) => runAnalyze(p[0]!, o as any, c) },
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  { def: animateCommand, run: (_p, o, c) => runAnimate(o as any, c) },
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  { def: bodyCommand, run: (_p, o, c) => runBody(o as any, c) },
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  { def: editCommand, run: (_p, o, c) => runEdit(o as any, c) },
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  { def: scriptCommand, run: (_p, o, c) => runScript(o as any, c) },
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  { def: generateCommand, run: (_p, o, c) => runGenerate(o as any, c) },
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  { def: speakCommand, run: (_p, o, c) => runSpeak(o as any, c) },
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  { def: evalCommand, run: (p, o, c) => runEval(p, o as any, c) },
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  { def: scanCommand, run: (p, o, c) => runScan(p, o as any, c) },
+  command(analyzeCommand, (p, o, c) => runAnalyze(p[0]!, o, c)),
+  command(animateCommand, (_p, o, c) => runAnimate(o, c)),
+  command(bodyCommand, (_p, o, c) => runBody(o, c)),
+  command(editCommand, (_p, o, c) => runEdit(o, c)),
+  command(scriptCommand, (_p, o, c) => runScript(o, c)),
+  command(generateCommand, (_p, o, c) => runGenerate(o, c)),
+  command(speakCommand, (_p, o, c) => runSpeak(o, c)),
+  command(evalCommand, (p, o, c) => runEval(p, o, c)),
+  command(scanCommand, (p, o, c) => runScan(p, o, c)),
   { def: augmentCommand, run: (p, o, c) => runAugment(p[0]!, o, c) },
   { def: batchCommand, run: (p, o, c) => runBatchCommand(p, o, c) },
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  { def: workerCommand, run: (_p, o, c) => runWorkerCommand(o as any, c) },
+  command(workerCommand, (_p, o, c) => runWorkerCommand(o, c)),
   { def: statusCommand, run: (p, o, c) => runStatus(p, o, c) },
 ];
 

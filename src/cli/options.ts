@@ -5,7 +5,9 @@
  */
 import { parseArgs } from 'node:util';
 import { quote, VivifyError } from '../errors.js';
-import { parseOptionText, type OptionSpec } from '../options.js';
+import { parseOptionText, type FlagsOf, type OptionSpec } from '../options.js';
+
+export type { FlagsOf };
 
 /** A command-line option: the shared option definition (src/options.ts). */
 export type OptionDef<T = unknown> = OptionSpec<T>;
@@ -21,6 +23,27 @@ export interface CommandDef {
 }
 
 export type ParsedOptions = Record<string, unknown>;
+
+/** A command whose option definitions keep their own types (see {@link defineCommand}). */
+export interface TypedCommandDef<O extends Record<string, OptionDef>> extends CommandDef {
+  options: O;
+}
+
+/**
+ * Declares a command: its definitions keep their literal types so that {@link FlagsOf} can type what the
+ * parser gives the command.
+ */
+export function defineCommand<O extends Record<string, OptionDef>>(def: TypedCommandDef<O>): TypedCommandDef<O> {
+  return def;
+}
+
+/** True when every parsed key is one of the command's options (what parseCommand gives). */
+export function isFlagsOf<O extends Record<string, OptionDef>>(
+  def: TypedCommandDef<O>,
+  options: ParsedOptions,
+): options is FlagsOf<O> & ParsedOptions {
+  return Object.keys(options).every((k) => k in def.options);
+}
 
 function usageError(message: string): VivifyError {
   return new VivifyError('E_USAGE', message);

@@ -13,10 +13,10 @@ import { VivifyError } from '../errors.js';
 import { writeAtomically } from '../media/atomic.js';
 import { checkRunPaths } from '../media/run-paths.js';
 import type { CommandContext } from './context.js';
-import type { CommandDef } from './options.js';
+import { type FlagsOf, defineCommand } from './options.js';
 import { createProgress } from './progress.js';
 
-export const scanCommand: CommandDef = {
+export const scanCommand = defineCommand({
   name: 'scan',
   summary: 'check a video dataset: integrity, static clips, duration, fps, resolution, one face per frame',
   usage: 'vivify scan <folder|files…> [--report report.tsv|report.json]',
@@ -57,14 +57,9 @@ export const scanCommand: CommandDef = {
     'vivify scan clips/ --report scan.tsv',
     'vivify scan a.mp4 b.mp4 --report scan.json',
   ],
-};
+});
 
-interface ScanArgs {
-  report?: string;
-  samples: number;
-  'static-mse': number;
-  'min-face-fraction': number;
-}
+type ScanArgs = FlagsOf<typeof scanCommand.options>;
 
 export async function runScan(inputs: string[], args: ScanArgs, ctx: CommandContext): Promise<number> {
   const ext = args.report ? path.extname(args.report).toLowerCase() : '';

@@ -7,10 +7,10 @@ import { outputShape, videoFormatForPath } from '../media/video.js';
 import { checkRegularFile } from '../media/kind.js';
 import type { CommandContext } from './context.js';
 import { FACE_OPTION, MOUTH_OPTION, SIZE_OPTION, VIDEO_OUTPUT_OPTION } from './common-options.js';
-import type { CommandDef } from './options.js';
+import { type FlagsOf, defineCommand } from './options.js';
 import { createProgress } from './progress.js';
 
-export const scriptCommand: CommandDef = {
+export const scriptCommand = defineCommand({
   name: 'script',
   summary: 'render a timeline of emotions, action units, head poses, gaze and blinks on a portrait',
   usage: 'vivify script --source portrait.jpg --timeline t.txt -o out.mp4',
@@ -28,17 +28,9 @@ export const scriptCommand: CommandDef = {
     'vivify script --source portrait.jpg --timeline story.txt -o story.mp4',
     'vivify script --source portrait.jpg --timeline t.txt -o t.gif --size 384',
   ],
-};
+});
 
-interface ScriptArgs {
-  source?: string;
-  timeline?: string;
-  output?: string;
-  size?: number;
-  face: number;
-  seed: number;
-  mouth: 'bank' | 'drawn';
-}
+type ScriptArgs = FlagsOf<typeof scriptCommand.options>;
 
 export async function runScript(args: ScriptArgs, ctx: CommandContext): Promise<number> {
   for (const k of ['source', 'timeline', 'output'] as const) {

@@ -3,13 +3,13 @@ import { mediaKind } from '../media/kind.js';
 import { checkRunPaths } from '../media/run-paths.js';
 import { videoFormatForPath } from '../media/video.js';
 import { speakVideo } from '../speech/speak.js';
-import { SPEAK_OPTIONS, type SpeakSettings } from '../speech/speak-options.js';
+import { SPEAK_OPTIONS } from '../speech/speak-options.js';
 import { listVoices } from '../speech/tts.js';
 import type { CommandContext } from './context.js';
-import type { CommandDef } from './options.js';
+import { type FlagsOf, defineCommand } from './options.js';
 import { createProgress } from './progress.js';
 
-export const speakCommand: CommandDef = {
+export const speakCommand = defineCommand({
   name: 'speak',
   summary: 'make a portrait talk: lips in sync with a voice (a speech file, or text spoken offline)',
   usage:
@@ -38,15 +38,9 @@ export const speakCommand: CommandDef = {
     'vivify speak --source portrait.jpg --text "Hello! I can talk now." -o hello.mp4',
     'vivify speak --source portrait.jpg --text "Bonjour à tous." --voice fr-fr -o bonjour.mp4',
   ],
-};
+});
 
-interface SpeakArgs extends SpeakSettings {
-  source?: string;
-  audio?: string;
-  text?: string;
-  output?: string;
-  voices?: boolean;
-}
+type SpeakArgs = FlagsOf<typeof speakCommand.options>;
 
 export async function runSpeak(args: SpeakArgs, ctx: CommandContext): Promise<number> {
   if (args.voices) {
@@ -77,7 +71,7 @@ export async function runSpeak(args: SpeakArgs, ctx: CommandContext): Promise<nu
     voice: args.voice,
     seed: args.seed,
     fps: args.fps,
-    mouthScale: args.mouthScale,
+    mouthScale: args['mouth-scale'],
     face: args.face,
     mouth: args.mouth,
     size: args.size,

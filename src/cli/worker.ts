@@ -3,9 +3,9 @@ import { runWorker } from '../batch/remote.js';
 import { VivifyError } from '../errors.js';
 import { visible } from './batch-common.js';
 import type { CommandContext } from './context.js';
-import type { CommandDef } from './options.js';
+import { type FlagsOf, defineCommand } from './options.js';
 
-export const workerCommand: CommandDef = {
+export const workerCommand = defineCommand({
   name: 'worker',
   summary: 'do batch items from a Redis queue (distributed augment / batch), on as many machines as you like',
   usage: 'vivify worker --queue redis://host:port [--workers n] [--idle-exit s]',
@@ -15,15 +15,9 @@ export const workerCommand: CommandDef = {
     'vivify worker --queue redis://10.0.0.5:6379',
     'vivify worker --queue redis://127.0.0.1:6379 --workers 1 --idle-exit 60',
   ],
-};
+});
 
-interface WorkerArgs {
-  queue?: string;
-  workers?: number;
-  'item-timeout': number;
-  'idle-exit': number;
-  'lock-s': number;
-}
+type WorkerArgs = FlagsOf<typeof workerCommand.options>;
 
 export async function runWorkerCommand(args: WorkerArgs, ctx: CommandContext): Promise<number> {
   if (!args.queue) throw new VivifyError('E_USAGE', `vivify worker needs --queue (usage: ${workerCommand.usage})`);

@@ -293,7 +293,10 @@ export const SCAN_COLUMNS = [
   'problems',
 ] as const;
 
-export function scanToTsv(results: readonly ScanResult[]): string {
+/** What the TSV report shows of one result: its columns (a ScanResult has them all). */
+export type ScanRow = { readonly [K in (typeof SCAN_COLUMNS)[number]]?: unknown };
+
+export function scanToTsv(results: readonly ScanRow[]): string {
   const cell = (v: unknown): string =>
     (v === undefined ? '' : Array.isArray(v) ? v.join('; ') : String(v)).replace(/[\t\n]/g, ' ');
   return (

@@ -2,11 +2,18 @@
  * Options of generated motion, defined once for the library (`generateVideo()`, `generatedFrames()`), the
  * command line (`vivify generate`) and the web app. See src/options.ts.
  */
-import { GENERATE_LABELS, type GenerateLabel } from '../motion/generate.js';
-import { FACE_OPTION, MOUTH_OPTION, SIZE_OPTION, type OptionSpec, type OptionSpecs } from '../options.js';
+import { GENERATE_LABELS } from '../motion/generate.js';
+import {
+  FACE_OPTION,
+  MOUTH_OPTION,
+  SIZE_OPTION,
+  type OptionSpec,
+  type OptionSpecs,
+  type SettingsOf,
+} from '../options.js';
 import { parseTime } from './timeline.js';
 
-const duration: OptionSpec<number> = {
+const duration = {
   type: 'number',
   value: 'time',
   default: 4,
@@ -19,23 +26,11 @@ const duration: OptionSpec<number> = {
   },
   check: (v) => typeof v === 'number' && v > 0 && v <= 600,
   expected: 'a number of seconds in (0, 600]',
-};
+} satisfies OptionSpec<number>;
 
 /** The options of one generation, by flag name (library keys are their camelCase). */
-/** The settings GENERATE_OPTIONS resolve to (the CLI's flags and generateVideo's options, `label` required there). */
-export interface GenerateSettings {
-  label?: GenerateLabel;
-  k: number;
-  seed: number;
-  duration: number;
-  intensity: number;
-  shape: 'episode' | 'hold';
-  talking: boolean;
-  fps: number;
-  face: number;
-  mouth: 'bank' | 'drawn';
-  size?: number;
-}
+/** The settings GENERATE_OPTIONS resolve to, by library key (derived from the definitions). */
+export type GenerateSettings = SettingsOf<typeof GENERATE_OPTIONS>;
 
 export const GENERATE_OPTIONS = {
   label: {
@@ -73,7 +68,7 @@ export const GENERATE_OPTIONS = {
   shape: {
     type: 'string',
     value: 'episode|hold',
-    choices: ['episode', 'hold'],
+    choices: ['episode', 'hold'] as const,
     default: 'episode',
     description:
       'episode: the emotion rises, holds and relaxes within the duration, with predicted timing; hold: shown throughout',

@@ -11,6 +11,7 @@ import {
   SIZE_OPTION,
   type OptionSpec,
   type OptionSpecs,
+  type SettingsOf,
 } from '../options.js';
 import type { RegionSelection } from '../motion/motion.js';
 
@@ -18,7 +19,7 @@ export const REGION_NAMES: readonly RegionSelection[] = ['all', 'pose', 'express
 export const WEIGHT_NAMES = ['eyes', 'brows', 'lips', 'other'] as const;
 export type WeightName = (typeof WEIGHT_NAMES)[number];
 
-const reference: OptionSpec<'first' | 'best' | number> = {
+const reference = {
   type: 'string',
   value: 'first|best|N',
   default: 'first',
@@ -32,9 +33,9 @@ const reference: OptionSpec<'first' | 'best' | number> = {
   },
   check: (v) => v === 'first' || v === 'best' || (Number.isInteger(v) && (v as number) >= 0),
   expected: 'first, best or a frame index ≥ 0',
-};
+} satisfies OptionSpec<'first' | 'best' | number>;
 
-const regions: OptionSpec<RegionSelection[]> = {
+const regions = {
   type: 'string',
   value: 'list',
   default: ['all'],
@@ -49,9 +50,9 @@ const regions: OptionSpec<RegionSelection[]> = {
   },
   check: (v) => Array.isArray(v) && v.length > 0 && v.every((r) => REGION_NAMES.includes(r as RegionSelection)),
   expected: `a non-empty list of ${REGION_NAMES.join(', ')}`,
-};
+} satisfies OptionSpec<RegionSelection[]>;
 
-const weights: OptionSpec<Partial<Record<WeightName, number>>> = {
+const weights = {
   type: 'string',
   value: 'part=w,…',
   default: {},
@@ -76,14 +77,14 @@ const weights: OptionSpec<Partial<Record<WeightName, number>>> = {
       ([k, n]) => WEIGHT_NAMES.includes(k as WeightName) && typeof n === 'number' && n >= 0 && n <= 5,
     ),
   expected: `an object of weights in [0, 5] for ${WEIGHT_NAMES.join(', ')}`,
-};
+} satisfies OptionSpec<Partial<Record<WeightName, number>>>;
 
 /** The options of one reenactment, by flag name (library keys are their camelCase). */
 export const ANIMATE_OPTIONS = {
   motion: {
     type: 'string',
     value: 'relative|absolute',
-    choices: ['relative', 'absolute'],
+    choices: ['relative', 'absolute'] as const,
     default: 'relative',
     description:
       "relative: the portrait keeps its face and takes the driver's changes; absolute: takes the driver's pose and expression",
@@ -123,7 +124,7 @@ export const ANIMATE_OPTIONS = {
   surroundings: {
     type: 'string',
     value: 'head|tracked',
-    choices: ['head', 'tracked'],
+    choices: ['head', 'tracked'] as const,
     default: 'head',
     description:
       "How the area around the face moves: head (hair, ears and neck follow the head; shoulders and background stay) or tracked (everything moves as in the driving video, for head-following crops such as VoxCeleb's)",
@@ -216,27 +217,8 @@ export function parseFaceMap(text: string): Record<number, number> {
   return out;
 }
 
-/** The reenactment settings the options above describe, by library key. */
-export interface AnimateSettings {
-  motion: 'relative' | 'absolute';
-  reference: 'first' | 'best' | number;
-  regions: readonly RegionSelection[];
-  weights: Partial<Record<WeightName, number>>;
-  expressionScale: number;
-  poseScale: number;
-  smooth: number;
-  surroundings: 'head' | 'tracked';
-  detail: number;
-  appearance: number;
-  mouth: 'bank' | 'drawn';
-  /** One face (its number), or several animated at once (a list, or every face). */
-  face: number | FaceSelection;
-  /** Which driver face drives each portrait face (see the option). */
-  map?: Record<number, number>;
-  keepAudio: boolean;
-  fps?: number;
-  size?: number;
-}
+/** The settings ANIMATE_OPTIONS resolve to, by library key (derived from the definitions). */
+export type AnimateSettings = SettingsOf<typeof ANIMATE_OPTIONS>;
 
 /** Their defaults. */
 export const DEFAULT_ANIMATE_OPTIONS = Object.freeze(optionDefaults(ANIMATE_OPTIONS)) as Readonly<AnimateSettings>;

@@ -4,7 +4,14 @@
  */
 import { parseEmotionText } from '../expression/options.js';
 import type { EmotionName } from '../motion/emotion-names.js';
-import { FACE_OPTION, MOUTH_OPTION, SIZE_OPTION, type OptionSpec, type OptionSpecs } from '../options.js';
+import {
+  FACE_OPTION,
+  MOUTH_OPTION,
+  SIZE_OPTION,
+  type OptionSpec,
+  type OptionSpecs,
+  type SettingsOf,
+} from '../options.js';
 
 /** An emotion shown while speaking. */
 export interface SpeakEmotion {
@@ -12,7 +19,7 @@ export interface SpeakEmotion {
   intensity: number;
 }
 
-const emotion: OptionSpec<SpeakEmotion> = {
+const emotion = {
   type: 'string',
   value: 'name[=0..1]',
   description: 'An emotion shown while speaking, e.g. happy or sad=0.6 (the lips still follow the speech)',
@@ -28,18 +35,10 @@ const emotion: OptionSpec<SpeakEmotion> = {
     (v as SpeakEmotion).intensity >= 0 &&
     (v as SpeakEmotion).intensity <= 1,
   expected: 'an emotion { name, intensity 0–1 }',
-};
+} satisfies OptionSpec<SpeakEmotion>;
 
-export interface SpeakSettings {
-  emotion?: SpeakEmotion;
-  voice: string;
-  seed: number;
-  fps: number;
-  mouthScale: number;
-  face: number;
-  mouth: 'bank' | 'drawn';
-  size?: number;
-}
+/** The settings SPEAK_OPTIONS resolve to, by library key (derived from the definitions). */
+export type SpeakSettings = SettingsOf<typeof SPEAK_OPTIONS>;
 
 export const SPEAK_OPTIONS = {
   emotion,

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { probeAudio } from '../../src/media/audio.js';
-import { probeVideo } from '../../src/media/video.js';
+import { decodeVideo, probeVideo } from '../../src/media/video.js';
 import { ASTRONAUT, ffmpeg, runCli, tempDir } from '../helpers.js';
 
 /** 2 s of a buzzing voice-like tone in bursts, 0.4 s of silence at the end. */
@@ -29,7 +29,43 @@ test('vivify speak: a talking video with the speech as its sound track', async (
   assert.ok(v.hasAudio);
   assert.ok(Math.abs(v.frameCount - 60) <= 1, `${v.frameCount} frames`);
   assert.ok(Math.abs((await probeAudio(out)).durationS - 2.4) < 0.1);
+
+  // --mouth-scale reaches the motion: at 0 the face changes less from its first frame (the same seed gives
+  // the same head motion and blinks), and the two videos differ.
+  const still = path.join(dir, 'still.mp4');
+  const args = ['--source', ASTRONAUT, '--audio', wav, '--size', '128', '--seed', '2', '--mouth-scale', '0'];
+  const s = runCli(['speak', ...args, '-o', still]);
+  assert.equal(s.code, 0, s.stderr);
+  const [moving, quiet] = [await framesOf(out), await framesOf(still)];
+  const apart = meanDifference(moving, quiet);
+  const m = meanDifference(
+    moving,
+    moving.map(() => moving[0]!),
+  );
+  const q = meanDifference(
+    quiet,
+    quiet.map(() => quiet[0]!),
+  );
+  assert.ok(
+    apart > 0.05 && q < m,
+    `${apart.toFixed(3)} apart; change from the first frame ${q.toFixed(3)} at 0, ${m.toFixed(3)} at 1`,
+  );
 });
+
+async function framesOf(file: string): Promise<Uint8Array[]> {
+  const out: Uint8Array[] = [];
+  for await (const f of decodeVideo(file)) out.push(Uint8Array.from(f.data));
+  return out;
+}
+
+/** Mean absolute difference (0–255) between two lists of frames, frame by frame. */
+function meanDifference(a: readonly Uint8Array[], b: readonly Uint8Array[]): number {
+  let sum = 0;
+  let n = 0;
+  for (let k = 0; k < Math.min(a.length, b.length); k++)
+    for (let i = 0; i < a[k]!.length; i++, n++) sum += Math.abs(a[k]![i]! - b[k]![i]!);
+  return sum / Math.max(1, n);
+}
 
 test('vivify speak: bad speech is one line and no output; an input is never the output', (t) => {
   const dir = tempDir(t);

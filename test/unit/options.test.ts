@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatHelp, parseCommand, type CommandDef } from '../../src/cli/options.js';
+import { defineCommand, formatHelp, isFlagsOf, parseCommand, type CommandDef } from '../../src/cli/options.js';
+import { storedSettings, type OptionSpecs, type SettingsOf } from '../../src/options.js';
 import { isVivifyError } from '../../src/errors.js';
 
 const def: CommandDef = {
@@ -95,4 +96,36 @@ test('library options: an unknown key is an error naming the nearest valid one; 
   // animate()'s own keys beside the definitions are known to it.
   assert.equal(resolveAnimateOptions({ face: 'all', signal: new AbortController().signal }).face, 'all');
   assert.throws(() => resolveAnimateOptions({ fase: 1 } as never), /did you mean "face"\?/);
+});
+
+test('a command is typed by its own definitions: defaults always there, parsers give their types', () => {
+  const typed = defineCommand({
+    ...def,
+    options: {
+      size: { type: 'integer', default: 512, description: 'Output size' },
+      mode: { type: 'string', choices: ['a', 'b'] as const, default: 'a', description: 'Mode' },
+      name: { type: 'string', description: 'A name' },
+      'max-faces': { type: 'integer', description: 'Faces' },
+      list: { type: 'string', parse: (s) => s.split(',').map(Number), description: 'Numbers' },
+    },
+  });
+  const { options } = parseCommand(typed, ['in.png', '--mode', 'b', '--list', '1,2']);
+  assert.ok(isFlagsOf(typed, options));
+  // Checked by the compiler: each assignment fails to type-check if FlagsOf loses what the definitions say.
+  const size: number = options.size;
+  const mode: 'a' | 'b' = options.mode;
+  const name: string | undefined = options.name;
+  const list: number[] | undefined = options.list;
+  assert.deepEqual([size, mode, name, list], [512, 'b', undefined, [1, 2]]);
+  type Settings = SettingsOf<typeof typed.options>;
+  const settings: Settings = { size: 1, mode: 'a', maxFaces: 2 };
+  assert.equal(settings.maxFaces, 2);
+  assert.equal(isFlagsOf(typed, { size: 1, sizes: 2 }), false);
+});
+
+test('settings read back from a job file are checked against their definitions', () => {
+  const specs = { k: { type: 'integer', min: 1, max: 4, default: 1, description: 'K' } } satisfies OptionSpecs;
+  assert.deepEqual(storedSettings<SettingsOf<typeof specs>>(specs, {}), { k: 1 });
+  assert.throws(() => storedSettings(specs, { k: 9 }), /Expected an integer between 1 and 4 for k but received 9/);
+  assert.throws(() => storedSettings(specs, { kk: 2 }), /Unknown option "kk" \(did you mean "k"\?\)/);
 });
