@@ -53,9 +53,14 @@ export interface AudioFrames {
 }
 
 export interface AudioFeatureStream {
-  /** Adds samples; returns how many frames are complete so far. */
+  /** Adds samples; returns how many frames are complete so far (drained ones included). */
   push(samples: Float32Array): number;
-  /** Ends the stream (the last frames see zeros past the end) and returns every frame. */
+  /**
+   * Hands out the frames completed since the last drain and forgets them (a live consumer's memory stays
+   * flat); `end()` then returns only the frames not drained.
+   */
+  drain(): AudioFrames;
+  /** Ends the stream (the last frames see zeros past the end) and returns every frame (not drained). */
   end(): AudioFrames;
 }
 
@@ -76,8 +81,10 @@ export function createAudioFeatureStream(sampleRate: number, fps: number): Audio
   let base = 0;
   let received = 0;
   let window = 0;
-  const features: Float32Array[] = [];
-  const rmsOut: number[] = [];
+  let features: Float32Array[] = [];
+  let rmsOut: number[] = [];
+  /** Frames drained so far (frame numbers in `end()` count them). */
+  let drained = 0;
   let current = new Float32Array(AUDIO_FEATURES);
   let currentRms = 0;
   const centre = (w: number): number => Math.round((w * sampleRate) / (fps * WINDOWS_PER_FRAME));
@@ -129,11 +136,18 @@ export function createAudioFeatureStream(sampleRate: number, fps: number): Audio
         held = held.slice(keepFrom);
         base += keepFrom;
       }
-      return features.length;
+      return drained + features.length;
+    },
+    drain() {
+      const out = { fps, features, rms: Float32Array.from(rmsOut) };
+      drained += features.length;
+      features = [];
+      rmsOut = [];
+      return out;
     },
     end() {
       const frames = Math.ceil((received * fps) / sampleRate - 1e-9);
-      while (features.length < frames) analyse();
+      while (drained + features.length < frames) analyse();
       return { fps, features, rms: Float32Array.from(rmsOut) };
     },
   };

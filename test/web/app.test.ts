@@ -31,7 +31,13 @@ interface SpokenResult {
 }
 
 interface Vivify {
-  live(): { fps: number; frames: number; framesWithFace: number; state: string };
+  live(): {
+    fps: number;
+    frames: number;
+    framesWithFace: number;
+    state: string;
+    lipsync?: { frames: number; fps: number; lagMs: number; renderMs: number; opens: number[] };
+  };
   firstPortraitMs(): number | undefined;
   tools(): Record<
     'live' | 'studio',
@@ -687,6 +693,38 @@ describe('browser app', { timeout: 240_000 }, () => {
     await page.click('#speak-record');
     await page.waitForFunction(() => !(document.querySelector('#speak-render') as HTMLButtonElement).disabled);
     assert.match((await status.textContent())!, /^the recording: \d\.\d s of speech/);
+  });
+
+  test("live: lip-sync to the microphone opens and closes the mouth with the fake microphone's beeps", async () => {
+    await page.evaluate(() => (location.hash = '#live'));
+    await page.waitForFunction(() => !(document.querySelector('#lipsync-button') as HTMLButtonElement).disabled);
+    await page.click('#lipsync-button');
+    await page.waitForFunction(
+      () => ((window as unknown as { vivify: Vivify }).vivify.live().lipsync?.frames ?? 0) >= 40,
+      undefined,
+      { timeout: 60_000, polling: 250 },
+    );
+    // The picture changes as the mouth moves, and only about the face.
+    const now = await preview('#live-canvas');
+    const moved = await until('#live-canvas', now.data, (f) => f > 0.002, 5000);
+    const stats = (await vivify((v) => v.live())).lipsync!;
+    const open = Math.max(...stats.opens);
+    const closed = stats.opens.filter((o) => o < 0.05).length;
+    console.log(
+      `  lip-sync: ${stats.frames} frames (${stats.fps.toFixed(1)} a second), the mouth ${Math.round(stats.lagMs)} ms behind the newest microphone sample (mean over 2 s), render ${stats.renderMs.toFixed(0)} ms; jaw drop up to ${open.toFixed(2)}, closed in ${closed} of ${stats.opens.length} frames; ${(100 * moved).toFixed(2)}% of the picture changed`,
+    );
+    assert.equal((await vivify((v) => v.live())).state, 'lipsync');
+    assert.ok(open > 0.3, `the mouth opened at most ${open.toFixed(2)}`);
+    assert.ok(closed >= 5, `the mouth closed in only ${closed} frames (between the beeps)`);
+    assert.ok(moved > 0.002 && moved < 0.1, `the picture changed ${(100 * moved).toFixed(2)}%`);
+    assert.ok(stats.lagMs > 100 && stats.lagMs < 1000, `lag ${stats.lagMs} ms`);
+    assert.match(
+      (await page.locator('#face-badge').textContent())!,
+      /^Lip-sync: the mouth follows the voice \d+ ms behind$/,
+    );
+    await page.click('#lipsync-button');
+    assert.equal((await vivify((v) => v.live())).state, 'idle');
+    assert.equal(await page.locator('#lipsync-button').textContent(), 'Lip-sync to microphone');
   });
 
   test('a static host that compresses its files (gzip, compressed Content-Length): the models load, progress ≤ 100%', async () => {

@@ -7,6 +7,7 @@
 import { ANIMATE_OPTIONS, REENACTOR_OPTION_NAMES } from '../../src/reenact/options.js';
 import type { ReenactorOptions } from '../../src/reenact/reenactor.js';
 import { optionControls } from './controls.js';
+import { startLipSync, type LipSyncSession, type LipSyncStats } from './live-lipsync.js';
 import { $, download, stamp } from './dom.js';
 import type { Engine } from './engine.js';
 import { Overlay } from './overlay.js';
@@ -30,9 +31,11 @@ export interface LiveStats {
   /** Running totals since the camera started: output frames, and milliseconds analysing and rendering. */
   totals: { outputs: number; analyseMs: number; renderMs: number; sinceMs: number };
   state: LiveState;
+  /** While lip-syncing to the microphone. */
+  lipsync?: LipSyncStats;
 }
 
-export type LiveState = 'loading' | 'idle' | 'starting' | 'running' | 'denied' | 'no-camera' | 'error';
+export type LiveState = 'loading' | 'idle' | 'starting' | 'running' | 'lipsync' | 'denied' | 'no-camera' | 'error';
 
 export class LivePage {
   private readonly video = $<HTMLVideoElement>('#camera');
@@ -40,6 +43,11 @@ export class LivePage {
   private readonly overlay = new Overlay($('#live-overlay'));
   private readonly cameraButton = $<HTMLButtonElement>('#camera-button');
   private readonly recordButton = $<HTMLButtonElement>('#record-button');
+  private readonly lipsyncButton = $<HTMLButtonElement>('#lipsync-button');
+  /** The microphone moving the mouth (instead of the camera driving the face). */
+  private lipsync: LipSyncSession | undefined;
+  private lipsyncStarting = false;
+  private lipsyncTimer: ReturnType<typeof setInterval> | undefined;
   private readonly pngButton = $<HTMLButtonElement>('#live-png');
   private readonly faceBadge = $('#face-badge');
   private readonly mirror = $<HTMLInputElement>('#live-mirror');
@@ -94,6 +102,7 @@ export class LivePage {
     });
     mirrorPreview();
     this.cameraButton.addEventListener('click', () => (this.running ? this.stopCamera() : void this.startCamera()));
+    this.lipsyncButton.addEventListener('click', () => (this.lipsync ? this.stopLipsync() : void this.startLipsync()));
     this.recordButton.addEventListener('click', () => this.toggleRecording());
     this.pngButton.addEventListener(
       'click',
@@ -172,6 +181,7 @@ export class LivePage {
       framesWithFace: this.framesWithFace,
       totals: { ...this.totals },
       state: this.state,
+      lipsync: this.lipsync?.stats(),
     };
   }
 
@@ -185,6 +195,7 @@ export class LivePage {
 
   /** Drives the portrait with a video clip (an example) instead of the camera, looped. */
   async startClip(url: string, name: string): Promise<void> {
+    if (this.lipsync) this.stopLipsync();
     if (this.running) this.stopCamera();
     this.clip = { url, name };
     this.state = 'starting';
@@ -204,7 +215,43 @@ export class LivePage {
     this.begin();
   }
 
+  /** Lip-sync to the microphone: the camera (or clip) stops; the voice moves the mouth. */
+  private async startLipsync(): Promise<void> {
+    if (this.running) this.stopCamera();
+    this.state = 'starting';
+    this.lipsyncStarting = true;
+    this.render();
+    try {
+      this.lipsync = await startLipSync(this.engine, 1);
+    } catch (err) {
+      const name = (err as DOMException).name;
+      const message =
+        name === 'NotAllowedError' || name === 'SecurityError'
+          ? 'The microphone is blocked: allow it for this page (the icon at the left of the address bar) and try again.'
+          : `Lip-sync could not start: ${(err as Error).message}`;
+      this.state = 'idle';
+      toast(message, 'error');
+      return;
+    } finally {
+      this.lipsyncStarting = false;
+      this.render();
+    }
+    this.state = 'lipsync';
+    this.lipsyncTimer = setInterval(() => this.updateBadge(), 500);
+    this.render();
+  }
+
+  private stopLipsync(): void {
+    if (this.recorder) this.toggleRecording();
+    this.lipsync?.stop();
+    this.lipsync = undefined;
+    clearInterval(this.lipsyncTimer);
+    this.state = 'idle';
+    this.render();
+  }
+
   private async startCamera(): Promise<void> {
+    if (this.lipsync) this.stopLipsync();
     if (!navigator.mediaDevices?.getUserMedia) {
       this.state = 'no-camera';
       this.render('This page needs a secure context (https or localhost) and a browser with camera access.');
@@ -282,6 +329,16 @@ export class LivePage {
   }
 
   private updateBadge(): void {
+    if (this.lipsync) {
+      const s = this.lipsync.stats();
+      this.faceBadge.hidden = false;
+      this.faceBadge.classList.remove('warn');
+      this.faceBadge.textContent = s.frames
+        ? `Lip-sync: the mouth follows the voice ${Math.round(s.lagMs)} ms behind`
+        : 'Lip-sync: listening…';
+      $('#live-noface').hidden = true;
+      return;
+    }
     const lost = this.running && this.noFaceSince !== undefined && performance.now() - this.noFaceSince > 300;
     this.faceBadge.hidden = !this.running;
     this.faceBadge.textContent = lost ? 'No face in view' : this.clip ? `Following ${this.clip.name}` : 'Following';
@@ -341,7 +398,9 @@ export class LivePage {
     const o = this.overlay;
     this.cameraButton.textContent = this.clip ? 'Stop clip' : this.stream ? 'Stop camera' : 'Start camera';
     this.cameraButton.disabled = !this.modelsReady || !this.portraitReady || this.state === 'starting';
-    this.recordButton.disabled = this.state !== 'running';
+    this.recordButton.disabled = this.state !== 'running' && this.state !== 'lipsync';
+    this.lipsyncButton.textContent = this.lipsync ? 'Stop lip-sync' : 'Lip-sync to microphone';
+    this.lipsyncButton.disabled = !this.modelsReady || !this.portraitReady || this.state === 'starting';
     this.pngButton.disabled = !this.portraitReady;
     // The small driver view; the driver is drawn large on the canvas when the layout shows it.
     this.video.hidden = !this.running || this.view.view.layout !== 'result';
@@ -355,6 +414,8 @@ export class LivePage {
       case 'error':
         return o.show('The face models could not start', detail ?? '', { error: true });
       case 'starting':
+        if (this.lipsyncStarting)
+          return o.show('Waiting for the microphone…', 'Allow microphone access when your browser asks.');
         if (this.clip) return o.show(`Starting ${this.clip.name}…`, '');
         return o.show('Waiting for the camera…', 'Allow camera access when your browser asks.');
       case 'denied':
@@ -376,6 +437,7 @@ export class LivePage {
           { action: ['Start camera', () => void this.startCamera()] },
         );
       case 'running':
+      case 'lipsync':
         return o.hide();
     }
   }

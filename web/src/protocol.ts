@@ -109,7 +109,12 @@ export type RenderRequest =
       sound: { samples: Float32Array; sampleRate: number };
       options: SpeakRenderOptions;
     }
-  | { type: 'speak-cancel'; id: number };
+  | { type: 'speak-cancel'; id: number }
+  /** Live lip-sync: the microphone moves the portrait's mouth (speech model, short look-ahead). */
+  | { type: 'lipsync-start'; id: number; mouthScale: number }
+  /** Microphone samples at SPEECH_SAMPLE_RATE, as they come. */
+  | { type: 'lipsync-audio'; samples: Float32Array }
+  | { type: 'lipsync-stop' };
 
 export type RenderEvent =
   | {
@@ -128,6 +133,18 @@ export type RenderEvent =
   | { type: 'export-progress'; id: number; frame: number; total: number }
   | { type: 'video'; id: number; blob: Blob; frames: number; mimeType: string }
   | { type: 'file-frame'; seq: number; ms: number }
+  | {
+      type: 'lipsync-frame';
+      /** Render time, milliseconds. */
+      ms: number;
+      /**
+       * How far the shown mouth is behind the newest microphone sample, milliseconds: the model's look-ahead
+       * and the feature windows (audio time), plus the time since that sample reached the worker.
+       */
+      lagMs: number;
+      /** Jaw drop (AU26, 0–5) shown. */
+      open: number;
+    }
   | { type: 'speak-progress'; id: number; stage: 'features' | 'sound' | 'render'; done: number; total: number }
   | {
       type: 'spoken';

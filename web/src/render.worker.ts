@@ -8,6 +8,7 @@ import type { FaceResult } from '../../src/face/types.js';
 import { createFaceEditor, type FaceEditor } from '../../src/expression/edit.js';
 import { scriptedAUs, scriptedState } from '../../src/expression/scripted.js';
 import {
+  autoBlinks,
   createTimelineSampler,
   needsMotionModels,
   parseTimeline,
@@ -28,11 +29,14 @@ import {
 import {
   createAudioFeatureStream,
   normaliseAudioFeatures,
+  SILENCE_RMS,
+  type AudioFeatureStream,
   speechActivity,
   SPEECH_SAMPLE_RATE,
 } from '../../src/analysis/audio-features.js';
 import { loadSpeechModel, SPEECH_FPS, type SpeechModel } from '../../src/motion/speech-model.js';
-import { speechMotion } from '../../src/motion/speech-motion.js';
+import { mouthCurves, speechMotion } from '../../src/motion/speech-motion.js';
+import { SPEECH_AUS } from '../../src/motion/speech-model.js';
 import { createVideoEncoder, encodeOpus, type VideoFileEncoder } from './encoder.js';
 import type {
   AnalysedFrame,
@@ -180,6 +184,118 @@ async function speak(msg: Extract<RenderRequest, { type: 'speak' }>): Promise<vo
     mouthBox: mouthBox(s.face, speech.file.lipPoints),
     msPerFrame: (performance.now() - t0) / Math.max(1, total),
   });
+}
+
+/** Live lip-sync: the last 4 s of microphone features (what the model and the normalisation see). */
+const LIPSYNC_WINDOW = 4 * SPEECH_FPS;
+/** The loudness reference never falls below −35 dBFS, so a quiet room's noise does not count as speech. */
+const LIPSYNC_LOUD_FLOOR = 10 ** (-35 / 20);
+/** Frames quieter than −55 dBFS are pauses, whatever the reference. */
+const LIPSYNC_QUIET = 10 ** (-55 / 20);
+/** The loudness reference falls 20 dB in 10 s after the voice stops (a decaying peak). */
+const LIPSYNC_DECAY = 10 ** (-20 / 20 / (10 * SPEECH_FPS));
+/** Natural blinks while lip-syncing: the timelines' schedule (about 15 a minute), for an hour, then again. */
+const LIPSYNC_BLINKS = autoBlinks(3600, 1);
+
+const lipsync = {
+  active: false,
+  stream: undefined as AudioFeatureStream | undefined,
+  speech: undefined as SpeechModel | undefined,
+  mouthScale: 1,
+  features: [] as Float32Array[],
+  rms: [] as number[],
+  /** Speech activity per frame (0 pause … 1), from the decaying loudness reference. */
+  activity: [] as number[],
+  /** Frame number of features[0]. */
+  first: 0,
+  loud: LIPSYNC_LOUD_FLOOR,
+  samples: 0,
+  /** When the newest samples reached this worker (performance.now()). */
+  arrivedAt: 0,
+  pending: false,
+};
+
+/** Microphone samples in: features as they complete (outside the message queue: a few ms each). */
+function lipsyncAudio(samples: Float32Array): void {
+  if (!lipsync.active || !lipsync.stream) return;
+  lipsync.stream.push(samples);
+  lipsync.samples += samples.length;
+  lipsync.arrivedAt = performance.now();
+  const done = lipsync.stream.drain();
+  done.features.forEach((f, i) => {
+    const r = done.rms[i]!;
+    lipsync.loud = Math.max(LIPSYNC_LOUD_FLOOR, r, lipsync.loud * LIPSYNC_DECAY);
+    const db = 20 * Math.log10(Math.max(r, SILENCE_RMS) / lipsync.loud);
+    lipsync.features.push(f);
+    lipsync.rms.push(r);
+    lipsync.activity.push(r < LIPSYNC_QUIET ? 0 : Math.min(1, Math.max(0, (db + 40) / 40)));
+  });
+  const extra = lipsync.features.length - LIPSYNC_WINDOW;
+  if (extra > 0) {
+    lipsync.features.splice(0, extra);
+    lipsync.rms.splice(0, extra);
+    lipsync.activity.splice(0, extra);
+    lipsync.first += extra;
+  }
+  if (done.features.length && !lipsync.pending) {
+    lipsync.pending = true;
+    queue = queue
+      .then(renderLipsync)
+      .catch((err: unknown) => scope.post({ type: 'error', message: errorMessage(err) }));
+  }
+}
+
+/**
+ * Renders the newest frame the model can tell: the speech model over the window (normalised as `vivify speak`
+ * normalises an utterance), its mouth curves gated by the voice's activity, at the frame its look-ahead allows.
+ */
+function renderLipsync(): void {
+  lipsync.pending = false;
+  const speech = lipsync.speech;
+  if (!lipsync.active || !speech || !source) return;
+  const lookahead = (speech.file.config.convKernel - 1) / 2;
+  const n = lipsync.features.length;
+  if (n <= lookahead) return;
+  const t0 = performance.now();
+  const rms = Float32Array.from(lipsync.rms);
+  const prediction = speech.predict(normaliseAudioFeatures({ fps: SPEECH_FPS, features: lipsync.features, rms }));
+  const act = lipsync.activity;
+  const activity = Float32Array.from(act, (_, i) => {
+    const a = act[Math.max(0, i - 1)]!;
+    const b = act[Math.min(n - 1, i + 1)]!;
+    return (a + act[i]! + b) / 3;
+  });
+  const curves = mouthCurves(prediction, speech, activity);
+  const t = n - 1 - lookahead;
+  const frameNo = lipsync.first + t;
+  const timeS = frameNo / SPEECH_FPS;
+  const aus: Record<number, number> = {};
+  SPEECH_AUS.forEach((au, j) => (aus[au] = Math.min(5, lipsync.mouthScale * curves[j]![t]!)));
+  const blink = blinkAt(timeS % 3600);
+  const frame: TimelineFrame = {
+    aus: { left: { ...aus }, right: { ...aus } },
+    pose: { yawDeg: 0, pitchDeg: 0, rollDeg: 0 },
+    gaze: { x: 0, y: 0 },
+    blink,
+  };
+  const image = renderer().render({ target: scriptedState(source.state, frame), aus: scriptedAUs(frame) }).image;
+  live.last = undefined;
+  drawLive(image);
+  const ms = performance.now() - t0;
+  const lagMs =
+    (lipsync.samples / SPEECH_SAMPLE_RATE - (frameNo + 0.5) / SPEECH_FPS) * 1000 +
+    (performance.now() - lipsync.arrivedAt);
+  scope.post({ type: 'lipsync-frame', ms, lagMs, open: aus[26] ?? 0 });
+}
+
+/** Eye closure at a time of the blink schedule: up and down over each blink's length. */
+function blinkAt(timeS: number): number {
+  for (const b of LIPSYNC_BLINKS) {
+    if (b.timeS > timeS) break;
+    const x = (timeS - b.timeS) / b.durationS;
+    if (x < 1) return 1 - Math.abs(2 * x - 1);
+  }
+  return 0;
 }
 
 /**
@@ -479,6 +595,30 @@ async function handle(msg: RenderRequest): Promise<void> {
       return;
     case 'speak-cancel':
       return;
+    case 'lipsync-start': {
+      needSource();
+      lipsync.speech = await shippedSpeechModel();
+      Object.assign(lipsync, {
+        active: true,
+        stream: createAudioFeatureStream(SPEECH_SAMPLE_RATE, SPEECH_FPS),
+        mouthScale: msg.mouthScale,
+        features: [],
+        rms: [],
+        activity: [],
+        first: 0,
+        loud: LIPSYNC_LOUD_FLOOR,
+        samples: 0,
+        pending: false,
+      });
+      scope.post({ type: 'ack', id: msg.id });
+      return;
+    }
+    case 'lipsync-audio':
+      return;
+    case 'lipsync-stop':
+      lipsync.active = false;
+      lipsync.stream = undefined;
+      return;
   }
 }
 
@@ -486,6 +626,8 @@ let queue: Promise<void> = Promise.resolve();
 scope.listen((msg) => {
   // A cancel reaches the Speak job between its frames, not after it.
   if (msg.type === 'speak-cancel') speakJob++;
+  // Microphone samples are taken at once; their frame is rendered in turn (only the newest, if several wait).
+  if (msg.type === 'lipsync-audio') return lipsyncAudio(msg.samples);
   queue = queue
     .then(() => handle(msg))
     .catch((err: unknown) =>
