@@ -615,6 +615,14 @@ describe('browser app', { timeout: 240_000 }, () => {
     ffmpeg('-f', 'lavfi', '-i', 'anullsrc=r=16000:cl=mono', '-t', '1', silent);
     await refused(silent, 'silence.wav is silent (1.0 s of audio, loudest sample 0): there is no speech to follow');
 
+    // Over the browser's 2 minutes: refused in one line (by the length its header states, before decoding).
+    const long = path.join(dir, 'long.wav');
+    ffmpeg('-f', 'lavfi', '-i', 'sine=f=220:r=8000', '-t', '125', long);
+    await refused(
+      long,
+      'long.wav is 2 min 5 s long; the browser takes up to 2 minutes of speech (cut it into parts, or use vivify speak, which takes 10 minutes)',
+    );
+
     const started = Date.now();
     await page.setInputFiles('#speak-file', wav);
     await page.waitForFunction(() => !(document.querySelector('#speak-render') as HTMLButtonElement).disabled);

@@ -40,13 +40,16 @@ export function formatLength(s: number): string {
 
 const tooLong = (name: string, what: string): SpeechInputError =>
   new SpeechInputError(
-    `${name} is ${what}; the browser takes up to ${formatLength(MAX_BROWSER_SPEECH_S)} of speech (cut it into parts, or use vivify speak, which takes 10 minutes)`,
+    `${name} is ${what}; the browser takes up to ${MAX_BROWSER_SPEECH_S / 60} minutes of speech (cut it into parts, or use vivify speak, which takes 10 minutes)`,
   );
 
 /** Decodes, checks and resamples speech. */
 export async function decodeSpeech(file: Blob, name: string): Promise<DecodedSpeech> {
   if (file.size === 0) throw new SpeechInputError(`${name} is empty (0 bytes)`);
   if (file.size > MAX_AUDIO_FILE_BYTES) throw tooLong(name, `${(file.size / 1e6).toFixed(0)} MB`);
+  // A long file is refused by its stated length before it is decoded (2 hours decoded would not fit in memory).
+  const stated = await statedDuration(file);
+  if (stated > MAX_BROWSER_SPEECH_S + 0.5) throw tooLong(name, `${formatLength(stated)} long`);
   let decoded: AudioBuffer;
   try {
     // decodeAudioData resamples to its context's rate: the sound track's.
@@ -70,6 +73,29 @@ export async function decodeSpeech(file: Blob, name: string): Promise<DecodedSpe
       `${name} is silent (${formatLength(decoded.duration)} of audio, loudest sample ${peak === 0 ? '0' : `${(20 * Math.log10(peak)).toFixed(0)} dBFS`}): there is no speech to follow`,
     );
   return { samples: await resample(sound, SOUND_RATE, SPEECH_SAMPLE_RATE), sound, durationS: decoded.duration, peak };
+}
+
+/**
+ * The length a media element reads from the file's headers, without decoding it: 0 where it cannot tell
+ * (not a media file, or a recording that states no length).
+ */
+async function statedDuration(file: Blob): Promise<number> {
+  const el = new Audio();
+  const url = URL.createObjectURL(file);
+  try {
+    return await new Promise<number>((resolve) => {
+      const done = (): void => resolve(Number.isFinite(el.duration) ? el.duration : 0);
+      el.addEventListener('loadedmetadata', done, { once: true });
+      el.addEventListener('error', () => resolve(0), { once: true });
+      setTimeout(() => resolve(0), 5000);
+      el.preload = 'metadata';
+      el.src = url;
+    });
+  } finally {
+    el.removeAttribute('src');
+    el.load();
+    URL.revokeObjectURL(url);
+  }
 }
 
 /** Resamples mono samples with the browser's audio graph (a band-limited resampler). */
