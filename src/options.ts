@@ -84,7 +84,7 @@ export function optionKey(flag: string): string {
 }
 
 /** What a value of this option must be, in words ("a number between 0 and 5"). */
-export function expectedValue(spec: OptionSpec): string {
+function expectedValue(spec: OptionSpec): string {
   if (spec.expected) return spec.expected;
   if (spec.choices) return `one of ${spec.choices.join(', ')}`;
   if (spec.type === 'boolean') return 'true or false';
@@ -97,7 +97,7 @@ export function expectedValue(spec: OptionSpec): string {
 }
 
 /** True when `v` is a valid library value for the option. */
-export function isValidValue(spec: OptionSpec, v: unknown): boolean {
+function isValidValue(spec: OptionSpec, v: unknown): boolean {
   const one = (x: unknown): boolean => {
     if (spec.check) return spec.check(x);
     switch (spec.type) {

@@ -25,7 +25,7 @@ export interface AuEstimate {
 }
 
 /** Inner-lip gap over inner mouth width above which the lips count as apart. */
-export const LIPS_APART = 0.08;
+const LIPS_APART = 0.08;
 
 /**
  * AU intensities of a face from its canonical shape and a neutral reference of the same person: the shape

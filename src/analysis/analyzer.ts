@@ -52,7 +52,7 @@ export const DEFAULT_ANALYZER_OPTIONS: Required<FaceAnalyzerOptions> = {
   actionUnits: false,
 };
 
-export function resolveAnalyzerOptions(options: FaceAnalyzerOptions = {}): Required<FaceAnalyzerOptions> {
+function resolveAnalyzerOptions(options: FaceAnalyzerOptions = {}): Required<FaceAnalyzerOptions> {
   const o = { ...DEFAULT_ANALYZER_OPTIONS, ...stripUndefined(options) };
   if (!Number.isInteger(o.maxFaces) || o.maxFaces < 1) throw outOfRange('an integer ≥ 1', 'maxFaces', o.maxFaces);
   for (const k of ['minDetectionScore', 'minFaceScore'] as const) {
@@ -238,7 +238,7 @@ export async function createFaceAnalyzerWith(
  * makes the landmarks of a still face oscillate (measured on the astronaut, a 57-px face: 0.014 face
  * units of frame-to-frame acceleration on identical frames; bench/analysis-stability.ts).
  */
-export function steadyRegion(prev: RotatedSquare, next: RotatedSquare): RotatedSquare {
+function steadyRegion(prev: RotatedSquare, next: RotatedSquare): RotatedSquare {
   const moved = Math.hypot(next.cx - prev.cx, next.cy - prev.cy) / prev.size;
   const resized = Math.abs(Math.log(next.size / prev.size));
   const turned = Math.abs(next.angleRad - prev.angleRad);

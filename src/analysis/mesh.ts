@@ -8,8 +8,8 @@ import { cropToImage, imageToCrop, sampleCrop, type RotatedSquare } from './crop
 import { outputNames, runModel, type ModelSet } from './models.js';
 import { GROUPS, LANDMARK_COUNT, LM, MESH_POINTS } from '../face/topology.js';
 
-export const MESH_INPUT = 192;
-export const IRIS_INPUT = 64;
+const MESH_INPUT = 192;
+const IRIS_INPUT = 64;
 /** Face region side = this × the landmarks' extent (MediaPipe's face-landmark ROI scale). */
 const ROI_SCALE = 1.5;
 /** Eye region side = this × the eye's corner-to-corner width. */

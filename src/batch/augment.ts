@@ -45,7 +45,7 @@ async function isFile(file: string): Promise<boolean> {
 }
 
 /** What the face editor is asked for, for an image variant. */
-export function editSpecOf(v: Exclude<Variant, { kind: 'drive' }>): EditSpec {
+function editSpecOf(v: Exclude<Variant, { kind: 'drive' }>): EditSpec {
   switch (v.kind) {
     case 'emotion':
       return { emotions: [{ name: v.emotion, intensity: v.intensity }] };
@@ -57,7 +57,7 @@ export function editSpecOf(v: Exclude<Variant, { kind: 'drive' }>): EditSpec {
 }
 
 /** The output file of a variant, relative to the output folder. */
-export function variantOutput(item: BatchItem, face: number, v: Variant, format: 'png' | 'jpg'): string {
+function variantOutput(item: BatchItem, face: number, v: Variant, format: 'png' | 'jpg'): string {
   const ext = VIDEO_VARIANTS.includes(v.kind) ? 'mp4' : format;
   return `${outputPath(item.key)}/face${face}/${outputPath(v.id)}.${ext}`;
 }

@@ -51,7 +51,7 @@ export const IMAGE_INPUT_EXTENSIONS = [
 ];
 export { VIDEO_EXTENSIONS };
 /** File names that make an input a list of paths rather than a file to process. */
-export const LIST_EXTENSIONS = ['.csv', '.tsv', '.jsonl', '.txt'];
+const LIST_EXTENSIONS = ['.csv', '.tsv', '.jsonl', '.txt'];
 
 export interface ListOptions {
   /** Extensions (lower case, with the dot) that mark a file in a folder as an input. */
@@ -309,7 +309,7 @@ async function readList(list: string): Promise<Listing> {
 }
 
 /** The deepest folder that holds every one of `paths` (absolute). */
-export function commonFolder(paths: readonly string[]): string {
+function commonFolder(paths: readonly string[]): string {
   if (!paths.length) return path.resolve('.');
   let parts = path.dirname(paths[0]!).split(path.sep);
   for (const p of paths.slice(1)) {

@@ -8,8 +8,7 @@ import type { NodeFaceAnalyzer } from '../analysis/node.js';
 import { isVivifyError, type VivifyErrorCode } from '../errors.js';
 import type { ItemStatus, ManifestRecord } from './store.js';
 
-export const TASK_NAMES = ['augment', 'analyze', 'scan', 'animate'] as const;
-export type TaskName = (typeof TASK_NAMES)[number];
+export type TaskName = 'augment' | 'analyze' | 'scan' | 'animate';
 
 /** One unit of work. */
 export interface BatchItem {

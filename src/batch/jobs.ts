@@ -54,7 +54,7 @@ function settingsOf(specs: OptionSpecs, resolved: object): Record<string, unknow
  * left out)"): the job still runs (it writes an empty manifest) and exits 0, so a script over many folders
  * goes on, but the user learns that the folder held none.
  */
-export function emptyListingWarning(listing: Listing, input: string, what: string): string[] {
+function emptyListingWarning(listing: Listing, input: string, what: string): string[] {
   if (listing.files.length) return [];
   const left: string[] = [];
   const { otherNames, hidden } = listing.ignored;

@@ -13,7 +13,7 @@ export interface AuSet {
   aus: AuIntensities;
 }
 
-export const POSE_AXES = ['yaw', 'pitch', 'roll'] as const;
+const POSE_AXES = ['yaw', 'pitch', 'roll'] as const;
 export type PoseAxis = (typeof POSE_AXES)[number];
 /** One head turn: an axis and an angle in degrees (relative to the face's pose in the image). */
 export interface PoseTurn {
@@ -22,7 +22,7 @@ export interface PoseTurn {
 }
 
 /** Largest head turn a pose variant may ask for, in degrees per axis. */
-export const MAX_TURN_DEG: Readonly<Record<PoseAxis, number>> = { yaw: 45, pitch: 30, roll: 45 };
+const MAX_TURN_DEG: Readonly<Record<PoseAxis, number>> = { yaw: 45, pitch: 30, roll: 45 };
 
 const list = (s: string): string[] =>
   s
@@ -189,7 +189,7 @@ const queue = {
 } satisfies OptionSpec<string>;
 
 /** How many processes work on items, and how long one item may take. Shared by the coordinator and `vivify worker`. */
-export const POOL_OPTIONS = {
+const POOL_OPTIONS = {
   workers: {
     type: 'integer',
     value: 'n',

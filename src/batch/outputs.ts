@@ -17,7 +17,7 @@ import { tempWriter } from '../media/atomic.js';
 import { firstLine } from '../media/image.js';
 
 /** The folder inside `.vivify/` that holds the lists of written outputs. */
-export const OUTPUTS_DIR = 'outputs';
+const OUTPUTS_DIR = 'outputs';
 const STATE_DIR = '.vivify';
 
 /** Paths this process has listed already, per output folder. */

@@ -27,9 +27,9 @@ import type { JournalEntry } from './store.js';
 
 const REGISTRY = 'vivify:batches';
 const batchKey = (id: string): string => `vivify:batch:${id}`;
-export const queueName = (id: string): string => `vivify-${id}`;
+const queueName = (id: string): string => `vivify-${id}`;
 /** The queue job id of an item: derived from its key (BullMQ ids may not contain ":" nor look like integers). */
-export const itemJobId = (key: string): string => `i${createHash('sha1').update(key).digest('hex').slice(0, 24)}`;
+const itemJobId = (key: string): string => `i${createHash('sha1').update(key).digest('hex').slice(0, 24)}`;
 
 interface ItemData {
   job: JobSpec;
@@ -51,7 +51,7 @@ function dbOf(url: string): number {
  * Connects to Redis, failing with one clear line if it cannot be reached within `timeoutMs`, refuses the
  * password (or wants one), or has no database of the URL's number.
  */
-export async function connectRedis(url: string, timeoutMs = 5000): Promise<Redis> {
+async function connectRedis(url: string, timeoutMs = 5000): Promise<Redis> {
   const probe = new Redis(url, {
     lazyConnect: true,
     maxRetriesPerRequest: 0,
@@ -113,7 +113,7 @@ export async function connectRedis(url: string, timeoutMs = 5000): Promise<Redis
 }
 
 /** How long the coordinator waits for a Redis server that went away before it gives up (its results are kept). */
-export const REDIS_GONE_MS = 60_000;
+const REDIS_GONE_MS = 60_000;
 
 /** The coordinator's side: put items on the batch's queue, collect their results. */
 export async function queueExecutor(
@@ -379,7 +379,7 @@ export interface WorkerOptions {
 }
 
 /** How often workers look for items whose worker stopped answering: a fifth of the lock, 1–5 s. */
-export function stalledIntervalMs(lockMs: number): number {
+function stalledIntervalMs(lockMs: number): number {
   return Math.round(Math.min(5000, Math.max(1000, lockMs / 5)));
 }
 

@@ -89,7 +89,7 @@ interface Driver {
 }
 
 /** What a face needs to be re-rendered by the face engine: its width at the output size, in pixels. */
-export const MIN_BODY_FACE_PX = 32;
+const MIN_BODY_FACE_PX = 32;
 
 /** The source photo at the working size: its scene, pose, face and what was chosen or left out. */
 export interface BodySource {

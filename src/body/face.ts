@@ -18,7 +18,7 @@ export type BodyHeadMode = 'off' | 'turn' | 'expression';
 
 /** Largest head turn (yaw) and nod (pitch) given to the face, degrees: the face engine's safe range. */
 export const MAX_YAW_DEG = 35;
-export const MAX_PITCH_DEG = 20;
+const MAX_PITCH_DEG = 20;
 
 /** Where the nose tip lies in front of the pair of joints, as a share of their distance (ears, eyes). */
 const DEPTH_EARS = 0.67;
@@ -193,7 +193,7 @@ export function createBodyFaceRenderer(photo: RgbaImage, face: BodyFace): BodyFa
 }
 
 /** Width a driver's face needs (pixels in the driving frame) for its expression to be carried over. */
-export const MIN_DRIVER_FACE_PX = 48;
+const MIN_DRIVER_FACE_PX = 48;
 
 export interface HeadMotion {
   /**

@@ -57,7 +57,7 @@ export function keypointScore(min = MIN_JOINT_SCORE): KeypointScore {
 }
 
 /** Joint groups for the cross-identity correlation. */
-export const JOINT_GROUPS: Readonly<Record<string, readonly number[]>> = {
+const JOINT_GROUPS: Readonly<Record<string, readonly number[]>> = {
   arms: [J.leftElbow, J.rightElbow, J.leftWrist, J.rightWrist],
   legs: [J.leftKnee, J.rightKnee, J.leftAnkle, J.rightAnkle],
   torso: [J.leftShoulder, J.rightShoulder, J.leftHip, J.rightHip],

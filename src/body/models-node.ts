@@ -6,7 +6,7 @@ import { modelArtifacts, type ModelJson } from '../analysis/models.js';
 import { createBodyDetectorWith, type BodyDetector } from './movenet.js';
 
 /** MoveNet Lightning's file stem in Human's models folder. */
-export const BODY_MODEL = 'movenet-lightning';
+const BODY_MODEL = 'movenet-lightning';
 
 /**
  * Creates a body detector backed by MoveNet Lightning on tfjs's WebAssembly backend.

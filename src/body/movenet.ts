@@ -39,7 +39,7 @@ export interface BodyDetector {
 }
 
 /** The crop that holds the whole image (letterboxed square). */
-export function wholeImage(image: RgbaImage): SquareCrop {
+function wholeImage(image: RgbaImage): SquareCrop {
   return { cx: image.width / 2, cy: image.height / 2, size: Math.max(image.width, image.height) };
 }
 
@@ -56,7 +56,7 @@ export function cropAround(p: BodyPose, image: RgbaImage): SquareCrop | undefine
 }
 
 /** The crop resampled to MoveNet's 192×192 RGB input (outside the image: black), bilinear. */
-export function cropInput(image: RgbaImage, crop: SquareCrop): Int32Array {
+function cropInput(image: RgbaImage, crop: SquareCrop): Int32Array {
   const out = new Int32Array(INPUT * INPUT * 3);
   const { width: w, height: h, data: d } = image;
   const s = crop.size / INPUT;
@@ -94,7 +94,7 @@ export function cropInput(image: RgbaImage, crop: SquareCrop): Int32Array {
 }
 
 /** MoveNet's output (y, x, score per joint, in the crop's unit square) as a pose in image pixels. */
-export function poseFromOutput(raw: Float32Array, crop: SquareCrop, image: RgbaImage): BodyPose {
+function poseFromOutput(raw: Float32Array, crop: SquareCrop, image: RgbaImage): BodyPose {
   const p = emptyPose();
   const left = crop.cx - crop.size / 2;
   const top = crop.cy - crop.size / 2;

@@ -49,7 +49,7 @@ export function drawRig(image: RgbaImage, rig: BodyRig, vertices: Float32Array =
 }
 
 /** The result with what the fill invented tinted magenta. */
-export function drawRevealed(image: RgbaImage, revealed: Uint8Array): RgbaImage {
+function drawRevealed(image: RgbaImage, revealed: Uint8Array): RgbaImage {
   const out = cloneImage(image);
   for (let i = 0; i < revealed.length; i++) {
     if (!revealed[i]) continue;

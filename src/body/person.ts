@@ -3,7 +3,7 @@ import { VivifyError } from '../errors.js';
 import { J, JOINT_COUNT, clonePose, seen, seenCount, torsoLength, type BodyPose } from './skeleton.js';
 
 /** Joints a source must show at least. */
-export const MIN_SOURCE_JOINTS = 6;
+const MIN_SOURCE_JOINTS = 6;
 
 /**
  * Throws E_NO_PERSON unless `pose` shows a body to rig: both shoulders and at least six joints. A body

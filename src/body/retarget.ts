@@ -217,7 +217,7 @@ export function limbTransform(
 }
 
 /** Least-squares affine map taking points (xs, ys) onto (xt, yt); undefined with fewer than 3 points. */
-export function fitAffine(pts: [number, number, number, number][]): number[] | undefined {
+function fitAffine(pts: [number, number, number, number][]): number[] | undefined {
   if (pts.length < 3) return undefined;
   const m = [0, 0, 0, 0, 0, 0, 0, 0, 0];
   const rx = [0, 0, 0];

@@ -88,7 +88,7 @@ function grow(e: BodyPose, corners: number[], by: number): Float32Array {
 }
 
 /** Distance from (x, y) to the segment a–b. */
-export function segmentDistance(x: number, y: number, ax: number, ay: number, bx: number, by: number): number {
+function segmentDistance(x: number, y: number, ax: number, ay: number, bx: number, by: number): number {
   const dx = bx - ax;
   const dy = by - ay;
   const len2 = dx * dx + dy * dy;

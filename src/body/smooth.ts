@@ -15,7 +15,7 @@ export interface PoseSmootherOptions {
   derivativeCutoffHz?: number;
 }
 
-export const DEFAULT_SMOOTHER_OPTIONS: Required<PoseSmootherOptions> = {
+const DEFAULT_SMOOTHER_OPTIONS: Required<PoseSmootherOptions> = {
   minCutoffHz: 1.5,
   beta: 0.02,
   derivativeCutoffHz: 1,

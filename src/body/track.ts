@@ -15,7 +15,7 @@ import type { RgbaImage } from '../face/image.js';
  * Largest joint move between two key frames, as a share of the pose's larger box side, for which the
  * frame between them is interpolated instead of analysed.
  */
-export const DEFAULT_SKIP_TOLERANCE = 0.03;
+const DEFAULT_SKIP_TOLERANCE = 0.03;
 
 /** A joint this sure in one key frame and missing in the other makes the frame between them analysed. */
 const SURE_SCORE = 0.5;
@@ -59,7 +59,7 @@ export function interpolateIfSmooth(a: BodyPose, b: BodyPose, tolerancePx: numbe
 }
 
 /** The tolerance in pixels for a pose: `share` of its seen joints' larger box side (0 without a box). */
-export function skipTolerancePx(p: BodyPose, share: number): number {
+function skipTolerancePx(p: BodyPose, share: number): number {
   const box = poseBox(p, 5);
   return box ? share * Math.max(box[2] - box[0], box[3] - box[1]) : 0;
 }

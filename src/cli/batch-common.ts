@@ -18,7 +18,7 @@ export const BATCH_OUTPUT_OPTION: OptionDef = {
 };
 
 /** Progress callbacks for a batch: a bar with rate and ETA over items, and log lines above it. */
-export function batchProgress(label: string): {
+function batchProgress(label: string): {
   onProgress: (p: BatchProgress) => void;
   onLog: (line: string) => void;
   done: (summary: string) => void;

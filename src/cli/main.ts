@@ -130,7 +130,7 @@ export async function main(argv: string[]): Promise<number> {
 let abortExitCode = 130;
 
 /** Exit status for an error, and whether it is a known (one-line) failure. */
-export function describeError(err: unknown): { code: number; line?: string } {
+function describeError(err: unknown): { code: number; line?: string } {
   if (err instanceof VivifyError)
     return { code: err.code === 'E_USAGE' ? 2 : err.code === 'E_ABORTED' ? abortExitCode : 1, line: err.message };
   if ((err instanceof TypeError || err instanceof RangeError) && err.message.startsWith('Expected ')) {

@@ -249,7 +249,7 @@ export async function scanVideo(file: string, analyzer: FaceAnalyzer, options: S
 }
 
 /** Mean squared difference of two equal-size RGBA frames over RGB, on the 0–255 scale. */
-export function frameMse(a: Uint8ClampedArray, b: Uint8ClampedArray): number {
+function frameMse(a: Uint8ClampedArray, b: Uint8ClampedArray): number {
   let s = 0;
   for (let i = 0; i < a.length; i += 4) {
     const d0 = a[i]! - b[i]!;
@@ -274,7 +274,7 @@ export async function scanVideos(
   return results;
 }
 
-export const SCAN_COLUMNS = [
+const SCAN_COLUMNS = [
   'file',
   'status',
   'width',

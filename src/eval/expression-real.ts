@@ -428,7 +428,7 @@ export function tableLines(r: ExpressionRealResult): string[] {
   ];
 }
 
-export function reportMarkdown(r: ExpressionRealResult): string {
+function reportMarkdown(r: ExpressionRealResult): string {
   return [
     '# Expressions checked against the real face',
     '',

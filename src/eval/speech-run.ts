@@ -188,7 +188,7 @@ const f2 = (v: number): string => v.toFixed(2);
 const f3 = (v: number): string => v.toFixed(3);
 
 /** The Markdown report: bars first (met or not, with the measured figure), then per clip. */
-export function speechReport(r: SpeechEvalResult): string {
+function speechReport(r: SpeechEvalResult): string {
   const s = r.summary;
   const met = (ok: boolean): string => (ok ? '**met**' : '**not met**');
   const lines = [

@@ -13,7 +13,7 @@ import type { ReenactMetrics } from './reenact.js';
 import { mean } from './metrics.js';
 import type { ReenactJob, ReenactJobResult } from './run.js';
 
-export const CROSS_PORTRAITS = [
+const CROSS_PORTRAITS = [
   'images/skimage_astronaut.png',
   'images/facerec_obama.jpg',
   'images/deepface_img1.jpg',
@@ -25,7 +25,7 @@ export const CROSS_PORTRAITS = [
   'images/dfl_000044.jpg',
   'images/fomm_03.png',
 ];
-export const CROSS_DRIVERS = [
+const CROSS_DRIVERS = [
   'videos/lp_d0.mp4',
   'videos/lp_d3.mp4',
   'videos/lp_d9.mp4',
@@ -72,7 +72,7 @@ function selfConfigs(o: SuiteOptions): [string, ReenactJob['reenact']][] {
       ];
 }
 
-export function suiteJobs(o: SuiteOptions): ReenactJob[] {
+function suiteJobs(o: SuiteOptions): ReenactJob[] {
   const manifest = readFileSync(path.join(o.dataDir, 'MANIFEST.tsv'), 'utf8').trim().split('\n');
   const head = manifest[0]!.split('\t');
   const col = (n: string): number => head.indexOf(n);
@@ -169,8 +169,8 @@ function runInChild(argv: string[], job: ReenactJob, signal?: AbortSignal): Prom
 }
 
 /** Bars of the mouth-interior colour check (cross-reenactment). */
-export const TEETH_CHROMA_BAR = 10;
-export const OFF_HUE_BAR = 0.02;
+const TEETH_CHROMA_BAR = 10;
+const OFF_HUE_BAR = 0.02;
 
 const f = (v: number | undefined, d = 3): string => (v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(d));
 
@@ -256,7 +256,7 @@ export function summariseSuite(results: ReenactJobResult[]): SuiteSummary {
 }
 
 /** The Markdown report: bars, summary, and one row per clip / pair. */
-export function suiteMarkdown(
+function suiteMarkdown(
   results: ReenactJobResult[],
   failures: { job: ReenactJob; error: string }[],
   machine: string,

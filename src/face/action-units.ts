@@ -587,7 +587,7 @@ function browLowerKept(side: 'left' | 'right', intensities: AuIntensities): Floa
  * lids tightened together narrow a real eye at the apex of a smile or a glare by up to about a third; they
  * do not shut it (only AU45 does).
  */
-export const MIN_EYE_OPENING = 0.62;
+const MIN_EYE_OPENING = 0.62;
 
 /** Limits the lid margins' movement in `out` (from `canon`) so that each eye keeps MIN_EYE_OPENING of its opening. */
 function keepEyesOpen(canon: Float32Array, out: Float32Array): void {

@@ -12,8 +12,8 @@ import { LEFT_EYE_OPENING, LM, MESH_TRIANGLES, MESH_UV, RIGHT_EYE_OPENING } from
 /** The grid: u ∈ [0, 0.5] in GRID_W columns, v ∈ [V0, V1] in GRID_H rows (texel centres). */
 export const GRID_W = 64;
 export const GRID_H = 112;
-export const V0 = 0.09;
-export const V1 = 0.97;
+const V0 = 0.09;
+const V1 = 0.97;
 /** Half-width (in u) of the band around the midline where both sides' actions blend. */
 export const MIDLINE = 0.04;
 

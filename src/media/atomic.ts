@@ -99,7 +99,7 @@ export async function removeStaleTemps(target: string, now = Date.now()): Promis
 }
 
 /** Makes sure the folder that will hold `target` exists (creating it and its parents), or fails with E_OUTPUT. */
-export async function ensureOutputFolder(target: string): Promise<void> {
+async function ensureOutputFolder(target: string): Promise<void> {
   const dir = path.dirname(path.resolve(target));
   try {
     await fs.mkdir(dir, { recursive: true });

@@ -14,7 +14,7 @@ import type { RgbaImage } from '../face/image.js';
 export const DEFAULT_MAX_PIXELS = 8192 * 8192;
 
 /** Encoded formats accepted as input. */
-export const INPUT_IMAGE_FORMATS = ['jpeg', 'png', 'webp'] as const;
+const INPUT_IMAGE_FORMATS = ['jpeg', 'png', 'webp'] as const;
 
 /** Anything `readImage` accepts: a file path, encoded bytes, or already decoded RGBA pixels. */
 export type ImageInput = string | Uint8Array | RgbaImage;
@@ -24,7 +24,7 @@ export interface ReadImageOptions {
   maxPixels?: number;
 }
 
-export function isRgbaImage(v: unknown): v is RgbaImage {
+function isRgbaImage(v: unknown): v is RgbaImage {
   if (typeof v !== 'object' || v === null) return false;
   const o = v as Partial<RgbaImage>;
   return typeof o.width === 'number' && typeof o.height === 'number' && o.data instanceof Uint8ClampedArray;

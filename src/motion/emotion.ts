@@ -19,7 +19,7 @@ const LID_AUS: readonly ActionUnit[] = [5, 7, 45];
  * has no frown; neutral has no action at all): at intensity k, an edit keeps (1 − k) of what the face showed
  * of them.
  */
-export const EMOTION_OPPOSES: Record<EmotionName, readonly ActionUnit[]> = {
+const EMOTION_OPPOSES: Record<EmotionName, readonly ActionUnit[]> = {
   // Neutral contradicts every action but the lids' opening (from a single photo that is mostly the eyes'
   // shape): neutral=1 removes the face's expression, neutral=0.5 half of it.
   neutral: ACTION_UNITS.filter((au) => !LID_AUS.includes(au)),
@@ -36,16 +36,16 @@ export const EMOTION_OPPOSES: Record<EmotionName, readonly ActionUnit[]> = {
  * The mouth's actions: on a face whose lips are apart (teeth showing), fading them would have to pull the
  * lips over the teeth, which a warp of the portrait cannot draw; such a face keeps them.
  */
-export const MOUTH_AUS: readonly ActionUnit[] = [10, 12, 14, 15, 17, 20, 23, 25, 26];
+const MOUTH_AUS: readonly ActionUnit[] = [10, 12, 14, 15, 17, 20, 23, 25, 26];
 
 /**
  * The actions around the eyes, faded by what both sides show: a face's two eyes differ in shape, which a
  * single photo's estimate reads as a one-sided action, and fading it would close or widen one eye.
  */
-export const EYE_AUS: readonly ActionUnit[] = [5, 6, 7, 45];
+const EYE_AUS: readonly ActionUnit[] = [5, 6, 7, 45];
 
 /** AU intensities below this are not faded (estimates from one photo read up to about this much from nothing). */
-export const FADE_FLOOR = 1;
+const FADE_FLOOR = 1;
 
 function apex(emotion: EmotionName): { left: Record<number, number>; right: Record<number, number> } | undefined {
   if (emotion === 'neutral') return { left: {}, right: {} };

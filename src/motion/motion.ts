@@ -38,8 +38,7 @@ export function projectState(state: FaceState): Float32Array {
   return applySimilarity(state.pose, state.canon);
 }
 
-export const REGIONS = ['pose', 'eyes', 'brows', 'lips'] as const;
-export type Region = (typeof REGIONS)[number];
+export type Region = 'pose' | 'eyes' | 'brows' | 'lips';
 export type RegionSelection = 'all' | 'pose' | 'expression' | 'eyes' | 'brows' | 'lips';
 
 export interface RetargetOptions {
@@ -162,7 +161,7 @@ export function expressionGains(options: RetargetOptions): Float32Array {
   return out;
 }
 
-export function transfersPose(options: RetargetOptions): boolean {
+function transfersPose(options: RetargetOptions): boolean {
   return options.regions.includes('all') || options.regions.includes('pose');
 }
 

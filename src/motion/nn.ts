@@ -13,7 +13,7 @@ export interface WeightArray {
 
 export type Activation = 'linear' | 'relu' | 'tanh' | 'sigmoid' | 'elu';
 
-export function activate(x: Float32Array, act: Activation): Float32Array {
+function activate(x: Float32Array, act: Activation): Float32Array {
   switch (act) {
     case 'linear':
       return x;

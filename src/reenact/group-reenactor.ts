@@ -29,7 +29,7 @@ const centre = (f: FaceResult): number => f.box.x + f.box.width / 2;
  * The driver face for a portrait face of rank `rank` among `count`, from the frame's faces (left to right),
  * or undefined when the frame has no such face (the member then holds its last motion).
  */
-export function driverFor(
+function driverFor(
   sorted: readonly FaceResult[],
   rank: number,
   count: number,

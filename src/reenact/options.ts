@@ -15,8 +15,8 @@ import {
 } from '../options.js';
 import type { RegionSelection } from '../motion/motion.js';
 
-export const REGION_NAMES: readonly RegionSelection[] = ['all', 'pose', 'expression', 'eyes', 'brows', 'lips'];
-export const WEIGHT_NAMES = ['eyes', 'brows', 'lips', 'other'] as const;
+const REGION_NAMES: readonly RegionSelection[] = ['all', 'pose', 'expression', 'eyes', 'brows', 'lips'];
+const WEIGHT_NAMES = ['eyes', 'brows', 'lips', 'other'] as const;
 export type WeightName = (typeof WEIGHT_NAMES)[number];
 
 const reference = {
@@ -205,7 +205,7 @@ export const REENACTOR_OPTION_NAMES = [
 ] as const satisfies readonly (keyof typeof ANIMATE_OPTIONS)[];
 
 /** Reads `0:1,1:0` (portrait face : driver face); each portrait face once. */
-export function parseFaceMap(text: string): Record<number, number> {
+function parseFaceMap(text: string): Record<number, number> {
   const out: Record<number, number> = {};
   for (const item of text.split(',')) {
     const m = /^\s*(\d+)\s*:\s*(\d+)\s*$/.exec(item);

@@ -36,7 +36,7 @@ export interface ReenactorSetup {
 }
 
 /** The reenactor a setup describes: one face's, or a group's. */
-export function reenactorFor(setup: ReenactorSetup): Reenactor {
+function reenactorFor(setup: ReenactorSetup): Reenactor {
   if (!setup.group) return createReenactor(setup.source, setup.sourceFace, setup.options, setup.occlusion);
   return createGroupReenactor(
     setup.source,

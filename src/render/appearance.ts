@@ -47,8 +47,8 @@ export function appearanceModel(): AppearanceModel | undefined {
 }
 
 /** Bounds of the log-luminance change (factor 0.75 … 1.16). */
-export const SHADE_MIN = Math.log(0.75);
-export const SHADE_MAX = Math.log(1.16);
+const SHADE_MIN = Math.log(0.75);
+const SHADE_MAX = Math.log(1.16);
 
 export interface AppearanceFrame {
   /**

@@ -25,7 +25,7 @@ export const enum Part {
 }
 
 /** Rings around the face: how far out (× the face outline, in the canonical frame) and how much of the head motion each carries. */
-export const RINGS: readonly { scale: number; follow: number; followBelowChin: number }[] = [
+const RINGS: readonly { scale: number; follow: number; followBelowChin: number }[] = [
   { scale: 1.18, follow: 1, followBelowChin: 0.75 },
   { scale: 1.45, follow: 0.85, followBelowChin: 0.4 },
   { scale: 1.9, follow: 0.45, followBelowChin: 0.1 },
@@ -33,7 +33,7 @@ export const RINGS: readonly { scale: number; follow: number; followBelowChin: n
   // The border ring: placed per source on the image's edge (see ringsForSource), so the whole frame can move.
   { scale: 3.4, follow: 0, followBelowChin: 0 },
 ];
-export const BORDER_RING = RINGS.length - 1;
+const BORDER_RING = RINGS.length - 1;
 
 const SILHOUETTE = GROUPS.silhouette;
 const S = SILHOUETTE.length;

@@ -7,7 +7,7 @@ import type { RgbaImage } from '../face/image.js';
 
 export type Rgb = readonly [number, number, number];
 
-export function blendPixel(img: RgbaImage, x: number, y: number, c: Rgb, alpha: number): void {
+function blendPixel(img: RgbaImage, x: number, y: number, c: Rgb, alpha: number): void {
   if (x < 0 || y < 0 || x >= img.width || y >= img.height || alpha <= 0) return;
   const p = (y * img.width + x) * 4;
   const a = Math.min(1, alpha);

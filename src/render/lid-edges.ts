@@ -138,7 +138,7 @@ function lidEdge(
 }
 
 /** One eye's visible lid edges beyond its margin landmarks (see {@link lidEdge}). */
-export function measureEyeEdges(img: RgbaImage, lm: Float32Array, side: 'left' | 'right'): EyeEdges {
+function measureEyeEdges(img: RgbaImage, lm: Float32Array, side: 'left' | 'right'): EyeEdges {
   const e = LIDS[side];
   return {
     upper: lidEdge(img, lm, e.upper, e.aboveUpper, e.lower),

@@ -31,7 +31,7 @@ export const MOUTH_BANK_VERSION = 2;
 /** Shape feature: the 20 inner-lip points (x, y over the inner width), the jaw and the mouth's width. */
 export const FEATURE_LENGTH = 2 * MOUTH_OPENING.length + 2;
 /** Exemplar points: the 20 inner-lip points, then the opening's centre (their mean), in tile pixels. */
-export const POINT_COUNT = MOUTH_OPENING.length + 1;
+const POINT_COUNT = MOUTH_OPENING.length + 1;
 
 export interface MouthExemplar {
   /** Who it shows (an actor key: the same person in several clips has one key) and where it was cut. */

@@ -29,7 +29,7 @@ import { SPEAK_OPTIONS, type SpeakSettings } from './speak-options.js';
 import { synthesize } from './tts.js';
 
 /** The speech model that ships with the package (scripts/train-speech.ts writes it). */
-export const SPEECH_MODEL_FILE = path.resolve(
+const SPEECH_MODEL_FILE = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
   '..',
   '..',

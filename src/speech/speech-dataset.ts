@@ -52,7 +52,7 @@ export interface SpeechData {
 }
 
 /** Checks the parsed JSON of the speech data. */
-export function parseSpeechData(json: unknown): SpeechData {
+function parseSpeechData(json: unknown): SpeechData {
   const d = json as SpeechData;
   if (!d || typeof d !== 'object' || !Array.isArray(d.clips))
     throw new TypeError('Expected speech data ({ version, clips: [...] }) for speech data but received something else');

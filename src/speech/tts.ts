@@ -48,7 +48,7 @@ export function listVoices(): Promise<Map<string, string>> {
 /**
  * Checks that a voice exists and can read the text; throws E_TTS with one line saying what is wrong.
  */
-export async function checkTextAndVoice(text: string, voice = DEFAULT_VOICE): Promise<void> {
+async function checkTextAndVoice(text: string, voice = DEFAULT_VOICE): Promise<void> {
   if (!/\p{L}|\p{N}/u.test(text)) throw new VivifyError('E_TTS', `--text has nothing to say: ${quote(text)}`);
   if (text.length > MAX_TEXT_CHARS)
     throw new VivifyError(
