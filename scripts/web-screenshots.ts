@@ -7,7 +7,7 @@
  *
  *   npm run build:web is not needed: this builds its own copy.
  *   node --import tsx scripts/web-screenshots.ts            (every picture)
- *   node --import tsx scripts/web-screenshots.ts --speak    (only the Speak mode's two)
+ *   node --import tsx scripts/web-screenshots.ts speak     (only the Speak mode's two)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,7 +22,7 @@ const CAMERA_CLIP = path.join(ROOT, 'assets', 'examples', 'smile-turn.webm');
 
 const dir = mkdtempSync(path.join(tmpdir(), 'vivify-shots-'));
 const out = path.join(ROOT, 'docs', 'images');
-const onlySpeak = process.argv.includes('--speak');
+const onlySpeak = process.argv.slice(2).includes('speak');
 
 /** The Speak mode: the example text spoken in the page, animated, the result paused mid-sentence. */
 async function speakShot(page: Page, name: string, url: string): Promise<void> {
