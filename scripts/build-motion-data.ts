@@ -18,6 +18,7 @@ import { writeMotionDataFile } from '../src/dataset/motion-data-file.js';
 import { decomposeTrack, meanShape, measureCurves, medianShape } from '../src/analysis/motion-curves.js';
 import { EMOTION_NAMES } from '../src/motion/emotion-names.js';
 import { MOTION_DATA_VERSION, type MotionClip, type MotionData } from '../src/motion/motion-data.js';
+import { motionDataVersions } from '../src/dataset/motion-versions.js';
 
 const dataDir = path.resolve(process.argv[2] ?? '../shared/data');
 const started = performance.now();
@@ -91,7 +92,7 @@ const VALIDATION_ACTORS = new Set([
 ]);
 
 const TALKING = /talk|speak|speech|shout|yell|address|interview|crying/i;
-const DRIVING = /^videos\/(lp_d\d+|xportrait_|aniportrait_|lia_vox_driving)/;
+const DRIVING = /^videos\/(lp_d\d+|xportrait_|aniportrait_|lia_\w+_driving)/;
 
 const analyzer: NodeFaceAnalyzer = await createFaceAnalyzer({ emotion: false });
 const tracks = new Map<string, ClipLandmarks>();
@@ -174,11 +175,12 @@ for (const v of videos) {
 
 const data: MotionData = {
   version: MOTION_DATA_VERSION,
+  versions: motionDataVersions(),
   source: 'scripts/build-motion-data.ts over the videos of ../shared/data (docs/generate.md)',
   clips,
 };
 // One clip per line keeps the file diffable.
-const text = `{"version":${data.version},"source":${JSON.stringify(data.source)},"clips":[\n${clips.map((c) => JSON.stringify(c)).join(',\n')}\n]}\n`;
+const text = `{"version":${data.version},"versions":${JSON.stringify(data.versions)},"source":${JSON.stringify(data.source)},"clips":[\n${clips.map((c) => JSON.stringify(c)).join(',\n')}\n]}\n`;
 const stored = await writeMotionDataFile(text);
 const train = clips.filter((c) => c.split === 'train');
 console.log(

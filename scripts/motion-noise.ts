@@ -1,11 +1,12 @@
 /**
  * The generator's residual noise, fitted by moments (used by scripts/train-motion.ts): per label and
- * feature, a band-limited AR(1) process — x_t = ρ x_{t−1} + σ√(1 − ρ²) ε_t with its slow part (a Gaussian
- * average over ±1.5 s) removed, so it adds motion within a second or two but never drifts — whose variance
+ * feature, a band-limited process — an AR(1) x_t = ρ x_{t−1} + σ√(1 − ρ²) ε_t or Gaussian-smoothed white
+ * noise, with its slow part (a Gaussian average over ±1.5 s) removed, so it adds motion within a second or
+ * two but never drifts — whose variance
  * and correlation make samples of the decoder's mean plus the noise match the label's training clips in
  * mean spread and frame-to-frame change within 32-frame windows, after the same smoothing as measured curves.
  */
-import { HIGH_PASS_SIGMA, highPass } from '../src/motion/generate.js';
+import { HIGH_PASS_SIGMA, highPass, smoothSeries } from '../src/motion/generate.js';
 import { MEASUREMENT_SMOOTHING } from '../src/motion/motion-dataset.js';
 import { FEATURES, smoothFrames } from '../src/motion/motion-features.js';
 import { createRandom, type Random } from '../src/motion/random.js';
@@ -38,13 +39,21 @@ export function windowMoments(seqs: readonly Float32Array[][]): { v: number[]; d
   return { v: v.map((x) => x / Math.max(1, n)), d: d.map((x) => x / Math.max(1, n)) };
 }
 
-const GRID = [0, 0.3, 0.5, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99];
-let unitCache: { rho: number; v: number; d: number }[] | undefined;
+/**
+ * The family of unit processes the fit picks from, from rough to smooth: AR(1)s (speech-like jitter) and
+ * Gaussian-smoothed white noise (head turns and gaze shifts are smooth within their second or two; an
+ * AR(1), even of correlation 0.99, is far rougher than they are).
+ */
+const GRID: { rho: number; smooth: number }[] = [
+  ...[0.99, 0.98, 0.97, 0.95, 0.93, 0.9, 0.85, 0.8, 0.7, 0.5, 0.3, 0].map((rho) => ({ rho, smooth: 0 })),
+  ...[0.75, 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8].map((smooth) => ({ rho: 0, smooth })),
+];
+let unitCache: { rho: number; smooth: number; v: number; d: number }[] | undefined;
 
-/** Moments of unit band-limited noise, smoothed like measured curves, for a grid of correlations. */
-function unitNoise(): { rho: number; v: number; d: number }[] {
-  unitCache ??= GRID.map((rho) => {
-    const rng = createRandom(1000 + Math.round(rho * 1000));
+/** Moments of unit band-limited noise, smoothed like measured curves, for every process of the family. */
+function unitNoise(): { rho: number; smooth: number; v: number; d: number }[] {
+  unitCache ??= GRID.map(({ rho, smooth }) => {
+    const rng = createRandom(1000 + Math.round(rho * 1000) + Math.round(smooth * 100) * 7);
     const seqs: Float32Array[][] = [];
     for (let s = 0; s < 60; s++) {
       let x = rng.normal();
@@ -55,13 +64,13 @@ function unitNoise(): { rho: number; v: number; d: number }[] {
       }
       seqs.push(
         smoothFrames(
-          highPass(raw, HIGH_PASS_SIGMA).map((v) => Float32Array.of(v)),
+          highPass(smoothSeries(raw, smooth), HIGH_PASS_SIGMA).map((v) => Float32Array.of(v)),
           MEASUREMENT_SMOOTHING,
         ),
       );
     }
     const m = windowMoments(seqs);
-    return { rho, v: m.v[0]!, d: m.d[0]! };
+    return { rho, smooth, v: m.v[0]!, d: m.d[0]! };
   });
   return unitCache;
 }
@@ -74,27 +83,145 @@ export function fitNoise(
   real: readonly Float32Array[][],
   decode: (rng: Random) => Float32Array[],
   seed: number,
-): { rho: number[]; sigma: number[] } {
+): { rho: number[]; sigma: number[]; smooth: number[] } {
   const r = windowMoments(real);
   const g = windowMoments(Array.from({ length: 8 }, (_, i) => decode(createRandom(seed * 7919 + i))));
   const unit = unitNoise();
   const rho: number[] = [];
   const sigma: number[] = [];
+  const smooth: number[] = [];
   for (let k = 0; k < FEATURES; k++) {
     const needV = Math.max(0, r.v[k]! - g.v[k]!);
     const needD2 = Math.max(0, r.d[k]! ** 2 - g.d[k]! ** 2);
     if (needV <= 1e-6) {
       rho.push(0.9);
       sigma.push(0);
+      smooth.push(0);
       continue;
     }
-    // The correlation whose change-to-spread ratio matches what is missing, then the scale.
-    const want = needD2 / needV;
+    // The process whose change-to-spread ratio matches what is missing, then the scale.
+    const want = Math.max(1e-6, needD2) / needV;
     const miss = (u: { v: number; d: number }): number => Math.abs(Math.log((u.d * u.d) / u.v / want));
     let best = unit[0]!;
     for (const u of unit) if (miss(u) < miss(best)) best = u;
     rho.push(best.rho);
+    smooth.push(best.smooth);
     sigma.push(Number(Math.sqrt(needV / best.v).toFixed(4)));
   }
-  return { rho, sigma };
+  return { rho, sigma, smooth };
+}
+
+/**
+ * Corrects a fitted noise by simulation: samples with the noise (`sample(rng)`, normalised) against the
+ * label's real sequences, `rounds` times. Each feature's process moves to the one of the family whose
+ * change-to-spread ratio is off by the factor the samples' ratio is off from the real one, and its scale
+ * is multiplied by √(real / sampled within-window variance) (at most a factor of 2 either way per round).
+ * The fit adds the decoder's and the noise's moments as if independent and Gaussian; this makes what is
+ * sampled match what was recorded.
+ */
+export function calibrateNoise(
+  noise: { rho: number[]; sigma: number[]; smooth: number[] },
+  real: readonly Float32Array[][],
+  sample: (rng: Random) => Float32Array[],
+  seed: number,
+  rounds = 4,
+): void {
+  const r = windowMoments(real);
+  const unit = unitNoise();
+  const ratio = (u: { v: number; d: number }): number => (u.d * u.d) / u.v;
+  for (let round = 0; round < rounds; round++) {
+    const g = windowMoments(Array.from({ length: 8 }, (_, i) => sample(createRandom(seed * 104729 + i))));
+    for (let k = 0; k < FEATURES; k++) {
+      if (!(noise.sigma[k]! > 0) || !(g.v[k]! > 1e-9) || !(r.v[k]! > 1e-9)) continue;
+      const cur = unit.find((u) => u.rho === noise.rho[k] && u.smooth === noise.smooth[k]) ?? unit[0]!;
+      const want = ratio(cur) * (ratio({ v: r.v[k]!, d: r.d[k]! }) / Math.max(1e-9, ratio({ v: g.v[k]!, d: g.d[k]! })));
+      let next = cur;
+      for (const u of unit) if (Math.abs(Math.log(ratio(u) / want)) < Math.abs(Math.log(ratio(next) / want))) next = u;
+      const f = Math.min(2, Math.max(0.5, Math.sqrt((r.v[k]! / g.v[k]!) * (cur.v / next.v))));
+      noise.rho[k] = next.rho;
+      noise.smooth[k] = next.smooth;
+      noise.sigma[k] = Number((noise.sigma[k]! * f).toFixed(4));
+    }
+  }
+}
+
+/**
+ * The level the samples miss: per feature, the mean of the label's real sequences minus the mean of the
+ * samples (`sample(rng)`, normalised, with the fitted noise). Latents drawn from the prior are not quite
+ * the ones the training clips were encoded to, so the decoder's mean drifts from the label's level (idle
+ * samples kept their lips together — AU25 0.1 against the clips' 0.5); generation adds it back.
+ */
+export function levelOffset(
+  real: readonly Float32Array[][],
+  sample: (rng: Random) => Float32Array[],
+  seed: number,
+  samples = 16,
+): number[] {
+  const F = real[0]![0]!.length;
+  const r = new Array<number>(F).fill(0);
+  const g = new Array<number>(F).fill(0);
+  let nr = 0;
+  let ng = 0;
+  for (const q of real) {
+    for (const f of q) {
+      nr++;
+      f.forEach((v, k) => (r[k]! += v));
+    }
+  }
+  for (let i = 0; i < samples; i++) {
+    for (const f of sample(createRandom(seed * 15485863 + i))) {
+      ng++;
+      f.forEach((v, k) => (g[k]! += v));
+    }
+  }
+  return r.map((v, k) => Number((v / Math.max(1, nr) - g[k]! / Math.max(1, ng)).toFixed(4)));
+}
+
+/** Per feature: the squared coefficient of variation, over 32-frame windows, of each window's spread. */
+export function windowSpreadVariation(seqs: readonly Float32Array[][]): number[] {
+  const F = seqs[0]![0]!.length;
+  const sds: number[][] = Array.from({ length: F }, () => []);
+  for (const q of seqs) {
+    for (let o = 0; o + W <= q.length; o += W / 2) {
+      for (let k = 0; k < F; k++) {
+        let m = 0;
+        for (let t = 0; t < W; t++) m += q[o + t]![k]! / W;
+        let v = 0;
+        for (let t = 0; t < W; t++) v += (q[o + t]![k]! - m) ** 2 / W;
+        sds[k]!.push(Math.sqrt(v));
+      }
+    }
+  }
+  return sds.map((l) => {
+    const m = l.reduce((a, b) => a + b, 0) / Math.max(1, l.length);
+    const v = l.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, l.length);
+    return m > 1e-9 ? v / (m * m) : 0;
+  });
+}
+
+/**
+ * Fits the activity gains' spreads τ (one per feature group, src/motion/generate.ts ACTIVITY_GROUPS): how
+ * much more the spread varies from window to window in the real sequences than in the samples. A
+ * log-normal gain of log-sd τ multiplies 1 + CV² of the spread by e^{τ²}, so τ² = log((1 + CV²real) /
+ * (1 + CV²samples)), averaged over each group's features that carry noise.
+ */
+export function fitActivity(
+  real: readonly Float32Array[][],
+  sample: (rng: Random) => Float32Array[],
+  groups: readonly [number, number][],
+  sigma: readonly number[],
+  seed: number,
+): number[] {
+  const r = windowSpreadVariation(real);
+  const g = windowSpreadVariation(Array.from({ length: 12 }, (_, i) => sample(createRandom(seed * 6151 + i))));
+  return groups.map(([from, to]) => {
+    let sum = 0;
+    let n = 0;
+    for (let k = from; k < to; k++) {
+      if (!(sigma[k]! > 0)) continue;
+      sum += Math.max(0, Math.log((1 + r[k]!) / (1 + g[k]!)));
+      n++;
+    }
+    return n ? Number(Math.min(1, Math.sqrt(sum / n)).toFixed(4)) : 0;
+  });
 }

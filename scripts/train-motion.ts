@@ -21,7 +21,8 @@ import { machine } from '../src/cli/machine.js';
 import { writeAtomically } from '../src/media/atomic.js';
 import { envelopeOnEpisodes } from '../src/eval/generate-eval.js';
 import { phasesOf, type Episode } from '../src/motion/episodes.js';
-import { parseMotionData, type MotionClip } from '../src/motion/motion-data.js';
+import { MOTION_DATA_VERSION, parseMotionData, type MotionClip } from '../src/motion/motion-data.js';
+import { motionDataVersions, motionVersions, versionDifferences } from '../src/dataset/motion-versions.js';
 import { MOTION_DATA_FILE, readMotionDataFile } from '../src/dataset/motion-data-file.js';
 import {
   clipClosure,
@@ -30,6 +31,7 @@ import {
   clipFeatures,
   findBlinks,
   generatorLabel,
+  generatorLabels,
   levelsRelative,
   TRAINED_LABELS,
 } from '../src/motion/motion-dataset.js';
@@ -39,13 +41,16 @@ import {
   loadMotionModels,
   MOTION_MODEL_FORMAT,
   MOTION_MODEL_VERSION,
+  type BlinkStats,
   type EnvelopeConfig,
   type GeneratorConfig,
   type MotionModelFile,
+  type MotionModels,
+  type MotionVersions,
 } from '../src/motion/motion-model.js';
 import { createRandom } from '../src/motion/random.js';
-import { sampleFeatures } from '../src/motion/generate.js';
-import { fitNoise } from './motion-noise.js';
+import { ACTIVITY_GROUPS, emotionShare, sampleFeatures } from '../src/motion/generate.js';
+import { calibrateNoise, fitActivity, fitNoise, levelOffset } from './motion-noise.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -60,8 +65,24 @@ const { values: args } = parseArgs({
 const started = performance.now();
 const seed = Number(args.seed);
 const rng = createRandom(seed);
+const rawData = (await readMotionDataFile(args.data!)) as { version?: number; versions?: MotionVersions };
+const versions = motionVersions();
+{
+  // Curves measured with another analysis (landmarks, AU estimator, emotion directions) would train stale
+  // models: refuse them.
+  const stale =
+    rawData.version === MOTION_DATA_VERSION
+      ? versionDifferences(rawData.versions, motionDataVersions())
+      : [`motionData: ${rawData.version} → ${MOTION_DATA_VERSION}`];
+  if (stale.length) {
+    console.error(
+      `${args.data} was built with another analysis than the code's (${stale.join('; ')}): run npm run build:motion-data first`,
+    );
+    process.exit(1);
+  }
+}
+const data = parseMotionData(rawData);
 await initBackend(wasmDir());
-const data = parseMotionData(await readMotionDataFile(args.data!));
 const log = (s: string): void =>
   console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${s}`);
 
@@ -72,15 +93,15 @@ interface Seq {
   label: string;
   x: Float32Array[];
 }
-const seqs: Seq[] = data.clips.flatMap((clip) => {
-  const label = generatorLabel(clip);
-  return label ? [{ clip, label, x: clipFeatures(clip) }] : [];
-});
+// A clip trains every label it shows (a speaker without an emotion trains idle and talking).
+const seqs: Seq[] = data.clips.flatMap((clip) =>
+  generatorLabels(clip).map((label) => ({ clip, label, x: clipFeatures(clip) })),
+);
 // Clips whose AU levels are only relative to the person's usual face (no neutral face known) keep their
 // changes and take the mean level of the label's training clips that have a neutral reference.
 const relevelled: string[] = [];
 for (const label of new Set(seqs.map((q) => q.label))) {
-  const known = seqs.filter((q) => q.label === label && q.clip.split === 'train' && !levelsRelative(q.clip));
+  const known = seqs.filter((q) => q.label === label && q.clip.split === 'train' && !levelsRelative(q.clip, q.label));
   if (known.length === 0) continue;
   const level = new Array<number>(F_POSE).fill(0);
   let frames = 0;
@@ -92,7 +113,7 @@ for (const label of new Set(seqs.map((q) => q.label))) {
       });
     }
   }
-  for (const q of seqs.filter((x) => x.label === label && levelsRelative(x.clip))) {
+  for (const q of seqs.filter((x) => x.label === label && levelsRelative(x.clip, x.label))) {
     const own = new Array<number>(F_POSE).fill(0);
     for (const f of q.x) own.forEach((_, k) => (own[k]! += f[k]! / q.x.length));
     for (const f of q.x) for (let k = 0; k < F_POSE; k++) f[k]! += level[k]! / frames - own[k]!;
@@ -439,29 +460,45 @@ for (let ep = 0; ep < envEpochs; ep++) {
 
 // ---------------------------------------------------------------------------------------------------
 // 3. Blinks.
-const intervals: number[] = [];
-const lengths: number[] = [];
-let minutes = 0;
-let blinkCount = 0;
-for (const clip of data.clips.filter((c) => c.split === 'train' && generatorLabel(c))) {
-  const b = findBlinks(clipClosure(clip));
-  blinkCount += b.length;
-  minutes += clipClosure(clip).length / MODEL_FPS / 60;
-  for (let i = 1; i < b.length; i++) intervals.push((b[i]!.start - b[i - 1]!.start) / MODEL_FPS);
-  for (const x of b) lengths.push(x.frames / MODEL_FPS);
+/** Blink statistics of a set of clips: intervals (log-normal) and lengths. */
+function blinkStats(clips: MotionClip[]): BlinkStats {
+  const intervals: number[] = [];
+  const lengths: number[] = [];
+  let minutes = 0;
+  let blinkCount = 0;
+  for (const clip of clips) {
+    const b = findBlinks(clipClosure(clip));
+    blinkCount += b.length;
+    minutes += clipClosure(clip).length / MODEL_FPS / 60;
+    for (let i = 1; i < b.length; i++) intervals.push((b[i]!.start - b[i - 1]!.start) / MODEL_FPS);
+    for (const x of b) lengths.push(x.frames / MODEL_FPS);
+  }
+  const logI = intervals.map(Math.log);
+  // Intervals inside short clips are biased short (a long one does not fit), so the spread comes from them
+  // and the level from the rate: the log-normal's mean interval is the minutes per blink.
+  const sd = Math.sqrt(
+    logI.reduce((a, b) => a + (b - logI.reduce((x, y) => x + y, 0) / logI.length) ** 2, 0) / logI.length,
+  );
+  const mu = Math.log((minutes * 60) / blinkCount) - (sd * sd) / 2;
+  const lm = lengths.reduce((a, b) => a + b, 0) / lengths.length;
+  const ls = Math.sqrt(lengths.reduce((a, b) => a + (b - lm) ** 2, 0) / lengths.length);
+  log(
+    `blinks: ${blinkCount} in ${minutes.toFixed(1)} min of training video (${(blinkCount / minutes).toFixed(1)} a minute), median interval ${Math.exp(mu).toFixed(2)} s (log-sd ${sd.toFixed(2)}), length ${lm.toFixed(3)} ± ${ls.toFixed(3)} s`,
+  );
+  return { intervalLogMean: mu, intervalLogStd: sd, durationMean: lm, durationStd: ls, count: blinkCount, minutes };
 }
-const logI = intervals.map(Math.log);
-// Intervals inside short clips are biased short (a long one does not fit), so the spread comes from them
-// and the level from the rate: the log-normal's mean interval is the minutes per blink.
-const sd = Math.sqrt(
-  logI.reduce((a, b) => a + (b - logI.reduce((x, y) => x + y, 0) / logI.length) ** 2, 0) / logI.length,
-);
-const mu = Math.log((minutes * 60) / blinkCount) - (sd * sd) / 2;
-const lm = lengths.reduce((a, b) => a + b, 0) / lengths.length;
-const ls = Math.sqrt(lengths.reduce((a, b) => a + (b - lm) ** 2, 0) / lengths.length);
-log(
-  `blinks: ${blinkCount} in ${minutes.toFixed(1)} min of training video (${(blinkCount / minutes).toFixed(1)} a minute), median interval ${Math.exp(mu).toFixed(2)} s (log-sd ${sd.toFixed(2)}), length ${lm.toFixed(3)} ± ${ls.toFixed(3)} s`,
-);
+const trainingClips = data.clips.filter((c) => c.split === 'train');
+const blinks = blinkStats(trainingClips.filter((c) => generatorLabel(c)));
+/** Labels with enough blinks of their own (≥ 40) get their own statistics; the others use all clips'. */
+const labelBlinks: Record<string, BlinkStats> = {};
+for (const l of labels) {
+  const clips = trainingClips.filter((c) => generatorLabels(c).includes(l));
+  const count = clips.reduce((a, c) => a + findBlinks(clipClosure(c)).length, 0);
+  if (count >= 40) {
+    log(`${l}:`);
+    labelBlinks[l] = blinkStats(clips);
+  }
+}
 
 // ---------------------------------------------------------------------------------------------------
 // Export, then measure the exported models through the run-time code (what ships is what is measured).
@@ -487,6 +524,7 @@ for (const c of Object.values(convs)) {
 const file: MotionModelFile = {
   format: MOTION_MODEL_FORMAT,
   version: MOTION_MODEL_VERSION,
+  versions,
   trainedBy: `scripts/train-motion.ts --epochs ${epochs} --envelope-epochs ${envEpochs} --seed ${seed}`,
   validation: {},
   fps: MODEL_FPS,
@@ -496,26 +534,38 @@ const file: MotionModelFile = {
   envelope: { config: E, weights: exportLayers([envLstm, envOut]) },
   noise: {},
   timing: { onsetLogSd: 0, offsetLogSd: 0 },
-  blinks: {
-    intervalLogMean: mu,
-    intervalLogStd: sd,
-    durationMean: lm,
-    durationStd: ls,
-    count: blinkCount,
-    minutes,
-  },
+  blinks,
+  labelBlinks,
 };
 const clean = loadMotionModels(JSON.parse(JSON.stringify({ ...file, noise: {} })));
 for (const l of labels.filter((x) => byLabel.get(x)!.length)) {
-  file.noise[l] = fitNoise(
-    byLabel.get(l)!.map((q) => q.x),
-    (r) => sampleFeatures(clean, l, 96, r, { noise: 0 }).map((f) => norm(f)),
+  const real = byLabel.get(l)!.map((q) => q.x);
+  const fitted = fitNoise(real, (r) => sampleFeatures(clean, l, 96, r, { noise: 0 }).map((f) => norm(f)), seed);
+  const withNoise = (): MotionModels =>
+    loadMotionModels(JSON.parse(JSON.stringify({ ...file, noise: { [l]: fitted } })));
+  const activity = fitActivity(
+    real,
+    (r) => sampleFeatures(withNoise(), l, 96, r).map((f) => norm(f)),
+    ACTIVITY_GROUPS,
+    fitted.sigma,
     seed,
   );
+  const withActivity = (): MotionModels =>
+    loadMotionModels(JSON.parse(JSON.stringify({ ...file, noise: { [l]: { ...fitted, activity } } })));
+  calibrateNoise(fitted, real, (r) => sampleFeatures(withActivity(), l, 96, r).map((f) => norm(f)), seed);
+  const offset = levelOffset(real, (r) => sampleFeatures(withActivity(), l, 96, r).map((f) => norm(f)), seed);
+  file.noise[l] = { ...fitted, activity, offset };
 }
 log(
   `residual noise fitted: mean σ per label ${labels.map((l) => `${l} ${(file.noise[l]!.sigma.reduce((a, v) => a + v, 0) / F).toFixed(2)}`).join(', ')}`,
 );
+// The emotions' typical share in the samples (with the fitted noise): intensity 1 is the edit's apex.
+file.emotionShare = {};
+{
+  const noisy = loadMotionModels(JSON.parse(JSON.stringify(file)));
+  for (const e of EXPRESSIVE_EMOTIONS) file.emotionShare[e] = Number(emotionShare(noisy, e).toFixed(4));
+}
+log(`emotion shares of the samples: ${JSON.stringify(file.emotionShare)}`);
 const models = loadMotionModels(JSON.parse(JSON.stringify(file)));
 
 // The envelope on the validation actors' episodes, through the run-time LSTM (as `vivify eval generate`).

@@ -16,6 +16,8 @@ import {
   clipFeatures,
   findBlinks,
   generatorLabel,
+  generatorLabels,
+  isTalkingClip,
   levelsRelative,
   TRAINED_LABELS,
 } from '../motion/motion-dataset.js';
@@ -48,7 +50,15 @@ export interface LabelCurveResult {
 export interface CurveEvaluation {
   labels: LabelCurveResult[];
   /** Real-vs-generated classifier accuracy on 32-frame windows (0.5: indistinguishable). */
-  classifier: { accuracy: number; realWindows: number; generatedWindows: number; features: number; realVsReal: number };
+  classifier: {
+    accuracy: number;
+    realWindows: number;
+    generatedWindows: number;
+    features: number;
+    realVsReal: number;
+  } & ClassifierBreakdown;
+  /** Head motion and blinks of talking: held-back real talking clips against generated talking and idle. */
+  talking: TalkingFigures;
   envelope: {
     episodes: number;
     riseRmse: number;
@@ -101,7 +111,7 @@ export function evaluateCurves(
   const labels: LabelCurveResult[] = [];
   for (const label of TRAINED_LABELS) {
     options.onLabel?.(label);
-    const real = comparable.filter((c) => generatorLabel(c) === label);
+    const real = comparable.filter((c) => generatorLabels(c).includes(label));
     const val = real.filter((c) => c.split === 'val');
     const train = real.filter((c) => c.split === 'train');
     if (val.length === 0 || train.length === 0) continue;
@@ -171,6 +181,7 @@ export function evaluateCurves(
       genRows.push({ features: windowFeatures(w), group: `gen:${c.file}` });
   }
   const accuracy = twoSampleAccuracy(realRows, genRows);
+  const breakdown = classifierBreakdown(realRows, genRows);
   // Reference: the same test between the training actors' real clips and the held-back ones.
   const trainRows = comparable
     .filter((x) => x.split === 'train')
@@ -257,12 +268,137 @@ export function evaluateCurves(
       generatedWindows: genRows.length,
       features: realRows[0]?.features.length ?? 0,
       realVsReal,
+      ...breakdown,
     },
     envelope,
+    talking: talkingFigures(models, data, seedOf),
     synthetic,
     blinks: { realPerMinute: realBlinks / realMinutes, generatedPerMinute: genBlinks / genMinutes },
     k,
   };
+}
+
+/** The channels of the two-sample test, in windowFeatures order (3 statistics each). */
+const TEST_CHANNELS = [...MODEL_AUS.map((au) => `AU${au}`), 'yaw', 'pitch', 'roll', 'gaze x', 'gaze y'];
+const STATISTICS = ['level', 'spread', 'speed'] as const;
+
+export interface ClassifierBreakdown {
+  /** The same classifier on feature groups: channel group × statistic (level: mean, spread: sd, speed: mean |Δ|). */
+  groups: { group: string; accuracy: number }[];
+  /** The single features that tell real from generated best, with their means. */
+  topFeatures: { feature: string; accuracy: number; real: number; generated: number }[];
+}
+
+/** What the real-vs-generated classifier sees: its accuracy on groups of features and on single ones. */
+export function classifierBreakdown(
+  real: readonly { features: number[]; group: string }[],
+  gen: readonly { features: number[]; group: string }[],
+  top = 8,
+): ClassifierBreakdown {
+  const pick = (idx: number[]) => (rows: readonly { features: number[]; group: string }[]) =>
+    rows.map((r) => ({ group: r.group, features: idx.map((i) => r.features[i]!) }));
+  const acc = (idx: number[]): number => twoSampleAccuracy(pick(idx)(real), pick(idx)(gen));
+  const channels: Record<string, number[]> = {
+    AUs: MODEL_AUS.map((_, i) => i),
+    head: [MODEL_AUS.length, MODEL_AUS.length + 1, MODEL_AUS.length + 2],
+    gaze: [MODEL_AUS.length + 3, MODEL_AUS.length + 4],
+  };
+  const groups: ClassifierBreakdown['groups'] = [];
+  for (const [name, cs] of Object.entries(channels)) {
+    groups.push({ group: `${name}, all`, accuracy: acc(cs.flatMap((c) => [3 * c, 3 * c + 1, 3 * c + 2])) });
+    STATISTICS.forEach((st, si) => groups.push({ group: `${name}, ${st}`, accuracy: acc(cs.map((c) => 3 * c + si)) }));
+  }
+  const D = real[0]?.features.length ?? 0;
+  STATISTICS.forEach((st, si) =>
+    groups.push({ group: `every channel, ${st}`, accuracy: acc([...Array(D).keys()].filter((i) => i % 3 === si)) }),
+  );
+  const mean = (rows: readonly { features: number[] }[], i: number): number =>
+    rows.reduce((a, r) => a + r.features[i]!, 0) / Math.max(1, rows.length);
+  const topFeatures = [...Array(D).keys()]
+    .map((i) => ({
+      feature: `${TEST_CHANNELS[Math.floor(i / 3)]} ${STATISTICS[i % 3]}`,
+      accuracy: acc([i]),
+      real: mean(real, i),
+      generated: mean(gen, i),
+    }))
+    .sort((a, b) => b.accuracy - a.accuracy)
+    .slice(0, top);
+  return { groups, topFeatures };
+}
+
+export interface TalkingFigures {
+  /** Held-back real talking clips (people speaking without a marked emotion) and their minutes. */
+  realClips: number;
+  realMinutes: number;
+  /** Per source: head rotation's spread (degrees, sd within 4-s windows, mean of yaw, pitch and roll), its speed (degrees a second) and blinks a minute. */
+  rows: { source: string; headSpreadDeg: number; headSpeedDegS: number; blinksPerMinute: number }[];
+}
+
+/** Head motion and blinks: real talking clips of the validation actors beside generated talking and idle. */
+function talkingFigures(
+  models: MotionModels,
+  data: MotionData,
+  seedOf: (...parts: (string | number)[]) => number,
+): TalkingFigures {
+  const W = 4 * MODEL_FPS;
+  const head = (pose: readonly number[][]): { spread: number; speed: number } => {
+    let spread = 0;
+    let n = 0;
+    for (const w of windows(pose, W, W / 2)) {
+      for (let k = 0; k < 3; k++) {
+        const m = w.reduce((a, p) => a + p[k]!, 0) / w.length;
+        spread += Math.sqrt(w.reduce((a, p) => a + (p[k]! - m) ** 2, 0) / w.length) / 3;
+      }
+      n++;
+    }
+    let speed = 0;
+    for (let t = 1; t < pose.length; t++)
+      for (let k = 0; k < 3; k++) speed += (Math.abs(pose[t]![k]! - pose[t - 1]![k]!) * MODEL_FPS) / 3;
+    return { spread: spread / Math.max(1, n), speed: speed / Math.max(1, pose.length - 1) };
+  };
+  const real = data.clips.filter((c) => c.split === 'val' && isTalkingClip(c));
+  const rows: TalkingFigures['rows'] = [];
+  {
+    let spread = 0;
+    let speed = 0;
+    let blinks = 0;
+    let minutes = 0;
+    for (const c of real) {
+      const h = head(clipFeatures(c).map((f) => [f[F_POSE]!, f[F_POSE + 1]!, f[F_POSE + 2]!]));
+      const cl = clipClosure(c);
+      spread += h.spread / real.length;
+      speed += h.speed / real.length;
+      blinks += findBlinks(cl).length;
+      minutes += cl.length / MODEL_FPS / 60;
+    }
+    rows.push({
+      source: 'real talking (held-back)',
+      headSpreadDeg: spread,
+      headSpeedDegS: speed,
+      blinksPerMinute: blinks / minutes,
+    });
+  }
+  for (const label of ['talking', 'idle'] as const) {
+    let spread = 0;
+    let speed = 0;
+    let blinks = 0;
+    const k = 8;
+    for (let i = 0; i < k; i++) {
+      const m = generateMotion(models, { label, seed: seedOf('talking-figures', label, i), durationS: 20 });
+      const h = head(m.frames.map((f) => [f.pose.yawDeg, f.pose.pitchDeg, f.pose.rollDeg]));
+      spread += h.spread / k;
+      speed += h.speed / k;
+      const closed = m.frames.map((f) => f.blink);
+      for (let t = 1; t < closed.length; t++) if (closed[t]! >= 0.5 && closed[t - 1]! < 0.5) blinks++;
+    }
+    rows.push({
+      source: `generated ${label}`,
+      headSpreadDeg: spread,
+      headSpeedDegS: speed,
+      blinksPerMinute: blinks / ((k * 20) / 60),
+    });
+  }
+  return { realClips: real.length, realMinutes: real.reduce((a, c) => a + c.frames / c.fps / 60, 0), rows };
 }
 
 /**

@@ -11,12 +11,15 @@ import { createFaceAnalyzer } from '../analysis/node.js';
 import { pickFace } from '../analysis/pick-face.js';
 import { throwIfAborted, VivifyError } from '../errors.js';
 import { loadShippedMotionModels } from '../expression/generate.js';
+import { createFaceEditor } from '../expression/edit.js';
 import { generatedFrames } from '../expression/generated.js';
 import type { AuIntensities } from '../face/action-units.js';
+import type { RgbaImage } from '../face/image.js';
 import { EMOTIONS, type Emotion } from '../face/types.js';
 import { writeAtomically } from '../media/atomic.js';
 import { readImage } from '../media/image.js';
 import { decodeVideo, probeVideo } from '../media/video.js';
+import type { EmotionName } from '../motion/emotion-names.js';
 import type { GenerateLabel } from '../motion/generate.js';
 import { parseMotionData, type MotionData } from '../motion/motion-data.js';
 import { generatorLabel } from '../motion/motion-dataset.js';
@@ -47,6 +50,11 @@ export interface RenderedResult {
   judged: Record<string, { top: number; total: number; classes: Record<string, number>; targetProbability: number }>;
   /** Share of (portrait, emotion) pairs over the six judged emotions with the target on top. */
   topShare: number;
+  /** The same share with the shape alone (no expression appearance), as generated episodes rendered before. */
+  shapeOnlyTopShare: number;
+  /** `vivify edit --emotion X=1` on the same portraits, judged the same way (the readability reference). */
+  edit: Record<string, { top: number; total: number; classes: Record<string, number>; targetProbability: number }>;
+  editTopShare: number;
   /** Mean pairwise identity-embedding distance across frames of the rendered episodes. */
   acd: number;
   acdByLabel: Record<string, number>;
@@ -135,6 +143,19 @@ async function evaluateRendered(
   const judged: RenderedResult['judged'] = {};
   const acdByLabel: Record<string, number[]> = {};
   const labels = Object.keys(JUDGED) as GenerateLabel[];
+  const shapeOnly: RenderedResult['judged'] = {};
+  const edit: RenderedResult['edit'] = {};
+  type Judged = RenderedResult['judged'];
+  const judgeOf = async (image: RgbaImage, what: string): Promise<Record<Emotion, number>> =>
+    pickFace(await analyzer.analyze(image), 0, what).emotion!;
+  const tally = (into: Judged, label: GenerateLabel, scores: Record<Emotion, number>): void => {
+    const top = EMOTIONS.reduce((a, b) => (scores[a] >= scores[b] ? a : b));
+    const j = (into[label] ??= { top: 0, total: 0, classes: {}, targetProbability: 0 });
+    j.total++;
+    if (top === JUDGED[label]) j.top++;
+    j.classes[top] = (j.classes[top] ?? 0) + 1;
+    j.targetProbability += scores[JUDGED[label]!];
+  };
   try {
     for (const [n, p] of portraits.entries()) {
       say(`rendered: ${p} (${n + 1}/${portraits.length})`);
@@ -147,22 +168,22 @@ async function evaluateRendered(
         left: { ...face.actionUnits.left },
         right: { ...face.actionUnits.right },
       };
+      // The reference: the edit of each emotion at the same intensity (1) on the same portrait.
+      const editor = createFaceEditor(img, face);
+      for (const label of BAR_LABELS)
+        tally(
+          edit,
+          label,
+          await judgeOf(editor.edit({ emotions: [{ name: label as EmotionName, intensity: 1 }] }).image, label),
+        );
       for (const label of labels) {
         throwIfAborted(options.signal);
         const g = generatedFrames(models, state, { label, seed: 1, durationS: 4, current });
         const frames = g.motion.frames.length;
         const apex = g.motion.envelope!.indexOf(Math.max(...g.motion.envelope!));
-        const judge = pickFace(
-          await analyzer.analyze(renderer.render({ target: g.state(apex) }).image),
-          0,
-          `${p} ${label}`,
-        );
-        const top = EMOTIONS.reduce((a, b) => (judge.emotion![a] >= judge.emotion![b] ? a : b));
-        const j = (judged[label] ??= { top: 0, total: 0, classes: {}, targetProbability: 0 });
-        j.total++;
-        if (top === JUDGED[label]) j.top++;
-        j.classes[top] = (j.classes[top] ?? 0) + 1;
-        j.targetProbability += judge.emotion![JUDGED[label]!];
+        // Rendered as `vivify generate` renders it: the shape and the expression's appearance.
+        tally(judged, label, await judgeOf(renderer.render({ target: g.state(apex), aus: g.aus(apex) }).image, label));
+        tally(shapeOnly, label, await judgeOf(renderer.render({ target: g.state(apex) }).image, label));
         // Identity consistency: embeddings of every tenth frame.
         const embeddings: Float32Array[] = [];
         for (let i = 0; i < frames; i += 10) {
@@ -173,7 +194,7 @@ async function evaluateRendered(
         (acdByLabel[label] ??= []).push(acd(embeddings));
       }
     }
-    for (const j of Object.values(judged)) j.targetProbability /= j.total;
+    for (const set of [judged, shapeOnly, edit]) for (const j of Object.values(set)) j.targetProbability /= j.total;
     // Real clips: identity distance between the first and the last frame.
     say('rendered: identity of real clips (first and last frame)');
     const real: number[] = [];
@@ -190,11 +211,17 @@ async function evaluateRendered(
       if (emb.length === 2) real.push(embeddingDistance(emb[0]!, emb[1]!));
     }
     const all = Object.values(acdByLabel).flat();
-    const inBar = BAR_LABELS.map((l) => judged[l]!);
+    const share = (set: Judged): number => {
+      const inBar = BAR_LABELS.map((l) => set[l]!);
+      return inBar.reduce((a, j) => a + j.top, 0) / inBar.reduce((a, j) => a + j.total, 0);
+    };
     return {
       portraits,
       judged,
-      topShare: inBar.reduce((a, j) => a + j.top, 0) / inBar.reduce((a, j) => a + j.total, 0),
+      topShare: share(judged),
+      shapeOnlyTopShare: share(shapeOnly),
+      edit,
+      editTopShare: share(edit),
       acd: all.reduce((a, b) => a + b, 0) / all.length,
       acdByLabel: Object.fromEntries(
         Object.entries(acdByLabel).map(([l, v]) => [l, v.reduce((a, b) => a + b, 0) / v.length]),
@@ -221,11 +248,13 @@ function acd(e: readonly Float32Array[]): number {
 
 const f2 = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(2));
 const pct = (v: number): string => `${(100 * v).toFixed(0)}%`;
+const f3 = (v: number): string => (Number.isFinite(v) ? v.toFixed(3) : '–');
 
 function report(r: GenerateEvaluation, models: MotionModels): string {
   const c = r.curves;
   const met = (ok: boolean): string => (ok ? 'met' : '**not met**');
-  const emotionRows = c.labels.filter((l) => l.label !== 'idle');
+  const unlabelled = (l: string): boolean => l === 'idle' || l === 'talking';
+  const emotionRows = c.labels.filter((l) => !unlabelled(l.label));
   const lines = [
     '# Generated motion: measurements',
     '',
@@ -239,7 +268,7 @@ function report(r: GenerateEvaluation, models: MotionModels): string {
     '|---|---|---|---|---|---|---|',
     ...c.labels.map(
       (l) =>
-        `| ${l.label} | ${l.realVal.length} / ${l.realTrain.length} | ${f2(l.generated)} | ${f2(l.floor)} | ${f2(l.ceiling)} | ${f2(l.ratio)} | ${l.label === 'idle' ? '' : met(l.ratio <= 1.25)} |`,
+        `| ${l.label} | ${l.realVal.length} / ${l.realTrain.length} | ${f2(l.generated)} | ${f2(l.floor)} | ${f2(l.ceiling)} | ${f2(l.ratio)} | ${unlabelled(l.label) ? '' : met(l.ratio <= 1.25)} |`,
     ),
     '',
     `Emotions meeting the bar: ${emotionRows.filter((l) => l.ratio <= 1.25).length} of ${emotionRows.length}.`,
@@ -258,7 +287,29 @@ function report(r: GenerateEvaluation, models: MotionModels): string {
     '',
     '## Real or generated?',
     '',
-    `A logistic-regression classifier (L2, 5-fold cross-validated with whole clips or samples per fold, balanced) on 32-frame windows (stride 16) of the AU means, head rotation and gaze, each channel summarised by its mean, spread and mean frame-to-frame change (${c.classifier.features} features): ${c.classifier.realWindows} windows of the held-back real clips with a neutral reference against ${c.classifier.generatedWindows} windows of one sample per clip (same label and length). Held-out accuracy **${pct(c.classifier.accuracy)}** (bar ≤ 65%; 50% = indistinguishable). For reference, the same classifier tells the training actors' real clips from the held-back actors' at ${pct(c.classifier.realVsReal)}.`,
+    `A logistic-regression classifier (L2, 5-fold cross-validated with whole clips or samples per fold, balanced) on 32-frame windows (stride 16) of the AU means, head rotation and gaze, each channel summarised by its mean, spread and mean frame-to-frame change (${c.classifier.features} features): ${c.classifier.realWindows} windows of the held-back real clips with a neutral reference against ${c.classifier.generatedWindows} windows of one sample per clip (same label and length). Held-out accuracy **${pct(c.classifier.accuracy)}** (bar ≤ 65%; ${met(c.classifier.accuracy <= 0.65)}; 50% = indistinguishable). For reference, the same classifier tells the training actors' real clips from the held-back actors' at ${pct(c.classifier.realVsReal)}.`,
+    '',
+    'What it sees: the same classifier on groups of the features (level: the window mean; spread: its standard deviation; speed: the mean frame-to-frame change), and the single features that separate best, with their means over the real and the generated windows.',
+    '',
+    '| features | accuracy |',
+    '|---|---|',
+    ...c.classifier.groups.map((g) => `| ${g.group} | ${pct(g.accuracy)} |`),
+    '',
+    '| feature | accuracy | real mean | generated mean |',
+    '|---|---|---|---|',
+    ...c.classifier.topFeatures.map(
+      (f) => `| ${f.feature} | ${pct(f.accuracy)} | ${f3(f.real)} | ${f3(f.generated)} |`,
+    ),
+    '',
+    '## Talking',
+    '',
+    `Head motion and blinks of people speaking, without their mouths (the mouth comes from speech): ${c.talking.realClips} held-back real talking clips (${f2(c.talking.realMinutes)} min; people speaking without a marked emotion) beside 8 generated samples of 20 s of \`talking\` and of \`idle\`. Head spread: standard deviation of yaw, pitch and roll within 4-s windows (mean of the three, degrees); head speed: mean absolute change a second (degrees); blinks: closures crossing half.`,
+    '',
+    '| source | head spread (°) | head speed (°/s) | blinks a minute |',
+    '|---|---|---|---|',
+    ...c.talking.rows.map(
+      (t) => `| ${t.source} | ${f2(t.headSpreadDeg)} | ${f2(t.headSpeedDegS)} | ${f2(t.blinksPerMinute)} |`,
+    ),
     '',
     '## Emotion-sequence predictor (the envelope)',
     '',
@@ -277,10 +328,10 @@ function report(r: GenerateEvaluation, models: MotionModels): string {
     '',
     '## Rendered',
     '',
-    `Each label generated as a 4-s episode (seed 1, intensity 1) on ${r.rendered.portraits.length} core portraits (512×512 crops around the face: ${r.rendered.portraits.map((p) => path.basename(p)).join(', ')}) and judged at the apex by Human's 7-class emotion model. Bar: the target is the top class on ≥ 70% of (portrait, emotion) pairs over the six emotions the judge knows.`,
+    `Each label generated as a 4-s episode (seed 1, intensity 1) on ${r.rendered.portraits.length} core portraits (512×512 crops around the face: ${r.rendered.portraits.map((p) => path.basename(p)).join(', ')}), rendered as \`vivify generate\` renders it (shape and expression appearance) and judged at the apex by Human's 7-class emotion model; beside it, \`vivify edit --emotion X=1\` on the same portraits, judged the same way. Bar: over the six emotions the judge knows, the target on top at least 80% as often as for the edit.`,
     '',
-    '| label | judge class | top class | target probability | top classes |',
-    '|---|---|---|---|---|',
+    '| label | judge class | top class | target probability | top classes | edit: top class | edit: target probability |',
+    '|---|---|---|---|---|---|---|',
     ...Object.entries(r.rendered.judged).map(
       ([l, j]) =>
         `| ${l} | ${JUDGED[l as GenerateLabel]} | ${j.top}/${j.total} | ${f2(j.targetProbability)} | ${Object.entries(
@@ -288,10 +339,12 @@ function report(r: GenerateEvaluation, models: MotionModels): string {
         )
           .sort((a, b) => b[1] - a[1])
           .map(([k, v]) => `${k} ${v}`)
-          .join(', ')} |`,
+          .join(
+            ', ',
+          )} | ${r.rendered.edit[l] ? `${r.rendered.edit[l].top}/${r.rendered.edit[l].total}` : ''} | ${r.rendered.edit[l] ? f2(r.rendered.edit[l].targetProbability) : ''} |`,
     ),
     '',
-    `Target on top over the six emotions: **${pct(r.rendered.topShare)}** (${met(r.rendered.topShare >= 0.7)}).`,
+    `Target on top over the six emotions: generated **${pct(r.rendered.topShare)}** (the shape alone, as generated episodes were rendered before: ${pct(r.rendered.shapeOnlyTopShare)}), edit ${pct(r.rendered.editTopShare)}: ${r.rendered.editTopShare > 0 ? `**${f2(r.rendered.topShare / r.rendered.editTopShare)}** of the edit's rate` : 'the edit never reads'} (bar ≥ 0.80; ${met(r.rendered.topShare >= 0.8 * r.rendered.editTopShare)}).`,
     '',
     `Identity consistency: ACD (mean pairwise distance of identity embeddings over every tenth frame) of the rendered episodes ${f2(r.rendered.acd)} (${Object.entries(
       r.rendered.acdByLabel,

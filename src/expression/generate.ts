@@ -161,7 +161,7 @@ export async function generateVideo(
       writer = await openVideoWriter(outputs[s]!, { fps: o.fps });
       for (let i = 0; i < total; i++) {
         throwIfAborted(signal);
-        await writer.write(renderer.render({ target: g.state(i) }).image);
+        await writer.write(renderer.render({ target: g.state(i), aus: g.aus(i) }).image);
         rendered++;
         onProgress?.({ sample: s + 1, frame: i + 1, total });
       }

@@ -6,12 +6,15 @@
 import { generateMotion, type GeneratedMotion, type GenerateOptions } from '../motion/generate.js';
 import type { MotionModels } from '../motion/motion-model.js';
 import type { FaceState } from '../motion/motion.js';
-import { scriptedState } from './scripted.js';
+import type { AuIntensities } from '../face/action-units.js';
+import { scriptedAUs, scriptedState } from './scripted.js';
 
 export interface GeneratedFrames {
   motion: GeneratedMotion;
   /** The face state of frame i (0 ≤ i < motion.frames.length): the portrait's own, moved. */
   state(i: number): FaceState;
+  /** The AU intensities frame i shows (blink included), for the renderer's expression appearance. */
+  aus(i: number): AuIntensities;
 }
 
 /**
@@ -19,10 +22,14 @@ export interface GeneratedFrames {
  * gaze and blink applied. Deterministic for a given seed.
  *
  * @example
- * const { motion, state } = generatedFrames(models, faceState(face), { label: 'happy', seed: 7 });
- * for (let i = 0; i < motion.frames.length; i++) renderer.render({ target: state(i) });
+ * const { motion, state, aus } = generatedFrames(models, faceState(face), { label: 'happy', seed: 7 });
+ * for (let i = 0; i < motion.frames.length; i++) renderer.render({ target: state(i), aus: aus(i) });
  */
 export function generatedFrames(models: MotionModels, source: FaceState, options: GenerateOptions): GeneratedFrames {
   const motion = generateMotion(models, options);
-  return { motion, state: (i) => scriptedState(source, motion.frames[i]!) };
+  return {
+    motion,
+    state: (i) => scriptedState(source, motion.frames[i]!),
+    aus: (i) => scriptedAUs(motion.frames[i]!),
+  };
 }

@@ -7,12 +7,12 @@
  */
 import { ACTION_UNITS, AU_MAX, type ActionUnit, type AuIntensities } from '../face/action-units.js';
 import { emotionAUs } from './emotion.js';
-import { EMOTION_DIRECTIONS } from './emotion-directions-data.js';
 import { EMOTION_NAMES, type EmotionName } from './emotion-names.js';
 import { phasesOf, type Phases } from './episodes.js';
 import { MEASUREMENT_SMOOTHING } from './motion-dataset.js';
 import {
   emotionCoordinates,
+  emotionVector,
   EXPRESSIVE_EMOTIONS,
   F_ASYM,
   F_GAZE,
@@ -29,7 +29,14 @@ import type { MotionModels } from './motion-model.js';
 import { createRandom, type Random } from './random.js';
 import { runSteps, within, type Steps } from './steps.js';
 
-export const GENERATE_LABELS = [...EMOTION_NAMES, 'posed-smile', 'spontaneous-smile', 'idle', 'listening'] as const;
+export const GENERATE_LABELS = [
+  ...EMOTION_NAMES,
+  'posed-smile',
+  'spontaneous-smile',
+  'idle',
+  'listening',
+  'talking',
+] as const;
 export type GenerateLabel = (typeof GENERATE_LABELS)[number];
 
 export interface GenerateOptions {
@@ -149,7 +156,11 @@ export function* sampleFeatureSteps(
   const fitted = models.file.noise[label];
   const rho = fitted?.rho ?? new Array<number>(F).fill(0);
   const sigma = fitted?.sigma ?? new Array<number>(F).fill(0);
-  // Per feature a band-limited AR(1) residual: unit AR(1), its slow part removed, scaled.
+  const smooth = fitted?.smooth ?? new Array<number>(F).fill(0);
+  // The label's level the decoder's mean misses for latents drawn from the prior (fitted at training).
+  const offset = fitted?.offset ?? new Array<number>(F).fill(0);
+  // Per feature a band-limited residual: unit AR(1), Gaussian-smoothed (σ `smooth` frames, where fitted),
+  // its slow part removed, scaled.
   const residual: number[][] = [];
   for (let k = 0; k < F; k++) {
     let x = noise.normal();
@@ -158,17 +169,62 @@ export function* sampleFeatureSteps(
       if (t > 0) x = rho[k]! * x + Math.sqrt(1 - rho[k]! ** 2) * noise.normal();
       raw.push(x);
     }
-    residual.push(highPass(raw, HIGH_PASS_SIGMA).map((v) => v * sigma[k]! * noiseScale));
+    residual.push(highPass(smoothSeries(raw, smooth[k]!), HIGH_PASS_SIGMA).map((v) => v * sigma[k]! * noiseScale));
     yield 0.5 + (0.4 * (k + 1)) / F;
+  }
+  // Activity: real faces are busier at some moments and in some people than others (a burst of words, a
+  // still pause, a restless speaker), so each feature group's residual is modulated by a gain exp(τz − τ²)
+  // (E[gain²] = 1, so the mean variance is kept; τ fitted per label and group), z a unit-variance mix of
+  // one draw for the whole sample (0.8) and noise smoothed over a second (0.6).
+  const tau = fitted?.activity;
+  if (tau) {
+    const act = rng.fork('activity');
+    for (const [g, [from, to]] of ACTIVITY_GROUPS.entries()) {
+      const whole = act.normal();
+      const z = unitSmoothNoise(act, frames, ACTIVITY_SMOOTHING).map((v) => 0.8 * whole + 0.6 * v);
+      const tg = tau[g] ?? 0;
+      if (!(tg > 0)) continue;
+      for (let t = 0; t < frames; t++) {
+        const gain = Math.exp(tg * z[t]! - tg * tg);
+        for (let k = from; k < to; k++) residual[k]![t]! *= gain;
+      }
+    }
   }
   const out: Float32Array[] = [];
   for (let t = 0; t < frames; t++) {
     const f = new Float32Array(F);
-    for (let k = 0; k < F; k++) f[k] = (mean[t * F + k]! + residual[k]![t]!) * s[k]! + m[k]!;
+    for (let k = 0; k < F; k++) f[k] = (mean[t * F + k]! + offset[k]! + residual[k]![t]!) * s[k]! + m[k]!;
     out.push(f);
   }
   yield 0.95;
   return smoothFrames(out, MEASUREMENT_SMOOTHING);
+}
+
+/** Feature groups whose residual shares one activity gain: the AUs (means and asymmetries), the head, the gaze. */
+export const ACTIVITY_GROUPS: readonly [number, number][] = [
+  [F_MEAN, F_POSE],
+  [F_POSE, F_GAZE],
+  [F_GAZE, FEATURES],
+];
+
+/** σ, in frames, of the smoothing of the activity gain's noise (1 s). */
+export const ACTIVITY_SMOOTHING = 25;
+
+/** White noise smoothed by a Gaussian of σ frames, rescaled to unit variance (away from the ends). */
+export function unitSmoothNoise(rng: Random, frames: number, sigma: number): number[] {
+  const raw = Array.from({ length: frames }, () => rng.normal());
+  // A Gaussian average of σ frames keeps 1 / (2σ√π) of white noise's variance.
+  const gain = Math.sqrt(2 * sigma * Math.sqrt(Math.PI));
+  return smoothSeries(raw, sigma).map((v) => v * gain);
+}
+
+/** A series smoothed by a Gaussian of σ frames (unchanged for σ ≤ 0). */
+export function smoothSeries(v: readonly number[], sigma: number): number[] {
+  if (!(sigma > 0)) return Array.from(v);
+  return smoothFrames(
+    v.map((x) => Float32Array.of(x)),
+    sigma,
+  ).map((f) => f[0]!);
 }
 
 /** σ, in frames, of the Gaussian average that the residual noise's slow part is taken with (±1.5 s). */
@@ -216,10 +272,25 @@ export function* removeSpeechSteps(frames: readonly Float32Array[], fps = MODEL_
   return out;
 }
 
-/** An emotion's AU vector at intensity 1 (34 one-sided values, ACTION_UNITS order, left/right). */
-function emotionVector(e: Exclude<EmotionName, 'neutral'>): number[] {
-  const d = EMOTION_DIRECTIONS[e]!;
-  return d.direction.map((v) => v * d.step);
+/**
+ * The mean share of an emotion in the generator's samples of it (the projection of each frame's AUs on the
+ * emotion's AU vector, in units of that vector; speech removed, as generation does): what a typical sample
+ * shows of the emotion. Generation divides by it, so intensity 1 is the apex `vivify edit` shows.
+ */
+export function emotionShare(models: MotionModels, emotion: Exclude<EmotionName, 'neutral'>, samples = 16): number {
+  const v = emotionVector(emotion);
+  const vv = v.reduce((a, x) => a + x * x, 0);
+  let sum = 0;
+  let n = 0;
+  for (let i = 0; i < samples; i++) {
+    const feats = removeSpeech(sampleFeatures(models, emotion, 100, createRandom(7001 + i).fork('generator')));
+    for (const f of feats) {
+      const a = oneSided(f);
+      sum += Math.max(0, a.reduce((acc, x, k) => acc + x * v[k]!, 0) / vv);
+      n++;
+    }
+  }
+  return sum / n;
 }
 
 /** One-sided AU values of a feature frame (34, ACTION_UNITS order; AU45 zero). */
@@ -233,9 +304,12 @@ function oneSided(f: Float32Array): number[] {
   return out;
 }
 
-/** Blink closures per frame: a renewal process with the training clips' intervals and lengths. */
-export function blinkTrack(models: MotionModels, frames: number, fps: number, rng: Random): number[] {
-  const b = models.file.blinks;
+/**
+ * Blink closures per frame: a renewal process with the training clips' intervals and lengths (the label's
+ * own where the model file has them: talking people blink more often than the clips' average).
+ */
+export function blinkTrack(models: MotionModels, frames: number, fps: number, rng: Random, label?: string): number[] {
+  const b = (label !== undefined ? models.file.labelBlinks?.[label] : undefined) ?? models.file.blinks;
   const out = new Array<number>(frames).fill(0);
   const interval = (): number => Math.exp(b.intervalLogMean + b.intervalLogStd * rng.normal());
   // The first blink falls anywhere in a typical interval, so a clip does not start with one.
@@ -365,7 +439,13 @@ export function* generateMotionSteps(models: MotionModels, options: GenerateOpti
     // The envelope spans the whole duration (its timing is the sample's), even where only part is shown.
     const coords = currentRow ? emotionCoordinates(currentRow) : new Array<number>(EXPRESSIVE_EMOTIONS.length).fill(0);
     const r = models.envelope.run(target, intensity, coords, N, MODEL_FPS);
-    rise = r.rise;
+    // The episode starts and ends at the face as it is: the prediction's own first and last levels (a
+    // straight line between them) are removed before its timing is drawn. Smiles keep their tail: their
+    // offset is the published one the warp below sets.
+    const smile = label === 'posed-smile' || label === 'spontaneous-smile';
+    const first = r.rise[0]!;
+    const last = smile ? first : r.rise[N - 1]!;
+    rise = r.rise.map((v, t) => Math.max(0, v - (first + ((last - first) * t) / Math.max(1, N - 1))));
     keep = r.keep;
     const timing = rng.fork('timing');
     if (label === 'posed-smile' || label === 'spontaneous-smile') {
@@ -389,6 +469,8 @@ export function* generateMotionSteps(models: MotionModels, options: GenerateOpti
   // is re-expressed through emotionAUs, so calibrated emotion intensities apply to generated motion too.
   const v = target ? emotionVector(target) : undefined;
   const vv = v ? v.reduce((a, x) => a + x * x, 0) : 0;
+  // The label's typical share is intensity 1: the apex an edit of the emotion shows.
+  const typical = (target && models.file.emotionShare?.[target]) || 1;
   let smileScale = 1;
   let au6Ratio: number | undefined;
   if (label === 'posed-smile' || label === 'spontaneous-smile') {
@@ -396,7 +478,7 @@ export function* generateMotionSteps(models: MotionModels, options: GenerateOpti
     smileScale = uniform(rng.fork('amplitude'), d.amplitude);
     au6Ratio = d.au6;
   }
-  const blinks = blinkTrack(models, M, MODEL_FPS, rng.fork('blinks'));
+  const blinks = blinkTrack(models, M, MODEL_FPS, rng.fork('blinks'), baseLabel(label));
   const events = label === 'listening' ? listeningEvents(models, M, rng.fork('listening')) : undefined;
   const model: Float32Array[] = [];
   for (let t = 0; t < feats.length; t++) {
@@ -404,13 +486,13 @@ export function* generateMotionSteps(models: MotionModels, options: GenerateOpti
     const a = oneSided(f);
     let row: number[];
     if (v && target) {
-      const s = Math.max(0, a.reduce((acc, x, k) => acc + x * v[k]!, 0) / vv);
+      const s = Math.max(0, a.reduce((acc, x, k) => acc + x * v[k]!, 0) / vv) / typical;
       const e = emotionAUs(target, intensity * smileScale * s);
       const w = rise ? rise[t]! : 1;
       row = ACTION_UNITS.flatMap((au, k) => {
         const side = (j: 0 | 1): number => {
           const emo = (j === 0 ? e.left[au] : e.right[au]) ?? 0;
-          const residual = a[2 * k + j]! - s * v[2 * k + j]!;
+          const residual = a[2 * k + j]! - s * typical * v[2 * k + j]!;
           return w * (emo + residual);
         };
         return [side(0), side(1)];

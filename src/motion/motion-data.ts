@@ -3,8 +3,10 @@
  * curves of every real clip in ../shared/data with its labels. Types and a checked reader; pure.
  */
 import type { EmotionName } from './emotion-names.js';
+import type { MotionVersions } from './motion-model.js';
 
-export const MOTION_DATA_VERSION = 1;
+/** 2: the file records the versions it was built with (`versions`). */
+export const MOTION_DATA_VERSION = 2;
 
 export interface MotionClip {
   /** Path inside the data folder, e.g. videos/dreamtalk_M030_front_happy_level3_001.mp4. */
@@ -49,6 +51,8 @@ export interface MotionClip {
 
 export interface MotionData {
   version: number;
+  /** The versions of the analysis the curves were measured with (test/unit/motion-versions.test.ts). */
+  versions: MotionVersions;
   source: string;
   clips: MotionClip[];
 }
@@ -60,6 +64,7 @@ export function parseMotionData(json: unknown): MotionData {
     throw new TypeError('Expected motion data ({ version, clips: [...] }) for motion data but received something else');
   if (d.version !== MOTION_DATA_VERSION)
     throw new RangeError(`Expected motion data version ${MOTION_DATA_VERSION} for motion data but received ${d.version}`);
+  if (!d.versions || typeof d.versions !== 'object') throw new RangeError('motion data lacks versions');
   for (const c of d.clips) {
     if (c.au.length !== c.frames || c.pose.length !== c.frames || c.closure.length !== c.frames)
       throw new RangeError(`Expected ${c.frames} frames in every curve of ${c.file}`);

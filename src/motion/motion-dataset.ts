@@ -25,6 +25,7 @@ export const TRAINED_LABELS = [
   'disgusted',
   'contempt',
   'idle',
+  'talking',
 ] as const;
 
 /**
@@ -41,12 +42,37 @@ export function generatorLabel(clip: MotionClip): string | null {
 }
 
 /**
+ * Whether a clip shows a person speaking without a marked emotion: the generator's `talking` label (head
+ * motion, gaze, brows and blinks of a speaker; generation removes the mouth's speech, which comes from
+ * audio). The talking clips of people without an emotion label (MANIFEST descriptions: talk, speak,
+ * speech, interview…; the Vox driving clips; StyleTalk's Obama and Trump), not the driving clips made of
+ * deliberate expressions.
+ */
+export function isTalkingClip(clip: MotionClip): boolean {
+  if (!clip.usable || clip.emotion || !clip.talking) return false;
+  if (clip.dataset === 'styletalk') return true;
+  return clip.dataset === 'other' && (!clip.driving || /lia_vox_driving/.test(clip.file));
+}
+
+/**
+ * Every generator label a clip trains: its {@link generatorLabel}, and `talking` as well for the clips of
+ * {@link isTalkingClip} (a speaker's idle motion is also what `idle` learns from: there is no footage of
+ * people sitting still here).
+ */
+export function generatorLabels(clip: MotionClip): string[] {
+  const main = generatorLabel(clip);
+  const out = main ? [main] : [];
+  if (isTalkingClip(clip) && main !== 'talking') out.push('talking');
+  return out;
+}
+
+/**
  * Whether a clip's AU levels are only relative (its reference is the person's median face, not a neutral
  * one): the generator then learns their changes, not their levels. Idle clips are relative too, but for
  * idle the person's usual face is exactly the level wanted.
  */
 export function levelsRelative(clip: MotionClip, label = generatorLabel(clip)): boolean {
-  return clip.reference === 'median' && label !== 'idle';
+  return clip.reference === 'median' && label !== 'idle' && label !== 'talking';
 }
 
 /** Feature frames of a clip at the models' rate, smoothed like every measured curve. */

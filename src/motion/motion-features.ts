@@ -5,7 +5,7 @@
  * by training, generation and evaluation: resampling, Gaussian smoothing, emotion coordinates. Pure.
  */
 import { ACTION_UNITS, AU_MAX, type ActionUnit, type AuIntensities } from '../face/action-units.js';
-import { EMOTION_DIRECTIONS } from './emotion-directions-data.js';
+import { emotionAUs } from './emotion.js';
 import { EMOTION_NAMES, type EmotionName } from './emotion-names.js';
 
 /** Frames per second of the models (MEAD's rate); other rates are resampled. */
@@ -132,18 +132,25 @@ export function smoothFrames(frames: readonly Float32Array[], sigma: number): Fl
 /** The emotions with a direction (all but neutral), in EMOTION_NAMES order. */
 export const EXPRESSIVE_EMOTIONS = EMOTION_NAMES.filter((e) => e !== 'neutral') as Exclude<EmotionName, 'neutral'>[];
 
-/** Direction × step of each emotion over the 34 one-sided AUs (what intensity 1 adds). */
+/**
+ * An emotion's AU vector at intensity 1 over the 34 one-sided AUs (ACTION_UNITS order, left/right): the
+ * apex `vivify edit --emotion X=1` applies (src/motion/emotion-data.ts), so emotion coordinates, episodes
+ * and generated emotions are in the renderer's units.
+ */
+export function emotionVector(e: Exclude<EmotionName, 'neutral'>): number[] {
+  const a = emotionAUs(e, 1);
+  return ACTION_UNITS.flatMap((au) => [a.left[au] ?? 0, a.right[au] ?? 0]);
+}
+
+/** Each expressive emotion's AU vector at intensity 1. */
 function emotionVectors(): number[][] {
-  return EXPRESSIVE_EMOTIONS.map((e) => {
-    const d = EMOTION_DIRECTIONS[e]!;
-    return d.direction.map((v) => v * d.step);
-  });
+  return EXPRESSIVE_EMOTIONS.map(emotionVector);
 }
 
 /**
  * Emotion coordinates of an AU frame (34 one-sided intensities, AU45 ignored): the non-negative
- * intensities c (one per expressive emotion, 1 = the learned apex) whose emotion AUs Σ c·(direction·step)
- * best match the frame (least squares, projected gradient). The frame's expression as emotion intensities.
+ * intensities c (one per expressive emotion, 1 = the edit's apex) whose emotion AUs Σ c·vector best
+ * match the frame (least squares, projected gradient). The frame's expression as emotion intensities.
  */
 export function emotionCoordinates(au: ArrayLike<number>): number[] {
   const V = emotionVectors();
@@ -171,4 +178,27 @@ export function emotionCoordinates(au: ArrayLike<number>): number[] {
     if (change < 1e-7) break;
   }
   return c;
+}
+
+/**
+ * A fingerprint of the emotion vectors the emotion coordinates and generated emotions use (episodes, the
+ * envelope and the emotions' shares are in their units): an FNV-1a hash of every emotion's vector, rounded
+ * to 3 decimals, with the emotions' names. Any change of the edit's apexes changes it
+ * (test/unit/motion-versions.test.ts).
+ */
+export function emotionVectorsFingerprint(vectors: readonly number[][] = emotionVectors()): string {
+  const text = EXPRESSIVE_EMOTIONS.map((e, i) => `${e}:${(vectors[i] ?? []).map((v) => v.toFixed(3)).join(',')}`).join(
+    ';',
+  );
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return `${EXPRESSIVE_EMOTIONS.length} emotions, fnv1a ${h.toString(16).padStart(8, '0')}`;
+}
+
+/** Each expressive emotion's vector, in EXPRESSIVE_EMOTIONS order (what emotionVectorsFingerprint hashes). */
+export function currentEmotionVectors(): number[][] {
+  return emotionVectors();
 }

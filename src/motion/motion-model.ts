@@ -56,9 +56,32 @@ export interface BlinkStats {
   minutes: number;
 }
 
+/**
+ * What the motion data and models were built with (src/dataset/motion-versions.ts gives the code's own):
+ * the data file and the model file record them, and test/unit/motion-versions.test.ts fails when they
+ * disagree with the code, so a change of the landmark analysis, the AU estimator or the emotion directions
+ * cannot leave the shipped data or models silently stale.
+ */
+export interface MotionVersions {
+  /** MOTION_DATA_VERSION (src/motion/motion-data.ts): the data file's layout and curve definitions. */
+  motionData: number;
+  /** LANDMARK_CACHE_VERSION (src/dataset/landmarks.ts): the landmark pipeline the curves were tracked with. */
+  landmarkCache: number;
+  /** auEstimatorFingerprint() (src/analysis/au-fingerprint.ts): the AU estimator the intensities come from. */
+  auEstimator: string;
+  /**
+   * emotionVectorsFingerprint() (src/motion/motion-features.ts): the emotions' AU vectors (the edit's apexes)
+   * that episodes, the envelope and the emotions' shares are measured in. Models only: the curves do not
+   * depend on them.
+   */
+  emotionVectors?: string;
+}
+
 export interface MotionModelFile {
   format: typeof MOTION_MODEL_FORMAT;
   version: number;
+  /** The versions of the data and the analysis the models were trained on. */
+  versions: MotionVersions;
   trainedBy: string;
   /** Validation figures recorded at training time (what `npm run train:motion` reproduces). */
   validation: Record<string, number | string>;
@@ -70,16 +93,27 @@ export interface MotionModelFile {
   envelope: { config: EnvelopeConfig; weights: Record<string, { shape: number[]; data: string }> };
   blinks: BlinkStats;
   /**
+   * Per emotion: the mean share of the emotion in the generator's samples of it (src/motion/generate.ts,
+   * emotionShare). Generation divides by it, so a typical sample at intensity 1 shows the edit's apex.
+   */
+  emotionShare?: Record<string, number>;
+  /** Blink statistics of the labels with enough blinks of their own (the others use `blinks`). */
+  labelBlinks?: Record<string, BlinkStats>;
+  /**
    * How much real episodes' onsets and offsets vary around the envelope's prediction (standard deviation of
    * log(real / predicted) length over the training episodes): each sample's timing is drawn from it.
    */
   timing: { onsetLogSd: number; offsetLogSd: number };
   /**
    * What the decoder's mean leaves out — unmodelled motion and the trackers' noise — per label and feature
-   * as a band-limited AR(1) process (normalised units; src/motion/generate.ts), fitted by moments to the
-   * label's training clips. A label without an entry gets none.
+   * as a band-limited process (normalised units; src/motion/generate.ts): an AR(1) of correlation `rho`,
+   * Gaussian-smoothed over `smooth` frames (0 or absent: not smoothed), its slow part removed, scaled by
+   * `sigma`; fitted by moments to the label's training clips. `offset`: the level the decoder's mean misses
+   * for latents drawn from the prior (the label's mean over its clips minus the samples'), added back. A
+   * label without an entry gets none. `activity`: per feature group (AUs, head, gaze), the spread τ of a
+   * slowly varying gain exp(τz − τ²) on the residual, so some moments are busier than others as in the clips.
    */
-  noise: Record<string, { rho: number[]; sigma: number[] }>;
+  noise: Record<string, { rho: number[]; sigma: number[]; smooth?: number[]; offset?: number[]; activity?: number[] }>;
 }
 
 export interface MotionModels {
