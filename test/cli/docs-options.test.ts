@@ -13,6 +13,7 @@ import { parseCommand, type CommandDef } from '../../src/cli/options.js';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const DOCS = [
   'README.md',
+  'CONTRIBUTING.md',
   ...readdirSync(path.join(ROOT, 'docs'))
     .filter((f) => f.endsWith('.md'))
     .map((f) => `docs/${f}`),
