@@ -95,37 +95,129 @@ function insidePolygon(xs: number[], ys: number[], x: number, y: number): boolea
 }
 
 export function createSurroundTracker(rings: SurroundRings): SurroundTracker {
-  const n = rings.follow.length;
-  const c = rings.canon;
-  const offsets = new Float32Array(2 * n);
-  let firstPose: Similarity | undefined;
-  // Tracked points: image positions now, head-frame positions at the first frame, alive flags.
-  let pts = new Float32Array(0);
-  let home = new Float32Array(0);
-  let alive = new Uint8Array(0);
-  // The ring vertices are followed too, each on its own (first n points are not reseeded once lost).
-  let ringPts = new Float32Array(2 * n);
-  const ringAlive = new Uint8Array(n);
-  let prev: { pyr: GreyPyramid; pose: Similarity } | undefined;
-  let sinceReseed = 0;
+  return new RingTracker(rings);
+}
 
-  const fallback = (i: number, pose: Similarity): [number, number] => {
-    const [x0, y0] = project(firstPose!, c[3 * i]!, c[3 * i + 1]!, c[3 * i + 2]!);
+type Face = { landmarks: Float32Array; pose: Similarity };
+
+class RingTracker implements SurroundTracker {
+  private readonly n: number;
+  private readonly c: Float32Array;
+  private readonly offsets: Float32Array;
+  private firstPose: Similarity | undefined;
+  // Tracked points: image positions now, head-frame positions at the first frame, alive flags.
+  private pts = new Float32Array(0);
+  private home = new Float32Array(0);
+  private alive = new Uint8Array(0);
+  // The ring vertices are followed too, each on its own (first n points are not reseeded once lost).
+  private ringPts: Float32Array;
+  private readonly ringAlive: Uint8Array;
+  private prev: { pyr: GreyPyramid; pose: Similarity } | undefined;
+  private sinceReseed = 0;
+
+  constructor(private readonly rings: SurroundRings) {
+    this.n = rings.follow.length;
+    this.c = rings.canon;
+    this.offsets = new Float32Array(2 * this.n);
+    this.ringPts = new Float32Array(2 * this.n);
+    this.ringAlive = new Uint8Array(this.n);
+  }
+
+  next(frame: RgbaImage, face: Face | undefined): Float32Array {
+    if (!face) return this.offsets;
+    const pose = face.pose;
+    const pyr = greyPyramid(frame);
+    if (!this.prev || !this.firstPose) return this.start(frame, pyr, face);
+    const { off, m, live } = this.followPoints(this.prev.pyr, pyr, pose);
+    this.followRing(this.prev.pyr, pyr, pose, off, m);
+    if (live < RESEED_BELOW * MAX_POINTS && ++this.sinceReseed >= RESEED_EVERY) {
+      this.reseed(frame, pyr, face.landmarks, pose, off);
+      this.sinceReseed = 0;
+    }
+    this.prev = { pyr, pose };
+    return this.offsets;
+  }
+
+  /** The first frame with a face: the ring where the head puts it, and points to follow around it. */
+  private start(frame: RgbaImage, pyr: GreyPyramid, face: Face): Float32Array {
+    const { n, c } = this;
+    const pose = face.pose;
+    this.firstPose = pose;
+    for (let i = 0; i < n; i++) {
+      const [x, y] = project(pose, c[3 * i]!, c[3 * i + 1]!, c[3 * i + 2]!);
+      this.ringPts[2 * i] = x;
+      this.ringPts[2 * i + 1] = y;
+      this.ringAlive[i] = x >= 0 && y >= 0 && x < frame.width && y < frame.height ? 1 : 0;
+    }
+    this.pts = new Float32Array(0);
+    this.home = new Float32Array(0);
+    this.alive = new Uint8Array(0);
+    this.reseed(frame, pyr, face.landmarks, pose, new Float32Array(0));
+    this.prev = { pyr, pose };
+    return this.offsets;
+  }
+
+  /** Follows the points into this frame: each live one's offset from its first-frame spot (head frame). */
+  private followPoints(
+    from: GreyPyramid,
+    to: GreyPyramid,
+    pose: Similarity,
+  ): { off: Float32Array; m: number; live: number } {
+    const { pts, alive, home } = this;
+    const m = pts.length / 2;
+    const tracked = trackLive(from, to, pts, alive);
+    const off = new Float32Array(2 * m);
+    let live = 0;
+    for (let k = 0; k < m; k++) {
+      if (!alive[k] || !tracked.ok[k]) {
+        alive[k] = 0;
+        continue;
+      }
+      live++;
+      pts[2 * k] = tracked.points[2 * k]!;
+      pts[2 * k + 1] = tracked.points[2 * k + 1]!;
+      const [qx, qy] = unproject(pose, pts[2 * k]!, pts[2 * k + 1]!, DEPTH);
+      off[2 * k] = qx - home[2 * k]!;
+      off[2 * k + 1] = qy - home[2 * k + 1]!;
+    }
+    return { off, m, live };
+  }
+
+  /** Each ring vertex: followed itself while it can be, else interpolated from the points around it. */
+  private followRing(from: GreyPyramid, to: GreyPyramid, pose: Similarity, off: Float32Array, m: number): void {
+    const { n, c, offsets, ringAlive } = this;
+    const ringTracked = trackLive(from, to, this.ringPts, ringAlive);
+    const nextRing = new Float32Array(2 * n);
+    for (let i = 0; i < n; i++) {
+      if (ringAlive[i] && ringTracked.ok[i]) {
+        nextRing[2 * i] = ringTracked.points[2 * i]!;
+        nextRing[2 * i + 1] = ringTracked.points[2 * i + 1]!;
+        const [qx, qy] = unproject(pose, nextRing[2 * i]!, nextRing[2 * i + 1]!, c[3 * i + 2]!);
+        offsets[2 * i] = qx - c[3 * i]!;
+        offsets[2 * i + 1] = qy - c[3 * i + 1]!;
+        continue;
+      }
+      ringAlive[i] = 0;
+      const [fx, fy] = this.fallback(i, pose);
+      const [ox, oy] = this.interpolate(c[3 * i]!, c[3 * i + 1]!, fx, fy, off, m);
+      offsets[2 * i] = ox;
+      offsets[2 * i + 1] = oy;
+    }
+    this.ringPts = nextRing;
+  }
+
+  private fallback(i: number, pose: Similarity): [number, number] {
+    const c = this.c;
+    const [x0, y0] = project(this.firstPose!, c[3 * i]!, c[3 * i + 1]!, c[3 * i + 2]!);
     const [x1, y1] = project(pose, c[3 * i]!, c[3 * i + 1]!, c[3 * i + 2]!);
-    const f = rings.follow[i]!;
+    const f = this.rings.follow[i]!;
     const [qx, qy] = unproject(pose, x0 + f * (x1 - x0), y0 + f * (y1 - y0), c[3 * i + 2]!);
     return [qx - c[3 * i]!, qy - c[3 * i + 1]!];
-  };
+  }
 
   /** Offset of the surroundings at head-frame point (x, y), from the live points: Gaussian weights, prior fallback. */
-  const interpolate = (
-    x: number,
-    y: number,
-    fx: number,
-    fy: number,
-    off: Float32Array,
-    m: number,
-  ): [number, number] => {
+  private interpolate(x: number, y: number, fx: number, fy: number, off: Float32Array, m: number): [number, number] {
+    const { alive, home } = this;
     // Farther from the head, motion varies more slowly and points are sparser: widen the kernel.
     const sigma = Math.max(SIGMA, Math.min(1, 0.3 * Math.hypot(x, y)));
     let sx = PRIOR * fx;
@@ -141,16 +233,18 @@ export function createSurroundTracker(rings: SurroundRings): SurroundTracker {
       sw += w;
     }
     return [sx / sw, sy / sw];
-  };
+  }
 
   /** New features in the current frame (off the face, away from live points), placed at their inferred first-frame spots. */
-  const reseed = (
+  private reseed(
     frame: RgbaImage,
     pyr: GreyPyramid,
     landmarks: Float32Array,
     pose: Similarity,
     off: Float32Array,
-  ): void => {
+  ): void {
+    const { pts, alive } = this;
+    const home0 = this.home;
     const sil = GROUPS.silhouette;
     const xs = sil.map((i) => landmarks[3 * i]!);
     const ys = sil.map((i) => landmarks[3 * i + 1]!);
@@ -167,86 +261,23 @@ export function createSurroundTracker(rings: SurroundRings): SurroundTracker {
     for (let k = 0; k < m; k++) {
       if (!alive[k]) continue;
       keepP.push(pts[2 * k]!, pts[2 * k + 1]!);
-      keepH.push(home[2 * k]!, home[2 * k + 1]!);
+      keepH.push(home0[2 * k]!, home0[2 * k + 1]!);
     }
     const keepOff: number[] = [];
     for (let k = 0; k < m; k++) if (alive[k]) keepOff.push(off[2 * k]!, off[2 * k + 1]!);
     const liveOff = Float32Array.from(keepOff);
     // From here on `home`/`alive` describe the kept points only, which `interpolate` reads.
-    home = Float32Array.from(keepH);
-    alive = new Uint8Array(keepH.length / 2).fill(1);
+    this.home = Float32Array.from(keepH);
+    this.alive = new Uint8Array(keepH.length / 2).fill(1);
     for (let j = 0; j < found.length / 2 && keepP.length / 2 < MAX_POINTS; j++) {
       const [qx, qy] = unproject(pose, found[2 * j]!, found[2 * j + 1]!, DEPTH);
       // Home h solves q = h + offset(h): one fixed-point step from h = q.
-      const [ox, oy] = firstPose ? interpolate(qx, qy, 0, 0, liveOff, keepH.length / 2) : [0, 0];
+      const [ox, oy] = this.firstPose ? this.interpolate(qx, qy, 0, 0, liveOff, keepH.length / 2) : [0, 0];
       keepP.push(found[2 * j]!, found[2 * j + 1]!);
       keepH.push(qx - ox, qy - oy);
     }
-    pts = Float32Array.from(keepP);
-    home = Float32Array.from(keepH);
-    alive = new Uint8Array(keepH.length / 2).fill(1);
-  };
-
-  return {
-    next(frame, face) {
-      if (!face) return offsets;
-      const pose = face.pose;
-      const pyr = greyPyramid(frame);
-      if (!prev || !firstPose) {
-        firstPose = pose;
-        for (let i = 0; i < n; i++) {
-          const [x, y] = project(pose, c[3 * i]!, c[3 * i + 1]!, c[3 * i + 2]!);
-          ringPts[2 * i] = x;
-          ringPts[2 * i + 1] = y;
-          ringAlive[i] = x >= 0 && y >= 0 && x < frame.width && y < frame.height ? 1 : 0;
-        }
-        pts = new Float32Array(0);
-        home = new Float32Array(0);
-        alive = new Uint8Array(0);
-        reseed(frame, pyr, face.landmarks, pose, new Float32Array(0));
-        prev = { pyr, pose };
-        return offsets;
-      }
-      const m = pts.length / 2;
-      const tracked = trackLive(prev.pyr, pyr, pts, alive);
-      const off = new Float32Array(2 * m);
-      let live = 0;
-      for (let k = 0; k < m; k++) {
-        if (!alive[k] || !tracked.ok[k]) {
-          alive[k] = 0;
-          continue;
-        }
-        live++;
-        pts[2 * k] = tracked.points[2 * k]!;
-        pts[2 * k + 1] = tracked.points[2 * k + 1]!;
-        const [qx, qy] = unproject(pose, pts[2 * k]!, pts[2 * k + 1]!, DEPTH);
-        off[2 * k] = qx - home[2 * k]!;
-        off[2 * k + 1] = qy - home[2 * k + 1]!;
-      }
-      const ringTracked = trackLive(prev.pyr, pyr, ringPts, ringAlive);
-      const nextRing = new Float32Array(2 * n);
-      for (let i = 0; i < n; i++) {
-        if (ringAlive[i] && ringTracked.ok[i]) {
-          nextRing[2 * i] = ringTracked.points[2 * i]!;
-          nextRing[2 * i + 1] = ringTracked.points[2 * i + 1]!;
-          const [qx, qy] = unproject(pose, nextRing[2 * i]!, nextRing[2 * i + 1]!, c[3 * i + 2]!);
-          offsets[2 * i] = qx - c[3 * i]!;
-          offsets[2 * i + 1] = qy - c[3 * i + 1]!;
-          continue;
-        }
-        ringAlive[i] = 0;
-        const [fx, fy] = fallback(i, pose);
-        const [ox, oy] = interpolate(c[3 * i]!, c[3 * i + 1]!, fx, fy, off, m);
-        offsets[2 * i] = ox;
-        offsets[2 * i + 1] = oy;
-      }
-      ringPts = nextRing;
-      if (live < RESEED_BELOW * MAX_POINTS && ++sinceReseed >= RESEED_EVERY) {
-        reseed(frame, pyr, face.landmarks, pose, off);
-        sinceReseed = 0;
-      }
-      prev = { pyr, pose };
-      return offsets;
-    },
-  };
+    this.pts = Float32Array.from(keepP);
+    this.home = Float32Array.from(keepH);
+    this.alive = new Uint8Array(keepH.length / 2).fill(1);
+  }
 }
