@@ -21,7 +21,6 @@
  * relative to that neutral shape — the top of the apex frames scripts/learn-emotions.ts and
  * scripts/eval-expression.ts average ({@link apexScore}).
  */
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { estimateAUs } from '../analysis/action-units.js';
 import { identitySimilarity } from '../analysis/analyzer.js';
@@ -35,7 +34,6 @@ import { applySimilarity, fitSimilarity, rotationToEuler } from '../face/pose.js
 import { MESH_POINTS, RIGID_POINTS } from '../face/topology.js';
 import { EMOTIONS, type Emotion, type FaceResult } from '../face/types.js';
 import { createFaceEditor } from '../expression/edit.js';
-import { writeAtomically } from '../media/atomic.js';
 import { decodeVideo } from '../media/video.js';
 import { EMOTION_APEX } from '../motion/emotion-data.js';
 import type { EmotionName } from '../motion/emotion-names.js';
@@ -329,16 +327,7 @@ export async function evaluateExpressionReal(options: ExpressionRealOptions): Pr
           done++;
           continue;
         }
-        let apex = -1;
-        let best = -Infinity;
-        clip.frames.forEach((f, k) => {
-          if (!f || !near(clip, k)) return;
-          const s = apexScore(f.state.canon, neutral.shape, emotion);
-          if (s > best) {
-            best = s;
-            apex = k;
-          }
-        });
+        const apex = apexFrame(clip, neutral.shape, emotion);
         if (apex < 0) {
           skipped.push(`${job.clip.file} (no near-frontal face)`);
           done++;
@@ -348,34 +337,12 @@ export async function evaluateExpressionReal(options: ExpressionRealOptions): Pr
         const apexFace = await analyse(apexImage, `${job.clip.file} frame ${apex}`);
         const edited = editor.edit({ emotions: [{ name: emotion, intensity: 1 }] }).image;
         const editFace = await analyse(edited, `${actor.name}'s neutral frame edited to ${emotion}`);
-        const ref = neutralFace.landmarks;
-        const errEdit = alignedError(editFace.landmarks, apexFace.landmarks, ref);
-        const errNone = alignedError(ref, apexFace.landmarks, ref);
-        const je = editFace.emotion!;
-        const ja = apexFace.emotion!;
-        const jn = neutralFace.emotion!;
-        rows.push({
-          actor: actor.name,
-          emotion,
-          heldOut: actor.name === HELD_OUT_ACTOR,
-          neutral: { file: neutral.clip.clip.file, frame: neutral.frame, from: neutral.from },
-          apex: { file: job.clip.file, frame: apex, frames: clip.frames.length },
-          error: { edit: errEdit, noEdit: errNone, ratio: errEdit / errNone },
-          judge: {
-            edit: je,
-            apex: ja,
-            neutral: jn,
-            l1: probabilityL1(je, ja),
-            l1NoEdit: probabilityL1(jn, ja),
-            topEdit: topClass(je),
-            topApex: topClass(ja),
-            topMatch: topClass(je) === topClass(ja),
-          },
-          identity: {
-            edit: identitySimilarity(neutralFace.embedding!, editFace.embedding!),
-            apex: identitySimilarity(neutralFace.embedding!, apexFace.embedding!),
-          },
-        });
+        rows.push(
+          compare(actor.name, emotion, neutralFace, editFace, apexFace, {
+            neutral: { file: neutral.clip.clip.file, frame: neutral.frame, from: neutral.from },
+            apex: { file: job.clip.file, frame: apex, frames: clip.frames.length },
+          }),
+        );
         done++;
         options.onProgress?.(done, jobs.length, `${actor.name} ${emotion}`);
       }
@@ -403,72 +370,57 @@ export async function evaluateExpressionReal(options: ExpressionRealOptions): Pr
   };
 }
 
-// ---------------------------------------------------------------------------------------------------------
-// Report.
-
-const f = (v: number, d = 3): string => (Number.isFinite(v) ? v.toFixed(d) : '–');
-
-/** One line per row of the table (the CLI prints these). */
-export function tableLines(r: ExpressionRealResult): string[] {
-  const head =
-    '| actor | emotion | apex frame | error: edit | error: no edit | ratio | judge L1 edit↔apex (no edit) | top class: edit / apex | identity: edit | identity: apex |';
-  const sep = '|---|---|---|---|---|---|---|---|---|---|';
-  const summary = (s: ExpressionRealSummary): string =>
-    `| **${s.label}** (${s.rows}) | | | ${f(s.errorEdit)} | ${f(s.errorNoEdit)} | ${f(s.ratio, 2)} | ${f(s.judgeL1, 2)} (${f(s.judgeL1NoEdit, 2)}) | ${s.topMatches} of ${s.rows} match | ${f(s.identityEdit)} | ${f(s.identityApex)} |`;
-  return [
-    head,
-    sep,
-    ...r.rows.map(
-      (x) =>
-        `| ${x.actor}${x.heldOut ? ' (held out)' : ''} | ${x.emotion} | ${x.apex.frame} of ${x.apex.frames} | ${f(x.error.edit)} | ${f(x.error.noEdit)} | ${f(x.error.ratio, 2)} | ${f(x.judge.l1, 2)} (${f(x.judge.l1NoEdit, 2)}) | ${x.judge.topEdit} / ${x.judge.topApex}${x.judge.topMatch ? '' : ' ✗'} | ${f(x.identity.edit)} | ${f(x.identity.apex)} |`,
-    ),
-    ...r.byEmotion.map(summary),
-    ...(r.heldOutSummary ? [summary(r.heldOutSummary)] : []),
-    summary(r.all),
-  ];
+/** The clip's near-frontal frame where the emotion's own AUs are strongest over the neutral shape (−1: none). */
+function apexFrame(clip: ClipFrames, neutral: Float32Array, emotion: EmotionName): number {
+  let apex = -1;
+  let best = -Infinity;
+  clip.frames.forEach((f, k) => {
+    if (!f || !near(clip, k)) return;
+    const s = apexScore(f.state.canon, neutral, emotion);
+    if (s > best) {
+      best = s;
+      apex = k;
+    }
+  });
+  return apex;
 }
 
-function reportMarkdown(r: ExpressionRealResult): string {
-  return [
-    '# Expressions checked against the real face',
-    '',
-    `Generated by \`${r.command}\` on ${r.machine} in ${(r.seconds / 60).toFixed(1)} min (src/eval/expression-real.ts).`,
-    '',
-    "Each MEAD actor's own neutral frame edited to each emotion the actor has a real clip of (the expression editor, intensity 1, default options: `vivify edit --emotion happy=1`), against the real apex frame of that emotion in the actor's clip (the near-frontal frame where the emotion's own AUs, speech AUs excepted, are strongest relative to the actor's neutral shape).",
-    '',
-    "- *error*: mean distance over the 468 mesh points between the edit's landmarks and the apex's, both aligned to the neutral frame's face by a similarity transform (scale, 3-D rotation, translation of the analyzer's x, y, z landmarks, so head turns between the frames are taken out) fitted on the points expressions barely move (forehead, nose, eye corners, cheekbones), measured in the neutral frame's image plane, in inter-ocular distances (outer eye corners of the neutral frame). *no edit*: the same for the neutral frame itself. *ratio* = edit / no edit: 1 is no closer to the real apex than leaving the face alone, 0 is the apex's shape.",
-    "- *judge L1*: L1 distance (0–2) between Human's 7-class emotion probabilities on the edit and on the apex; in brackets, the neutral frame's against the apex. *top class*: the judge's top class on the edit and on the apex (✗: they differ). The judge has no contempt class.",
-    '- *identity*: embedding similarity (cosine, 1024-D) to the neutral frame, of the edit and of the real apex (the reference: how much a real expression of the same person moves the identity model).',
-    `- Held out: **${r.heldOut}** — not used by scripts/learn-emotions.ts, which sets intensity 1 from the actors filmed in a neutral clip too (M030, W009: so those two are not held out). Her frames did go into the learned expression appearance (scripts/build-appearance.ts uses all the labelled clips), which shades the edit but does not move its landmarks. She has no neutral clip: her neutral frame is her least expressive, as for the other eamm_ actors.`,
-    '',
-    ...tableLines(r),
-    '',
-    'Neutral frames:',
-    '',
-    ...[...new Map(r.rows.map((x) => [x.actor, x.neutral])).entries()].map(
-      ([a, n]) => `- ${a}: frame ${n.frame} of \`${n.file}\` (${n.from})`,
-    ),
-    ...(r.skipped.length ? ['', `Skipped: ${r.skipped.join('; ')}.`] : []),
-    '',
-  ].join('\n');
+/** One row: the edit and the real apex, each against the neutral frame — shape, the judge, identity. */
+function compare(
+  actor: string,
+  emotion: EmotionName,
+  neutralFace: FaceResult,
+  editFace: FaceResult,
+  apexFace: FaceResult,
+  frames: Pick<ExpressionRealRow, 'neutral' | 'apex'>,
+): ExpressionRealRow {
+  const ref = neutralFace.landmarks;
+  const errEdit = alignedError(editFace.landmarks, apexFace.landmarks, ref);
+  const errNone = alignedError(ref, apexFace.landmarks, ref);
+  const je = editFace.emotion!;
+  const ja = apexFace.emotion!;
+  const jn = neutralFace.emotion!;
+  return {
+    actor,
+    emotion,
+    heldOut: actor === HELD_OUT_ACTOR,
+    ...frames,
+    error: { edit: errEdit, noEdit: errNone, ratio: errEdit / errNone },
+    judge: {
+      edit: je,
+      apex: ja,
+      neutral: jn,
+      l1: probabilityL1(je, ja),
+      l1NoEdit: probabilityL1(jn, ja),
+      topEdit: topClass(je),
+      topApex: topClass(ja),
+      topMatch: topClass(je) === topClass(ja),
+    },
+    identity: {
+      edit: identitySimilarity(neutralFace.embedding!, editFace.embedding!),
+      apex: identitySimilarity(neutralFace.embedding!, apexFace.embedding!),
+    },
+  };
 }
 
-/** Writes expression-real.md and .json into `out` (and the JSON to `json` too, when given). */
-export async function writeExpressionRealReport(
-  out: string,
-  r: ExpressionRealResult,
-  json?: string,
-): Promise<string[]> {
-  await fs.mkdir(out, { recursive: true });
-  const md = path.join(out, 'expression-real.md');
-  const js = path.join(out, 'expression-real.json');
-  const text = `${JSON.stringify(r, null, 1)}\n`;
-  await writeAtomically(js, (tmp) => fs.writeFile(tmp, text));
-  await writeAtomically(md, (tmp) => fs.writeFile(tmp, reportMarkdown(r)));
-  const files = [md, js];
-  if (json) {
-    await writeAtomically(json, (tmp) => fs.writeFile(tmp, text));
-    files.push(json);
-  }
-  return files;
-}
+export { tableLines, writeExpressionRealReport } from './expression-real-report.js';
