@@ -24,7 +24,7 @@ const dir = mkdtempSync(path.join(tmpdir(), 'vivify-shots-'));
 const out = path.join(ROOT, 'docs', 'images');
 const onlySpeak = process.argv.slice(2).includes('speak');
 
-/** The Speak mode: the example text spoken in the page, animated, the result paused mid-sentence. */
+/** The Speak mode: the example text spoken in the page, animated, the result paused mid-sentence on the stage. */
 async function speakShot(page: Page, name: string, url: string): Promise<void> {
   await page.goto(`${url}#studio`);
   await waitForApp(page);
@@ -38,7 +38,7 @@ async function speakShot(page: Page, name: string, url: string): Promise<void> {
     },
   );
   await page.click('#speak-render');
-  await page.waitForFunction(() => !(document.querySelector('#speak-download') as HTMLElement).hidden, undefined, {
+  await page.waitForFunction(() => !(document.querySelector('#speak-stage') as HTMLElement).hidden, undefined, {
     timeout: 120_000,
   });
   await page.evaluate(`(async () => {
@@ -47,8 +47,9 @@ async function speakShot(page: Page, name: string, url: string): Promise<void> {
     v.currentTime = 1.2;
     await new Promise((r) => v.addEventListener('seeked', r, { once: true }));
   })()`);
-  // The toast has been read.
-  await page.click('#toasts .toast-close');
+  // The toast has been read (it may have left by itself).
+  const toastClose = page.locator('#toasts .toast-close');
+  while ((await toastClose.count()) > 0) await toastClose.first().click();
   await page.waitForTimeout(600);
   const png = await page.screenshot();
   await sharp(png).png({ compressionLevel: 9, palette: true, quality: 90 }).toFile(path.join(out, name));

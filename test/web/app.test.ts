@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -281,6 +281,21 @@ describe('browser app', { timeout: 240_000 }, () => {
       assert.equal(v.width, 512);
       // A length players can show and seek in (the browser's recorder writes none; the app adds it).
       assert.ok(v.duration >= 2 && v.duration <= 6, `the recording says it lasts ${v.duration} s`);
+      // And Chromium's own player shows that length and seeks into the middle (with no duration it says Infinity;
+      // a blob, as a saved file is, since the test server answers no range requests).
+      copyFileSync(file, path.join(dir, 'dist', 'live-recording.webm'));
+      const seek = (await page.evaluate(`(async () => {
+        const el = document.createElement('video');
+        el.muted = true;
+        el.src = URL.createObjectURL(await (await fetch('live-recording.webm')).blob());
+        await new Promise((ok, fail) => { el.onloadedmetadata = ok; el.onerror = () => fail(new Error('not playable')); });
+        const duration = el.duration;
+        el.currentTime = 1.2;
+        await new Promise((ok) => el.addEventListener('seeked', ok, { once: true }));
+        return { duration, at: el.currentTime };
+      })()`)) as { duration: number; at: number };
+      assert.ok(Math.abs(seek.duration - v.duration) < 0.2, `the player says it lasts ${seek.duration} s`);
+      assert.ok(Math.abs(seek.at - 1.2) < 0.05, `seeking to 1.2 s went to ${seek.at} s`);
 
       await page.click('#camera-button'); // stop
       assert.equal(await page.locator('#camera-button').textContent(), 'Start camera');
@@ -628,11 +643,64 @@ describe('browser app', { timeout: 240_000 }, () => {
     await page.waitForFunction(() => !(document.querySelector('#speak-render') as HTMLButtonElement).disabled);
     assert.match((await status.textContent())!, /^hello\.wav: \d\.\d s of speech/);
     await page.click('#speak-render');
-    await page.waitForFunction(() => !(document.querySelector('#speak-download') as HTMLElement).hidden, undefined, {
+    await page.waitForFunction(() => !(document.querySelector('#speak-stage') as HTMLElement).hidden, undefined, {
       timeout: 120_000,
     });
     const result = (await page.evaluate('window.vivify.speak()')) as SpokenResult;
-    assert.match((await status.textContent())!, /^Done: \d+ frames .* with its sound\./);
+    assert.match((await status.textContent())!, /^Done: \d+ frames .* with its sound\. It plays on the stage\.$/);
+    // The result plays on the stage, where the preview was, with its sound; the download is beside it.
+    const stage = (await page.locator('#page-studio .viewport').boundingBox())!;
+    const inStage = async (selector: string): Promise<void> => {
+      const b = (await page.locator(selector).boundingBox())!;
+      const inside =
+        b.x >= stage.x - 1 &&
+        b.y >= stage.y - 1 &&
+        b.x + b.width <= stage.x + stage.width + 1 &&
+        b.y + b.height <= stage.y + stage.height + 1;
+      assert.ok(inside, `${selector} is at ${JSON.stringify(b)}, the stage at ${JSON.stringify(stage)}`);
+    };
+    await inStage('#speak-result');
+    await inStage('#speak-download');
+    const video = (await page.locator('#speak-result').boundingBox())!;
+    assert.ok(video.height >= 0.75 * stage.height, `the video is ${video.height} px of the stage's ${stage.height}`);
+    await page.waitForFunction(() => {
+      const v = document.querySelector<HTMLVideoElement & { webkitAudioDecodedByteCount: number }>('#speak-result')!;
+      return !v.paused && !v.muted && v.currentTime > 0.3 && v.webkitAudioDecodedByteCount > 0;
+    });
+    // The Speak column fits beside it: nothing of it is scrolled away.
+    const column = await page.$eval('.mode[data-mode=speak]', (el) => ({
+      scroll: el.scrollHeight,
+      view: el.clientHeight,
+    }));
+    assert.ok(column.scroll <= column.view + 1, `the Speak column is ${column.scroll} px tall in ${column.view} px`);
+    // The toasts have been read (errors stay until closed, and they lie over this column's foot).
+    const toastClose = page.locator('#toasts .toast-close');
+    while ((await toastClose.count()) > 0) await toastClose.first().click();
+    // Closed, the preview shows again, and the column offers the result back; another mode hides it.
+    await page.click('#speak-close');
+    assert.ok(await page.locator('#studio-canvas').isVisible());
+    assert.ok(!(await page.locator('#speak-stage').isVisible()));
+    await page.click('#speak-show');
+    assert.ok(await page.locator('#speak-stage').isVisible());
+    await page.click('[data-mode-tab=expression]');
+    assert.ok(!(await page.locator('#speak-stage').isVisible()));
+    assert.ok(await page.$eval('#speak-result', (v) => (v as HTMLVideoElement).paused));
+    await page.click('[data-mode-tab=speak]');
+    assert.ok(await page.locator('#speak-stage').isVisible());
+    // On a phone the stage is above the controls: asking for the result from below brings the stage into view.
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await page.click('#speak-close');
+      await page.locator('#speak-show').scrollIntoViewIfNeeded();
+      await page.click('#speak-show');
+      await page.waitForTimeout(300);
+      const phone = (await page.locator('#speak-stage').boundingBox())!;
+      assert.ok(phone.width >= 0.8 * 390, `the result is ${phone.width} px wide`);
+      assert.ok(phone.y >= 0 && phone.y + phone.height <= 844, `the result is at ${JSON.stringify(phone)}`);
+      assert.ok(await page.locator('#speak-download').isVisible());
+    } finally {
+      await page.setViewportSize({ width: 1360, height: 860 });
+    }
     console.log(
       `  speak: ${result.durationS.toFixed(2)} s of speech → ${result.frames} frames in ${(result.totalMs / 1000).toFixed(1)} s (${result.msPerFrame.toFixed(0)} ms a frame rendered and encoded); file to video ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
@@ -733,6 +801,11 @@ describe('browser app', { timeout: 240_000 }, () => {
     await page.click('#lipsync-button');
     assert.equal((await vivify((v) => v.live())).state, 'idle');
     assert.equal(await page.locator('#lipsync-button').textContent(), 'Lip-sync to microphone');
+    // The microphone tap is an AudioWorklet: no deprecated audio node (Chromium warns for a ScriptProcessorNode).
+    assert.deepEqual(
+      session.warnings.filter((w) => /deprecated/i.test(w)),
+      [],
+    );
   });
 
   test('a static host that compresses its files (gzip, compressed Content-Length): the models load, progress ≤ 100%', async () => {

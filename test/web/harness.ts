@@ -111,6 +111,8 @@ export interface BrowserSession {
   page: Page;
   /** Console errors and page errors seen so far. */
   errors: string[];
+  /** Console warnings seen so far (Chromium's deprecation notices among them). */
+  warnings: string[];
   close(): Promise<void>;
 }
 
@@ -148,12 +150,14 @@ export async function openApp(
   if (allowCamera) await context.grantPermissions(['camera', 'microphone'], { origin: new URL(url).origin });
   const page = await context.newPage();
   const errors: string[] = [];
+  const warnings: string[] = [];
   page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+    if (m.type() === 'warning') warnings.push(m.text());
   });
   await page.goto(url);
-  return { browser, context, page, errors, close: () => browser.close() };
+  return { browser, context, page, errors, warnings, close: () => browser.close() };
 }
 
 /** Waits until the app has loaded its models and the default portrait. */

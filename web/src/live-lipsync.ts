@@ -1,11 +1,13 @@
 /**
  * Live lip-sync: the microphone moves the portrait's mouth. The page captures the microphone at the speech
- * features' rate (an AudioContext at 16 kHz; 512-sample blocks, 32 ms) and hands each block to the render
- * worker, which computes the features as they complete, runs the speech model over the last 4 s with its
- * look-ahead of three frames (120 ms) and renders the newest frame the model can tell.
+ * features' rate (an AudioContext at 16 kHz; an AudioWorklet gathers 512-sample blocks, 32 ms) and hands each
+ * block to the render worker, which computes the features as they complete, runs the speech model over the last
+ * 4 s with its look-ahead of three frames (120 ms) and renders the newest frame the model can tell.
  */
 import { SPEECH_SAMPLE_RATE } from '../../src/analysis/audio-features.js';
 import type { Engine } from './engine.js';
+// The tap's own bundle (an AudioWorklet module), built by vite as a worker is.
+import TAP_URL from './lipsync.worklet.ts?worker&url';
 
 /** Samples per block the page hands on (32 ms at 16 kHz). */
 const BLOCK = 512;
@@ -42,15 +44,30 @@ export async function startLipSync(engine: Engine, mouthScale: number): Promise<
     void ctx.close();
     throw err;
   }
-  const input = ctx.createMediaStreamSource(stream);
-  // A ScriptProcessor, not an AudioWorklet: a worklet would be a second bundle to load for 32-ms blocks.
-  const tap = ctx.createScriptProcessor(BLOCK, 1, 1);
-  tap.onaudioprocess = (e) => {
-    const samples = e.inputBuffer.getChannelData(0).slice();
+  let input: MediaStreamAudioSourceNode;
+  let tap: AudioWorkletNode;
+  try {
+    await ctx.audioWorklet.addModule(TAP_URL);
+    input = ctx.createMediaStreamSource(stream);
+    tap = new AudioWorkletNode(ctx, 'vivify-lipsync-tap', {
+      numberOfInputs: 1,
+      numberOfOutputs: 1,
+      channelCount: 1,
+      channelCountMode: 'explicit',
+      processorOptions: { block: BLOCK },
+    });
+  } catch (err) {
+    engine.postRender({ type: 'lipsync-stop' });
+    for (const t of stream.getTracks()) t.stop();
+    void ctx.close();
+    throw new Error(`the microphone tap could not start: ${(err as Error).message}`);
+  }
+  tap.port.onmessage = (e: MessageEvent<Float32Array<ArrayBuffer>>) => {
+    const samples = e.data;
     engine.postRender({ type: 'lipsync-audio', samples }, [samples.buffer]);
   };
   input.connect(tap);
-  // The processor runs only when connected to the output; it writes silence there.
+  // Connected to the output so the graph runs it; it writes silence there.
   tap.connect(ctx.destination);
   await ctx.resume();
 

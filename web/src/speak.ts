@@ -2,8 +2,8 @@
  * The studio's Speak mode: a portrait says what a voice says, as `vivify speak` makes it. Speech comes from
  * an audio file or the microphone; the render worker computes its features with the same pure code as the
  * command line, runs the same audio → mouth model and speech motion, renders every frame, and muxes the
- * speech into the WebM, which plays here with its sound and downloads. The options shown are `vivify speak`'s
- * own definitions (src/speech/speak-options.ts).
+ * speech into the WebM, which then plays on the stage, over the preview, with its sound and a download button
+ * beside it. The options shown are `vivify speak`'s own definitions (src/speech/speak-options.ts).
  */
 import { SPEAK_OPTIONS } from '../../src/speech/speak-options.js';
 import {
@@ -44,10 +44,15 @@ export class SpeakMode {
   private readonly controls = optionControls(SPEAK_OPTIONS, SPEAK_MODE_OPTIONS, () => {}, 'speak', ['seed']);
   private readonly voice = optionControls(SPEAK_OPTIONS, ['voice'], () => {}, 'speak');
   private tts: { worker: Worker; next: number } | undefined;
+  /** Whether the result is on the stage (while this mode is the studio's), and whether this mode is. */
+  private showing = false;
+  private active = false;
 
   constructor(
     private readonly engine: Engine,
     private readonly ready: () => { models: boolean; portrait: boolean },
+    /** Told when the result covers the preview or leaves it (the stage's zoom and compare are off meanwhile). */
+    private readonly onStage: (shown: boolean) => void,
   ) {
     $('#speak-options').append(this.controls.element);
     $('#speak-voice-row').append(this.voice.element);
@@ -70,6 +75,38 @@ export class SpeakMode {
       'click',
       () => this.result && download(this.result, `${stamp('vivify-speak')}.webm`),
     );
+    $('#speak-close').addEventListener('click', () => this.showResult(false));
+    $('#speak-show').addEventListener('click', () => this.showResult(true, true));
+  }
+
+  /**
+   * The result plays on the stage, over the preview (where the eye is), with the download beside it; closed,
+   * the preview shows again and the side column offers the result back. It shows only in the Speak mode.
+   */
+  showResult(on: boolean, play = false): void {
+    this.showing = on && this.result !== undefined;
+    this.display();
+    if (!this.showing) return;
+    // On a phone the stage is above the controls: bring it into view.
+    $('#speak-stage').scrollIntoView({ block: 'nearest' });
+    if (play)
+      void $<HTMLVideoElement>('#speak-result')
+        .play()
+        .catch(() => undefined);
+  }
+
+  /** The studio switched modes: the result is on the stage only in this one. */
+  setActive(active: boolean): void {
+    this.active = active;
+    this.display();
+  }
+
+  private display(): void {
+    const shown = this.active && this.showing;
+    $('#speak-stage').hidden = !shown;
+    $('#speak-show').hidden = shown || this.result === undefined;
+    if (!shown) $<HTMLVideoElement>('#speak-result').pause();
+    this.onStage(shown);
   }
 
   update(ready = this.ready()): void {
@@ -201,6 +238,7 @@ export class SpeakMode {
     const id = engine.id();
     const job = { id, cancelled: false };
     this.job = job;
+    this.showResult(false);
     this.update();
     const bar = $('#speak-progress');
     const cancel = $('#speak-cancel');
@@ -263,17 +301,16 @@ export class SpeakMode {
       const out = $<HTMLVideoElement>('#speak-result');
       if (out.src) URL.revokeObjectURL(out.src);
       out.src = URL.createObjectURL(done.blob);
-      out.hidden = false;
-      out.scrollIntoView({ block: 'nearest' });
-      $('#speak-download').hidden = false;
       const withSound = done.withSound
         ? 'with its sound'
         : 'without sound: this browser cannot encode Opus audio, so the video is silent';
+      $('#speak-result-info').textContent =
+        `${formatLength(done.durationS)}, ${done.withSound ? 'with sound' : 'silent'}`;
       this.status(
-        `Done: ${done.frames} frames (${formatLength(done.durationS)}) in ${(totalMs / 1000).toFixed(1)} s, ${withSound}. Play it below or download it.`,
+        `Done: ${done.frames} frames (${formatLength(done.durationS)}) in ${(totalMs / 1000).toFixed(1)} s, ${withSound}. It plays on the stage.`,
       );
-      toast(`Speech animated: ${done.frames} frames. Play it or download it below.`, 'done');
-      void out.play().catch(() => undefined);
+      toast(`Speech animated: ${done.frames} frames, playing on the stage.`, 'done');
+      this.showResult(true, true);
     } catch (err) {
       const message = job.cancelled ? 'Cancelled.' : `Could not animate the speech: ${(err as Error).message}`;
       this.status(message, !job.cancelled);

@@ -85,7 +85,11 @@ export class StudioPage {
     this.buildExpression();
     this.buildTimeline();
     this.video = new VideoMode(engine, () => this.ready);
-    this.speak = new SpeakMode(engine, () => this.ready);
+    this.speak = new SpeakMode(
+      engine,
+      () => this.ready,
+      (shown) => this.tools.setEnabled(!shown),
+    );
     for (const b of document.querySelectorAll<HTMLButtonElement>('[data-mode-tab]')) {
       b.addEventListener('click', () => this.setMode(b.dataset.modeTab as StudioMode));
     }
@@ -108,6 +112,8 @@ export class StudioPage {
 
   setPortrait(ready: boolean): void {
     this.ready.portrait = ready;
+    // The stage shows the new portrait, not a result spoken by the last one (which the Speak mode still offers).
+    this.speak.showResult(false);
     this.refresh();
   }
 
@@ -118,6 +124,7 @@ export class StudioPage {
     for (const b of document.querySelectorAll<HTMLElement>('[data-mode-tab]')) {
       b.setAttribute('aria-selected', String(b.dataset.modeTab === mode));
     }
+    this.speak.setActive(mode === 'speak');
     this.refresh();
   }
 
