@@ -204,42 +204,7 @@ export async function runBatch(job: BatchJob, out: string, options: BatchRunOpti
     if (missing.length)
       throw new VivifyError('E_QUEUE', `${missing.length} item(s) have no result (first: ${missing[0]!.source})`);
 
-    // The manifest: every item's lines and every listing note, in key order, streamed from the journal.
-    const records: ManifestRecord[] = [];
-    const outputs = new Set<string>([MANIFEST]);
-    const notes = [...job.notes].sort(byKey);
-    recordOutput(store.out, MANIFEST);
-    await writeAtomically(manifest, async (tmp) => {
-      const fh = await fs.open(tmp, 'w');
-      try {
-        let chunk = '';
-        const add = async (rec: ManifestRecord): Promise<void> => {
-          chunk += `${JSON.stringify(rec)}\n`;
-          report.lines[rec.status]++;
-          if (typeof rec.output === 'string') outputs.add(path.normalize(rec.output));
-          if (rec.status !== 'ok' && report.problems.length < 10_000)
-            report.problems.push({ source: String(rec.source), status: rec.status, reason: rec.reason ?? '' });
-          if (TASKS[job.task].finish) records.push(rec);
-          if (chunk.length > 1 << 20) {
-            await fh.write(chunk);
-            chunk = '';
-          }
-        };
-        const note = (n: ListingNote): Promise<void> => add({ source: n.source, status: 'skipped', reason: n.reason });
-        let n = 0;
-        for (const item of items) {
-          while (n < notes.length && notes[n]!.key < item.key) await note(notes[n++]!);
-          const entry = store.read(item.key)!;
-          report[entry.status]++;
-          if (entry.dead) report.dead++;
-          for (const rec of entry.records) await add(rec);
-        }
-        for (const rest of notes.slice(n)) await note(rest);
-        await fh.write(chunk);
-      } finally {
-        await fh.close();
-      }
-    });
+    const { records, outputs } = await writeManifest(job, items, store, manifest, report);
     report.manifest = manifest;
     const finish = TASKS[job.task].finish;
     if (finish) report.extraFiles = await finish(spec, records);
@@ -256,6 +221,56 @@ export async function runBatch(job: BatchJob, out: string, options: BatchRunOpti
     await executor.close();
     await store.close();
   }
+}
+
+/**
+ * The manifest: every item's lines and every listing note, in key order, streamed from the journal into
+ * `manifest` (atomically), counted into `report`; returns the records a task's finish step reads and the
+ * outputs the manifest names.
+ */
+async function writeManifest(
+  job: BatchJob,
+  items: readonly BatchItem[],
+  store: JobStore,
+  manifest: string,
+  report: BatchReport,
+): Promise<{ records: ManifestRecord[]; outputs: Set<string> }> {
+  const records: ManifestRecord[] = [];
+  const outputs = new Set<string>([MANIFEST]);
+  const notes = [...job.notes].sort(byKey);
+  recordOutput(store.out, MANIFEST);
+  await writeAtomically(manifest, async (tmp) => {
+    const fh = await fs.open(tmp, 'w');
+    try {
+      let chunk = '';
+      const add = async (rec: ManifestRecord): Promise<void> => {
+        chunk += `${JSON.stringify(rec)}\n`;
+        report.lines[rec.status]++;
+        if (typeof rec.output === 'string') outputs.add(path.normalize(rec.output));
+        if (rec.status !== 'ok' && report.problems.length < 10_000)
+          report.problems.push({ source: String(rec.source), status: rec.status, reason: rec.reason ?? '' });
+        if (TASKS[job.task].finish) records.push(rec);
+        if (chunk.length > 1 << 20) {
+          await fh.write(chunk);
+          chunk = '';
+        }
+      };
+      const note = (n: ListingNote): Promise<void> => add({ source: n.source, status: 'skipped', reason: n.reason });
+      let n = 0;
+      for (const item of items) {
+        while (n < notes.length && notes[n]!.key < item.key) await note(notes[n++]!);
+        const entry = store.read(item.key)!;
+        report[entry.status]++;
+        if (entry.dead) report.dead++;
+        for (const rec of entry.records) await add(rec);
+      }
+      for (const rest of notes.slice(n)) await note(rest);
+      await fh.write(chunk);
+    } finally {
+      await fh.close();
+    }
+  });
+  return { records, outputs };
 }
 
 /** Local mode: a pool of worker processes; a crashed or timed-out item is retried with backoff, then given up. */
