@@ -290,7 +290,7 @@ export interface ClassifierBreakdown {
 }
 
 /** What the real-vs-generated classifier sees: its accuracy on groups of features and on single ones. */
-export function classifierBreakdown(
+function classifierBreakdown(
   real: readonly { features: number[]; group: string }[],
   gen: readonly { features: number[]; group: string }[],
   top = 8,
@@ -405,7 +405,7 @@ function talkingFigures(
  * Head dips in a pitch track at 25 frames/s: local maxima of the lightly smoothed pitch (±3 frames) that rise
  * ≥ 2.5° above the lowest pitch within ±0.6 s, at least 0.6 s apart.
  */
-export function headDips(pitch: readonly number[]): number {
+function headDips(pitch: readonly number[]): number {
   const r = Math.round(0.6 * MODEL_FPS);
   const sm = pitch.map((_, t) => {
     let a = 0;

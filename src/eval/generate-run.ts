@@ -32,7 +32,7 @@ import { embeddingDistance } from './metrics.js';
 import { MOTION_DATA_FILE, readMotionDataFile } from '../dataset/motion-data-file.js';
 
 /** Emotions the judge has a class for, with that class. */
-export const JUDGED: Partial<Record<GenerateLabel, Emotion>> = {
+const JUDGED: Partial<Record<GenerateLabel, Emotion>> = {
   happy: 'happy',
   sad: 'sad',
   angry: 'angry',

@@ -25,7 +25,7 @@ import { GENERATE_OPTIONS, type GenerateSettings } from './generate-options.js';
 import { generatedFrames } from './generated.js';
 
 /** The model file that ships with the package (scripts/train-motion.ts writes it). */
-export const MOTION_MODEL_FILE = path.resolve(
+const MOTION_MODEL_FILE = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
   '..',
   '..',
@@ -184,7 +184,7 @@ export async function generateVideo(
 }
 
 /** Writes generated motion as JSON: per sample, per frame the AU changes, head rotation, gaze and blink. */
-export async function writeCurves(file: string, samples: readonly GeneratedMotion[]): Promise<void> {
+async function writeCurves(file: string, samples: readonly GeneratedMotion[]): Promise<void> {
   const r = (v: number, d = 1000): number => Math.round(v * d) / d;
   const doc = {
     format: 'vivify-generated-motion',

@@ -134,7 +134,7 @@ export function sampleFeatures(
 }
 
 /** {@link sampleFeatures} with checkpoints (src/motion/steps.ts). */
-export function* sampleFeatureSteps(
+function* sampleFeatureSteps(
   models: MotionModels,
   label: string,
   frames: number,
@@ -208,10 +208,10 @@ export const ACTIVITY_GROUPS: readonly [number, number][] = [
 ];
 
 /** σ, in frames, of the smoothing of the activity gain's noise (1 s). */
-export const ACTIVITY_SMOOTHING = 25;
+const ACTIVITY_SMOOTHING = 25;
 
 /** White noise smoothed by a Gaussian of σ frames, rescaled to unit variance (away from the ends). */
-export function unitSmoothNoise(rng: Random, frames: number, sigma: number): number[] {
+function unitSmoothNoise(rng: Random, frames: number, sigma: number): number[] {
   const raw = Array.from({ length: frames }, () => rng.normal());
   // A Gaussian average of σ frames keeps 1 / (2σ√π) of white noise's variance.
   const gain = Math.sqrt(2 * sigma * Math.sqrt(Math.PI));
@@ -248,7 +248,7 @@ export function removeSpeech(frames: readonly Float32Array[], fps = MODEL_FPS): 
 }
 
 /** {@link removeSpeech} with a checkpoint after each mouth action (src/motion/steps.ts). */
-export function* removeSpeechSteps(frames: readonly Float32Array[], fps = MODEL_FPS): Steps<Float32Array[]> {
+function* removeSpeechSteps(frames: readonly Float32Array[], fps = MODEL_FPS): Steps<Float32Array[]> {
   const r = Math.round(0.4 * fps);
   const out = frames.map((f) => Float32Array.from(f));
   const cols = SPEECH_AUS.map((au) => MODEL_AUS.indexOf(au));
@@ -308,7 +308,7 @@ function oneSided(f: Float32Array): number[] {
  * Blink closures per frame: a renewal process with the training clips' intervals and lengths (the label's
  * own where the model file has them: talking people blink more often than the clips' average).
  */
-export function blinkTrack(models: MotionModels, frames: number, fps: number, rng: Random, label?: string): number[] {
+function blinkTrack(models: MotionModels, frames: number, fps: number, rng: Random, label?: string): number[] {
   const b = (label !== undefined ? models.file.labelBlinks?.[label] : undefined) ?? models.file.blinks;
   const out = new Array<number>(frames).fill(0);
   const interval = (): number => Math.exp(b.intervalLogMean + b.intervalLogStd * rng.normal());

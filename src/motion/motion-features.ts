@@ -15,7 +15,7 @@ export const MODEL_FPS = 25;
 export const MODEL_AUS: readonly ActionUnit[] = ACTION_UNITS.filter((au) => au !== 45);
 const A = MODEL_AUS.length;
 
-export const FEATURE_NAMES: readonly string[] = [
+const FEATURE_NAMES: readonly string[] = [
   ...MODEL_AUS.map((au) => `AU${au}`),
   ...MODEL_AUS.map((au) => `AU${au} L-R`),
   'yaw',
