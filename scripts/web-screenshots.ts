@@ -1,6 +1,7 @@
 /**
- * Screenshots of the browser app for the README and docs/web.md, each mode at 1280×800 (web-*.png) and on a
- * phone at 390×844 (web-phone-*.png), in docs/images/.
+ * Screenshots of the browser app for the README and docs/web.md, each mode (Live, what the tracker sees, the
+ * studio's expression, compare, timeline, video file and speak) at 1280×800 (web-*.png) and on a phone at
+ * 390×844 (web-phone-*.png), in docs/images/.
  * Only the bundled astronaut appears: the fake camera plays the gallery's example clip, which `vivify script`
  * rendered from the astronaut herself (a smile, an open mouth, a head turn), so no real person's frame is committed.
  * The Speak mode's speech is the mode's own example text, spoken by eSpeak NG in the page.
@@ -126,6 +127,19 @@ try {
       await s.page.fill('#timeline-scrub', '1.6');
       await s.page.waitForTimeout(1500);
       await save('web-timeline.png');
+      // The Video file mode with a driving video chosen (the gallery's clip), ready to animate.
+      const videoMode = async (page: Page): Promise<void> => {
+        await page.click('[data-mode-tab=video]');
+        await page.setInputFiles('#video-file', CAMERA_CLIP);
+        await page.waitForFunction(() => !(document.querySelector('#video-animate') as HTMLButtonElement).disabled);
+        await page.waitForFunction(
+          () => (document.querySelector('#driving-video') as HTMLVideoElement).readyState >= 4,
+        );
+        await page.evaluate(() => document.querySelector('#page-studio .viewport')!.scrollIntoView());
+        await page.waitForTimeout(2000);
+      };
+      await videoMode(s.page);
+      await save('web-video.png');
       await speakShot(s.page, 'web-speak.png', server.url);
       if (s.errors.length) throw new Error(s.errors.join('\n'));
       // A phone: the stage first, the controls in a drawer; an example clip drives the portrait.
@@ -153,6 +167,16 @@ try {
         await phone.page.fill('#studio-split', '50');
         await phone.page.waitForTimeout(1500);
         await save('web-phone-studio.png', phone.page);
+        await phone.page.uncheck('#studio-compare');
+        await phone.page.uncheck('#studio-zoom');
+        await phone.page.click('[data-mode-tab=timeline]');
+        await phone.page.fill('#timeline-scrub', '1.6');
+        await phone.page.waitForTimeout(1500);
+        // The preview first, the editor under it (the scrubber is further down on a phone).
+        await phone.page.evaluate(() => document.querySelector('#page-studio .viewport')!.scrollIntoView());
+        await save('web-phone-timeline.png', phone.page);
+        await videoMode(phone.page);
+        await save('web-phone-video.png', phone.page);
         await speakShot(phone.page, 'web-phone-speak.png', server.url);
         if (phone.errors.length) throw new Error(phone.errors.join('\n'));
       } finally {

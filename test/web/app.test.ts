@@ -354,6 +354,18 @@ describe('browser app', { timeout: 240_000 }, () => {
         document.querySelector<HTMLCanvasElement>('#live-canvas')!.getBoundingClientRect().height * 1.4,
     );
     assert.ok(await page.locator('#live-hold').isDisabled(), 'before/after is for the result alone');
+    // The driver's mesh and panel: switched off, its pixels go; on again, the same picture comes back.
+    await page.waitForTimeout(500);
+    const withDriverMesh = await preview('#live-canvas');
+    await page.uncheck('#view-driver-mesh');
+    const meshGone = await until('#live-canvas', withDriverMesh.data, (f) => f > 0.002);
+    assert.ok(
+      meshGone > 0.002 && meshGone < 0.5,
+      `the driver's mesh changed ${(100 * meshGone).toFixed(2)}% of the picture`,
+    );
+    await page.check('#view-driver-mesh');
+    const meshBack = await until('#live-canvas', withDriverMesh.data, (f) => f < 0.001);
+    assert.ok(meshBack < 0.001, `with the driver's mesh again ${(100 * meshBack).toFixed(2)}% differs`);
     await page.selectOption('#view-layout', 'result');
     await page.uncheck('#view-driver-mesh');
     // The no-face note on the stage: a clip without a face.
