@@ -5,28 +5,35 @@
  * is made is in docs/generate.md. Pure and deterministic: the same models, label, seed and options give
  * the same frames on every platform.
  */
-import { ACTION_UNITS, AU_MAX, type ActionUnit, type AuIntensities } from '../face/action-units.js';
+import { ACTION_UNITS, AU_MAX, type AuIntensities } from '../face/action-units.js';
 import { emotionAUs } from './emotion.js';
 import { EMOTION_NAMES, type EmotionName } from './emotion-names.js';
 import { phasesOf, type Phases } from './episodes.js';
-import { MEASUREMENT_SMOOTHING } from './motion-dataset.js';
 import {
-  emotionCoordinates,
   emotionVector,
   EXPRESSIVE_EMOTIONS,
   F_ASYM,
   F_GAZE,
   F_MEAN,
   F_POSE,
-  FEATURES,
   MODEL_AUS,
   MODEL_FPS,
-  resample,
-  smoothFrames,
   type MotionFrame,
 } from './motion-features.js';
 import type { MotionModels } from './motion-model.js';
 import { createRandom, type Random } from './random.js';
+import { episodeEnvelope, maxOf, SMILE_DYNAMICS, toRow, uniform } from './generate-episode.js';
+import { removeSpeech, removeSpeechSteps, sampleFeatures, sampleFeatureSteps } from './generate-features.js';
+
+export { predictEmotionSequence, SMILE_DYNAMICS } from './generate-episode.js';
+export {
+  ACTIVITY_GROUPS,
+  HIGH_PASS_SIGMA,
+  highPass,
+  removeSpeech,
+  sampleFeatures,
+  smoothSeries,
+} from './generate-features.js';
 import { runSteps, within, type Steps } from './steps.js';
 
 export const GENERATE_LABELS = [
@@ -88,23 +95,6 @@ export interface GeneratedMotion {
   phases?: Phases;
 }
 
-/**
- * Smile dynamics from published measurements (docs/generate.md cites the sources and says which numbers
- * are ours): onset and offset durations in seconds (uniform ranges), amplitude relative to the happy
- * apex, and the cheek raiser (AU6, the Duchenne marker) as a fraction of the lip-corner puller (AU12).
- */
-export const SMILE_DYNAMICS = {
-  'spontaneous-smile': { onsetS: [0.5, 1.0], offsetS: [0.7, 1.4], amplitude: [0.6, 0.85], au6: 0.6 },
-  'posed-smile': { onsetS: [0.2, 0.4], offsetS: [0.3, 0.6], amplitude: [0.85, 1.1], au6: 0.15 },
-} as const;
-
-/** Mouth actions that speech moves; without `talking` they keep only their slow part. */
-const SPEECH_AUS: readonly ActionUnit[] = [10, 14, 15, 17, 20, 23, 25, 26];
-
-function uniform(rng: Random, [a, b]: readonly [number, number]): number {
-  return a + (b - a) * rng.next();
-}
-
 /** The generator's label for a generate label. */
 function baseLabel(label: GenerateLabel): string {
   if (label === 'posed-smile' || label === 'spontaneous-smile') return 'happy';
@@ -116,160 +106,6 @@ function baseLabel(label: GenerateLabel): string {
 function targetEmotion(label: GenerateLabel): Exclude<EmotionName, 'neutral'> | undefined {
   const b = baseLabel(label);
   return (EXPRESSIVE_EMOTIONS as readonly string[]).includes(b) ? (b as Exclude<EmotionName, 'neutral'>) : undefined;
-}
-
-/**
- * Samples the generator: `frames` feature frames (Vivify's units) for a label — the decoder's mean for
- * latents drawn from the prior, plus the fitted AR(1) residual process (`noise`, default 1; 0 gives the
- * clean mean motion), smoothed like measured curves. Exposed for evaluation.
- */
-export function sampleFeatures(
-  models: MotionModels,
-  label: string,
-  frames: number,
-  rng: Random,
-  options: { temperature?: number; noise?: number } = {},
-): Float32Array[] {
-  return runSteps(sampleFeatureSteps(models, label, frames, rng, options));
-}
-
-/** {@link sampleFeatures} with checkpoints (src/motion/steps.ts). */
-function* sampleFeatureSteps(
-  models: MotionModels,
-  label: string,
-  frames: number,
-  rng: Random,
-  options: { temperature?: number; noise?: number } = {},
-): Steps<Float32Array[]> {
-  const temperature = options.temperature ?? 1;
-  const noiseScale = options.noise ?? 1;
-  const g = models.generator;
-  const steps = Math.ceil(frames / g.config.stride);
-  const latent = rng.fork('latent');
-  const global = Float32Array.from({ length: g.config.globalLatent }, () => temperature * latent.normal());
-  const local = Float32Array.from({ length: steps * g.config.localLatent }, () => temperature * latent.normal());
-  const { mean } = yield* within(g.decodeSteps(label, global, local, frames), 0, 0.5);
-  const noise = rng.fork('noise');
-  const F = FEATURES;
-  const m = models.file.featureMean;
-  const s = models.file.featureStd;
-  const fitted = models.file.noise[label];
-  const rho = fitted?.rho ?? new Array<number>(F).fill(0);
-  const sigma = fitted?.sigma ?? new Array<number>(F).fill(0);
-  const smooth = fitted?.smooth ?? new Array<number>(F).fill(0);
-  // The label's level the decoder's mean misses for latents drawn from the prior (fitted at training).
-  const offset = fitted?.offset ?? new Array<number>(F).fill(0);
-  // Per feature a band-limited residual: unit AR(1), Gaussian-smoothed (σ `smooth` frames, where fitted),
-  // its slow part removed, scaled.
-  const residual: number[][] = [];
-  for (let k = 0; k < F; k++) {
-    let x = noise.normal();
-    const raw: number[] = [];
-    for (let t = 0; t < frames; t++) {
-      if (t > 0) x = rho[k]! * x + Math.sqrt(1 - rho[k]! ** 2) * noise.normal();
-      raw.push(x);
-    }
-    residual.push(highPass(smoothSeries(raw, smooth[k]!), HIGH_PASS_SIGMA).map((v) => v * sigma[k]! * noiseScale));
-    yield 0.5 + (0.4 * (k + 1)) / F;
-  }
-  // Activity: real faces are busier at some moments and in some people than others (a burst of words, a
-  // still pause, a restless speaker), so each feature group's residual is modulated by a gain exp(τz − τ²)
-  // (E[gain²] = 1, so the mean variance is kept; τ fitted per label and group), z a unit-variance mix of
-  // one draw for the whole sample (0.8) and noise smoothed over a second (0.6).
-  const tau = fitted?.activity;
-  if (tau) {
-    const act = rng.fork('activity');
-    for (const [g, [from, to]] of ACTIVITY_GROUPS.entries()) {
-      const whole = act.normal();
-      const z = unitSmoothNoise(act, frames, ACTIVITY_SMOOTHING).map((v) => 0.8 * whole + 0.6 * v);
-      const tg = tau[g] ?? 0;
-      if (!(tg > 0)) continue;
-      for (let t = 0; t < frames; t++) {
-        const gain = Math.exp(tg * z[t]! - tg * tg);
-        for (let k = from; k < to; k++) residual[k]![t]! *= gain;
-      }
-    }
-  }
-  const out: Float32Array[] = [];
-  for (let t = 0; t < frames; t++) {
-    const f = new Float32Array(F);
-    for (let k = 0; k < F; k++) f[k] = (mean[t * F + k]! + offset[k]! + residual[k]![t]!) * s[k]! + m[k]!;
-    out.push(f);
-  }
-  yield 0.95;
-  return smoothFrames(out, MEASUREMENT_SMOOTHING);
-}
-
-/** Feature groups whose residual shares one activity gain: the AUs (means and asymmetries), the head, the gaze. */
-export const ACTIVITY_GROUPS: readonly [number, number][] = [
-  [F_MEAN, F_POSE],
-  [F_POSE, F_GAZE],
-  [F_GAZE, FEATURES],
-];
-
-/** σ, in frames, of the smoothing of the activity gain's noise (1 s). */
-const ACTIVITY_SMOOTHING = 25;
-
-/** White noise smoothed by a Gaussian of σ frames, rescaled to unit variance (away from the ends). */
-function unitSmoothNoise(rng: Random, frames: number, sigma: number): number[] {
-  const raw = Array.from({ length: frames }, () => rng.normal());
-  // A Gaussian average of σ frames keeps 1 / (2σ√π) of white noise's variance.
-  const gain = Math.sqrt(2 * sigma * Math.sqrt(Math.PI));
-  return smoothSeries(raw, sigma).map((v) => v * gain);
-}
-
-/** A series smoothed by a Gaussian of σ frames (unchanged for σ ≤ 0). */
-export function smoothSeries(v: readonly number[], sigma: number): number[] {
-  if (!(sigma > 0)) return Array.from(v);
-  return smoothFrames(
-    v.map((x) => Float32Array.of(x)),
-    sigma,
-  ).map((f) => f[0]!);
-}
-
-/** σ, in frames, of the Gaussian average that the residual noise's slow part is taken with (±1.5 s). */
-export const HIGH_PASS_SIGMA = 12;
-
-/** A series minus its Gaussian average (σ in frames): what changes within a second or two. */
-export function highPass(v: readonly number[], sigma: number): number[] {
-  const slow = smoothFrames(
-    v.map((x) => Float32Array.of(x)),
-    sigma,
-  );
-  return v.map((x, t) => x - slow[t]![0]!);
-}
-
-/**
- * Removes speech from feature frames: each mouth action keeps its lower envelope (the lowest value within
- * ±0.4 s, smoothed), which is what the expression holds between syllables.
- */
-export function removeSpeech(frames: readonly Float32Array[], fps = MODEL_FPS): Float32Array[] {
-  return runSteps(removeSpeechSteps(frames, fps));
-}
-
-/** {@link removeSpeech} with a checkpoint after each mouth action (src/motion/steps.ts). */
-function* removeSpeechSteps(frames: readonly Float32Array[], fps = MODEL_FPS): Steps<Float32Array[]> {
-  const r = Math.round(0.4 * fps);
-  const out = frames.map((f) => Float32Array.from(f));
-  const cols = SPEECH_AUS.map((au) => MODEL_AUS.indexOf(au));
-  for (const [c, i] of cols.entries()) {
-    const l = frames.map((f) => f[F_MEAN + i]! + f[F_ASYM + i]!);
-    const rt = frames.map((f) => f[F_MEAN + i]! - f[F_ASYM + i]!);
-    const low = (v: number[]): Float32Array[] =>
-      v.map((_, t) => {
-        let mn = Infinity;
-        for (let k = Math.max(0, t - r); k <= Math.min(v.length - 1, t + r); k++) mn = Math.min(mn, v[k]!);
-        return Float32Array.of(mn);
-      });
-    const ls = smoothFrames(low(l), fps / 6);
-    const rs = smoothFrames(low(rt), fps / 6);
-    out.forEach((f, t) => {
-      f[F_MEAN + i] = (ls[t]![0]! + rs[t]![0]!) / 2;
-      f[F_ASYM + i] = (ls[t]![0]! - rs[t]![0]!) / 2;
-    });
-    yield (c + 1) / cols.length;
-  }
-  return out;
 }
 
 /**
@@ -326,61 +162,6 @@ function blinkTrack(models: MotionModels, frames: number, fps: number, rng: Rand
   return out;
 }
 
-/** Warps an envelope in time so that its onset and offset last `onset` and `offset` frames. */
-function warpEnvelope(rise: Float32Array, onset: number, offset: number): Float32Array {
-  const n = rise.length;
-  const p = phasesOf(Array.from(rise));
-  const on0 = Math.max(1, p.onset);
-  const off0 = Math.max(1, p.offset);
-  const hold0 = Math.max(1, n - on0 - off0);
-  const on1 = Math.min(onset, n * 0.45);
-  const off1 = Math.min(offset, n * 0.45);
-  const hold1 = Math.max(1, n - on1 - off1);
-  const out = new Float32Array(n);
-  for (let t = 0; t < n; t++) {
-    // Map output time to the envelope's own time, phase by phase.
-    const src =
-      t < on1
-        ? (t / on1) * on0
-        : t < on1 + hold1
-          ? on0 + ((t - on1) / hold1) * hold0
-          : on0 + hold0 + ((t - on1 - hold1) / off1) * off0;
-    const a = Math.min(n - 1, Math.floor(src));
-    const x = src - a;
-    out[t] = rise[a]! * (1 - x) + rise[Math.min(n - 1, a + 1)]! * x;
-  }
-  return out;
-}
-
-/**
- * Predicts how an emotion unfolds on a face that currently shows `current`: per frame, the target's rise
- * (0–1 of `intensity`, onset → apex → hold → offset) and the fraction of the current expression still
- * shown, for an episode of `durationS` seconds. The emotion-sequence predictor (the envelope LSTM).
- */
-export function predictEmotionSequence(
-  models: MotionModels,
-  emotion: Exclude<EmotionName, 'neutral'>,
-  options: { intensity?: number; current?: AuIntensities; durationS?: number; fps?: number } = {},
-): { rise: number[]; keep: number[]; phases: Phases; fps: number } {
-  const fps = options.fps ?? MODEL_FPS;
-  const frames = Math.max(2, Math.round((options.durationS ?? 3) * MODEL_FPS));
-  const coords = options.current
-    ? emotionCoordinates(toRow(options.current))
-    : new Array<number>(EXPRESSIVE_EMOTIONS.length).fill(0);
-  const r = models.envelope.run(emotion, options.intensity ?? 1, coords, frames, MODEL_FPS);
-  const pair = resample(
-    Array.from(r.rise, (v, t) => Float32Array.of(v, r.keep[t]!)),
-    MODEL_FPS,
-    fps,
-  );
-  const rise = pair.map((p) => p[0]!);
-  return { rise, keep: pair.map((p) => p[1]!), phases: phasesOf(rise), fps };
-}
-
-function toRow(a: AuIntensities): number[] {
-  return ACTION_UNITS.flatMap((au) => [a.left[au] ?? 0, a.right[au] ?? 0]);
-}
-
 /**
  * Generates the motion of one sample. Different seeds give different plausible sequences of the same
  * label; the same seed gives the same sequence.
@@ -399,21 +180,7 @@ export function generateMotion(models: MotionModels, options: GenerateOptions): 
  * event loop responsive, cancel it or show its progress while a long sample is made.
  */
 export function* generateMotionSteps(models: MotionModels, options: GenerateOptions): Steps<GeneratedMotion> {
-  const label = options.label;
-  if (!(GENERATE_LABELS as readonly string[]).includes(label))
-    throw new RangeError(
-      `Expected one of ${GENERATE_LABELS.join(', ')} for label but received ${JSON.stringify(label)}`,
-    );
-  const seed = options.seed ?? 1;
-  const durationS = options.durationS ?? 4;
-  if (!(durationS > 0 && durationS <= 600))
-    throw new RangeError(`Expected a duration in (0, 600] seconds for durationS but received ${durationS}`);
-  const shownS = options.shownS ?? durationS;
-  if (!(shownS > 0)) throw new RangeError(`Expected a number of seconds above 0 for shownS but received ${shownS}`);
-  const fps = options.fps ?? MODEL_FPS;
-  if (!(fps >= 1 && fps <= 120)) throw new RangeError(`Expected 1–120 for fps but received ${fps}`);
-  const intensity = options.intensity ?? 1;
-  if (!(intensity >= 0 && intensity <= 2)) throw new RangeError(`Expected 0–2 for intensity but received ${intensity}`);
+  const { label, seed, durationS, shownS, fps, intensity } = checkedOptions(options);
   const rng = createRandom(seed);
   // Frames of the result, and model frames that cover them; of those, the ones shown (computed).
   const count = Math.max(2, Math.round(durationS * fps));
@@ -432,38 +199,14 @@ export function* generateMotionSteps(models: MotionModels, options: GenerateOpti
 
   const target = targetEmotion(label);
   const episode = target !== undefined && label !== 'neutral' && (options.shape ?? 'episode') === 'episode';
-  let rise: Float32Array | undefined;
-  let keep: Float32Array | undefined;
   const currentRow = options.current ? toRow(options.current) : undefined;
+  let envelope: { rise: Float32Array; keep: Float32Array } | undefined;
   if (episode && target) {
-    // The envelope spans the whole duration (its timing is the sample's), even where only part is shown.
-    const coords = currentRow ? emotionCoordinates(currentRow) : new Array<number>(EXPRESSIVE_EMOTIONS.length).fill(0);
-    const r = models.envelope.run(target, intensity, coords, N, MODEL_FPS);
-    // The episode starts and ends at the face as it is: the prediction's own first and last levels (a
-    // straight line between them) are removed before its timing is drawn. Smiles keep their tail: their
-    // offset is the published one the warp below sets.
-    const smile = label === 'posed-smile' || label === 'spontaneous-smile';
-    const first = r.rise[0]!;
-    const last = smile ? first : r.rise[N - 1]!;
-    rise = r.rise.map((v, t) => Math.max(0, v - (first + ((last - first) * t) / Math.max(1, N - 1))));
-    keep = r.keep;
-    const timing = rng.fork('timing');
-    if (label === 'posed-smile' || label === 'spontaneous-smile') {
-      const d = SMILE_DYNAMICS[label];
-      rise = warpEnvelope(rise, uniform(timing, d.onsetS) * MODEL_FPS, uniform(timing, d.offsetS) * MODEL_FPS);
-    } else {
-      // Each sample's own timing: onset and offset lengths drawn around the prediction with the spread
-      // real episodes show (within half to twice the predicted length).
-      const p = phasesOf(Array.from(rise));
-      const { onsetLogSd, offsetLogSd } = models.file.timing;
-      const scale = (sd: number): number => Math.exp(Math.max(-Math.LN2, Math.min(Math.LN2, sd * timing.normal())));
-      rise = warpEnvelope(rise, Math.max(1, p.onset) * scale(onsetLogSd), Math.max(1, p.offset) * scale(offsetLogSd));
-    }
-    // The envelope is relative: its peak is the episode's apex.
-    const peak = maxOf(rise);
-    if (peak > 0) rise = rise.map((v) => v / peak);
+    envelope = episodeEnvelope(models, label, target, intensity, currentRow, N, rng.fork('timing'));
     yield 0.7;
   }
+  const rise = envelope?.rise;
+  const keep = envelope?.keep;
 
   // Emotion part and residual of each generated frame: the emotion's share (projection on its AU vector)
   // is re-expressed through emotionAUs, so calibrated emotion intensities apply to generated motion too.
@@ -484,29 +227,8 @@ export function* generateMotionSteps(models: MotionModels, options: GenerateOpti
   for (let t = 0; t < feats.length; t++) {
     const f = feats[t]!;
     const a = oneSided(f);
-    let row: number[];
-    if (v && target) {
-      const s = Math.max(0, a.reduce((acc, x, k) => acc + x * v[k]!, 0) / vv) / typical;
-      const e = emotionAUs(target, intensity * smileScale * s);
-      const w = rise ? rise[t]! : 1;
-      row = ACTION_UNITS.flatMap((au, k) => {
-        const side = (j: 0 | 1): number => {
-          const emo = (j === 0 ? e.left[au] : e.right[au]) ?? 0;
-          const residual = a[2 * k + j]! - s * typical * v[2 * k + j]!;
-          return w * (emo + residual);
-        };
-        return [side(0), side(1)];
-      });
-      if (au6Ratio !== undefined) {
-        // Smiles: the cheek raiser follows the lip-corner puller at the published ratio.
-        const k6 = ACTION_UNITS.indexOf(6);
-        const k12 = ACTION_UNITS.indexOf(12);
-        const lip = Math.max(0, (row[2 * k12]! + row[2 * k12 + 1]!) / 2);
-        row[2 * k6] = row[2 * k6 + 1] = au6Ratio * lip;
-      }
-    } else {
-      row = a;
-    }
+    const row =
+      v && target ? emotionRow(a, target, v, vv, intensity * smileScale, typical, rise ? rise[t]! : 1, au6Ratio) : a;
     if (events) {
       const smile = emotionAUs('happy', events.smile[t]!);
       ACTION_UNITS.forEach((au, k) => {
@@ -529,18 +251,100 @@ export function* generateMotionSteps(models: MotionModels, options: GenerateOpti
     );
     if (t % 512 === 511) yield 0.7 + (0.2 * (t + 1)) / feats.length;
   }
-  // The face starts as the portrait shows it: head, gaze and (outside an episode's own rise) the
-  // expression ease in over the first 0.4 s.
+  easeIn(model, rise !== undefined);
+  const out = atRate(model, MODEL_FPS, fps, shown);
+  yield 0.95;
+  const frames = yield* motionFrames(out);
+  const shape = rise
+    ? atRate(
+        Array.from(rise, (x) => Float32Array.of(x)),
+        MODEL_FPS,
+        fps,
+        shown,
+      ).map((x) => x[0]!)
+    : undefined;
+  return { label, seed, fps, frames, envelope: shape, phases: shape ? phasesOf(shape) : undefined };
+}
+
+/** The options of one sample, checked, with their defaults. */
+function checkedOptions(options: GenerateOptions): {
+  label: GenerateLabel;
+  seed: number;
+  durationS: number;
+  shownS: number;
+  fps: number;
+  intensity: number;
+} {
+  const label = options.label;
+  if (!(GENERATE_LABELS as readonly string[]).includes(label))
+    throw new RangeError(
+      `Expected one of ${GENERATE_LABELS.join(', ')} for label but received ${JSON.stringify(label)}`,
+    );
+  const seed = options.seed ?? 1;
+  const durationS = options.durationS ?? 4;
+  if (!(durationS > 0 && durationS <= 600))
+    throw new RangeError(`Expected a duration in (0, 600] seconds for durationS but received ${durationS}`);
+  const shownS = options.shownS ?? durationS;
+  if (!(shownS > 0)) throw new RangeError(`Expected a number of seconds above 0 for shownS but received ${shownS}`);
+  const fps = options.fps ?? MODEL_FPS;
+  if (!(fps >= 1 && fps <= 120)) throw new RangeError(`Expected 1–120 for fps but received ${fps}`);
+  const intensity = options.intensity ?? 1;
+  if (!(intensity >= 0 && intensity <= 2)) throw new RangeError(`Expected 0–2 for intensity but received ${intensity}`);
+  return { label, seed, durationS, shownS, fps, intensity };
+}
+
+/**
+ * One frame's AUs (left, right per AU) for an emotion label: the generated frame's share of the emotion,
+ * re-expressed through the edit's emotion at `strength` × that share, plus the residual, weighted by the
+ * envelope `w`; smiles' cheek raiser follows the lip-corner puller at `au6Ratio`.
+ */
+function emotionRow(
+  a: readonly number[],
+  target: Exclude<EmotionName, 'neutral'>,
+  v: readonly number[],
+  vv: number,
+  strength: number,
+  typical: number,
+  w: number,
+  au6Ratio: number | undefined,
+): number[] {
+  const s = Math.max(0, a.reduce((acc, x, k) => acc + x * v[k]!, 0) / vv) / typical;
+  const e = emotionAUs(target, strength * s);
+  const row = ACTION_UNITS.flatMap((au, k) => {
+    const side = (j: 0 | 1): number => {
+      const emo = (j === 0 ? e.left[au] : e.right[au]) ?? 0;
+      const residual = a[2 * k + j]! - s * typical * v[2 * k + j]!;
+      return w * (emo + residual);
+    };
+    return [side(0), side(1)];
+  });
+  if (au6Ratio !== undefined) {
+    // Smiles: the cheek raiser follows the lip-corner puller at the published ratio.
+    const k6 = ACTION_UNITS.indexOf(6);
+    const k12 = ACTION_UNITS.indexOf(12);
+    const lip = Math.max(0, (row[2 * k12]! + row[2 * k12 + 1]!) / 2);
+    row[2 * k6] = row[2 * k6 + 1] = au6Ratio * lip;
+  }
+  return row;
+}
+
+/**
+ * The face starts as the portrait shows it: head, gaze and (outside an episode's own rise) the expression
+ * ease in over the first 0.4 s.
+ */
+function easeIn(model: Float32Array[], episode: boolean): void {
   const ramp = Math.round(0.4 * MODEL_FPS);
+  const K = ACTION_UNITS.length * 2;
   for (let t = 0; t < Math.min(ramp, model.length); t++) {
     const x = t / ramp;
     const w = x * x * (3 - 2 * x);
     const f = model[t]!;
-    const K = ACTION_UNITS.length * 2;
-    for (let k = rise ? K : 0; k < K + 5; k++) f[k]! *= w;
+    for (let k = episode ? K : 0; k < K + 5; k++) f[k]! *= w;
   }
-  const out = atRate(model, MODEL_FPS, fps, shown);
-  yield 0.95;
+}
+
+/** Model rows (AUs per side, pose, gaze, blink) as motion frames. */
+function* motionFrames(out: readonly Float32Array[]): Steps<MotionFrame[]> {
   const K = ACTION_UNITS.length * 2;
   const frames: MotionFrame[] = [];
   for (const f of out) {
@@ -560,22 +364,7 @@ export function* generateMotionSteps(models: MotionModels, options: GenerateOpti
     });
     if (frames.length % 1024 === 0) yield 0.95 + (0.05 * frames.length) / out.length;
   }
-  const envelope = rise
-    ? atRate(
-        Array.from(rise, (x) => Float32Array.of(x)),
-        MODEL_FPS,
-        fps,
-        shown,
-      ).map((x) => x[0]!)
-    : undefined;
-  return { label, seed, fps, frames, envelope, phases: envelope ? phasesOf(envelope) : undefined };
-}
-
-/** The largest value of a series (−Infinity for none), without spreading it into arguments. */
-function maxOf(v: ArrayLike<number>): number {
-  let m = -Infinity;
-  for (let i = 0; i < v.length; i++) if (v[i]! > m) m = v[i]!;
-  return m;
+  return frames;
 }
 
 /** `count` frames at `toFps` from frames at `fromFps`, linearly interpolated (the last frame held). */
