@@ -17,7 +17,6 @@ import {
   findBlinks,
   generatorLabel,
   generatorLabels,
-  isTalkingClip,
   levelsRelative,
   TRAINED_LABELS,
 } from '../motion/motion-dataset.js';
@@ -25,6 +24,7 @@ import { EXPRESSIVE_EMOTIONS, F_GAZE, F_POSE, meanAUs, MODEL_AUS, MODEL_FPS } fr
 import type { MotionModels } from '../motion/motion-model.js';
 import { createRandom, hashString } from '../motion/random.js';
 import { dtwDistance, shiftedDistance, twoSampleAccuracy, windowFeatures, windows } from './curve-metrics.js';
+import { headDips, talkingFigures, type TalkingFigures } from './generate-talking.js';
 
 export interface LabelCurveResult {
   label: string;
@@ -104,72 +104,119 @@ export function evaluateCurves(
   const usable = data.clips.filter((c) => generatorLabel(c) !== null);
   // Only clips whose AU levels are known compare with generated levels (idle: the person's usual face).
   const comparable = usable.filter((c) => !levelsRelative(c));
-  const features = new Map<MotionClip, Float32Array[]>(comparable.map((c) => [c, clipFeatures(c)]));
-  const sample = (label: string, frames: number, seed: number): Float32Array[] =>
-    sampleFeatures(models, label, frames, createRandom(seed).fork('generator'));
-  const seedOf = (...parts: (string | number)[]): number => hashString(parts.join('/'));
+  const ctx: CurveContext = {
+    models,
+    k,
+    features: new Map<MotionClip, Float32Array[]>(comparable.map((c) => [c, clipFeatures(c)])),
+    sample: (label, frames, seed) => sampleFeatures(models, label, frames, createRandom(seed).fork('generator')),
+    seedOf: (...parts) => hashString(parts.join('/')),
+  };
   const labels: LabelCurveResult[] = [];
   for (const label of TRAINED_LABELS) {
     options.onLabel?.(label);
-    const real = comparable.filter((c) => generatorLabels(c).includes(label));
-    const val = real.filter((c) => c.split === 'val');
-    const train = real.filter((c) => c.split === 'train');
-    if (val.length === 0 || train.length === 0) continue;
-    const gen: number[] = [];
-    const floor: number[] = [];
-    const ceil: number[] = [];
-    for (const v of val) {
-      const rv = AU_ROWS(features.get(v)!);
-      for (const t of train) floor.push(dtwDistance(rv, AU_ROWS(features.get(t)!)));
-      for (let i = 0; i < k; i++)
-        gen.push(dtwDistance(rv, AU_ROWS(sample(label, rv.length, seedOf(label, v.file, i)))));
-      for (const other of TRAINED_LABELS) {
-        if (other === label) continue;
-        ceil.push(dtwDistance(rv, AU_ROWS(sample(other, rv.length, seedOf(other, v.file, 'ceiling')))));
-      }
-    }
-    // Diversity: K samples of 4 s; real variety: pairs of clips of different actors.
-    const samples = Array.from({ length: k }, (_, i) =>
-      AU_ROWS(sample(label, 4 * MODEL_FPS, seedOf(label, 'diversity', i))),
-    );
-    const pair: number[] = [];
-    let closest = Infinity;
-    for (let i = 0; i < k; i++) {
-      for (let j = i + 1; j < k; j++) {
-        pair.push(dtwDistance(samples[i]!, samples[j]!));
-        closest = Math.min(closest, shiftedDistance(samples[i]!, samples[j]!).distance);
-      }
-    }
-    const variety: number[] = [];
-    for (let i = 0; i < real.length; i++) {
-      for (let j = i + 1; j < real.length; j++) {
-        if (real[i]!.actor === real[j]!.actor) continue;
-        variety.push(dtwDistance(AU_ROWS(features.get(real[i]!)!), AU_ROWS(features.get(real[j]!)!)));
-      }
-    }
-    const g = meanOf(gen);
-    const f = meanOf(floor);
-    const d = meanOf(pair);
-    const rv = meanOf(variety);
-    labels.push({
-      label,
-      realVal: val.map((c) => c.file),
-      realTrain: train.map((c) => c.file),
-      generated: g,
-      floor: f,
-      ceiling: meanOf(ceil),
-      ratio: g / f,
-      diversity: d,
-      realVariety: rv,
-      diversityRatio: d / rv,
-      closestShiftedPair: closest / rv,
-      // A copy: some shift brings two samples within a tenth of the real variety of each other.
-      copies: pair.length ? countCopies(samples, rv) : 0,
-    });
+    const result = labelCurves(ctx, label, comparable);
+    if (result) labels.push(result);
   }
+  const synthetic: CurveEvaluation['synthetic'] = [];
+  const classifier = twoSampleTest(ctx, comparable);
+  // Envelope on held-back episodes.
+  const envelope = envelopeOnEpisodes(models, data);
+  // Labels without real examples.
+  for (const label of ['posed-smile', 'spontaneous-smile', 'listening'] as const) {
+    options.onLabel?.(label);
+    synthetic.push(syntheticLabel(ctx, label));
+  }
+  return {
+    labels,
+    classifier,
+    envelope,
+    talking: talkingFigures(models, data, ctx.seedOf),
+    synthetic,
+    blinks: blinkRates(ctx, usable),
+    k,
+  };
+}
 
-  // Two-sample test: every held-back comparable clip's 32-frame windows against windows of a sample of
-  // the same label and length.
+/** What the parts of the curve evaluation share: the models, the samples per label, seeded sampling. */
+interface CurveContext {
+  models: MotionModels;
+  k: number;
+  /** The comparable clips' feature frames. */
+  features: Map<MotionClip, Float32Array[]>;
+  sample(label: string, frames: number, seed: number): Float32Array[];
+  seedOf(...parts: (string | number)[]): number;
+}
+
+/** One trained label: DTW against held-back clips (floor, ceiling), and the diversity of K samples. */
+function labelCurves(
+  ctx: CurveContext,
+  label: string,
+  comparable: readonly MotionClip[],
+): LabelCurveResult | undefined {
+  const { k, features, sample, seedOf } = ctx;
+  const real = comparable.filter((c) => generatorLabels(c).includes(label));
+  const val = real.filter((c) => c.split === 'val');
+  const train = real.filter((c) => c.split === 'train');
+  if (val.length === 0 || train.length === 0) return undefined;
+  const gen: number[] = [];
+  const floor: number[] = [];
+  const ceil: number[] = [];
+  for (const v of val) {
+    const rv = AU_ROWS(features.get(v)!);
+    for (const t of train) floor.push(dtwDistance(rv, AU_ROWS(features.get(t)!)));
+    for (let i = 0; i < k; i++) gen.push(dtwDistance(rv, AU_ROWS(sample(label, rv.length, seedOf(label, v.file, i)))));
+    for (const other of TRAINED_LABELS) {
+      if (other === label) continue;
+      ceil.push(dtwDistance(rv, AU_ROWS(sample(other, rv.length, seedOf(other, v.file, 'ceiling')))));
+    }
+  }
+  // Diversity: K samples of 4 s; real variety: pairs of clips of different actors.
+  const samples = Array.from({ length: k }, (_, i) =>
+    AU_ROWS(sample(label, 4 * MODEL_FPS, seedOf(label, 'diversity', i))),
+  );
+  const pair: number[] = [];
+  let closest = Infinity;
+  for (let i = 0; i < k; i++) {
+    for (let j = i + 1; j < k; j++) {
+      pair.push(dtwDistance(samples[i]!, samples[j]!));
+      closest = Math.min(closest, shiftedDistance(samples[i]!, samples[j]!).distance);
+    }
+  }
+  const variety: number[] = [];
+  for (let i = 0; i < real.length; i++) {
+    for (let j = i + 1; j < real.length; j++) {
+      if (real[i]!.actor === real[j]!.actor) continue;
+      variety.push(dtwDistance(AU_ROWS(features.get(real[i]!)!), AU_ROWS(features.get(real[j]!)!)));
+    }
+  }
+  const g = meanOf(gen);
+  const f = meanOf(floor);
+  const d = meanOf(pair);
+  const rv = meanOf(variety);
+  return {
+    label,
+    realVal: val.map((c) => c.file),
+    realTrain: train.map((c) => c.file),
+    generated: g,
+    floor: f,
+    ceiling: meanOf(ceil),
+    ratio: g / f,
+    diversity: d,
+    realVariety: rv,
+    diversityRatio: d / rv,
+    closestShiftedPair: closest / rv,
+    // A copy: some shift brings two samples within a tenth of the real variety of each other.
+    copies: pair.length ? countCopies(samples, rv) : 0,
+  };
+}
+
+/**
+ * Two-sample test: every held-back comparable clip's 32-frame windows against windows of a sample of the
+ * same label and length; beside it, the same test between the training actors' real clips and the held-back
+ * ones.
+ */
+function twoSampleTest(ctx: CurveContext, comparable: readonly MotionClip[]): CurveEvaluation['classifier'] {
+  const { features, sample, seedOf } = ctx;
   const realRows: { features: number[]; group: string }[] = [];
   const genRows: { features: number[]; group: string }[] = [];
   for (const c of comparable.filter((x) => x.split === 'val')) {
@@ -182,67 +229,71 @@ export function evaluateCurves(
   }
   const accuracy = twoSampleAccuracy(realRows, genRows);
   const breakdown = classifierBreakdown(realRows, genRows);
-  // Reference: the same test between the training actors' real clips and the held-back ones.
   const trainRows = comparable
     .filter((x) => x.split === 'train')
     .flatMap((c) =>
       windows(features.get(c)!.map(testChannels), 32, 16).map((w) => ({ features: windowFeatures(w), group: c.file })),
     );
   const realVsReal = twoSampleAccuracy(realRows, trainRows);
+  return {
+    accuracy,
+    realWindows: realRows.length,
+    generatedWindows: genRows.length,
+    features: realRows[0]?.features.length ?? 0,
+    realVsReal,
+    ...breakdown,
+  };
+}
 
-  // Envelope on held-back episodes.
-  const envelope = envelopeOnEpisodes(models, data);
-
-  // Labels without real examples.
-  const synthetic: CurveEvaluation['synthetic'] = [];
-  for (const label of ['posed-smile', 'spontaneous-smile', 'listening'] as const) {
-    options.onLabel?.(label);
-    const runs = Array.from({ length: k }, (_, i) =>
-      generateMotion(models, { label, seed: seedOf(label, i) + 1, durationS: 4 }),
-    );
-    const rows = runs.map((m) =>
-      m.frames.map((f) => MODEL_AUS.map((au) => ((f.aus.left[au] ?? 0) + (f.aus.right[au] ?? 0)) / 2)),
-    );
-    const pair: number[] = [];
-    for (let i = 0; i < k; i++) for (let j = i + 1; j < k; j++) pair.push(dtwDistance(rows[i]!, rows[j]!));
-    const entry: CurveEvaluation['synthetic'][number] = { label, diversity: meanOf(pair) };
-    if (label !== 'listening') {
-      const au12 = MODEL_AUS.indexOf(12);
-      const au6 = MODEL_AUS.indexOf(6);
-      const on: number[] = [];
-      const off: number[] = [];
-      const amp: number[] = [];
-      const ratio: number[] = [];
-      runs.forEach((m, i) => {
-        // Phases from the episode's envelope; amplitude and AU6 at its apex.
-        on.push(m.phases!.onset / m.fps);
-        off.push(m.phases!.offset / m.fps);
-        const apex = m.envelope!.indexOf(Math.max(...m.envelope!));
-        amp.push(rows[i]![apex]![au12]!);
-        ratio.push(rows[i]![apex]![au6]! / Math.max(1e-6, rows[i]![apex]![au12]!));
-      });
-      Object.assign(entry, {
-        onsetS: meanOf(on),
-        offsetS: meanOf(off),
-        amplitude: meanOf(amp),
-        au6Ratio: meanOf(ratio),
-      });
-    } else {
-      // Nods over 10-s samples, beside idle with the same seeds (idle's own head motion has dips too).
-      const rate = (l: 'listening' | 'idle'): number =>
-        meanOf(
-          Array.from({ length: k }, (_, i) => {
-            const m = generateMotion(models, { label: l, seed: seedOf('nods', i), durationS: 10 });
-            return (headDips(m.frames.map((f) => f.pose.pitchDeg)) * 60) / 10;
-          }),
-        );
-      entry.nodsPerMinute = rate('listening');
-      entry.idleNodsPerMinute = rate('idle');
-    }
-    synthetic.push(entry);
+/** A label without real examples: the diversity of K samples, and its published dynamics or nod rate. */
+function syntheticLabel(
+  ctx: CurveContext,
+  label: 'posed-smile' | 'spontaneous-smile' | 'listening',
+): CurveEvaluation['synthetic'][number] {
+  const { models, k, seedOf } = ctx;
+  const runs = Array.from({ length: k }, (_, i) =>
+    generateMotion(models, { label, seed: seedOf(label, i) + 1, durationS: 4 }),
+  );
+  const rows = runs.map((m) =>
+    m.frames.map((f) => MODEL_AUS.map((au) => ((f.aus.left[au] ?? 0) + (f.aus.right[au] ?? 0)) / 2)),
+  );
+  const pair: number[] = [];
+  for (let i = 0; i < k; i++) for (let j = i + 1; j < k; j++) pair.push(dtwDistance(rows[i]!, rows[j]!));
+  const entry: CurveEvaluation['synthetic'][number] = { label, diversity: meanOf(pair) };
+  if (label !== 'listening') {
+    const au12 = MODEL_AUS.indexOf(12);
+    const au6 = MODEL_AUS.indexOf(6);
+    const on: number[] = [];
+    const off: number[] = [];
+    const amp: number[] = [];
+    const ratio: number[] = [];
+    runs.forEach((m, i) => {
+      // Phases from the episode's envelope; amplitude and AU6 at its apex.
+      on.push(m.phases!.onset / m.fps);
+      off.push(m.phases!.offset / m.fps);
+      const apex = m.envelope!.indexOf(Math.max(...m.envelope!));
+      amp.push(rows[i]![apex]![au12]!);
+      ratio.push(rows[i]![apex]![au6]! / Math.max(1e-6, rows[i]![apex]![au12]!));
+    });
+    Object.assign(entry, { onsetS: meanOf(on), offsetS: meanOf(off), amplitude: meanOf(amp), au6Ratio: meanOf(ratio) });
+  } else {
+    // Nods over 10-s samples, beside idle with the same seeds (idle's own head motion has dips too).
+    const rate = (l: 'listening' | 'idle'): number =>
+      meanOf(
+        Array.from({ length: k }, (_, i) => {
+          const m = generateMotion(models, { label: l, seed: seedOf('nods', i), durationS: 10 });
+          return (headDips(m.frames.map((f) => f.pose.pitchDeg)) * 60) / 10;
+        }),
+      );
+    entry.nodsPerMinute = rate('listening');
+    entry.idleNodsPerMinute = rate('idle');
   }
+  return entry;
+}
 
-  // Blink rate: real training-label clips of the validation actors against generated idle-to-emotion samples.
+/** Blink rate: real training-label clips of the validation actors against generated idle-to-emotion samples. */
+function blinkRates(ctx: CurveContext, usable: readonly MotionClip[]): CurveEvaluation['blinks'] {
+  const { models, k, seedOf } = ctx;
   let realBlinks = 0;
   let realMinutes = 0;
   for (const c of usable.filter((x) => x.split === 'val')) {
@@ -260,22 +311,7 @@ export function evaluateCurves(
       genMinutes += 10 / 60;
     }
   }
-  return {
-    labels,
-    classifier: {
-      accuracy,
-      realWindows: realRows.length,
-      generatedWindows: genRows.length,
-      features: realRows[0]?.features.length ?? 0,
-      realVsReal,
-      ...breakdown,
-    },
-    envelope,
-    talking: talkingFigures(models, data, seedOf),
-    synthetic,
-    blinks: { realPerMinute: realBlinks / realMinutes, generatedPerMinute: genBlinks / genMinutes },
-    k,
-  };
+  return { realPerMinute: realBlinks / realMinutes, generatedPerMinute: genBlinks / genMinutes };
 }
 
 /** The channels of the two-sample test, in windowFeatures order (3 statistics each). */
@@ -324,109 +360,6 @@ function classifierBreakdown(
     .sort((a, b) => b.accuracy - a.accuracy)
     .slice(0, top);
   return { groups, topFeatures };
-}
-
-export interface TalkingFigures {
-  /** Held-back real talking clips (people speaking without a marked emotion) and their minutes. */
-  realClips: number;
-  realMinutes: number;
-  /** Per source: head rotation's spread (degrees, sd within 4-s windows, mean of yaw, pitch and roll), its speed (degrees a second) and blinks a minute. */
-  rows: { source: string; headSpreadDeg: number; headSpeedDegS: number; blinksPerMinute: number }[];
-}
-
-/** Head motion and blinks: real talking clips of the validation actors beside generated talking and idle. */
-function talkingFigures(
-  models: MotionModels,
-  data: MotionData,
-  seedOf: (...parts: (string | number)[]) => number,
-): TalkingFigures {
-  const W = 4 * MODEL_FPS;
-  const head = (pose: readonly number[][]): { spread: number; speed: number } => {
-    let spread = 0;
-    let n = 0;
-    for (const w of windows(pose, W, W / 2)) {
-      for (let k = 0; k < 3; k++) {
-        const m = w.reduce((a, p) => a + p[k]!, 0) / w.length;
-        spread += Math.sqrt(w.reduce((a, p) => a + (p[k]! - m) ** 2, 0) / w.length) / 3;
-      }
-      n++;
-    }
-    let speed = 0;
-    for (let t = 1; t < pose.length; t++)
-      for (let k = 0; k < 3; k++) speed += (Math.abs(pose[t]![k]! - pose[t - 1]![k]!) * MODEL_FPS) / 3;
-    return { spread: spread / Math.max(1, n), speed: speed / Math.max(1, pose.length - 1) };
-  };
-  const real = data.clips.filter((c) => c.split === 'val' && isTalkingClip(c));
-  const rows: TalkingFigures['rows'] = [];
-  {
-    let spread = 0;
-    let speed = 0;
-    let blinks = 0;
-    let minutes = 0;
-    for (const c of real) {
-      const h = head(clipFeatures(c).map((f) => [f[F_POSE]!, f[F_POSE + 1]!, f[F_POSE + 2]!]));
-      const cl = clipClosure(c);
-      spread += h.spread / real.length;
-      speed += h.speed / real.length;
-      blinks += findBlinks(cl).length;
-      minutes += cl.length / MODEL_FPS / 60;
-    }
-    rows.push({
-      source: 'real talking (held-back)',
-      headSpreadDeg: spread,
-      headSpeedDegS: speed,
-      blinksPerMinute: blinks / minutes,
-    });
-  }
-  for (const label of ['talking', 'idle'] as const) {
-    let spread = 0;
-    let speed = 0;
-    let blinks = 0;
-    const k = 8;
-    for (let i = 0; i < k; i++) {
-      const m = generateMotion(models, { label, seed: seedOf('talking-figures', label, i), durationS: 20 });
-      const h = head(m.frames.map((f) => [f.pose.yawDeg, f.pose.pitchDeg, f.pose.rollDeg]));
-      spread += h.spread / k;
-      speed += h.speed / k;
-      const closed = m.frames.map((f) => f.blink);
-      for (let t = 1; t < closed.length; t++) if (closed[t]! >= 0.5 && closed[t - 1]! < 0.5) blinks++;
-    }
-    rows.push({
-      source: `generated ${label}`,
-      headSpreadDeg: spread,
-      headSpeedDegS: speed,
-      blinksPerMinute: blinks / ((k * 20) / 60),
-    });
-  }
-  return { realClips: real.length, realMinutes: real.reduce((a, c) => a + c.frames / c.fps / 60, 0), rows };
-}
-
-/**
- * Head dips in a pitch track at 25 frames/s: local maxima of the lightly smoothed pitch (±3 frames) that rise
- * ≥ 2.5° above the lowest pitch within ±0.6 s, at least 0.6 s apart.
- */
-function headDips(pitch: readonly number[]): number {
-  const r = Math.round(0.6 * MODEL_FPS);
-  const sm = pitch.map((_, t) => {
-    let a = 0;
-    let n = 0;
-    for (let j = Math.max(0, t - 3); j <= Math.min(pitch.length - 1, t + 3); j++) {
-      a += pitch[j]!;
-      n++;
-    }
-    return a / n;
-  });
-  let dips = 0;
-  let last = -Infinity;
-  for (let t = 1; t < sm.length - 1; t++) {
-    if (!(sm[t]! >= sm[t - 1]! && sm[t]! > sm[t + 1]!)) continue;
-    const lo = Math.min(...sm.slice(Math.max(0, t - r), t + r + 1));
-    if (sm[t]! - lo >= 2.5 && t - last > r) {
-      dips++;
-      last = t;
-    }
-  }
-  return dips;
 }
 
 function countCopies(samples: number[][][], variety: number): number {
