@@ -51,7 +51,8 @@ async function speakShot(page: Page, name: string, url: string): Promise<void> {
   // The toast has been read (it may have left by itself).
   const toastClose = page.locator('#toasts .toast-close');
   while ((await toastClose.count()) > 0) await toastClose.first().click();
-  await page.waitForTimeout(600);
+  // Until the player's loading ring has gone.
+  await page.waitForTimeout(2000);
   const png = await page.screenshot();
   await sharp(png).png({ compressionLevel: 9, palette: true, quality: 90 }).toFile(path.join(out, name));
   console.log(`wrote docs/images/${name}`);
@@ -127,15 +128,24 @@ try {
       await s.page.fill('#timeline-scrub', '1.6');
       await s.page.waitForTimeout(1500);
       await save('web-timeline.png');
-      // The Video file mode with a driving video chosen (the gallery's clip), ready to animate.
+      // The Video file mode: the gallery's clip animates the portrait; the result on the stage, paused at 2.8 s.
       const videoMode = async (page: Page): Promise<void> => {
         await page.click('[data-mode-tab=video]');
         await page.setInputFiles('#video-file', CAMERA_CLIP);
         await page.waitForFunction(() => !(document.querySelector('#video-animate') as HTMLButtonElement).disabled);
-        await page.waitForFunction(
-          () => (document.querySelector('#driving-video') as HTMLVideoElement).readyState >= 4,
-        );
-        await page.evaluate(() => document.querySelector('#page-studio .viewport')!.scrollIntoView());
+        await page.click('#video-animate');
+        await page.waitForFunction(() => !(document.querySelector('#video-stage') as HTMLElement).hidden, undefined, {
+          timeout: 240_000,
+        });
+        await page.evaluate(`(async () => {
+          const v = document.querySelector('#video-result');
+          v.pause();
+          v.currentTime = 2.8;
+          await new Promise((r) => v.addEventListener('seeked', r, { once: true }));
+        })()`);
+        const toastClose = page.locator('#toasts .toast-close');
+        while ((await toastClose.count()) > 0) await toastClose.first().click();
+        // Until the player's loading ring has gone.
         await page.waitForTimeout(2000);
       };
       await videoMode(s.page);

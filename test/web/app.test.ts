@@ -593,10 +593,25 @@ describe('browser app', { timeout: 240_000 }, () => {
     await page.dispatchEvent('#video-fps', 'change');
     await page.waitForFunction(() => !(document.querySelector('#video-animate') as HTMLButtonElement).disabled);
     await page.click('#video-animate');
-    await page.waitForFunction(() => !(document.querySelector('#video-download') as HTMLElement).hidden, undefined, {
+    await page.waitForFunction(() => !(document.querySelector('#video-stage') as HTMLElement).hidden, undefined, {
       timeout: 120_000,
     });
-    assert.match((await page.locator('#video-status').textContent())!, /^Done: 24 frames/);
+    assert.match((await page.locator('#video-status').textContent())!, /^Done: 24 frames.* It plays on the stage\.$/);
+    // The result plays on the stage, over the preview, with the download beside it; the stage tools are off.
+    const stage = (await page.locator('#page-studio .viewport').boundingBox())!;
+    for (const selector of ['#video-result', '#video-download']) {
+      const b = (await page.locator(selector).boundingBox())!;
+      assert.ok(
+        b.x >= stage.x - 1 && b.y >= stage.y - 1 && b.x + b.width <= stage.x + stage.width + 1,
+        `${selector} is at ${JSON.stringify(b)}, the stage at ${JSON.stringify(stage)}`,
+      );
+      assert.ok(b.y + b.height <= stage.y + stage.height + 1, `${selector} reaches below the stage`);
+    }
+    assert.ok(await page.locator('#studio-hold').isDisabled());
+    await page.waitForFunction(() => {
+      const v = document.querySelector<HTMLVideoElement>('#video-result')!;
+      return !v.paused && v.currentTime > 0.2;
+    });
     const download = page.waitForEvent('download');
     await page.click('#video-download');
     const file = path.join(dir, 'animated.webm');
@@ -604,6 +619,15 @@ describe('browser app', { timeout: 240_000 }, () => {
     const v = probeVideo(file);
     assert.equal(v.frames, 24);
     assert.ok(Math.abs(v.duration - 2) < 0.1, `duration ${v.duration}`);
+    // Another mode closes it and turns the stage tools on again; coming back shows it again.
+    await page.click('[data-mode-tab=expression]');
+    assert.ok(!(await page.locator('#video-stage').isVisible()));
+    assert.ok(await page.locator('#studio-hold').isEnabled());
+    await page.click('[data-mode-tab=video]');
+    assert.ok(await page.locator('#video-stage').isVisible());
+    await page.click('#video-close');
+    assert.ok(await page.locator('#studio-hold').isEnabled());
+    assert.ok(await page.locator('#video-show').isVisible());
   });
 
   test('studio: Speak — an audio file moves the mouth; the WebM has its sound; typed text, the microphone, bad files', async () => {
@@ -619,6 +643,9 @@ describe('browser app', { timeout: 240_000 }, () => {
       await page.$$eval('#speak-options [data-option]', (els) => els.map((e) => e.getAttribute('data-option'))),
       ['emotion', 'mouth-scale', 'seed', 'fps'].filter((o) => o in SPEAK_OPTIONS),
     );
+    // The frame-rate slider sits on its default (a step that does not divide 1–60 from 25 showed 24.89).
+    assert.equal(await page.inputValue('#speak-fps'), '25');
+    assert.equal(await page.locator('output[for=speak-fps]').textContent(), '25.0');
     await page.fill('#speak-emotion', 'hapy');
     await page.dispatchEvent('#speak-emotion', 'change');
     assert.match((await page.locator('#speak-emotion + .field-error').textContent())!, /hapy/);

@@ -36,11 +36,12 @@ export function optionText(value: unknown): string {
 function step(spec: OptionSpec): number {
   if (spec.type === 'integer') return 1;
   const span = spec.max! - spec.min!;
-  return span <= 1 ? 0.01 : span <= 10 ? 0.05 : span / 200;
+  // A step the default lies on (from an integer minimum): 1 to 60 frames/s in steps of 59/200 showed 24.89.
+  return span <= 1 ? 0.01 : span <= 10 ? 0.05 : span <= 100 ? 0.5 : span / 200;
 }
 
 function format(v: number, s: number): string {
-  return s >= 1 ? String(Math.round(v)) : v.toFixed(2);
+  return s >= 1 ? String(Math.round(v)) : v.toFixed(s >= 0.1 ? 1 : 2);
 }
 
 export function optionControls(

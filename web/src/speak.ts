@@ -15,9 +15,10 @@ import {
   type DecodedSpeech,
 } from './audio.js';
 import { optionControls } from './controls.js';
-import { $, download, stamp } from './dom.js';
+import { $ } from './dom.js';
 import type { Engine } from './engine.js';
 import type { Box, SpeakRenderOptions } from './protocol.js';
+import { StageResult } from './stage-result.js';
 import { toast } from './toast.js';
 import type { TtsEvent, TtsRequest } from './tts.worker.js';
 
@@ -38,22 +39,20 @@ export interface SpokenResult {
 export class SpeakMode {
   private speech: (DecodedSpeech & { name: string }) | undefined;
   private job: { id: number; cancelled: boolean } | undefined;
-  private result: Blob | undefined;
   private recorder: { stop: () => void } | undefined;
   last: SpokenResult | undefined;
   private readonly controls = optionControls(SPEAK_OPTIONS, SPEAK_MODE_OPTIONS, () => {}, 'speak', ['seed']);
   private readonly voice = optionControls(SPEAK_OPTIONS, ['voice'], () => {}, 'speak');
   private tts: { worker: Worker; next: number } | undefined;
-  /** Whether the result is on the stage (while this mode is the studio's), and whether this mode is. */
-  private showing = false;
-  private active = false;
+  private readonly stage: StageResult;
 
   constructor(
     private readonly engine: Engine,
     private readonly ready: () => { models: boolean; portrait: boolean },
     /** Told when the result covers the preview or leaves it (the stage's zoom and compare are off meanwhile). */
-    private readonly onStage: (shown: boolean) => void,
+    onStage: (shown: boolean) => void,
   ) {
+    this.stage = new StageResult('speak', 'vivify-speak', onStage);
     $('#speak-options').append(this.controls.element);
     $('#speak-voice-row').append(this.voice.element);
     $('#speak-say').addEventListener('click', () => void this.say());
@@ -71,42 +70,16 @@ export class SpeakMode {
       this.job.cancelled = true;
       engine.postRender({ type: 'speak-cancel', id: this.job.id });
     });
-    $('#speak-download').addEventListener(
-      'click',
-      () => this.result && download(this.result, `${stamp('vivify-speak')}.webm`),
-    );
-    $('#speak-close').addEventListener('click', () => this.showResult(false));
-    $('#speak-show').addEventListener('click', () => this.showResult(true, true));
   }
 
-  /**
-   * The result plays on the stage, over the preview (where the eye is), with the download beside it; closed,
-   * the preview shows again and the side column offers the result back. It shows only in the Speak mode.
-   */
-  showResult(on: boolean, play = false): void {
-    this.showing = on && this.result !== undefined;
-    this.display();
-    if (!this.showing) return;
-    // On a phone the stage is above the controls: bring it into view.
-    $('#speak-stage').scrollIntoView({ block: 'nearest' });
-    if (play)
-      void $<HTMLVideoElement>('#speak-result')
-        .play()
-        .catch(() => undefined);
-  }
-
-  /** The studio switched modes: the result is on the stage only in this one. */
+  /** Called when the studio switches modes. */
   setActive(active: boolean): void {
-    this.active = active;
-    this.display();
+    this.stage.setActive(active);
   }
 
-  private display(): void {
-    const shown = this.active && this.showing;
-    $('#speak-stage').hidden = !shown;
-    $('#speak-show').hidden = shown || this.result === undefined;
-    if (!shown) $<HTMLVideoElement>('#speak-result').pause();
-    this.onStage(shown);
+  /** Closes the result on the stage (a new portrait: the preview shows it); the column still offers it. */
+  closeResult(): void {
+    this.stage.show(false);
   }
 
   update(ready = this.ready()): void {
@@ -238,7 +211,7 @@ export class SpeakMode {
     const id = engine.id();
     const job = { id, cancelled: false };
     this.job = job;
-    this.showResult(false);
+    this.stage.show(false);
     this.update();
     const bar = $('#speak-progress');
     const cancel = $('#speak-cancel');
@@ -288,7 +261,6 @@ export class SpeakMode {
       );
       const done = await Promise.race([reply, cancelled]);
       const totalMs = performance.now() - started;
-      this.result = done.blob;
       this.last = {
         frames: done.frames,
         fps: done.fps,
@@ -298,19 +270,14 @@ export class SpeakMode {
         msPerFrame: done.msPerFrame,
         totalMs,
       };
-      const out = $<HTMLVideoElement>('#speak-result');
-      if (out.src) URL.revokeObjectURL(out.src);
-      out.src = URL.createObjectURL(done.blob);
       const withSound = done.withSound
         ? 'with its sound'
         : 'without sound: this browser cannot encode Opus audio, so the video is silent';
-      $('#speak-result-info').textContent =
-        `${formatLength(done.durationS)}, ${done.withSound ? 'with sound' : 'silent'}`;
       this.status(
         `Done: ${done.frames} frames (${formatLength(done.durationS)}) in ${(totalMs / 1000).toFixed(1)} s, ${withSound}. It plays on the stage.`,
       );
       toast(`Speech animated: ${done.frames} frames, playing on the stage.`, 'done');
-      this.showResult(true, true);
+      this.stage.set(done.blob, `${formatLength(done.durationS)}, ${done.withSound ? 'with sound' : 'silent'}`);
     } catch (err) {
       const message = job.cancelled ? 'Cancelled.' : `Could not animate the speech: ${(err as Error).message}`;
       this.status(message, !job.cancelled);

@@ -1,25 +1,29 @@
 /**
  * The studio's Video file mode: a driving video animates the portrait frame by frame (seeking a <video>
  * element), with the same motion controls as Live (from the option definitions) plus the frame rate; the
- * result is a WebM with one output frame per driving frame.
+ * result is a WebM with one output frame per driving frame, which plays on the stage (stage-result.ts).
  */
 import { ANIMATE_OPTIONS, REENACTOR_OPTION_NAMES } from '../../src/reenact/options.js';
 import type { ReenactorOptions } from '../../src/reenact/reenactor.js';
 import { optionControls } from './controls.js';
-import { $, download, stamp } from './dom.js';
+import { $ } from './dom.js';
 import type { Engine } from './engine.js';
+import { StageResult } from './stage-result.js';
 import { toast } from './toast.js';
 
 export class VideoMode {
   private job: { cancelled: boolean } | undefined;
-  private result: Blob | undefined;
+  private readonly stage: StageResult;
 
   private readonly controls = optionControls(ANIMATE_OPTIONS, [...REENACTOR_OPTION_NAMES, 'fps'], () => {}, 'video');
 
   constructor(
     private readonly engine: Engine,
     private readonly ready: () => { models: boolean; portrait: boolean },
+    /** Told when the result covers the preview or leaves it (the stage's zoom and compare are off meanwhile). */
+    onStage: (shown: boolean) => void,
   ) {
+    this.stage = new StageResult('video', 'vivify-animate', onStage);
     $('#video-options').append(this.controls.element);
     const input = $<HTMLInputElement>('#video-file');
     const video = $<HTMLVideoElement>('#driving-video');
@@ -38,10 +42,16 @@ export class VideoMode {
     $('#video-cancel').addEventListener('click', () => {
       if (this.job) this.job.cancelled = true;
     });
-    $('#video-download').addEventListener(
-      'click',
-      () => this.result && download(this.result, `${stamp('vivify-animate')}.webm`),
-    );
+  }
+
+  /** Called when the studio switches modes. */
+  setActive(active: boolean): void {
+    this.stage.setActive(active);
+  }
+
+  /** Closes the result on the stage (a new portrait: the preview shows it); the column still offers it. */
+  closeResult(): void {
+    this.stage.show(false);
   }
 
   /** Loads a driving video (also the test hook). */
@@ -52,8 +62,7 @@ export class VideoMode {
     video.hidden = false;
     $('#video-name').textContent = file.name ?? 'video';
     $('#video-status').textContent = '';
-    $<HTMLVideoElement>('#result-video').hidden = true;
-    $('#video-download').hidden = true;
+    this.stage.set(undefined);
   }
 
   update(ready = this.ready()): void {
@@ -70,6 +79,7 @@ export class VideoMode {
     const values = this.controls.values();
     const job = { cancelled: false };
     this.job = job;
+    this.stage.show(false);
     this.update();
     cancel.hidden = false;
     video.pause();
@@ -113,14 +123,9 @@ export class VideoMode {
       engine.postRender({ type: 'file-end', id });
       const { blob } = await result;
       const seconds = (performance.now() - started) / 1000;
-      this.result = blob;
-      const out = $<HTMLVideoElement>('#result-video');
-      if (out.src) URL.revokeObjectURL(out.src);
-      out.src = URL.createObjectURL(blob);
-      out.hidden = false;
-      $('#video-download').hidden = false;
-      status.textContent = `Done: ${frames} frames in ${seconds.toFixed(1)} s (${(frames / seconds).toFixed(1)} frames/s); ${frames - found} without a face.`;
-      toast(`Animation done: ${frames} frames in ${seconds.toFixed(1)} s. Play it or download it below.`, 'done');
+      status.textContent = `Done: ${frames} frames in ${seconds.toFixed(1)} s (${(frames / seconds).toFixed(1)} frames/s); ${frames - found} without a face. It plays on the stage.`;
+      toast(`Animation done: ${frames} frames in ${seconds.toFixed(1)} s, playing on the stage.`, 'done');
+      this.stage.set(blob, `${(frames / fps).toFixed(1)} s, ${frames} frames`);
     } catch (err) {
       engine.postRender({ type: 'file-cancel' });
       status.textContent = job.cancelled ? 'Cancelled.' : `Could not animate: ${(err as Error).message}`;

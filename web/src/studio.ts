@@ -84,7 +84,11 @@ export class StudioPage {
     });
     this.buildExpression();
     this.buildTimeline();
-    this.video = new VideoMode(engine, () => this.ready);
+    this.video = new VideoMode(
+      engine,
+      () => this.ready,
+      (shown) => this.tools.setEnabled(!shown),
+    );
     this.speak = new SpeakMode(
       engine,
       () => this.ready,
@@ -112,8 +116,9 @@ export class StudioPage {
 
   setPortrait(ready: boolean): void {
     this.ready.portrait = ready;
-    // The stage shows the new portrait, not a result spoken by the last one (which the Speak mode still offers).
-    this.speak.showResult(false);
+    // The stage shows the new portrait, not a result made from the last one (which its mode still offers).
+    this.speak.closeResult();
+    this.video.closeResult();
     this.refresh();
   }
 
@@ -124,7 +129,10 @@ export class StudioPage {
     for (const b of document.querySelectorAll<HTMLElement>('[data-mode-tab]')) {
       b.setAttribute('aria-selected', String(b.dataset.modeTab === mode));
     }
-    this.speak.setActive(mode === 'speak');
+    // The leaving mode's result first, so the arriving one's says last whether the stage tools are on.
+    const results = { speak: this.speak, video: this.video };
+    for (const [m, part] of Object.entries(results)) if (m !== mode) part.setActive(false);
+    if (mode === 'speak' || mode === 'video') results[mode].setActive(true);
     this.refresh();
   }
 
