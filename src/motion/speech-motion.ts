@@ -1,7 +1,8 @@
 /**
  * A talking face's motion from speech: the mouth from the audio → mouth model (src/motion/speech-model.ts),
  * everything else — head motion, blinks, gaze, and the emotion if one is asked for — from the generated-
- * motion models (src/motion/generate.ts), in time with the speech: the head moves with the voice and rests
+ * motion models (src/motion/generate.ts: the `talking` label, learnt from people speaking, or the emotion's),
+ * in time with the speech: the head moves with the voice and rests
  * in pauses, and nods a little on loud onsets (stressed syllables). Pure and deterministic for a seed.
  */
 import type { AuIntensities } from '../face/action-units.js';
@@ -127,13 +128,13 @@ export function speechMotion(
   const label: GenerateLabel =
     options.emotion && options.emotion.name !== 'neutral' && options.emotion.intensity > 0
       ? options.emotion.name
-      : 'idle';
+      : 'talking';
   const base = generateMotion(motion, {
     label,
     seed: options.seed ?? 1,
     durationS: Math.max(durationS, 2 / fps),
     fps,
-    intensity: label === 'idle' ? 1 : options.emotion!.intensity,
+    intensity: label === 'talking' ? 1 : options.emotion!.intensity,
     shape: 'hold',
     talking: false,
   });
