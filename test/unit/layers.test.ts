@@ -46,7 +46,7 @@ const layer = (t: string): string => (t.includes('/') ? t.split('/')[0]! : t);
 /** Files that make up the I/O-free engine (the browser runs them). */
 const ENGINE = (f: string): boolean =>
   /^(face|motion|render)\//.test(f) ||
-  ['errors.ts', 'options.ts'].includes(f) ||
+  ['errors.ts', 'options.ts', 'engine.ts'].includes(f) ||
   /^analysis\/(?!node\.ts|models-node\.ts)/.test(f) ||
   /^body\/(?!animate\.ts|analyze-node\.ts|models-node\.ts|evaluate\.ts|render-worker\.ts)/.test(f) ||
   [
@@ -149,6 +149,20 @@ test('the engine is free of I/O: no Node APIs, media, sharp, ffmpeg or CLI in en
   assert.deepEqual(v, []);
 });
 
+test('the web app imports the engine only through its front door, src/engine.ts', () => {
+  const WEB = path.resolve(SRC, '../web/src');
+  const v: string[] = [];
+  for (const file of files(WEB)) {
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/(?:from\s*|import\(\s*)'([^']+)'/g)) {
+      const target = path.resolve(path.dirname(file), m[1]!);
+      if (m[1]!.startsWith('.') && target.startsWith(SRC + path.sep) && target !== path.join(SRC, 'engine.js'))
+        v.push(`web/src/${path.relative(WEB, file)} imports ${m[1]}: import it from src/engine.ts`);
+    }
+  }
+  assert.deepEqual(v, []);
+});
+
 test('the web app reaches only engine files (followed import by import from web/src)', () => {
   const WEB = path.resolve(SRC, '../web/src');
   const v: string[] = [];
@@ -156,7 +170,7 @@ test('the web app reaches only engine files (followed import by import from web/
   const queue = files(WEB).flatMap(importsOf);
   for (const i of queue) {
     if (i.target.startsWith('node:')) v.push(`${i.file}:${i.line} imports ${i.target}: the web app runs in a browser`);
-    if (!local(i.target) || i.target.startsWith('..') || seen.has(i.target)) continue;
+    if ((!local(i.target) && i.target !== 'engine') || i.target.startsWith('..') || seen.has(i.target)) continue;
     seen.add(i.target);
     const file = `${i.target}.ts`;
     if (!ENGINE(file)) v.push(`${i.file}:${i.line} reaches src/${file}, which is not an engine file`);

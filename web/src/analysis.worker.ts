@@ -3,9 +3,13 @@
  * messages. Portraits get full detection; camera and video frames are tracked (the detector runs only when
  * the face is lost) and handed, with their pixels, to the render worker.
  */
-import { createFaceAnalyzerWith, type FaceAnalyzer, type FaceTracker } from '../../src/analysis/analyzer.js';
-import { fetchModelLoader } from '../../src/analysis/models-fetch.js';
-import type { RgbaImage } from '../../src/face/image.js';
+import {
+  createFaceAnalyzerWith,
+  type FaceAnalyzer,
+  type FaceTracker,
+  fetchModelLoader,
+  type RgbaImage,
+} from '../../src/engine.js';
 import type { AnalysedFrame, AnalysisEvent, AnalysisRequest, ProbeRequest, Stream } from './protocol.js';
 import { errorMessage, workerScope } from './worker-scope.js';
 

@@ -5,7 +5,7 @@
  * 48 kHz for the video's sound track. It refuses what cannot drive a face, with one line each: a file that
  * is not audio, one too long for a browser tab, a silent one.
  */
-import { SILENCE_RMS, SPEECH_SAMPLE_RATE } from '../../src/analysis/audio-features.js';
+import { SILENCE_RMS, SPEECH_SAMPLE_RATE } from '../../src/engine.js';
 
 /**
  * The longest speech the browser renders: 2 minutes. Every frame is rendered and encoded in the tab, and the

@@ -5,7 +5,7 @@
  * read with the same parser as the command line (also a number without a default, whose empty field means
  * the default the help describes).
  */
-import { optionKey, parseOptionText, type OptionSpec, type OptionSpecs } from '../../src/options.js';
+import { optionKey, type OptionSpec, type OptionSpecs, parseOptionText } from '../../src/engine.js';
 import { h } from './dom.js';
 
 export interface OptionControls {

@@ -4,7 +4,7 @@
  * took to render, so the file plays at the right speed. A sound track (mono samples) is encoded as Opus
  * with WebCodecs' AudioEncoder and muxed beside the video, timed from the same 0.
  */
-import type { RgbaImage } from '../../src/face/image.js';
+import type { RgbaImage } from '../../src/engine.js';
 import { muxWebm, type WebmAudioTrack, type WebmChunk, type WebmTrack } from './webm.js';
 
 export interface VideoFileEncoder {

@@ -2,11 +2,7 @@
  * The page's handle on the two workers: starts them, wires the analysis → render port, and turns their
  * messages into events and promises.
  */
-import type { ModelBackend } from '../../src/analysis/models.js';
-import type { RgbaImage } from '../../src/face/image.js';
-import type { FaceResult } from '../../src/face/types.js';
-import type { EditSpec } from '../../src/expression/edit.js';
-import type { ReenactorOptions } from '../../src/reenact/reenactor.js';
+import type { EditSpec, FaceResult, ModelBackend, ReenactorOptions, RgbaImage } from '../../src/engine.js';
 import type {
   AnalysisEvent,
   AnalysisRequest,

@@ -3,8 +3,7 @@
  * portrait (public domain), two driving clips and two timelines made from it with `vivify script` — each
  * loaded with one click; and presets for common expressions in the studio.
  */
-import type { ActionUnit } from '../../src/face/action-units.js';
-import type { EmotionName } from '../../src/motion/emotion-names.js';
+import type { ActionUnit, EmotionName } from '../../src/engine.js';
 import { $, h } from './dom.js';
 
 export interface GalleryActions {

@@ -4,7 +4,7 @@
  * block to the render worker, which computes the features as they complete, runs the speech model over the last
  * 4 s with its look-ahead of three frames (120 ms) and renders the newest frame the model can tell.
  */
-import { SPEECH_SAMPLE_RATE } from '../../src/analysis/audio-features.js';
+import { SPEECH_SAMPLE_RATE } from '../../src/engine.js';
 import type { Engine } from './engine.js';
 // The tap's own bundle (an AudioWorklet module), built by vite as a worker is.
 import TAP_URL from './lipsync.worklet.ts?worker&url';

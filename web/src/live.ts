@@ -4,8 +4,7 @@
  * analysed and one being rendered, so the analysis of frame n + 1 overlaps the rendering of frame n and
  * no queue builds up (the newest camera frame is always the next one in).
  */
-import { ANIMATE_OPTIONS, REENACTOR_OPTION_NAMES } from '../../src/reenact/options.js';
-import type { ReenactorOptions } from '../../src/reenact/reenactor.js';
+import { ANIMATE_OPTIONS, REENACTOR_OPTION_NAMES, type ReenactorOptions } from '../../src/engine.js';
 import { optionControls } from './controls.js';
 import { startLipSync, type LipSyncSession, type LipSyncStats } from './live-lipsync.js';
 import { $, download, stamp } from './dom.js';

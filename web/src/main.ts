@@ -3,9 +3,7 @@
  * the portrait (the bundled astronaut by default; pick or drop another), and switches between the Live and
  * Studio pages. Everything runs here: no image or frame is sent anywhere.
  */
-import type { ModelBackend } from '../../src/analysis/models.js';
-import type { RgbaImage } from '../../src/face/image.js';
-import type { FaceResult } from '../../src/face/types.js';
+import type { FaceResult, ModelBackend, RgbaImage } from '../../src/engine.js';
 import { $, h } from './dom.js';
 import { Engine } from './engine.js';
 import { buildGallery, showThumbnails } from './gallery.js';

@@ -4,12 +4,14 @@
  * OffscreenCanvases. Analysed frames go from the analysis worker straight to the render worker over a
  * MessagePort, so the analysis of frame n + 1 runs while frame n renders.
  */
-import type { ModelBackend } from '../../src/analysis/models.js';
-import type { RgbaImage } from '../../src/face/image.js';
-import type { FaceResult } from '../../src/face/types.js';
-import type { EditSpec } from '../../src/expression/edit.js';
-import type { ReenactorOptions } from '../../src/reenact/reenactor.js';
-import type { SpeakEmotion } from '../../src/speech/speak-options.js';
+import type {
+  EditSpec,
+  FaceResult,
+  ModelBackend,
+  ReenactorOptions,
+  RgbaImage,
+  SpeakEmotion,
+} from '../../src/engine.js';
 
 /** Frames of the live camera, or of a video file being animated. */
 export type Stream = 'live' | 'file';

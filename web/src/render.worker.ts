@@ -3,40 +3,48 @@
  * video-file frames (analysed by the analysis worker, which sends them here directly) drive reenactors;
  * the studio's edits and timelines render with the face editor and the scripted state.
  */
-import type { RgbaImage } from '../../src/face/image.js';
-import type { FaceResult } from '../../src/face/types.js';
-import { createFaceEditor, type FaceEditor } from '../../src/expression/edit.js';
-import { scriptedAUs, scriptedState } from '../../src/expression/scripted.js';
 import {
+  type AudioFeatureStream,
   autoBlinks,
-  createTimelineSampler,
-  needsMotionModels,
-  parseTimeline,
-  type TimelineFrame,
-} from '../../src/expression/timeline.js';
-import { loadMotionModels, type MotionModels } from '../../src/motion/motion-model.js';
-import { faceState, projectState, type FaceState } from '../../src/motion/motion.js';
-import { drawAnalysisOverlay, drawFaceMesh } from '../../src/render/overlay.js';
-import { parseMouthBank, type MouthBank } from '../../src/render/mouth-bank.js';
-import { createRenderer, type Renderer, type RendererOptions } from '../../src/render/renderer.js';
-import {
+  createAudioFeatureStream,
+  createFaceEditor,
   createReenactor,
+  createRenderer,
+  createTimelineSampler,
+  drawAnalysisOverlay,
+  drawFaceMesh,
   type DrivingFrame,
+  type FaceEditor,
+  type FaceResult,
+  faceState,
+  type FaceState,
+  loadMotionModels,
+  loadSpeechModel,
+  type MotionModels,
+  type MouthBank,
+  mouthCurves,
+  needsMotionModels,
+  normaliseAudioFeatures,
+  parseMouthBank,
+  parseTimeline,
+  projectState,
   type ReenactedFrame,
   type Reenactor,
   type ReenactorOptions,
-} from '../../src/reenact/reenactor.js';
-import {
-  createAudioFeatureStream,
-  normaliseAudioFeatures,
+  type Renderer,
+  type RendererOptions,
+  type RgbaImage,
+  scriptedAUs,
+  scriptedState,
   SILENCE_RMS,
-  type AudioFeatureStream,
-  speechActivity,
+  SPEECH_AUS,
+  SPEECH_FPS,
   SPEECH_SAMPLE_RATE,
-} from '../../src/analysis/audio-features.js';
-import { loadSpeechModel, SPEECH_FPS, type SpeechModel } from '../../src/motion/speech-model.js';
-import { mouthCurves, speechMotion } from '../../src/motion/speech-motion.js';
-import { SPEECH_AUS } from '../../src/motion/speech-model.js';
+  speechActivity,
+  type SpeechModel,
+  speechMotion,
+  type TimelineFrame,
+} from '../../src/engine.js';
 import { createVideoEncoder, encodeOpus, type VideoFileEncoder } from './encoder.js';
 import type {
   AnalysedFrame,

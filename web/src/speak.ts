@@ -5,7 +5,7 @@
  * speech into the WebM, which then plays on the stage, over the preview, with its sound and a download button
  * beside it. The options shown are `vivify speak`'s own definitions (src/speech/speak-options.ts).
  */
-import { SPEAK_OPTIONS } from '../../src/speech/speak-options.js';
+import { SPEAK_OPTIONS } from '../../src/engine.js';
 import {
   decodeSpeech,
   formatLength,

@@ -4,8 +4,7 @@
  * left of a slider, the result right of it). The original is drawn into a canvas laid exactly over the
  * preview, and the zoom moves both by the same CSS transform, so they stay aligned.
  */
-import type { RgbaImage } from '../../src/face/image.js';
-import type { Box } from '../../src/face/types.js';
+import type { Box, RgbaImage } from '../../src/engine.js';
 import { $, h } from './dom.js';
 
 /** Margin around the face box when zoomed: the box fills 1 / ZOOM_MARGIN of the view. */

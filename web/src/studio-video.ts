@@ -3,8 +3,7 @@
  * element), with the same motion controls as Live (from the option definitions) plus the frame rate; the
  * result is a WebM with one output frame per driving frame, which plays on the stage (stage-result.ts).
  */
-import { ANIMATE_OPTIONS, REENACTOR_OPTION_NAMES } from '../../src/reenact/options.js';
-import type { ReenactorOptions } from '../../src/reenact/reenactor.js';
+import { ANIMATE_OPTIONS, REENACTOR_OPTION_NAMES, type ReenactorOptions } from '../../src/engine.js';
 import { optionControls } from './controls.js';
 import { $ } from './dom.js';
 import type { Engine } from './engine.js';

@@ -3,10 +3,18 @@
  * (the `vivify script` format) with play and scrub, animation from a video file, and speech (speak.ts).
  * Everything renders in the render worker; exports are PNG and WebM.
  */
-import { ACTION_UNITS, AU_MAX, AU_NAMES, bothSides, type ActionUnit } from '../../src/face/action-units.js';
-import { EMOTION_NAMES, type EmotionName } from '../../src/motion/emotion-names.js';
-import { parseTimeline, TimelineError } from '../../src/expression/timeline.js';
-import type { EditSpec } from '../../src/expression/edit.js';
+import {
+  ACTION_UNITS,
+  type ActionUnit,
+  AU_MAX,
+  AU_NAMES,
+  bothSides,
+  type EditSpec,
+  EMOTION_NAMES,
+  type EmotionName,
+  parseTimeline,
+  TimelineError,
+} from '../../src/engine.js';
 import { $, download, h, stamp } from './dom.js';
 import type { Engine } from './engine.js';
 import { EXPRESSION_PRESETS, type ExpressionPreset } from './gallery.js';

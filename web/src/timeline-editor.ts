@@ -2,7 +2,7 @@
  * Helpers of the timeline editor: every error of a text (not only the first), and line numbers that stay
  * beside their lines when long lines wrap.
  */
-import { parseTimeline, TimelineError } from '../../src/expression/timeline.js';
+import { parseTimeline, TimelineError } from '../../src/engine.js';
 import { h } from './dom.js';
 
 /** At most this many errors are listed. */

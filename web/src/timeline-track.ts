@@ -6,8 +6,7 @@
  * The markers come from the text's `at` lines, read here only for display and only once the whole text has
  * parsed (src/expression/timeline.ts is the one parser: it decides what is valid and what plays).
  */
-import { EMOTION_NAMES } from '../../src/motion/emotion-names.js';
-import { parseTime } from '../../src/expression/timeline.js';
+import { EMOTION_NAMES, parseTime } from '../../src/engine.js';
 import { h } from './dom.js';
 
 const ROWS = ['expression', 'pose', 'gaze', 'blink', 'generated'] as const;

@@ -4,8 +4,7 @@
  * over the live picture from each rendered frame's measures. The meshes are drawn by the engine's own overlay
  * (src/render/overlay.ts, as `vivify analyze --overlay`) in the render worker.
  */
-import { ACTION_UNITS, AU_NAMES } from '../../src/face/action-units.js';
-import { EMOTIONS } from '../../src/face/types.js';
+import { ACTION_UNITS, AU_NAMES, EMOTIONS } from '../../src/engine.js';
 import { $, h } from './dom.js';
 import type { Engine } from './engine.js';
 import type { DriverMeasures, ViewSettings } from './protocol.js';

@@ -5,13 +5,7 @@
  * (src/speech/text-scripts.ts).
  */
 import ESpeakNG from 'espeak-ng';
-import {
-  DEFAULT_VOICE,
-  MAX_TEXT_CHARS,
-  parseVoiceList,
-  textScripts,
-  voiceScript,
-} from '../../src/speech/text-scripts.js';
+import { DEFAULT_VOICE, MAX_TEXT_CHARS, parseVoiceList, textScripts, voiceScript } from '../../src/engine.js';
 import { errorMessage, workerScope } from './worker-scope.js';
 
 export type TtsRequest = { type: 'voices'; id: number } | { type: 'say'; id: number; text: string; voice: string };

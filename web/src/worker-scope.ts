@@ -1,5 +1,5 @@
 /** Typed messaging for a dedicated worker's global scope (the app is type-checked with the DOM library). */
-import { VivifyError } from '../../src/errors.js';
+import { VivifyError } from '../../src/engine.js';
 
 export interface WorkerScope<In, Out> {
   post(msg: Out, transfer?: Transferable[]): void;
