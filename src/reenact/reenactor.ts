@@ -105,8 +105,8 @@ export function createReenactor(
     mode: options.motion ?? DEFAULT_RETARGET.mode,
     regions: options.regions ?? DEFAULT_RETARGET.regions,
     weights: options.weights ?? {},
-    expressionScale: options.expressionScale ?? 1,
-    poseScale: options.poseScale ?? 1,
+    expressionScale: options.expressionScale ?? DEFAULT_ANIMATE_OPTIONS.expressionScale,
+    poseScale: options.poseScale ?? DEFAULT_ANIMATE_OPTIONS.poseScale,
   };
   const gains = expressionGains(retargetOptions);
   const partGains = expressionPartGains(retargetOptions);
@@ -161,7 +161,7 @@ export function createReenactor(
         target,
         driver: held.driver,
         occlusion,
-        detail: options.detail ?? 0,
+        detail: options.detail ?? DEFAULT_ANIMATE_OPTIONS.detail,
         driverReference: refFrame,
         aus: appearance > 0 ? driverAUs(held.state, ref) : undefined,
         appearance,
