@@ -63,7 +63,9 @@ export function parseMotionData(json: unknown): MotionData {
   if (!d || typeof d !== 'object' || !Array.isArray(d.clips))
     throw new TypeError('Expected motion data ({ version, clips: [...] }) for motion data but received something else');
   if (d.version !== MOTION_DATA_VERSION)
-    throw new RangeError(`Expected motion data version ${MOTION_DATA_VERSION} for motion data but received ${d.version}`);
+    throw new RangeError(
+      `Expected motion data version ${MOTION_DATA_VERSION} for motion data but received ${d.version}`,
+    );
   if (!d.versions || typeof d.versions !== 'object') throw new RangeError('motion data lacks versions');
   for (const c of d.clips) {
     if (c.au.length !== c.frames || c.pose.length !== c.frames || c.closure.length !== c.frames)
