@@ -6,10 +6,9 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../analysis/node.js';
 import { pickFace } from '../analysis/pick-face.js';
-import { VivifyError, throwIfAborted } from '../errors.js';
+import { throwIfAborted } from '../errors.js';
 import type { AuIntensities } from '../face/action-units.js';
 import { writeAtomically } from '../media/atomic.js';
 import { readImage, type ImageInput } from '../media/image.js';
@@ -21,48 +20,15 @@ import { resolveOptions } from '../options.js';
 import { createRenderer } from '../render/renderer.js';
 import { loadMouthBank } from '../reenact/mouth-bank-file.js';
 import { fitSize, resizeImage } from '../render/resize.js';
+import { modelFileReader, packageModelFile } from '../media/model-file.js';
 import { GENERATE_OPTIONS, type GenerateSettings } from './generate-options.js';
 import { generatedFrames } from './generated.js';
 
-/** The model file that ships with the package (scripts/train-motion.ts writes it). */
-const MOTION_MODEL_FILE = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  'models',
-  'motion.json',
-);
+/** The model file that ships with the package. */
+const MOTION_MODEL_FILE = packageModelFile('motion.json');
 
-let shipped: Promise<MotionModels> | undefined;
-
-/** The shipped motion models, read once. */
-export function loadShippedMotionModels(file = MOTION_MODEL_FILE): Promise<MotionModels> {
-  if (file !== MOTION_MODEL_FILE) return readModels(file);
-  shipped ??= readModels(file);
-  return shipped;
-}
-
-async function readModels(file: string): Promise<MotionModels> {
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (cause) {
-    throw new VivifyError(
-      'E_MODEL_LOAD',
-      `cannot read the motion models ${file}: ${(cause as Error).message.split('\n')[0]}`,
-      {
-        cause,
-      },
-    );
-  }
-  try {
-    return loadMotionModels(JSON.parse(text));
-  } catch (cause) {
-    throw new VivifyError('E_MODEL_LOAD', `${file} is not a usable motion model file: ${(cause as Error).message}`, {
-      cause,
-    });
-  }
-}
+/** The shipped motion models, read once (another file is read each time it is asked for). */
+export const loadShippedMotionModels = modelFileReader('the motion models', MOTION_MODEL_FILE, loadMotionModels);
 
 export interface GenerateVideoOptions {
   label: GenerateLabel;

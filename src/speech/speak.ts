@@ -7,7 +7,6 @@
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { speechActivity } from '../analysis/audio-features.js';
 import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../analysis/node.js';
 import { pickFace } from '../analysis/pick-face.js';
@@ -24,47 +23,16 @@ import { resolveOptions } from '../options.js';
 import { loadMouthBank } from '../reenact/mouth-bank-file.js';
 import { createRenderer } from '../render/renderer.js';
 import { fitSize, resizeImage } from '../render/resize.js';
+import { modelFileReader, packageModelFile } from '../media/model-file.js';
 import { readSpeech, type SpeechAudio } from './audio-in.js';
 import { SPEAK_OPTIONS, type SpeakSettings } from './speak-options.js';
 import { synthesize } from './tts.js';
 
-/** The speech model that ships with the package (scripts/train-speech.ts writes it). */
-const SPEECH_MODEL_FILE = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  'models',
-  'speech.json',
-);
+/** The model file that ships with the package. */
+const SPEECH_MODEL_FILE = packageModelFile('speech.json');
 
-let shipped: Promise<SpeechModel> | undefined;
-
-/** The shipped speech model, read once. */
-export function loadShippedSpeechModel(file = SPEECH_MODEL_FILE): Promise<SpeechModel> {
-  if (file !== SPEECH_MODEL_FILE) return readSpeechModel(file);
-  shipped ??= readSpeechModel(file);
-  return shipped;
-}
-
-async function readSpeechModel(file: string): Promise<SpeechModel> {
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (cause) {
-    throw new VivifyError(
-      'E_MODEL_LOAD',
-      `cannot read the speech model ${file}: ${(cause as Error).message.split('\n')[0]}`,
-      { cause },
-    );
-  }
-  try {
-    return loadSpeechModel(JSON.parse(text));
-  } catch (cause) {
-    throw new VivifyError('E_MODEL_LOAD', `${file} is not a usable speech model: ${(cause as Error).message}`, {
-      cause,
-    });
-  }
-}
+/** The shipped speech model, read once (another file is read each time it is asked for). */
+export const loadShippedSpeechModel = modelFileReader('the speech model', SPEECH_MODEL_FILE, loadSpeechModel);
 
 export interface SpeakVideoOptions extends Partial<SpeakSettings> {
   /** Speech to follow: any audio file, or a video's sound track. One of `audio` and `text`. */
