@@ -124,15 +124,9 @@ function ffmpegWriter(
       return framesWritten;
     },
     async write(frame) {
-      if (finished) throw new VivifyError('E_VIDEO_ENCODE', `${named}: write after close`);
-      if (!size) {
-        size = { width: frame.width, height: frame.height };
-        start(frame.width, frame.height);
-      } else if (frame.width !== size.width || frame.height !== size.height) {
-        throw new RangeError(
-          `Expected ${size.width}x${size.height} for frame ${framesWritten} but received ${frame.width}x${frame.height}`,
-        );
-      }
+      const first = size === undefined;
+      size = checkFrame(named, finished, size, frame, framesWritten);
+      if (first) start(frame.width, frame.height);
       const stdin = child!.stdin!;
       const buf = Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.length);
       const ok = stdin.write(buf);
@@ -225,6 +219,22 @@ function encoderArgs(
   return args;
 }
 
+/** A writer takes frames until it is closed, each the size of the first; returns that size. */
+function checkFrame(
+  named: string,
+  finished: boolean,
+  size: { width: number; height: number } | undefined,
+  frame: RgbaImage,
+  n: number,
+): { width: number; height: number } {
+  if (finished) throw new VivifyError('E_VIDEO_ENCODE', `${named}: write after close`);
+  if (size && (frame.width !== size.width || frame.height !== size.height))
+    throw new RangeError(
+      `Expected ${size.width}x${size.height} for frame ${n} but received ${frame.width}x${frame.height}`,
+    );
+  return size ?? { width: frame.width, height: frame.height };
+}
+
 function pngSequenceWriter(named: string, target: string, tmpDir: string): VideoWriter {
   let framesWritten = 0;
   let size: { width: number; height: number } | undefined;
@@ -235,14 +245,7 @@ function pngSequenceWriter(named: string, target: string, tmpDir: string): Video
       return framesWritten;
     },
     async write(frame) {
-      if (finished) throw new VivifyError('E_VIDEO_ENCODE', `${named}: write after close`);
-      if (!size) {
-        size = { width: frame.width, height: frame.height };
-      } else if (frame.width !== size.width || frame.height !== size.height) {
-        throw new RangeError(
-          `Expected ${size.width}x${size.height} for frame ${framesWritten} but received ${frame.width}x${frame.height}`,
-        );
-      }
+      size = checkFrame(named, finished, size, frame, framesWritten);
       const png = await encodeImage(frame, 'png');
       const name = path.join(tmpDir, `frame_${String(framesWritten + 1).padStart(6, '0')}.png`);
       await fs.writeFile(name, png).catch(async (cause: unknown) => {
