@@ -11,15 +11,13 @@ import { readImage } from '../media/image.js';
 import { decodeVideo, openVideoWriter, probeVideo, videoFormatForPath, type VideoWriter } from '../media/video.js';
 import { fitSize, resizeImage } from '../render/resize.js';
 import { createBodyDetector } from './models-node.js';
-import { cropAround, type BodyDetector, type SquareCrop } from './movenet.js';
+import type { BodyDetector } from './movenet.js';
 import { resolveBodyOptions, smoothingCutoffHz, type BodyOptions } from './options.js';
 import { bodyDebugGrid, drawRig } from './overlay.js';
-import { completeCroppedLegs, cropBelowFace, poseHasFace, requirePerson, type FaceBox } from './person.js';
-import { createHeadMotion, handOnFace, type BodyFace } from './face.js';
+import { createHeadMotion } from './face.js';
 import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../analysis/node.js';
 import type { FaceTracker } from '../analysis/analyzer.js';
 import type { FaceResult } from '../face/types.js';
-import { stateFromLandmarks } from '../motion/motion.js';
 import { prepareBodyScene, type BodyScene } from './render.js';
 import {
   createBodyRenderInline,
@@ -31,6 +29,7 @@ import { createRetargeter } from './retarget.js';
 import { parseSkeletonJson } from './skeleton-file.js';
 import { seenCount, type BodyPose } from './skeleton.js';
 import { createPoseSmoother } from './smooth.js';
+import { chooseBodyPerson, type BodyPerson } from './source.js';
 import { trackBody } from './track.js';
 
 export interface AnimateBodyOptions extends Partial<BodyOptions> {
@@ -88,19 +87,9 @@ interface Driver {
   reference(index: number): Promise<BodyPose>;
 }
 
-/** What a face needs to be re-rendered by the face engine: its width at the output size, in pixels. */
-const MIN_BODY_FACE_PX = 32;
-
 /** The source photo at the working size: its scene, pose, face and what was chosen or left out. */
-export interface BodySource {
+export interface BodySource extends BodyPerson {
   scene: BodyScene;
-  pose: BodyPose;
-  /** The person's face, landmarks at the working size, when it is large enough for the face engine. */
-  face?: BodyFace;
-  /** Faces found in the photo (people, as far as this can tell). */
-  people: number;
-  /** Lines for the user: several people and which was taken, a face left to the rig. */
-  warnings: string[];
 }
 
 export interface BodySourceOptions {
@@ -113,22 +102,6 @@ export interface BodySourceOptions {
   /** Finds the faces: people to choose from, and the face the face engine re-renders. Without it: neither. */
   faces?: Pick<NodeFaceAnalyzer, 'analyze'>;
 }
-
-/** MoveNet on a crop, then again on a crop around what it found, as long as that is still the same person. */
-function detectAt(detector: BodyDetector, image: RgbaImage, crop: SquareCrop, face: FaceBox): BodyPose {
-  const first = detector.detect(image, crop);
-  const again = cropAround(first, image);
-  if (!again) return first;
-  const second = detector.detect(image, again);
-  return poseHasFace(second, face) && seenCount(second) >= seenCount(first) ? second : first;
-}
-
-const scaleBox = (b: FaceBox, k: number): FaceBox => ({
-  x: b.x * k,
-  y: b.y * k,
-  width: b.width * k,
-  height: b.height * k,
-});
 
 /**
  * The source photo at the working size, the person to animate in it (the largest, or `person`, when
@@ -145,51 +118,16 @@ export async function loadBodySource(
     const { width, height } = fitSize(image.width, image.height, options.size);
     image = resizeImage(image, width, height);
   }
-  const k = image.width / original.width;
   const plate = options.background === undefined ? undefined : await loadPlate(options.background, image);
-  const faces = options.faces ? await options.faces.analyze(original) : [];
-  const n = options.person ?? 1;
-  const warnings: string[] = [];
-  let found: BodyPose;
-  if (faces.length > 1 || n > 1) {
-    const chosen = faces[n - 1];
-    if (!chosen)
-      throw new VivifyError(
-        'E_USAGE',
-        `--person ${n}: ${file} shows ${faces.length} ${faces.length === 1 ? 'face' : 'faces'} (people are counted by their faces)`,
-      );
-    const box = scaleBox(chosen.box, k);
-    found = detectAt(detector, image, cropBelowFace(box, image.width, image.height), box);
-    if (!poseHasFace(found, box))
-      throw new VivifyError(
-        'E_NO_PERSON',
-        `no person to animate in ${file}: no body found under face ${n} of ${faces.length} (at ${Math.round(chosen.box.x)},${Math.round(chosen.box.y)})`,
-      );
-    if (faces.length > 1)
-      warnings.push(
-        `${file} shows ${faces.length} people: animating ${n === 1 ? 'the largest' : `person ${n} by face size`} (--person N picks another; 1 is the largest)`,
-      );
-  } else found = detector.detectStill(image);
-  requirePerson(found, file);
-  const pose = completeCroppedLegs(found, image.width, image.height);
-  let face: BodyFace | undefined;
-  if (options.faces) {
-    const mine = faces.find((f) => poseHasFace(pose, scaleBox(f.box, k)));
-    if (!mine) warnings.push(`no face found on the person in ${file}: the face moves as a flat piece of the photo`);
-    else if (mine.box.width * k < MIN_BODY_FACE_PX)
-      warnings.push(
-        `the face in ${file} is ${Math.round(mine.box.width * k)} px wide at the output size, under the face engine's ${MIN_BODY_FACE_PX}: it moves as a flat piece of the photo (a larger --size helps)`,
-      );
-    else {
-      const landmarks = mine.landmarks.map((v) => v * k);
-      if (handOnFace(pose, landmarks))
-        warnings.push(
-          `a hand lies on or beside the face in ${file}: the face moves with the rig, not re-rendered (the face engine would drag the hand across it)`,
-        );
-      else face = { landmarks, state: stateFromLandmarks(landmarks) };
-    }
-  }
-  return { scene: prepareBodyScene(image, pose, { plate }), pose, face, people: faces.length, warnings };
+  // Faces are found at the photo's full resolution (small faces of a full-length photo), then scaled.
+  const faces = options.faces ? await options.faces.analyze(original) : undefined;
+  const person = chooseBodyPerson(image, detector, {
+    name: file,
+    person: options.person,
+    faces,
+    scale: image.width / original.width,
+  });
+  return { ...person, scene: prepareBodyScene(image, person.pose, { plate }) };
 }
 
 /** Largest difference of aspect ratio (relative) between a background plate and the photo. */
