@@ -4,7 +4,7 @@
  * these are plain GET requests for static files.
  */
 import { VivifyError } from '../errors.js';
-import { modelArtifacts, type ModelArtifactsLoader, type ModelJson, type ModelName } from './models.js';
+import { modelArtifacts, type ModelArtifactsLoader, type ModelJson } from './models.js';
 
 export interface FetchProgress {
   /** Bytes received so far, over all files this loader has fetched. */
@@ -26,7 +26,10 @@ export interface FetchLoaderOptions {
  * @example
  * const analyzer = await createFaceAnalyzerWith({ loadModel: fetchModelLoader('/models/'), wasmPath: '/wasm/' });
  */
-export function fetchModelLoader(base: string, options: FetchLoaderOptions = {}): ModelArtifactsLoader {
+export function fetchModelLoader(
+  base: string,
+  options: FetchLoaderOptions = {},
+): ModelArtifactsLoader & ((name: string) => ReturnType<ModelArtifactsLoader>) {
   const get = options.fetch ?? fetch;
   const folder = base.endsWith('/') ? base : `${base}/`;
   const progress: FetchProgress = { loaded: 0, total: 0 };
@@ -62,7 +65,8 @@ export function fetchModelLoader(base: string, options: FetchLoaderOptions = {})
     return concat(parts, n);
   };
 
-  return async (name: ModelName) => {
+  // Any model in the folder: the face models, and MoveNet for bodies (movenet-lightning).
+  return async (name: string) => {
     const url = new URL(`${name}.json`, new URL(folder, globalThis.location?.href ?? 'http://localhost/')).href;
     // The model's description joins the progress once it is here (its size is not known before).
     const text = await download(url, () => undefined);
