@@ -13,9 +13,12 @@ const require = createRequire(import.meta.url);
 const HUMAN_MODELS = path.resolve(path.dirname(require.resolve('@vladmandic/human')), '..', 'models');
 const TFJS_WASM = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
 
-/** What the app fetches: the four face models it runs (not faceres, 7 MB, used only for identity). */
+/**
+ * What the app fetches: the four face models it runs (not faceres, 7 MB, used only for identity), and MoveNet
+ * Lightning (4.8 MB), fetched only when the Video file mode first looks for a body.
+ */
 const STATIC: Record<string, string> = {};
-for (const m of ['blazeface', 'facemesh', 'iris', 'emotion']) {
+for (const m of ['blazeface', 'facemesh', 'iris', 'emotion', 'movenet-lightning']) {
   STATIC[`models/${m}.json`] = path.join(HUMAN_MODELS, `${m}.json`);
   STATIC[`models/${m}.bin`] = path.join(HUMAN_MODELS, `${m}.bin`);
 }

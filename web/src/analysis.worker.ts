@@ -10,6 +10,7 @@ import {
   fetchModelLoader,
   type RgbaImage,
 } from '../../src/engine.js';
+import { bodyAnalysis } from './body-analysis.js';
 import type { AnalysedFrame, AnalysisEvent, AnalysisRequest, ProbeRequest, Stream } from './protocol.js';
 import { errorMessage, workerScope } from './worker-scope.js';
 
@@ -18,6 +19,8 @@ let analyzer: FaceAnalyzer | undefined;
 let render: MessagePort | undefined;
 const trackers = new Map<Stream | 'probe', FaceTracker>();
 let pixels: OffscreenCanvasRenderingContext2D | undefined;
+/** The body side (MoveNet), made at init. */
+let body: ReturnType<typeof bodyAnalysis> | undefined;
 
 /** The bitmap's pixels, mirrored left to right if asked (the bitmap is closed). */
 function readPixels(bitmap: ImageBitmap, mirror = false): RgbaImage {
@@ -50,6 +53,14 @@ async function handle(msg: AnalysisRequest): Promise<void> {
       // The WebGL backend is a separate chunk, fetched only when chosen.
       if (msg.backend === 'webgl') await import('@tensorflow/tfjs-backend-webgl');
       render = msg.render;
+      body = bodyAnalysis({
+        modelsUrl: msg.modelsUrl,
+        wasmUrl: msg.wasmUrl,
+        backend: msg.backend,
+        analyzer: () => analyzer!,
+        render: () => render!,
+        post: (e) => scope.post(e),
+      });
       render.onmessage = (e: MessageEvent<ProbeRequest>) => enqueue(() => probe(e.data));
       const loadModel = fetchModelLoader(msg.modelsUrl, {
         onProgress: (p) => scope.post({ type: 'progress', ...p }),
@@ -87,6 +98,14 @@ async function handle(msg: AnalysisRequest): Promise<void> {
       scope.post({ type: 'tracked', stream: msg.stream, seq: msg.seq, ms, found: faces.length > 0 });
       return;
     }
+    case 'body-person':
+      scope.post({ type: 'body-person', id: msg.id, result: await body!.person(msg) });
+      return;
+    case 'body-begin':
+    case 'body-track':
+    case 'body-end':
+      body!.handle(msg, (b) => readPixels(b));
+      return;
     case 'reset':
       trackers.get(msg.stream)?.reset();
       if (msg.stream === 'live') trackers.get('probe')?.reset();

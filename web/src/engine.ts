@@ -6,6 +6,7 @@ import type { EditSpec, FaceResult, ModelBackend, ReenactorOptions, RgbaImage } 
 import type {
   AnalysisEvent,
   AnalysisRequest,
+  BodyPersonResult,
   CanvasName,
   RenderEvent,
   RenderRequest,
@@ -129,6 +130,15 @@ export class Engine {
     this.postAnalysis({ type: 'portrait', id, bitmap }, [bitmap]);
     const { image, faces } = await reply;
     return { image, faces };
+  }
+
+  /** The person to animate in a portrait (MoveNet, as `vivify body` chooses), or why there is none. */
+  async bodyPerson(image: RgbaImage, faces: FaceResult[], person: number, name: string): Promise<BodyPersonResult> {
+    const id = this.id();
+    const reply = this.awaitAnalysis('body-person', id);
+    const copy: RgbaImage = { width: image.width, height: image.height, data: image.data.slice() };
+    this.postAnalysis({ type: 'body-person', id, image: copy, faces, person, name }, [copy.data.buffer]);
+    return (await reply).result;
   }
 
   setSource(image: RgbaImage, face: FaceResult): void {

@@ -179,6 +179,7 @@ function useFace(index: number): void {
   if (!portrait) return;
   const face = portrait.faces[index]!;
   engine.setSource(portrait.image, face);
+  studio.setPortraitPicture(portrait);
   live.tools.setSource(portrait.image, face.box);
   studio.tools.setSource(portrait.image, face.box);
   const n = portrait.faces.length;
@@ -281,6 +282,7 @@ Object.assign(window, {
     studio: () => ({ renders: studio.renders, lastRenderMs: studio.lastRenderMs }),
     tools: () => ({ live: live.tools.state(), studio: studio.tools.state() }),
     speak: () => studio.speak.last,
+    video: () => studio.videoReport,
     loadVideo: (bytes: Uint8Array, name: string) =>
       studio.loadVideo(new File([bytes as Uint8Array<ArrayBuffer>], name)),
   },

@@ -5,6 +5,7 @@
  * MessagePort, so the analysis of frame n + 1 runs while frame n renders.
  */
 import type {
+  BodyPose,
   EditSpec,
   FaceResult,
   ModelBackend,
@@ -29,7 +30,29 @@ export type AnalysisRequest =
       /** Also measure the driver's emotion and action units (for the live bars). */
       measures?: boolean;
     }
-  | { type: 'reset'; stream: Stream };
+  | { type: 'reset'; stream: Stream }
+  /** The person to animate in the portrait (MoveNet, loaded on first use), as `vivify body` chooses. */
+  | { type: 'body-person'; id: number; image: RgbaImage; faces: FaceResult[]; person: number; name: string }
+  /** A body drive starts: its frames come as 'body-track', in order, then 'body-end'. */
+  | { type: 'body-begin'; id: number; expression: boolean }
+  | { type: 'body-track'; seq: number; bitmap: ImageBitmap }
+  | { type: 'body-end' };
+
+/** The portrait's person, as the body analysis found it (or why there is none). */
+export type BodyPersonResult =
+  | {
+      ok: true;
+      pose: BodyPose;
+      /** Both hips and a knee seen inside the picture (isFullLength): Auto animates the whole body. */
+      fullLength: boolean;
+      /** Joints seen, of 17. */
+      joints: number;
+      /** The face the face engine re-renders (landmarks at the portrait's size), when there is one. */
+      faceLandmarks?: Float32Array;
+      people: number;
+      warnings: string[];
+    }
+  | { ok: false; message: string };
 
 export type AnalysisEvent =
   | { type: 'progress'; loaded: number; total: number }
@@ -37,6 +60,9 @@ export type AnalysisEvent =
   | { type: 'portrait'; id: number; image: RgbaImage; faces: FaceResult[] }
   | { type: 'tracked'; stream: Stream; seq: number; ms: number; found: boolean }
   | { type: 'probe'; seq: number; driver: number; output: number | null }
+  | { type: 'body-person'; id: number; result: BodyPersonResult }
+  /** A driving frame's body keypoints are found (`person`: five joints or more seen). */
+  | { type: 'body-tracked'; seq: number; person: boolean }
   | { type: 'error'; message: string; id?: number };
 
 /** Analysis worker → render worker. */
@@ -48,6 +74,9 @@ export type AnalysedFrame = {
   face: FaceResult | undefined;
   analyseMs: number;
 };
+
+/** Analysis worker → render worker: a driving frame's body pose (and its face, when its expression is followed). */
+export type BodyFrame = { type: 'body-frame'; seq: number; pose: BodyPose; face: FaceResult | undefined };
 
 /** Render worker → analysis worker: an output frame to re-analyse (test probe). */
 export type ProbeRequest = { type: 'probe'; seq: number; image: RgbaImage; driver: number };
@@ -79,6 +108,14 @@ export interface SpeakRenderOptions {
   emotion?: SpeakEmotion;
 }
 
+/** What a body drive renders with: the `vivify body` options the Video file mode shows, by library key. */
+export interface BodyDriveOptions {
+  mode: 'relative' | 'absolute';
+  smooth: number;
+  reach: number;
+  head: 'off' | 'turn' | 'expression';
+}
+
 /** A box in portrait pixels. */
 export interface Box {
   x: number;
@@ -102,6 +139,17 @@ export type RenderRequest =
   | { type: 'file-begin'; id: number; options: ReenactorOptions; fps: number; frames: number }
   | { type: 'file-end'; id: number }
   | { type: 'file-cancel' }
+  /** A body drive: the portrait's pixels, its person's pose and face, the `vivify body` options shown. */
+  | {
+      type: 'body-begin';
+      id: number;
+      image: RgbaImage;
+      pose: BodyPose;
+      faceLandmarks?: Float32Array;
+      options: BodyDriveOptions;
+      fps: number;
+    }
+  | { type: 'body-end'; id: number }
   | {
       type: 'speak';
       id: number;

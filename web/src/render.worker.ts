@@ -45,9 +45,11 @@ import {
   speechMotion,
   type TimelineFrame,
 } from '../../src/engine.js';
+import { type BodyDrive, createBodyDrive } from './body-render.js';
 import { createVideoEncoder, encodeOpus, type VideoFileEncoder } from './encoder.js';
 import type {
   AnalysedFrame,
+  BodyFrame,
   Box,
   CanvasName,
   DriverMeasures,
@@ -340,6 +342,8 @@ async function fetchMouthBank(): Promise<MouthBank | undefined> {
 const rendererOptions = (): RendererOptions => ({ mouth: bank ? { bank } : undefined });
 
 let file: { id: number; reenactor: Reenactor; encoder: VideoFileEncoder; pending: Promise<void> } | undefined;
+/** A body drive of the Video file mode (a full-length portrait moved by a body video). */
+let body: { id: number; drive: BodyDrive; encoder: VideoFileEncoder; pending: Promise<void> } | undefined;
 
 let view: ViewSettings = { layout: 'result', driverMesh: false, portraitMesh: false };
 /** A scratch canvas to scale the driver's frame into the side-by-side view. */
@@ -467,6 +471,23 @@ function onFileFrame(msg: AnalysedFrame): void {
   scope.post({ type: 'file-frame', seq: msg.seq, ms: performance.now() - t0 });
 }
 
+function onBodyFrame(msg: BodyFrame): void {
+  if (!body) return;
+  const job = body;
+  const t0 = performance.now();
+  let image: RgbaImage;
+  try {
+    image = job.drive.next(msg);
+  } catch (err) {
+    body = undefined;
+    scope.post({ type: 'error', id: job.id, message: errorMessage(err) });
+    return;
+  }
+  job.pending = job.pending.then(() => job.encoder.add(image));
+  draw('studio', image, false);
+  scope.post({ type: 'file-frame', seq: msg.seq, ms: performance.now() - t0 });
+}
+
 function renderer(): Renderer {
   source!.renderer ??= createRenderer(source!.image, source!.state, source!.face.landmarks, rendererOptions());
   return source!.renderer;
@@ -490,9 +511,10 @@ async function handle(msg: RenderRequest): Promise<void> {
   switch (msg.type) {
     case 'init':
       analysis = msg.analysis;
-      analysis.onmessage = (e: MessageEvent<AnalysedFrame | { type: 'probe-done' }>) => {
+      analysis.onmessage = (e: MessageEvent<AnalysedFrame | BodyFrame | { type: 'probe-done' }>) => {
         const m = e.data;
         if (m.type === 'probe-done') live.probing = false;
+        else if (m.type === 'body-frame') onBodyFrame(m);
         else if (m.stream === 'live') onLiveFrame(m);
         else onFileFrame(m);
       };
@@ -597,7 +619,23 @@ async function handle(msg: RenderRequest): Promise<void> {
     }
     case 'file-cancel':
       file = undefined;
+      body = undefined;
       return;
+    case 'body-begin': {
+      const encoder = await createVideoEncoder(msg.image.width, msg.image.height, msg.fps);
+      body = { id: msg.id, drive: createBodyDrive(msg), encoder, pending: Promise.resolve() };
+      scope.post({ type: 'ack', id: msg.id });
+      return;
+    }
+    case 'body-end': {
+      if (!body || body.id !== msg.id) return;
+      const job = body;
+      body = undefined;
+      await job.pending;
+      const blob = await job.encoder.finish();
+      scope.post({ type: 'video', id: msg.id, blob, frames: job.encoder.frames, mimeType: blob.type });
+      return;
+    }
     case 'speak':
       await speak(msg);
       return;

@@ -1,20 +1,36 @@
 /**
  * The studio's Video file mode: a driving video animates the portrait frame by frame (seeking a <video>
- * element), with the same motion controls as Live (from the option definitions) plus the frame rate; the
- * result is a WebM with one output frame per driving frame, which plays on the stage (stage-result.ts).
+ * element), with the same motion controls as Live (from the option definitions) plus the frame rate — or,
+ * for a full-length photo, moves the whole person as `vivify body` does (studio-body.ts); the result is a
+ * WebM with one output frame per driving frame, which plays on the stage (stage-result.ts).
  */
 import { ANIMATE_OPTIONS, REENACTOR_OPTION_NAMES, type ReenactorOptions } from '../../src/engine.js';
 import { optionControls } from './controls.js';
 import { $ } from './dom.js';
 import type { Engine } from './engine.js';
 import { StageResult } from './stage-result.js';
+import { BodyChoice, type PortraitPicture } from './studio-body.js';
 import { toast } from './toast.js';
+
+/** What the last animation was (for the browser test and the benchmark). */
+export interface VideoReport {
+  body: boolean;
+  frames: number;
+  seconds: number;
+  /** Driving frames where the face (face mode) or a person (body mode) was found. */
+  found: number;
+  /** What the status line said about the portrait's people, if anything. */
+  warnings: string[];
+}
 
 export class VideoMode {
   private job: { cancelled: boolean } | undefined;
   private readonly stage: StageResult;
 
   private readonly controls = optionControls(ANIMATE_OPTIONS, [...REENACTOR_OPTION_NAMES, 'fps'], () => {}, 'video');
+  private readonly body: BodyChoice;
+  private active = false;
+  last: VideoReport | undefined;
 
   constructor(
     private readonly engine: Engine,
@@ -23,6 +39,7 @@ export class VideoMode {
     onStage: (shown: boolean) => void,
   ) {
     this.stage = new StageResult('video', 'vivify-animate', onStage);
+    this.body = new BodyChoice(engine, () => this.active);
     $('#video-options').append(this.controls.element);
     const input = $<HTMLInputElement>('#video-file');
     const video = $<HTMLVideoElement>('#driving-video');
@@ -45,7 +62,14 @@ export class VideoMode {
 
   /** Called when the studio switches modes. */
   setActive(active: boolean): void {
+    this.active = active;
     this.stage.setActive(active);
+    this.body.refresh();
+  }
+
+  /** The portrait chosen (its pixels and faces): whether it is a body is found when this mode needs it. */
+  setPortrait(p: PortraitPicture | undefined): void {
+    this.body.setPortrait(p);
   }
 
   /** Closes the result on the stage (a new portrait: the preview shows it); the column still offers it. */
@@ -82,6 +106,60 @@ export class VideoMode {
     this.update();
     cancel.hidden = false;
     video.pause();
+    try {
+      const fps = typeof values.fps === 'number' ? values.fps : await estimateFps(video);
+      const frames = Math.max(1, Math.floor(video.duration * fps));
+      status.textContent = 'Looking at the portrait…';
+      const choice = await this.body.decide();
+      bar.hidden = false;
+      const started = performance.now();
+      const grab = async (i: number): Promise<ImageBitmap> => {
+        await seek(video, Math.min(video.duration, (i + 0.5) / fps));
+        // Frames are analysed at most 640 px on their longest side, like the camera's.
+        const scale = Math.min(1, 640 / Math.max(video.videoWidth, video.videoHeight));
+        return createImageBitmap(video, {
+          resizeWidth: Math.round(video.videoWidth * scale),
+          resizeHeight: Math.round(video.videoHeight * scale),
+        });
+      };
+      const onFrame = (i: number): void => {
+        (bar.firstElementChild as HTMLElement).style.width = `${((100 * (i + 1)) / frames).toFixed(1)}%`;
+        status.textContent = `Frame ${i + 1} of ${frames} (${fps} frames/s)${choice.body ? ', whole body' : ''}…`;
+      };
+      const { fps: _, ...options } = values;
+      const r = choice.body
+        ? await this.body
+            .drive(choice.person, fps, frames, grab, () => job.cancelled, onFrame)
+            .then((b) => ({ blob: b.blob, found: b.framesWithPerson, missing: 'without a person' }))
+        : await this.animateFace(options as ReenactorOptions, fps, frames, grab, job, onFrame);
+      const seconds = (performance.now() - started) / 1000;
+      const warnings = choice.body ? choice.person.warnings : [];
+      this.last = { body: choice.body, frames, seconds, found: r.found, warnings };
+      const said = warnings.length ? ` ${warnings.join('. ')}.` : '';
+      status.textContent = `Done: ${frames} frames in ${seconds.toFixed(1)} s (${(frames / seconds).toFixed(1)} frames/s)${choice.body ? ', whole body' : ''}; ${frames - r.found} ${r.missing}.${said} It plays on the stage.`;
+      toast(`Animation done: ${frames} frames in ${seconds.toFixed(1)} s, playing on the stage.${said}`, 'done');
+      this.stage.set(r.blob, `${(frames / fps).toFixed(1)} s, ${frames} frames`);
+    } catch (err) {
+      this.engine.postRender({ type: 'file-cancel' });
+      status.textContent = job.cancelled ? 'Cancelled.' : `Could not animate: ${(err as Error).message}`;
+      toast(status.textContent, job.cancelled ? 'info' : 'error');
+    } finally {
+      this.job = undefined;
+      bar.hidden = true;
+      cancel.hidden = true;
+      this.update();
+    }
+  }
+
+  /** The face reenacted by the video, frame by frame (tracked in the analysis worker, rendered in the render one). */
+  private async animateFace(
+    options: ReenactorOptions,
+    fps: number,
+    frames: number,
+    grab: (i: number) => Promise<ImageBitmap>,
+    job: { cancelled: boolean },
+    onFrame: (i: number) => void,
+  ): Promise<{ blob: Blob; found: number; missing: string }> {
     const engine = this.engine;
     let found = 0;
     let done = 0;
@@ -92,50 +170,26 @@ export class VideoMode {
       if (e.type === 'file-frame') done++;
     });
     try {
-      const fps = typeof values.fps === 'number' ? values.fps : await estimateFps(video);
-      const frames = Math.max(1, Math.floor(video.duration * fps));
-      const { fps: _, ...options } = values;
       const id = engine.id();
       const ack = engine.awaitRender('ack', id);
       engine.resetTracking('file');
-      engine.postRender({ type: 'file-begin', id, options: options as ReenactorOptions, fps, frames });
+      engine.postRender({ type: 'file-begin', id, options, fps, frames });
       await ack;
-      bar.hidden = false;
-      const started = performance.now();
       for (let i = 0; i < frames; i++) {
         if (job.cancelled) throw new Error('cancelled');
         while (i - done >= 2) await new Promise((r) => setTimeout(r, 2));
-        await seek(video, Math.min(video.duration, (i + 0.5) / fps));
-        // Frames are analysed at most 640 px on their longest side, like the camera's.
-        const scale = Math.min(1, 640 / Math.max(video.videoWidth, video.videoHeight));
-        const bitmap = await createImageBitmap(video, {
-          resizeWidth: Math.round(video.videoWidth * scale),
-          resizeHeight: Math.round(video.videoHeight * scale),
-        });
-        engine.track('file', i, bitmap, (i * 1000) / fps);
-        (bar.firstElementChild as HTMLElement).style.width = `${((100 * (i + 1)) / frames).toFixed(1)}%`;
-        status.textContent = `Frame ${i + 1} of ${frames} (${fps} frames/s)…`;
+        engine.track('file', i, await grab(i), (i * 1000) / fps);
+        onFrame(i);
       }
       while (done < frames) await new Promise((r) => setTimeout(r, 5));
       if (found === 0) throw new Error('no face found in any frame of the driving video');
       const result = engine.awaitRender('video', id);
       engine.postRender({ type: 'file-end', id });
       const { blob } = await result;
-      const seconds = (performance.now() - started) / 1000;
-      status.textContent = `Done: ${frames} frames in ${seconds.toFixed(1)} s (${(frames / seconds).toFixed(1)} frames/s); ${frames - found} without a face. It plays on the stage.`;
-      toast(`Animation done: ${frames} frames in ${seconds.toFixed(1)} s, playing on the stage.`, 'done');
-      this.stage.set(blob, `${(frames / fps).toFixed(1)} s, ${frames} frames`);
-    } catch (err) {
-      engine.postRender({ type: 'file-cancel' });
-      status.textContent = job.cancelled ? 'Cancelled.' : `Could not animate: ${(err as Error).message}`;
-      toast(status.textContent, job.cancelled ? 'info' : 'error');
+      return { blob, found, missing: 'without a face' };
     } finally {
       offTracked();
       offFrames();
-      this.job = undefined;
-      bar.hidden = true;
-      cancel.hidden = true;
-      this.update();
     }
   }
 }

@@ -21,7 +21,8 @@ import { EXPRESSION_PRESETS, type ExpressionPreset } from './gallery.js';
 import { Overlay } from './overlay.js';
 import { stageTools, type StageTools } from './stage.js';
 import { SpeakMode } from './speak.js';
-import { VideoMode } from './studio-video.js';
+import type { PortraitPicture } from './studio-body.js';
+import { VideoMode, type VideoReport } from './studio-video.js';
 import { drawGutter, errorText, timelineErrors } from './timeline-editor.js';
 import { TimelineTrack } from './timeline-track.js';
 import { toast } from './toast.js';
@@ -128,6 +129,16 @@ export class StudioPage {
     this.speak.closeResult();
     this.video.closeResult();
     this.refresh();
+  }
+
+  /** The portrait's pixels and faces (the Video file mode finds out whether it shows a whole body). */
+  setPortraitPicture(p: PortraitPicture): void {
+    this.video.setPortrait(p);
+  }
+
+  /** The last video-file animation (for the browser test and the benchmark). */
+  get videoReport(): VideoReport | undefined {
+    return this.video.last;
   }
 
   setMode(mode: StudioMode): void {
