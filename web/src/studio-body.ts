@@ -31,6 +31,8 @@ export interface BodyDriveReport {
   frames: number;
   /** Driving frames with five joints or more seen. */
   framesWithPerson: number;
+  /** Mean milliseconds per frame in the render worker (skinning, the face engine, rendering). */
+  renderMs: number;
 }
 
 export class BodyChoice {
@@ -121,6 +123,7 @@ export class BodyChoice {
     const options = this.values();
     const id = engine.id();
     let done = 0;
+    let renderMs = 0;
     let withPerson = 0;
     let failed: string | undefined;
     const offA = engine.onAnalysis((e) => {
@@ -128,7 +131,10 @@ export class BodyChoice {
       if (e.type === 'error' && e.id === id) failed = e.message;
     });
     const offR = engine.onRender((e) => {
-      if (e.type === 'file-frame') done++;
+      if (e.type === 'file-frame') {
+        done++;
+        renderMs += e.ms;
+      }
       if (e.type === 'error' && e.id === id) failed = e.message;
     });
     const check = (): void => {
@@ -173,7 +179,7 @@ export class BodyChoice {
       const result = engine.awaitRender('video', id);
       engine.postRender({ type: 'body-end', id });
       const { blob } = await result;
-      return { blob, frames, framesWithPerson: withPerson };
+      return { blob, frames, framesWithPerson: withPerson, renderMs: renderMs / frames };
     } catch (err) {
       engine.postAnalysis({ type: 'body-end' });
       throw err;

@@ -21,6 +21,8 @@ export interface VideoReport {
   found: number;
   /** What the status line said about the portrait's people, if anything. */
   warnings: string[];
+  /** Body mode: mean render milliseconds per frame in the render worker. */
+  renderMs?: number;
 }
 
 export class VideoMode {
@@ -127,14 +129,19 @@ export class VideoMode {
         status.textContent = `Frame ${i + 1} of ${frames} (${fps} frames/s)${choice.body ? ', whole body' : ''}…`;
       };
       const { fps: _, ...options } = values;
-      const r = choice.body
+      const r: { blob: Blob; found: number; missing: string; renderMs?: number } = choice.body
         ? await this.body
             .drive(choice.person, fps, frames, grab, () => job.cancelled, onFrame)
-            .then((b) => ({ blob: b.blob, found: b.framesWithPerson, missing: 'without a person' }))
+            .then((b) => ({
+              blob: b.blob,
+              found: b.framesWithPerson,
+              missing: 'without a person',
+              renderMs: b.renderMs,
+            }))
         : await this.animateFace(options as ReenactorOptions, fps, frames, grab, job, onFrame);
       const seconds = (performance.now() - started) / 1000;
       const warnings = choice.body ? choice.person.warnings : [];
-      this.last = { body: choice.body, frames, seconds, found: r.found, warnings };
+      this.last = { body: choice.body, frames, seconds, found: r.found, warnings, renderMs: r.renderMs };
       const said = warnings.length ? ` ${warnings.join('. ')}.` : '';
       status.textContent = `Done: ${frames} frames in ${seconds.toFixed(1)} s (${(frames / seconds).toFixed(1)} frames/s)${choice.body ? ', whole body' : ''}; ${frames - r.found} ${r.missing}.${said} It plays on the stage.`;
       toast(`Animation done: ${frames} frames in ${seconds.toFixed(1)} s, playing on the stage.${said}`, 'done');
