@@ -144,9 +144,40 @@ describe('browser app: whole bodies in the Video file mode', { skip: !HAVE_DATA,
     assert.match(await subjectNote(), /two\.jpg shows 2 people: animating the largest/);
   });
 
+  test('a full-length photo without a face found (the Tai Chi still): accepted for the body, animated', async () => {
+    await usePortrait(path.join(DATA, 'images', 'lia_taichi_subject1.png'));
+    assert.match(
+      (await page.locator('#portrait-status').textContent())!,
+      /^lia_taichi_subject1\.png: 256×256, no face found but a whole person: the Studio's Video file mode animates the body/,
+    );
+    assert.match(
+      await subjectNote(),
+      /^A full-length person \(\d+ of 17 joints\): the video moves the whole body; no face found/,
+    );
+    // Live needs a face: its camera stays off.
+    assert.ok(await page.locator('#camera-button').isDisabled());
+    await page.click('#video-animate');
+    await page.waitForFunction(() => !(document.querySelector('#video-stage') as HTMLElement).hidden, undefined, {
+      timeout: 300_000,
+    });
+    assert.match(
+      (await page.locator('#video-status').textContent())!,
+      /^Done: 30 frames in .*, whole body; 0 without a person; no face found on the person/,
+    );
+    // The face mode is refused for it, in one line.
+    await page.selectOption('#video-subject', 'face');
+    await page.click('#video-animate');
+    await page.waitForFunction(() => /^Could not animate/.test(document.querySelector('#video-status')!.textContent!));
+    assert.equal(
+      await page.locator('#video-status').textContent(),
+      'Could not animate: the face engine found no face in this portrait: choose Auto or The whole body',
+    );
+    await page.selectOption('#video-subject', 'auto');
+  });
+
   test('a full-length photo: the whole body moves with the driver, one frame per driving frame', async () => {
     await usePortrait(PHOTO);
-    assert.match(await subjectNote(), /^A full-length person \(\d+ of 17 joints\): the video moves the whole body\./);
+    assert.match(await subjectNote(), /^A full-length person \(\d+ of 17 joints\): the video moves the whole body[;.]/);
     await page.click('#video-animate');
     await page.waitForFunction(() => !(document.querySelector('#video-stage') as HTMLElement).hidden, undefined, {
       timeout: 300_000,
@@ -154,7 +185,7 @@ describe('browser app: whole bodies in the Video file mode', { skip: !HAVE_DATA,
     const n = CLIP.seconds * CLIP.fps;
     assert.match(
       (await page.locator('#video-status').textContent())!,
-      new RegExp(`^Done: ${n} frames in .*, whole body; 0 without a person\\. It plays on the stage\\.$`),
+      new RegExp(`^Done: ${n} frames in .*, whole body; 0 without a person(; [^;]*)*\\. It plays on the stage\\.$`),
     );
     const download = page.waitForEvent('download');
     await page.click('#video-download');

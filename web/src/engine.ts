@@ -147,6 +147,12 @@ export class Engine {
     this.postRender({ type: 'source', image: copy, face }, [copy.data.buffer]);
   }
 
+  /** A portrait without a face (a whole person, for the body mode): the render worker shows it, no more. */
+  setPicture(image: RgbaImage): void {
+    const copy: RgbaImage = { width: image.width, height: image.height, data: image.data.slice() };
+    this.postRender({ type: 'picture', image: copy }, [copy.data.buffer]);
+  }
+
   track(stream: Stream, seq: number, bitmap: ImageBitmap, timestampMs: number, mirror = false, measures = false): void {
     this.postAnalysis({ type: 'track', stream, seq, bitmap, timestampMs, mirror, measures }, [bitmap]);
   }

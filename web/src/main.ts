@@ -155,7 +155,12 @@ async function loadPortrait(file: Blob, name: string, decoded?: ImageBitmap): Pr
     portraitError(`Could not analyse ${name}: ${(err as Error).message}`);
     return;
   }
-  if (result.faces.length === 0) {
+  // Without a face, a whole person is still a portrait for the Video file mode's body animation.
+  const body = result.faces.length
+    ? undefined
+    : await engine.bodyPerson(result.image, [], 1, name).catch(() => undefined);
+  if (body && !body.ok) console.info(`no body either in ${name}: ${body.message}`);
+  if (result.faces.length === 0 && !body?.ok) {
     portraitError(
       `No face found in ${name}. Choose a picture where a face is clearly visible.${portrait ? ` Still using ${portrait.name}.` : ''}`,
     );
@@ -171,7 +176,8 @@ async function loadPortrait(file: Blob, name: string, decoded?: ImageBitmap): Pr
     ),
   );
   $('#face-row').hidden = result.faces.length < 2;
-  useFace(0);
+  if (body) useBodyOnly();
+  else useFace(0);
   firstPortraitMs ??= performance.now();
 }
 
@@ -186,6 +192,20 @@ function useFace(index: number): void {
   portraitStatus.textContent = `${portrait.name}: ${portrait.image.width}×${portrait.image.height}, ${n} face${n === 1 ? '' : 's'}${n > 1 ? `, using face ${index}` : ''}.`;
   live.setPortrait(true);
   studio.setPortrait(true);
+}
+
+/** A portrait without a face but with a whole person: the Video file mode animates its body; the rest need a face. */
+function useBodyOnly(): void {
+  if (!portrait) return;
+  const { image } = portrait;
+  engine.setPicture(image);
+  const whole = { x: 0, y: 0, width: image.width, height: image.height };
+  live.tools.setSource(image, whole);
+  studio.tools.setSource(image, whole);
+  studio.setPortraitPicture(portrait);
+  portraitStatus.textContent = `${portrait.name}: ${image.width}×${image.height}, no face found but a whole person: the Studio's Video file mode animates the body (Live and the other modes need a face).`;
+  live.setPortrait(false);
+  studio.setPortrait(true, false);
 }
 
 faceSelect.addEventListener('change', () => useFace(Number(faceSelect.value)));

@@ -127,6 +127,8 @@ export interface Box {
 export type RenderRequest =
   | { type: 'init'; analysis: MessagePort; live: OffscreenCanvas; studio: OffscreenCanvas; modelsUrl: string }
   | { type: 'source'; image: RgbaImage; face: FaceResult }
+  /** A portrait without a face but with a whole person (the Video file mode's body only): shown, not edited. */
+  | { type: 'picture'; image: RgbaImage }
   | { type: 'live-options'; options: ReenactorOptions }
   | { type: 'view'; view: ViewSettings }
   | { type: 'recalibrate' }

@@ -531,6 +531,13 @@ async function handle(msg: RenderRequest): Promise<void> {
       drawLive(source.image);
       draw('studio', source.image);
       return;
+    case 'picture':
+      source = undefined;
+      live.reenactor = undefined;
+      live.last = undefined;
+      drawLive(msg.image);
+      draw('studio', msg.image);
+      return;
     case 'live-options':
       live.options = msg.options;
       live.reenactor = undefined;

@@ -78,19 +78,28 @@ export class BodyChoice {
 
   /** Whether Animate moves the body: the menu, or for Auto the rule (a full-length person). */
   async decide(): Promise<{ body: false } | { body: true; person: Extract<BodyPersonResult, { ok: true }> }> {
-    if (this.subject === 'face') return { body: false };
+    const faceless = this.portrait?.faces.length === 0;
+    if (this.subject === 'face') {
+      if (faceless) throw new Error('the face engine found no face in this portrait: choose Auto or The whole body');
+      return { body: false };
+    }
     const result = await this.analyse();
     if (!result) throw new Error('choose a portrait first');
     if (this.subject === 'body') {
       if (!result.ok) throw new Error(result.message);
       return { body: true, person: result };
     }
-    return result.ok && result.fullLength ? { body: true, person: result } : { body: false };
+    return result.ok && (result.fullLength || faceless) ? { body: true, person: result } : { body: false };
   }
 
   /** Shows what Animate will move, and the body options when it is the body. */
   refresh(): void {
     const note = $('#video-subject-note');
+    const show = (body: boolean): void => {
+      $('#body-options').hidden = !body;
+      $('#video-face-options').hidden = body;
+    };
+    // Both groups while Auto has not decided.
     $('#body-options').hidden = this.subject === 'face';
     $('#video-face-options').hidden = this.subject === 'body';
     if (!this.active() || !this.portrait || this.subject === 'face') {
@@ -103,13 +112,15 @@ export class BodyChoice {
     pending.then(
       (r) => {
         if (pending !== this.person?.result) return;
-        note.textContent = describe(r, this.subject);
+        const faceless = this.portrait?.faces.length === 0;
+        note.textContent = describe(r, this.subject, faceless);
+        if (this.subject === 'auto') show(r.ok && (r.fullLength || faceless));
       },
       (err: Error) => (note.textContent = `The body model could not start: ${err.message}`),
     );
   }
 
-  /** Drives the portrait's person with the video; `step` seeks and grabs frame i. */
+  /** Drives the portrait's person with the video; `frame` seeks and grabs frame i. */
   async drive(
     person: Extract<BodyPersonResult, { ok: true }>,
     fps: number,
@@ -191,13 +202,13 @@ export class BodyChoice {
 }
 
 /** What the Animate menu will do with this portrait, in a line. */
-function describe(r: BodyPersonResult, subject: Subject): string {
+function describe(r: BodyPersonResult, subject: Subject, faceless: boolean): string {
   if (!r.ok)
     return subject === 'body'
       ? `No body to animate: ${r.message}.`
       : `No body found (${r.message}): the video moves the face.`;
-  const extra = r.warnings.length ? ` ${r.warnings.join('. ')}.` : '';
-  if (r.fullLength || subject === 'body')
-    return `${r.fullLength ? 'A full-length person' : 'A person, not full length'} (${r.joints} of 17 joints): the video moves the whole body.${extra}`;
-  return `A person seen to the waist, not full length: the video moves the face (choose Whole body to move the body).${extra}`;
+  const extra = r.warnings.map((w) => `; ${w}`).join('');
+  if (r.fullLength || subject === 'body' || faceless)
+    return `${r.fullLength ? 'A full-length person' : 'A person, not full length'} (${r.joints} of 17 joints): the video moves the whole body${extra}.`;
+  return `A person seen to the waist, not full length: the video moves the face (choose The whole body to move the body)${extra}.`;
 }

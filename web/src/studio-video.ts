@@ -29,7 +29,9 @@ export class VideoMode {
   private job: { cancelled: boolean } | undefined;
   private readonly stage: StageResult;
 
-  private readonly controls = optionControls(ANIMATE_OPTIONS, [...REENACTOR_OPTION_NAMES, 'fps'], () => {}, 'video');
+  private readonly controls = optionControls(ANIMATE_OPTIONS, REENACTOR_OPTION_NAMES, () => {}, 'video');
+  /** The frame rate, for the face and the body alike. */
+  private readonly fps = optionControls(ANIMATE_OPTIONS, ['fps'], () => {}, 'video');
   private readonly body: BodyChoice;
   private active = false;
   last: VideoReport | undefined;
@@ -43,6 +45,7 @@ export class VideoMode {
     this.stage = new StageResult('video', 'vivify-animate', onStage);
     this.body = new BodyChoice(engine, () => this.active);
     $('#video-options').append(this.controls.element);
+    $('#video-fps-option').append(this.fps.element);
     const input = $<HTMLInputElement>('#video-file');
     const video = $<HTMLVideoElement>('#driving-video');
     $('#video-choose').addEventListener('click', () => input.click());
@@ -101,7 +104,7 @@ export class VideoMode {
     const status = $('#video-status');
     const bar = $('#video-progress');
     const cancel = $('#video-cancel');
-    const values = this.controls.values();
+    const values = { ...this.controls.values(), ...this.fps.values() };
     const job = { cancelled: false };
     this.job = job;
     this.stage.show(false);
@@ -142,9 +145,9 @@ export class VideoMode {
       const seconds = (performance.now() - started) / 1000;
       const warnings = choice.body ? choice.person.warnings : [];
       this.last = { body: choice.body, frames, seconds, found: r.found, warnings, renderMs: r.renderMs };
-      const said = warnings.length ? ` ${warnings.join('. ')}.` : '';
-      status.textContent = `Done: ${frames} frames in ${seconds.toFixed(1)} s (${(frames / seconds).toFixed(1)} frames/s)${choice.body ? ', whole body' : ''}; ${frames - r.found} ${r.missing}.${said} It plays on the stage.`;
-      toast(`Animation done: ${frames} frames in ${seconds.toFixed(1)} s, playing on the stage.${said}`, 'done');
+      const said = warnings.map((w) => `; ${w}`).join('');
+      status.textContent = `Done: ${frames} frames in ${seconds.toFixed(1)} s (${(frames / seconds).toFixed(1)} frames/s)${choice.body ? ', whole body' : ''}; ${frames - r.found} ${r.missing}${said}. It plays on the stage.`;
+      toast(`Animation done: ${frames} frames in ${seconds.toFixed(1)} s, playing on the stage${said}.`, 'done');
       this.stage.set(r.blob, `${(frames / fps).toFixed(1)} s, ${frames} frames`);
     } catch (err) {
       this.engine.postRender({ type: 'file-cancel' });

@@ -60,7 +60,8 @@ export class StudioPage {
   private mode: StudioMode = 'expression';
   private readonly overlay = new Overlay($('#studio-overlay'));
   private readonly timing = $('#studio-timing');
-  private ready = { models: false, portrait: false };
+  /** `face`: the portrait has a face (without one, a whole person, only the Video file mode's body works). */
+  private ready = { models: false, portrait: false, face: false };
   private modelError: string | undefined;
   private readonly auValues = new Map<ActionUnit, number>();
   private readonly emotionValues = new Map<EmotionName, number>();
@@ -100,7 +101,8 @@ export class StudioPage {
     );
     this.speak = new SpeakMode(
       engine,
-      () => this.ready,
+      // Speech needs a face.
+      () => ({ ...this.ready, portrait: this.ready.face }),
       (shown) => this.tools.setEnabled(!shown),
     );
     for (const b of document.querySelectorAll<HTMLButtonElement>('[data-mode-tab]')) {
@@ -123,8 +125,9 @@ export class StudioPage {
     this.refresh();
   }
 
-  setPortrait(ready: boolean): void {
+  setPortrait(ready: boolean, face = ready): void {
     this.ready.portrait = ready;
+    this.ready.face = face;
     // The stage shows the new portrait, not a result made from the last one (which its mode still offers).
     this.speak.closeResult();
     this.video.closeResult();
@@ -169,11 +172,18 @@ export class StudioPage {
       this.overlay.show('Choose a portrait', 'Drop a picture with a face on the left.');
       return;
     }
+    this.video.update(this.ready);
+    this.speak.update();
+    if (!this.ready.face && this.mode !== 'video') {
+      this.overlay.show(
+        'No face in this portrait',
+        'The face engine found no face in it. The Video file mode animates its whole body; choose a picture with a face for the other modes.',
+      );
+      return;
+    }
     this.overlay.hide();
     if (this.mode === 'expression') this.edits.push(this.spec());
     else if (this.mode === 'timeline' && this.timelineOk) this.timelineFrames.push(this.time());
-    this.video.update(this.ready);
-    this.speak.update(this.ready);
   }
 
   private showTiming(ms: number): void {
