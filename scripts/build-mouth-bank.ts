@@ -105,7 +105,15 @@ analyzer.close();
 /** Cuts each candidate's tile and measures its sharpness and teeth colour, decoding only the frames needed. */
 const tiles = new Map<
   Candidate,
-  { tile: Uint8ClampedArray; points: Float32Array; sharpness: number; lipShare: number; teeth: number[]; lip: number[] }
+  {
+    tile: Uint8ClampedArray;
+    points: Float32Array;
+    sharpness: number;
+    lipShare: number;
+    teeth: number[];
+    lip: number[];
+    skin: number[];
+  }
 >();
 const byClip = new Map<string, Candidate[]>();
 for (const list of byPerson.values()) for (const c of list) byClip.set(c.clip, [...(byClip.get(c.clip) ?? []), c]);
@@ -128,6 +136,7 @@ for (const [clip, list] of byClip) {
       lipShare: lipShare(tile, points, lip),
       teeth: teeth.map((v) => Math.round(v)),
       lip: lip.map((v) => Math.round(v)),
+      skin: skin.map((v) => Math.round(v)),
     });
   }
 }
@@ -254,6 +263,7 @@ const exemplars = kept.map((c, i) => {
     points: [...t.points].map((v) => round(v, 2)),
     teeth: t.teeth,
     lip: t.lip,
+    skin: t.skin,
     yawDeg: round(c.yawDeg, 1),
     widthPx: Math.round(tileFrame(c.landmarks).w),
     x,

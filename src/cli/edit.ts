@@ -172,7 +172,7 @@ export async function runEdit(args: EditArgs, ctx: CommandContext): Promise<numb
         `${args.source} has ${found.length} faces; edited ${chosen.map((i) => `face ${i}`).join(', ')} (--face all edits every one)`,
       );
     if (args.steps > 1) {
-      const frames = Array.from({ length: args.steps }, (_, i) => group.edit(specs, i / (args.steps - 1)).image);
+      const frames = Array.from({ length: args.steps }, (_, i) => group.edit(specs, i / (args.steps - 1), true).image);
       const strip = {
         width: image.width * frames.length,
         height: image.height,

@@ -50,8 +50,12 @@ export interface EditResult {
 }
 
 export interface FaceEditor {
-  /** Renders an edit; `amount` (0–1) scales it for interpolated steps. */
-  edit(spec: EditSpec, amount?: number): EditResult;
+  /**
+   * Renders an edit; `amount` (0–1) scales it for interpolated steps. An edit is a still: the same spec
+   * always gives the same image. With `sequence`, it is the next frame of an animation (its mouth changes
+   * smoothly from the previous frame's, see RenderFrameInput.still).
+   */
+  edit(spec: EditSpec, amount?: number, sequence?: boolean): EditResult;
   readonly state: FaceState;
   readonly before: AuEstimate;
 }
@@ -69,7 +73,7 @@ export function createFaceEditor(
   return {
     state,
     before,
-    edit(spec, amount = 1) {
+    edit(spec, amount = 1, sequence = false) {
       // 1. The change in AU intensities, and the values it reaches.
       const { target, delta } = editTargets(before, spec);
       // 2. Shape: the source's, moved by that change (scaled by `amount` for interpolated steps).
@@ -99,6 +103,7 @@ export function createFaceEditor(
         motion: true,
         aus,
         appearance: spec.appearance ?? 1,
+        still: !sequence,
       });
       // Moved by a pixel or more, or its shading changed by 5% or more: 1.
       const shading = out.shading;

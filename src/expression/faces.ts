@@ -58,8 +58,11 @@ export interface GroupEditResult {
 
 export interface GroupEditor {
   readonly editors: readonly FaceEditor[];
-  /** Renders each face's spec (one per face, in order; undefined leaves that face as it is) into one picture. */
-  edit(specs: readonly (EditSpec | undefined)[], amount?: number): GroupEditResult;
+  /**
+   * Renders each face's spec (one per face, in order; undefined leaves that face as it is) into one picture;
+   * `amount` and `sequence` as for {@link FaceEditor.edit}.
+   */
+  edit(specs: readonly (EditSpec | undefined)[], amount?: number, sequence?: boolean): GroupEditResult;
 }
 
 /** Prepares edits of several faces (analyses of `image`) at once. */
@@ -71,10 +74,10 @@ export function createGroupEditor(
   const editors = faces.map((f) => createFaceEditor(image, f, undefined, options));
   return {
     editors,
-    edit(specs, amount = 1) {
+    edit(specs, amount = 1, sequence = false) {
       if (specs.length !== editors.length)
         throw new RangeError(`Expected ${editors.length} edit specs (one per face) but received ${specs.length}`);
-      const results = editors.map((e, i) => e.edit(specs[i] ?? {}, amount));
+      const results = editors.map((e, i) => e.edit(specs[i] ?? {}, amount, sequence));
       return { ...composeFaces(image, results), faces: results };
     },
   };

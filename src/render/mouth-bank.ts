@@ -27,7 +27,7 @@ export const BANK_SCALE = 84;
 export const BANK_ORIGIN_U = 64;
 export const BANK_ORIGIN_V = 45;
 /** Bump when the tile layout or the shape feature changes: a bank of another version is refused. */
-export const MOUTH_BANK_VERSION = 2;
+export const MOUTH_BANK_VERSION = 3;
 /** Shape feature: the 20 inner-lip points (x, y over the inner width), the jaw and the mouth's width. */
 export const FEATURE_LENGTH = 2 * MOUTH_OPENING.length + 2;
 /** Exemplar points: the 20 inner-lip points, then the opening's centre (their mean), in tile pixels. */
@@ -41,9 +41,13 @@ export interface MouthExemplar {
   feature: Float32Array;
   /** POINT_COUNT (x, y) pairs in tile pixels. */
   points: Float32Array;
-  /** The exemplar's teeth colour in its own frame, measured or estimated, and its lips' red (mouth-colours.ts). */
+  /**
+   * The exemplar's teeth colour in its own frame, measured or estimated, its lips' red and the skin by its
+   * mouth (mouth-colours.ts).
+   */
   teeth: Rgb;
   lip: Rgb;
+  skin: Rgb;
   /** Head yaw of the frame, degrees. */
   yawDeg: number;
   /** Inner mouth width in its frame, pixels: how much detail it holds. */
@@ -166,7 +170,7 @@ function tilePoints(lm: Float32Array, ox: number, oy: number, ex: number, ey: nu
 export function bankSampler(
   bank: MouthBank,
   choices: readonly BankChoice[],
-  portrait: { teeth: Rgb; lip: Rgb },
+  portrait: { teeth: Rgb; lip: Rgb; skin: Rgb },
   centre: number,
   lm: Float32Array,
 ): (a: number, b: number, c: number, w0: number, w1: number, w2: number, out: number[]) => void {
@@ -195,7 +199,7 @@ export function bankSampler(
   // The lips' wet inner edge: their own colour, a little darker, over about a millimetre (RIM_PX).
   const rim = portrait.lip.map((v) => 0.8 * v);
   const gains = choices.map((ch) => teethGain(portrait.teeth, ch.exemplar.teeth));
-  const sats = choices.map((ch) => saturationRatio(portrait.lip, ch.exemplar.lip));
+  const sats = choices.map((ch) => saturationRatio(portrait.skin, ch.exemplar.skin));
   const tap = [0, 0, 0];
   return (a, b, c, w0, w1, w2, out) => {
     const sa = slot[a] ?? n;
@@ -243,12 +247,22 @@ function knee(v: number): number {
 const RIM_PX = 1.4;
 
 /**
- * How colourful the exemplar may be in this portrait: the ratio of their lips' saturation (a grey photo's
- * lips have none, so its mouth is grey too; a faded photo's mouth is faded as much), at most 1.2.
+ * The saturation of skin in a colour photo: at least this in 95% of the bank's exemplars, whatever the
+ * skin's tone (pale skin about 0.25–0.3, darker skin more). A skin less saturated than this is a photo that
+ * lost colour (grey, faded, tinted), not a paler person.
  */
-export function saturationRatio(portraitLip: Rgb, exemplarLip: Rgb): number {
+const COLOUR_SKIN_SATURATION = 0.25;
+
+/**
+ * How colourful the exemplar may be in this portrait: 1 for a colour photo, less as far as the portrait's
+ * skin by the mouth is less saturated than a colour photo's (a grey photo's has none, so its mouth is grey
+ * too; a faded photo's mouth is faded as much). Measured on skin, not lips (lipstick makes an exemplar's lips
+ * far more colourful than the inside of its mouth), and not as a ratio of the two skins' saturations: the
+ * inside of a mouth is about the same pink in pale and dark-skinned people, so pale skin must not grey it.
+ */
+export function saturationRatio(portraitSkin: Rgb, exemplarSkin: Rgb): number {
   const sat = (c: Rgb): number => (Math.max(...c) - Math.min(...c)) / Math.max(1, Math.max(...c));
-  return Math.min(1, sat(portraitLip) / Math.max(0.05, sat(exemplarLip)));
+  return Math.min(1, sat(portraitSkin) / Math.max(0.05, Math.min(COLOUR_SKIN_SATURATION, sat(exemplarSkin))));
 }
 
 /**
@@ -293,6 +307,7 @@ export function parseMouthBank(index: unknown, atlas: RgbaImage): MouthBank {
       points: numbers(e.points, 2 * POINT_COUNT, `exemplar ${i}'s points`),
       teeth: [...numbers(e.teeth, 3, `exemplar ${i}'s teeth colour`)] as Rgb,
       lip: [...numbers(e.lip, 3, `exemplar ${i}'s lip colour`)] as Rgb,
+      skin: [...numbers(e.skin, 3, `exemplar ${i}'s skin colour`)] as Rgb,
       yawDeg: Number(e.yawDeg) || 0,
       widthPx: Number(e.widthPx) || BANK_SCALE,
       x,

@@ -19,13 +19,20 @@ export interface BankChoice {
   weight: number;
 }
 
-/** Farther than this nothing in the bank is close enough: the drawn interior is used. */
-export const BANK_MAX_DISTANCE = 0.4;
+/**
+ * Farther than this nothing in the bank is close enough: the drawn interior is used. A real mouth stretched
+ * to a shout wider than any in the bank still looks like a mouth; the drawn arch looks drawn, so the bar is
+ * set past the widest shouts of the portraits in docs/images/mouths.png.
+ */
+export const BANK_MAX_DISTANCE = 0.5;
 /** A yaw difference of this many degrees costs as much as a shape distance of 0.1. */
 const YAW_COST = 0.1 / 20;
-/** The vertical stretch an exemplar may take to fit a target, and what a stretch costs (× ln s, as distance). */
+/**
+ * The vertical stretch an exemplar may take to fit a target, and what a stretch costs (× ln s, as distance):
+ * up to 1.6× taller, so a shout more open than any exemplar takes the most open real mouths.
+ */
 const STRETCH_MIN = 0.75;
-const STRETCH_MAX = 1.25;
+const STRETCH_MAX = 1.6;
 const STRETCH_COST = 0.5;
 /** Each doubling of an exemplar's size to fill the target costs as much as this shape distance (it blurs). */
 const UPSAMPLING_COST = 0.06;

@@ -66,12 +66,12 @@ export interface MouthSource {
   /** Real mouths to fill the opening from, and people whose mouths are not to be used. */
   bank?: MouthBank;
   bankExclude?: ReadonlySet<string>;
-  /** Which exemplar shows from frame to frame. */
+  /** Which exemplar shows from frame to frame (started afresh for a still frame). */
   bankTrack: ReturnType<typeof createMouthTrack>;
   /** Whether the driving face's own mouth is a candidate, the tile it is cut into, and its estimated teeth colour. */
   useDriver: boolean;
   driverTile?: RgbaImage;
-  driverColours?: { lip: Rgb; teeth: Rgb; measured: boolean; age: number };
+  driverColours?: { lip: Rgb; skin: Rgb; teeth: Rgb; measured: boolean; age: number };
   /** Control-mesh index of the mouth fan's centre vertex. */
   centre: number;
 }
@@ -188,13 +188,14 @@ function sourceWeight(ratio: number): number {
 
 /**
  * Sets up the mouth for one frame with target state `target` (pose and canonical shape) and its
- * projected landmarks `lm`.
+ * projected landmarks `lm`; a `still` frame chooses its real mouth without regard to earlier frames.
  */
 export function frameMouth(
   m: MouthSource,
   target: FaceState,
   lm: Float32Array,
   driver?: { image: RgbaImage; landmarks: Float32Array },
+  still = false,
 ): MouthFrame {
   const area = polygonArea(lm, 3, MOUTH_OPENING);
   const pxWidth = Math.hypot(
@@ -222,7 +223,7 @@ export function frameMouth(
       },
     };
   }
-  const fill = filledMouth(m, target, lm, pxWidth, driver);
+  const fill = filledMouth(m, target, lm, pxWidth, driver, still);
   if (ws <= 0) {
     return {
       kind: fill.kind,
@@ -262,6 +263,7 @@ function driverCandidate(driver: { image: RgbaImage; landmarks: Float32Array }):
     points: new Float32Array(0),
     teeth: [0, 0, 0],
     lip: [0, 0, 0],
+    skin: [0, 0, 0],
     yawDeg: rotationToEuler(state.pose.rotation).yawDeg,
     widthPx: tileFrame(driver.landmarks).w,
     x: 0,
@@ -285,9 +287,16 @@ function cutDriverMouth(m: MouthSource, e: MouthExemplar, driver: { image: RgbaI
     const seen = measureTeeth(driver.image, driver.landmarks, skin, lip)?.colour;
     const teeth =
       seen ?? m.driverColours?.teeth ?? plausibleTeeth(skin, lip, faceHighlight(driver.image, driver.landmarks), []);
-    m.driverColours = { lip, teeth, measured: seen !== undefined || (m.driverColours?.measured ?? false), age: 0 };
+    m.driverColours = {
+      lip,
+      skin,
+      teeth,
+      measured: seen !== undefined || (m.driverColours?.measured ?? false),
+      age: 0,
+    };
   }
   e.lip = m.driverColours.lip;
+  e.skin = m.driverColours.skin;
   e.teeth = m.driverColours.teeth;
 }
 
@@ -307,8 +316,10 @@ function filledMouth(
   lm: Float32Array,
   pxWidth: number,
   driver: { image: RgbaImage; landmarks: Float32Array } | undefined,
+  still: boolean,
 ): { kind: MouthSourceKind; pixel: FanPixel } {
   if (m.bank && m.centre >= 0) {
+    if (still) m.bankTrack = createMouthTrack();
     const own = driver && m.useDriver ? driverCandidate(driver) : undefined;
     const choices = m.bankTrack(
       m.bank,

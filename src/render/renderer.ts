@@ -60,6 +60,12 @@ export interface RenderFrameInput {
   aus?: AuIntensities;
   /** Strength of the expression appearance for `aus`, 0 (off) … 1. Default 1. */
   appearance?: number;
+  /**
+   * This frame stands alone (an edit), not as the next of a sequence: the mouth shows the real mouth nearest
+   * in shape, whatever earlier frames showed, so the same input always renders the same image. In a
+   * sequence (false) a mouth is held until another is clearly nearer and changes are crossfaded. Default false.
+   */
+  still?: boolean;
 }
 
 export interface RenderFrameOutput {
@@ -165,6 +171,7 @@ export function createRenderer(
       driverReference,
       aus,
       appearance: appearanceStrength = 1,
+      still = false,
     }) {
       const lm = projectState(target);
       if (lidEdges) targetLidsAtEdges(lm, sourceLandmarks, lidEdges);
@@ -176,7 +183,7 @@ export function createRenderer(
       const tgtArea = new Float32Array(nTri);
       for (let t = 0; t < nTri; t++) tgtArea[t] = Math.abs(triArea(tgt, 3, mesh.triangles, t));
       const shade = frameAppearance(aus, appearanceStrength);
-      const mouth = frameMouth(mouthSource, target, lm, driver);
+      const mouth = frameMouth(mouthSource, target, lm, driver, still);
       const frame: WarpFrame = {
         raster,
         mirrorWeight,

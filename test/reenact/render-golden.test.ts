@@ -32,11 +32,11 @@ const CASES: Record<string, { spec: EditSpec; bank: boolean }> = {
 };
 
 const GOLDEN: Record<string, string> = {
-  'happy=1, bank': 'ffc158ba379c1802',
-  'surprised=1, bank': 'd1df57d66a3aeca1',
+  'happy=1, bank': 'e97b3d0df2499b5e',
+  'surprised=1, bank': 'b2d3bd4f8c6ac6ea',
   'surprised=1, drawn': '641839f3e225f2ff',
-  'AU45=5 AU26=4, bank': '512557452d296bd5',
-  'yaw 20, pitch -8, AU12=3': '1b8f9a408b2c1f73',
+  'AU45=5 AU26=4, bank': 'd4168549b38707ec',
+  'yaw 20, pitch -8, AU12=3': '1f2650ce5c2bc893',
 };
 
 let image: RgbaImage;

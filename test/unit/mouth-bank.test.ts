@@ -58,6 +58,7 @@ function exemplarFrom(
     points,
     teeth: [200, 200, 200],
     lip: [180, 90, 90],
+    skin: [200, 150, 130],
     yawDeg: 0,
     widthPx: 80,
     x: slot * BANK_TILE,
@@ -146,6 +147,31 @@ test('over a video one exemplar shows at a time, held through jitter, crossfaded
   );
 });
 
+test('a still frame (an edit) shows the nearest mouth whatever was rendered before; a sequence holds its mouth', () => {
+  const p = portrait(110);
+  const atlas = createImage(2 * BANK_TILE, BANK_TILE);
+  const a = opened(p, { 25: 2, 26: 1 });
+  const b = opened(p, { 25: 3.5, 26: 4 });
+  const bank: MouthBank = {
+    atlas,
+    exemplars: [
+      exemplarFrom(p.image, a, [200, 0, 0], 'a', 0, atlas),
+      exemplarFrom(p.image, b, [0, 200, 0], 'b', 1, atlas),
+    ],
+  };
+  // Between the two shapes, a little nearer to a: a sequence that came from b keeps showing b.
+  const mid: FaceState = { pose: a.pose, canon: Float32Array.from(a.canon, (v, i) => 0.6 * v + 0.4 * b.canon[i]!) };
+  const render = (history: FaceState[], still: boolean): Uint8ClampedArray => {
+    const r = createRenderer(p.image, p.state, p.landmarks, { mouth: { bank } });
+    for (const target of history) r.render({ target, still });
+    return r.render({ target: mid, still }).image.data;
+  };
+  const fresh = render([], true);
+  assert.deepEqual(render([b], true), fresh, 'an edit after another renders as if it were the first');
+  assert.deepEqual(render([a, b, a], true), fresh);
+  assert.notDeepEqual(render([b, b, b, b, b, b], false), fresh, 'a sequence holds the mouth it showed');
+});
+
 test('an opening mouth takes its interior from the bank, in the portrait’s light', () => {
   const p = portrait(110);
   const target = opened(p, { 25: 4, 26: 4 });
@@ -183,8 +209,14 @@ test('the light gain follows the teeth ratio but keeps the hue within bounds; a 
   const tinted = teethGain([250, 100, 100], [100, 100, 100]);
   assert.ok(Math.max(...tinted) / Math.min(...tinted) <= 1.06 / 0.94 + 1e-9, `gain ${tinted}`);
   assert.ok(tinted[0] > tinted[1], 'still warmer than neutral');
-  assert.equal(saturationRatio([120, 120, 120], [180, 90, 90]), 0);
-  assert.ok(Math.abs(saturationRatio([180, 90, 90], [180, 90, 90]) - 1) < 1e-9);
+  // Measured on the skin by the mouth: a grey portrait's mouth is grey, a faded one's paler; a colour portrait
+  // keeps the exemplar's colours, whatever the two skins' tones (pale skin must not grey a darker person's
+  // pink tongue) and whatever the lips (lipstick).
+  assert.equal(saturationRatio([120, 120, 120], [200, 150, 130]), 0);
+  assert.ok(Math.abs(saturationRatio([200, 150, 130], [200, 150, 130]) - 1) < 1e-9);
+  assert.equal(saturationRatio([217, 181, 155], [148, 95, 77]), 1);
+  const faded = saturationRatio([200, 180, 170], [148, 95, 77]);
+  assert.ok(faded > 0.4 && faded < 0.7, `faded ${faded}`);
   // Rendered: a grey portrait with a red exemplar gets a grey interior.
   const p = portrait(110, true);
   const target = opened(p, { 25: 4, 26: 4 });
@@ -215,6 +247,7 @@ test('a malformed bank is refused with what is wrong', () => {
     points: new Array(2 * (MOUTH_OPENING.length + 1)).fill(10),
     teeth: [200, 200, 200],
     lip: [180, 90, 90],
+    skin: [200, 150, 130],
     yawDeg: 0,
     widthPx: 80,
     x: 0,
@@ -236,6 +269,10 @@ test('a malformed bank is refused with what is wrong', () => {
         atlas,
       ),
     /feature is not/,
+  );
+  assert.throws(
+    () => parseMouthBank({ version: MOUTH_BANK_VERSION, tile: BANK_TILE, exemplars: [{ ...good, skin: [] }] }, atlas),
+    /skin colour is not/,
   );
 });
 
