@@ -21,7 +21,7 @@ export { prepareBodyScene, renderBody, type BodyRenderState } from './body/rende
 export { createRetargeter } from './body/retarget.js';
 export { seenCount, type BodyPose } from './body/skeleton.js';
 export { createPoseSmoother } from './body/smooth.js';
-export { chooseBodyPerson, isFullLength, type BodyPerson } from './body/source.js';
+export { chooseBodyPerson, isFullLength, jointsInPicture, type BodyPerson } from './body/source.js';
 export { trackBody } from './body/track.js';
 export { VivifyError } from './errors.js';
 export { createFaceEditor, type EditSpec, type FaceEditor } from './expression/edit.js';

@@ -12,7 +12,7 @@ import { stateFromLandmarks } from '../motion/motion.js';
 import { handOnFace, type BodyFace } from './face.js';
 import { cropAround, type BodyDetector, type SquareCrop } from './movenet.js';
 import { completeCroppedLegs, cropBelowFace, poseHasFace, requirePerson, type FaceBox } from './person.js';
-import { J, seen, seenCount, type BodyPose } from './skeleton.js';
+import { J, JOINT_COUNT, seen, seenCount, type BodyPose } from './skeleton.js';
 
 /** What a face needs to be re-rendered by the face engine: its width at the output size, in pixels. */
 const MIN_BODY_FACE_PX = 32;
@@ -121,8 +121,17 @@ export function chooseBodyPerson(image: RgbaImage, detector: BodyDetector, optio
  * for a full-length photo (a waist-up one when asked).
  */
 export function isFullLength(pose: BodyPose, width: number, height: number): boolean {
-  // A knee placed below the frame by completeCroppedLegs is a guess, not seen.
-  const inside = (j: number): boolean =>
-    seen(pose, j) && pose.x[j]! >= 0 && pose.x[j]! < width && pose.y[j]! >= 0 && pose.y[j]! < height;
+  const inside = (j: number): boolean => seenInside(pose, j, width, height);
   return inside(J.leftHip) && inside(J.rightHip) && (inside(J.leftKnee) || inside(J.rightKnee));
+}
+
+/** A joint seen inside the picture (one placed below the frame by completeCroppedLegs is a guess, not seen). */
+const seenInside = (pose: BodyPose, j: number, width: number, height: number): boolean =>
+  seen(pose, j) && pose.x[j]! >= 0 && pose.x[j]! < width && pose.y[j]! >= 0 && pose.y[j]! < height;
+
+/** Joints seen inside the picture, of 17. */
+export function jointsInPicture(pose: BodyPose, width: number, height: number): number {
+  let n = 0;
+  for (let j = 0; j < JOINT_COUNT; j++) if (seenInside(pose, j, width, height)) n++;
+  return n;
 }

@@ -9,7 +9,7 @@ import { createImage } from '../../src/face/image.js';
 import type { BodyDetector, SquareCrop } from '../../src/body/movenet.js';
 import { completeCroppedLegs } from '../../src/body/person.js';
 import { J, clonePose, emptyPose, type BodyPose } from '../../src/body/skeleton.js';
-import { chooseBodyPerson, isFullLength } from '../../src/body/source.js';
+import { chooseBodyPerson, isFullLength, jointsInPicture } from '../../src/body/source.js';
 import { isVivifyError } from '../../src/errors.js';
 
 /** A standing figure in a 160×200 frame (nose at 80,30; hips at y 110; knees at 145; ankles at 180). */
@@ -74,6 +74,8 @@ test('full length: both hips and a knee seen inside the picture; a waist-up figu
   const cut = completeCroppedLegs(waist, 160, 120);
   assert.ok(cut.score[J.leftKnee]! > 0.3 && cut.y[J.leftKnee]! >= 120);
   assert.equal(isFullLength(cut, 160, 120), false);
+  assert.equal(jointsInPicture(cut, 160, 120), 11);
+  assert.equal(jointsInPicture(standing(), 160, 200), 15);
   const oneHip = standing();
   oneHip.score[J.rightHip] = 0.1;
   assert.equal(isFullLength(oneHip, 160, 200), false);

@@ -12,6 +12,7 @@ import {
   type FaceAnalyzer,
   fetchModelLoader,
   isFullLength,
+  jointsInPicture,
   type ModelBackend,
   type RgbaImage,
   seenCount,
@@ -93,8 +94,8 @@ export function bodyAnalysis(ctx: BodyAnalysisContext): {
       for await (const { frame, pose } of trackBody(feed, d)) {
         // The driver's face, for its expression (`--head expression`): the face tracker on the same frame.
         const face = faces ? (await faces.next(frame, { emotion: false })).faces[0] : undefined;
-        ctx.render().postMessage({ type: 'body-frame', seq: frame.seq, pose, face } satisfies BodyFrame);
-        ctx.post({ type: 'body-tracked', seq: frame.seq, person: seenCount(pose) >= 5 });
+        ctx.render().postMessage({ type: 'body-frame', id, seq: frame.seq, pose, face } satisfies BodyFrame);
+        ctx.post({ type: 'body-tracked', id, seq: frame.seq, person: seenCount(pose) >= 5 });
       }
     })().catch((err: unknown) =>
       ctx.post({ type: 'error', id, message: err instanceof Error ? err.message : String(err) }),
@@ -115,7 +116,7 @@ export function bodyAnalysis(ctx: BodyAnalysisContext): {
           ok: true,
           pose: p.pose,
           fullLength: isFullLength(p.pose, msg.image.width, msg.image.height),
-          joints: seenCount(p.pose),
+          joints: jointsInPicture(p.pose, msg.image.width, msg.image.height),
           faceLandmarks: p.face?.landmarks,
           people: p.people,
           warnings: p.warnings,

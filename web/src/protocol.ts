@@ -45,7 +45,7 @@ export type BodyPersonResult =
       pose: BodyPose;
       /** Both hips and a knee seen inside the picture (isFullLength): Auto animates the whole body. */
       fullLength: boolean;
-      /** Joints seen, of 17. */
+      /** Joints seen inside the picture, of 17. */
       joints: number;
       /** The face the face engine re-renders (landmarks at the portrait's size), when there is one. */
       faceLandmarks?: Float32Array;
@@ -62,7 +62,7 @@ export type AnalysisEvent =
   | { type: 'probe'; seq: number; driver: number; output: number | null }
   | { type: 'body-person'; id: number; result: BodyPersonResult }
   /** A driving frame's body keypoints are found (`person`: five joints or more seen). */
-  | { type: 'body-tracked'; seq: number; person: boolean }
+  | { type: 'body-tracked'; id: number; seq: number; person: boolean }
   | { type: 'error'; message: string; id?: number };
 
 /** Analysis worker → render worker. */
@@ -76,7 +76,14 @@ export type AnalysedFrame = {
 };
 
 /** Analysis worker → render worker: a driving frame's body pose (and its face, when its expression is followed). */
-export type BodyFrame = { type: 'body-frame'; seq: number; pose: BodyPose; face: FaceResult | undefined };
+export type BodyFrame = {
+  type: 'body-frame';
+  /** The drive's id ('body-begin'): a cancelled drive's last frames are not taken for the next one's. */
+  id: number;
+  seq: number;
+  pose: BodyPose;
+  face: FaceResult | undefined;
+};
 
 /** Render worker → analysis worker: an output frame to re-analyse (test probe). */
 export type ProbeRequest = { type: 'probe'; seq: number; image: RgbaImage; driver: number };

@@ -472,7 +472,7 @@ function onFileFrame(msg: AnalysedFrame): void {
 }
 
 function onBodyFrame(msg: BodyFrame): void {
-  if (!body) return;
+  if (!body || body.id !== msg.id) return;
   const job = body;
   const t0 = performance.now();
   let image: RgbaImage;

@@ -138,7 +138,7 @@ export class BodyChoice {
     let withPerson = 0;
     let failed: string | undefined;
     const offA = engine.onAnalysis((e) => {
-      if (e.type === 'body-tracked' && e.person) withPerson++;
+      if (e.type === 'body-tracked' && e.id === id && e.person) withPerson++;
       if (e.type === 'error' && e.id === id) failed = e.message;
     });
     const offR = engine.onRender((e) => {
