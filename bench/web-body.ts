@@ -3,7 +3,8 @@
  * drives a full-length photo from ../shared/data (human_person-celeste.jpg, 476×512 in the app) with a Tai Chi
  * clip (lia_taichi_driving1.mp4, 256², at its 10 frames/s) in the studio's Video file mode, as a user does:
  * frame by frame (seek, MoveNet in the analysis worker, the body engine in the render worker, VP8 encoding).
- * Reports frames/s end to end and the render worker's milliseconds per frame.
+ * Reports frames/s end to end and the milliseconds per frame of the render worker, the analysis worker and the
+ * page (seeking the video and grabbing the frame).
  *
  *   npm run bench:web-body [-- --seconds 10 --start 30 --runs 1]
  *
@@ -34,6 +35,8 @@ interface Report {
   seconds: number;
   found: number;
   renderMs?: number;
+  analyseMs?: number;
+  grabMs?: number;
 }
 
 const dir = mkdtempSync(path.join(tmpdir(), 'vivify-bench-web-body-'));
@@ -81,7 +84,7 @@ try {
         const r = await page.evaluate(() => (window as unknown as { vivify: { video(): Report } }).vivify.video());
         if (!r.body) throw new Error('the photo was not animated as a whole body');
         console.log(
-          `run ${run + 1}: ${r.frames} frames in ${r.seconds.toFixed(1)} s = ${(r.frames / r.seconds).toFixed(2)} frames/s end to end; render worker ${r.renderMs?.toFixed(1)} ms/frame; ${r.frames - r.found} frames without a person; load average ${loadavg()
+          `run ${run + 1}: ${r.frames} frames in ${r.seconds.toFixed(1)} s = ${(r.frames / r.seconds).toFixed(2)} frames/s end to end; render worker ${r.renderMs?.toFixed(1)} ms/frame, analysis worker ${r.analyseMs?.toFixed(1)}, page seek and grab ${r.grabMs?.toFixed(1)}; ${r.frames - r.found} frames without a person; load average ${loadavg()
             .map((l) => l.toFixed(1))
             .join(' ')}`,
         );

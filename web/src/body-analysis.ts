@@ -90,12 +90,34 @@ export function bodyAnalysis(ctx: BodyAnalysisContext): {
     drive = feed;
     const faces = expression ? ctx.analyzer().createTracker() : undefined;
     void (async () => {
+      // MoveNet's busy time (trackBody waits for frames in between), reported with each frame.
+      let busy = 0;
+      const timed = <T>(run: () => T): T => {
+        const t0 = performance.now();
+        try {
+          return run();
+        } finally {
+          busy += performance.now() - t0;
+        }
+      };
       const d = await bodyDetector();
-      for await (const { frame, pose } of trackBody(feed, d)) {
+      const detector: BodyDetector = {
+        detect: (image, crop) => timed(() => d.detect(image, crop)),
+        detectStill: (image) => timed(() => d.detectStill(image)),
+        createTracker: () => {
+          const t = d.createTracker();
+          return { next: (frame) => timed(() => t.next(frame)) };
+        },
+        close: () => d.close(),
+      };
+      for await (const { frame, pose } of trackBody(feed, detector)) {
         // The driver's face, for its expression (`--head expression`): the face tracker on the same frame.
+        const t0 = performance.now();
         const face = faces ? (await faces.next(frame, { emotion: false })).faces[0] : undefined;
+        busy += performance.now() - t0;
         ctx.render().postMessage({ type: 'body-frame', id, seq: frame.seq, pose, face } satisfies BodyFrame);
-        ctx.post({ type: 'body-tracked', id, seq: frame.seq, person: seenCount(pose) >= 5 });
+        ctx.post({ type: 'body-tracked', id, seq: frame.seq, person: seenCount(pose) >= 5, ms: busy });
+        busy = 0;
       }
     })().catch((err: unknown) =>
       ctx.post({ type: 'error', id, message: err instanceof Error ? err.message : String(err) }),

@@ -62,7 +62,8 @@ export type AnalysisEvent =
   | { type: 'probe'; seq: number; driver: number; output: number | null }
   | { type: 'body-person'; id: number; result: BodyPersonResult }
   /** A driving frame's body keypoints are found (`person`: five joints or more seen). */
-  | { type: 'body-tracked'; id: number; seq: number; person: boolean }
+  /** `ms`: the analysis worker's busy time for it (MoveNet, and the face tracker for `--head expression`). */
+  | { type: 'body-tracked'; id: number; seq: number; person: boolean; ms: number }
   | { type: 'error'; message: string; id?: number };
 
 /** Analysis worker → render worker. */

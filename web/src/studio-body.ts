@@ -33,6 +33,8 @@ export interface BodyDriveReport {
   framesWithPerson: number;
   /** Mean milliseconds per frame in the render worker (skinning, the face engine, rendering). */
   renderMs: number;
+  /** Mean milliseconds per frame in the analysis worker (MoveNet on about half the frames). */
+  analyseMs: number;
 }
 
 export class BodyChoice {
@@ -135,10 +137,14 @@ export class BodyChoice {
     const id = engine.id();
     let done = 0;
     let renderMs = 0;
+    let analyseMs = 0;
     let withPerson = 0;
     let failed: string | undefined;
     const offA = engine.onAnalysis((e) => {
-      if (e.type === 'body-tracked' && e.id === id && e.person) withPerson++;
+      if (e.type === 'body-tracked' && e.id === id) {
+        if (e.person) withPerson++;
+        analyseMs += e.ms;
+      }
       if (e.type === 'error' && e.id === id) failed = e.message;
     });
     const offR = engine.onRender((e) => {
@@ -190,7 +196,7 @@ export class BodyChoice {
       const result = engine.awaitRender('video', id);
       engine.postRender({ type: 'body-end', id });
       const { blob } = await result;
-      return { blob, frames, framesWithPerson: withPerson, renderMs: renderMs / frames };
+      return { blob, frames, framesWithPerson: withPerson, renderMs: renderMs / frames, analyseMs: analyseMs / frames };
     } catch (err) {
       engine.postAnalysis({ type: 'body-end' });
       throw err;

@@ -21,8 +21,10 @@ export interface VideoReport {
   found: number;
   /** What the status line said about the portrait's people, if anything. */
   warnings: string[];
-  /** Body mode: mean render milliseconds per frame in the render worker. */
+  /** Body mode: mean milliseconds per frame in the render worker, the analysis worker, and the page (seek, grab). */
   renderMs?: number;
+  analyseMs?: number;
+  grabMs?: number;
 }
 
 export class VideoMode {
@@ -118,7 +120,16 @@ export class VideoMode {
       const choice = await this.body.decide();
       bar.hidden = false;
       const started = performance.now();
+      let grabMs = 0;
       const grab = async (i: number): Promise<ImageBitmap> => {
+        const t0 = performance.now();
+        try {
+          return await grabFrame(i);
+        } finally {
+          grabMs += performance.now() - t0;
+        }
+      };
+      const grabFrame = async (i: number): Promise<ImageBitmap> => {
         await seek(video, Math.min(video.duration, (i + 0.5) / fps));
         // Frames are analysed at most 640 px on their longest side, like the camera's.
         const scale = Math.min(1, 640 / Math.max(video.videoWidth, video.videoHeight));
@@ -132,7 +143,7 @@ export class VideoMode {
         status.textContent = `Frame ${i + 1} of ${frames} (${fps} frames/s)${choice.body ? ', whole body' : ''}…`;
       };
       const { fps: _, ...options } = values;
-      const r: { blob: Blob; found: number; missing: string; renderMs?: number } = choice.body
+      const r: { blob: Blob; found: number; missing: string; renderMs?: number; analyseMs?: number } = choice.body
         ? await this.body
             .drive(choice.person, fps, frames, grab, () => job.cancelled, onFrame)
             .then((b) => ({
@@ -140,11 +151,15 @@ export class VideoMode {
               found: b.framesWithPerson,
               missing: 'without a person',
               renderMs: b.renderMs,
+              analyseMs: b.analyseMs,
             }))
         : await this.animateFace(options as ReenactorOptions, fps, frames, grab, job, onFrame);
       const seconds = (performance.now() - started) / 1000;
       const warnings = choice.body ? choice.person.warnings : [];
-      this.last = { body: choice.body, frames, seconds, found: r.found, warnings, renderMs: r.renderMs };
+      this.last = {
+        ...{ body: choice.body, frames, seconds, found: r.found, warnings },
+        ...{ renderMs: r.renderMs, analyseMs: r.analyseMs, grabMs: grabMs / frames },
+      };
       const said = warnings.map((w) => `; ${w}`).join('');
       status.textContent = `Done: ${frames} frames in ${seconds.toFixed(1)} s (${(frames / seconds).toFixed(1)} frames/s)${choice.body ? ', whole body' : ''}; ${frames - r.found} ${r.missing}${said}. It plays on the stage.`;
       toast(`Animation done: ${frames} frames in ${seconds.toFixed(1)} s, playing on the stage${said}.`, 'done');
