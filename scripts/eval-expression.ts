@@ -25,6 +25,7 @@ import { apexScore } from '../src/eval/expression-real.js';
 import { GRID_H, GRID_W, sampleLogLuminance, uvTexels } from '../src/face/uv-grid.js';
 import { faceState } from '../src/motion/motion.js';
 import { pickFace } from '../src/analysis/pick-face.js';
+import { loadMouthBank } from '../src/reenact/mouth-bank-file.js';
 import { createRenderer } from '../src/render/renderer.js';
 import { cropAroundFace } from '../src/render/resize.js';
 import { CALIBRATION_PORTRAITS } from './calibration-portraits.js';
@@ -38,6 +39,8 @@ const rows = readFileSync(path.join(data, 'MANIFEST.tsv'), 'utf8')
   .map((l) => l.split('\t'));
 const core = rows.filter((r) => r[1] === 'image' && r[2] === 'core').map((r) => path.basename(r[0]!));
 const analyzer = await createFaceAnalyzer({ emotion: true, identity: true });
+/** Edits fill an opening mouth from the bank of real mouths, as `vivify edit` does by default. */
+const bank = await loadMouthBank();
 const f2 = (v: number): string => v.toFixed(2);
 const pct = (v: number): string => `${(100 * v).toFixed(0)}%`;
 const md: string[] = [
@@ -77,7 +80,7 @@ for (const p of core) {
   const before = face.emotion!;
   const topBefore = EMOTIONS.reduce((a, b) => (before[a] >= before[b] ? a : b));
   unedited[topBefore] = (unedited[topBefore] ?? 0) + 1;
-  const editor = createFaceEditor(img, face);
+  const editor = createFaceEditor(img, face, undefined, { mouth: { bank } });
   for (const e of TESTED) {
     const out = editor.edit({ emotions: [{ name: e, intensity: 1 }] });
     const judged = pickFace(await analyzer.analyze(out.image), 0, `${p} edited`);

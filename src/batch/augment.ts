@@ -19,6 +19,8 @@ import { readImage, writeImage } from '../media/image.js';
 import { probeVideo } from '../media/video.js';
 import { faceState } from '../motion/motion.js';
 import { animate } from '../reenact/animate.js';
+import { loadMouthBank } from '../reenact/mouth-bank-file.js';
+import type { MouthBank } from '../render/mouth-bank.js';
 import { storedSettings } from '../options.js';
 import { outputPath } from './inputs.js';
 import { recordOutput } from './outputs.js';
@@ -64,6 +66,10 @@ function variantOutput(item: BatchItem, face: number, v: Variant, format: 'png' 
 
 export async function runAugment(job: JobSpec, item: BatchItem, ctx: TaskContext): Promise<ItemResult> {
   const s = storedSettings<AugmentSettings>(AUGMENT_OPTIONS, job.settings);
+  // Edits fill an opening mouth from the bank of real mouths, as `vivify edit` does by default; it is read
+  // (once per worker) while the image is read and analysed.
+  const bank = loadMouthBank();
+  bank.catch(() => undefined);
   const image = await readImage(item.path);
   const analyzer = await ctx.analyzer(augmentAnalyzer(job));
   ctx.work('analyze', item.key);
@@ -81,7 +87,7 @@ export async function runAugment(job: JobSpec, item: BatchItem, ctx: TaskContext
       });
       continue;
     }
-    records.push(...(await renderFace(job, item, image, face, k, variants, s, ctx)));
+    records.push(...(await renderFace(job, item, image, face, k, variants, s, ctx, bank)));
   }
   return { status: itemStatus(records), records };
 }
@@ -95,6 +101,7 @@ async function renderFace(
   variants: readonly Variant[],
   s: AugmentSettings,
   ctx: TaskContext,
+  bank: Promise<MouthBank>,
 ): Promise<ManifestRecord[]> {
   const state = faceState(face);
   const before = estimateAUs(state.canon);
@@ -143,7 +150,7 @@ async function renderFace(
       const spec = editSpecOf(v);
       if (!exists) {
         ctx.work('render', `${item.key} face${k} ${v.id}`);
-        editor ??= createFaceEditor(image, face);
+        editor ??= createFaceEditor(image, face, undefined, { mouth: { bank: await bank } });
         recordOutput(job.out, rel);
         await writeImage(file, editor.edit(spec).image);
       }

@@ -34,6 +34,7 @@ import { applySimilarity, fitSimilarity, rotationToEuler } from '../face/pose.js
 import { MESH_POINTS, RIGID_POINTS } from '../face/topology.js';
 import { EMOTIONS, type Emotion, type FaceResult } from '../face/types.js';
 import { createFaceEditor } from '../expression/edit.js';
+import { loadMouthBank } from '../reenact/mouth-bank-file.js';
 import { decodeVideo } from '../media/video.js';
 import { EMOTION_APEX } from '../motion/emotion-data.js';
 import type { EmotionName } from '../motion/emotion-names.js';
@@ -317,7 +318,7 @@ export async function evaluateExpressionReal(options: ExpressionRealOptions): Pr
       const neutralImage = await frameImage(neutralFile, neutral.frame, options.signal);
       const neutralFace = await analyse(neutralImage, `${actor.name}'s neutral frame`);
       log(`${actor.name}: neutral frame ${neutral.frame} of ${neutral.clip.clip.file} (${neutral.from})`);
-      const editor = createFaceEditor(neutralImage, neutralFace);
+      const editor = createFaceEditor(neutralImage, neutralFace, undefined, { mouth: { bank: await loadMouthBank() } });
       for (const job of mine) {
         throwIfAborted(options.signal);
         const emotion = job.clip.emotion!;

@@ -27,6 +27,7 @@ import type { MotionModels } from '../motion/motion-model.js';
 import { faceState } from '../motion/motion.js';
 import { createRenderer } from '../render/renderer.js';
 import { cropAroundFace } from '../render/resize.js';
+import { loadMouthBank } from '../reenact/mouth-bank-file.js';
 import { evaluateCurves, type CurveEvaluation } from './generate-eval.js';
 import { embeddingDistance } from './metrics.js';
 import { MOTION_DATA_FILE, readMotionDataFile } from '../dataset/motion-data-file.js';
@@ -157,19 +158,21 @@ async function evaluateRendered(
     j.targetProbability += scores[JUDGED[label]!];
   };
   try {
+    // Episodes and edits fill an opening mouth from the bank of real mouths, as the CLI does by default.
+    const bank = await loadMouthBank();
     for (const [n, p] of portraits.entries()) {
       say(`rendered: ${p} (${n + 1}/${portraits.length})`);
       const full = await readImage(path.join(options.dataDir, p));
       const img = cropAroundFace(full, pickFace(await analyzer.analyze(full, { emotion: false }), 0, p).box);
       const face = pickFace(await analyzer.analyze(img, { actionUnits: true }), 0, p);
       const state = faceState(face);
-      const renderer = createRenderer(img, state, face.landmarks);
+      const renderer = createRenderer(img, state, face.landmarks, { mouth: { bank } });
       const current: AuIntensities | undefined = face.actionUnits && {
         left: { ...face.actionUnits.left },
         right: { ...face.actionUnits.right },
       };
       // The reference: the edit of each emotion at the same intensity (1) on the same portrait.
-      const editor = createFaceEditor(img, face);
+      const editor = createFaceEditor(img, face, undefined, { mouth: { bank } });
       for (const label of BAR_LABELS)
         tally(
           edit,
