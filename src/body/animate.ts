@@ -283,7 +283,9 @@ export async function animateBody(
       if (grid && d)
         await grid.write(bodyDebugGrid(rigView, d.picture ?? drive.blank, d.pose, r.image, r.revealed!, 256));
       timing[2]! += performance.now() - t2;
-      onProgress?.({ frame: ++frames, total: drive.total });
+      // Counted apart from the call: `onProgress?.(…)` skips its arguments when there is no callback.
+      frames++;
+      onProgress?.({ frame: frames, total: drive.total });
     };
     // Rendering runs on a worker thread while this one decodes and finds the next frame's keypoints.
     for await (const d of drive.frames) {
