@@ -14,6 +14,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import type { Page } from 'playwright-core';
+import { animateBody } from '../../src/body/animate.js';
 import { groupCorrelations } from '../../src/body/metrics.js';
 import { createBodyDetector } from '../../src/body/models-node.js';
 import type { BodyPose } from '../../src/body/skeleton.js';
@@ -208,6 +209,38 @@ describe('browser app: whole bodies in the Video file mode', { skip: !HAVE_DATA,
       const c = groupCorrelations(driver, result);
       assert.ok((c.arms ?? 0) >= 0.6, `arms follow the driver with correlation ${c.arms}`);
       console.log(`# arms ${c.arms?.toFixed(2)}, torso ${c.torso?.toFixed(2)}, head ${c.head?.toFixed(2)}`);
+      // The same engine as the command line: `vivify body` on the same photo and clip puts the person's
+      // joints where the browser does (MoveNet on both results; the browser decodes and encodes differently).
+      const cliOut = path.join(dir, 'cli.mp4');
+      const report = await animateBody(PHOTO, clip, cliOut, { detector, renderThread: false });
+      assert.deepEqual([report.width, report.height, report.frames], [476, 512, n]);
+      const cli = frames(cliOut).map((f) => detector.detectStill(f));
+      /** Mean distance of the joints seen in both, px. */
+      const apart = (a: BodyPose[], b: BodyPose[]): number => {
+        let sum = 0;
+        let count = 0;
+        a.forEach((p, t) => {
+          for (let j = 0; j < 17; j++)
+            if (p.score[j]! >= 0.3 && b[t]!.score[j]! >= 0.3) {
+              sum += Math.hypot(p.x[j]! - b[t]!.x[j]!, p.y[j]! - b[t]!.y[j]!);
+              count++;
+            }
+        });
+        return sum / count;
+      };
+      const browser = apart(result, cli);
+      // Against the person left still (the first frame throughout): how far the command line moved it.
+      const still = apart(
+        result.map(() => result[0]!),
+        cli,
+      );
+      console.log(
+        `# joints: browser vs command line ${browser.toFixed(2)} px; still vs command line ${still.toFixed(2)} px`,
+      );
+      assert.ok(
+        browser < 8 && browser < still / 2,
+        `browser ${browser} px from the command line's joints, still ${still}`,
+      );
     } finally {
       detector.close();
     }
