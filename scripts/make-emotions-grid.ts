@@ -13,6 +13,7 @@ import { pickFace } from '../src/analysis/pick-face.js';
 import type { RgbaImage } from '../src/face/image.js';
 import { createFaceEditor, type FaceEditor } from '../src/expression/edit.js';
 import { readImage, writeImage } from '../src/media/image.js';
+import { loadMouthBank } from '../src/reenact/mouth-bank-file.js';
 import { EMOTION_NAMES } from '../src/motion/emotion.js';
 import { drawText, fillRect } from '../src/render/draw.js';
 import { cropAroundFace, resizeImage } from '../src/render/resize.js';
@@ -63,12 +64,16 @@ const put = (img: RgbaImage, row: number, col: number, label?: string): void => 
   if (label) drawText(grid, label, col * CELL + 4, oy + CELL - 12, 1, [255, 255, 0]);
 };
 
+/** Opening mouths come from the bank of real mouths, as in `vivify edit` by default. */
+const bank = await loadMouthBank();
 const editors: FaceEditor[] = [];
 for (const [r, p] of GRID_PORTRAITS.entries()) {
   const full = await readImage(path.join(data, 'images', p.file));
   // A tight crop around the face: what the cells show.
   const img = cropAroundFace(full, pickFace(await analyzer.analyze(full), 0, p.file).box, 512, 0.62);
-  const editor = createFaceEditor(img, pickFace(await analyzer.analyze(img), 0, p.file));
+  const editor = createFaceEditor(img, pickFace(await analyzer.analyze(img), 0, p.file), undefined, {
+    mouth: { bank },
+  });
   editors.push(editor);
   put(img, r, 0, p.label);
   EMOTION_NAMES.forEach((e, c) => put(editor.edit({ emotions: [{ name: e, intensity: 1 }] }).image, r, c + 1));

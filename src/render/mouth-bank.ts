@@ -201,6 +201,10 @@ export function bankSampler(
   const gains = choices.map((ch) => teethGain(portrait.teeth, ch.exemplar.teeth));
   const sats = choices.map((ch) => saturationRatio(portrait.skin, ch.exemplar.skin));
   const tap = [0, 0, 0];
+  // The portrait's teeth: their brightness, and their tint (each channel's difference from their grey).
+  const [tr, tg, tb] = portrait.teeth;
+  const teethLuma = Math.max(1, 0.3 * tr + 0.59 * tg + 0.11 * tb);
+  const tint = [tr - teethLuma, tg - teethLuma, tb - teethLuma].map((v) => v / teethLuma);
   return (a, b, c, w0, w1, w2, out) => {
     const sa = slot[a] ?? n;
     const sb = slot[b] ?? n;
@@ -223,9 +227,16 @@ export function bankSampler(
       const gg = g[1] * tap[1]!;
       const bb = g[2] * tap[2]!;
       const y = 0.3 * r + 0.59 * gg + 0.11 * bb;
-      out[0] += wt * knee(y + sat * (r - y));
-      out[1] += wt * knee(y + sat * (gg - y));
-      out[2] += wt * knee(y + sat * (bb - y));
+      // Teeth take this portrait's tint: an exemplar's own stained or yellow teeth would read as pasted in.
+      // Pixels as bright as teeth (from 55% to 85% of the portrait's teeth brightness) change over to it;
+      // the darker inside (tongue, gums, throat) keeps the exemplar's colours.
+      let t = (y - TEETH_FROM * teethLuma) / ((TEETH_TO - TEETH_FROM) * teethLuma);
+      t = t < 0 ? 0 : t > 1 ? 1 : t;
+      const keep = (1 - t) * sat;
+      const own = t * y;
+      out[0] += wt * knee(y + keep * (r - y) + own * tint[0]!);
+      out[1] += wt * knee(y + keep * (gg - y) + own * tint[1]!);
+      out[2] += wt * knee(y + keep * (bb - y) + own * tint[2]!);
     }
     // Within RIM_PX of the lips the interior gives way to their inner edge (the outline is not a hard step).
     // Fan triangles are (centre, ring k, ring k + 1), so w0 is the centre's weight.
@@ -236,6 +247,10 @@ export function bankSampler(
     }
   };
 }
+
+/** Brightness range, as shares of the portrait's teeth brightness, over which a pixel turns from the exemplar's tint to its teeth's. */
+const TEETH_FROM = 0.55;
+const TEETH_TO = 0.85;
 
 /** Highlights brightened past KNEE roll off towards 255 instead of clipping flat (teeth keep their shape). */
 const KNEE = 200;

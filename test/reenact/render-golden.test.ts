@@ -32,11 +32,11 @@ const CASES: Record<string, { spec: EditSpec; bank: boolean }> = {
 };
 
 const GOLDEN: Record<string, string> = {
-  'happy=1, bank': 'e97b3d0df2499b5e',
-  'surprised=1, bank': 'b2d3bd4f8c6ac6ea',
+  'happy=1, bank': 'bd771eb8763aeb9a',
+  'surprised=1, bank': 'b7cddfb36a734c0a',
   'surprised=1, drawn': '641839f3e225f2ff',
-  'AU45=5 AU26=4, bank': 'd4168549b38707ec',
-  'yaw 20, pitch -8, AU12=3': '1f2650ce5c2bc893',
+  'AU45=5 AU26=4, bank': 'c5abe82c5eaa1300',
+  'yaw 20, pitch -8, AU12=3': 'a1f60690e6409ee8',
 };
 
 let image: RgbaImage;

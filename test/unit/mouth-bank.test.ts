@@ -237,6 +237,33 @@ test('the light gain follows the teeth ratio but keeps the hue within bounds; a 
   assert.ok(n > 200);
 });
 
+test('teeth take the portrait’s tint: an exemplar’s yellow teeth are not pasted in', () => {
+  const p = portrait(110);
+  const target = opened(p, { 25: 4, 26: 4 });
+  const lm = projectState(target);
+  const interior = (colour: [number, number, number]): number[] => {
+    const atlas = createImage(BANK_TILE, BANK_TILE);
+    const bank: MouthBank = { atlas, exemplars: [exemplarFrom(p.image, target, colour, 'x', 0, atlas)] };
+    const out = createRenderer(p.image, p.state, p.landmarks, { mouth: { bank } }).render({ target });
+    const sum = [0, 0, 0];
+    let n = 0;
+    for (let y = 0; y < p.image.height; y++)
+      for (let x = 0; x < p.image.width; x++) {
+        if (!pointInPolygon(lm, 3, MOUTH_OPENING, x + 0.5, y + 0.5)) continue;
+        const o = 4 * (y * p.image.width + x);
+        for (let k = 0; k < 3; k++) sum[k]! += out.image.data[o + k]!;
+        n++;
+      }
+    return sum.map((v) => v / n);
+  };
+  // As bright as teeth and strongly yellow (blue 40% of red): rendered close to the portrait's own white.
+  const teeth = interior([235, 215, 95]);
+  assert.ok(teeth[2]! > 0.8 * teeth[0]!, `teeth ${teeth.map((v) => v.toFixed(0))}`);
+  // A dark red inside (tongue, throat) keeps its colour.
+  const tongue = interior([120, 40, 45]);
+  assert.ok(tongue[0]! > 2 * tongue[1]!, `tongue ${tongue.map((v) => v.toFixed(0))}`);
+});
+
 test('a malformed bank is refused with what is wrong', () => {
   const atlas = createImage(BANK_TILE, BANK_TILE);
   const good = {
