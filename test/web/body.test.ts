@@ -143,6 +143,20 @@ describe('browser app: whole bodies in the Video file mode', { skip: !HAVE_DATA,
       .toFile(two);
     await usePortrait(two);
     assert.match(await subjectNote(), /two\.jpg shows 2 people: animating the largest/);
+    // The Person control (`--person`; with The whole body chosen) takes the other one: the portrait is looked at again.
+    await page.selectOption('#video-subject', 'body');
+    await page.fill('#body-person', '2');
+    await page.dispatchEvent('#body-person', 'change');
+    assert.match(await subjectNote(), /two\.jpg shows 2 people: animating person 2 by face size/);
+    await page.fill('#body-person', '3');
+    await page.dispatchEvent('#body-person', 'change');
+    assert.match(
+      await subjectNote(),
+      /^No body to animate: Person 3: two\.jpg shows 2 faces \(people are counted by their faces\)\.$/,
+    );
+    await page.fill('#body-person', '1');
+    await page.dispatchEvent('#body-person', 'change');
+    await page.selectOption('#video-subject', 'auto');
   });
 
   test('a full-length photo without a face found (the Tai Chi still): accepted for the body, animated', async () => {
