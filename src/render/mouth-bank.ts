@@ -18,6 +18,7 @@
 import type { RgbaImage } from '../face/image.js';
 import { LM, MOUTH_OPENING } from '../face/topology.js';
 import type { Rgb } from './mouth-colours.js';
+import { forEachPixelInRing } from './geometry.js';
 import { bilinear } from './sampling.js';
 import type { BankChoice } from './mouth-retrieval.js';
 
@@ -198,12 +199,19 @@ export function bankSampler(
   }
   // The lips' wet inner edge: their own colour, a little darker, over about a millimetre (RIM_PX).
   const rim = portrait.lip.map((v) => 0.8 * v);
-  const gains = choices.map((ch) => teethGain(portrait.teeth, ch.exemplar.teeth));
-  const sats = choices.map((ch) => saturationRatio(portrait.skin, ch.exemplar.skin));
-  const tap = [0, 0, 0];
-  // The portrait's teeth: their brightness, and their tint (each channel's difference from their grey).
   const [tr, tg, tb] = portrait.teeth;
   const teethLuma = Math.max(1, 0.3 * tr + 0.59 * tg + 0.11 * tb);
+  // No pixel of the exemplar ends up brighter than the portrait's teeth: a dim video's teeth, measured
+  // darker than its brightest teeth, would otherwise be lifted into a flat white strip.
+  const gains = choices.map((ch) => {
+    const g = teethGain(portrait.teeth, ch.exemplar.teeth);
+    const cap = teethLuma / Math.max(1, brightestOf(bank, ch.exemplar));
+    const m = (g[0] + g[1] + g[2]) / 3;
+    return m > cap ? (g.map((v) => (v * cap) / m) as Rgb) : g;
+  });
+  const sats = choices.map((ch) => saturationRatio(portrait.skin, ch.exemplar.skin));
+  const tap = [0, 0, 0];
+  // The portrait's teeth tint (each channel's difference from their grey).
   const tint = [tr - teethLuma, tg - teethLuma, tb - teethLuma].map((v) => v / teethLuma);
   return (a, b, c, w0, w1, w2, out) => {
     const sa = slot[a] ?? n;
@@ -246,6 +254,39 @@ export function bankSampler(
       for (let q = 0; q < 3; q++) out[q] = t * out[q]! + (1 - t) * rim[q]!;
     }
   };
+}
+
+/** Share of an exemplar's opening brighter than its "brightest" luma (see brightestOf). */
+const BRIGHT_SHARE = 0.02;
+const brightest = new WeakMap<MouthExemplar, number>();
+
+/**
+ * The luma the brightest 2% of an exemplar's opening reach (its lit teeth when it shows any), measured on
+ * its tile once; a driver's mouth, cut afresh each frame into the same tile, is measured each time.
+ */
+function brightestOf(bank: MouthBank, e: MouthExemplar): number {
+  const known = e.image === undefined ? brightest.get(e) : undefined;
+  if (known !== undefined) return known;
+  const img = e.image ?? bank.atlas;
+  const histogram = new Uint32Array(256);
+  let n = 0;
+  forEachPixelInRing(
+    e.points,
+    2,
+    MOUTH_OPENING.map((_, k) => k),
+    BANK_TILE,
+    BANK_TILE,
+    (x, y) => {
+      const o = 4 * ((e.y + y) * img.width + e.x + x);
+      const d = img.data;
+      histogram[Math.round(0.3 * d[o]! + 0.59 * d[o + 1]! + 0.11 * d[o + 2]!)]!++;
+      n++;
+    },
+  );
+  let v = 255;
+  for (let above = 0; v > 0 && above + histogram[v]! <= BRIGHT_SHARE * n; v--) above += histogram[v]!;
+  if (e.image === undefined) brightest.set(e, v);
+  return v;
 }
 
 /** Brightness range, as shares of the portrait's teeth brightness, over which a pixel turns from the exemplar's tint to its teeth's. */

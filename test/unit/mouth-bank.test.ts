@@ -237,13 +237,15 @@ test('the light gain follows the teeth ratio but keeps the hue within bounds; a 
   assert.ok(n > 200);
 });
 
-test('teeth take the portrait’s tint: an exemplar’s yellow teeth are not pasted in', () => {
+test('teeth take the portrait’s tint and at most its brightness: no yellow or blown-out strip is pasted in', () => {
   const p = portrait(110);
   const target = opened(p, { 25: 4, 26: 4 });
   const lm = projectState(target);
-  const interior = (colour: [number, number, number]): number[] => {
+  const interior = (colour: [number, number, number], teeth?: [number, number, number]): number[] => {
     const atlas = createImage(BANK_TILE, BANK_TILE);
-    const bank: MouthBank = { atlas, exemplars: [exemplarFrom(p.image, target, colour, 'x', 0, atlas)] };
+    const e = exemplarFrom(p.image, target, colour, 'x', 0, atlas);
+    if (teeth) e.teeth = teeth;
+    const bank: MouthBank = { atlas, exemplars: [e] };
     const out = createRenderer(p.image, p.state, p.landmarks, { mouth: { bank } }).render({ target });
     const sum = [0, 0, 0];
     let n = 0;
@@ -262,6 +264,11 @@ test('teeth take the portrait’s tint: an exemplar’s yellow teeth are not pas
   // A dark red inside (tongue, throat) keeps its colour.
   const tongue = interior([120, 40, 45]);
   assert.ok(tongue[0]! > 2 * tongue[1]!, `tongue ${tongue.map((v) => v.toFixed(0))}`);
+  // Teeth measured darker than they are (a dim video) are not lifted past the portrait's own teeth: the
+  // same white tile renders alike whether its teeth were measured right or at half their brightness.
+  const right = interior([235, 235, 235], [235, 235, 235]);
+  const dim = interior([235, 235, 235], [118, 118, 118]);
+  assert.ok(Math.abs(dim[1]! - right[1]!) < 8, `measured right ${right[1]!.toFixed(0)}, dim ${dim[1]!.toFixed(0)}`);
 });
 
 test('a malformed bank is refused with what is wrong', () => {
