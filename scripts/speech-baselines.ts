@@ -15,18 +15,31 @@
  * Every figure is the Pearson correlation with the real clip's opening (inner-lip gap over inner mouth
  * width), per clip, then the mean over clips; nothing is chosen on the held-out speakers.
  *
- *   npm run baselines:speech [-- --model models/speech.json]
+ *   npm run baselines:speech [-- --model models/speech.json --out docs/results/speech-baselines.md]
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { MFCC_COUNT } from '../src/analysis/audio-features.js';
+import { machine } from '../src/cli/machine.js';
 import { fitRidge, laggedCorrelation, pooledCrossCorrelation, zscore } from '../src/eval/speech-baselines.js';
 import { pearson } from '../src/eval/speech-metrics.js';
 import { loadSpeechModel } from '../src/motion/speech-model.js';
 import { readSpeechData, type SpeechClip } from '../src/speech/speech-dataset.js';
 
-const { values: args } = parseArgs({ options: { model: { type: 'string', default: 'models/speech.json' } } });
+const { values: args } = parseArgs({
+  options: {
+    model: { type: 'string', default: 'models/speech.json' },
+    out: { type: 'string' },
+  },
+});
+const loadAtStart = loadavg()[0]!;
+const lines: string[] = [];
+const say = (line: string): void => {
+  console.log(line);
+  lines.push(line);
+};
 const data = await readSpeechData();
 const train = data.clips.filter((c) => c.split === 'train');
 const held = data.clips.filter((c) => c.split === 'heldout');
@@ -42,9 +55,9 @@ function envelope(c: SpeechClip): number[] {
 }
 
 // 1. The data: is the level locked to the mouth, and at which lag?
-console.log('## Audio level against the analysed mouth opening, per clip (lag > 0: the mouth follows the sound)\n');
-console.log('| split | clip | frames | face found | r at lag 0 | best lag (±15) | r there |');
-console.log('| --- | --- | --- | --- | --- | --- | --- |');
+say('## Audio level against the analysed mouth opening, per clip (lag > 0: the mouth follows the sound)\n');
+say('| split | clip | frames | face found | r at lag 0 | best lag (±15) | r there |');
+say('| --- | --- | --- | --- | --- | --- | --- |');
 for (const c of data.clips) {
   const env = envelope(c);
   let best = { lag: 0, r: -Infinity };
@@ -53,7 +66,7 @@ for (const c of data.clips) {
     if (r > best.r) best = { lag, r };
   }
   const found = [...c.found].filter((x) => x === '1').length / c.frames;
-  console.log(
+  say(
     `| ${c.split} | ${name(c)} | ${c.frames} | ${f2(found)} | ${f2(laggedCorrelation(env, c.open, 0))} | ${best.lag} | ${f2(best.r)} |`,
   );
 }
@@ -64,10 +77,10 @@ const pooled = (clips: SpeechClip[]): { lag: number; r: number }[] =>
   );
 const trainXc = pooled(train);
 const heldXc = pooled(held);
-console.log('\nPooled cross-correlation (each clip standardised), lag: training clips / held-out clips');
-console.log(trainXc.map((x, i) => `${x.lag}: ${f2(x.r)} / ${f2(heldXc[i]!.r)}`).join(', '));
+say('\nPooled cross-correlation (each clip standardised), lag: training clips / held-out clips');
+say(trainXc.map((x, i) => `${x.lag}: ${f2(x.r)} / ${f2(heldXc[i]!.r)}`).join(', '));
 const trainLag = trainXc.reduce((a, b) => (b.r > a.r ? b : a)).lag;
-console.log(`Best lag over the training clips: ${trainLag}\n`);
+say(`Best lag over the training clips: ${trainLag}\n`);
 
 // 2. Baselines on the held-out speakers.
 const rows = new Map<string, number[]>();
@@ -135,7 +148,17 @@ add(
   }),
 );
 
-console.log('## Held-out speakers: correlation with the real mouth opening\n');
-console.log(`| predictor | mean | ${held.map(name).join(' | ')} |`);
-console.log(`| --- | --- | ${held.map(() => '---').join(' | ')} |`);
-for (const [label, v] of rows) console.log(`| ${label} | **${f2(mean(v))}** | ${v.map(f2).join(' | ')} |`);
+say('## Held-out speakers: correlation with the real mouth opening\n');
+say(`| predictor | mean | ${held.map(name).join(' | ')} |`);
+say(`| --- | --- | ${held.map(() => '---').join(' | ')} |`);
+for (const [label, v] of rows) say(`| ${label} | **${f2(mean(v))}** | ${v.map(f2).join(' | ')} |`);
+
+if (args.out) {
+  const head = [
+    '# Talking portraits: what audio alone gives on the held-out speakers',
+    '',
+    `Written by \`npm run baselines:speech -- --out ${args.out}\` on ${machine()} (1-minute load average ${loadAtStart.toFixed(2)} at the start, ${loadavg()[0]!.toFixed(2)} at the end), from data/speech-data.json.gz and ${args.model}. Mouth opening: the inner-lip gap over the inner mouth width, as analysed from the real clip; audio level: the normalised log RMS of the two windows of each 25-fps frame, averaged over three frames. The rendered figures are in [speech.md](speech.md).`,
+    '',
+  ];
+  writeFileSync(args.out, `${[...head, ...lines].join('\n')}\n`);
+}

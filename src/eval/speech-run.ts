@@ -6,7 +6,7 @@
  * blink rate and head-motion statistics. Writes docs/results/speech.md and speech.json.
  */
 import { promises as fs } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createFaceAnalyzer } from '../analysis/node.js';
 import { decomposeTrack, measureCurves } from '../analysis/motion-curves.js';
@@ -40,6 +40,8 @@ export interface SpeechClipResult {
 
 export interface SpeechEvalResult {
   machine: string;
+  /** The 1-minute load average at the start and the end (the machine may be shared). */
+  load: [number, number];
   command: string;
   clips: SpeechClipResult[];
   summary: {
@@ -102,6 +104,7 @@ export async function evaluateSpeech(options: {
   signal?: AbortSignal;
   onProgress?: (message: string) => void;
 }): Promise<{ result: SpeechEvalResult; files: string[] }> {
+  const loadAtStart = loadavg()[0]!;
   const data = await readSpeechData();
   const held = data.clips.filter((c) => c.split === 'heldout');
   const analyzer = await createFaceAnalyzer({ emotion: false });
@@ -175,7 +178,13 @@ export async function evaluateSpeech(options: {
     headSdReal: w((c) => sd(c.headReal)),
     headSdGenerated: w((c) => sd(c.headGenerated)),
   };
-  const result: SpeechEvalResult = { machine: options.machine, command: options.command, clips, summary };
+  const result: SpeechEvalResult = {
+    machine: options.machine,
+    load: [Number(loadAtStart.toFixed(2)), Number(loadavg()[0]!.toFixed(2))],
+    command: options.command,
+    clips,
+    summary,
+  };
   await fs.mkdir(options.out, { recursive: true });
   const json = path.join(options.out, 'speech.json');
   const md = path.join(options.out, 'speech.md');
@@ -194,7 +203,7 @@ function speechReport(r: SpeechEvalResult): string {
   const lines = [
     '# Talking portraits: speech → face on held-out speakers',
     '',
-    `Written by \`${r.command}\` on ${r.machine}. Each held-out speaker's clip (never trained on: data/speech-data.json.gz, split by speaker) has its own first frame driven by its own sound with \`vivify speak\` (seed 1); the result is analysed like any video and compared with the real clip, frame by frame at 25 fps.`,
+    `Written by \`${r.command}\` on ${r.machine} (1-minute load average ${f2(r.load[0])} at the start, ${f2(r.load[1])} at the end). Each held-out speaker's clip (never trained on: data/speech-data.json.gz, split by speaker) has its own first frame driven by its own sound with \`vivify speak\` (seed 1); the result is analysed like any video and compared with the real clip, frame by frame at 25 fps.`,
     '',
     '## Bars (issue 18)',
     '',
@@ -204,6 +213,8 @@ function speechReport(r: SpeechEvalResult): string {
     `| LMD beats a "mouth still" baseline by ≥ 30% | ${f3(s.lmd)} vs ${f3(s.lmdStill)}: ${Math.abs(s.lmdReduction * 100).toFixed(0)}% ${s.lmdReduction >= 0 ? 'lower' : 'higher'} | ${met(s.lmdReduction >= 0.3)} |`,
     `| \\|audio–visual offset\\| ≤ 1 frame (real clips the reference) | largest difference from the real clip's own offset ${s.avOffsetMaxAbsDifference} frame(s); mean offset generated ${f2(s.avOffsetGenerated)}, real ${f2(s.avOffsetReal)} frames | ${met(s.avOffsetMaxAbsDifference <= 1)} |`,
     "| real-vs-real baseline (the same sentence by another take or speaker) | the data has no clip that repeats another clip's sentence, so there is none | — |",
+    '',
+    'What audio alone can give on these clips (the loudness envelope, ridge regression on the audio features, the model before rendering) and why it is far from the bar: [speech-baselines.md](speech-baselines.md) (`npm run baselines:speech`).',
     '',
     '## The rest of the face',
     '',
