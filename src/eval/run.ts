@@ -66,7 +66,8 @@ export async function evaluateFiles(
       }
       const face = (await driverTracker.next(d.value, { emotion: false })).faces[0];
       await evaluator.add(d.value, face, r.value);
-      options.onFrame?.(++n);
+      n++;
+      options.onFrame?.(n);
     }
   } finally {
     await drv.return?.();
