@@ -20,7 +20,6 @@ import { probeVideo } from '../media/video.js';
 import { faceState } from '../motion/motion.js';
 import { animate } from '../reenact/animate.js';
 import { loadMouthBank } from '../reenact/mouth-bank-file.js';
-import type { MouthBank } from '../render/mouth-bank.js';
 import { storedSettings } from '../options.js';
 import { outputPath } from './inputs.js';
 import { recordOutput } from './outputs.js';
@@ -101,7 +100,7 @@ async function renderFace(
   variants: readonly Variant[],
   s: AugmentSettings,
   ctx: TaskContext,
-  bank: Promise<MouthBank>,
+  bank: ReturnType<typeof loadMouthBank>,
 ): Promise<ManifestRecord[]> {
   const state = faceState(face);
   const before = estimateAUs(state.canon);
