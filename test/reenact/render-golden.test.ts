@@ -32,11 +32,11 @@ const CASES: Record<string, { spec: EditSpec; bank: boolean }> = {
 };
 
 const GOLDEN: Record<string, string> = {
-  'happy=1, bank': '8b2bdad5b60ef9b6',
-  'surprised=1, bank': '9f04c01ef5160d5c',
+  'happy=1, bank': 'bd771eb8763aeb9a',
+  'surprised=1, bank': '41265eb98bd17a38',
   'surprised=1, drawn': '641839f3e225f2ff',
-  'AU45=5 AU26=4, bank': 'b5d50ee82f90ac5d',
-  'yaw 20, pitch -8, AU12=3': '9b30550b3a3ee6b7',
+  'AU45=5 AU26=4, bank': 'c5abe82c5eaa1300',
+  'yaw 20, pitch -8, AU12=3': 'a1f60690e6409ee8',
 };
 
 let image: RgbaImage;
