@@ -14,7 +14,7 @@ import { createRetargeter, type Retargeter } from './retarget.js';
 import type { BodyPose } from './skeleton.js';
 import { createPoseSmoother } from './smooth.js';
 import { loadBodySource } from './animate.js';
-import { smoothingCutoffHz } from './options.js';
+import { BODY_OPTIONS, smoothingCutoffHz } from './options.js';
 import { detectNear, trackBody } from './track.js';
 import { createBodyFaceRenderer, createHeadMotion, type BodyFace } from './face.js';
 import type { NodeFaceAnalyzer } from '../analysis/node.js';
@@ -61,7 +61,7 @@ async function drive(
   const head = face && createHeadMotion(face, 'turn');
   const faces = face && createBodyFaceRenderer(scene.source, face);
   let reference: BodyPose | undefined;
-  const cutoff = smoothingCutoffHz(options.smooth ?? 0.5);
+  const cutoff = smoothingCutoffHz(options.smooth ?? BODY_OPTIONS.smooth.default);
   const smoother = cutoff ? createPoseSmoother({ minCutoffHz: cutoff }) : undefined;
   const state: BodyRenderState = {};
   let retarget: Retargeter | undefined;
@@ -143,7 +143,7 @@ export async function crossReenactBody(
   options: EvalOptions & { size?: number } = {},
 ): Promise<CrossReport> {
   const { scene, pose, face } = await loadBodySource(photo, detector, {
-    size: options.size ?? 512,
+    size: options.size ?? BODY_OPTIONS.size.default,
     faces: options.faces,
   });
   const driverPoses: BodyPose[] = [];

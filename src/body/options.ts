@@ -4,7 +4,7 @@
  */
 import { SIZE_OPTION, resolveOptions, type OptionSpec, type OptionSpecs } from '../options.js';
 import type { BodyHeadMode } from './face.js';
-import { DEFAULT_REACH, type RetargetMode } from './retarget.js';
+import { DEFAULT_REACH, DEFAULT_RETARGET_MODE, type RetargetMode } from './retarget.js';
 
 const reference = {
   type: 'string',
@@ -26,7 +26,7 @@ export const BODY_OPTIONS = {
     type: 'string',
     value: 'relative|absolute',
     choices: ['relative', 'absolute'] as const,
-    default: 'relative',
+    default: DEFAULT_RETARGET_MODE,
     description:
       "relative: bone turns and root motion, in the source's own proportions; absolute: the driver's joint positions, scaled to the source",
   },

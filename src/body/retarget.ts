@@ -90,6 +90,9 @@ const CHAINS: readonly [number, number, number][] = [
  */
 export const DEFAULT_REACH = 0.5;
 
+/** The default retargeting mode (`vivify body --mode`). */
+export const DEFAULT_RETARGET_MODE: RetargetMode = 'relative';
+
 export interface Retargeter {
   /** The source's pose (19 extended joints) moved as the driver moved from its reference frame. */
   next(driver: BodyPose): BodyPose;
@@ -105,7 +108,7 @@ const clamp = (v: number, lo: number, hi: number): number => (v < lo ? lo : v > 
 export function createRetargeter(
   source: BodyPose,
   reference: BodyPose,
-  mode: RetargetMode = 'relative',
+  mode: RetargetMode = DEFAULT_RETARGET_MODE,
   reach = DEFAULT_REACH,
 ): Retargeter {
   const S = extendPose(source);

@@ -12,6 +12,7 @@ import { stateFromLandmarks } from '../motion/motion.js';
 import { handOnFace, type BodyFace } from './face.js';
 import { cropAround, type BodyDetector, type SquareCrop } from './movenet.js';
 import { completeCroppedLegs, cropBelowFace, poseHasFace, requirePerson, type FaceBox } from './person.js';
+import { BODY_OPTIONS } from './options.js';
 import { J, JOINT_COUNT, seen, seenCount, type BodyPose } from './skeleton.js';
 
 /** What a face needs to be re-rendered by the face engine: its width at the output size, in pixels. */
@@ -69,7 +70,7 @@ const scaleBox = (b: FaceBox, k: number): FaceBox => ({
  */
 export function chooseBodyPerson(image: RgbaImage, detector: BodyDetector, options: BodyPersonOptions): BodyPerson {
   const { name, faces = [], scale: k = 1 } = options;
-  const n = options.person ?? 1;
+  const n = options.person ?? BODY_OPTIONS.person.default;
   const warnings: string[] = [];
   let found: BodyPose;
   if (faces.length > 1 || n > 1) {

@@ -102,7 +102,7 @@ export async function runBody(args: BodyArgs, ctx: CommandContext): Promise<numb
   );
   ctx.out(
     report.faceEngine
-      ? `  face re-rendered by the face engine (--head ${args.head ?? 'turn'})${report.expressionFrames ? `, the driver's expression on ${report.expressionFrames} frame(s)` : ''}`
+      ? `  face re-rendered by the face engine (--head ${args.head})${report.expressionFrames ? `, the driver's expression on ${report.expressionFrames} frame(s)` : ''}`
       : '  face moved with the rig (not re-rendered)',
   );
   if (report.framesWithoutPerson)
