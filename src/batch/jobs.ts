@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { VivifyError } from '../errors.js';
+import { DEFAULT_ANALYZER_OPTIONS } from '../analysis/analyzer.js';
 import { optionKeys, resolveOptions, type OptionSpecs } from '../options.js';
 import { ANIMATE_OPTIONS, type AnimateSettings } from '../reenact/options.js';
 import type { ScanOptions } from '../dataset/scan.js';
@@ -140,9 +141,9 @@ export async function batchAnalyze(
     exclude: [out],
   });
   const settings = {
-    identity: options.identity ?? false,
-    emotion: options.emotion ?? true,
-    maxFaces: options.maxFaces ?? 10,
+    identity: options.identity ?? DEFAULT_ANALYZER_OPTIONS.identity,
+    emotion: options.emotion ?? DEFAULT_ANALYZER_OPTIONS.emotion,
+    maxFaces: options.maxFaces ?? DEFAULT_ANALYZER_OPTIONS.maxFaces,
   };
   return runBatch(
     {

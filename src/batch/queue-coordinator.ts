@@ -20,6 +20,7 @@ import {
   where,
   type ItemData,
 } from './redis.js';
+import { BATCH_OPTIONS } from './options.js';
 import { withoutPassword } from './redis-url.js';
 import type { BatchRunOptions, Executor } from './run.js';
 import type { JournalEntry } from './store.js';
@@ -145,7 +146,7 @@ class QueuedBatch {
     this.queue.on('error', () => undefined);
     this.byJobId = new Map(pending.map((i) => [itemJobId(i.key), i]));
     this.open = new Set(this.byJobId.keys());
-    this.attempts = options.attempts ?? 3;
+    this.attempts = options.attempts ?? BATCH_OPTIONS.attempts.default;
     this.log = options.onLog ?? (() => undefined);
   }
 

@@ -17,6 +17,7 @@
 import { hostname } from 'node:os';
 import { Queue, Worker, type Job } from 'bullmq';
 import type { ItemResult } from './job.js';
+import { WORKER_OPTIONS } from './options.js';
 import { WorkerPool } from './pool.js';
 import { batchKey, connectRedis, queueName, REGISTRY, sleep, where, type ItemData } from './redis.js';
 
@@ -41,9 +42,12 @@ function stalledIntervalMs(lockMs: number): number {
 /** `vivify worker`: takes items of every registered batch and does them in a local pool. */
 export async function runWorker(url: string, options: WorkerOptions): Promise<{ items: number; failed: number }> {
   const conn = await connectRedis(url);
-  const pool = new WorkerPool({ size: options.workers, itemTimeoutMs: (options.itemTimeout ?? 900) * 1000 });
+  const pool = new WorkerPool({
+    size: options.workers,
+    itemTimeoutMs: (options.itemTimeout ?? WORKER_OPTIONS['item-timeout'].default) * 1000,
+  });
   const workers = new Map<string, Worker<ItemData, ItemResult>>();
-  const lockMs = (options.lockS ?? 30) * 1000;
+  const lockMs = (options.lockS ?? WORKER_OPTIONS['lock-s'].default) * 1000;
   const stats = { items: 0, failed: 0 };
   let busy = 0;
   let lastWork = Date.now();

@@ -12,6 +12,7 @@ import { VivifyError, throwIfAborted } from '../errors.js';
 import { writeAtomically } from '../media/atomic.js';
 import type { ListingNote } from './inputs.js';
 import type { BatchItem, JobSpec, TaskName } from './job.js';
+import { BATCH_OPTIONS } from './options.js';
 import { recordedOutputs, recordOutput, sweep } from './outputs.js';
 import { ItemCrashed, WorkerPool } from './pool.js';
 import { JobStore, MANIFEST, type JournalEntry, type ManifestRecord } from './store.js';
@@ -275,8 +276,11 @@ async function writeManifest(
 
 /** Local mode: a pool of worker processes; a crashed or timed-out item is retried with backoff, then given up. */
 function localExecutor(options: BatchRunOptions, signal: AbortSignal): Executor {
-  const pool = new WorkerPool({ size: options.workers, itemTimeoutMs: (options.itemTimeout ?? 900) * 1000 });
-  const maxAttempts = options.attempts ?? 3;
+  const pool = new WorkerPool({
+    size: options.workers,
+    itemTimeoutMs: (options.itemTimeout ?? BATCH_OPTIONS['item-timeout'].default) * 1000,
+  });
+  const maxAttempts = options.attempts ?? BATCH_OPTIONS.attempts.default;
   return {
     get active() {
       return pool.active;

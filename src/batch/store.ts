@@ -14,6 +14,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { VivifyError } from '../errors.js';
 import { firstLine } from '../media/image.js';
+import { BATCH_OPTIONS } from './options.js';
 import { recordedOutputs, sweep } from './outputs.js';
 
 export const STATE_DIR = '.vivify';
@@ -91,7 +92,7 @@ export class JobStore {
    */
   static async open(out: string, job: JobIdentity, options: { restart?: boolean } = {}): Promise<JobStore> {
     const store = new JobStore(out);
-    await store.prepare(job, options.restart ?? false);
+    await store.prepare(job, options.restart ?? BATCH_OPTIONS.restart.default);
     return store;
   }
 

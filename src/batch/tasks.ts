@@ -5,7 +5,7 @@
  */
 import { appendFileSync, promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { FaceAnalyzerOptions } from '../analysis/analyzer.js';
+import { DEFAULT_ANALYZER_OPTIONS, type FaceAnalyzerOptions } from '../analysis/analyzer.js';
 import { analyzeImageFile, analyzeVideoFile, createFaceAnalyzer, type NodeFaceAnalyzer } from '../analysis/node.js';
 import { scanToTsv, scanVideo, type ScanOptions, type ScanRow } from '../dataset/scan.js';
 import { writeAtomically } from '../media/atomic.js';
@@ -40,7 +40,13 @@ async function readJson(file: string): Promise<Record<string, unknown> | undefin
 /** `batch analyze`: one JSON document per image or video, as `vivify analyze --json` writes it. */
 const analyzeOptions = (job: JobSpec): FaceAnalyzerOptions => {
   const s = job.settings as { identity?: boolean; emotion?: boolean; maxFaces?: number };
-  return { identity: s.identity ?? false, emotion: s.emotion ?? true, actionUnits: true, maxFaces: s.maxFaces ?? 10 };
+  const d = DEFAULT_ANALYZER_OPTIONS;
+  return {
+    identity: s.identity ?? d.identity,
+    emotion: s.emotion ?? d.emotion,
+    actionUnits: true,
+    maxFaces: s.maxFaces ?? d.maxFaces,
+  };
 };
 
 const analyzeTask: Task = {

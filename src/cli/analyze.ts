@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEFAULT_ANALYZER_OPTIONS } from '../analysis/analyzer.js';
 import { analyzeImageFile, analyzeVideoFile, createFaceAnalyzer, type VideoAnalysisStats } from '../analysis/node.js';
 import { faceSummary } from '../analysis/serialize.js';
 import { VivifyError } from '../errors.js';
@@ -31,12 +32,20 @@ export const analyzeCommand = defineCommand({
       description:
         'Body keypoints (COCO-17) instead of faces; --json writes the skeleton file vivify body --driving reads',
     },
-    identity: { type: 'boolean', default: false, description: 'Also compute the 1024-D identity embedding (slower)' },
-    emotion: { type: 'boolean', default: true, description: 'Run the 7-class emotion model' },
+    identity: {
+      type: 'boolean',
+      default: DEFAULT_ANALYZER_OPTIONS.identity,
+      description: 'Also compute the 1024-D identity embedding (slower)',
+    },
+    emotion: {
+      type: 'boolean',
+      default: DEFAULT_ANALYZER_OPTIONS.emotion,
+      description: 'Run the 7-class emotion model',
+    },
     'max-faces': {
       type: 'integer',
       value: 'n',
-      default: 10,
+      default: DEFAULT_ANALYZER_OPTIONS.maxFaces,
       min: 1,
       max: 100,
       description: 'Report at most this many faces, largest first',
