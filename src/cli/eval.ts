@@ -1,11 +1,12 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { createFaceAnalyzer } from '../analysis/node.js';
-import type { ReenactMetrics } from '../eval/reenact.js';
+import { DEFAULT_IDENTITY_EVERY, type ReenactMetrics } from '../eval/reenact.js';
 import { optionKey } from '../options.js';
 import { ANIMATE_OPTIONS } from '../reenact/options.js';
 import { evaluateFiles, runReenactJob, type ReenactJob } from '../eval/run.js';
-import { evaluateGenerate } from '../eval/generate-run.js';
+import { DEFAULT_CURVE_SAMPLES } from '../eval/generate-eval.js';
+import { DEFAULT_EVAL_PORTRAITS, evaluateGenerate } from '../eval/generate-run.js';
 import { evaluateSpeech } from '../eval/speech-run.js';
 import { runSuite, summariseSuite, writeSuiteReport } from '../eval/suite.js';
 import {
@@ -53,7 +54,7 @@ export const evalCommand = defineCommand({
     'identity-every': {
       type: 'integer',
       value: 'n',
-      default: 5,
+      default: DEFAULT_IDENTITY_EVERY,
       min: 1,
       max: 1000,
       description: 'Compute identity embeddings on every nth frame',
@@ -74,7 +75,7 @@ export const evalCommand = defineCommand({
     portraits: {
       type: 'integer',
       value: 'n',
-      default: 10,
+      default: DEFAULT_EVAL_PORTRAITS,
       min: 1,
       max: 200,
       description: '(generate) Core portraits the generated episodes are rendered on',
@@ -82,7 +83,7 @@ export const evalCommand = defineCommand({
     samples: {
       type: 'integer',
       value: 'K',
-      default: 5,
+      default: DEFAULT_CURVE_SAMPLES,
       min: 2,
       max: 20,
       description: '(generate) Samples per label',

@@ -95,12 +95,15 @@ const meanOf = (v: number[]): number => (v.length ? v.reduce((a, b) => a + b, 0)
  * Curve-space evaluation on the validation split of `data`. `k` samples per label (default 5); seeds are
  * fixed, so the figures are reproducible.
  */
+/** Samples per label in the curve evaluation by default (`vivify eval generate --samples`). */
+export const DEFAULT_CURVE_SAMPLES = 5;
+
 export function evaluateCurves(
   models: MotionModels,
   data: MotionData,
   options: { k?: number; onLabel?: (label: string) => void } = {},
 ): CurveEvaluation {
-  const k = options.k ?? 5;
+  const k = options.k ?? DEFAULT_CURVE_SAMPLES;
   const usable = data.clips.filter((c) => generatorLabel(c) !== null);
   // Only clips whose AU levels are known compare with generated levels (idle: the person's usual face).
   const comparable = usable.filter((c) => !levelsRelative(c));

@@ -75,7 +75,7 @@ export interface GenerateEvalOptions {
   dataDir: string;
   out: string;
   machine: string;
-  /** Core portraits to render on (default 10). */
+  /** Core portraits to render on (default {@link DEFAULT_EVAL_PORTRAITS}). */
   portraits?: number;
   k?: number;
   models?: MotionModels;
@@ -83,6 +83,9 @@ export interface GenerateEvalOptions {
   onProgress?: (message: string) => void;
   signal?: AbortSignal;
 }
+
+/** Core portraits the generated episodes are rendered on by default (`vivify eval generate --portraits`). */
+export const DEFAULT_EVAL_PORTRAITS = 10;
 
 export async function evaluateGenerate(
   options: GenerateEvalOptions,
@@ -92,7 +95,7 @@ export async function evaluateGenerate(
   const models = options.models ?? (await loadShippedMotionModels());
   const data = options.data ?? (await readMotionData());
   say('curves: generated against held-back real clips');
-  const curves = evaluateCurves(models, data, { k: options.k ?? 5, onLabel: (l) => say(`curves: ${l}`) });
+  const curves = evaluateCurves(models, data, { k: options.k, onLabel: (l) => say(`curves: ${l}`) });
   throwIfAborted(options.signal);
   const rendered = await evaluateRendered(models, data, options, say);
   const result: GenerateEvaluation = {
@@ -139,7 +142,7 @@ async function evaluateRendered(
     .filter((r) => r[1] === 'image' && r[2] === 'core')
     .map((r) => r[0]!)
     .sort()
-    .slice(0, options.portraits ?? 10);
+    .slice(0, options.portraits ?? DEFAULT_EVAL_PORTRAITS);
   const analyzer = await createFaceAnalyzer({ emotion: true, identity: false });
   const judged: RenderedResult['judged'] = {};
   const acdByLabel: Record<string, number[]> = {};

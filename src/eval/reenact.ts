@@ -138,8 +138,11 @@ function normalisedMarks(face: FaceResult): Float32Array {
   return out;
 }
 
+/** Identity embeddings are computed on every nth frame by default (`vivify eval --identity-every`). */
+export const DEFAULT_IDENTITY_EVERY = 5;
+
 export function createReenactEvaluator(analyzer: FaceAnalyzer, options: ReenactEvaluatorOptions) {
-  const every = options.identityEvery ?? 5;
+  const every = options.identityEvery ?? DEFAULT_IDENTITY_EVERY;
   const resultTracker: FaceTracker = analyzer.createTracker();
   const res = emptyTrack();
   const base = emptyTrack();

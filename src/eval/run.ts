@@ -130,7 +130,7 @@ export async function runReenactJob(
     mode: job.kind,
     source: prepared.source,
     sourceFace: prepared.sourceFace,
-    identityEvery: job.identityEvery ?? 5,
+    identityEvery: job.identityEvery,
   });
   const stats: DriveStats = { frames: 0, framesWithoutFace: 0, analyseMs: 0, renderMs: 0 };
   const started = performance.now();
