@@ -5,6 +5,7 @@ import { renderScript } from '../expression/script.js';
 import { checkRunPaths } from '../media/run-paths.js';
 import { outputShape, videoFormatForPath } from '../media/video.js';
 import { checkRegularFile } from '../media/kind.js';
+import { DEFAULT_SEED } from '../motion/random.js';
 import type { CommandContext } from './context.js';
 import { FACE_OPTION, MOUTH_OPTION, SIZE_OPTION, VIDEO_OUTPUT_OPTION } from './common-options.js';
 import { type FlagsOf, defineCommand } from './options.js';
@@ -22,7 +23,7 @@ export const scriptCommand = defineCommand({
     size: SIZE_OPTION,
     face: FACE_OPTION,
     mouth: MOUTH_OPTION,
-    seed: { type: 'integer', value: 'n', default: 1, min: 0, description: 'Seed of the automatic blinks' },
+    seed: { type: 'integer', value: 'n', default: DEFAULT_SEED, min: 0, description: 'Seed of the automatic blinks' },
   },
   examples: [
     'vivify script --source portrait.jpg --timeline story.txt -o story.mp4',

@@ -119,7 +119,7 @@ export async function evaluateSpeech(options: {
       const out = path.join(work, `${path.basename(c.file, '.mp4')}-speak.mp4`);
       const r = await speakVideo({ width: first!.width, height: first!.height, data: first!.data }, out, {
         audio: file,
-        seed: options.seed ?? 1,
+        seed: options.seed,
         analyzer,
         signal: options.signal,
       });

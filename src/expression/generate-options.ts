@@ -2,6 +2,7 @@
  * Options of generated motion, defined once for the library (`generateVideo()`, `generatedFrames()`), the
  * command line (`vivify generate`) and the web app. See src/options.ts.
  */
+import { GENERATE_DEFAULTS } from '../motion/generate-defaults.js';
 import { GENERATE_LABELS } from '../motion/generate.js';
 import {
   FACE_OPTION,
@@ -16,7 +17,7 @@ import { parseTime } from './timeline.js';
 const duration = {
   type: 'number',
   value: 'time',
-  default: 4,
+  default: GENERATE_DEFAULTS.durationS,
   description: 'Length, e.g. 4s, 2500ms or 0:10 (seconds; up to 10 minutes)',
   parse: (s) => {
     const v = parseTime(s);
@@ -50,7 +51,7 @@ export const GENERATE_OPTIONS = {
   seed: {
     type: 'integer',
     value: 'n',
-    default: 1,
+    default: GENERATE_DEFAULTS.seed,
     min: 0,
     max: 2 ** 31 - 1,
     description: 'Seed of every random choice: the same seed gives the same motion',
@@ -59,7 +60,7 @@ export const GENERATE_OPTIONS = {
   intensity: {
     type: 'number',
     value: '0..2',
-    default: 1,
+    default: GENERATE_DEFAULTS.intensity,
     min: 0,
     max: 2,
     description:
@@ -69,7 +70,7 @@ export const GENERATE_OPTIONS = {
     type: 'string',
     value: 'episode|hold',
     choices: ['episode', 'hold'] as const,
-    default: 'episode',
+    default: GENERATE_DEFAULTS.shape,
     description:
       'episode: the emotion rises, holds and relaxes within the duration, with predicted timing; hold: shown throughout',
   },

@@ -7,6 +7,8 @@ import { VivifyError, throwIfAborted } from '../errors.js';
 import { readImage, type ImageInput } from '../media/image.js';
 import { openVideoWriter, type VideoWriter } from '../media/video.js';
 import { faceState } from '../motion/motion.js';
+import { DEFAULT_SEED } from '../motion/random.js';
+import { FACE_OPTION, MOUTH_OPTION } from '../options.js';
 import { pickFace } from '../analysis/pick-face.js';
 import { createRenderer } from '../render/renderer.js';
 import { loadMouthBank } from '../reenact/mouth-bank-file.js';
@@ -100,17 +102,17 @@ export async function renderScript(
     }
     const face = pickFace(
       await analyzer.analyze(img),
-      options.face ?? 0,
+      options.face ?? FACE_OPTION.default,
       typeof source === 'string' ? source : 'the source image',
       options.size ? { size: options.size, width: img.width, height: img.height } : undefined,
     );
     const state = faceState(face);
     const renderer = createRenderer(img, state, face.landmarks, {
-      mouth: (options.mouth ?? 'bank') === 'bank' ? { bank: await loadMouthBank() } : undefined,
+      mouth: (options.mouth ?? MOUTH_OPTION.default) === 'bank' ? { bank: await loadMouthBank() } : undefined,
     });
     throwIfAborted(options.signal);
     const models = needsMotionModels(t) ? await loadShippedMotionModels() : undefined;
-    const sample = await prepareTimelineSampler(t, options.seed ?? 1, models, {
+    const sample = await prepareTimelineSampler(t, options.seed ?? DEFAULT_SEED, models, {
       signal: options.signal,
       onProgress: options.onPrepare,
     });

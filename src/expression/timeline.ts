@@ -9,7 +9,7 @@ import { ACTION_UNITS, type AuIntensities } from '../face/action-units.js';
 import { generateMotionSteps } from '../motion/generate.js';
 import type { MotionFrame } from '../motion/motion-features.js';
 import type { MotionModels } from '../motion/motion-model.js';
-import { hashString } from '../motion/random.js';
+import { DEFAULT_SEED, hashString } from '../motion/random.js';
 import { runSteps, runStepsAsync, within, type Steps } from '../motion/steps.js';
 import { shownOf } from './timeline-parse.js';
 import type { Easing, GazeOffset, Key, Pose, Timeline } from './timeline-format.js';
@@ -87,7 +87,7 @@ export interface TimelineFrame {
 }
 
 /** Natural blinking: every 2–6 s (about 15 a minute), a 0.15–0.25 s blink; deterministic for a given seed. */
-export function autoBlinks(durationS: number, seed = 1): { timeS: number; durationS: number }[] {
+export function autoBlinks(durationS: number, seed = DEFAULT_SEED): { timeS: number; durationS: number }[] {
   let s = seed >>> 0 || 1;
   const rand = (): number => {
     s ^= s << 13;
@@ -209,7 +209,11 @@ export function generatedSeconds(t: Timeline): number {
  * for a long one, {@link prepareTimelineSampler} keeps the caller responsive, can be cancelled and reports
  * progress.
  */
-export function createTimelineSampler(t: Timeline, seed = 1, models?: MotionModels): (timeS: number) => TimelineFrame {
+export function createTimelineSampler(
+  t: Timeline,
+  seed = DEFAULT_SEED,
+  models?: MotionModels,
+): (timeS: number) => TimelineFrame {
   checkModels(t, models);
   return samplerOf(t, seed, models ? runSteps(generatedSpanSteps(t, seed, models)) : []);
 }
@@ -230,7 +234,7 @@ export interface PrepareOptions {
  */
 export async function prepareTimelineSampler(
   t: Timeline,
-  seed = 1,
+  seed = DEFAULT_SEED,
   models?: MotionModels,
   options: PrepareOptions = {},
 ): Promise<(timeS: number) => TimelineFrame> {

@@ -7,6 +7,7 @@ import { ACTION_UNITS, type AuIntensities } from '../face/action-units.js';
 import type { EmotionName } from './emotion-names.js';
 import { phasesOf, type Phases } from './episodes.js';
 import type { GenerateLabel } from './generate.js';
+import { GENERATE_DEFAULTS } from './generate-defaults.js';
 import { emotionCoordinates, EXPRESSIVE_EMOTIONS, MODEL_FPS, resample } from './motion-features.js';
 import type { MotionModels } from './motion-model.js';
 import type { Random } from './random.js';
@@ -68,7 +69,7 @@ export function predictEmotionSequence(
   const coords = options.current
     ? emotionCoordinates(toRow(options.current))
     : new Array<number>(EXPRESSIVE_EMOTIONS.length).fill(0);
-  const r = models.envelope.run(emotion, options.intensity ?? 1, coords, frames, MODEL_FPS);
+  const r = models.envelope.run(emotion, options.intensity ?? GENERATE_DEFAULTS.intensity, coords, frames, MODEL_FPS);
   const pair = resample(
     Array.from(r.rise, (v, t) => Float32Array.of(v, r.keep[t]!)),
     MODEL_FPS,

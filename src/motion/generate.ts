@@ -22,6 +22,7 @@ import {
 } from './motion-features.js';
 import type { MotionModels } from './motion-model.js';
 import { createRandom, type Random } from './random.js';
+import { GENERATE_DEFAULTS } from './generate-defaults.js';
 import { episodeEnvelope, maxOf, SMILE_DYNAMICS, toRow, uniform } from './generate-episode.js';
 import { removeSpeech, removeSpeechSteps, sampleFeatures, sampleFeatureSteps } from './generate-features.js';
 
@@ -198,7 +199,8 @@ export function* generateMotionSteps(models: MotionModels, options: GenerateOpti
   if (!options.talking) feats = yield* within(removeSpeechSteps(feats), 0.55, 0.65);
 
   const target = targetEmotion(label);
-  const episode = target !== undefined && label !== 'neutral' && (options.shape ?? 'episode') === 'episode';
+  const episode =
+    target !== undefined && label !== 'neutral' && (options.shape ?? GENERATE_DEFAULTS.shape) === 'episode';
   const currentRow = options.current ? toRow(options.current) : undefined;
   let envelope: { rise: Float32Array; keep: Float32Array } | undefined;
   if (episode && target) {
@@ -280,15 +282,15 @@ function checkedOptions(options: GenerateOptions): {
     throw new RangeError(
       `Expected one of ${GENERATE_LABELS.join(', ')} for label but received ${JSON.stringify(label)}`,
     );
-  const seed = options.seed ?? 1;
-  const durationS = options.durationS ?? 4;
+  const seed = options.seed ?? GENERATE_DEFAULTS.seed;
+  const durationS = options.durationS ?? GENERATE_DEFAULTS.durationS;
   if (!(durationS > 0 && durationS <= 600))
     throw new RangeError(`Expected a duration in (0, 600] seconds for durationS but received ${durationS}`);
   const shownS = options.shownS ?? durationS;
   if (!(shownS > 0)) throw new RangeError(`Expected a number of seconds above 0 for shownS but received ${shownS}`);
   const fps = options.fps ?? MODEL_FPS;
   if (!(fps >= 1 && fps <= 120)) throw new RangeError(`Expected 1–120 for fps but received ${fps}`);
-  const intensity = options.intensity ?? 1;
+  const intensity = options.intensity ?? GENERATE_DEFAULTS.intensity;
   if (!(intensity >= 0 && intensity <= 2)) throw new RangeError(`Expected 0–2 for intensity but received ${intensity}`);
   return { label, seed, durationS, shownS, fps, intensity };
 }

@@ -21,6 +21,9 @@ export function hashString(s: string): number {
   return h >>> 0;
 }
 
+/** The seed of generated motion, speech motion and automatic blinks when none is given. */
+export const DEFAULT_SEED = 1;
+
 export function createRandom(seed: number): Random {
   let a = (Math.floor(seed) ^ 0x9e3779b9) >>> 0;
   let spare: number | undefined;

@@ -7,10 +7,14 @@
  */
 import type { AuIntensities } from '../face/action-units.js';
 import { generateMotion, type GenerateLabel } from './generate.js';
+import { DEFAULT_SEED } from './random.js';
 import type { EmotionName } from './emotion-names.js';
 import type { MotionFrame } from './motion-features.js';
 import type { MotionModels } from './motion-model.js';
 import { SPEECH_AUS, SPEECH_FPS, type SpeechModel, type SpeechPrediction } from './speech-model.js';
+
+/** How far the mouth moves with the speech by default (`vivify speak --mouth-scale`): as the model predicts. */
+export const DEFAULT_MOUTH_SCALE = 1;
 
 export interface SpeechMotionOptions {
   /** Seed of the head motion and blinks. Default 1. */
@@ -119,7 +123,7 @@ export function speechMotion(
   options: SpeechMotionOptions = {},
 ): SpeechMotion {
   const fps = options.fps ?? SPEECH_FPS;
-  const mouthScale = options.mouthScale ?? 1;
+  const mouthScale = options.mouthScale ?? DEFAULT_MOUTH_SCALE;
   const pause = options.pauseMotion ?? 0.3;
   const nodDeg = options.nodDeg ?? 2;
   if (features.length === 0) throw new RangeError('Expected at least one frame of speech for speechMotion');
@@ -131,7 +135,7 @@ export function speechMotion(
       : 'talking';
   const base = generateMotion(motion, {
     label,
-    seed: options.seed ?? 1,
+    seed: options.seed ?? DEFAULT_SEED,
     durationS: Math.max(durationS, 2 / fps),
     fps,
     intensity: label === 'talking' ? 1 : options.emotion!.intensity,

@@ -11,6 +11,7 @@ import {
 } from '../analysis/audio-features.js';
 import { VivifyError } from '../errors.js';
 import { decodeAudio, probeAudio, SPEECH_SAMPLE_RATE } from '../media/audio.js';
+import { SPEECH_FPS } from '../motion/speech-model.js';
 
 /** The longest speech `vivify speak` takes by default: 10 minutes. */
 export const MAX_SPEECH_SECONDS = 600;
@@ -37,14 +38,14 @@ export interface ReadSpeechOptions {
 }
 
 /**
- * Decodes `file` and computes its speech features at `fps` (default 25).
+ * Decodes `file` and computes its speech features at `fps` (default 25, the speech model's rate).
  *
  * @example
  * const speech = await readSpeech('hello.wav');
  * console.log(speech.durationS, speech.frames.features.length);
  */
 export async function readSpeech(file: string, options: ReadSpeechOptions = {}): Promise<SpeechAudio> {
-  const fps = options.fps ?? 25;
+  const fps = options.fps ?? SPEECH_FPS;
   const maxSeconds = options.maxSeconds ?? MAX_SPEECH_SECONDS;
   const info = await probeAudio(file);
   const tooLong = (s: number): VivifyError =>

@@ -4,6 +4,8 @@
  */
 import { parseEmotionText } from '../expression/options.js';
 import type { EmotionName } from '../motion/emotion-names.js';
+import { DEFAULT_SEED } from '../motion/random.js';
+import { DEFAULT_MOUTH_SCALE } from '../motion/speech-motion.js';
 import {
   FACE_OPTION,
   MOUTH_OPTION,
@@ -53,7 +55,7 @@ export const SPEAK_OPTIONS = {
   seed: {
     type: 'integer',
     value: 'n',
-    default: 1,
+    default: DEFAULT_SEED,
     min: 0,
     max: 2 ** 31 - 1,
     description: 'Seed of the head motion and blinks: the same seed gives the same video',
@@ -62,7 +64,7 @@ export const SPEAK_OPTIONS = {
   'mouth-scale': {
     type: 'number',
     value: '0..2',
-    default: 1,
+    default: DEFAULT_MOUTH_SCALE,
     min: 0,
     max: 2,
     description: 'Scales how far the mouth moves with the speech (1: as learnt from real talkers)',
