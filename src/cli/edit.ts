@@ -13,6 +13,7 @@ import type { FaceSelection } from '../options.js';
 import type { CommandContext } from './context.js';
 import { FACES_OPTION, MOUTH_OPTION } from './common-options.js';
 import { loadMouthBank } from '../reenact/mouth-bank-file.js';
+import { RENDER_DEFAULTS } from '../render/renderer.js';
 import { type FlagsOf, defineCommand } from './options.js';
 
 export const editCommand = defineCommand({
@@ -58,7 +59,7 @@ export const editCommand = defineCommand({
     appearance: {
       type: 'number',
       value: '0..1',
-      default: 1,
+      default: RENDER_DEFAULTS.appearance,
       min: 0,
       max: 1,
       description:

@@ -12,7 +12,7 @@ import { estimateAUs, type AuEstimate } from '../analysis/action-units.js';
 import { expressionBasis } from '../face/expression-basis.js';
 import { emotionChange, type EmotionName } from '../motion/emotion.js';
 import { DEFAULT_RETARGET, faceState, retarget, type FaceState } from '../motion/motion.js';
-import { createRenderer, type Renderer, type RendererOptions } from '../render/renderer.js';
+import { createRenderer, RENDER_DEFAULTS, type Renderer, type RendererOptions } from '../render/renderer.js';
 import { repeatedEmotion } from './options.js';
 
 export interface EditSpec {
@@ -102,7 +102,7 @@ export function createFaceEditor(
         target: { pose, canon },
         motion: true,
         aus,
-        appearance: spec.appearance ?? 1,
+        appearance: spec.appearance ?? RENDER_DEFAULTS.appearance,
         still: !sequence,
       });
       // Moved by a pixel or more, or its shading changed by 5% or more: 1.

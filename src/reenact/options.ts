@@ -14,6 +14,7 @@ import {
   type SettingsOf,
 } from '../options.js';
 import type { RegionSelection } from '../motion/motion.js';
+import { RENDER_DEFAULTS } from '../render/renderer.js';
 
 const REGION_NAMES: readonly RegionSelection[] = ['all', 'pose', 'expression', 'eyes', 'brows', 'lips'];
 const WEIGHT_NAMES = ['eyes', 'brows', 'lips', 'other'] as const;
@@ -133,7 +134,7 @@ export const ANIMATE_OPTIONS = {
   detail: {
     type: 'number',
     value: '0..1',
-    default: 0,
+    default: RENDER_DEFAULTS.detail,
     min: 0,
     max: 1,
     description:

@@ -35,6 +35,12 @@ import { rasterTarget, rasterTriangle, type RasterTarget } from './raster.js';
 import { hiddenInSource } from './visibility.js';
 import { markInteriors, samplePass, type WarpFrame, type WarpOutput, type WarpSource } from './warp-pass.js';
 
+/**
+ * What a frame gets when it does not say: the expression appearance at full strength (as `vivify edit`
+ * draws it; `--appearance`) and none of the driver's shading (reenactment's `detail`, off unless asked).
+ */
+export const RENDER_DEFAULTS = { appearance: 1, detail: 0 } as const;
+
 export interface RenderFrameInput {
   /** Target head pose and canonical shape (from the motion model). */
   target: FaceState;
@@ -167,10 +173,10 @@ export function createRenderer(
       driver,
       occlusion: wantOcclusion = false,
       motion: wantMotion = false,
-      detail = 0,
+      detail = RENDER_DEFAULTS.detail,
       driverReference,
       aus,
-      appearance: appearanceStrength = 1,
+      appearance: appearanceStrength = RENDER_DEFAULTS.appearance,
       still = false,
     }) {
       const lm = projectState(target);
