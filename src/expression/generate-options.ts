@@ -4,6 +4,7 @@
  */
 import { GENERATE_DEFAULTS } from '../motion/generate-defaults.js';
 import { GENERATE_LABELS } from '../motion/generate.js';
+import { MODEL_FPS } from '../motion/motion-features.js';
 import {
   FACE_OPTION,
   MOUTH_OPTION,
@@ -79,7 +80,7 @@ export const GENERATE_OPTIONS = {
     default: false,
     description: 'Keep the mouth movements of speech the real clips carry (a silent mouth otherwise)',
   },
-  fps: { type: 'number', value: 'fps', default: 25, min: 1, max: 120, description: 'Frames per second' },
+  fps: { type: 'number', value: 'fps', default: MODEL_FPS, min: 1, max: 120, description: 'Frames per second' },
   face: FACE_OPTION,
   mouth: MOUTH_OPTION,
   size: SIZE_OPTION,

@@ -5,6 +5,7 @@
 import { parseEmotionText } from '../expression/options.js';
 import type { EmotionName } from '../motion/emotion-names.js';
 import { DEFAULT_SEED } from '../motion/random.js';
+import { SPEECH_FPS } from '../motion/speech-model.js';
 import { DEFAULT_MOUTH_SCALE } from '../motion/speech-motion.js';
 import {
   FACE_OPTION,
@@ -60,7 +61,7 @@ export const SPEAK_OPTIONS = {
     max: 2 ** 31 - 1,
     description: 'Seed of the head motion and blinks: the same seed gives the same video',
   },
-  fps: { type: 'number', value: 'fps', default: 25, min: 1, max: 60, description: 'Frames per second' },
+  fps: { type: 'number', value: 'fps', default: SPEECH_FPS, min: 1, max: 60, description: 'Frames per second' },
   'mouth-scale': {
     type: 'number',
     value: '0..2',
