@@ -51,6 +51,11 @@ export interface MouthExemplar {
   skin: Rgb;
   /** Head yaw of the frame, degrees. */
   yawDeg: number;
+  /**
+   * How much of the opening's height the upper teeth fill at the midline, 0–1 (see {@link upperTeethShare});
+   * measured on the tile when the bank is read. Absent for the driver's own mouth.
+   */
+  upperTeeth?: number;
   /** Inner mouth width in its frame, pixels: how much detail it holds. */
   widthPx: number;
   /** Top-left corner of its tile in the atlas (or in `image`). */
@@ -374,5 +379,57 @@ export function parseMouthBank(index: unknown, atlas: RgbaImage): MouthBank {
       y,
     };
   });
+  for (const e of exemplars) e.upperTeeth = upperTeethShare(atlas, e);
   return { atlas, exemplars };
 }
+
+/**
+ * How much of an exemplar's opening height the upper teeth fill, just left and right of the midline: in each
+ * of a few columns, the run of teeth-coloured pixels (bright for this tile, and pale) starting right under the
+ * upper lip, over the opening's height there; their mean. 0 when nothing in the opening is bright enough to
+ * be teeth.
+ */
+export function upperTeethShare(atlas: RgbaImage, e: MouthExemplar): number {
+  const up = MOUTH_OPENING.indexOf(LM.upperLipInner as (typeof MOUTH_OPENING)[number]);
+  const down = MOUTH_OPENING.indexOf(LM.lowerLipInner as (typeof MOUTH_OPENING)[number]);
+  const bright = brightestOf({ atlas, exemplars: [] }, e);
+  if (bright < MIN_TEETH_LUMA) return 0;
+  const x0 = e.points[2 * up]!;
+  const top = e.points[2 * up + 1]!;
+  const bottom = e.points[2 * down + 1]!;
+  const height = bottom - top;
+  if (height < 2) return 0;
+  let sum = 0;
+  let columns = 0;
+  for (let dx = -TEETH_COLUMNS; dx <= TEETH_COLUMNS; dx += 2) {
+    const x = Math.round(x0 + dx);
+    if (x < 0 || x >= BANK_TILE) continue;
+    let run = 0;
+    let started = false;
+    for (let y = Math.ceil(top); y < bottom && y < BANK_TILE; y++) {
+      const o = 4 * ((e.y + y) * atlas.width + e.x + x);
+      const r = atlas.data[o]!;
+      const g = atlas.data[o + 1]!;
+      const b = atlas.data[o + 2]!;
+      const max = Math.max(r, g, b);
+      const teeth =
+        0.3 * r + 0.59 * g + 0.11 * b >= TEETH_LUMA_SHARE * bright && max - Math.min(r, g, b) <= TEETH_SATURATION * max;
+      if (teeth) {
+        started = true;
+        run++;
+      } else if (started || y - top > TEETH_START_PX) break;
+    }
+    sum += run / height;
+    columns++;
+  }
+  return columns ? Math.min(1, sum / columns) : 0;
+}
+
+/** Upper teeth are looked for in columns this many tile pixels either side of the midline. */
+const TEETH_COLUMNS = 8;
+/** A teeth run must start within this many tile pixels under the upper lip. */
+const TEETH_START_PX = 3;
+/** Teeth pixels: at least this share of the tile's brightest, at most this saturation; no teeth below MIN_TEETH_LUMA. */
+const TEETH_LUMA_SHARE = 0.6;
+const TEETH_SATURATION = 0.4;
+const MIN_TEETH_LUMA = 70;

@@ -22,9 +22,9 @@ export interface BankChoice {
 /**
  * Farther than this nothing in the bank is close enough: the drawn interior is used. A real mouth stretched
  * to a shout wider than any in the bank still looks like a mouth; the drawn arch looks drawn, so the bar is
- * set past the widest shouts of the portraits in docs/images/mouths.png.
+ * set past the widest shouts of the portraits in docs/images/mouths.png (with their teeth cost, below).
  */
-export const BANK_MAX_DISTANCE = 0.5;
+export const BANK_MAX_DISTANCE = 0.55;
 /** A yaw difference of this many degrees costs as much as a shape distance of 0.1. */
 const YAW_COST = 0.1 / 20;
 /**
@@ -80,6 +80,11 @@ export interface RetrieveOptions {
   widthPx?: number;
   /** How many candidates to return. Default 3. */
   k?: number;
+  /**
+   * How much of the target opening's height its upper teeth should fill at the midline, 0–1 (where the
+   * portrait's upper incisal edge lies between its lips): an exemplar showing more or less costs more.
+   */
+  upperTeeth?: number;
 }
 
 /** The k exemplars nearest to a target shape, nearest first (their weights: nearest 1, others 0). */
@@ -101,10 +106,22 @@ export function rankMouths(bank: MouthBank, feature: Float32Array, options: Retr
 
 function exemplarDistance(e: MouthExemplar, feature: Float32Array, o: RetrieveOptions): number {
   const upsampling = o.widthPx ? Math.max(0, Math.log2(o.widthPx / e.widthPx)) : 0;
+  const teeth =
+    o.upperTeeth === undefined || e.upperTeeth === undefined ? 0 : TEETH_COST * Math.abs(e.upperTeeth - o.upperTeeth);
   return (
-    shapeDistance(e.feature, feature) + Math.abs(e.yawDeg - (o.yawDeg ?? 0)) * YAW_COST + UPSAMPLING_COST * upsampling
+    shapeDistance(e.feature, feature) +
+    Math.abs(e.yawDeg - (o.yawDeg ?? 0)) * YAW_COST +
+    UPSAMPLING_COST * upsampling +
+    teeth
   );
 }
+
+/**
+ * Upper teeth showing where the target should show none (or the reverse) cost as much as this shape
+ * distance: a smile with the upper lip raised off the teeth takes mouths that show them, a talking mouth whose
+ * upper lip covers them takes mouths that do not.
+ */
+const TEETH_COST = 0.3;
 
 /** A new mouth is taken only when it is this much nearer than the one showing. */
 const HOLD = 0.04;

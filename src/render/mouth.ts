@@ -300,6 +300,17 @@ function cutDriverMouth(m: MouthSource, e: MouthExemplar, driver: { image: RgbaI
   e.teeth = m.driverColours.teeth;
 }
 
+/**
+ * How much of the target opening's height the portrait's upper teeth fill at the midline: from the upper
+ * lip down to the incisal edge (fixed to the skull), or to the lower lip where that covers the edge.
+ */
+function upperTeethShown(m: MouthSource, canon: Float32Array): number {
+  const y13 = canon[3 * LM.upperLipInner + 1]!;
+  const y14 = canon[3 * LM.lowerLipInner + 1]!;
+  if (y14 - y13 < 1e-6) return 0;
+  return Math.max(0, Math.min(1, (Math.min(m.upperEdge, y14) - y13) / (y14 - y13)));
+}
+
 /** How often the driving face's lip and teeth colours are measured again, in frames its mouth is shown. */
 const DRIVER_COLOUR_EVERY = 15;
 
@@ -324,7 +335,12 @@ function filledMouth(
     const choices = m.bankTrack(
       m.bank,
       mouthShapeFeature(target.canon),
-      { exclude: m.bankExclude, yawDeg: rotationToEuler(target.pose.rotation).yawDeg, widthPx: pxWidth },
+      {
+        exclude: m.bankExclude,
+        yawDeg: rotationToEuler(target.pose.rotation).yawDeg,
+        widthPx: pxWidth,
+        upperTeeth: upperTeethShown(m, target.canon),
+      },
       own,
     );
     if (choices.length > 0) {

@@ -25,6 +25,7 @@ import {
   parseMouthBank,
   saturationRatio,
   teethGain,
+  upperTeethShare,
   type MouthBank,
   type MouthExemplar,
 } from '../../src/render/mouth-bank.js';
@@ -109,6 +110,27 @@ test('retrieval: nearest shape first, excluded people skipped; far shapes get no
   // Nothing close: the track gives nothing (the drawn interior is used).
   assert.deepEqual(createMouthTrack()(bank, new Float32Array(FEATURE_LENGTH).fill(3)), []);
   assert.ok(BANK_MAX_DISTANCE < 3);
+});
+
+test('retrieval weighs the teeth shown: a smile off the upper teeth takes a mouth that shows them', () => {
+  const p = portrait(110);
+  const shape = opened(p, { 12: 3, 25: 2, 26: 1 });
+  const atlas = createImage(2 * BANK_TILE, BANK_TILE);
+  const dark = exemplarFrom(p.image, shape, [60, 20, 25], 'dark', 0, atlas);
+  const toothy = exemplarFrom(p.image, shape, [60, 20, 25], 'toothy', 1, atlas);
+  // Paint upper teeth into the second tile: a pale band under the upper lip, a third of the opening deep.
+  const up = MOUTH_OPENING.indexOf(13);
+  const down = MOUTH_OPENING.indexOf(14);
+  const [top, bottom] = [toothy.points[2 * up + 1]!, toothy.points[2 * down + 1]!];
+  for (let y = Math.ceil(top); y < top + (bottom - top) / 3; y++)
+    for (let x = 0; x < BANK_TILE; x++) atlas.data.set([235, 230, 220, 255], 4 * (y * atlas.width + BANK_TILE + x));
+  const bank: MouthBank = { atlas, exemplars: [dark, toothy] };
+  for (const e of bank.exemplars) e.upperTeeth = upperTeethShare(atlas, e);
+  assert.equal(dark.upperTeeth, 0);
+  assert.ok(toothy.upperTeeth! > 0.25 && toothy.upperTeeth! < 0.45, `toothy ${toothy.upperTeeth}`);
+  const f = mouthShapeFeature(shape.canon);
+  assert.equal(rankMouths(bank, f, { upperTeeth: 0.35 })[0]!.exemplar.person, 'toothy');
+  assert.equal(rankMouths(bank, f, { upperTeeth: 0 })[0]!.exemplar.person, 'dark');
 });
 
 test('over a video one exemplar shows at a time, held through jitter, crossfaded at a change', () => {
