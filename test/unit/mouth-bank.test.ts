@@ -67,6 +67,22 @@ function exemplarFrom(
   };
 }
 
+/** A bank of two mouths of the portrait, a (a little open, red) and b (wide open, green). */
+function twoMouths(): { p: ReturnType<typeof portrait>; a: FaceState; b: FaceState; bank: MouthBank } {
+  const p = portrait(110);
+  const atlas = createImage(2 * BANK_TILE, BANK_TILE);
+  const a = opened(p, { 25: 2, 26: 1 });
+  const b = opened(p, { 25: 3.5, 26: 4 });
+  const bank: MouthBank = {
+    atlas,
+    exemplars: [
+      exemplarFrom(p.image, a, [200, 0, 0], 'a', 0, atlas),
+      exemplarFrom(p.image, b, [0, 200, 0], 'b', 1, atlas),
+    ],
+  };
+  return { p, a, b, bank };
+}
+
 test('a tile is cut with the inner corners on its origin row, BANK_SCALE pixels apart', () => {
   const p = portrait(110);
   const lm = projectState(opened(p, { 25: 3, 26: 3 }));
@@ -134,17 +150,7 @@ test('retrieval weighs the teeth shown: a smile off the upper teeth takes a mout
 });
 
 test('over a video one exemplar shows at a time, held through jitter, crossfaded at a change', () => {
-  const p = portrait(110);
-  const atlas = createImage(2 * BANK_TILE, BANK_TILE);
-  const a = opened(p, { 25: 2, 26: 1 });
-  const b = opened(p, { 25: 3.5, 26: 4 });
-  const bank: MouthBank = {
-    atlas,
-    exemplars: [
-      exemplarFrom(p.image, a, [200, 0, 0], 'a', 0, atlas),
-      exemplarFrom(p.image, b, [0, 200, 0], 'b', 1, atlas),
-    ],
-  };
+  const { a, b, bank } = twoMouths();
   const fa = mouthShapeFeature(a.canon);
   const fb = mouthShapeFeature(b.canon);
   const mix = (t: number): Float32Array => Float32Array.from(fa, (v, i) => (1 - t) * v + t * fb[i]!);
@@ -170,17 +176,7 @@ test('over a video one exemplar shows at a time, held through jitter, crossfaded
 });
 
 test('a still frame (an edit) shows the nearest mouth whatever was rendered before; a sequence holds its mouth', () => {
-  const p = portrait(110);
-  const atlas = createImage(2 * BANK_TILE, BANK_TILE);
-  const a = opened(p, { 25: 2, 26: 1 });
-  const b = opened(p, { 25: 3.5, 26: 4 });
-  const bank: MouthBank = {
-    atlas,
-    exemplars: [
-      exemplarFrom(p.image, a, [200, 0, 0], 'a', 0, atlas),
-      exemplarFrom(p.image, b, [0, 200, 0], 'b', 1, atlas),
-    ],
-  };
+  const { p, a, b, bank } = twoMouths();
   // Between the two shapes, a little nearer to a: a sequence that came from b keeps showing b.
   const mid: FaceState = { pose: a.pose, canon: Float32Array.from(a.canon, (v, i) => 0.6 * v + 0.4 * b.canon[i]!) };
   const render = (history: FaceState[], still: boolean): Uint8ClampedArray => {
