@@ -56,6 +56,8 @@ export interface MouthExemplar {
    * measured on the tile when the bank is read. Absent for the driver's own mouth.
    */
   upperTeeth?: number;
+  /** The luma the brightest 2% of its opening reach (see {@link brightestLuma}); measured when absent. */
+  brightest?: number;
   /** Inner mouth width in its frame, pixels: how much detail it holds. */
   widthPx: number;
   /** Top-left corner of its tile in the atlas (or in `image`). */
@@ -212,7 +214,8 @@ export function bankSampler(
   // exemplars of the bank, so the cap leaves those alone.)
   const gains = choices.map((ch) => {
     const g = teethGain(portrait.teeth, ch.exemplar.teeth);
-    const cap = (BRIGHTEST_OVER_TEETH * teethLuma) / Math.max(1, brightestOf(bank, ch.exemplar));
+    const bright = ch.exemplar.brightest ?? brightestLuma(ch.exemplar.image ?? bank.atlas, ch.exemplar);
+    const cap = (BRIGHTEST_OVER_TEETH * teethLuma) / Math.max(1, bright);
     const m = (g[0] + g[1] + g[2]) / 3;
     return m > cap ? (g.map((v) => (v * cap) / m) as Rgb) : g;
   });
@@ -265,18 +268,14 @@ export function bankSampler(
 
 /** How much brighter than the portrait's teeth colour the brightest of a real mouth may be. */
 const BRIGHTEST_OVER_TEETH = 1.15;
-/** Share of an exemplar's opening brighter than its "brightest" luma (see brightestOf). */
+/** Share of an exemplar's opening brighter than its "brightest" luma (see brightestLuma). */
 const BRIGHT_SHARE = 0.02;
-const brightest = new WeakMap<MouthExemplar, number>();
 
 /**
- * The luma the brightest 2% of an exemplar's opening reach (its lit teeth when it shows any), measured on
- * its tile once; a driver's mouth, cut afresh each frame into the same tile, is measured each time.
+ * The luma the brightest 2% of an exemplar's opening reach in `img` (its lit teeth when it shows any): measured
+ * once per bank exemplar when the bank is read, and for the driver's own mouth with its colours.
  */
-function brightestOf(bank: MouthBank, e: MouthExemplar): number {
-  const known = e.image === undefined ? brightest.get(e) : undefined;
-  if (known !== undefined) return known;
-  const img = e.image ?? bank.atlas;
+export function brightestLuma(img: RgbaImage, e: MouthExemplar): number {
   const histogram = new Uint32Array(256);
   let n = 0;
   forEachPixelInRing(
@@ -294,7 +293,6 @@ function brightestOf(bank: MouthBank, e: MouthExemplar): number {
   );
   let v = 255;
   for (let above = 0; v > 0 && above + histogram[v]! <= BRIGHT_SHARE * n; v--) above += histogram[v]!;
-  if (e.image === undefined) brightest.set(e, v);
   return v;
 }
 
@@ -379,7 +377,10 @@ export function parseMouthBank(index: unknown, atlas: RgbaImage): MouthBank {
       y,
     };
   });
-  for (const e of exemplars) e.upperTeeth = upperTeethShare(atlas, e);
+  for (const e of exemplars) {
+    e.brightest = brightestLuma(atlas, e);
+    e.upperTeeth = upperTeethShare(atlas, e);
+  }
   return { atlas, exemplars };
 }
 
@@ -392,7 +393,7 @@ export function parseMouthBank(index: unknown, atlas: RgbaImage): MouthBank {
 export function upperTeethShare(atlas: RgbaImage, e: MouthExemplar): number {
   const up = MOUTH_OPENING.indexOf(LM.upperLipInner as (typeof MOUTH_OPENING)[number]);
   const down = MOUTH_OPENING.indexOf(LM.lowerLipInner as (typeof MOUTH_OPENING)[number]);
-  const bright = brightestOf({ atlas, exemplars: [] }, e);
+  const bright = e.brightest ?? brightestLuma(atlas, e);
   if (bright < MIN_TEETH_LUMA) return 0;
   const x0 = e.points[2 * up]!;
   const top = e.points[2 * up + 1]!;

@@ -18,6 +18,7 @@ import { faceHighlight, measureTeeth, mouthSurroundColours, plausibleTeeth, type
 import {
   BANK_TILE,
   bankSampler,
+  brightestLuma,
   cutMouthTile,
   DRIVER,
   mouthShapeFeature,
@@ -71,7 +72,7 @@ export interface MouthSource {
   /** Whether the driving face's own mouth is a candidate, the tile it is cut into, and its estimated teeth colour. */
   useDriver: boolean;
   driverTile?: RgbaImage;
-  driverColours?: { lip: Rgb; skin: Rgb; teeth: Rgb; measured: boolean; age: number };
+  driverColours?: { lip: Rgb; skin: Rgb; teeth: Rgb; brightest: number; measured: boolean; age: number };
   /** Control-mesh index of the mouth fan's centre vertex. */
   centre: number;
 }
@@ -280,8 +281,8 @@ function cutDriverMouth(m: MouthSource, e: MouthExemplar, driver: { image: RgbaI
   const tile = (m.driverTile ??= createImage(BANK_TILE, BANK_TILE));
   e.points = cutMouthTile(driver.image, driver.landmarks, tile.data, BANK_TILE, 0, 0, true);
   e.image = tile;
-  // The driver's lips and teeth colours change little from frame to frame: measured on every
-  // DRIVER_COLOUR_EVERY-th frame it is chosen (every 3rd until its teeth have been seen).
+  // The driver's lip and teeth colours and its opening's brightest luma change little from frame to frame:
+  // measured on every DRIVER_COLOUR_EVERY-th frame it is chosen (every 3rd until its teeth have been seen).
   if (!m.driverColours || m.driverColours.age++ >= (m.driverColours.measured ? DRIVER_COLOUR_EVERY : 3)) {
     const { skin, lip } = mouthSurroundColours(driver.image, driver.landmarks);
     const seen = measureTeeth(driver.image, driver.landmarks, skin, lip)?.colour;
@@ -291,6 +292,7 @@ function cutDriverMouth(m: MouthSource, e: MouthExemplar, driver: { image: RgbaI
       lip,
       skin,
       teeth,
+      brightest: brightestLuma(tile, e),
       measured: seen !== undefined || (m.driverColours?.measured ?? false),
       age: 0,
     };
@@ -298,6 +300,7 @@ function cutDriverMouth(m: MouthSource, e: MouthExemplar, driver: { image: RgbaI
   e.lip = m.driverColours.lip;
   e.skin = m.driverColours.skin;
   e.teeth = m.driverColours.teeth;
+  e.brightest = m.driverColours.brightest;
 }
 
 /**
