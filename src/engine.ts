@@ -53,6 +53,7 @@ export {
   type ReenactorOptions,
 } from './reenact/reenactor.js';
 export { type MouthBank, parseMouthBank } from './render/mouth-bank.js';
+export { type EyeBank, parseEyeBank } from './render/eye-bank.js';
 export { drawAnalysisOverlay, drawFaceMesh } from './render/overlay.js';
 export { createRenderer, type Renderer, type RendererOptions } from './render/renderer.js';
 export { SPEAK_OPTIONS, type SpeakEmotion } from './speech/speak-options.js';

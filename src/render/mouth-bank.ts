@@ -16,6 +16,7 @@
  * holds only the engine side: no I/O.
  */
 import type { RgbaImage } from '../face/image.js';
+import type { EyeBank } from './eye-bank.js';
 import { LM, MOUTH_OPENING } from '../face/topology.js';
 import type { Rgb } from './mouth-colours.js';
 import { forEachPixelInRing } from './geometry.js';
@@ -73,6 +74,11 @@ export const DRIVER = '(driver)';
 export interface MouthBank {
   atlas: RgbaImage;
   exemplars: readonly MouthExemplar[];
+  /**
+   * Real closed eyes, shipped beside the mouths (eye-bank.ts): a closing eye shows a real closed lid rather than
+   * its open lid stretched down.
+   */
+  closedEyes?: EyeBank;
 }
 
 /** The shape feature of a canonical face (478 × xyz, eye corners 1 apart). */

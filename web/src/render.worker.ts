@@ -25,6 +25,7 @@ import {
   mouthCurves,
   needsMotionModels,
   normaliseAudioFeatures,
+  parseEyeBank,
   parseMouthBank,
   parseTimeline,
   projectState,
@@ -309,33 +310,51 @@ function blinkAt(timeS: number): number {
 }
 
 /**
- * The bank of real mouths (assets/mouth-bank.json and .jpg), fetched from the start; a portrait waits for it
- * so that every renderer fills mouths from it. If it cannot be had the mouths are drawn, and the console says why.
+ * The bank of real mouths (assets/mouth-bank.json and .jpg) and its closed eyes (assets/eye-bank.json and .jpg),
+ * fetched from the start; a portrait waits for it so that every renderer fills mouths and closes eyes from it.
+ * If it cannot be had the mouths are drawn and closing lids stretched, and the console says why.
  */
 let mouthBank: Promise<MouthBank | undefined> = Promise.resolve(undefined);
 let bank: MouthBank | undefined;
 
 async function fetchMouthBank(): Promise<MouthBank | undefined> {
   try {
-    const [index, jpeg] = await Promise.all([
-      fetch(new URL('../../assets/mouth-bank.json', import.meta.url)).then((r) => {
-        if (!r.ok) throw new Error(`mouth-bank.json: HTTP ${r.status}`);
-        return r.json() as Promise<unknown>;
-      }),
-      fetch(new URL('../../assets/mouth-bank.jpg', import.meta.url)).then((r) => {
-        if (!r.ok) throw new Error(`mouth-bank.jpg: HTTP ${r.status}`);
-        return r.blob();
-      }),
+    // Literal URLs, so that the build bundles the files.
+    const [mouths, eyes] = await Promise.all([
+      fetchAtlas(
+        new URL('../../assets/mouth-bank.json', import.meta.url),
+        new URL('../../assets/mouth-bank.jpg', import.meta.url),
+      ),
+      fetchAtlas(
+        new URL('../../assets/eye-bank.json', import.meta.url),
+        new URL('../../assets/eye-bank.jpg', import.meta.url),
+      ),
     ]);
-    const bitmap = await createImageBitmap(jpeg);
-    const ctx = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d')!;
-    ctx.drawImage(bitmap, 0, 0);
-    const pixels = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
-    return parseMouthBank(index, { width: pixels.width, height: pixels.height, data: pixels.data });
+    return { ...parseMouthBank(mouths.index, mouths.atlas), closedEyes: parseEyeBank(eyes.index, eyes.atlas) };
   } catch (err) {
     console.warn(`real mouths unavailable, mouths are drawn: ${errorMessage(err)}`);
     return undefined;
   }
+}
+
+/** One of the banks: its index (JSON) and its decoded atlas (JPEG). */
+async function fetchAtlas(json: URL, jpg: URL): Promise<{ index: unknown; atlas: RgbaImage }> {
+  const name = (u: URL): string => u.pathname.slice(u.pathname.lastIndexOf('/') + 1);
+  const [index, jpeg] = await Promise.all([
+    fetch(json).then((r) => {
+      if (!r.ok) throw new Error(`${name(json)}: HTTP ${r.status}`);
+      return r.json() as Promise<unknown>;
+    }),
+    fetch(jpg).then((r) => {
+      if (!r.ok) throw new Error(`${name(jpg)}: HTTP ${r.status}`);
+      return r.blob();
+    }),
+  ]);
+  const bitmap = await createImageBitmap(jpeg);
+  const ctx = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d')!;
+  ctx.drawImage(bitmap, 0, 0);
+  const pixels = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
+  return { index, atlas: { width: pixels.width, height: pixels.height, data: pixels.data } };
 }
 
 /** What every renderer here is made with. */
