@@ -1,6 +1,7 @@
 /**
  * The look-at-it picture for docs/images/eyes.jpg: 8 portraits (rows) × the eyes as the portrait has them,
- * half closed (AU45 2.5), closed (AU45 5) and opened wide (AU5 4 with the brows raised), each the eye region
+ * half closed (AU45 2.5), closed (AU45 5) with the open lid stretched down (no bank) and with a real closed
+ * lid from the bank (the default), and opened wide (AU5 4 with the brows raised), each the eye region
  * of a 512-px face crop scaled into one cell; only these small crops of the portraits of ../shared/data
  * appear in the repository.
  *
@@ -16,6 +17,7 @@ import { readImage, writeImage } from '../src/media/image.js';
 import { drawText, fillRect } from '../src/render/draw.js';
 import { cropAroundFace, cropBox, resizeImage } from '../src/render/resize.js';
 import { LM } from '../src/face/topology.js';
+import { loadMouthBank } from '../src/reenact/mouth-bank-file.js';
 
 const args = process.argv.slice(2);
 const oi = args.indexOf('-o');
@@ -31,12 +33,14 @@ const PORTRAITS = [
   'hallo_4.jpg',
   'sadtalker_art_14.png',
 ];
-const STATES: { name: string; spec: EditSpec | undefined }[] = [
+const STATES: { name: string; spec: EditSpec | undefined; stretched?: boolean }[] = [
   { name: 'SOURCE', spec: undefined },
   { name: 'HALF 45=2.5', spec: { aus: bothSides({ 45: 2.5 }) } },
-  { name: 'CLOSED 45=5', spec: { aus: bothSides({ 45: 5 }) } },
+  { name: 'CLOSED, LID STRETCHED', spec: { aus: bothSides({ 45: 5 }) }, stretched: true },
+  { name: 'CLOSED 45=5 (REAL LID)', spec: { aus: bothSides({ 45: 5 }) } },
   { name: 'WIDE 5=4', spec: { aus: bothSides({ 5: 4, 1: 2, 2: 2 }) } },
 ];
+const bank = await loadMouthBank();
 const CW = 320;
 const CH = 110;
 const HEAD = 20;
@@ -66,9 +70,10 @@ for (const [r, file] of PORTRAITS.entries()) {
   const full = await readImage(path.join(data, 'images', file));
   const img = cropAroundFace(full, pickFace(await analyzer.analyze(full), 0, file).box, 512, 0.62);
   const face = pickFace(await analyzer.analyze(img), 0, file);
-  const editor = createFaceEditor(img, face);
+  const editor = createFaceEditor(img, face, undefined, { mouth: { bank } });
+  const stretched = createFaceEditor(img, face, undefined, { mouth: { bank: { ...bank, closedEyes: undefined } } });
   STATES.forEach((s, k) => {
-    const o = s.spec ? editor.edit(s.spec).image : img;
+    const o = s.spec ? (s.stretched ? stretched : editor).edit(s.spec).image : img;
     const c = cell(o, face.landmarks);
     for (let y = 0; y < CH; y++)
       grid.data.set(c.data.subarray(y * CW * 4, (y + 1) * CW * 4), ((HEAD + r * CH + y) * grid.width + k * CW) * 4);
