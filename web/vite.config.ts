@@ -57,16 +57,29 @@ function modelFiles(): Plugin {
   };
 }
 
+/**
+ * The engine's modules (the package's src/) run no code on import that another module relies on: a bundle keeps
+ * only what it uses of them. Without this every module src/engine.ts re-exports counted as having side effects,
+ * so the page and the render worker carried tfjs and its WebAssembly backend (through src/analysis/models.ts),
+ * which only the analysis worker runs, and parsed and ran them at start-up. What the engine imports from
+ * node_modules keeps its own side effects (models.ts still registers tfjs's wasm backend where it is used).
+ */
+const ENGINE = path.resolve(import.meta.dirname, '..', 'src') + path.sep;
+const treeshake = {
+  moduleSideEffects: [{ test: new RegExp(`^${ENGINE.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`), sideEffects: false }],
+};
+
 export default defineConfig({
   root: path.resolve(import.meta.dirname),
   base: './',
   plugins: [modelFiles()],
-  worker: { format: 'es' },
+  worker: { format: 'es', rolldownOptions: { treeshake } },
   build: {
     outDir: 'dist',
     emptyOutDir: true,
     target: 'es2022',
     chunkSizeWarningLimit: 2000,
+    rolldownOptions: { treeshake },
   },
   server: { host: '127.0.0.1', port: 5173 },
   preview: { host: '127.0.0.1', port: 4173 },
