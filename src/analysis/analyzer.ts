@@ -124,8 +124,8 @@ export async function createFaceAnalyzerWith(
   options: FaceAnalyzerOptions = {},
 ): Promise<FaceAnalyzer> {
   const opts = resolveAnalyzerOptions(options);
-  await initBackend(runtime.wasmPath, runtime.backend);
-  const models = await loadModels(runtime.loadModel);
+  // The model files load while the backend starts (the backend must be ready only to make the models).
+  const models = await loadModels(runtime.loadModel, initBackend(runtime.wasmPath, runtime.backend));
   if (opts.identity) await models.faceres();
   let closed = false;
   const check = (image: RgbaImage): void => {

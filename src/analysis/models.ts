@@ -85,10 +85,16 @@ export function modelArtifacts(json: ModelJson, shards: readonly Uint8Array[]): 
   };
 }
 
-export async function loadModels(load: ModelArtifactsLoader): Promise<ModelSet> {
+/**
+ * Loads the face models. `backend` is the backend's start-up when it is still under way ({@link initBackend}'s
+ * promise): the files are read (or fetched) meanwhile, and only turned into models once it is done, so a
+ * browser's downloads overlap the WebAssembly backend's compilation instead of waiting for it.
+ */
+export async function loadModels(load: ModelArtifactsLoader, backend?: Promise<void>): Promise<ModelSet> {
   const one = async (name: ModelName): Promise<GraphModel> => {
     try {
       const artifacts = await load(name);
+      await backend;
       return await loadGraphModel({ load: () => Promise.resolve(artifacts) });
     } catch (cause) {
       throw new VivifyError('E_MODEL_LOAD', `could not load the ${name} face model: ${(cause as Error).message}`, {
@@ -96,7 +102,9 @@ export async function loadModels(load: ModelArtifactsLoader): Promise<ModelSet> 
       });
     }
   };
-  const [blazeface, facemesh, iris, emotion] = await Promise.all([
+  // The backend's own error, not each model's, when it fails to start.
+  const [, blazeface, facemesh, iris, emotion] = await Promise.all([
+    backend,
     one('blazeface'),
     one('facemesh'),
     one('iris'),
