@@ -69,8 +69,10 @@ async function handle(msg: AnalysisRequest): Promise<void> {
         { loadModel, wasmPath: msg.wasmUrl, backend: msg.backend },
         { emotion: false, maxFaces: 10 },
       );
-      // One still through every model, so the first camera frame does not pay for shader/kernel setup.
-      await analyzer.analyze({ width: 64, height: 64, data: new Uint8ClampedArray(64 * 64 * 4) });
+      // No warm-up still here: the first thing analysed is always a portrait (the camera and a video file need
+      // one first), and its analysis runs the detector, the mesh and the iris models that tracked frames run, so
+      // it sets up their kernels (or shaders) itself. A blank still warmed only the detector (it has no face) and
+      // kept the first portrait waiting for it.
       scope.post({ type: 'ready', backend: msg.backend, loadMs: performance.now() - started });
       return;
     }
