@@ -110,13 +110,20 @@ export const MIRROR: readonly number[] = buildMirror();
 
 function buildMirror(): number[] {
   const mirror = new Array<number>(LANDMARK_COUNT).fill(-1);
+  // 468² pairs, run on import (in the browser app's workers while the page starts): flat coordinates, so the
+  // inner loop is cheap even before the JIT has compiled it.
+  const us = new Float64Array(MESH_POINTS);
+  const vs = new Float64Array(MESH_POINTS);
+  for (let i = 0; i < MESH_POINTS; i++) [us[i], vs[i]] = MESH_UV[i]!;
   for (let i = 0; i < MESH_POINTS; i++) {
-    const [u, v] = MESH_UV[i]!;
+    const u = us[i]!;
+    const v = vs[i]!;
     let best = i;
     let bestD = Infinity;
     for (let j = 0; j < MESH_POINTS; j++) {
-      const [uj, vj] = MESH_UV[j]!;
-      const d = (1 - u - uj) ** 2 + (v - vj) ** 2;
+      const du = 1 - u - us[j]!;
+      const dv = v - vs[j]!;
+      const d = du * du + dv * dv;
       if (d < bestD) {
         bestD = d;
         best = j;
