@@ -15,6 +15,7 @@ import {
   EYE_TILE_W,
   eyeAxes,
   eyeTilePoints,
+  type EyeAxes,
   lidLine,
   toImage,
   toTile,
@@ -22,6 +23,7 @@ import {
   type EyeBank,
   type EyeSide,
 } from './eye-bank.js';
+import type { EyeFrame, EyeSource } from './eyes.js';
 import { bilinear } from './sampling.js';
 
 /**
@@ -94,6 +96,12 @@ export interface ClosedEyeRelief {
   eye: ClosedEye;
   line: Float32Array;
   relief: Float32Array;
+  /** Its lash line's relief: the darkest within 2 tile rows of its line, averaged over the middle half of the eye. */
+  lashDepth: number;
+  /** Over the middle half of the eye: how many tile rows per column within 12 of the line are dark (relief under 0.6). */
+  darkRows: number;
+  /** The brightest relief on the lid (from 3 to 18 tile rows above the line), over the middle half of the eye. */
+  brightest: number;
 }
 
 function closedEyeRelief(bank: EyeBank, eye: ClosedEye): ClosedEyeRelief {
@@ -115,31 +123,101 @@ function closedEyeRelief(bank: EyeBank, eye: ClosedEye): ClosedEyeRelief {
       const base = luma(baseAt(bands, i, d, 0), baseAt(bands, i, d, 1), baseAt(bands, i, d, 2));
       relief[j * EYE_TILE_W + i] = Math.max(0.15, Math.min(1.6, luma(rgb[0]!, rgb[1]!, rgb[2]!) / Math.max(8, base)));
     }
-  return { eye, line, relief };
+  let depth = 0;
+  let dark = 0;
+  let brightest = 0;
+  const from = EYE_ORIGIN_U + Math.round(EYE_SCALE / 4);
+  const to = EYE_ORIGIN_U + Math.round((3 * EYE_SCALE) / 4);
+  for (let i = from; i < to; i++) {
+    let least = Infinity;
+    for (let j = 0; j < EYE_TILE_H; j++) {
+      const d = j + 0.5 - line[i]!;
+      const r = relief[j * EYE_TILE_W + i]!;
+      if (Math.abs(d) <= 2.5) least = Math.min(least, r);
+      if (Math.abs(d) < 12 && r < 0.6) dark++;
+      if (d < -3 && d > -18) brightest = Math.max(brightest, r);
+    }
+    depth += least / (to - from);
+  }
+  return { eye, line, relief, lashDepth: depth, darkRows: dark / (to - from), brightest };
 }
 
 /**
- * The closed eye for each of a portrait's eyes: the sharpest exemplars whose lid-to-lid height (the tile rows
- * between the top band and the line, where the crease lies) is nearest the portrait's, the same exemplar
- * frame's two eyes where it has both. `exclude` lists people not to use (the person an evaluation reenacts).
+ * A portrait's real closed lids, chosen and measured once: a function that closes each eye of a rendered frame
+ * as far as its eye frame's `slit` says (see {@link closedAmount}); undefined without a bank of closed eyes.
+ * Eyes the portrait shows closed, and carved or blank eyes (no iris: a statue's), are left to the warp.
  */
-export function chooseClosedEyes(
+export function prepareClosedEyes(
+  source: RgbaImage,
+  landmarks: Float32Array,
+  eyes: readonly EyeSource[],
+  options: { bank?: { closedEyes?: EyeBank }; bankExclude?: readonly string[] } = {},
+): ((image: RgbaImage, lm: Float32Array, frames: readonly EyeFrame[], occ?: Float32Array) => void) | undefined {
+  const bank = options.bank?.closedEyes;
+  if (!bank) return undefined;
+  const skins = [measureLidSkin(source, landmarks, 'right'), measureLidSkin(source, landmarks, 'left')] as const;
+  const depth = (k: number): number => lashDepth(eyes[k]!.lash, skins[k]!.top);
+  const chosen = chooseClosedEyes(bank, [depth(0), depth(1)], options.bankExclude);
+  if (!chosen) return undefined;
+  return (image, lm, frames, occ) =>
+    (['right', 'left'] as const).forEach((side, k) => {
+      if (eyes[k]!.open && eyes[k]!.hasIris)
+        closeEye(image, lm, side, chosen[side], skins[k]!, closedAmount(frames[k]!.slit), occ);
+    });
+}
+
+/**
+ * The closed eye for each of a portrait's eyes: of the bank's frames (one or both eyes closed), the one whose
+ * lash line is as dark against its lid as the portrait's (`lashDepth`, each eye's lash luma over its lid skin's:
+ * heavy dark lashes take a dark lash line, fair ones a faint one), the sharpest among near equals; both eyes from
+ * that frame where it has both. `exclude` lists people not to use (the person an evaluation reenacts).
+ */
+function chooseClosedEyes(
   bank: EyeBank,
+  lashDepth: readonly [number, number],
   exclude: readonly string[] = [],
 ): { right: ClosedEyeRelief; left: ClosedEyeRelief } | undefined {
-  const usable = bank.eyes.filter((e) => !exclude.includes(e.person));
+  const usable = bankReliefs(bank).filter((r) => !exclude.includes(r.eye.person));
   if (!usable.length) return undefined;
-  // The sharpest frame that shows both eyes closed, else the sharpest eyes of any frame.
-  const key = (e: ClosedEye): string => `${e.clip}#${e.frame}`;
-  const pairs = new Map<string, ClosedEye[]>();
-  for (const e of usable) pairs.set(key(e), [...(pairs.get(key(e)) ?? []), e]);
-  const both = [...pairs.values()].filter((p) => p.length === 2);
-  const score = (p: ClosedEye[]): number => Math.min(...p.map((e) => e.sharpness));
-  const best = both.sort((a, b) => score(b) - score(a))[0];
-  const sharpest = [...usable].sort((a, b) => b.sharpness - a.sharpness);
-  const right = best?.find((e) => e.side === 'right') ?? sharpest.find((e) => e.side === 'right') ?? sharpest[0]!;
-  const left = best?.find((e) => e.side === 'left') ?? sharpest.find((e) => e.side === 'left') ?? sharpest[0]!;
-  return { right: closedEyeRelief(bank, right), left: closedEyeRelief(bank, left) };
+  const clean = usable.filter((r) => r.darkRows <= MAX_DARK_ROWS && r.brightest <= MAX_LID_HIGHLIGHT);
+  const reliefs = clean.length ? clean : usable;
+  const frames = new Map<string, ClosedEyeRelief[]>();
+  for (const r of reliefs) {
+    const key = `${r.eye.clip}#${r.eye.frame}`;
+    frames.set(key, [...(frames.get(key) ?? []), r]);
+  }
+  const want = lashDepth.map((d) => Math.log(Math.max(0.05, d)));
+  const cost = (f: ClosedEyeRelief[]): number =>
+    want.reduce((s, w, k) => s + Math.abs(Math.log(f[Math.min(k, f.length - 1)]!.lashDepth) - w), 0) / 2 -
+    SHARPNESS_WEIGHT * Math.min(...f.map((r) => r.eye.sharpness));
+  const best = [...frames.values()].sort((a, b) => cost(a) - cost(b))[0]!;
+  const pick = (side: EyeSide): ClosedEyeRelief => best.find((r) => r.eye.side === side) ?? best[0]!;
+  return { right: pick('right'), left: pick('left') };
+}
+
+/** A portrait eye's lash depth for {@link chooseClosedEyes}: its lash colour's luma over its lid skin's. */
+function lashDepth(lash: readonly number[], lid: readonly number[]): number {
+  const luma = (c: readonly number[]): number => 0.3 * c[0]! + 0.59 * c[1]! + 0.11 * c[2]!;
+  return luma(lash) / Math.max(1, luma(lid));
+}
+
+/**
+ * Exemplars that would paint the portrait are passed over while others remain: a lash band more than
+ * MAX_DARK_ROWS tile rows thick on average (eyeliner, or a dark-skinned eye's shadowed socket, which on another
+ * face reads as a dark slit), or a lid highlight over MAX_LID_HIGHLIGHT (a white streak on another face).
+ */
+const MAX_DARK_ROWS = 7;
+const MAX_LID_HIGHLIGHT = 1.2;
+
+/** How much a unit of sharpness (mean absolute Laplacian, see the bank's build) weighs against lash depth. */
+const SHARPNESS_WEIGHT = 0.02;
+
+/** Every exemplar's relief, computed once per bank. */
+const reliefCache = new WeakMap<EyeBank, ClosedEyeRelief[]>();
+function bankReliefs(bank: EyeBank): ClosedEyeRelief[] {
+  let r = reliefCache.get(bank);
+  if (!r) reliefCache.set(bank, (r = bank.eyes.map((e) => closedEyeRelief(bank, e))));
+  return r;
 }
 
 /**
@@ -154,10 +232,12 @@ export function closedAmount(slit: number): number {
 const CLOSED_FROM = 0.03;
 const CLOSED_TO = 0.35;
 
-/** The skin a closed lid of the portrait takes: its lid's above, its under-eye skin below (RGB). */
+/** The skin a closed lid of the portrait takes: its lid's above, its under-eye skin below (RGB), and its grain. */
 export interface LidSkin {
   top: [number, number, number];
   bottom: [number, number, number];
+  /** Luma deviations, GRAIN_ROWS rows of EYE_TILE_W columns (see skinGrain). */
+  grain: Float32Array;
 }
 
 /**
@@ -165,7 +245,7 @@ export interface LidSkin {
  * the lower lid. Of the pixels in each band, those between the 40th and 90th percentile of brightness are
  * averaged: lashes, the crease's shadow, a low brow's hairs and highlights are left out.
  */
-export function measureLidSkin(image: RgbaImage, lm: Float32Array, side: EyeSide): LidSkin {
+function measureLidSkin(image: RgbaImage, lm: Float32Array, side: EyeSide): LidSkin {
   const a = eyeAxes(lm, side);
   const points = eyeTilePoints(lm, side, a);
   const upper = lidLine(points, 'upper');
@@ -194,8 +274,46 @@ export function measureLidSkin(image: RgbaImage, lm: Float32Array, side: EyeSide
   // the closed lid, which stands out of the socket, is lifted to that.
   const luma = (c: readonly number[]): number => 0.3 * c[0]! + 0.59 * c[1]! + 0.11 * c[2]!;
   const k = Math.max(1, (LID_SHADE * luma(bottom)) / Math.max(1, luma(lid)));
-  return { top: lid.map((v) => Math.min(255, v * k)) as [number, number, number], bottom };
+  return {
+    top: lid.map((v) => Math.min(255, v * k)) as [number, number, number],
+    bottom,
+    grain: skinGrain(image, a, lower),
+  };
 }
+
+/**
+ * The portrait's skin grain (noise, pores, film grain) from under the lower lid: each tile column's luma in
+ * GRAIN_ROWS rows from GRAIN_FROM below the lid, less its mean over those rows and nearby columns, limited to
+ * ±GRAIN_MAX (a wrinkle or a stray lash is not copied as a line).
+ */
+function skinGrain(image: RgbaImage, a: EyeAxes, lower: Float32Array): Float32Array {
+  const p = [0, 0];
+  const rgb = [0, 0, 0];
+  const raw = new Float32Array(EYE_TILE_W * GRAIN_ROWS);
+  for (let i = 0; i < EYE_TILE_W; i++)
+    for (let r = 0; r < GRAIN_ROWS; r++) {
+      toImage(a, i + 0.5, lower[i]! + GRAIN_FROM + r, p);
+      bilinear(image.data, image.width, image.height, p[0]!, p[1]!, rgb);
+      raw[r * EYE_TILE_W + i] = 0.3 * rgb[0]! + 0.59 * rgb[1]! + 0.11 * rgb[2]!;
+    }
+  const grain = new Float32Array(raw.length);
+  for (let i = 0; i < EYE_TILE_W; i++) {
+    let sum = 0;
+    let n = 0;
+    for (let q = Math.max(0, i - 4); q <= Math.min(EYE_TILE_W - 1, i + 4); q++)
+      for (let r = 0; r < GRAIN_ROWS; r++, n++) sum += raw[r * EYE_TILE_W + q]!;
+    for (let r = 0; r < GRAIN_ROWS; r++) {
+      const g = raw[r * EYE_TILE_W + i]! - sum / n;
+      grain[r * EYE_TILE_W + i] = Math.max(-GRAIN_MAX, Math.min(GRAIN_MAX, g));
+    }
+  }
+  return grain;
+}
+
+/** The grain's band under the lower lid (tile rows from the lid, and how many) and its limit (luma levels). */
+const GRAIN_FROM = 6;
+const GRAIN_ROWS = 8;
+const GRAIN_MAX = 14;
 
 /** A closed lid is at least this bright against the skin under the eye. */
 const LID_SHADE = 0.85;
@@ -218,7 +336,7 @@ const UNDER_BAND: [number, number] = [7, 15];
  * in by the amount and feathered at the region's edge. `lm` are the frame's landmarks. Marks the pixels it
  * changes in `occ` (how synthetic: the blend weight).
  */
-export function closeEye(
+function closeEye(
   image: RgbaImage,
   lm: Float32Array,
   side: EyeSide,
@@ -278,9 +396,12 @@ export function closeEye(
       if (w <= 0) continue;
       const rel = reliefAt(relief, ti, eLine[col]! + d);
       const t = Math.max(0, Math.min(1, (d - top) / (bottom - top)));
+      // The grain's rows mirrored up and down the region (a tile of GRAIN_ROWS, reflected, repeats every 2×).
+      const m = (((Math.floor(d) % (2 * GRAIN_ROWS)) + 2 * GRAIN_ROWS) % (2 * GRAIN_ROWS)) | 0;
+      const g = skin.grain[(m < GRAIN_ROWS ? m : 2 * GRAIN_ROWS - 1 - m) * EYE_TILE_W + col]!;
       const o = 4 * (y * W + x);
       for (let c = 0; c < 3; c++) {
-        const v = (skin.top[c]! + t * (skin.bottom[c]! - skin.top[c]!)) * rel;
+        const v = (skin.top[c]! + t * (skin.bottom[c]! - skin.top[c]!) + g) * rel;
         data[o + c] = data[o + c]! + w * (v - data[o + c]!);
       }
       if (occ) occ[y * W + x] = Math.max(occ[y * W + x]!, w);

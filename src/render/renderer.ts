@@ -27,7 +27,7 @@ import {
 } from './control-mesh.js';
 import { frameAppearance } from './appearance.js';
 import { frameDetail } from './detail.js';
-import { chooseClosedEyes, closedAmount, closeEye, measureLidSkin } from './closed-eye.js';
+import { prepareClosedEyes } from './closed-eye.js';
 import { frameEye, prepareEye } from './eyes.js';
 import { measureLidEdges, sourceLidsAtEdges, targetLidsAtEdges } from './lid-edges.js';
 import { offsetRing, setCentre, triArea } from './geometry.js';
@@ -162,13 +162,7 @@ export function createRenderer(
     : plainEyes;
   const mouthSource = prepareMouth(source, sourceLandmarks, src, sourceState, eyes, MOUTH_CENTRE, options.mouth);
   // Real closed lids for eyes the portrait shows open (a carved or blank eye closes as warped clay).
-  const closedEyes = options.mouth?.bank?.closedEyes
-    ? chooseClosedEyes(options.mouth.bank.closedEyes, options.mouth.bankExclude)
-    : undefined;
-  const lidSkins = closedEyes && [
-    measureLidSkin(source, sourceLandmarks, 'right'),
-    measureLidSkin(source, sourceLandmarks, 'left'),
-  ];
+  const closedEyes = prepareClosedEyes(source, sourceLandmarks, eyes, options.mouth);
 
   const tgt = new Float32Array(VERTEX_COUNT * 3);
   const drawn = new Uint8Array(nTri);
@@ -219,13 +213,7 @@ export function createRenderer(
       };
       samplePass(warpSource, frame, output);
       const image = { width: W, height: H, data: output.out };
-      if (closedEyes && lidSkins)
-        (['right', 'left'] as const).forEach((side, k) => {
-          if (eyes[k]!.open && eyes[k]!.hasIris) {
-            const amount = closedAmount(frame.eyeFrames[k]!.slit);
-            closeEye(image, lm, side, closedEyes[side], lidSkins[k]!, amount, output.occ);
-          }
-        });
+      closedEyes?.(image, lm, frame.eyeFrames, output.occ);
       if (output.mot) markInteriors(raster, mesh.parts, W, output.mot);
       const { x0, y0, width, height } = raster;
       return {

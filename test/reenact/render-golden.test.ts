@@ -35,7 +35,7 @@ const GOLDEN: Record<string, string> = {
   'happy=1, bank': 'bd771eb8763aeb9a',
   'surprised=1, bank': '41265eb98bd17a38',
   'surprised=1, drawn': '641839f3e225f2ff',
-  'AU45=5 AU26=4, bank': 'e10cd728e2911821',
+  'AU45=5 AU26=4, bank': 'c8bd5a56a416ccf2',
   'yaw 20, pitch -8, AU12=3': 'a1f60690e6409ee8',
 };
 
