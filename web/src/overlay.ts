@@ -23,6 +23,7 @@ export class Overlay {
   ): void {
     this.root.hidden = false;
     this.root.classList.toggle('error', Boolean(options.error));
+    this.root.classList.toggle('loading', options.progress !== undefined);
     this.title.textContent = title;
     this.detail.textContent = detail;
     this.bar.hidden = options.progress === undefined;
