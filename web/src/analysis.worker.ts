@@ -11,7 +11,14 @@ import {
   type RgbaImage,
 } from '../../src/engine.js';
 import { bodyAnalysis } from './body-analysis.js';
-import type { AnalysedFrame, AnalysisEvent, AnalysisRequest, ProbeRequest, Stream } from './protocol.js';
+import type {
+  AnalysedFrame,
+  AnalysisEvent,
+  AnalysisRequest,
+  PrefetchedFile,
+  ProbeRequest,
+  Stream,
+} from './protocol.js';
 import { errorMessage, workerScope } from './worker-scope.js';
 
 const scope = workerScope<AnalysisRequest, AnalysisEvent>();
@@ -21,6 +28,30 @@ const trackers = new Map<Stream | 'probe', FaceTracker>();
 let pixels: OffscreenCanvasRenderingContext2D | undefined;
 /** The body side (MoveNet), made at init. */
 let body: ReturnType<typeof bodyAnalysis> | undefined;
+
+/** The model files the page is downloading for this worker, by URL, each settled when the page hands it over. */
+const prefetched = new Map<
+  string,
+  { file: Promise<PrefetchedFile>; settle: (f: PrefetchedFile) => void; used: boolean }
+>();
+
+function expectPrefetched(url: string): void {
+  let settle!: (f: PrefetchedFile) => void;
+  const file = new Promise<PrefetchedFile>((resolve) => (settle = resolve));
+  prefetched.set(url, { file, settle, used: false });
+}
+
+/** `fetch`, answered from the page's download of the same file when it is one (each is used once). */
+const fetchPrefetched: typeof fetch = async (input, init) => {
+  const url = input instanceof Request ? input.url : String(input);
+  const entry = prefetched.get(url);
+  if (entry && !entry.used) {
+    entry.used = true;
+    const f = await entry.file;
+    if (!('failed' in f)) return new Response(f.body, { status: f.status, headers: f.headers });
+  }
+  return fetch(input, init);
+};
 
 /** The bitmap's pixels, mirrored left to right if asked (the bitmap is closed). */
 function readPixels(bitmap: ImageBitmap, mirror = false): RgbaImage {
@@ -50,6 +81,7 @@ async function handle(msg: AnalysisRequest): Promise<void> {
   switch (msg.type) {
     case 'init': {
       const started = performance.now();
+      for (const url of msg.prefetching) if (!prefetched.has(url)) expectPrefetched(url);
       // The WebGL backend is a separate chunk, fetched only when chosen.
       if (msg.backend === 'webgl') await import('@tensorflow/tfjs-backend-webgl');
       render = msg.render;
@@ -64,6 +96,7 @@ async function handle(msg: AnalysisRequest): Promise<void> {
       render.onmessage = (e: MessageEvent<ProbeRequest>) => enqueue(() => probe(e.data));
       const loadModel = fetchModelLoader(msg.modelsUrl, {
         onProgress: (p) => scope.post({ type: 'progress', ...p }),
+        fetch: fetchPrefetched,
       });
       analyzer = await createFaceAnalyzerWith(
         { loadModel, wasmPath: msg.wasmUrl, backend: msg.backend },
@@ -124,4 +157,12 @@ let queue: Promise<void> = Promise.resolve();
 function enqueue(job: () => Promise<void>, id?: number): void {
   queue = queue.then(job).catch((err: unknown) => report(err, id));
 }
-scope.listen((msg) => enqueue(() => handle(msg), 'id' in msg ? msg.id : undefined));
+scope.listen((msg) => {
+  // A prefetched model file is for the init in progress: it cannot wait in the queue behind it.
+  if (msg.type === 'prefetched') {
+    if (!prefetched.has(msg.file.url)) expectPrefetched(msg.file.url);
+    prefetched.get(msg.file.url)!.settle(msg.file);
+    return;
+  }
+  enqueue(() => handle(msg), 'id' in msg ? msg.id : undefined);
+});

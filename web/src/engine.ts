@@ -8,6 +8,7 @@ import type {
   AnalysisRequest,
   BodyPersonResult,
   CanvasName,
+  PrefetchedFile,
   RenderEvent,
   RenderRequest,
   Stream,
@@ -16,6 +17,12 @@ import type {
 
 type Listener<E> = (event: E) => void;
 type EventOf<U, T> = Extract<U, { type: T }>;
+
+/**
+ * The face models' files the analysis worker loads first (as web/vite.config.ts serves them; the order of
+ * src/analysis/models.ts's loadModels): the page starts their downloads itself.
+ */
+const FACE_MODEL_FILES = ['blazeface', 'facemesh', 'iris', 'emotion'].flatMap((m) => [`${m}.json`, `${m}.bin`]);
 
 export class Engine {
   readonly backend: ModelBackend;
@@ -43,6 +50,7 @@ export class Engine {
     const live = options.live.transferControlToOffscreen();
     const studio = options.studio.transferControlToOffscreen();
     const base = new URL('./', document.baseURI);
+    const prefetching = FACE_MODEL_FILES.map((f) => new URL(`models/${f}`, base).href);
     this.postRender({ type: 'init', analysis: channel.port2, live, studio, modelsUrl: new URL('models/', base).href }, [
       channel.port2,
       live,
@@ -55,9 +63,11 @@ export class Engine {
         modelsUrl: new URL('models/', base).href,
         wasmUrl: new URL('wasm/', base).href,
         render: channel.port1,
+        prefetching,
       },
       [channel.port1],
     );
+    for (const url of prefetching) void this.prefetch(url);
     this.ready = new Promise((resolve, reject) => {
       const off = this.onAnalysis((e) => {
         if (e.type === 'ready') {
@@ -69,6 +79,27 @@ export class Engine {
         }
       });
     });
+  }
+
+  /**
+   * Downloads a model file for the analysis worker and hands it the response, body unread: the download starts
+   * while the worker's script is still being fetched, parsed and run (most of a second on a slow machine), not
+   * after it, and what arrives meanwhile waits in the browser's buffers. The worker reads the body itself, so
+   * its progress and its checks of each file are what they were.
+   */
+  private async prefetch(url: string): Promise<void> {
+    let body: ReadableStream<Uint8Array> | null = null;
+    try {
+      const res = await fetch(url);
+      body = res.body;
+      if (!body) throw new Error('no body');
+      const file: PrefetchedFile = { url, status: res.status, headers: [...res.headers], body };
+      this.postAnalysis({ type: 'prefetched', file }, [body]);
+    } catch {
+      // A network error, or a browser that cannot hand a stream to a worker: the worker fetches it itself.
+      void body?.cancel().catch(() => undefined);
+      this.postAnalysis({ type: 'prefetched', file: { url, failed: true } });
+    }
   }
 
   onAnalysis(l: Listener<AnalysisEvent>): () => void {

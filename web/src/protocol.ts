@@ -17,8 +17,27 @@ import type {
 /** Frames of the live camera, or of a video file being animated. */
 export type Stream = 'live' | 'file';
 
+/**
+ * A model file the page started to download for the analysis worker while that worker's script still loads: its
+ * response with the body unread (handed over as a stream), or `failed` when the page could not fetch it or hand
+ * it over (the worker then fetches it itself).
+ */
+export type PrefetchedFile =
+  | { url: string; status: number; headers: [string, string][]; body: ReadableStream<Uint8Array> }
+  | { url: string; failed: true };
+
 export type AnalysisRequest =
-  | { type: 'init'; backend: ModelBackend; modelsUrl: string; wasmUrl: string; render: MessagePort }
+  | {
+      type: 'init';
+      backend: ModelBackend;
+      modelsUrl: string;
+      wasmUrl: string;
+      render: MessagePort;
+      /** The model files' URLs the page is downloading: each comes as a 'prefetched' message. */
+      prefetching: string[];
+    }
+  /** Taken as soon as it arrives, not queued behind the init that waits for it. */
+  | { type: 'prefetched'; file: PrefetchedFile }
   | { type: 'portrait'; id: number; bitmap: ImageBitmap }
   | {
       type: 'track';
