@@ -33,6 +33,7 @@ import { measureLidEdges, sourceLidsAtEdges, targetLidsAtEdges } from './lid-edg
 import { offsetRing, setCentre, triArea } from './geometry.js';
 import { frameMouth, prepareMouth, type MouthOptions, type MouthSourceKind } from './mouth.js';
 import { rasterTarget, rasterTriangle, type RasterTarget } from './raster.js';
+import { softenOutline } from './sampling.js';
 import { hiddenInSource } from './visibility.js';
 import { markInteriors, samplePass, type WarpFrame, type WarpOutput, type WarpSource } from './warp-pass.js';
 
@@ -100,6 +101,9 @@ export interface ChangedBox {
   x1: number;
   y1: number;
 }
+
+/** Half-width of the softened band along a mouth interior's outline, pixels (see softenOutline). */
+const OUTLINE_SOFTENING = 1.2;
 
 export interface RendererOptions {
   /** How a mouth the portrait does not show is filled (the bank of real mouths; drawn without one). */
@@ -214,6 +218,8 @@ export function createRenderer(
       samplePass(warpSource, frame, output);
       const image = { width: W, height: H, data: output.out };
       closedEyes?.(image, lm, frame.eyeFrames, output.occ);
+      // An interior not the portrait's own meets the lips in a stair-stepped edge: soften it over a pixel.
+      if (!mouth.closed && mouth.kind !== 'source') softenOutline(image, lm, MOUTH_OPENING, OUTLINE_SOFTENING);
       if (output.mot) markInteriors(raster, mesh.parts, W, output.mot);
       const { x0, y0, width, height } = raster;
       return {

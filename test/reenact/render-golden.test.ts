@@ -32,10 +32,10 @@ const CASES: Record<string, { spec: EditSpec; bank: boolean }> = {
 };
 
 const GOLDEN: Record<string, string> = {
-  'happy=1, bank': 'bd771eb8763aeb9a',
-  'surprised=1, bank': '41265eb98bd17a38',
-  'surprised=1, drawn': '641839f3e225f2ff',
-  'AU45=5 AU26=4, bank': 'c8bd5a56a416ccf2',
+  'happy=1, bank': 'a3f18377c4d2de8a',
+  'surprised=1, bank': '435b84ff0578f490',
+  'surprised=1, drawn': 'd6d87e9ee69af95f',
+  'AU45=5 AU26=4, bank': '6ab55cb533dbc915',
   'yaw 20, pitch -8, AU12=3': 'a1f60690e6409ee8',
 };
 
