@@ -313,9 +313,15 @@ function blinkAt(timeS: number): number {
  * The bank of real mouths (assets/mouth-bank.json and .jpg) and its closed eyes (assets/eye-bank.json and .jpg),
  * fetched from the start; a portrait waits for it so that every renderer fills mouths and closes eyes from it.
  * If it cannot be had the mouths are drawn and closing lids stretched, and the console says why.
+ *
+ * The atlases are decoded and the bank read only once a portrait comes (wantBanks): that takes one core about a
+ * second, and until then the analysis worker, finding the first portrait's face with cold models, needs it (on
+ * two cores it made the first portrait 0.5 s later under load). The portrait is shown meanwhile.
  */
 let mouthBank: Promise<MouthBank | undefined> = Promise.resolve(undefined);
 let bank: MouthBank | undefined;
+let wantBanks: () => void = () => undefined;
+const banksWanted = new Promise<void>((resolve) => (wantBanks = resolve));
 
 async function fetchMouthBank(): Promise<MouthBank | undefined> {
   try {
@@ -350,6 +356,7 @@ async function fetchAtlas(json: URL, jpg: URL): Promise<{ index: unknown; atlas:
       return r.blob();
     }),
   ]);
+  await banksWanted;
   const bitmap = await createImageBitmap(jpeg);
   const ctx = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d')!;
   ctx.drawImage(bitmap, 0, 0);
@@ -543,6 +550,12 @@ async function handle(msg: RenderRequest): Promise<void> {
       mouthBank = fetchMouthBank();
       return;
     case 'source':
+      if (!bank) {
+        // The first portrait: shown now, its renderers made once the banks are read (from now on).
+        wantBanks();
+        drawLive(msg.image);
+        draw('studio', msg.image, false);
+      }
       bank = await mouthBank;
       source = { image: msg.image, face: msg.face, state: faceState(msg.face) };
       live.reenactor = undefined;
