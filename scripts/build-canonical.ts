@@ -7,7 +7,7 @@
  *
  *   npx tsx scripts/build-canonical.ts [../shared/data]
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { initBackend, loadModels } from '../src/analysis/models.js';
 import { fileModelLoader, wasmDir } from '../src/analysis/models-node.js';
@@ -17,12 +17,10 @@ import { LANDMARK_COUNT, LM, MIRROR, RIGID_POINTS } from '../src/face/topology.j
 import { readImage } from '../src/media/image.js';
 import { decodeVideo } from '../src/media/video.js';
 import type { RgbaImage } from '../src/face/image.js';
+import { readManifest } from '../src/dataset/manifest.js';
 
 const dataDir = path.resolve(process.argv[2] ?? '../shared/data');
-const manifest = readFileSync(path.join(dataDir, 'MANIFEST.tsv'), 'utf8').trim().split('\n');
-const head = manifest[0]!.split('\t');
-const col = (name: string): number => head.indexOf(name);
-const rows = manifest.slice(1).map((l) => l.split('\t'));
+const rows = readManifest(dataDir);
 
 await initBackend(wasmDir());
 const models = await loadModels(fileModelLoader());
@@ -37,12 +35,12 @@ function landmarks(img: RgbaImage): Float32Array | undefined {
 
 const meshes: { name: string; lm: Float32Array }[] = [];
 for (const r of rows) {
-  const file = r[col('file')]!;
+  const file = r.file;
   const full = path.join(dataDir, file);
-  if (r[col('kind')] === 'image' && r[col('category')] === 'core') {
+  if (r.kind === 'image' && r.category === 'core') {
     const lm = landmarks(await readImage(full));
     if (lm) meshes.push({ name: file, lm });
-  } else if (r[col('kind')] === 'video' && r[col('self_reenactment')] === 'yes') {
+  } else if (r.kind === 'video' && r.self_reenactment === 'yes') {
     for await (const frame of decodeVideo(full, { maxFrames: 1 })) {
       const lm = landmarks(frame);
       if (lm) meshes.push({ name: file, lm });

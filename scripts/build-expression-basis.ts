@@ -7,22 +7,20 @@
  *
  *   npx tsx scripts/build-expression-basis.ts [../shared/data] [components=24]
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createFaceAnalyzer } from '../src/analysis/node.js';
 import { toCanonicalFrame } from '../src/face/measures.js';
 import { MESH_POINTS } from '../src/face/topology.js';
 import { decodeVideo } from '../src/media/video.js';
+import { readManifest } from '../src/dataset/manifest.js';
 
 const dataDir = path.resolve(process.argv[2] ?? '../shared/data');
 const K = Number(process.argv[3] ?? 24);
 const D = MESH_POINTS * 3;
-const rows = readFileSync(path.join(dataDir, 'MANIFEST.tsv'), 'utf8')
-  .trim()
-  .split('\n')
-  .slice(1)
-  .map((l) => l.split('\t'));
-const clips = rows.filter((r) => r[1] === 'video' && r[14] === 'yes').map((r) => r[0]!);
+const clips = readManifest(dataDir)
+  .filter((r) => r.kind === 'video' && r.self_reenactment === 'yes')
+  .map((r) => r.file);
 const analyzer = await createFaceAnalyzer({ emotion: false, maxFaces: 1 });
 const samples: Float32Array[] = [];
 const used: string[] = [];

@@ -9,7 +9,7 @@
  *
  *   npm run build:eye-bank [-- ../shared/data]
  */
-import { promises as fs, readFileSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { createFaceAnalyzer } from '../src/analysis/node.js';
 import { actorOf } from '../src/dataset/actors.js';
@@ -31,6 +31,7 @@ import {
   lidLine,
 } from '../src/render/eye-bank.js';
 import { polygonArea } from '../src/render/geometry.js';
+import { readManifest } from '../src/dataset/manifest.js';
 
 const dataDir = path.resolve(process.argv[2] ?? '../shared/data');
 const outDir = path.resolve('assets');
@@ -54,15 +55,9 @@ const MAX_GLASSES_COLUMNS = 0.3;
 const GLASSES_EDGE = 20;
 const COLUMNS = 12;
 
-const rows = readFileSync(path.join(dataDir, 'MANIFEST.tsv'), 'utf8')
-  .trim()
-  .split('\n')
-  .map((l) => l.split('\t'));
-const col = (name: string): number => rows[0]!.indexOf(name);
-const clips = rows
-  .slice(1)
-  .filter((r) => r[col('kind')] === 'video' && ['driving', 'talking', 'expression'].includes(r[col('category')]!))
-  .map((r) => r[col('file')]!);
+const clips = readManifest(dataDir)
+  .filter((r) => r.kind === 'video' && ['driving', 'talking', 'expression'].includes(r.category))
+  .map((r) => r.file);
 
 const SIDES = [
   ['right', RIGHT_EYE_OPENING],

@@ -9,7 +9,6 @@
  *
  *   npm run build:motion-data [-- ../shared/data]
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../src/analysis/node.js';
 import { cacheDir, clipLandmarks, type ClipLandmarks } from '../src/dataset/landmarks.js';
@@ -19,24 +18,14 @@ import { decomposeTrack, meanShape, measureCurves, medianShape } from '../src/an
 import { EMOTION_NAMES } from '../src/motion/emotion-names.js';
 import { MOTION_DATA_VERSION, type MotionClip, type MotionData } from '../src/motion/motion-data.js';
 import { motionDataVersions } from '../src/dataset/motion-versions.js';
+import { readManifest } from '../src/dataset/manifest.js';
 
 const dataDir = path.resolve(process.argv[2] ?? '../shared/data');
 const started = performance.now();
 
-const rows = readFileSync(path.join(dataDir, 'MANIFEST.tsv'), 'utf8')
-  .trim()
-  .split('\n')
-  .map((l) => l.split('\t'));
-const head = rows[0]!;
-const col = (name: string): number => head.indexOf(name);
-const videos = rows
-  .slice(1)
-  .filter((r) => r[col('kind')] === 'video')
-  .map((r) => ({
-    file: r[col('file')]!,
-    selfReenactment: r[col('self_reenactment')]!,
-    description: r[col('description')]!,
-  }));
+const videos = readManifest(dataDir)
+  .filter((r) => r.kind === 'video')
+  .map((r) => ({ file: r.file, selfReenactment: r.self_reenactment, description: r.description! }));
 
 /** Emotion labels of the in-the-wild StyleTalk clips, from their names and the manifest's descriptions. */
 const STYLETALK_EMOTION: Record<string, string | null> = {

@@ -12,7 +12,7 @@
  *
  *   npm run build:mouth-bank [-- ../shared/data]
  */
-import { promises as fs, readFileSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { createFaceAnalyzer } from '../src/analysis/node.js';
 import { actorOf } from '../src/dataset/actors.js';
@@ -40,6 +40,7 @@ import {
   plausibleTeeth,
   type Rgb,
 } from '../src/render/mouth-colours.js';
+import { readManifest } from '../src/dataset/manifest.js';
 
 const dataDir = path.resolve(process.argv[2] ?? '../shared/data');
 const outDir = path.resolve('assets');
@@ -60,15 +61,9 @@ const MAX_LIP_SHARE = 0.4;
 const UPPER_BAND = 8;
 const COLUMNS = 20;
 
-const rows = readFileSync(path.join(dataDir, 'MANIFEST.tsv'), 'utf8')
-  .trim()
-  .split('\n')
-  .map((l) => l.split('\t'));
-const col = (name: string): number => rows[0]!.indexOf(name);
-const clips = rows
-  .slice(1)
-  .filter((r) => r[col('kind')] === 'video' && ['driving', 'talking', 'expression'].includes(r[col('category')]!))
-  .map((r) => r[col('file')]!);
+const clips = readManifest(dataDir)
+  .filter((r) => r.kind === 'video' && ['driving', 'talking', 'expression'].includes(r.category))
+  .map((r) => r.file);
 
 interface Candidate {
   clip: string;

@@ -10,7 +10,6 @@
  *
  *   npm run build:speech-data [-- ../shared/data]
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createFaceAnalyzer } from '../src/analysis/node.js';
 import { decomposeTrack, measureCurves, medianShape } from '../src/analysis/motion-curves.js';
@@ -23,6 +22,7 @@ import { SPEECH_AUS, SPEECH_DATA_VERSION, SPEECH_FPS } from '../src/motion/speec
 import { readSpeech } from '../src/speech/audio-in.js';
 import { SPEECH_DATA_FILE, writeSpeechData, type SpeechClip } from '../src/speech/speech-dataset.js';
 import { speechVersions } from '../src/speech/versions.js';
+import { readManifest } from '../src/dataset/manifest.js';
 
 const dataDir = path.resolve(process.argv[2] ?? '../shared/data');
 const started = performance.now();
@@ -41,22 +41,16 @@ const MIN_PEAK = 0.01;
 const TALKING = /talk|speak|speech|address|interview/i;
 const LIP_POINTS = [...MOUTH_OPENING, ...LIPS_OUTER];
 
-const rows = readFileSync(path.join(dataDir, 'MANIFEST.tsv'), 'utf8')
-  .trim()
-  .split('\n')
-  .map((l) => l.split('\t'));
-const col = (name: string): number => rows[0]!.indexOf(name);
-const clips = rows
-  .slice(1)
+const clips = readManifest(dataDir)
   .filter(
     (r) =>
-      r[col('kind')] === 'video' &&
-      !['', 'none'].includes(r[col('audio')]!) &&
-      r[col('self_reenactment')]!.startsWith('yes') &&
-      r[col('category')] !== 'hard' &&
-      (r[col('category')] === 'talking' || TALKING.test(r[col('description')]!)),
+      r.kind === 'video' &&
+      !['', 'none'].includes(r.audio!) &&
+      r.self_reenactment.startsWith('yes') &&
+      r.category !== 'hard' &&
+      (r.category === 'talking' || TALKING.test(r.description!)),
   )
-  .map((r) => r[col('file')]!);
+  .map((r) => r.file);
 
 const analyzer = await createFaceAnalyzer({ emotion: false });
 const tracks = new Map<string, ClipLandmarks>();

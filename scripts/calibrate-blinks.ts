@@ -7,20 +7,16 @@
  *
  *   npx tsx scripts/calibrate-blinks.ts [../shared/data] [max frames per clip, default 300]
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createFaceAnalyzer } from '../src/analysis/node.js';
 import { decodeVideo } from '../src/media/video.js';
+import { readManifest } from '../src/dataset/manifest.js';
 
 const data = path.resolve(process.argv[2] ?? '../shared/data');
 const maxFrames = Number(process.argv[3] ?? 300);
-const rows = readFileSync(path.join(data, 'MANIFEST.tsv'), 'utf8').trim().split('\n');
-const head = rows[0]!.split('\t');
-const clips = rows
-  .slice(1)
-  .map((l) => l.split('\t'))
-  .filter((r) => r[head.indexOf('kind')] === 'video')
-  .map((r) => r[head.indexOf('file')]!);
+const clips = readManifest(data)
+  .filter((r) => r.kind === 'video')
+  .map((r) => r.file);
 const analyzer = await createFaceAnalyzer({ emotion: false });
 const closures: number[] = [];
 for (const clip of [...new Set(clips)]) {

@@ -9,7 +9,7 @@
  *
  *   npx tsx scripts/eval-body.ts [../shared/data] [--frames 100] [--grid-clip lia_taichi_driving1.mp4]
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { crossReenactBody, selfReenactBody, type CrossReport, type SelfReport } from '../src/body/evaluate.js';
@@ -25,6 +25,7 @@ import type { RgbaImage } from '../src/face/image.js';
 import { writeImage } from '../src/media/image.js';
 import { decodeVideo } from '../src/media/video.js';
 import { sideBySide } from '../src/render/resize.js';
+import { readManifest } from '../src/dataset/manifest.js';
 
 const { values, positionals } = parseArgs({
   options: {
@@ -35,14 +36,11 @@ const { values, positionals } = parseArgs({
 });
 const data = path.resolve(positionals[0] ?? '../shared/data');
 const crossFrames = Number(values.frames);
-const rows = readFileSync(path.join(data, 'MANIFEST.tsv'), 'utf8')
-  .trim()
-  .split('\n')
-  .slice(1)
-  .map((l) => l.split('\t'));
-const body = rows.filter((r) => r[2] === 'body');
-const clips = body.filter((r) => r[1] === 'video').map((r) => path.join(data, r[0]!));
-const selfClips = body.filter((r) => r[1] === 'video' && r[14] === 'yes').map((r) => path.join(data, r[0]!));
+const body = readManifest(data).filter((r) => r.category === 'body');
+const clips = body.filter((r) => r.kind === 'video').map((r) => path.join(data, r.file));
+const selfClips = body
+  .filter((r) => r.kind === 'video' && r.self_reenactment === 'yes')
+  .map((r) => path.join(data, r.file));
 const photos = body
   .filter((r) => r[1] === 'image' && r[0]!.includes('human_person-'))
   .map((r) => path.join(data, r[0]!));

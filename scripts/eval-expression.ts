@@ -8,7 +8,7 @@
  *
  *   npx tsx scripts/eval-expression.ts [../shared/data]
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { identitySimilarity } from '../src/analysis/analyzer.js';
 import { createFaceAnalyzer } from '../src/analysis/node.js';
@@ -29,15 +29,13 @@ import { loadMouthBank } from '../src/reenact/mouth-bank-file.js';
 import { createRenderer } from '../src/render/renderer.js';
 import { cropAroundFace } from '../src/render/resize.js';
 import { CALIBRATION_PORTRAITS } from './calibration-portraits.js';
+import { readManifest } from '../src/dataset/manifest.js';
 
 const data = path.resolve(process.argv[2] ?? '../shared/data');
 const started = performance.now();
-const rows = readFileSync(path.join(data, 'MANIFEST.tsv'), 'utf8')
-  .trim()
-  .split('\n')
-  .slice(1)
-  .map((l) => l.split('\t'));
-const core = rows.filter((r) => r[1] === 'image' && r[2] === 'core').map((r) => path.basename(r[0]!));
+const core = readManifest(data)
+  .filter((r) => r.kind === 'image' && r.category === 'core')
+  .map((r) => path.basename(r.file));
 const analyzer = await createFaceAnalyzer({ emotion: true, identity: true });
 /** Edits fill an opening mouth from the bank of real mouths, as `vivify edit` does by default. */
 const bank = await loadMouthBank();

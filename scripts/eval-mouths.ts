@@ -17,6 +17,7 @@ import { isVoxStyle, VOX_CONFIG } from '../src/eval/suite.js';
 import { writeAtomically } from '../src/media/atomic.js';
 import { machine } from '../bench/machine.js';
 import { DATA } from '../test/helpers.js';
+import { readManifest } from '../src/dataset/manifest.js';
 
 const { values } = parseArgs({
   options: {
@@ -27,21 +28,9 @@ const { values } = parseArgs({
   },
 });
 const frames = Number(values.frames);
-const rows = readFileSync(path.join(DATA, 'MANIFEST.tsv'), 'utf8')
-  .trim()
-  .split('\n')
-  .map((l) => l.split('\t'));
-const col = (n: string): number => rows[0]!.indexOf(n);
-const clips = rows
-  .slice(1)
-  .filter(
-    (r) =>
-      r[col('kind')] === 'video' &&
-      r[col('category')] !== 'body' &&
-      r[col('self_reenactment')] === 'yes' &&
-      isVoxStyle(r[col('file')]!),
-  )
-  .map((r) => r[col('file')]!)
+const clips = readManifest(DATA)
+  .filter((r) => r.kind === 'video' && r.category !== 'body' && r.self_reenactment === 'yes' && isVoxStyle(r.file))
+  .map((r) => r.file)
   .filter((f) => !values.only || new RegExp(values.only).test(f));
 
 const f = (v: number | undefined, d = 4): string => (v === undefined || !Number.isFinite(v) ? 'n/a' : v.toFixed(d));

@@ -31,6 +31,7 @@ import { loadMouthBank } from '../reenact/mouth-bank-file.js';
 import { evaluateCurves, type CurveEvaluation } from './generate-eval.js';
 import { embeddingDistance } from './metrics.js';
 import { MOTION_DATA_FILE, readMotionDataFile } from '../dataset/motion-data-file.js';
+import { readManifest } from '../dataset/manifest.js';
 
 /** Emotions the judge has a class for, with that class. */
 const JUDGED: Partial<Record<GenerateLabel, Emotion>> = {
@@ -130,17 +131,9 @@ async function evaluateRendered(
   options: GenerateEvalOptions,
   say: (m: string) => void,
 ): Promise<RenderedResult> {
-  const manifest = (
-    await fs.readFile(path.join(options.dataDir, 'MANIFEST.tsv'), 'utf8').catch((cause: unknown) => {
-      throw new VivifyError('E_INPUT_NOT_FOUND', `no MANIFEST.tsv in ${options.dataDir} (pass --data)`, { cause });
-    })
-  )
-    .trim()
-    .split('\n')
-    .map((l) => l.split('\t'));
-  const portraits = manifest
-    .filter((r) => r[1] === 'image' && r[2] === 'core')
-    .map((r) => r[0]!)
+  const portraits = readManifest(options.dataDir)
+    .filter((r) => r.kind === 'image' && r.category === 'core')
+    .map((r) => r.file)
     .sort()
     .slice(0, options.portraits ?? DEFAULT_EVAL_PORTRAITS);
   const analyzer = await createFaceAnalyzer({ emotion: true, identity: false });

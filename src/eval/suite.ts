@@ -4,7 +4,7 @@
  * clips. Jobs run in parallel child processes; results are written as JSON and a Markdown table.
  */
 import { spawn } from 'node:child_process';
-import { promises as fs, readFileSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { VivifyError, throwIfAborted } from '../errors.js';
@@ -12,6 +12,7 @@ import { writeAtomically } from '../media/atomic.js';
 import type { ReenactMetrics } from './reenact.js';
 import { mean } from './metrics.js';
 import type { ReenactJob, ReenactJobResult } from './run.js';
+import { readManifest } from '../dataset/manifest.js';
 
 const CROSS_PORTRAITS = [
   'images/skimage_astronaut.png',
@@ -73,20 +74,17 @@ function selfConfigs(o: SuiteOptions): [string, ReenactJob['reenact']][] {
 }
 
 function suiteJobs(o: SuiteOptions): ReenactJob[] {
-  const manifest = readFileSync(path.join(o.dataDir, 'MANIFEST.tsv'), 'utf8').trim().split('\n');
-  const head = manifest[0]!.split('\t');
-  const col = (n: string): number => head.indexOf(n);
-  const rows = manifest.slice(1).map((l) => l.split('\t'));
+  const rows = readManifest(o.dataDir);
   const jobs: ReenactJob[] = [];
   if (o.only !== 'cross') {
     for (const r of rows) {
       // Face reenactment only: the whole-body clips (category body) have their own evaluation (docs/body.md).
-      if (r[col('kind')] === 'video' && r[col('self_reenactment')] === 'yes' && r[col('category')] !== 'body') {
+      if (r.kind === 'video' && r.self_reenactment === 'yes' && r.category !== 'body') {
         for (const [config, reenact] of selfConfigs(o)) {
           jobs.push({
             kind: 'self',
             config,
-            driving: path.join(o.dataDir, r[col('file')]!),
+            driving: path.join(o.dataDir, r.file),
             maxFrames: o.maxFrames ?? 150,
             identityEvery: 10,
             reenact,

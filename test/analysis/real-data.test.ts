@@ -1,19 +1,15 @@
 /** Face analysis on the real portraits in ../shared/data (skipped when the folder is absent). */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../../src/analysis/node.js';
+import { readManifest } from '../../src/dataset/manifest.js';
 import { DATA, HAVE_DATA } from '../helpers.js';
 
 const rows = HAVE_DATA
-  ? readFileSync(path.join(DATA, 'MANIFEST.tsv'), 'utf8')
-      .trim()
-      .split('\n')
-      .slice(1)
-      .map((l) => l.split('\t'))
-      .filter((r) => r[1] === 'image')
-      .map((r) => ({ file: r[0]!, category: r[2]! }))
+  ? readManifest(DATA)
+      .filter((r) => r.kind === 'image')
+      .map((r) => ({ file: r.file, category: r.category }))
   : [];
 
 let analyzer: NodeFaceAnalyzer;
