@@ -1,6 +1,6 @@
 /**
- * Screenshots of the browser app for the README and docs/web.md, each mode (Live, what the tracker sees, the
- * studio's expression, compare, timeline, video file and speak) at 1280×800 (web-*.png) and on a phone at
+ * Screenshots of the browser app for the README and docs/web.md, each mode (Live, what the tracker sees, lip-sync
+ * to the microphone, the studio's expression, compare, timeline, video file and speak) at 1280×800 (web-*.png) and on a phone at
  * 390×844 (web-phone-*.png), in docs/images/.
  * Only the bundled astronaut appears: the fake camera plays the gallery's example clip, which `vivify script`
  * rendered from the astronaut herself (a smile, an open mouth, a head turn), so no real person's frame is committed.
@@ -26,6 +26,31 @@ const out = path.join(ROOT, 'docs', 'images');
 const onlySpeak = process.argv.slice(2).includes('speak');
 
 /** The Speak mode: the example text spoken in the page, animated, the result paused mid-sentence on the stage. */
+/** Live lip-sync to the fake microphone (the stage's button), shot with the mouth open once it has drawn 40 frames, then stopped. */
+async function lipSync(page: Page, save: (name: string, page: Page) => Promise<void>, name: string): Promise<void> {
+  await page.waitForFunction(() => !(document.querySelector('#lipsync-button') as HTMLButtonElement).disabled);
+  await page.click('#lipsync-button');
+  await page.waitForFunction(
+    () =>
+      ((window as unknown as { vivify: { live(): { lipsync?: { frames: number } } } }).vivify.live().lipsync?.frames ??
+        0) >= 40,
+    undefined,
+    { timeout: 60_000 },
+  );
+  // The fake microphone beeps: wait for a frame with the mouth open.
+  await page.waitForFunction(
+    () => {
+      const opens = (window as unknown as { vivify: { live(): { lipsync?: { opens: number[] } } } }).vivify.live()
+        .lipsync?.opens;
+      return !!opens?.length && opens[opens.length - 1]! > 0.3;
+    },
+    undefined,
+    { timeout: 30_000, polling: 20 },
+  );
+  await save(name, page);
+  await page.click('#lipsync-button');
+}
+
 async function speakShot(page: Page, name: string, url: string): Promise<void> {
   await page.goto(`${url}#studio`);
   await waitForApp(page);
@@ -109,6 +134,8 @@ try {
       await s.page.uncheck('#view-driver-mesh');
       await s.page.uncheck('#view-bars');
       await s.page.click('#camera-button');
+      // Lip-sync to the (fake) microphone: the portrait's mouth follows its beeps.
+      await lipSync(s.page, save, 'web-live-lipsync.png');
       await s.page.goto(`${server.url}#studio`);
       await waitForApp(s.page);
       await s.page.fill('#emotion-surprised', '0.7');
@@ -166,7 +193,23 @@ try {
           { timeout: 60_000 },
         );
         await save('web-phone-live.png', phone.page);
+        // What the tracker sees, on a phone: the view settings are in the drawer (which slides in).
+        await phone.page.click('#drawer-button');
+        await phone.page.waitForTimeout(400);
+        await phone.page.selectOption('#view-layout', 'side-by-side');
+        await phone.page.check('#view-driver-mesh');
+        await phone.page.check('#view-bars');
+        await phone.page.click('#drawer-close');
+        await phone.page.waitForTimeout(2500);
+        await save('web-phone-live-tracker.png', phone.page);
+        await phone.page.click('#drawer-button');
+        await phone.page.waitForTimeout(400);
+        await phone.page.selectOption('#view-layout', 'result');
+        await phone.page.uncheck('#view-driver-mesh');
+        await phone.page.uncheck('#view-bars');
+        await phone.page.click('#drawer-close');
         await phone.page.click('#camera-button');
+        await lipSync(phone.page, save, 'web-phone-lipsync.png');
         await phone.page.goto(`${server.url}#studio`);
         await waitForApp(phone.page);
         await phone.page.click('#drawer-button');
