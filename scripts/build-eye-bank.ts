@@ -123,12 +123,17 @@ for (const [clip, list] of byClip) {
   }
 }
 
-/** Mean absolute Laplacian of the luma over the lid (the eye's width, from the crease to below the lashes). */
-function sharpness(tile: Uint8ClampedArray, points: Float32Array): number {
-  const luma = (i: number, j: number): number => {
+/** The luma of a tile's pixel (i, j). */
+function tileLuma(tile: Uint8ClampedArray): (i: number, j: number) => number {
+  return (i, j) => {
     const o = 4 * (j * EYE_TILE_W + i);
     return 0.3 * tile[o]! + 0.59 * tile[o + 1]! + 0.11 * tile[o + 2]!;
   };
+}
+
+/** Mean absolute Laplacian of the luma over the lid (the eye's width, from the crease to below the lashes). */
+function sharpness(tile: Uint8ClampedArray, points: Float32Array): number {
+  const luma = tileLuma(tile);
   const line = lidLine(points, 'closed');
   let s = 0;
   let n = 0;
@@ -142,10 +147,7 @@ function sharpness(tile: Uint8ClampedArray, points: Float32Array): number {
 
 /** Share of the tile's columns that cross a thin line away from the lid (see MAX_GLASSES_COLUMNS). */
 function thinLineColumns(tile: Uint8ClampedArray, points: Float32Array): number {
-  const luma = (i: number, j: number): number => {
-    const o = 4 * (j * EYE_TILE_W + i);
-    return 0.3 * tile[o]! + 0.59 * tile[o + 1]! + 0.11 * tile[o + 2]!;
-  };
+  const luma = tileLuma(tile);
   const line = lidLine(points, 'closed');
   let columns = 0;
   for (let i = 2; i < EYE_TILE_W - 2; i++)

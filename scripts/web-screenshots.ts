@@ -26,6 +26,20 @@ const out = path.join(ROOT, 'docs', 'images');
 const onlySpeak = process.argv.slice(2).includes('speak');
 
 /** The Speak mode: the example text spoken in the page, animated, the result paused mid-sentence on the stage. */
+/**
+ * What the tracker sees, on or off: driver and result side by side, the driver's mesh, the bars. On a phone
+ * (`drawer`) the settings are in the drawer, which slides in and is closed again.
+ */
+async function trackerView(page: Page, on: boolean, drawer = false): Promise<void> {
+  if (drawer) {
+    await page.click('#drawer-button');
+    await page.waitForTimeout(400);
+  }
+  await page.selectOption('#view-layout', on ? 'side-by-side' : 'result');
+  for (const box of ['#view-driver-mesh', '#view-bars']) await (on ? page.check(box) : page.uncheck(box));
+  if (drawer) await page.click('#drawer-close');
+}
+
 /** Live lip-sync to the fake microphone (the stage's button), shot with the mouth open once it has drawn 40 frames, then stopped. */
 async function lipSync(page: Page, save: (name: string, page: Page) => Promise<void>, name: string): Promise<void> {
   await page.waitForFunction(() => !(document.querySelector('#lipsync-button') as HTMLButtonElement).disabled);
@@ -124,15 +138,11 @@ try {
       await s.page.waitForTimeout(400);
       await save('web-live.png');
       // What the tracker sees: driver and result side by side, the driver's mesh, the bars.
-      await s.page.selectOption('#view-layout', 'side-by-side');
-      await s.page.check('#view-driver-mesh');
-      await s.page.check('#view-bars');
+      await trackerView(s.page, true);
       await s.page.evaluate(() => document.querySelector('#show-panel')!.scrollIntoView());
       await s.page.waitForTimeout(2500);
       await save('web-live-tracker.png');
-      await s.page.selectOption('#view-layout', 'result');
-      await s.page.uncheck('#view-driver-mesh');
-      await s.page.uncheck('#view-bars');
+      await trackerView(s.page, false);
       await s.page.click('#camera-button');
       // Lip-sync to the (fake) microphone: the portrait's mouth follows its beeps.
       await lipSync(s.page, save, 'web-live-lipsync.png');
@@ -194,20 +204,10 @@ try {
         );
         await save('web-phone-live.png', phone.page);
         // What the tracker sees, on a phone: the view settings are in the drawer (which slides in).
-        await phone.page.click('#drawer-button');
-        await phone.page.waitForTimeout(400);
-        await phone.page.selectOption('#view-layout', 'side-by-side');
-        await phone.page.check('#view-driver-mesh');
-        await phone.page.check('#view-bars');
-        await phone.page.click('#drawer-close');
+        await trackerView(phone.page, true, true);
         await phone.page.waitForTimeout(2500);
         await save('web-phone-live-tracker.png', phone.page);
-        await phone.page.click('#drawer-button');
-        await phone.page.waitForTimeout(400);
-        await phone.page.selectOption('#view-layout', 'result');
-        await phone.page.uncheck('#view-driver-mesh');
-        await phone.page.uncheck('#view-bars');
-        await phone.page.click('#drawer-close');
+        await trackerView(phone.page, false, true);
         await phone.page.click('#camera-button');
         await lipSync(phone.page, save, 'web-phone-lipsync.png');
         await phone.page.goto(`${server.url}#studio`);
