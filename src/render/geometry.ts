@@ -99,7 +99,10 @@ export function ringBounds(
 
 /**
  * Calls `fn(x, y, offset)` for every pixel of a `width`×`height` image whose centre lies inside the polygon
- * `ring` of `p` (x, y at stride), on every `step`th row and column; `offset` is the pixel's RGBA index.
+ * `ring` of `p` (x, y at stride), on every `step`th row and column, row by row from the top, left to right;
+ * `offset` is the pixel's RGBA index. The same pixels as {@link pointInPolygon} at each centre (the same
+ * crossing rule and arithmetic), found a row at a time: the row's edge crossings once, then a walk along them,
+ * instead of every edge at every pixel.
  */
 export function forEachPixelInRing(
   p: Float32Array,
@@ -111,9 +114,28 @@ export function forEachPixelInRing(
   step = 1,
 ): void {
   const { x0, y0, x1, y1 } = ringBounds(p, stride, ring);
+  const n = ring.length;
+  const crossings = new Float64Array(n);
+  const xStart = Math.max(0, Math.floor(x0));
+  const xEnd = Math.min(width - 1, Math.ceil(x1));
   for (let y = Math.max(0, Math.floor(y0)); y <= Math.min(height - 1, Math.ceil(y1)); y += step) {
-    for (let x = Math.max(0, Math.floor(x0)); x <= Math.min(width - 1, Math.ceil(x1)); x += step) {
-      if (pointInPolygon(p, stride, ring, x + 0.5, y + 0.5)) fn(x, y, (y * width + x) * 4);
+    const cy = y + 0.5;
+    let count = 0;
+    for (let i = 0, j = n - 1; i < n; j = i++) {
+      const xi = p[stride * ring[i]!]!;
+      const yi = p[stride * ring[i]! + 1]!;
+      const xj = p[stride * ring[j]!]!;
+      const yj = p[stride * ring[j]! + 1]!;
+      if (yi > cy !== yj > cy) crossings[count++] = ((xj - xi) * (cy - yi)) / (yj - yi) + xi;
+    }
+    if (count === 0) continue;
+    const row = crossings.subarray(0, count).sort();
+    // A centre is inside when an odd number of crossings lie strictly to its right.
+    let passed = 0;
+    for (let x = xStart; x <= xEnd; x += step) {
+      const cx = x + 0.5;
+      while (passed < count && row[passed]! <= cx) passed++;
+      if ((count - passed) & 1) fn(x, y, (y * width + x) * 4);
     }
   }
 }

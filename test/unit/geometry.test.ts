@@ -10,6 +10,7 @@ import {
 } from '../../src/face/pose.js';
 import { createImage, type RgbaImage } from '../../src/face/image.js';
 import { pyramidLevel, pyramidLevelSize, pyramidWindow } from '../../src/face/pyramid.js';
+import { forEachPixelInRing, pointInPolygon, ringBounds } from '../../src/render/geometry.js';
 
 test('crop mapping: imageToCrop inverts cropToImage for a rotated, scaled square', () => {
   const r = { cx: 103.5, cy: 77.25, size: 143, angleRad: 0.37 };
@@ -153,4 +154,50 @@ test('Euler angles round-trip and have the documented signs', () => {
   // Positive pitch moves the nose down (y grows downwards).
   const P = eulerToRotation(0, 20, 0);
   assert.ok(P[5]! * -1 > 0);
+});
+
+test('forEachPixelInRing visits exactly the pixels whose centre pointInPolygon puts inside, in row order', () => {
+  // Seeded polygons: convex, star-shaped with self-crossings, vertices on pixel centres and edges, steps 1 and 3.
+  let seed = 7;
+  const rand = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const W = 40;
+  const H = 30;
+  let visited = 0;
+  for (let trial = 0; trial < 60; trial++) {
+    const n = 3 + (trial % 12);
+    const pts = new Float32Array(3 * n);
+    for (let k = 0; k < n; k++) {
+      const onGrid = trial % 5 === 0;
+      const a = (2 * Math.PI * k) / n + (trial % 3 === 0 ? rand() * 3 : 0);
+      const r = 4 + rand() * 16;
+      const x = 20 + r * Math.cos(a) - 4 + rand() * 8;
+      const y = 15 + r * Math.sin(a);
+      pts[3 * k] = onGrid ? Math.round(x) + 0.5 : x;
+      pts[3 * k + 1] = onGrid ? Math.round(y) + 0.5 : y;
+    }
+    const ring = Array.from({ length: n }, (_, k) => k);
+    for (const step of [1, 3]) {
+      const got: number[] = [];
+      forEachPixelInRing(
+        pts,
+        3,
+        ring,
+        W,
+        H,
+        (x, y, o) => {
+          assert.equal(o, (y * W + x) * 4);
+          got.push(y * W + x);
+        },
+        step,
+      );
+      const want: number[] = [];
+      const { x0, y0, x1, y1 } = ringBounds(pts, 3, ring);
+      for (let y = Math.max(0, Math.floor(y0)); y <= Math.min(H - 1, Math.ceil(y1)); y += step)
+        for (let x = Math.max(0, Math.floor(x0)); x <= Math.min(W - 1, Math.ceil(x1)); x += step)
+          if (pointInPolygon(pts, 3, ring, x + 0.5, y + 0.5)) want.push(y * W + x);
+      assert.deepEqual(got, want, `trial ${trial}, step ${step}`);
+      visited += got.length;
+    }
+  }
+  assert.ok(visited > 5000, `only ${visited} pixels visited`);
 });
