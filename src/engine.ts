@@ -44,6 +44,7 @@ export { faceState, type FaceState, projectState, stateFromLandmarks } from './m
 export { loadSpeechModel, SPEECH_AUS, SPEECH_FPS, type SpeechModel } from './motion/speech-model.js';
 export { mouthCurves, speechMotion } from './motion/speech-motion.js';
 export { optionKey, type OptionSpec, type OptionSpecs, parseOptionText } from './options.js';
+export { createGroupReenactor, type GroupMember } from './reenact/group-reenactor.js';
 export { ANIMATE_OPTIONS, REENACTOR_OPTION_NAMES } from './reenact/options.js';
 export {
   createReenactor,

@@ -51,6 +51,7 @@ const ENGINE = (f: string): boolean =>
   /^body\/(?!animate\.ts|analyze-node\.ts|models-node\.ts|evaluate\.ts|render-worker\.ts)/.test(f) ||
   [
     'reenact/reenactor.ts',
+    'reenact/group-reenactor.ts',
     'reenact/options.ts',
     'expression/edit.ts',
     'expression/options.ts',

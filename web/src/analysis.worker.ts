@@ -73,7 +73,19 @@ function tracker(stream: Stream | 'probe'): FaceTracker {
 
 async function probe(req: ProbeRequest): Promise<void> {
   const { faces } = await tracker('probe').next(req.image, { emotion: false });
-  scope.post({ type: 'probe', seq: req.seq, driver: req.driver, output: faces[0]?.mouth.open ?? null });
+  const event: Extract<AnalysisEvent, { type: 'probe' }> = {
+    type: 'probe',
+    seq: req.seq,
+    driver: req.driver,
+    output: faces[0]?.mouth.open ?? null,
+  };
+  if (req.group) {
+    // Every output face, left to right, when all the portrait's faces were found again.
+    const ranked = [...faces].sort((a, b) => a.box.x + a.box.width / 2 - (b.box.x + b.box.width / 2));
+    event.drivers = req.group.drivers;
+    event.outputs = ranked.length === req.group.faces ? ranked.map((f) => f.mouth.open) : null;
+  }
+  scope.post(event);
   render!.postMessage({ type: 'probe-done' });
 }
 
@@ -127,6 +139,7 @@ async function handle(msg: AnalysisRequest): Promise<void> {
         seq: msg.seq,
         frame,
         face: faces[0],
+        faces,
         analyseMs: ms,
       };
       render!.postMessage(out, [frame.data.buffer]);

@@ -172,10 +172,11 @@ export class Engine {
     return (await reply).result;
   }
 
-  setSource(image: RgbaImage, face: FaceResult): void {
+  /** The portrait and its face; `group`: all its faces, animated at once in Live and the Video file mode. */
+  setSource(image: RgbaImage, face: FaceResult, group?: FaceResult[]): void {
     // A copy: the page keeps its own to switch faces.
     const copy: RgbaImage = { width: image.width, height: image.height, data: image.data.slice() };
-    this.postRender({ type: 'source', image: copy, face }, [copy.data.buffer]);
+    this.postRender({ type: 'source', image: copy, face, group }, [copy.data.buffer]);
   }
 
   /** A portrait without a face (a whole person, for the body mode): the render worker shows it, no more. */

@@ -73,7 +73,13 @@ export class LivePage {
   private framesWithFace = 0;
   private totals = { outputs: 0, analyseMs: 0, renderMs: 0, sinceMs: 0 };
   private recorder: MediaRecorder | undefined;
-  readonly probe: { seq: number; driver: number; output: number | null }[] = [];
+  readonly probe: {
+    seq: number;
+    driver: number;
+    output: number | null;
+    drivers?: number[];
+    outputs?: number[] | null;
+  }[] = [];
 
   constructor(private readonly engine: Engine) {
     this.view = new TrackerView(engine);
@@ -122,7 +128,8 @@ export class LivePage {
         this.updateBadge();
         this.pump();
       } else if (e.type === 'probe') {
-        this.probe.push({ seq: e.seq, driver: e.driver, output: e.output });
+        const { type: _, ...measured } = e;
+        this.probe.push(measured);
       }
     });
     engine.onRender((e) => {

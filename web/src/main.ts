@@ -3,7 +3,7 @@
  * the portrait (the bundled astronaut by default; pick or drop another), and switches between the Live and
  * Studio pages. Everything runs here: no image or frame is sent anywhere.
  */
-import type { FaceResult, ModelBackend, RgbaImage } from '../../src/engine.js';
+import type { Box, FaceResult, ModelBackend, RgbaImage } from '../../src/engine.js';
 import { $, h } from './dom.js';
 import { Engine } from './engine.js';
 import { buildGallery, showThumbnails } from './gallery.js';
@@ -174,6 +174,8 @@ async function loadPortrait(file: Blob, name: string, decoded?: ImageBitmap): Pr
     ...result.faces.map((f, i) =>
       h('option', { value: String(i) }, i === 0 ? `${i} (largest)` : `${i} (${Math.round(f.box.width)} px wide)`),
     ),
+    // As `--face all`: every face at once, driven by the camera's (or the video's) faces left to right.
+    ...(result.faces.length > 1 ? [h('option', { value: 'all' }, `All faces (${result.faces.length})`)] : []),
   );
   $('#face-row').hidden = result.faces.length < 2;
   if (body) useBodyOnly();
@@ -181,15 +183,23 @@ async function loadPortrait(file: Blob, name: string, decoded?: ImageBitmap): Pr
   firstPortraitMs ??= performance.now();
 }
 
-function useFace(index: number): void {
+/** The face to animate, by its number (0 = largest), or all of them at once. */
+function useFace(index: number | 'all'): void {
   if (!portrait) return;
-  const face = portrait.faces[index]!;
-  engine.setSource(portrait.image, face);
+  const all = index === 'all';
+  const face = portrait.faces[all ? 0 : index]!;
+  engine.setSource(portrait.image, face, all ? portrait.faces : undefined);
   studio.setPortraitPicture(portrait);
-  live.tools.setSource(portrait.image, face.box);
-  studio.tools.setSource(portrait.image, face.box);
+  const box = all ? unionBox(portrait.faces.map((f) => f.box)) : face.box;
+  live.tools.setSource(portrait.image, box);
+  studio.tools.setSource(portrait.image, box);
   const n = portrait.faces.length;
-  portraitStatus.textContent = `${portrait.name}: ${portrait.image.width}×${portrait.image.height}, ${n} face${n === 1 ? '' : 's'}${n > 1 ? `, using face ${index}` : ''}.`;
+  const using = all
+    ? `, all ${n} at once (Live and Video file; camera faces drive them left to right; the other modes use face 0)`
+    : n > 1
+      ? `, using face ${index}`
+      : '';
+  portraitStatus.textContent = `${portrait.name}: ${portrait.image.width}×${portrait.image.height}, ${n} face${n === 1 ? '' : 's'}${using}.`;
   live.setPortrait(true);
   studio.setPortrait(true);
 }
@@ -208,7 +218,16 @@ function useBodyOnly(): void {
   studio.setPortrait(true, false);
 }
 
-faceSelect.addEventListener('change', () => useFace(Number(faceSelect.value)));
+/** The smallest box around all the boxes. */
+function unionBox(boxes: Box[]): Box {
+  const x = Math.min(...boxes.map((b) => b.x));
+  const y = Math.min(...boxes.map((b) => b.y));
+  const width = Math.max(...boxes.map((b) => b.x + b.width)) - x;
+  const height = Math.max(...boxes.map((b) => b.y + b.height)) - y;
+  return { x, y, width, height };
+}
+
+faceSelect.addEventListener('change', () => useFace(faceSelect.value === 'all' ? 'all' : Number(faceSelect.value)));
 const fileInput = $<HTMLInputElement>('#portrait-file');
 $('#choose-portrait').addEventListener('click', () => fileInput.click());
 fileInput.addEventListener('change', () => {

@@ -78,7 +78,19 @@ export type AnalysisEvent =
   | { type: 'ready'; backend: ModelBackend; loadMs: number }
   | { type: 'portrait'; id: number; image: RgbaImage; faces: FaceResult[] }
   | { type: 'tracked'; stream: Stream; seq: number; ms: number; found: boolean }
-  | { type: 'probe'; seq: number; driver: number; output: number | null }
+  /**
+   * Test probe: the driver's and the re-analysed output's mouth opening; with all faces animated, also every
+   * camera face's and every output face's, each left to right (`outputs` only when as many faces as the
+   * portrait's were found).
+   */
+  | {
+      type: 'probe';
+      seq: number;
+      driver: number;
+      output: number | null;
+      drivers?: number[];
+      outputs?: number[] | null;
+    }
   | { type: 'body-person'; id: number; result: BodyPersonResult }
   /** A driving frame's body keypoints are found (`person`: five joints or more seen). */
   /** `ms`: the analysis worker's busy time for it (MoveNet, and the face tracker for `--head expression`). */
@@ -92,6 +104,8 @@ export type AnalysedFrame = {
   seq: number;
   frame: RgbaImage & { timestampMs: number };
   face: FaceResult | undefined;
+  /** Every face tracked in the frame (face is the first): all faces of a portrait are driven from them. */
+  faces: FaceResult[];
   analyseMs: number;
 };
 
@@ -106,7 +120,14 @@ export type BodyFrame = {
 };
 
 /** Render worker → analysis worker: an output frame to re-analyse (test probe). */
-export type ProbeRequest = { type: 'probe'; seq: number; image: RgbaImage; driver: number };
+export type ProbeRequest = {
+  type: 'probe';
+  seq: number;
+  image: RgbaImage;
+  driver: number;
+  /** With all faces animated: every camera face's mouth opening, left to right, and the portrait's face count. */
+  group?: { drivers: number[]; faces: number };
+};
 
 export type CanvasName = 'live' | 'studio';
 
@@ -153,7 +174,11 @@ export interface Box {
 
 export type RenderRequest =
   | { type: 'init'; analysis: MessagePort; live: OffscreenCanvas; studio: OffscreenCanvas; modelsUrl: string }
-  | { type: 'source'; image: RgbaImage; face: FaceResult }
+  /**
+   * The portrait and its chosen face; `group`: all its faces, animated at once in Live and the Video file mode
+   * (the studio's other modes use `face`).
+   */
+  | { type: 'source'; image: RgbaImage; face: FaceResult; group?: FaceResult[] }
   /** A portrait without a face but with a whole person (the Video file mode's body only): shown, not edited. */
   | { type: 'picture'; image: RgbaImage }
   | { type: 'live-options'; options: ReenactorOptions }

@@ -48,6 +48,7 @@ import {
 } from '../../src/engine.js';
 import { type BodyDrive, createBodyDrive } from './body-render.js';
 import { createVideoEncoder, encodeOpus, type VideoFileEncoder } from './encoder.js';
+import { groupReenactor, leftToRight } from './group.js';
 import type {
   AnalysedFrame,
   BodyFrame,
@@ -68,6 +69,8 @@ const canvases = {} as Record<CanvasName, OffscreenCanvasRenderingContext2D>;
 interface Source {
   image: RgbaImage;
   face: FaceResult;
+  /** All the portrait's faces, animated at once in Live and the Video file mode (the other modes use `face`). */
+  group?: FaceResult[];
   state: FaceState;
   editor?: FaceEditor;
   renderer?: Renderer;
@@ -83,6 +86,8 @@ const live = {
   probing: false,
   /** The last output shown, drawn again when the view changes (also after the camera stopped). */
   last: undefined as ReenactedFrame | undefined,
+  /** Every camera face of the frames being rendered, by frame (for the probe of a group). */
+  faces: new WeakMap<object, FaceResult[]>(),
 };
 
 /** The studio's timeline: a promise, because one with generated motion waits for the motion models. */
@@ -435,6 +440,11 @@ function measures(face: FaceResult | undefined): DriverMeasures | undefined {
 
 function liveReenactor(): Reenactor | undefined {
   if (!source || !live.reference) return undefined;
+  // All faces: each member takes its own driver face's first frame as its reference (made again on recalibrating).
+  if (source.group) {
+    live.reenactor ??= groupReenactor(source.image, source.group, { ...live.options, mouth: rendererOptions().mouth });
+    return live.reenactor;
+  }
   live.reenactor ??= createReenactor(source.image, source.face, {
     ...live.options,
     mouth: rendererOptions().mouth,
@@ -455,7 +465,8 @@ function onLiveFrame(msg: AnalysedFrame): void {
   let mouth = 'none';
   let outputs = 0;
   if (reenactor) {
-    for (const out of reenactor.push(frame, msg.face)) {
+    if (live.probe && source?.group) live.faces.set(frame, msg.faces);
+    for (const out of reenactor.push(frame, msg.face, msg.faces)) {
       showLive(out);
       mouth = out.mouth;
       outputs++;
@@ -481,6 +492,10 @@ function probe(seq: number, out: ReenactedFrame): void {
   live.probing = true;
   const image: RgbaImage = { width: out.image.width, height: out.image.height, data: out.image.data.slice() };
   const req: ProbeRequest = { type: 'probe', seq, image, driver: out.face.mouth.open };
+  const faces = live.faces.get(out.frame);
+  if (source?.group && faces) {
+    req.group = { drivers: leftToRight(faces).map((f) => f.mouth.open), faces: source.group.length };
+  }
   analysis!.postMessage(req, [image.data.buffer]);
 }
 
@@ -488,7 +503,7 @@ function onFileFrame(msg: AnalysedFrame): void {
   if (!file) return;
   const job = file;
   const t0 = performance.now();
-  const outs = job.reenactor.push(msg.frame, msg.face);
+  const outs = job.reenactor.push(msg.frame, msg.face, msg.faces);
   job.pending = job.pending.then(async () => {
     for (const out of outs) await job.encoder.add(out.image);
   });
@@ -557,7 +572,7 @@ async function handle(msg: RenderRequest): Promise<void> {
         draw('studio', msg.image, false);
       }
       bank = await mouthBank;
-      source = { image: msg.image, face: msg.face, state: faceState(msg.face) };
+      source = { image: msg.image, face: msg.face, group: msg.group, state: faceState(msg.face) };
       live.reenactor = undefined;
       live.last = undefined;
       drawLive(source.image);
@@ -636,9 +651,10 @@ async function handle(msg: RenderRequest): Promise<void> {
     case 'file-begin': {
       const s = needSource();
       const encoder = await createVideoEncoder(s.image.width, s.image.height, msg.fps);
+      const options = { ...msg.options, mouth: rendererOptions().mouth };
       file = {
         id: msg.id,
-        reenactor: createReenactor(s.image, s.face, { ...msg.options, mouth: rendererOptions().mouth }),
+        reenactor: s.group ? groupReenactor(s.image, s.group, options) : createReenactor(s.image, s.face, options),
         encoder,
         pending: Promise.resolve(),
       };
