@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import { CANONICAL_FACE, eyeApertures, mouthAperture } from '../../src/face/measures.js';
 import { LM } from '../../src/face/topology.js';
 import { ACTION_UNITS, applyAUs, auFields, bothSides } from '../../src/face/action-units.js';
-import { estimateAUs } from '../../src/analysis/action-units.js';
+import { AU_RIDGE, estimateAUs } from '../../src/analysis/action-units.js';
+import { responseFields } from '../../src/analysis/au-response.js';
 import { emotionAUs, EMOTION_NAMES } from '../../src/motion/emotion.js';
 
 const y = (c: Float32Array, i: number): number => c[3 * i + 1]!;
@@ -62,4 +63,69 @@ test('learned emotions are sensible: smiles for happy and contempt (one-sided), 
   assert.ok((surprised.left[1] ?? 0) > 1 && (surprised.left[2] ?? 0) > 0.5);
   assert.deepEqual(emotionAUs('neutral', 1), { left: {}, right: {} });
   assert.equal(EMOTION_NAMES.length, 8);
+});
+
+test('the estimate is the box-constrained least-squares optimum, with AUs held at both bounds', () => {
+  // A face asked for more than the maximum of some AUs, less than nothing of others, plus noise: the fit must
+  // hold those at 5 and 0 and be stationary in the rest (Karush–Kuhn–Tucker), to rounding.
+  const neutral = CANONICAL_FACE.map((v, i) => v + Math.sin(i) * 0.01);
+  const moved = applyAUs(neutral, bothSides({ 12: 5, 26: 3, 1: 2 }));
+  const extra = applyAUs(neutral, bothSides({ 12: 2, 4: 1 }));
+  const canon = moved.map(
+    (v, i) => v + (extra[i]! - neutral[i]!) - (i % 7 === 0 ? 0.002 : 0) + Math.cos(i * 1.7) * 0.001,
+  );
+  const e = estimateAUs(canon, neutral, { calibrated: false });
+  const fields = auFields();
+  const D = 468 * 3;
+  const fit = new Float64Array(D);
+  for (const f of fields)
+    for (let i = 0; i < D; i++) fit[i]! += ((f.side === 'left' ? e.left : e.right)[f.au] / 5) * f.field[i]!;
+  let atMax = 0;
+  let atZero = 0;
+  for (const f of fields) {
+    const a = (f.side === 'left' ? e.left : e.right)[f.au];
+    // d(SSE)/da, per unit intensity.
+    let g = 0;
+    for (let i = 0; i < D; i++) g -= (2 / 5) * f.field[i]! * (canon[i]! - neutral[i]! - fit[i]!);
+    if (a >= 5 - 1e-12) {
+      atMax++;
+      assert.ok(g <= 1e-7, `AU${f.au} ${f.side} at 5 wants to fall: ${g}`);
+    } else if (a <= 1e-12) {
+      atZero++;
+      assert.ok(g >= -1e-7, `AU${f.au} ${f.side} at 0 wants to rise: ${g}`);
+    } else assert.ok(Math.abs(g) < 1e-7, `AU${f.au} ${f.side} at ${a} is not stationary: ${g}`);
+  }
+  assert.ok(atMax >= 2 && atZero >= 2, `bounds held: ${atMax} at 5, ${atZero} at 0`);
+});
+
+test('with the calibrated response fields too, the estimate meets the optimality conditions of its ridge fit', () => {
+  // The fields overlap strongly here (one AU reads partly as another), where coordinate descent crawled: it
+  // stopped after a thousand sweeps short of the minimum. The estimate must be the minimiser of
+  // ½aᵀ(FᵀF + ridge)a − (Fᵀδ)ᵀa over 0 ≤ a ≤ 5 (intensity-1 units), to rounding.
+  const F = responseFields()!;
+  const neutral = CANONICAL_FACE.map((v, i) => v + Math.sin(i) * 0.01);
+  const moved = applyAUs(neutral, bothSides({ 25: 1.5, 6: 1, 1: 0.5 }));
+  // Rough noise, as a tracker's: a hash of the index in (−1, 1), 0.003 canonical units.
+  const canon = moved.map((v, i) => v + ((Math.sin(i * 12.9898) * 43758.5453) % 1) * 0.003);
+  const e = estimateAUs(canon, neutral);
+  const D = 468 * 3;
+  const n = F.length;
+  const a = F.map((f) => (f.side === 'left' ? e.left : e.right)[f.au]);
+  const dot = (u: Float32Array, v: ArrayLike<number>): number => {
+    let s = 0;
+    for (let i = 0; i < D; i++) s += u[i]! * v[i]!;
+    return s;
+  };
+  const G = F.map((f) => F.map((g) => dot(f.field, g.field) / 25));
+  const ridge = (AU_RIDGE * G.reduce((s, row, p) => s + row[p]!, 0)) / n;
+  const delta = Float64Array.from({ length: D }, (_, i) => canon[i]! - neutral[i]!);
+  let worst = 0;
+  F.forEach((f, p) => {
+    const g = G[p]!.reduce((s, v, q) => s + v * a[q]!, 0) + ridge * a[p]! - dot(f.field, delta) / 5;
+    // At 0 the gradient may only point up, at 5 only down; between, it vanishes.
+    const violation = a[p]! <= 0 ? Math.max(0, -g) : a[p]! >= 5 ? Math.max(0, g) : Math.abs(g);
+    worst = Math.max(worst, violation);
+  });
+  // (Coordinate descent, the solver before, left 4e-12 here.)
+  assert.ok(worst < 1e-14, `largest violation of the optimality conditions: ${worst}`);
 });
