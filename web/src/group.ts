@@ -8,6 +8,7 @@ import {
   createGroupReenactor,
   createReenactor,
   type FaceResult,
+  faceState,
   type Reenactor,
   type ReenactorOptions,
   type RgbaImage,
@@ -20,13 +21,34 @@ export const leftToRight = (faces: readonly FaceResult[]): FaceResult[] =>
   [...faces].sort((a, b) => centre(a) - centre(b));
 
 /**
- * A reenactor for every face of `image` at once. Each member takes its reference (the neutral face it measures
- * motion from) from the first frame that shows its driver face.
+ * The place from the left of the driver face that drives portrait face `rank` of `count`, among `found` driver
+ * faces: by position, as the engine's group reenactor maps them.
  */
-export function groupReenactor(image: RgbaImage, faces: readonly FaceResult[], options: ReenactorOptions): Reenactor {
+const driverRank = (rank: number, count: number, found: number): number =>
+  count <= 1 ? 0 : Math.round((rank * (found - 1)) / (count - 1));
+
+/**
+ * A reenactor for every face of `image` at once. Each member measures motion from `reference` (a driving frame
+ * and its faces: the member's driver face in it, mapped by position), or without one from the first frame that
+ * shows its driver face.
+ */
+export function groupReenactor(
+  image: RgbaImage,
+  faces: readonly FaceResult[],
+  options: ReenactorOptions,
+  reference?: { image: RgbaImage; faces: readonly FaceResult[] },
+): Reenactor {
   const ranked = leftToRight(faces);
+  const drivers = reference ? leftToRight(reference.faces) : [];
   return createGroupReenactor(
     image,
-    faces.map((face) => ({ reenactor: createReenactor(image, face, options), rank: ranked.indexOf(face) })),
+    faces.map((face) => {
+      const rank = ranked.indexOf(face);
+      const driver = drivers[driverRank(rank, faces.length, drivers.length)];
+      const own = driver
+        ? { reference: faceState(driver), referenceFrame: { image: reference!.image, landmarks: driver.landmarks } }
+        : {};
+      return { reenactor: createReenactor(image, face, { ...options, ...own }), rank };
+    }),
   );
 }

@@ -80,7 +80,8 @@ let source: Source | undefined;
 /** The live reenactment: options, the driver's reference (kept when options change) and the reenactor. */
 const live = {
   options: {} as ReenactorOptions,
-  reference: undefined as { state: FaceState; frame: { image: RgbaImage; landmarks: Float32Array } } | undefined,
+  reference: undefined as
+    { state: FaceState; frame: { image: RgbaImage; landmarks: Float32Array }; faces: FaceResult[] } | undefined,
   reenactor: undefined as Reenactor | undefined,
   probe: false,
   probing: false,
@@ -440,9 +441,14 @@ function measures(face: FaceResult | undefined): DriverMeasures | undefined {
 
 function liveReenactor(): Reenactor | undefined {
   if (!source || !live.reference) return undefined;
-  // All faces: each member takes its own driver face's first frame as its reference (made again on recalibrating).
+  // All faces: each member's reference is its driver face (mapped by position) in the reference frame.
   if (source.group) {
-    live.reenactor ??= groupReenactor(source.image, source.group, { ...live.options, mouth: rendererOptions().mouth });
+    live.reenactor ??= groupReenactor(
+      source.image,
+      source.group,
+      { ...live.options, mouth: rendererOptions().mouth },
+      { image: live.reference.frame.image, faces: live.reference.faces },
+    );
     return live.reenactor;
   }
   live.reenactor ??= createReenactor(source.image, source.face, {
@@ -458,7 +464,11 @@ function onLiveFrame(msg: AnalysedFrame): void {
   const t0 = performance.now();
   const frame: DrivingFrame = msg.frame;
   if (msg.face && !live.reference) {
-    live.reference = { state: faceState(msg.face), frame: { image: frame, landmarks: msg.face.landmarks } };
+    live.reference = {
+      state: faceState(msg.face),
+      frame: { image: frame, landmarks: msg.face.landmarks },
+      faces: msg.faces,
+    };
     live.reenactor = undefined;
   }
   const reenactor = liveReenactor();
