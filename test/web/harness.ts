@@ -9,7 +9,11 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { ffmpeg, ROOT } from '../helpers.js';
+import { createFaceAnalyzer } from '../../src/analysis/node.js';
+import type { RgbaImage } from '../../src/face/image.js';
+import { readImage, writeImage } from '../../src/media/image.js';
+import { cropAroundFace } from '../../src/render/resize.js';
+import { DATA, ffmpeg, ROOT } from '../helpers.js';
 
 /** Builds the web app into `outDir` (a production build, as `npm run build:web` makes it). */
 export async function buildWeb(outDir: string): Promise<void> {
@@ -103,6 +107,51 @@ export function makeY4m(input: string, output: string, { size = 384, seconds = 3
     'yuv4mpegpipe',
     output,
   );
+}
+
+/** Two real portraits of ../shared/data for a group photo, and two real speakers to drive it (left, right). */
+export const GROUP_PORTRAITS = ['skimage_astronaut.png', 'lp_d8.jpg'];
+export const GROUP_SPEAKERS = ['lp_d0.mp4', 'lp_d11.mp4'];
+
+/**
+ * A group photo made at run time (as scripts/eval-group.ts makes one): each portrait of ../shared/data cropped
+ * around its face to `side`², side by side, written as a PNG.
+ */
+export async function makeGroupPhoto(output: string, portraits = GROUP_PORTRAITS, side = 256): Promise<void> {
+  const analyzer = await createFaceAnalyzer({ emotion: false });
+  try {
+    const crops: RgbaImage[] = [];
+    for (const p of portraits) {
+      const img = await readImage(path.join(DATA, 'images', p));
+      const face = (await analyzer.analyze(img))[0];
+      if (!face) throw new Error(`no face found in ${p}`);
+      crops.push(cropAroundFace(img, face.box, side, 0.6));
+    }
+    const width = side * crops.length;
+    const group: RgbaImage = { width, height: side, data: new Uint8ClampedArray(width * side * 4) };
+    crops.forEach((c, k) => {
+      for (let y = 0; y < side; y++)
+        group.data.set(c.data.subarray(y * side * 4, (y + 1) * side * 4), (y * width + k * side) * 4);
+    });
+    await writeImage(output, group);
+  } finally {
+    analyzer.close();
+  }
+}
+
+/**
+ * Two (or more) speakers side by side: each clip of ../shared/data centre-cropped to `side`², hstacked, `seconds`
+ * long at `fps`. `.y4m` output: a clip for Chromium's fake camera; anything else: an H.264 video file.
+ */
+export function makeSpeakersClip(
+  output: string,
+  { clips = GROUP_SPEAKERS, side = 320, seconds = 3.1, fps = 25 } = {},
+): void {
+  const inputs = clips.flatMap((c) => ['-i', path.join(DATA, 'videos', c)]);
+  const each = clips.map((_, k) => `[${k}:v]crop='min(iw,ih)':'min(iw,ih)',scale=${side}:${side},fps=${fps}[v${k}]`);
+  const stack = `${clips.map((_, k) => `[v${k}]`).join('')}hstack=inputs=${clips.length},format=yuv420p`;
+  const codec = output.endsWith('.y4m') ? ['-f', 'yuv4mpegpipe'] : ['-c:v', 'libx264', '-preset', 'ultrafast'];
+  ffmpeg(...inputs, '-t', String(seconds), '-filter_complex', `${each.join(';')};${stack}`, '-an', ...codec, output);
 }
 
 export interface BrowserSession {
