@@ -7,7 +7,7 @@
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { createFaceAnalyzer } from '../src/analysis/node.js';
+import { createFaceAnalyzer } from '../src/analysis/node/analyze.js';
 import { estimateAUs } from '../src/analysis/action-units.js';
 import { readImage } from '../src/media/image.js';
 import { faceState } from '../src/motion/motion.js';

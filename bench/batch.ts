@@ -15,7 +15,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createFaceAnalyzer } from '../src/analysis/node.js';
+import { createFaceAnalyzer } from '../src/analysis/node/analyze.js';
 import { augment } from '../src/batch/jobs.js';
 import type { BatchReport } from '../src/batch/run.js';
 import { createFaceEditor } from '../src/expression/edit.js';

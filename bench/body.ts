@@ -9,8 +9,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { animateBody } from '../src/body/animate.js';
-import { createBodyDetector } from '../src/body/models-node.js';
+import { animateBody } from '../src/body/node/animate.js';
+import { createBodyDetector } from '../src/body/node/load-models.js';
 import { DATA, ffmpeg } from '../test/helpers.js';
 import { machine } from './machine.js';
 

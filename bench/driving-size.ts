@@ -1,6 +1,6 @@
 /**
  * What decoding a large driving video at a reduced size costs in tracking quality: `animate` decodes a driver
- * whose face is larger than the engine needs at a smaller size (src/reenact/animate.ts, drivingDecodeSide).
+ * whose face is larger than the engine needs at a smaller size (src/reenact/node/animate.ts, drivingDecodeSide).
  * For each large clip this tracks the face at full size and at the reduced size animate picks for a portrait
  * whose face is smaller than DRIVING_FACE_MIN_PX, and prints how far the landmarks move (in inter-ocular
  * distances) and the frame-to-frame jitter of each, with the time each decode-and-track takes.
@@ -8,10 +8,10 @@
  *   node --import tsx bench/driving-size.ts        (needs ../shared/data)
  */
 import path from 'node:path';
-import { createFaceAnalyzer } from '../src/analysis/node.js';
+import { createFaceAnalyzer } from '../src/analysis/node/analyze.js';
 import { LM } from '../src/face/topology.js';
 import { decodeVideo, probeVideo } from '../src/media/video.js';
-import { drivingDecodeSide, DRIVING_FACE_MIN_PX } from '../src/reenact/animate.js';
+import { drivingDecodeSide, DRIVING_FACE_MIN_PX } from '../src/reenact/node/animate.js';
 import { DATA } from '../test/helpers.js';
 import { machine } from './machine.js';
 

@@ -16,10 +16,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createFaceAnalyzer } from '../src/analysis/node.js';
+import { createFaceAnalyzer } from '../src/analysis/node/analyze.js';
 import { readImage } from '../src/media/image.js';
 import { decodeVideo, probeVideo } from '../src/media/video.js';
-import { animate, type AnimateReport } from '../src/reenact/animate.js';
+import { animate, type AnimateReport } from '../src/reenact/node/animate.js';
 import { fitSize, resizeImage } from '../src/render/resize.js';
 import { DATA, ffmpeg } from '../test/helpers.js';
 import { machine } from './machine.js';

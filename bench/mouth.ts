@@ -8,11 +8,11 @@
  *   npm run bench:mouth     (needs ../shared/data)
  */
 import path from 'node:path';
-import { createFaceAnalyzer } from '../src/analysis/node.js';
+import { createFaceAnalyzer } from '../src/analysis/node/analyze.js';
 import { readImage } from '../src/media/image.js';
 import { decodeVideo } from '../src/media/video.js';
 import { DEFAULT_RETARGET, faceState, retarget, type FaceState } from '../src/motion/motion.js';
-import { ASSETS_DIR, loadMouthBank } from '../src/reenact/mouth-bank-file.js';
+import { ASSETS_DIR, loadMouthBank } from '../src/reenact/node/mouth-bank-file.js';
 import { createRenderer } from '../src/render/renderer.js';
 import { fitSize, resizeImage } from '../src/render/resize.js';
 import { DATA } from '../test/helpers.js';

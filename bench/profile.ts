@@ -9,20 +9,20 @@
  *   npm run bench:profile -- --out docs/results/profile.md
  *
  * The driving clip is decoded at the size `animate` decodes it at (its face scaled to the portrait's, see
- * src/reenact/driving.ts), once, before either profile starts; decoding and encoding run in ffmpeg's own
+ * src/reenact/node/driving.ts), once, before either profile starts; decoding and encoding run in ffmpeg's own
  * processes and are not in these profiles (bench:matrix times them).
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createFaceAnalyzer } from '../src/analysis/node.js';
+import { createFaceAnalyzer } from '../src/analysis/node/analyze.js';
 import type { FaceResult } from '../src/face/types.js';
 import type { VideoFrame } from '../src/face/image.js';
 import { readImage } from '../src/media/image.js';
 import { decodeVideo, probeVideo } from '../src/media/video.js';
-import { drivingDecodeSide } from '../src/reenact/driving.js';
-import { loadMouthBank } from '../src/reenact/mouth-bank-file.js';
+import { drivingDecodeSide } from '../src/reenact/node/driving.js';
+import { loadMouthBank } from '../src/reenact/node/mouth-bank-file.js';
 import { createReenactor } from '../src/reenact/reenactor.js';
 import { DATA } from '../test/helpers.js';
 import { machine } from './machine.js';

@@ -10,11 +10,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createFaceAnalyzer } from '../src/analysis/node.js';
+import { createFaceAnalyzer } from '../src/analysis/node/analyze.js';
 import { readImage } from '../src/media/image.js';
 import { decodeVideo } from '../src/media/video.js';
 import { DEFAULT_RETARGET, faceState, retarget, type FaceState } from '../src/motion/motion.js';
-import { animate } from '../src/reenact/animate.js';
+import { animate } from '../src/reenact/node/animate.js';
 import { createRenderer } from '../src/render/renderer.js';
 import { DATA, ffmpeg } from '../test/helpers.js';
 import { machine, stats } from './machine.js';

@@ -10,8 +10,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { speakVideo } from '../src/speech/speak.js';
-import { synthesize } from '../src/speech/tts.js';
+import { speakVideo } from '../src/speech/node/speak.js';
+import { synthesize } from '../src/speech/node/tts.js';
 import { ASTRONAUT, ffmpeg } from '../test/helpers.js';
 import { machine } from './machine.js';
 

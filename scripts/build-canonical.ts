@@ -10,7 +10,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { initBackend, loadModels } from '../src/analysis/models.js';
-import { fileModelLoader, wasmDir } from '../src/analysis/models-node.js';
+import { fileModelLoader, wasmDir } from '../src/analysis/node/load-models.js';
 import { detectFaces, meshFromRegion, regionFromDetection, regionFromLandmarks } from '../src/analysis/mesh.js';
 import { applyRotation, applySimilarity, eulerToRotation, fitSimilarity, rotationToEuler } from '../src/face/pose.js';
 import { LANDMARK_COUNT, LM, MIRROR, RIGID_POINTS } from '../src/face/topology.js';

@@ -9,7 +9,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createFaceAnalyzer } from '../src/analysis/node.js';
+import { createFaceAnalyzer } from '../src/analysis/node/analyze.js';
 import { toCanonicalFrame } from '../src/face/measures.js';
 import { MESH_POINTS } from '../src/face/topology.js';
 import { decodeVideo } from '../src/media/video.js';

@@ -10,7 +10,7 @@
  *   npm run build:motion-data [-- ../shared/data]
  */
 import path from 'node:path';
-import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../src/analysis/node.js';
+import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../src/analysis/node/analyze.js';
 import { cacheDir, clipLandmarks, type ClipLandmarks } from '../src/dataset/landmarks.js';
 import { actorOf } from '../src/dataset/actors.js';
 import { writeMotionDataFile } from '../src/dataset/motion-data-file.js';

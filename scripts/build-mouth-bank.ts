@@ -14,7 +14,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { createFaceAnalyzer } from '../src/analysis/node.js';
+import { createFaceAnalyzer } from '../src/analysis/node/analyze.js';
 import { actorOf } from '../src/dataset/actors.js';
 import { clipLandmarks } from '../src/dataset/landmarks.js';
 import { estimatePose, toCanonicalFrame } from '../src/face/measures.js';

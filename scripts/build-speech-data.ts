@@ -4,14 +4,14 @@
  * offsets read from the video, with the speaker and the split — by speaker, some speakers held out
  * entirely (the motion data's validation people who talk on camera, so neither model has seen them).
  * Records the versions of the landmark analysis, the AU estimator and the audio features it was built
- * with (src/speech/versions.ts). docs/speech.md describes it.
+ * with (src/speech/node/versions.ts). docs/speech.md describes it.
  *
  * Landmarks come from the per-clip cache (src/dataset/landmarks.ts), so a rebuild takes about a minute.
  *
  *   npm run build:speech-data [-- ../shared/data]
  */
 import path from 'node:path';
-import { createFaceAnalyzer } from '../src/analysis/node.js';
+import { createFaceAnalyzer } from '../src/analysis/node/analyze.js';
 import { decomposeTrack, measureCurves, medianShape } from '../src/analysis/motion-curves.js';
 import { actorOf } from '../src/dataset/actors.js';
 import { clipLandmarks, type ClipLandmarks } from '../src/dataset/landmarks.js';
@@ -19,9 +19,9 @@ import { ACTION_UNITS } from '../src/face/action-units.js';
 import { mouthAperture } from '../src/face/measures.js';
 import { LIPS_OUTER, MOUTH_OPENING } from '../src/face/topology.js';
 import { SPEECH_AUS, SPEECH_DATA_VERSION, SPEECH_FPS } from '../src/motion/speech-model.js';
-import { readSpeech } from '../src/speech/audio-in.js';
-import { SPEECH_DATA_FILE, writeSpeechData, type SpeechClip } from '../src/speech/speech-dataset.js';
-import { speechVersions } from '../src/speech/versions.js';
+import { readSpeech } from '../src/speech/node/audio-in.js';
+import { SPEECH_DATA_FILE, writeSpeechData, type SpeechClip } from '../src/speech/node/speech-dataset.js';
+import { speechVersions } from '../src/speech/node/versions.js';
 import { readManifest } from '../src/dataset/manifest.js';
 
 const dataDir = path.resolve(process.argv[2] ?? '../shared/data');

@@ -8,7 +8,7 @@
  *   npx tsx scripts/calibrate-blinks.ts [../shared/data] [max frames per clip, default 300]
  */
 import path from 'node:path';
-import { createFaceAnalyzer } from '../src/analysis/node.js';
+import { createFaceAnalyzer } from '../src/analysis/node/analyze.js';
 import { decodeVideo } from '../src/media/video.js';
 import { readManifest } from '../src/dataset/manifest.js';
 

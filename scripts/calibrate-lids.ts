@@ -8,7 +8,7 @@
  *   npx tsx scripts/calibrate-lids.ts [../shared/data]
  */
 import path from 'node:path';
-import { createFaceAnalyzer } from '../src/analysis/node.js';
+import { createFaceAnalyzer } from '../src/analysis/node/analyze.js';
 import { eyeApertures } from '../src/face/measures.js';
 import { readImage } from '../src/media/image.js';
 import { faceState } from '../src/motion/motion.js';

@@ -12,11 +12,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { crossReenactBody, selfReenactBody, type CrossReport, type SelfReport } from '../src/body/evaluate.js';
-import { createBodyDetector } from '../src/body/models-node.js';
+import { crossReenactBody, selfReenactBody, type CrossReport, type SelfReport } from '../src/body/node/evaluate.js';
+import { createBodyDetector } from '../src/body/node/load-models.js';
 import { createBodyFaceRenderer, createHeadMotion } from '../src/body/face.js';
-import { createFaceAnalyzer } from '../src/analysis/node.js';
-import { loadBodySource } from '../src/body/animate.js';
+import { createFaceAnalyzer } from '../src/analysis/node/analyze.js';
+import { loadBodySource } from '../src/body/node/animate.js';
 import { renderBody } from '../src/body/render.js';
 import { createRetargeter } from '../src/body/retarget.js';
 import { drawSkeleton } from '../src/body/overlay.js';

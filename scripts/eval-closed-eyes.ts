@@ -10,14 +10,14 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { createFaceAnalyzer } from '../src/analysis/node.js';
+import { createFaceAnalyzer } from '../src/analysis/node/analyze.js';
 import { pickFace } from '../src/analysis/pick-face.js';
 import { bothSides } from '../src/face/action-units.js';
 import { LEFT_EYE_OPENING, RIGHT_EYE_OPENING } from '../src/face/topology.js';
 import { createFaceEditor } from '../src/expression/edit.js';
 import { writeAtomically } from '../src/media/atomic.js';
 import { readImage } from '../src/media/image.js';
-import { loadMouthBank } from '../src/reenact/mouth-bank-file.js';
+import { loadMouthBank } from '../src/reenact/node/mouth-bank-file.js';
 import { eyeAxes } from '../src/render/eye-bank.js';
 import { polygonArea } from '../src/render/geometry.js';
 import { cropAroundFace } from '../src/render/resize.js';

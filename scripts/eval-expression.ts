@@ -11,7 +11,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { identitySimilarity } from '../src/analysis/analyzer.js';
-import { createFaceAnalyzer } from '../src/analysis/node.js';
+import { createFaceAnalyzer } from '../src/analysis/node/analyze.js';
 import { EMOTIONS, type Emotion, type FaceResult } from '../src/face/types.js';
 import type { RgbaImage } from '../src/face/image.js';
 import { machine } from '../src/cli/machine.js';
@@ -25,7 +25,7 @@ import { apexScore } from '../src/eval/expression-real.js';
 import { GRID_H, GRID_W, sampleLogLuminance, uvTexels } from '../src/face/uv-grid.js';
 import { faceState } from '../src/motion/motion.js';
 import { pickFace } from '../src/analysis/pick-face.js';
-import { loadMouthBank } from '../src/reenact/mouth-bank-file.js';
+import { loadMouthBank } from '../src/reenact/node/mouth-bank-file.js';
 import { createRenderer } from '../src/render/renderer.js';
 import { cropAroundFace } from '../src/render/resize.js';
 import { CALIBRATION_PORTRAITS } from './calibration-portraits.js';

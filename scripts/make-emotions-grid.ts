@@ -8,12 +8,12 @@
  *   npx tsx scripts/make-emotions-grid.ts [../shared/data] [-o docs/images/emotions-grid.png] [--cell 150]
  */
 import path from 'node:path';
-import { createFaceAnalyzer } from '../src/analysis/node.js';
+import { createFaceAnalyzer } from '../src/analysis/node/analyze.js';
 import { pickFace } from '../src/analysis/pick-face.js';
 import type { RgbaImage } from '../src/face/image.js';
 import { createFaceEditor, type FaceEditor } from '../src/expression/edit.js';
 import { readImage, writeImage } from '../src/media/image.js';
-import { loadMouthBank } from '../src/reenact/mouth-bank-file.js';
+import { loadMouthBank } from '../src/reenact/node/mouth-bank-file.js';
 import { EMOTION_NAMES } from '../src/motion/emotion.js';
 import { drawText, fillRect } from '../src/render/draw.js';
 import { cropAroundFace, resizeImage } from '../src/render/resize.js';

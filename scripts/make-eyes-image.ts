@@ -8,7 +8,7 @@
  *   npx tsx scripts/make-eyes-image.ts [../shared/data] [-o docs/images/eyes.jpg]
  */
 import path from 'node:path';
-import { createFaceAnalyzer } from '../src/analysis/node.js';
+import { createFaceAnalyzer } from '../src/analysis/node/analyze.js';
 import { pickFace } from '../src/analysis/pick-face.js';
 import { bothSides } from '../src/face/action-units.js';
 import type { RgbaImage } from '../src/face/image.js';
@@ -17,7 +17,7 @@ import { readImage, writeImage } from '../src/media/image.js';
 import { drawText, fillRect } from '../src/render/draw.js';
 import { cropAroundFace, cropBox, resizeImage } from '../src/render/resize.js';
 import { LM } from '../src/face/topology.js';
-import { loadMouthBank } from '../src/reenact/mouth-bank-file.js';
+import { loadMouthBank } from '../src/reenact/node/mouth-bank-file.js';
 
 const args = process.argv.slice(2);
 const oi = args.indexOf('-o');

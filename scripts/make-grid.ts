@@ -6,7 +6,7 @@
  *   npx tsx scripts/make-grid.ts [../shared/data]
  */
 import path from 'node:path';
-import { createFaceAnalyzer } from '../src/analysis/node.js';
+import { createFaceAnalyzer } from '../src/analysis/node/analyze.js';
 import type { FaceResult } from '../src/face/types.js';
 import { readImage, writeImage } from '../src/media/image.js';
 import type { RgbaImage } from '../src/face/image.js';

@@ -8,14 +8,14 @@
  *   npx tsx scripts/make-mouths-image.ts [../shared/data] [-o docs/images/mouths.png]
  */
 import path from 'node:path';
-import { createFaceAnalyzer } from '../src/analysis/node.js';
+import { createFaceAnalyzer } from '../src/analysis/node/analyze.js';
 import { pickFace } from '../src/analysis/pick-face.js';
 import { bothSides } from '../src/face/action-units.js';
 import type { RgbaImage } from '../src/face/image.js';
 import { LIPS_OUTER } from '../src/face/topology.js';
 import { createFaceEditor, type EditSpec } from '../src/expression/edit.js';
 import { readImage, writeImage } from '../src/media/image.js';
-import { loadMouthBank } from '../src/reenact/mouth-bank-file.js';
+import { loadMouthBank } from '../src/reenact/node/mouth-bank-file.js';
 import { drawText, fillRect } from '../src/render/draw.js';
 import { cropAroundFace, cropBox, resizeImage } from '../src/render/resize.js';
 

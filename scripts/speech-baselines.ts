@@ -26,7 +26,7 @@ import { machine } from '../src/cli/machine.js';
 import { fitRidge, laggedCorrelation, pooledCrossCorrelation, zscore } from '../src/eval/speech-baselines.js';
 import { pearson } from '../src/eval/speech-metrics.js';
 import { loadSpeechModel } from '../src/motion/speech-model.js';
-import { readSpeechData, type SpeechClip } from '../src/speech/speech-dataset.js';
+import { readSpeechData, type SpeechClip } from '../src/speech/node/speech-dataset.js';
 
 const { values: args } = parseArgs({
   options: {

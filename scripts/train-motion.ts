@@ -16,7 +16,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/analysis/models.js';
-import { wasmDir } from '../src/analysis/models-node.js';
+import { wasmDir } from '../src/analysis/node/load-models.js';
 import { machine } from '../src/cli/machine.js';
 import { writeAtomically } from '../src/media/atomic.js';
 import { envelopeOnEpisodes } from '../src/eval/generate-eval.js';

@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { AUDIO_FEATURES } from '../src/analysis/audio-features.js';
 import { initBackend } from '../src/analysis/models.js';
-import { wasmDir } from '../src/analysis/models-node.js';
+import { wasmDir } from '../src/analysis/node/load-models.js';
 import { machine } from '../src/cli/machine.js';
 import { writeAtomically } from '../src/media/atomic.js';
 import {
@@ -32,8 +32,8 @@ import {
   SPEECH_MODEL_VERSION,
   type SpeechModelFile,
 } from '../src/motion/speech-model.js';
-import { readSpeechData, type SpeechClip } from '../src/speech/speech-dataset.js';
-import { speechVersions } from '../src/speech/versions.js';
+import { readSpeechData, type SpeechClip } from '../src/speech/node/speech-dataset.js';
+import { speechVersions } from '../src/speech/node/versions.js';
 import { pearson } from '../src/eval/speech-metrics.js';
 
 const { values: args } = parseArgs({

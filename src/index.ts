@@ -31,7 +31,7 @@ export {
 export { findFfmpeg } from './media/ffmpeg.js';
 export { mediaKind } from './media/kind.js';
 
-export { createFaceAnalyzer, type NodeFaceAnalyzer } from './analysis/node.js';
+export { createFaceAnalyzer, type NodeFaceAnalyzer } from './analysis/node/analyze.js';
 export {
   createFaceAnalyzerWith,
   identitySimilarity,
@@ -70,7 +70,7 @@ export {
   type AnimateOptions,
   type AnimateReport,
   type PreparedReenactment,
-} from './reenact/animate.js';
+} from './reenact/node/animate.js';
 export { ANIMATE_OPTIONS, DEFAULT_ANIMATE_OPTIONS, type AnimateSettings } from './reenact/options.js';
 export {
   createReenactor,
@@ -135,7 +135,7 @@ export {
   type Timeline,
   type TimelineFrame,
 } from './expression/timeline.js';
-export { renderScript, type ScriptOptions } from './expression/script.js';
+export { renderScript, type ScriptOptions } from './expression/node/script.js';
 export {
   GENERATE_LABELS,
   generateMotion,
@@ -154,15 +154,20 @@ export {
   loadShippedMotionModels,
   type GenerateVideoOptions,
   type GenerateVideoReport,
-} from './expression/generate.js';
+} from './expression/node/generate.js';
 export { clipLandmarks, cacheDir, type ClipLandmarks } from './dataset/landmarks.js';
 export { scriptedAUs, scriptedState } from './expression/scripted.js';
 
 // Talking portraits: speech or text drives the face (docs/speech.md).
-export { speakVideo, loadShippedSpeechModel, type SpeakVideoOptions, type SpeakVideoReport } from './speech/speak.js';
+export {
+  speakVideo,
+  loadShippedSpeechModel,
+  type SpeakVideoOptions,
+  type SpeakVideoReport,
+} from './speech/node/speak.js';
 export { SPEAK_OPTIONS, type SpeakEmotion, type SpeakSettings } from './speech/speak-options.js';
-export { readSpeech, MAX_SPEECH_SECONDS, type SpeechAudio, type ReadSpeechOptions } from './speech/audio-in.js';
-export { synthesize, listVoices, DEFAULT_VOICE } from './speech/tts.js';
+export { readSpeech, MAX_SPEECH_SECONDS, type SpeechAudio, type ReadSpeechOptions } from './speech/node/audio-in.js';
+export { synthesize, listVoices, DEFAULT_VOICE } from './speech/node/tts.js';
 export { decodeAudio, probeAudio, SPEECH_SAMPLE_RATE, type AudioInfo } from './media/audio.js';
 export {
   audioFeatures,
@@ -201,8 +206,8 @@ export { editTargets, turnedPose } from './expression/edit.js';
 export { parseAuText, parseEmotionText } from './expression/options.js';
 
 // Whole bodies: the Node pipeline, the body detector and the pure per-frame core.
-export { animateBody, type AnimateBodyOptions, type AnimateBodyReport } from './body/animate.js';
-export { createBodyDetector } from './body/models-node.js';
+export { animateBody, type AnimateBodyOptions, type AnimateBodyReport } from './body/node/animate.js';
+export { createBodyDetector } from './body/node/load-models.js';
 export { createBodyDetectorWith, type BodyDetector } from './body/movenet.js';
 export { BODY_OPTIONS, resolveBodyOptions, type BodyOptions } from './body/options.js';
 export { prepareBodyScene, renderBody, type BodyScene, type BodyFrame } from './body/render.js';

@@ -1,6 +1,6 @@
 /**
  * A fingerprint of the AU estimator: what it reads on a fixed probe. Data sets and models built on
- * estimated AUs (speech: src/speech/versions.ts; motion: src/dataset/motion-versions.ts) record it, and
+ * estimated AUs (speech: src/speech/node/versions.ts; motion: src/dataset/motion-versions.ts) record it, and
  * their tests fail when the code's estimator no longer gives the same answers. Pure.
  */
 import { estimateAUs } from './action-units.js';

@@ -4,7 +4,7 @@
  * local worker process or on a machine that took it from a queue.
  */
 import type { FaceAnalyzerOptions } from '../analysis/analyzer.js';
-import type { NodeFaceAnalyzer } from '../analysis/node.js';
+import type { NodeFaceAnalyzer } from '../analysis/node/analyze.js';
 import { isVivifyError, type VivifyErrorCode } from '../errors.js';
 import type { ItemStatus, ManifestRecord } from './store.js';
 

@@ -6,12 +6,17 @@
 import { appendFileSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_ANALYZER_OPTIONS, type FaceAnalyzerOptions } from '../analysis/analyzer.js';
-import { analyzeImageFile, analyzeVideoFile, createFaceAnalyzer, type NodeFaceAnalyzer } from '../analysis/node.js';
+import {
+  analyzeImageFile,
+  analyzeVideoFile,
+  createFaceAnalyzer,
+  type NodeFaceAnalyzer,
+} from '../analysis/node/analyze.js';
 import { scanToTsv, scanVideo, type ScanOptions, type ScanRow } from '../dataset/scan.js';
 import { writeAtomically } from '../media/atomic.js';
 import { mediaKind } from '../media/kind.js';
 import { probeVideo } from '../media/video.js';
-import { animate, faceCapacity, type AnimateOptions } from '../reenact/animate.js';
+import { animate, faceCapacity, type AnimateOptions } from '../reenact/node/animate.js';
 import { augmentAnalyzer, runAugment } from './augment.js';
 import { outputPath } from './inputs.js';
 import { recordOutput } from './outputs.js';

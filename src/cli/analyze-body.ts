@@ -1,6 +1,6 @@
 /** `vivify analyze --body`: body keypoints instead of faces, as a skeleton sequence and an overlay. */
-import { analyzeBodyFile, type BodyAnalysisStats } from '../body/analyze-node.js';
-import { createBodyDetector } from '../body/models-node.js';
+import { analyzeBodyFile, type BodyAnalysisStats } from '../body/node/analyze.js';
+import { createBodyDetector } from '../body/node/load-models.js';
 import { drawSkeleton } from '../body/overlay.js';
 import { VivifyError } from '../errors.js';
 import type { RgbaImage } from '../face/image.js';

@@ -1,6 +1,11 @@
 import path from 'node:path';
 import { DEFAULT_ANALYZER_OPTIONS } from '../analysis/analyzer.js';
-import { analyzeImageFile, analyzeVideoFile, createFaceAnalyzer, type VideoAnalysisStats } from '../analysis/node.js';
+import {
+  analyzeImageFile,
+  analyzeVideoFile,
+  createFaceAnalyzer,
+  type VideoAnalysisStats,
+} from '../analysis/node/analyze.js';
 import { faceSummary } from '../analysis/serialize.js';
 import { VivifyError } from '../errors.js';
 import { imageFormatForPath, writeImage } from '../media/image.js';

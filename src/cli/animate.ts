@@ -3,7 +3,7 @@ import { mediaKind } from '../media/kind.js';
 import { checkRunPaths } from '../media/run-paths.js';
 import { outputShape, videoFormatForPath } from '../media/video.js';
 import { optionKey } from '../options.js';
-import { animate, type AnimateOptions } from '../reenact/animate.js';
+import { animate, type AnimateOptions } from '../reenact/node/animate.js';
 import { ANIMATE_OPTIONS } from '../reenact/options.js';
 import type { CommandContext } from './context.js';
 import { VIDEO_OUTPUT_OPTION } from './common-options.js';

@@ -1,5 +1,5 @@
 import { promises as fs } from 'node:fs';
-import { animateBody, isSkeletonFile, type AnimateBodyOptions } from '../body/animate.js';
+import { animateBody, isSkeletonFile, type AnimateBodyOptions } from '../body/node/animate.js';
 import { BODY_OPTIONS } from '../body/options.js';
 import { VivifyError } from '../errors.js';
 import { mediaKind } from '../media/kind.js';

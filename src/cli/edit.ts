@@ -1,4 +1,4 @@
-import { createFaceAnalyzer } from '../analysis/node.js';
+import { createFaceAnalyzer } from '../analysis/node/analyze.js';
 import { VivifyError } from '../errors.js';
 import type { EditSpec } from '../expression/edit.js';
 import { createGroupEditor, facesNamed, selectedFaces, splitPerFace } from '../expression/faces.js';
@@ -12,7 +12,7 @@ import { pickFace } from '../analysis/pick-face.js';
 import type { FaceSelection } from '../options.js';
 import type { CommandContext } from './context.js';
 import { FACES_OPTION, MOUTH_OPTION } from './common-options.js';
-import { loadMouthBank } from '../reenact/mouth-bank-file.js';
+import { loadMouthBank } from '../reenact/node/mouth-bank-file.js';
 import { RENDER_DEFAULTS } from '../render/renderer.js';
 import { type FlagsOf, defineCommand } from './options.js';
 

@@ -3,9 +3,9 @@
  * the clip as the source, the clip as the driver): L1, AKD and MKR beside the static baseline. With
  * --source, cross-identity: how well the photo's joints follow the driver's, per joint group.
  */
-import { createFaceAnalyzer } from '../analysis/node.js';
-import { crossReenactBody, selfReenactBody } from '../body/evaluate.js';
-import { createBodyDetector } from '../body/models-node.js';
+import { createFaceAnalyzer } from '../analysis/node/analyze.js';
+import { crossReenactBody, selfReenactBody } from '../body/node/evaluate.js';
+import { createBodyDetector } from '../body/node/load-models.js';
 import { VivifyError } from '../errors.js';
 import { writeAtomically } from '../media/atomic.js';
 import { mediaKind } from '../media/kind.js';

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { createFaceAnalyzer } from '../analysis/node.js';
+import { createFaceAnalyzer } from '../analysis/node/analyze.js';
 import { DEFAULT_IDENTITY_EVERY, type ReenactMetrics } from '../eval/reenact.js';
 import { optionKey } from '../options.js';
 import { ANIMATE_OPTIONS } from '../reenact/options.js';

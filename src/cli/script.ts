@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { VivifyError } from '../errors.js';
-import { renderScript } from '../expression/script.js';
+import { renderScript } from '../expression/node/script.js';
 import { checkRunPaths } from '../media/run-paths.js';
 import { outputShape, videoFormatForPath } from '../media/video.js';
 import { checkRegularFile } from '../media/kind.js';

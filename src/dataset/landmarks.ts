@@ -12,7 +12,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../analysis/node.js';
+import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../analysis/node/analyze.js';
 import { LANDMARK_COUNT } from '../face/topology.js';
 import { throwIfAborted } from '../errors.js';
 import { writeAtomically } from '../media/atomic.js';

@@ -24,7 +24,7 @@
 import path from 'node:path';
 import { estimateAUs } from '../analysis/action-units.js';
 import { identitySimilarity } from '../analysis/analyzer.js';
-import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../analysis/node.js';
+import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../analysis/node/analyze.js';
 import { pickFace } from '../analysis/pick-face.js';
 import { EXPRESSION_CLIPS, loadClip, type ClipFrames, type ExpressionClip } from '../dataset/expression-clips.js';
 import { VivifyError, throwIfAborted } from '../errors.js';
@@ -34,7 +34,7 @@ import { applySimilarity, fitSimilarity, rotationToEuler } from '../face/pose.js
 import { MESH_POINTS, RIGID_POINTS } from '../face/topology.js';
 import { EMOTIONS, type Emotion, type FaceResult } from '../face/types.js';
 import { createFaceEditor } from '../expression/edit.js';
-import { loadMouthBank } from '../reenact/mouth-bank-file.js';
+import { loadMouthBank } from '../reenact/node/mouth-bank-file.js';
 import { decodeVideo } from '../media/video.js';
 import { EMOTION_APEX } from '../motion/emotion-data.js';
 import type { EmotionName } from '../motion/emotion-names.js';

@@ -7,10 +7,10 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { createFaceAnalyzer } from '../analysis/node.js';
+import { createFaceAnalyzer } from '../analysis/node/analyze.js';
 import { pickFace } from '../analysis/pick-face.js';
 import { throwIfAborted, VivifyError } from '../errors.js';
-import { loadShippedMotionModels } from '../expression/generate.js';
+import { loadShippedMotionModels } from '../expression/node/generate.js';
 import { createFaceEditor } from '../expression/edit.js';
 import { generatedFrames } from '../expression/generated.js';
 import type { AuIntensities } from '../face/action-units.js';
@@ -27,7 +27,7 @@ import type { MotionModels } from '../motion/motion-model.js';
 import { faceState } from '../motion/motion.js';
 import { createRenderer } from '../render/renderer.js';
 import { cropAroundFace } from '../render/resize.js';
-import { loadMouthBank } from '../reenact/mouth-bank-file.js';
+import { loadMouthBank } from '../reenact/node/mouth-bank-file.js';
 import { evaluateCurves, type CurveEvaluation } from './generate-eval.js';
 import { embeddingDistance } from './metrics.js';
 import { MOTION_DATA_FILE, readMotionDataFile } from '../dataset/motion-data-file.js';

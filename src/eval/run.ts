@@ -2,12 +2,12 @@
  * Evaluation runs on files: one reenactment result against its driving video, or a whole self-/cross-
  * reenactment job rendered and measured in memory (the suite's unit of work).
  */
-import type { NodeFaceAnalyzer } from '../analysis/node.js';
+import type { NodeFaceAnalyzer } from '../analysis/node/analyze.js';
 import { VivifyError, throwIfAborted } from '../errors.js';
 import { readImage } from '../media/image.js';
 import type { RgbaImage } from '../face/image.js';
 import { decodeVideo, planConstantRate } from '../media/video.js';
-import { prepareReenactment, type AnimateOptions } from '../reenact/animate.js';
+import { prepareReenactment, type AnimateOptions } from '../reenact/node/animate.js';
 import { pickFace } from '../analysis/pick-face.js';
 import { driveReenactor, type DriveStats } from '../reenact/reenactor.js';
 import { createReenactEvaluator, type ReenactEvaluation } from './reenact.js';

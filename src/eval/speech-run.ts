@@ -8,7 +8,7 @@
 import { promises as fs } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { createFaceAnalyzer } from '../analysis/node.js';
+import { createFaceAnalyzer } from '../analysis/node/analyze.js';
 import { decomposeTrack, measureCurves } from '../analysis/motion-curves.js';
 import { clipLandmarks } from '../dataset/landmarks.js';
 import { throwIfAborted } from '../errors.js';
@@ -16,8 +16,8 @@ import { mouthAperture } from '../face/measures.js';
 import { writeAtomically } from '../media/atomic.js';
 import { decodeVideo } from '../media/video.js';
 import { SPEECH_FPS } from '../motion/speech-model.js';
-import { speakVideo } from '../speech/speak.js';
-import { readSpeechData } from '../speech/speech-dataset.js';
+import { speakVideo } from '../speech/node/speak.js';
+import { readSpeechData } from '../speech/node/speech-dataset.js';
 import { avOffset, countBlinks, headMotionStats, lipDistance, pearson } from './speech-metrics.js';
 
 export interface SpeechClipResult {

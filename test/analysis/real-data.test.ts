@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../../src/analysis/node.js';
+import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../../src/analysis/node/analyze.js';
 import { readManifest } from '../../src/dataset/manifest.js';
 import { DATA, HAVE_DATA } from '../helpers.js';
 

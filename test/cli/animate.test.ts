@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { createFaceAnalyzer } from '../../src/analysis/node.js';
+import { createFaceAnalyzer } from '../../src/analysis/node/analyze.js';
 import { evaluateFiles } from '../../src/eval/run.js';
 import { probeVideo } from '../../src/media/video.js';
 import { ASTRONAUT, ffmpeg, makeMovingFaceVideo, runCli, tempDir } from '../helpers.js';

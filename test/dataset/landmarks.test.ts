@@ -3,7 +3,7 @@ import { utimesSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { measureCurves } from '../../src/analysis/motion-curves.js';
-import { createFaceAnalyzer } from '../../src/analysis/node.js';
+import { createFaceAnalyzer } from '../../src/analysis/node/analyze.js';
 import { clipLandmarks } from '../../src/dataset/landmarks.js';
 import { makeMovingFaceVideo, tempDir } from '../helpers.js';
 

@@ -10,7 +10,7 @@ import {
 } from '../../src/analysis/audio-features.js';
 import { isVivifyError } from '../../src/errors.js';
 import { decodeAudio, probeAudio, SPEECH_SAMPLE_RATE } from '../../src/media/audio.js';
-import { readSpeech } from '../../src/speech/audio-in.js';
+import { readSpeech } from '../../src/speech/node/audio-in.js';
 import { ffmpeg, tempDir } from '../helpers.js';
 
 /** 1 s of a 220 Hz tone (amplitude 0.5), 1 s of silence, 1 s of tone, as 44.1 kHz stereo WAV. */

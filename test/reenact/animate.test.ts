@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../../src/analysis/node.js';
+import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../../src/analysis/node/analyze.js';
 import type { RgbaImage } from '../../src/face/image.js';
 import { decodeVideo, probeVideo } from '../../src/media/video.js';
-import { animate, drivingDecodeSide, DRIVING_FACE_MIN_PX, prepareReenactment } from '../../src/reenact/animate.js';
+import { animate, drivingDecodeSide, DRIVING_FACE_MIN_PX, prepareReenactment } from '../../src/reenact/node/animate.js';
 import { driveReenactor, type ReenactedFrame } from '../../src/reenact/reenactor.js';
-import { createWorkerReenactor } from '../../src/reenact/render-worker.js';
+import { createWorkerReenactor } from '../../src/reenact/node/render-worker.js';
 import { ASTRONAUT, makeMovingFaceVideo, tempDir } from '../helpers.js';
 
 let analyzer: NodeFaceAnalyzer;

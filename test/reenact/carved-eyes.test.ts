@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../../src/analysis/node.js';
+import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../../src/analysis/node/analyze.js';
 import { createReenactEvaluator } from '../../src/eval/reenact.js';
 import { readImage } from '../../src/media/image.js';
 import { decodeVideo } from '../../src/media/video.js';

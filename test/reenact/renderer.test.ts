@@ -1,7 +1,7 @@
 /** The renderer on a real portrait: identity, translation, blink and mouth opening. */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../../src/analysis/node.js';
+import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../../src/analysis/node/analyze.js';
 import { GROUPS, LM, RIGHT_EYE_OPENING } from '../../src/face/topology.js';
 import { pointInPolygon } from '../../src/render/geometry.js';
 import type { FaceResult } from '../../src/face/types.js';

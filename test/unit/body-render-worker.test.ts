@@ -1,12 +1,12 @@
 /**
  * The body renderer on a worker thread gives the same frames, in the same order, as rendering in this
- * thread (src/body/render-worker.ts).
+ * thread (src/body/node/render-worker.ts).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createImage } from '../../src/face/image.js';
 import { prepareBodyScene } from '../../src/body/render.js';
-import { createBodyRenderInline, createBodyRenderWorker } from '../../src/body/render-worker.js';
+import { createBodyRenderInline, createBodyRenderWorker } from '../../src/body/node/render-worker.js';
 import { createRetargeter } from '../../src/body/retarget.js';
 import { J, clonePose, emptyPose, type BodyPose } from '../../src/body/skeleton.js';
 

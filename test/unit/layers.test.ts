@@ -43,35 +43,15 @@ const local = (t: string): boolean =>
   !t.startsWith('node:') && (t.includes('/') || t === 'errors' || t === 'options') && !t.startsWith('@');
 const layer = (t: string): string => (t.includes('/') ? t.split('/')[0]! : t);
 
-/** Files that make up the I/O-free engine (the browser runs them). */
+/**
+ * The engine's extent, read from folders alone: a file is engine (I/O-free, the browser runs it) unless it
+ * lies in a Node-only folder (cli/, media/, dataset/, batch/, eval/), in a feature's `node/` subfolder (its
+ * Node wiring: files, ffmpeg, sharp, worker threads, the Node model loaders), or is the library's Node door
+ * index.ts. So each feature folder keeps its engine code at its top level and its Node wiring in `node/`.
+ */
+const NODE_ONLY = ['cli', 'media', 'dataset', 'batch', 'eval'];
 const ENGINE = (f: string): boolean =>
-  /^(face|motion|render)\//.test(f) ||
-  ['errors.ts', 'options.ts', 'engine.ts'].includes(f) ||
-  /^analysis\/(?!node\.ts|models-node\.ts)/.test(f) ||
-  /^body\/(?!animate\.ts|analyze-node\.ts|models-node\.ts|evaluate\.ts|render-worker\.ts)/.test(f) ||
-  [
-    'reenact/reenactor.ts',
-    'reenact/group-reenactor.ts',
-    'reenact/options.ts',
-    'expression/edit.ts',
-    'expression/options.ts',
-    'expression/timeline.ts',
-    'expression/timeline-clauses.ts',
-    'expression/timeline-format.ts',
-    'expression/timeline-parse.ts',
-    'expression/scripted.ts',
-    'expression/generated.ts',
-    'expression/generate-options.ts',
-    'eval/metrics.ts',
-    'eval/reenact.ts',
-    'eval/mouth-colour.ts',
-    'eval/curve-metrics.ts',
-    'eval/generate-eval.ts',
-    'batch/options.ts',
-    'batch/variants.ts',
-    'speech/speak-options.ts',
-    'speech/text-scripts.ts',
-  ].includes(f);
+  f !== 'index.ts' && !NODE_ONLY.includes(layer(f)) && !f.split('/').slice(0, -1).includes('node');
 
 function violations(rule: (i: Import) => string | undefined): string[] {
   return all.flatMap((i) => {
@@ -123,7 +103,7 @@ test('the body engine imports only face, motion, render, engine analysis, body a
   assert.deepEqual(v, []);
   // Sanity: the rule sees the body engine and its Node wiring.
   assert.ok(all.some((i) => i.file === 'body/render.ts' && i.target === 'render/raster'));
-  assert.ok(all.some((i) => i.file === 'body/animate.ts' && i.target === 'media/video'));
+  assert.ok(all.some((i) => i.file === 'body/node/animate.ts' && i.target === 'media/video'));
 });
 
 test('media imports only the face layer (image types) and errors', () => {
@@ -141,10 +121,8 @@ test('the engine is free of I/O: no Node APIs, media, sharp, ffmpeg or CLI in en
     if (i.target.startsWith('node:') || ['sharp', 'fs', 'path', 'child_process'].includes(i.target))
       return 'engine files run in the browser';
     if (i.target.startsWith('@ffmpeg') || i.target.startsWith('@ffprobe')) return 'engine files run in the browser';
-    if (local(i.target) && ['media', 'cli', 'dataset'].includes(layer(i.target)))
-      return 'engine files take no I/O layer';
-    if (i.target === 'analysis/node' || i.target === 'analysis/models-node')
-      return 'the Node model loader is not engine';
+    if (local(i.target) && !ENGINE(`${i.target}.ts`))
+      return 'engine files take no Node wiring (node/ or a Node-only folder)';
     return undefined;
   });
   assert.deepEqual(v, []);
@@ -184,5 +162,11 @@ test('the web app reaches only engine files (followed import by import from web/
 test('the rule reads real imports (sanity: render imports face, the CLI imports node:)', () => {
   assert.ok(all.some((i) => i.file === 'render/renderer.ts' && i.target === 'face/topology'));
   assert.ok(all.some((i) => i.file.startsWith('cli/') && i.target.startsWith('node:')));
-  assert.ok(all.some((i) => i.file === 'reenact/animate.ts' && i.target === 'media/video'));
+  assert.ok(all.some((i) => i.file === 'reenact/node/animate.ts' && i.target === 'media/video'));
+});
+
+test('the engine is told by folder: top level of a feature in, node/ and Node-only folders out', () => {
+  assert.ok(ENGINE('reenact/reenactor.ts') && ENGINE('analysis/analyzer.ts') && ENGINE('errors.ts'));
+  assert.ok(!ENGINE('reenact/node/animate.ts') && !ENGINE('analysis/node/analyze.ts') && !ENGINE('index.ts'));
+  assert.ok(NODE_ONLY.every((folder) => files(path.join(SRC, folder)).length > 0 && !ENGINE(`${folder}/x.ts`)));
 });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { test } from 'node:test';
 import { fetchModelLoader, type FetchProgress } from '../../src/analysis/models-fetch.js';
-import { fileModelLoader, humanModelDir } from '../../src/analysis/models-node.js';
+import { fileModelLoader, humanModelDir } from '../../src/analysis/node/load-models.js';
 
 /** A fetch that serves Human's model folder from disk at http://models.test/m/, in small chunks. */
 const diskFetch: typeof fetch = async (input) => {

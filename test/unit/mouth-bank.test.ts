@@ -366,7 +366,7 @@ test('in reenactment the driver’s own mouth is a candidate, and can be turned 
 });
 
 test('the shipped bank loads: hundreds of real mouths of dozens of people, small enough to ship', async () => {
-  const { loadMouthBank, ASSETS_DIR } = await import('../../src/reenact/mouth-bank-file.js');
+  const { loadMouthBank, ASSETS_DIR } = await import('../../src/reenact/node/mouth-bank-file.js');
   const { statSync } = await import('node:fs');
   const bank = await loadMouthBank();
   const people = new Set(bank.exemplars.map((e) => e.person));

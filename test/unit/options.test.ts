@@ -82,7 +82,7 @@ test('formatHelp lists every option with its default', () => {
 test('library options: an unknown key is an error naming the nearest valid one; declared extra keys pass', async () => {
   const { resolveOptions } = await import('../../src/options.js');
   const { ANIMATE_OPTIONS } = await import('../../src/reenact/options.js');
-  const { resolveAnimateOptions } = await import('../../src/reenact/animate.js');
+  const { resolveAnimateOptions } = await import('../../src/reenact/node/animate.js');
   assert.throws(
     () => resolveOptions(ANIMATE_OPTIONS, { expresionScale: 2 }),
     /^TypeError: Unknown option "expresionScale" \(did you mean "expressionScale"\?\)/,

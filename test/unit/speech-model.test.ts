@@ -11,8 +11,8 @@ import { test } from 'node:test';
 import { AUDIO_FEATURES } from '../../src/analysis/audio-features.js';
 import { pearson } from '../../src/eval/speech-metrics.js';
 import { loadSpeechModel, SPEECH_AUS, type SpeechModelFile } from '../../src/motion/speech-model.js';
-import { readSpeechData } from '../../src/speech/speech-dataset.js';
-import { speechVersions } from '../../src/speech/versions.js';
+import { readSpeechData } from '../../src/speech/node/speech-dataset.js';
+import { speechVersions } from '../../src/speech/node/versions.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const modelJson = JSON.parse(readFileSync(path.join(ROOT, 'models', 'speech.json'), 'utf8')) as SpeechModelFile;

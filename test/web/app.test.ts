@@ -16,7 +16,7 @@ import { SPEECH_SAMPLE_RATE as FEATURES_SAMPLE_RATE } from '../../src/analysis/a
 import { SPEECH_SAMPLE_RATE } from '../../src/media/audio.js';
 import { findFfmpeg } from '../../src/media/ffmpeg.js';
 import { ANIMATE_OPTIONS, REENACTOR_OPTION_NAMES } from '../../src/reenact/options.js';
-import { synthesize } from '../../src/speech/tts.js';
+import { synthesize } from '../../src/speech/node/tts.js';
 import { SPEAK_OPTIONS } from '../../src/speech/speak-options.js';
 import { DATA, HAVE_DATA, ffmpeg, makeMovingFaceVideo } from '../helpers.js';
 import { buildWeb, correlation, makeY4m, openApp, serveStatic, waitForApp, type BrowserSession } from './harness.js';

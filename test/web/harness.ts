@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { createFaceAnalyzer } from '../../src/analysis/node.js';
+import { createFaceAnalyzer } from '../../src/analysis/node/analyze.js';
 import type { RgbaImage } from '../../src/face/image.js';
 import { readImage, writeImage } from '../../src/media/image.js';
 import { cropAroundFace } from '../../src/render/resize.js';

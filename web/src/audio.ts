@@ -67,7 +67,7 @@ export async function decodeSpeech(file: Blob, name: string): Promise<DecodedSpe
   }
   let peak = 0;
   for (const v of sound) peak = Math.max(peak, Math.abs(v));
-  // The rule of `vivify speak` (src/speech/audio-in.ts).
+  // The rule of `vivify speak` (src/speech/node/audio-in.ts).
   if (peak < SILENCE_RMS * 10)
     throw new SpeechInputError(
       `${name} is silent (${formatLength(decoded.duration)} of audio, loudest sample ${peak === 0 ? '0' : `${(20 * Math.log10(peak)).toFixed(0)} dBFS`}): there is no speech to follow`,

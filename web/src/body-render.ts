@@ -1,5 +1,5 @@
 /**
- * The render worker's body side: the per-frame core of `vivify body` (src/body/animate.ts), unchanged — the
+ * The render worker's body side: the per-frame core of `vivify body` (src/body/node/animate.ts), unchanged — the
  * portrait's scene (person mask, background fill, torso underlay, skinned rig), the driver's keypoints
  * smoothed (One-Euro), retargeted onto the portrait's skeleton from the first driving frame, the face
  * re-rendered by the face engine with the driver's head turn, and the body rendered over the filled

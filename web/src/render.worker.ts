@@ -145,7 +145,7 @@ function mouthBox(face: FaceResult, points: readonly number[]): Box {
 }
 
 /**
- * The Speak mode: as `vivify speak` does (src/speech/speak.ts), the speech's features at the model's rate,
+ * The Speak mode: as `vivify speak` does (src/speech/node/speak.ts), the speech's features at the model's rate,
  * the audio → mouth model and the speech motion, each frame rendered by the portrait's renderer; the frames
  * and the speech (Opus) go into one WebM.
  */

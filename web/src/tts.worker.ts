@@ -48,7 +48,7 @@ async function run(args: string[], text?: string): Promise<{ out: string[]; err:
 type EspeakFs = { readFile(path: string): Uint8Array };
 
 let voiceList: Promise<Map<string, string>> | undefined;
-/** eSpeak NG's voices: language code → language name (as src/speech/tts.ts lists them). */
+/** eSpeak NG's voices: language code → language name (as src/speech/node/tts.ts lists them). */
 function voices(): Promise<Map<string, string>> {
   voiceList ??= (async () => {
     return parseVoiceList((await run(['--voices'])).out);

@@ -8,10 +8,10 @@ import {
   normaliseAudioFeatures,
   SILENCE_RMS,
   type AudioFrames,
-} from '../analysis/audio-features.js';
-import { VivifyError } from '../errors.js';
-import { decodeAudio, probeAudio, SPEECH_SAMPLE_RATE } from '../media/audio.js';
-import { SPEECH_FPS } from '../motion/speech-model.js';
+} from '../../analysis/audio-features.js';
+import { VivifyError } from '../../errors.js';
+import { decodeAudio, probeAudio, SPEECH_SAMPLE_RATE } from '../../media/audio.js';
+import { SPEECH_FPS } from '../../motion/speech-model.js';
 
 /** The longest speech `vivify speak` takes by default: 10 minutes. */
 export const MAX_SPEECH_SECONDS = 600;

@@ -4,11 +4,11 @@
  * so a change of the landmark analysis, the AU estimator or the audio features cannot leave the shipped
  * model silently stale.
  */
-import { AUDIO_FEATURES, AUDIO_WINDOW, MFCC_COUNT, WINDOWS_PER_FRAME } from '../analysis/audio-features.js';
-import { auEstimatorFingerprint } from '../analysis/au-fingerprint.js';
-import { LANDMARK_CACHE_VERSION } from '../dataset/landmarks.js';
-import { SPEECH_DATA_VERSION, type SpeechVersions } from '../motion/speech-model.js';
-import { SPEECH_SAMPLE_RATE } from '../media/audio.js';
+import { AUDIO_FEATURES, AUDIO_WINDOW, MFCC_COUNT, WINDOWS_PER_FRAME } from '../../analysis/audio-features.js';
+import { auEstimatorFingerprint } from '../../analysis/au-fingerprint.js';
+import { LANDMARK_CACHE_VERSION } from '../../dataset/landmarks.js';
+import { SPEECH_DATA_VERSION, type SpeechVersions } from '../../motion/speech-model.js';
+import { SPEECH_SAMPLE_RATE } from '../../media/audio.js';
 
 export { auEstimatorFingerprint };
 

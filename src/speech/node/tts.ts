@@ -4,9 +4,9 @@
  * software; Vivify calls it as a separate package (docs/speech.md).
  */
 import { promises as fs } from 'node:fs';
-import { VivifyError } from '../errors.js';
-import { quote } from '../errors.js';
-import { DEFAULT_VOICE, MAX_TEXT_CHARS, parseVoiceList, textScripts, voiceScript } from './text-scripts.js';
+import { VivifyError } from '../../errors.js';
+import { quote } from '../../errors.js';
+import { DEFAULT_VOICE, MAX_TEXT_CHARS, parseVoiceList, textScripts, voiceScript } from '../text-scripts.js';
 
 export { DEFAULT_VOICE, MAX_TEXT_CHARS, textScripts, voiceScript };
 

@@ -8,14 +8,14 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { speechActivity } from '../analysis/audio-features.js';
-import { VivifyError } from '../errors.js';
-import { parseTime } from '../expression/timeline.js';
-import { SPEECH_AUS, SPEECH_FPS, type SpeechModel } from '../motion/speech-model.js';
-import type { TimelineFrame } from '../expression/timeline.js';
-import { mouthCurves } from '../motion/speech-motion.js';
-import { findFfmpeg } from '../media/ffmpeg.js';
-import { realPathOf } from '../media/run-paths.js';
+import { speechActivity } from '../../analysis/audio-features.js';
+import { VivifyError } from '../../errors.js';
+import { parseTime } from '../../expression/timeline.js';
+import { SPEECH_AUS, SPEECH_FPS, type SpeechModel } from '../../motion/speech-model.js';
+import type { TimelineFrame } from '../../expression/timeline.js';
+import { mouthCurves } from '../../motion/speech-motion.js';
+import { findFfmpeg } from '../../media/ffmpeg.js';
+import { realPathOf } from '../../media/run-paths.js';
 import { readSpeech } from './audio-in.js';
 import { synthesize } from './tts.js';
 

@@ -7,10 +7,10 @@
  * the worker's message loop.
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import type { RgbaImage } from '../face/image.js';
-import { createBodyFaceRenderer, type BodyFace, type BodyFaceMotion } from './face.js';
-import { renderBody, type BodyRenderState, type BodyScene } from './render.js';
-import type { BodyPose } from './skeleton.js';
+import type { RgbaImage } from '../../face/image.js';
+import { createBodyFaceRenderer, type BodyFace, type BodyFaceMotion } from '../face.js';
+import { renderBody, type BodyRenderState, type BodyScene } from '../render.js';
+import type { BodyPose } from '../skeleton.js';
 
 /** One frame to render: the target pose and, when the face engine re-renders the face, its motion. */
 export interface BodyRenderJob {

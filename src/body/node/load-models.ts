@@ -1,9 +1,9 @@
 /** Node wiring for the body detector: MoveNet from the installed @vladmandic/human, never the network. */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { humanModelDir, wasmDir } from '../analysis/models-node.js';
-import { modelArtifacts, type ModelJson } from '../analysis/models.js';
-import { createBodyDetectorWith, type BodyDetector } from './movenet.js';
+import { humanModelDir, wasmDir } from '../../analysis/node/load-models.js';
+import { modelArtifacts, type ModelJson } from '../../analysis/models.js';
+import { createBodyDetectorWith, type BodyDetector } from '../movenet.js';
 
 /** MoveNet Lightning's file stem in Human's models folder. */
 const BODY_MODEL = 'movenet-lightning';

@@ -3,20 +3,20 @@
  * analysis of image and video files into the JSON documents `vivify analyze` writes.
  */
 import { promises as fs } from 'node:fs';
-import { writeAtomically } from '../media/atomic.js';
-import { readImage, type ImageInput } from '../media/image.js';
-import { decodeVideo, probeVideo, type VideoInfo } from '../media/video.js';
-import type { RgbaImage, VideoFrame } from '../face/image.js';
+import { writeAtomically } from '../../media/atomic.js';
+import { readImage, type ImageInput } from '../../media/image.js';
+import { decodeVideo, probeVideo, type VideoInfo } from '../../media/video.js';
+import type { RgbaImage, VideoFrame } from '../../face/image.js';
 import {
   createFaceAnalyzerWith,
   type AnalyzeOptions,
   type FaceAnalyzer,
   type FaceAnalyzerOptions,
   type FrameAnalysis,
-} from './analyzer.js';
-import { faceToJSON } from './serialize.js';
-import { fileModelLoader, humanModelDir, wasmDir } from './models-node.js';
-import type { FaceResult } from '../face/types.js';
+} from '../analyzer.js';
+import { faceToJSON } from '../serialize.js';
+import { fileModelLoader, humanModelDir, wasmDir } from './load-models.js';
+import type { FaceResult } from '../../face/types.js';
 
 export interface NodeFaceAnalyzer extends Omit<FaceAnalyzer, 'analyze'> {
   /** All faces in an image (a path, encoded bytes or RGBA pixels), largest first. */

@@ -2,31 +2,31 @@
  * `vivify script`: renders a timeline of expressions, head poses, gaze and blinks on a portrait. Streams
  * frames to the encoder; per frame it only deforms the mesh and renders (no analysis), so it is fast.
  */
-import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../analysis/node.js';
-import { VivifyError, throwIfAborted } from '../errors.js';
-import { readImage, type ImageInput } from '../media/image.js';
-import { openVideoWriter, type VideoWriter } from '../media/video.js';
-import { faceState } from '../motion/motion.js';
-import { DEFAULT_SEED } from '../motion/random.js';
-import { FACE_OPTION, MOUTH_OPTION } from '../options.js';
-import { pickFace } from '../analysis/pick-face.js';
-import { createRenderer } from '../render/renderer.js';
-import { loadMouthBank } from '../reenact/mouth-bank-file.js';
-import { fitSize, resizeImage } from '../render/resize.js';
-import { scriptedAUs, scriptedState } from './scripted.js';
+import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../../analysis/node/analyze.js';
+import { VivifyError, throwIfAborted } from '../../errors.js';
+import { readImage, type ImageInput } from '../../media/image.js';
+import { openVideoWriter, type VideoWriter } from '../../media/video.js';
+import { faceState } from '../../motion/motion.js';
+import { DEFAULT_SEED } from '../../motion/random.js';
+import { FACE_OPTION, MOUTH_OPTION } from '../../options.js';
+import { pickFace } from '../../analysis/pick-face.js';
+import { createRenderer } from '../../render/renderer.js';
+import { loadMouthBank } from '../../reenact/node/mouth-bank-file.js';
+import { fitSize, resizeImage } from '../../render/resize.js';
+import { scriptedAUs, scriptedState } from '../scripted.js';
 import { loadShippedMotionModels } from './generate.js';
-import { needsMotionModels, parseTimeline, prepareTimelineSampler, TimelineError, LIMITS } from './timeline.js';
+import { needsMotionModels, parseTimeline, prepareTimelineSampler, TimelineError, LIMITS } from '../timeline.js';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadShippedSpeechModel } from '../speech/speak.js';
+import { loadShippedSpeechModel } from '../../speech/node/speak.js';
 import {
   extractSpeech,
   mixSpeech,
   prepareScriptSpeech,
   withSpeechMouth,
   type PreparedSpeech,
-} from '../speech/script-speech.js';
+} from '../../speech/node/script-speech.js';
 
 export interface ScriptOptions {
   /** Which face of the source (0 = largest). */

@@ -5,32 +5,32 @@
  * adds files, ffmpeg and the model.
  */
 import { promises as fs } from 'node:fs';
-import { VivifyError, throwIfAborted } from '../errors.js';
-import type { RgbaImage } from '../face/image.js';
-import { readImage } from '../media/image.js';
-import { decodeVideo, openVideoWriter, probeVideo, videoFormatForPath, type VideoWriter } from '../media/video.js';
-import { fitSize, resizeImage } from '../render/resize.js';
-import { createBodyDetector } from './models-node.js';
-import type { BodyDetector } from './movenet.js';
-import { resolveBodyOptions, smoothingCutoffHz, type BodyOptions } from './options.js';
-import { bodyDebugGrid, drawRig } from './overlay.js';
-import { createHeadMotion } from './face.js';
-import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../analysis/node.js';
-import type { FaceTracker } from '../analysis/analyzer.js';
-import type { FaceResult } from '../face/types.js';
-import { prepareBodyScene, type BodyScene } from './render.js';
+import { VivifyError, throwIfAborted } from '../../errors.js';
+import type { RgbaImage } from '../../face/image.js';
+import { readImage } from '../../media/image.js';
+import { decodeVideo, openVideoWriter, probeVideo, videoFormatForPath, type VideoWriter } from '../../media/video.js';
+import { fitSize, resizeImage } from '../../render/resize.js';
+import { createBodyDetector } from './load-models.js';
+import type { BodyDetector } from '../movenet.js';
+import { resolveBodyOptions, smoothingCutoffHz, type BodyOptions } from '../options.js';
+import { bodyDebugGrid, drawRig } from '../overlay.js';
+import { createHeadMotion } from '../face.js';
+import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../../analysis/node/analyze.js';
+import type { FaceTracker } from '../../analysis/analyzer.js';
+import type { FaceResult } from '../../face/types.js';
+import { prepareBodyScene, type BodyScene } from '../render.js';
 import {
   createBodyRenderInline,
   createBodyRenderWorker,
   type BodyRenderWorker,
   type BodyRendered,
 } from './render-worker.js';
-import { createRetargeter } from './retarget.js';
-import { parseSkeletonJson } from './skeleton-file.js';
-import { seenCount, type BodyPose } from './skeleton.js';
-import { createPoseSmoother } from './smooth.js';
-import { chooseBodyPerson, type BodyPerson } from './source.js';
-import { trackBody } from './track.js';
+import { createRetargeter } from '../retarget.js';
+import { parseSkeletonJson } from '../skeleton-file.js';
+import { seenCount, type BodyPose } from '../skeleton.js';
+import { createPoseSmoother } from '../smooth.js';
+import { chooseBodyPerson, type BodyPerson } from '../source.js';
+import { trackBody } from '../track.js';
 
 export interface AnimateBodyOptions extends Partial<BodyOptions> {
   /** Also write source with rig | driver with skeleton | result | result with the filled background marked. */

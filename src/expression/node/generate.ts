@@ -6,23 +6,23 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../analysis/node.js';
-import { pickFace } from '../analysis/pick-face.js';
-import { throwIfAborted } from '../errors.js';
-import type { AuIntensities } from '../face/action-units.js';
-import { writeAtomically } from '../media/atomic.js';
-import { readImage, type ImageInput } from '../media/image.js';
-import { openVideoWriter, type VideoWriter } from '../media/video.js';
-import type { GeneratedMotion, GenerateLabel } from '../motion/generate.js';
-import { loadMotionModels, type MotionModels } from '../motion/motion-model.js';
-import { faceState } from '../motion/motion.js';
-import { resolveOptions } from '../options.js';
-import { createRenderer } from '../render/renderer.js';
-import { loadMouthBank } from '../reenact/mouth-bank-file.js';
-import { fitSize, resizeImage } from '../render/resize.js';
-import { modelFileReader, packageModelFile } from '../media/model-file.js';
-import { GENERATE_OPTIONS, type GenerateSettings } from './generate-options.js';
-import { generatedFrames } from './generated.js';
+import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../../analysis/node/analyze.js';
+import { pickFace } from '../../analysis/pick-face.js';
+import { throwIfAborted } from '../../errors.js';
+import type { AuIntensities } from '../../face/action-units.js';
+import { writeAtomically } from '../../media/atomic.js';
+import { readImage, type ImageInput } from '../../media/image.js';
+import { openVideoWriter, type VideoWriter } from '../../media/video.js';
+import type { GeneratedMotion, GenerateLabel } from '../../motion/generate.js';
+import { loadMotionModels, type MotionModels } from '../../motion/motion-model.js';
+import { faceState } from '../../motion/motion.js';
+import { resolveOptions } from '../../options.js';
+import { createRenderer } from '../../render/renderer.js';
+import { loadMouthBank } from '../../reenact/node/mouth-bank-file.js';
+import { fitSize, resizeImage } from '../../render/resize.js';
+import { modelFileReader, packageModelFile } from '../../media/model-file.js';
+import { GENERATE_OPTIONS, type GenerateSettings } from '../generate-options.js';
+import { generatedFrames } from '../generated.js';
 
 /** The model file that ships with the package. */
 const MOTION_MODEL_FILE = packageModelFile('motion.json');

@@ -5,14 +5,14 @@
  * only when complete.
  */
 import { promises as fs } from 'node:fs';
-import { throwIfAborted } from '../errors.js';
-import type { RgbaImage } from '../face/image.js';
-import { writeAtomically } from '../media/atomic.js';
-import { readImage } from '../media/image.js';
-import { decodeVideo, probeVideo } from '../media/video.js';
-import type { BodyDetector } from './movenet.js';
-import { poseToJson, skeletonHeader } from './skeleton-file.js';
-import { seenCount, type BodyPose } from './skeleton.js';
+import { throwIfAborted } from '../../errors.js';
+import type { RgbaImage } from '../../face/image.js';
+import { writeAtomically } from '../../media/atomic.js';
+import { readImage } from '../../media/image.js';
+import { decodeVideo, probeVideo } from '../../media/video.js';
+import type { BodyDetector } from '../movenet.js';
+import { poseToJson, skeletonHeader } from '../skeleton-file.js';
+import { seenCount, type BodyPose } from '../skeleton.js';
 
 export interface BodyAnalysisStats {
   width: number;

@@ -4,20 +4,20 @@
  * one (L1, AKD, MKR — see metrics.ts) beside the static baseline (frame 0 shown throughout).
  * Cross-identity: a photo driven by a clip, the correlation of the driver's and the result's joint motion.
  */
-import type { RgbaImage } from '../face/image.js';
-import { decodeVideo } from '../media/video.js';
-import { frameL1, groupCorrelations, keypointScore } from './metrics.js';
-import type { BodyDetector } from './movenet.js';
-import { completeCroppedLegs, requirePerson } from './person.js';
-import { prepareBodyScene, renderBody, type BodyRenderState, type BodyScene } from './render.js';
-import { createRetargeter, type Retargeter } from './retarget.js';
-import type { BodyPose } from './skeleton.js';
-import { createPoseSmoother } from './smooth.js';
+import type { RgbaImage } from '../../face/image.js';
+import { decodeVideo } from '../../media/video.js';
+import { frameL1, groupCorrelations, keypointScore } from '../metrics.js';
+import type { BodyDetector } from '../movenet.js';
+import { completeCroppedLegs, requirePerson } from '../person.js';
+import { prepareBodyScene, renderBody, type BodyRenderState, type BodyScene } from '../render.js';
+import { createRetargeter, type Retargeter } from '../retarget.js';
+import type { BodyPose } from '../skeleton.js';
+import { createPoseSmoother } from '../smooth.js';
 import { loadBodySource } from './animate.js';
-import { BODY_OPTIONS, smoothingCutoffHz } from './options.js';
-import { detectNear, trackBody } from './track.js';
-import { createBodyFaceRenderer, createHeadMotion, type BodyFace } from './face.js';
-import type { NodeFaceAnalyzer } from '../analysis/node.js';
+import { BODY_OPTIONS, smoothingCutoffHz } from '../options.js';
+import { detectNear, trackBody } from '../track.js';
+import { createBodyFaceRenderer, createHeadMotion, type BodyFace } from '../face.js';
+import type { NodeFaceAnalyzer } from '../../analysis/node/analyze.js';
 
 export interface SelfScores {
   l1: number;

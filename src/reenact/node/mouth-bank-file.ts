@@ -6,13 +6,13 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { VivifyError } from '../errors.js';
-import { firstLine, readImage } from '../media/image.js';
-import { parseEyeBank } from '../render/eye-bank.js';
-import { parseMouthBank, type MouthBank } from '../render/mouth-bank.js';
+import { VivifyError } from '../../errors.js';
+import { firstLine, readImage } from '../../media/image.js';
+import { parseEyeBank } from '../../render/eye-bank.js';
+import { parseMouthBank, type MouthBank } from '../../render/mouth-bank.js';
 
 /** The package's assets folder (the same from src/ under tsx and from dist/). */
-export const ASSETS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../assets');
+export const ASSETS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../assets');
 
 let shipped: Promise<MouthBank> | undefined;
 

@@ -3,12 +3,12 @@
  * uses), frame N for `--reference N`, and the reference frame closest to the portrait for
  * `--reference best`.
  */
-import type { NodeFaceAnalyzer } from '../analysis/node.js';
-import { isVivifyError, VivifyError, throwIfAborted } from '../errors.js';
-import type { RgbaImage, VideoFrame } from '../face/image.js';
-import type { FaceResult } from '../face/types.js';
-import { decodeVideo, type DecodeOptions, type VideoInfo } from '../media/video.js';
-import { faceState, stateDistance, type FaceState } from '../motion/motion.js';
+import type { NodeFaceAnalyzer } from '../../analysis/node/analyze.js';
+import { isVivifyError, VivifyError, throwIfAborted } from '../../errors.js';
+import type { RgbaImage, VideoFrame } from '../../face/image.js';
+import type { FaceResult } from '../../face/types.js';
+import { decodeVideo, type DecodeOptions, type VideoInfo } from '../../media/video.js';
+import { faceState, stateDistance, type FaceState } from '../../motion/motion.js';
 
 /** What the driving side needs of the resolved options. */
 interface DrivingChoice {

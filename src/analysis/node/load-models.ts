@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { modelArtifacts, type ModelArtifactsLoader, type ModelJson, type ModelName } from './models.js';
+import { modelArtifacts, type ModelArtifactsLoader, type ModelJson, type ModelName } from '../models.js';
 
 const require = createRequire(import.meta.url);
 

@@ -7,12 +7,12 @@
  * worker's message loop.
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import type { RgbaImage } from '../face/image.js';
-import type { FaceResult } from '../face/types.js';
-import type { FaceState } from '../motion/motion.js';
-import { createSmoother } from '../motion/smooth.js';
-import { createGroupReenactor } from './group-reenactor.js';
-import { DEFAULT_ANIMATE_OPTIONS } from './options.js';
+import type { RgbaImage } from '../../face/image.js';
+import type { FaceResult } from '../../face/types.js';
+import type { FaceState } from '../../motion/motion.js';
+import { createSmoother } from '../../motion/smooth.js';
+import { createGroupReenactor } from '../group-reenactor.js';
+import { DEFAULT_ANIMATE_OPTIONS } from '../options.js';
 import {
   createReenactor,
   type AsyncReenactor,
@@ -20,7 +20,7 @@ import {
   type ReenactedFrame,
   type Reenactor,
   type ReenactorOptions,
-} from './reenactor.js';
+} from '../reenactor.js';
 
 /** What the worker needs to build its reenactor. */
 export interface ReenactorSetup {

@@ -3,12 +3,12 @@
  * analyse the driver → smooth → retarget → render → encode), so memory stays flat for any video length.
  * The per-frame work is the I/O-free core in reenactor.ts; this file adds files, ffmpeg and the models.
  */
-import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../analysis/node.js';
-import { pickFace } from '../analysis/pick-face.js';
-import { VivifyError } from '../errors.js';
-import type { RgbaImage, VideoFrame } from '../face/image.js';
-import type { FaceResult } from '../face/types.js';
-import { readImage, type ImageInput } from '../media/image.js';
+import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../../analysis/node/analyze.js';
+import { pickFace } from '../../analysis/pick-face.js';
+import { VivifyError } from '../../errors.js';
+import type { RgbaImage, VideoFrame } from '../../face/image.js';
+import type { FaceResult } from '../../face/types.js';
+import { readImage, type ImageInput } from '../../media/image.js';
 import {
   decodeVideo,
   openVideoWriter,
@@ -18,13 +18,13 @@ import {
   type VideoInfo,
   type VideoWriter,
   videoFormatForPath,
-} from '../media/video.js';
-import { faceState } from '../motion/motion.js';
-import { resolveOptions, type FaceSelection } from '../options.js';
-import { selectedFaces } from '../expression/faces.js';
-import type { MouthSourceKind } from '../render/mouth.js';
-import { fitSize, resizeImage } from '../render/resize.js';
-import { ANIMATE_OPTIONS, type AnimateSettings } from './options.js';
+} from '../../media/video.js';
+import { faceState } from '../../motion/motion.js';
+import { resolveOptions, type FaceSelection } from '../../options.js';
+import { selectedFaces } from '../../expression/faces.js';
+import type { MouthSourceKind } from '../../render/mouth.js';
+import { fitSize, resizeImage } from '../../render/resize.js';
+import { ANIMATE_OPTIONS, type AnimateSettings } from '../options.js';
 import { loadMouthBank } from './mouth-bank-file.js';
 import { createWorkerReenactor, type ReenactorSetup } from './render-worker.js';
 import { decodeSide, findReference, scaledSize } from './driving.js';
@@ -37,9 +37,9 @@ import {
   type DriveStats,
   type ReenactedFrame,
   type Reenactor,
-} from './reenactor.js';
+} from '../reenactor.js';
 
-export { DEFAULT_ANIMATE_OPTIONS, ANIMATE_OPTIONS, type AnimateSettings } from './options.js';
+export { DEFAULT_ANIMATE_OPTIONS, ANIMATE_OPTIONS, type AnimateSettings } from '../options.js';
 
 /**
  * Options of {@link animate}. Every setting is defined once in `ANIMATE_OPTIONS` (src/reenact/options.ts),
