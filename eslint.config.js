@@ -14,7 +14,7 @@ export default tseslint.config(
       'src/face/canonical-data.ts',
       'src/face/expression-basis-data.ts',
       'src/face/topology-data.ts',
-      'src/motion/emotion-data.ts',
+      'src/emotion/emotion-data.ts',
       'src/render/appearance-data.ts',
     ],
   },

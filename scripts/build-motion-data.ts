@@ -15,8 +15,8 @@ import { cacheDir, clipLandmarks, type ClipLandmarks } from '../src/dataset/land
 import { actorOf } from '../src/dataset/actors.js';
 import { writeMotionDataFile } from '../src/dataset/motion-data-file.js';
 import { decomposeTrack, meanShape, measureCurves, medianShape } from '../src/analysis/motion-curves.js';
-import { EMOTION_NAMES } from '../src/motion/emotion-names.js';
-import { MOTION_DATA_VERSION, type MotionClip, type MotionData } from '../src/motion/motion-data.js';
+import { EMOTION_NAMES } from '../src/emotion/emotion-names.js';
+import { MOTION_DATA_VERSION, type MotionClip, type MotionData } from '../src/generate/data.js';
 import { motionDataVersions } from '../src/dataset/motion-versions.js';
 import { readManifest } from '../src/dataset/manifest.js';
 

@@ -18,7 +18,7 @@ import { clipLandmarks, type ClipLandmarks } from '../src/dataset/landmarks.js';
 import { ACTION_UNITS } from '../src/face/action-units.js';
 import { mouthAperture } from '../src/face/measures.js';
 import { LIPS_OUTER, MOUTH_OPENING } from '../src/face/topology.js';
-import { SPEECH_AUS, SPEECH_DATA_VERSION, SPEECH_FPS } from '../src/motion/speech-model.js';
+import { SPEECH_AUS, SPEECH_DATA_VERSION, SPEECH_FPS } from '../src/speech/model.js';
 import { readSpeech } from '../src/speech/node/audio-in.js';
 import { SPEECH_DATA_FILE, writeSpeechData, type SpeechClip } from '../src/speech/node/speech-dataset.js';
 import { speechVersions } from '../src/speech/node/versions.js';

@@ -1,13 +1,13 @@
 /**
- * How the edit's emotions (apex AU intensities, src/motion/emotion-data.ts) read in the emotion coordinates
+ * How the edit's emotions (apex AU intensities, src/emotion/emotion-data.ts) read in the emotion coordinates
  * of the motion models (the older emotion directions they were trained with): one row per emotion at
  * intensity 1, its coordinates per expressive emotion.
  *
  *   npx tsx scripts/emotion-coordinates.ts
  */
 import { ACTION_UNITS } from '../src/face/action-units.js';
-import { emotionAUs } from '../src/motion/emotion.js';
-import { emotionCoordinates, EXPRESSIVE_EMOTIONS } from '../src/motion/motion-features.js';
+import { emotionAUs } from '../src/emotion/emotion.js';
+import { emotionCoordinates, EXPRESSIVE_EMOTIONS } from '../src/generate/features.js';
 
 console.log(`| edit at 1 | ${EXPRESSIVE_EMOTIONS.join(' | ')} |`);
 console.log(`|---|${EXPRESSIVE_EMOTIONS.map(() => '---').join('|')}|`);

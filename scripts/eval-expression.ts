@@ -20,7 +20,7 @@ import { readImage } from '../src/media/image.js';
 import { decodeVideo } from '../src/media/video.js';
 import { ACTION_UNITS, applyAUs, bothSides } from '../src/face/action-units.js';
 import { estimateAUs } from '../src/analysis/action-units.js';
-import type { EmotionName } from '../src/motion/emotion.js';
+import type { EmotionName } from '../src/emotion/emotion.js';
 import { apexScore } from '../src/eval/expression-real.js';
 import { GRID_H, GRID_W, sampleLogLuminance, uvTexels } from '../src/face/uv-grid.js';
 import { faceState } from '../src/motion/motion.js';

@@ -14,7 +14,7 @@ import type { RgbaImage } from '../src/face/image.js';
 import { createFaceEditor, type FaceEditor } from '../src/expression/edit.js';
 import { readImage, writeImage } from '../src/media/image.js';
 import { loadMouthBank } from '../src/reenact/node/mouth-bank-file.js';
-import { EMOTION_NAMES } from '../src/motion/emotion.js';
+import { EMOTION_NAMES } from '../src/emotion/emotion.js';
 import { drawText, fillRect } from '../src/render/draw.js';
 import { cropAroundFace, resizeImage } from '../src/render/resize.js';
 

@@ -6,10 +6,10 @@
  * and correlation make samples of the decoder's mean plus the noise match the label's training clips in
  * mean spread and frame-to-frame change within 32-frame windows, after the same smoothing as measured curves.
  */
-import { HIGH_PASS_SIGMA, highPass, smoothSeries } from '../src/motion/generate.js';
-import { MEASUREMENT_SMOOTHING } from '../src/motion/motion-dataset.js';
-import { FEATURES, smoothFrames } from '../src/motion/motion-features.js';
-import { createRandom, type Random } from '../src/motion/random.js';
+import { HIGH_PASS_SIGMA, highPass, smoothSeries } from '../src/generate/generate.js';
+import { MEASUREMENT_SMOOTHING } from '../src/generate/dataset.js';
+import { FEATURES, smoothFrames } from '../src/generate/features.js';
+import { createRandom, type Random } from '../src/generate/random.js';
 
 const W = 32;
 
@@ -200,7 +200,7 @@ export function windowSpreadVariation(seqs: readonly Float32Array[][]): number[]
 }
 
 /**
- * Fits the activity gains' spreads τ (one per feature group, src/motion/generate.ts ACTIVITY_GROUPS): how
+ * Fits the activity gains' spreads τ (one per feature group, src/generate/generate.ts ACTIVITY_GROUPS): how
  * much more the spread varies from window to window in the real sequences than in the samples. A
  * log-normal gain of log-sd τ multiplies 1 + CV² of the spread by e^{τ²}, so τ² = log((1 + CV²real) /
  * (1 + CV²samples)), averaged over each group's features that carry noise.

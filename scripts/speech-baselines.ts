@@ -25,7 +25,7 @@ import { MFCC_COUNT } from '../src/analysis/audio-features.js';
 import { machine } from '../src/cli/machine.js';
 import { fitRidge, laggedCorrelation, pooledCrossCorrelation, zscore } from '../src/eval/speech-baselines.js';
 import { pearson } from '../src/eval/speech-metrics.js';
-import { loadSpeechModel } from '../src/motion/speech-model.js';
+import { loadSpeechModel } from '../src/speech/model.js';
 import { readSpeechData, type SpeechClip } from '../src/speech/node/speech-dataset.js';
 
 const { values: args } = parseArgs({

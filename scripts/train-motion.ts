@@ -19,9 +19,9 @@ import { initBackend } from '../src/analysis/models.js';
 import { wasmDir } from '../src/analysis/node/load-models.js';
 import { machine } from '../src/cli/machine.js';
 import { writeAtomically } from '../src/media/atomic.js';
-import { envelopeOnEpisodes } from '../src/eval/generate-eval.js';
-import { phasesOf, type Episode } from '../src/motion/episodes.js';
-import { MOTION_DATA_VERSION, parseMotionData, type MotionClip } from '../src/motion/motion-data.js';
+import { envelopeOnEpisodes } from '../src/generate/evaluate.js';
+import { phasesOf, type Episode } from '../src/generate/episodes.js';
+import { MOTION_DATA_VERSION, parseMotionData, type MotionClip } from '../src/generate/data.js';
 import { motionDataVersions, motionVersions, versionDifferences } from '../src/dataset/motion-versions.js';
 import { MOTION_DATA_FILE, readMotionDataFile } from '../src/dataset/motion-data-file.js';
 import {
@@ -34,8 +34,8 @@ import {
   generatorLabels,
   levelsRelative,
   TRAINED_LABELS,
-} from '../src/motion/motion-dataset.js';
-import { EXPRESSIVE_EMOTIONS, F_POSE, FEATURES, MODEL_FPS } from '../src/motion/motion-features.js';
+} from '../src/generate/dataset.js';
+import { EXPRESSIVE_EMOTIONS, F_POSE, FEATURES, MODEL_FPS } from '../src/generate/features.js';
 import {
   envelopeInputs,
   loadMotionModels,
@@ -47,9 +47,9 @@ import {
   type MotionModelFile,
   type MotionModels,
   type MotionVersions,
-} from '../src/motion/motion-model.js';
-import { createRandom } from '../src/motion/random.js';
-import { ACTIVITY_GROUPS, emotionShare, sampleFeatures } from '../src/motion/generate.js';
+} from '../src/generate/model.js';
+import { createRandom } from '../src/generate/random.js';
+import { ACTIVITY_GROUPS, emotionShare, sampleFeatures } from '../src/generate/generate.js';
 import { calibrateNoise, fitActivity, fitNoise, levelOffset } from './motion-noise.js';
 
 const { values: args } = parseArgs({
@@ -165,7 +165,7 @@ const init = (): ReturnType<typeof tf.initializers.glorotUniform> =>
 /**
  * A 1-D convolution ('same' padding, stride 1, dilation) written as taps of shifted slices and one matrix
  * product: tfjs's WebAssembly backend has no gradient kernel for convolutions, but has them for these.
- * The kernel is [K × in × out] like tfjs's Conv1D, so src/motion/nn.ts runs it as it is.
+ * The kernel is [K × in × out] like tfjs's Conv1D, so src/generate/nn.ts runs it as it is.
  */
 class Conv {
   readonly kernel: tf.Variable;

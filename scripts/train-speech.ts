@@ -1,6 +1,6 @@
 /**
  * Trains the audio → mouth model from data/speech-data.json.gz and writes models/speech.json
- * (src/motion/speech-model.ts; docs/speech.md): TensorFlow.js layers on the WebAssembly backend — a 1-D
+ * (src/speech/model.ts; docs/speech.md): TensorFlow.js layers on the WebAssembly backend — a 1-D
  * convolution over seven frames (120 ms of look-ahead), an LSTM, a dense read-out of the nine mouth AUs
  * and the lip-landmark offsets — on 64-frame windows of the training speakers' clips. The held-out
  * speakers' figures (through the run-time code: what ships is what is measured) are printed and stored.
@@ -31,7 +31,7 @@ import {
   SPEECH_MODEL_FORMAT,
   SPEECH_MODEL_VERSION,
   type SpeechModelFile,
-} from '../src/motion/speech-model.js';
+} from '../src/speech/model.js';
 import { readSpeechData, type SpeechClip } from '../src/speech/node/speech-dataset.js';
 import { speechVersions } from '../src/speech/node/versions.js';
 import { pearson } from '../src/eval/speech-metrics.js';

@@ -38,11 +38,11 @@ export {
 export { ACTION_UNITS, type ActionUnit, AU_MAX, AU_NAMES, bothSides } from './face/action-units.js';
 export { type RgbaImage } from './face/image.js';
 export { type Box, EMOTIONS, type FaceResult } from './face/types.js';
-export { EMOTION_NAMES, type EmotionName } from './motion/emotion-names.js';
-export { loadMotionModels, type MotionModels } from './motion/motion-model.js';
+export { EMOTION_NAMES, type EmotionName } from './emotion/emotion-names.js';
+export { loadMotionModels, type MotionModels } from './generate/model.js';
 export { faceState, type FaceState, projectState, stateFromLandmarks } from './motion/motion.js';
-export { loadSpeechModel, SPEECH_AUS, SPEECH_FPS, type SpeechModel } from './motion/speech-model.js';
-export { mouthCurves, speechMotion } from './motion/speech-motion.js';
+export { loadSpeechModel, SPEECH_AUS, SPEECH_FPS, type SpeechModel } from './speech/model.js';
+export { mouthCurves, speechMotion } from './speech/speech-motion.js';
 export { optionKey, type OptionSpec, type OptionSpecs, parseOptionText } from './options.js';
 export { createGroupReenactor, type GroupMember } from './reenact/group-reenactor.js';
 export { ANIMATE_OPTIONS, REENACTOR_OPTION_NAMES } from './reenact/options.js';

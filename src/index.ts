@@ -116,7 +116,7 @@ export {
   type AuIntensities,
 } from './face/action-units.js';
 export { estimateAUs, type AuEstimate } from './analysis/action-units.js';
-export { EMOTION_NAMES, emotionAUs, emotionChange, type EmotionName } from './motion/emotion.js';
+export { EMOTION_NAMES, emotionAUs, emotionChange, type EmotionName } from './emotion/emotion.js';
 export { createFaceEditor, neutralise, type EditSpec, type EditResult, type FaceEditor } from './expression/edit.js';
 export { composeFaces, composeChanges } from './render/compose.js';
 export {
@@ -144,17 +144,17 @@ export {
   type GenerateLabel,
   type GenerateOptions,
   type GeneratedMotion,
-} from './motion/generate.js';
-export type { MotionFrame } from './motion/motion-features.js';
-export { loadMotionModels, type MotionModels, type MotionModelFile } from './motion/motion-model.js';
-export { generatedFrames, type GeneratedFrames } from './expression/generated.js';
-export { GENERATE_OPTIONS } from './expression/generate-options.js';
+} from './generate/generate.js';
+export type { MotionFrame } from './generate/features.js';
+export { loadMotionModels, type MotionModels, type MotionModelFile } from './generate/model.js';
+export { generatedFrames, type GeneratedFrames } from './generate/frames.js';
+export { GENERATE_OPTIONS } from './generate/options.js';
 export {
   generateVideo,
   loadShippedMotionModels,
   type GenerateVideoOptions,
   type GenerateVideoReport,
-} from './expression/node/generate.js';
+} from './generate/node/video.js';
 export { clipLandmarks, cacheDir, type ClipLandmarks } from './dataset/landmarks.js';
 export { scriptedAUs, scriptedState } from './expression/scripted.js';
 
@@ -176,8 +176,8 @@ export {
   speechActivity,
   type AudioFrames,
 } from './analysis/audio-features.js';
-export { speechMotion, type SpeechMotion, type SpeechMotionOptions } from './motion/speech-motion.js';
-export { loadSpeechModel, SPEECH_AUS, type SpeechModel, type SpeechPrediction } from './motion/speech-model.js';
+export { speechMotion, type SpeechMotion, type SpeechMotionOptions } from './speech/speech-motion.js';
+export { loadSpeechModel, SPEECH_AUS, type SpeechModel, type SpeechPrediction } from './speech/model.js';
 
 export {
   augment,

@@ -3,7 +3,7 @@
  * library (`augment()`, `runBatch()`), the command line and the web app (see src/options.ts). Pure.
  */
 import { AU_MAX, type AuIntensities } from '../face/action-units.js';
-import { EMOTION_NAMES, type EmotionName } from '../motion/emotion-names.js';
+import { EMOTION_NAMES, type EmotionName } from '../emotion/emotion-names.js';
 import { parseAuText } from '../expression/options.js';
 import type { OptionSpec, OptionSpecs, SettingsOf } from '../options.js';
 

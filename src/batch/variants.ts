@@ -5,7 +5,7 @@
  * renderer in src/batch/augment.ts. Pure.
  */
 import { ACTION_UNITS, type ActionUnit, type AuIntensities } from '../face/action-units.js';
-import type { EmotionName } from '../motion/emotion-names.js';
+import type { EmotionName } from '../emotion/emotion-names.js';
 import type { AugmentSettings, PoseAxis } from './options.js';
 
 export type Variant =

@@ -2,7 +2,7 @@
  * The person to animate in a source photo, decided from pixels already at the working size: with several
  * faces (several people), the largest (or the N-th by face size), whose body MoveNet finds under their
  * face; the pose, completed where the frame cuts the legs; and the face the face engine re-renders, when it
- * is large enough and no hand lies on it. The command line (animate.ts, which reads the files) and the web
+ * is large enough and no hand lies on it. The command line (node/animate.ts, which reads the files) and the web
  * studio (which has the pixels and the faces already) both decide here. Pure: pixels and faces in.
  */
 import { VivifyError } from '../errors.js';

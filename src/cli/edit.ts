@@ -5,7 +5,7 @@ import { createGroupEditor, facesNamed, selectedFaces, splitPerFace } from '../e
 import { imageFormatForPath, readImage, writeImage } from '../media/image.js';
 import { checkRunPaths } from '../media/run-paths.js';
 import { ACTION_UNITS, AU_MAX, type ActionUnit } from '../face/action-units.js';
-import { EMOTION_NAMES } from '../motion/emotion.js';
+import { EMOTION_NAMES } from '../emotion/emotion.js';
 import { parseAuText, parseEmotionText } from '../expression/options.js';
 import { faceState } from '../motion/motion.js';
 import { pickFace } from '../analysis/pick-face.js';

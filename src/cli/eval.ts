@@ -5,7 +5,7 @@ import { DEFAULT_IDENTITY_EVERY, type ReenactMetrics } from '../eval/reenact.js'
 import { optionKey } from '../options.js';
 import { ANIMATE_OPTIONS } from '../reenact/options.js';
 import { evaluateFiles, runReenactJob, type ReenactJob } from '../eval/run.js';
-import { DEFAULT_CURVE_SAMPLES } from '../eval/generate-eval.js';
+import { DEFAULT_CURVE_SAMPLES } from '../generate/evaluate.js';
 import { DEFAULT_EVAL_PORTRAITS, evaluateGenerate } from '../eval/generate-run.js';
 import { evaluateSpeech } from '../eval/speech-run.js';
 import { runSuite, summariseSuite, writeSuiteReport } from '../eval/suite.js';
@@ -16,7 +16,7 @@ import {
   tableLines,
   writeExpressionRealReport,
 } from '../eval/expression-real.js';
-import { EMOTION_NAMES } from '../motion/emotion-names.js';
+import { EMOTION_NAMES } from '../emotion/emotion-names.js';
 import { quote, VivifyError } from '../errors.js';
 import { writeAtomically } from '../media/atomic.js';
 import { checkRunPaths } from '../media/run-paths.js';

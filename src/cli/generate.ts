@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { VivifyError } from '../errors.js';
-import { generateVideo, sampleOutput } from '../expression/node/generate.js';
-import { GENERATE_OPTIONS } from '../expression/generate-options.js';
+import { generateVideo, sampleOutput } from '../generate/node/video.js';
+import { GENERATE_OPTIONS } from '../generate/options.js';
 import { mediaKind } from '../media/kind.js';
 import { checkRunPaths } from '../media/run-paths.js';
 import { outputShape, videoFormatForPath } from '../media/video.js';

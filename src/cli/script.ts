@@ -5,7 +5,7 @@ import { renderScript } from '../expression/node/script.js';
 import { checkRunPaths } from '../media/run-paths.js';
 import { outputShape, videoFormatForPath } from '../media/video.js';
 import { checkRegularFile } from '../media/kind.js';
-import { DEFAULT_SEED } from '../motion/random.js';
+import { DEFAULT_SEED } from '../generate/random.js';
 import type { CommandContext } from './context.js';
 import { FACE_OPTION, MOUTH_OPTION, SIZE_OPTION, VIDEO_OUTPUT_OPTION } from './common-options.js';
 import { type FlagsOf, defineCommand } from './options.js';

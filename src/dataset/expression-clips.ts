@@ -8,7 +8,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { EmotionName } from '../motion/emotion-names.js';
+import type { EmotionName } from '../emotion/emotion-names.js';
 import { stateFromLandmarks, type FaceState } from '../motion/motion.js';
 import { clipLandmarks, type ClipLandmarkOptions } from './landmarks.js';
 

@@ -1,7 +1,7 @@
 /**
  * The motion-curve data set on disk (data/motion-curves.json.gz, built by scripts/build-motion-data.ts): one
  * JSON line per clip, gzip-compressed (2.6 MB of text, 0.6 MB stored). Node only; the pure checks and types
- * are in src/motion/motion-data.ts.
+ * are in src/generate/data.ts.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';

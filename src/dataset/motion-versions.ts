@@ -1,14 +1,14 @@
 /**
- * The versions the motion data and the motion models are built with now (src/motion/motion-model.ts,
+ * The versions the motion data and the motion models are built with now (src/generate/model.ts,
  * MotionVersions): scripts/build-motion-data.ts writes them into data/motion-curves.json.gz,
  * scripts/train-motion.ts refuses data built with others and writes them into models/motion.json, and
  * test/unit/motion-versions.test.ts fails when either file disagrees with the code.
  */
 import { auEstimatorFingerprint } from '../analysis/au-fingerprint.js';
 import { LANDMARK_CACHE_VERSION } from './landmarks.js';
-import { MOTION_DATA_VERSION } from '../motion/motion-data.js';
-import { emotionVectorsFingerprint } from '../motion/motion-features.js';
-import type { MotionVersions } from '../motion/motion-model.js';
+import { MOTION_DATA_VERSION } from '../generate/data.js';
+import { emotionVectorsFingerprint } from '../generate/features.js';
+import type { MotionVersions } from '../generate/model.js';
 
 /** The versions the motion data are built with now: the landmark analysis and the AU estimator. */
 export function motionDataVersions(): MotionVersions {

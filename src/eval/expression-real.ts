@@ -36,8 +36,8 @@ import { EMOTIONS, type Emotion, type FaceResult } from '../face/types.js';
 import { createFaceEditor } from '../expression/edit.js';
 import { loadMouthBank } from '../reenact/node/mouth-bank-file.js';
 import { decodeVideo } from '../media/video.js';
-import { EMOTION_APEX } from '../motion/emotion-data.js';
-import type { EmotionName } from '../motion/emotion-names.js';
+import { EMOTION_APEX } from '../emotion/emotion-data.js';
+import type { EmotionName } from '../emotion/emotion-names.js';
 
 /**
  * The actor held out: kept out of any fitting of the emotions. scripts/learn-emotions.ts sets intensity 1 of

@@ -1,6 +1,6 @@
 /**
  * `vivify eval generate`: measures generated motion and writes docs/results/generate.md (+ .json). Curve
- * measures against held-back real clips (generate-eval.ts), then rendered ones: generated episodes of each
+ * measures against held-back real clips (src/generate/evaluate.ts), then rendered ones: generated episodes of each
  * emotion on core portraits, judged at the apex by Human's 7-class emotion model, and their identity
  * consistency (ACD) beside the real clips' first-to-last-frame identity distance. Node: reads the data,
  * the model file and the portraits.
@@ -10,25 +10,25 @@ import path from 'node:path';
 import { createFaceAnalyzer } from '../analysis/node/analyze.js';
 import { pickFace } from '../analysis/pick-face.js';
 import { throwIfAborted, VivifyError } from '../errors.js';
-import { loadShippedMotionModels } from '../expression/node/generate.js';
+import { loadShippedMotionModels } from '../generate/node/video.js';
 import { createFaceEditor } from '../expression/edit.js';
-import { generatedFrames } from '../expression/generated.js';
+import { generatedFrames } from '../generate/frames.js';
 import type { AuIntensities } from '../face/action-units.js';
 import type { RgbaImage } from '../face/image.js';
 import { EMOTIONS, type Emotion } from '../face/types.js';
 import { writeAtomically } from '../media/atomic.js';
 import { readImage } from '../media/image.js';
 import { decodeVideo, probeVideo } from '../media/video.js';
-import type { EmotionName } from '../motion/emotion-names.js';
-import type { GenerateLabel } from '../motion/generate.js';
-import { parseMotionData, type MotionData } from '../motion/motion-data.js';
-import { generatorLabel } from '../motion/motion-dataset.js';
-import type { MotionModels } from '../motion/motion-model.js';
+import type { EmotionName } from '../emotion/emotion-names.js';
+import type { GenerateLabel } from '../generate/generate.js';
+import { parseMotionData, type MotionData } from '../generate/data.js';
+import { generatorLabel } from '../generate/dataset.js';
+import type { MotionModels } from '../generate/model.js';
 import { faceState } from '../motion/motion.js';
 import { createRenderer } from '../render/renderer.js';
 import { cropAroundFace } from '../render/resize.js';
 import { loadMouthBank } from '../reenact/node/mouth-bank-file.js';
-import { evaluateCurves, type CurveEvaluation } from './generate-eval.js';
+import { evaluateCurves, type CurveEvaluation } from '../generate/evaluate.js';
 import { embeddingDistance } from './metrics.js';
 import { MOTION_DATA_FILE, readMotionDataFile } from '../dataset/motion-data-file.js';
 import { readManifest } from '../dataset/manifest.js';

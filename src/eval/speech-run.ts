@@ -15,7 +15,7 @@ import { throwIfAborted } from '../errors.js';
 import { mouthAperture } from '../face/measures.js';
 import { writeAtomically } from '../media/atomic.js';
 import { decodeVideo } from '../media/video.js';
-import { SPEECH_FPS } from '../motion/speech-model.js';
+import { SPEECH_FPS } from '../speech/model.js';
 import { speakVideo } from '../speech/node/speak.js';
 import { readSpeechData } from '../speech/node/speech-dataset.js';
 import { avOffset, countBlinks, headMotionStats, lipDistance, pearson } from './speech-metrics.js';

@@ -10,7 +10,7 @@ import { ACTION_UNITS, AU_MAX, applyAUs, type ActionUnit, type AuIntensities } f
 import { eulerToRotation, multiply3, type Similarity } from '../face/pose.js';
 import { estimateAUs, type AuEstimate } from '../analysis/action-units.js';
 import { expressionBasis } from '../face/expression-basis.js';
-import { emotionChange, type EmotionName } from '../motion/emotion.js';
+import { emotionChange, type EmotionName } from '../emotion/emotion.js';
 import { DEFAULT_RETARGET, faceState, retarget, type FaceState } from '../motion/motion.js';
 import { createRenderer, RENDER_DEFAULTS, type Renderer, type RendererOptions } from '../render/renderer.js';
 import { repeatedEmotion } from './options.js';

@@ -3,7 +3,7 @@
  * read the same by `vivify edit`, `vivify augment`, the library and the web app. Pure.
  */
 import { ACTION_UNITS, AU_MAX, type ActionUnit, type AuIntensities } from '../face/action-units.js';
-import { EMOTION_NAMES, type EmotionName } from '../motion/emotion-names.js';
+import { EMOTION_NAMES, type EmotionName } from '../emotion/emotion-names.js';
 
 /**
  * Reads action units and intensities, comma-separated: `12=3,6=2`; `L` or `R` before the number for one

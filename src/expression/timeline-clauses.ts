@@ -4,8 +4,8 @@
  */
 import { quote } from '../errors.js';
 import { ACTION_UNITS, AU_MAX, type ActionUnit, type AuIntensities } from '../face/action-units.js';
-import { emotionAUs, EMOTION_NAMES, type EmotionName } from '../motion/emotion.js';
-import { GENERATE_LABELS, type GenerateLabel } from '../motion/generate.js';
+import { emotionAUs, EMOTION_NAMES, type EmotionName } from '../emotion/emotion.js';
+import { GENERATE_LABELS, type GenerateLabel } from '../generate/generate.js';
 import {
   LIMITS,
   parseTime,

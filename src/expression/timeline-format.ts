@@ -4,7 +4,7 @@
  * timeline-clauses.ts (the clauses of an `at` line); the sampler is timeline.ts. Pure.
  */
 import type { AuIntensities } from '../face/action-units.js';
-import type { GenerateLabel } from '../motion/generate.js';
+import type { GenerateLabel } from '../generate/generate.js';
 
 export type Easing = 'linear' | 'in' | 'out' | 'in-out' | 'step';
 export const EASINGS: readonly Easing[] = ['linear', 'in', 'out', 'in-out', 'step'];

@@ -6,10 +6,10 @@
  * Pure: text in, a sampler out (generated motion needs the motion models handed to the sampler).
  */
 import { ACTION_UNITS, type AuIntensities } from '../face/action-units.js';
-import { generateMotionSteps } from '../motion/generate.js';
-import type { MotionFrame } from '../motion/motion-features.js';
-import type { MotionModels } from '../motion/motion-model.js';
-import { DEFAULT_SEED, hashString } from '../motion/random.js';
+import { generateMotionSteps } from '../generate/generate.js';
+import type { MotionFrame } from '../generate/features.js';
+import type { MotionModels } from '../generate/model.js';
+import { DEFAULT_SEED, hashString } from '../generate/random.js';
 import { runSteps, runStepsAsync, within, type Steps } from '../motion/steps.js';
 import { shownOf } from './timeline-parse.js';
 import type { Easing, GazeOffset, Key, Pose, Timeline } from './timeline-format.js';

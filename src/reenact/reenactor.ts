@@ -1,6 +1,6 @@
 /**
  * The per-frame core of reenactment, free of I/O: frames and driver faces in, rendered frames out. The Node
- * pipeline (animate.ts), the evaluation and the web app all drive it through {@link driveReenactor}, so
+ * pipeline (node/animate.ts), the evaluation and the web app all drive it through {@link driveReenactor}, so
  * they measure and show the same thing.
  */
 import { throwIfAborted } from '../errors.js';

@@ -3,10 +3,10 @@
  * See src/options.ts.
  */
 import { parseEmotionText } from '../expression/options.js';
-import type { EmotionName } from '../motion/emotion-names.js';
-import { DEFAULT_SEED } from '../motion/random.js';
-import { SPEECH_FPS } from '../motion/speech-model.js';
-import { DEFAULT_MOUTH_SCALE } from '../motion/speech-motion.js';
+import type { EmotionName } from '../emotion/emotion-names.js';
+import { DEFAULT_SEED } from '../generate/random.js';
+import { SPEECH_FPS } from './model.js';
+import { DEFAULT_MOUTH_SCALE } from './speech-motion.js';
 import {
   FACE_OPTION,
   MOUTH_OPTION,

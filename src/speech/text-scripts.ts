@@ -1,7 +1,7 @@
 /**
  * What text to speech needs to know before it speaks, without running it: the default voice, the longest
  * text, eSpeak NG's voice list as `--voices` prints it, and which writing system a voice reads. Pure: the
- * command line (tts.ts) and the web app's text-to-speech worker share it.
+ * command line (node/tts.ts) and the web app's text-to-speech worker share it.
  */
 
 /** The voice used when none is given. */

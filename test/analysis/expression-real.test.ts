@@ -15,7 +15,7 @@ import type { RgbaImage } from '../../src/face/image.js';
 import type { FaceResult } from '../../src/face/types.js';
 import { createFaceEditor } from '../../src/expression/edit.js';
 import { decodeVideo } from '../../src/media/video.js';
-import { EMOTION_APEX } from '../../src/motion/emotion-data.js';
+import { EMOTION_APEX } from '../../src/emotion/emotion-data.js';
 import { faceState } from '../../src/motion/motion.js';
 import { DATA, HAVE_DATA } from '../helpers.js';
 

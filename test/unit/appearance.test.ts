@@ -7,7 +7,7 @@ import { decodeBase64, decodeInt16 } from '../../src/face/base64.js';
 import { MESH_UV } from '../../src/face/topology.js';
 import { GRID_H, GRID_W, gridPoint, sideWeight, texelUV, uvTexels } from '../../src/face/uv-grid.js';
 import { appearanceModel, frameAppearance } from '../../src/render/appearance.js';
-import { emotionAUs, emotionChange } from '../../src/motion/emotion.js';
+import { emotionAUs, emotionChange } from '../../src/emotion/emotion.js';
 
 /** The UV point between mesh points (their mean). */
 const uvOf = (...points: number[]): [number, number] => [

@@ -5,7 +5,7 @@ import { LM } from '../../src/face/topology.js';
 import { ACTION_UNITS, applyAUs, auFields, bothSides } from '../../src/face/action-units.js';
 import { AU_RIDGE, estimateAUs } from '../../src/analysis/action-units.js';
 import { responseFields } from '../../src/analysis/au-response.js';
-import { emotionAUs, EMOTION_NAMES } from '../../src/motion/emotion.js';
+import { emotionAUs, EMOTION_NAMES } from '../../src/emotion/emotion.js';
 
 const y = (c: Float32Array, i: number): number => c[3 * i + 1]!;
 const x = (c: Float32Array, i: number): number => c[3 * i]!;

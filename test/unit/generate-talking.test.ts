@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { ACTION_UNITS } from '../../src/face/action-units.js';
-import { generateMotion } from '../../src/motion/generate.js';
-import { emotionVector } from '../../src/motion/motion-features.js';
-import { loadMotionModels } from '../../src/motion/motion-model.js';
+import { generateMotion } from '../../src/generate/generate.js';
+import { emotionVector } from '../../src/generate/features.js';
+import { loadMotionModels } from '../../src/generate/model.js';
 import { ROOT } from '../helpers.js';
 
 const models = loadMotionModels(JSON.parse(readFileSync(path.join(ROOT, 'models', 'motion.json'), 'utf8')));

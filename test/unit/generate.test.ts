@@ -9,10 +9,10 @@ import {
   parseTimeline,
   TimelineError,
 } from '../../src/expression/timeline.js';
-import { generatedFrames } from '../../src/expression/generated.js';
+import { generatedFrames } from '../../src/generate/frames.js';
 import { CANONICAL_FACE } from '../../src/face/measures.js';
-import { GENERATE_LABELS, generateMotion, SMILE_DYNAMICS } from '../../src/motion/generate.js';
-import { loadMotionModels } from '../../src/motion/motion-model.js';
+import { GENERATE_LABELS, generateMotion, SMILE_DYNAMICS } from '../../src/generate/generate.js';
+import { loadMotionModels } from '../../src/generate/model.js';
 import { ROOT } from '../helpers.js';
 
 const models = loadMotionModels(JSON.parse(readFileSync(path.join(ROOT, 'models', 'motion.json'), 'utf8')));

@@ -69,9 +69,10 @@ test('the face layer imports only itself (and the error type)', () => {
   assert.deepEqual(v, []);
 });
 
-test('motion imports only the face layer; render only face and motion', () => {
+test('motion and emotion import only the face layer; render only face and motion', () => {
   const allowed: Record<string, string[]> = {
     motion: ['face', 'motion', 'errors'],
+    emotion: ['face', 'emotion', 'errors'],
     render: ['face', 'motion', 'render', 'errors'],
   };
   const v = violations((i) => {

@@ -1,10 +1,10 @@
 /** Pure pieces of generated motion: the seeded generator, curve measures, episodes, the frame features. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { dtwDistance, shiftedDistance, twoSampleAccuracy, windowFeatures } from '../../src/eval/curve-metrics.js';
+import { dtwDistance, shiftedDistance, twoSampleAccuracy, windowFeatures } from '../../src/generate/curve-metrics.js';
 import { ACTION_UNITS } from '../../src/face/action-units.js';
-import { findEpisodes, phasesOf } from '../../src/motion/episodes.js';
-import { findBlinks } from '../../src/motion/motion-dataset.js';
+import { findEpisodes, phasesOf } from '../../src/generate/episodes.js';
+import { findBlinks } from '../../src/generate/dataset.js';
 import {
   emotionCoordinates,
   emotionVector,
@@ -14,8 +14,8 @@ import {
   FEATURES,
   resample,
   smoothFrames,
-} from '../../src/motion/motion-features.js';
-import { createRandom } from '../../src/motion/random.js';
+} from '../../src/generate/features.js';
+import { createRandom } from '../../src/generate/random.js';
 
 test('the seeded generator repeats for a seed, differs between seeds, and forks independently', () => {
   const a = createRandom(7);

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { readMotionDataFile, writeMotionDataFile } from '../../src/dataset/motion-data-file.js';
-import { parseMotionData } from '../../src/motion/motion-data.js';
+import { parseMotionData } from '../../src/generate/data.js';
 
 test('the shipped motion curves parse', async () => {
   const data = parseMotionData(await readMotionDataFile());

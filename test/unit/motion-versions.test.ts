@@ -12,9 +12,9 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { readMotionDataFile } from '../../src/dataset/motion-data-file.js';
 import { motionDataVersions, motionVersions, versionDifferences } from '../../src/dataset/motion-versions.js';
-import { parseMotionData } from '../../src/motion/motion-data.js';
-import { currentEmotionVectors, emotionVectorsFingerprint } from '../../src/motion/motion-features.js';
-import type { MotionModelFile } from '../../src/motion/motion-model.js';
+import { parseMotionData } from '../../src/generate/data.js';
+import { currentEmotionVectors, emotionVectorsFingerprint } from '../../src/generate/features.js';
+import type { MotionModelFile } from '../../src/generate/model.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 

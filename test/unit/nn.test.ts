@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { conv1d, decodeFloat32, dense, lstm, type WeightArray } from '../../src/motion/nn.js';
-import { createRandom } from '../../src/motion/random.js';
+import { conv1d, decodeFloat32, dense, lstm, type WeightArray } from '../../src/generate/nn.js';
+import { createRandom } from '../../src/generate/random.js';
 
 // tfjs's pure-JS backend is enough for these tiny layers (and needs no wasm files).
 await tf.setBackend('cpu');

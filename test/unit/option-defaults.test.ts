@@ -23,7 +23,7 @@ const SRC = path.join(ROOT, 'src');
 const ALLOWED: Readonly<Record<string, string>> = {
   'src/render/resize.ts: size = 512':
     "cropAroundFace's side in pixels (the 512 crop LivePortrait uses), not the output size `vivify body --size` sets",
-  'src/motion/emotion.ts: absolute = false':
+  'src/emotion/emotion.ts: absolute = false':
     "emotionChange's switch is off unless asked, as every optional boolean; the edit passes its own setting through",
 };
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { AUDIO_FEATURES } from '../../src/analysis/audio-features.js';
 import { pearson } from '../../src/eval/speech-metrics.js';
-import { loadSpeechModel, SPEECH_AUS, type SpeechModelFile } from '../../src/motion/speech-model.js';
+import { loadSpeechModel, SPEECH_AUS, type SpeechModelFile } from '../../src/speech/model.js';
 import { readSpeechData } from '../../src/speech/node/speech-dataset.js';
 import { speechVersions } from '../../src/speech/node/versions.js';
 

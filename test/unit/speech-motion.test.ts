@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { audioFeatures, normaliseAudioFeatures, speechActivity } from '../../src/analysis/audio-features.js';
-import { loadMotionModels } from '../../src/motion/motion-model.js';
-import { loadSpeechModel } from '../../src/motion/speech-model.js';
-import { speechMotion } from '../../src/motion/speech-motion.js';
+import { loadMotionModels } from '../../src/generate/model.js';
+import { loadSpeechModel } from '../../src/speech/model.js';
+import { speechMotion } from '../../src/speech/speech-motion.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const motion = loadMotionModels(JSON.parse(readFileSync(path.join(ROOT, 'models', 'motion.json'), 'utf8')));

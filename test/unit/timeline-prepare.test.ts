@@ -13,8 +13,8 @@ import {
   parseTimeline,
   prepareTimelineSampler,
 } from '../../src/expression/timeline.js';
-import { generateMotion, generateMotionSteps } from '../../src/motion/generate.js';
-import { loadMotionModels } from '../../src/motion/motion-model.js';
+import { generateMotion, generateMotionSteps } from '../../src/generate/generate.js';
+import { loadMotionModels } from '../../src/generate/model.js';
 import { runSteps } from '../../src/motion/steps.js';
 import { ROOT } from '../helpers.js';
 

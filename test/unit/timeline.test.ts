@@ -8,7 +8,7 @@ import {
   parseTimeline,
   TimelineError,
 } from '../../src/expression/timeline.js';
-import { emotionAUs } from '../../src/motion/emotion.js';
+import { emotionAUs } from '../../src/emotion/emotion.js';
 
 test('times in seconds, milliseconds and clock form', () => {
   assert.equal(parseTime('1.5s'), 1.5);

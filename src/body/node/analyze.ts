@@ -1,6 +1,6 @@
 /**
  * Body keypoints of an image or a whole video, written as the skeleton sequence `vivify body --driving`
- * reads (skeleton-file.ts): the keypoints as found (tracked, not smoothed), a confidence per joint, and
+ * reads (../skeleton-file.ts): the keypoints as found (tracked, not smoothed), a confidence per joint, and
  * for a joint outside the frame a score of 0. Streams: one frame in memory at a time; the JSON file appears
  * only when complete.
  */

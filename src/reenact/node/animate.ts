@@ -1,7 +1,7 @@
 /**
  * Reenactment, end to end in Node: a driving video moves a portrait. Streams frame by frame (decode →
  * analyse the driver → smooth → retarget → render → encode), so memory stays flat for any video length.
- * The per-frame work is the I/O-free core in reenactor.ts; this file adds files, ffmpeg and the models.
+ * The per-frame work is the I/O-free core in ../reenactor.ts; this file adds files, ffmpeg and the models.
  */
 import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../../analysis/node/analyze.js';
 import { pickFace } from '../../analysis/pick-face.js';

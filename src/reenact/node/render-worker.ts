@@ -30,7 +30,7 @@ export interface ReenactorSetup {
   occlusion: boolean;
   /**
    * Several faces of the source at once (sourceFace and options above are ignored): each face with its
-   * options and which driver face drives it (see group-reenactor.ts).
+   * options and which driver face drives it (see ../group-reenactor.ts).
    */
   group?: { sourceFace: FaceResult; options: ReenactorOptions; rank: number; driver?: number }[];
 }

@@ -11,7 +11,7 @@ import {
 } from '../../analysis/audio-features.js';
 import { VivifyError } from '../../errors.js';
 import { decodeAudio, probeAudio, SPEECH_SAMPLE_RATE } from '../../media/audio.js';
-import { SPEECH_FPS } from '../../motion/speech-model.js';
+import { SPEECH_FPS } from '../model.js';
 
 /** The longest speech `vivify speak` takes by default: 10 minutes. */
 export const MAX_SPEECH_SECONDS = 600;

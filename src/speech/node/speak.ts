@@ -1,7 +1,7 @@
 /**
  * `vivify speak`: a portrait says what a voice says. Speech (a file, or text spoken offline by eSpeak NG)
  * is read in chunks and turned into audio features; the audio → mouth model moves the mouth, the
- * generated-motion models move the head and the eyes in time with the voice (src/motion/speech-motion.ts);
+ * generated-motion models move the head and the eyes in time with the voice (src/speech/speech-motion.ts);
  * frames stream to the encoder with the speech muxed in. The output appears only when it is complete.
  */
 import { promises as fs } from 'node:fs';
@@ -11,14 +11,14 @@ import { speechActivity } from '../../analysis/audio-features.js';
 import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../../analysis/node/analyze.js';
 import { pickFace } from '../../analysis/pick-face.js';
 import { VivifyError, throwIfAborted } from '../../errors.js';
-import { loadShippedMotionModels } from '../../expression/node/generate.js';
+import { loadShippedMotionModels } from '../../generate/node/video.js';
 import { scriptedAUs, scriptedState } from '../../expression/scripted.js';
 import { readImage, type ImageInput } from '../../media/image.js';
 import { openVideoWriter, type VideoWriter } from '../../media/video.js';
 import { faceState } from '../../motion/motion.js';
-import type { MotionModels } from '../../motion/motion-model.js';
-import { speechMotion, type SpeechMotion } from '../../motion/speech-motion.js';
-import { loadSpeechModel, SPEECH_FPS, type SpeechModel } from '../../motion/speech-model.js';
+import type { MotionModels } from '../../generate/model.js';
+import { speechMotion, type SpeechMotion } from '../speech-motion.js';
+import { loadSpeechModel, SPEECH_FPS, type SpeechModel } from '../model.js';
 import { resolveOptions } from '../../options.js';
 import { loadMouthBank } from '../../reenact/node/mouth-bank-file.js';
 import { createRenderer } from '../../render/renderer.js';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { writeAtomically } from '../../media/atomic.js';
-import { SPEECH_DATA_VERSION, type SpeechVersions } from '../../motion/speech-model.js';
+import { SPEECH_DATA_VERSION, type SpeechVersions } from '../model.js';
 
 export const SPEECH_DATA_FILE = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),

@@ -1,14 +1,14 @@
 /**
- * The generator's raw samples (src/motion/generate.ts makes labelled motion from them): feature frames from
+ * The generator's raw samples (src/generate/generate.ts makes labelled motion from them): feature frames from
  * the trained decoder and its fitted residual motion, smoothed as measured curves are, and the mouth's
  * speech movements taken out of them (a silent mouth unless speech is asked for). Pure.
  */
 import type { ActionUnit } from '../face/action-units.js';
-import { MEASUREMENT_SMOOTHING } from './motion-dataset.js';
-import { F_ASYM, F_GAZE, F_MEAN, F_POSE, FEATURES, MODEL_AUS, MODEL_FPS, smoothFrames } from './motion-features.js';
-import type { MotionModels } from './motion-model.js';
+import { MEASUREMENT_SMOOTHING } from './dataset.js';
+import { F_ASYM, F_GAZE, F_MEAN, F_POSE, FEATURES, MODEL_AUS, MODEL_FPS, smoothFrames } from './features.js';
+import type { MotionModels } from './model.js';
 import type { Random } from './random.js';
-import { runSteps, within, type Steps } from './steps.js';
+import { runSteps, within, type Steps } from '../motion/steps.js';
 
 /** The mouth's actions in speech (the silent mouth keeps their lower envelope). */
 const SPEECH_AUS: readonly ActionUnit[] = [10, 14, 15, 17, 20, 23, 25, 26];

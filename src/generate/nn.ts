@@ -1,5 +1,5 @@
 /**
- * Inference for the small sequence networks of generated motion (src/motion/generate.ts): dense, 1-D
+ * Inference for the small sequence networks of generated motion (src/generate/generate.ts): dense, 1-D
  * convolution and LSTM layers in the same weight layout as TensorFlow.js layers (which trains them,
  * scripts/train-motion.ts), on plain Float32Arrays — no tensor library at run time, the same numbers in
  * Node and in a browser. A sequence is a row-major [time × channels] array.

@@ -1,6 +1,6 @@
 /**
  * The defaults of generated motion (`generateMotion()`), written once: `vivify generate` and the library's
- * GENERATE_OPTIONS (src/expression/generate-options.ts) take theirs from here. Pure.
+ * GENERATE_OPTIONS (src/generate/options.ts) take theirs from here. Pure.
  */
 import { DEFAULT_SEED } from './random.js';
 

@@ -6,9 +6,9 @@
  * is a time-shifted copy of another; a real-vs-generated two-sample test on curve windows; the envelope's
  * timing on held-back episodes; smile dynamics against their published targets. Pure: models and data in.
  */
-import { phasesOf } from '../motion/episodes.js';
-import { GENERATE_LABELS, generateMotion, sampleFeatures, SMILE_DYNAMICS } from '../motion/generate.js';
-import type { MotionClip, MotionData } from '../motion/motion-data.js';
+import { phasesOf } from './episodes.js';
+import { GENERATE_LABELS, generateMotion, sampleFeatures, SMILE_DYNAMICS } from './generate.js';
+import type { MotionClip, MotionData } from './data.js';
 import {
   clipClosure,
   clipEmotionTrack,
@@ -19,12 +19,12 @@ import {
   generatorLabels,
   levelsRelative,
   TRAINED_LABELS,
-} from '../motion/motion-dataset.js';
-import { EXPRESSIVE_EMOTIONS, F_GAZE, F_POSE, meanAUs, MODEL_AUS, MODEL_FPS } from '../motion/motion-features.js';
-import type { MotionModels } from '../motion/motion-model.js';
-import { createRandom, hashString } from '../motion/random.js';
+} from './dataset.js';
+import { EXPRESSIVE_EMOTIONS, F_GAZE, F_POSE, meanAUs, MODEL_AUS, MODEL_FPS } from './features.js';
+import type { MotionModels } from './model.js';
+import { createRandom, hashString } from './random.js';
 import { dtwDistance, shiftedDistance, twoSampleAccuracy, windowFeatures, windows } from './curve-metrics.js';
-import { headDips, talkingFigures, type TalkingFigures } from './generate-talking.js';
+import { headDips, talkingFigures, type TalkingFigures } from './evaluate-talking.js';
 
 export interface LabelCurveResult {
   label: string;

@@ -1,8 +1,8 @@
 /**
  * The trained motion models as shipped (models/motion.json, written by scripts/train-motion.ts) and
- * their forward passes on plain arrays (src/motion/nn.ts):
+ * their forward passes on plain arrays (src/generate/nn.ts):
  *
- * - the *generator*, a conditional VAE over feature sequences (src/motion/motion-features.ts) with a
+ * - the *generator*, a conditional VAE over feature sequences (src/generate/features.ts) with a
  *   global latent (the sequence's style: which actions, how strong, how much the head moves) and a local
  *   latent every 8 frames (what happens when), encoded by 1-D convolutions with pair averaging and decoded
  *   by dilated 1-D convolutions;
@@ -13,7 +13,7 @@
  * Pure: the model file's JSON is handed in (a Node helper reads it from the package, a browser fetches it).
  */
 import { conv1d, decodeFloat32, dense, lstm, type Activation, type WeightArray } from './nn.js';
-import { runSteps, type Steps } from './steps.js';
+import { runSteps, type Steps } from '../motion/steps.js';
 
 export const MOTION_MODEL_FORMAT = 'vivify-motion-models';
 export const MOTION_MODEL_VERSION = 1;
@@ -63,14 +63,14 @@ export interface BlinkStats {
  * cannot leave the shipped data or models silently stale.
  */
 export interface MotionVersions {
-  /** MOTION_DATA_VERSION (src/motion/motion-data.ts): the data file's layout and curve definitions. */
+  /** MOTION_DATA_VERSION (src/generate/data.ts): the data file's layout and curve definitions. */
   motionData: number;
   /** LANDMARK_CACHE_VERSION (src/dataset/landmarks.ts): the landmark pipeline the curves were tracked with. */
   landmarkCache: number;
   /** auEstimatorFingerprint() (src/analysis/au-fingerprint.ts): the AU estimator the intensities come from. */
   auEstimator: string;
   /**
-   * emotionVectorsFingerprint() (src/motion/motion-features.ts): the emotions' AU vectors (the edit's apexes)
+   * emotionVectorsFingerprint() (src/generate/features.ts): the emotions' AU vectors (the edit's apexes)
    * that episodes, the envelope and the emotions' shares are measured in. Models only: the curves do not
    * depend on them.
    */
@@ -93,7 +93,7 @@ export interface MotionModelFile {
   envelope: { config: EnvelopeConfig; weights: Record<string, { shape: number[]; data: string }> };
   blinks: BlinkStats;
   /**
-   * Per emotion: the mean share of the emotion in the generator's samples of it (src/motion/generate.ts,
+   * Per emotion: the mean share of the emotion in the generator's samples of it (src/generate/generate.ts,
    * emotionShare). Generation divides by it, so a typical sample at intensity 1 shows the edit's apex.
    */
   emotionShare?: Record<string, number>;
@@ -106,7 +106,7 @@ export interface MotionModelFile {
   timing: { onsetLogSd: number; offsetLogSd: number };
   /**
    * What the decoder's mean leaves out — unmodelled motion and the trackers' noise — per label and feature
-   * as a band-limited process (normalised units; src/motion/generate.ts): an AR(1) of correlation `rho`,
+   * as a band-limited process (normalised units; src/generate/generate.ts): an AR(1) of correlation `rho`,
    * Gaussian-smoothed over `smooth` frames (0 or absent: not smoothed), its slow part removed, scaled by
    * `sigma`; fitted by moments to the label's training clips. `offset`: the level the decoder's mean misses
    * for latents drawn from the prior (the label's mean over its clips minus the samples'), added back. A

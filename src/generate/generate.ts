@@ -1,13 +1,13 @@
 /**
  * Generated motion: a label and a seed in, per-frame motion out (AU changes, head rotation, gaze, blinks)
  * — what makes a portrait come alive without a driving video. Built from the trained models
- * (src/motion/motion-model.ts) and published measurements where the data has no examples; how each label
+ * (src/generate/model.ts) and published measurements where the data has no examples; how each label
  * is made is in docs/generate.md. Pure and deterministic: the same models, label, seed and options give
  * the same frames on every platform.
  */
 import { ACTION_UNITS, AU_MAX, type AuIntensities } from '../face/action-units.js';
-import { emotionAUs } from './emotion.js';
-import { EMOTION_NAMES, type EmotionName } from './emotion-names.js';
+import { emotionAUs } from '../emotion/emotion.js';
+import { EMOTION_NAMES, type EmotionName } from '../emotion/emotion-names.js';
 import { phasesOf, type Phases } from './episodes.js';
 import {
   emotionVector,
@@ -19,23 +19,16 @@ import {
   MODEL_AUS,
   MODEL_FPS,
   type MotionFrame,
-} from './motion-features.js';
-import type { MotionModels } from './motion-model.js';
+} from './features.js';
+import type { MotionModels } from './model.js';
 import { createRandom, type Random } from './random.js';
-import { GENERATE_DEFAULTS } from './generate-defaults.js';
-import { episodeEnvelope, maxOf, SMILE_DYNAMICS, toRow, uniform } from './generate-episode.js';
-import { removeSpeech, removeSpeechSteps, sampleFeatures, sampleFeatureSteps } from './generate-features.js';
+import { GENERATE_DEFAULTS } from './defaults.js';
+import { episodeEnvelope, maxOf, SMILE_DYNAMICS, toRow, uniform } from './envelope.js';
+import { removeSpeech, removeSpeechSteps, sampleFeatures, sampleFeatureSteps } from './sampling.js';
 
-export { predictEmotionSequence, SMILE_DYNAMICS } from './generate-episode.js';
-export {
-  ACTIVITY_GROUPS,
-  HIGH_PASS_SIGMA,
-  highPass,
-  removeSpeech,
-  sampleFeatures,
-  smoothSeries,
-} from './generate-features.js';
-import { runSteps, within, type Steps } from './steps.js';
+export { predictEmotionSequence, SMILE_DYNAMICS } from './envelope.js';
+export { ACTIVITY_GROUPS, HIGH_PASS_SIGMA, highPass, removeSpeech, sampleFeatures, smoothSeries } from './sampling.js';
+import { runSteps, within, type Steps } from '../motion/steps.js';
 
 export const GENERATE_LABELS = [
   ...EMOTION_NAMES,

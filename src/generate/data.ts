@@ -2,8 +2,8 @@
  * The motion-curve data set (data/motion-curves.json.gz, built by scripts/build-motion-data.ts): per-frame
  * curves of every real clip in ../shared/data with its labels. Types and a checked reader; pure.
  */
-import type { EmotionName } from './emotion-names.js';
-import type { MotionVersions } from './motion-model.js';
+import type { EmotionName } from '../emotion/emotion-names.js';
+import type { MotionVersions } from './model.js';
 
 /** 2: the file records the versions it was built with (`versions`). */
 export const MOTION_DATA_VERSION = 2;

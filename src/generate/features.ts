@@ -5,8 +5,8 @@
  * by training, generation and evaluation: resampling, Gaussian smoothing, emotion coordinates. Pure.
  */
 import { ACTION_UNITS, AU_MAX, type ActionUnit, type AuIntensities } from '../face/action-units.js';
-import { emotionAUs } from './emotion.js';
-import { EMOTION_NAMES, type EmotionName } from './emotion-names.js';
+import { emotionAUs } from '../emotion/emotion.js';
+import { EMOTION_NAMES, type EmotionName } from '../emotion/emotion-names.js';
 
 /** Frames per second of the models (MEAD's rate); other rates are resampled. */
 export const MODEL_FPS = 25;
@@ -134,7 +134,7 @@ export const EXPRESSIVE_EMOTIONS = EMOTION_NAMES.filter((e) => e !== 'neutral') 
 
 /**
  * An emotion's AU vector at intensity 1 over the 34 one-sided AUs (ACTION_UNITS order, left/right): the
- * apex `vivify edit --emotion X=1` applies (src/motion/emotion-data.ts), so emotion coordinates, episodes
+ * apex `vivify edit --emotion X=1` applies (src/emotion/emotion-data.ts), so emotion coordinates, episodes
  * and generated emotions are in the renderer's units.
  */
 export function emotionVector(e: Exclude<EmotionName, 'neutral'>): number[] {

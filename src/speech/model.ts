@@ -3,10 +3,10 @@
  * 25 fps, normalised audio features in (src/analysis/audio-features.ts), the mouth's action units
  * (10, 12, 14, 15, 17, 20, 23, 25, 26) and its lip-landmark offsets out. A 1-D convolution over seven
  * frames (three frames, 120 ms, of look-ahead), an LSTM over the past, a dense read-out. Inference in
- * plain Float32Arrays (src/motion/nn.ts): the same numbers in Node and in a browser. Pure.
+ * plain Float32Arrays (src/generate/nn.ts): the same numbers in Node and in a browser. Pure.
  */
 import type { ActionUnit } from '../face/action-units.js';
-import { conv1d, decodeFloat32, dense, lstm, type WeightArray } from './nn.js';
+import { conv1d, decodeFloat32, dense, lstm, type WeightArray } from '../generate/nn.js';
 
 export const SPEECH_MODEL_FORMAT = 'vivify-speech-model';
 export const SPEECH_MODEL_VERSION = 1;

@@ -2,9 +2,9 @@
  * Options of generated motion, defined once for the library (`generateVideo()`, `generatedFrames()`), the
  * command line (`vivify generate`) and the web app. See src/options.ts.
  */
-import { GENERATE_DEFAULTS } from '../motion/generate-defaults.js';
-import { GENERATE_LABELS } from '../motion/generate.js';
-import { MODEL_FPS } from '../motion/motion-features.js';
+import { GENERATE_DEFAULTS } from './defaults.js';
+import { GENERATE_LABELS } from './generate.js';
+import { MODEL_FPS } from './features.js';
 import {
   FACE_OPTION,
   MOUTH_OPTION,
@@ -13,7 +13,7 @@ import {
   type OptionSpecs,
   type SettingsOf,
 } from '../options.js';
-import { parseTime } from './timeline.js';
+import { parseTime } from '../expression/timeline.js';
 
 const duration = {
   type: 'number',

@@ -1,13 +1,13 @@
 /**
- * The per-frame core of generated animation, free of I/O: generated motion (src/motion/generate.ts)
+ * The per-frame core of generated animation, free of I/O: generated motion (src/generate/generate.ts)
  * applied to a portrait's face state, frame by frame, as `vivify script` applies a timeline. The Node
  * pipeline (generate.ts) and the web app render what it returns.
  */
-import { generateMotion, type GeneratedMotion, type GenerateOptions } from '../motion/generate.js';
-import type { MotionModels } from '../motion/motion-model.js';
+import { generateMotion, type GeneratedMotion, type GenerateOptions } from './generate.js';
+import type { MotionModels } from './model.js';
 import type { FaceState } from '../motion/motion.js';
 import type { AuIntensities } from '../face/action-units.js';
-import { scriptedAUs, scriptedState } from './scripted.js';
+import { scriptedAUs, scriptedState } from '../expression/scripted.js';
 
 export interface GeneratedFrames {
   motion: GeneratedMotion;

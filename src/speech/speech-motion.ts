@@ -1,17 +1,17 @@
 /**
- * A talking face's motion from speech: the mouth from the audio → mouth model (src/motion/speech-model.ts),
+ * A talking face's motion from speech: the mouth from the audio → mouth model (src/speech/model.ts),
  * everything else — head motion, blinks, gaze, and the emotion if one is asked for — from the generated-
- * motion models (src/motion/generate.ts: the `talking` label, learnt from people speaking, or the emotion's),
+ * motion models (src/generate/generate.ts: the `talking` label, learnt from people speaking, or the emotion's),
  * in time with the speech: the head moves with the voice and rests
  * in pauses, and nods a little on loud onsets (stressed syllables). Pure and deterministic for a seed.
  */
 import type { AuIntensities } from '../face/action-units.js';
-import { generateMotion, type GenerateLabel } from './generate.js';
-import { DEFAULT_SEED } from './random.js';
-import type { EmotionName } from './emotion-names.js';
-import type { MotionFrame } from './motion-features.js';
-import type { MotionModels } from './motion-model.js';
-import { SPEECH_AUS, SPEECH_FPS, type SpeechModel, type SpeechPrediction } from './speech-model.js';
+import { generateMotion, type GenerateLabel } from '../generate/generate.js';
+import { DEFAULT_SEED } from '../generate/random.js';
+import type { EmotionName } from '../emotion/emotion-names.js';
+import type { MotionFrame } from '../generate/features.js';
+import type { MotionModels } from '../generate/model.js';
+import { SPEECH_AUS, SPEECH_FPS, type SpeechModel, type SpeechPrediction } from './model.js';
 
 /** How far the mouth moves with the speech by default (`vivify speak --mouth-scale`): as the model predicts. */
 export const DEFAULT_MOUTH_SCALE = 1;

@@ -1,7 +1,7 @@
 /**
  * `vivify generate`: a portrait comes alive without a driving video — generated motion for a label
  * (an emotion, a posed or spontaneous smile, idle, listening) rendered on the portrait, K different samples
- * at once. The Node pipeline around the pure core (generated.ts): reads the portrait and the shipped model
+ * at once. The Node pipeline around the pure core (../frames.ts): reads the portrait and the shipped model
  * file, analyses the face, streams frames to the encoder, writes the curves as JSON on request.
  */
 import { promises as fs } from 'node:fs';
@@ -13,16 +13,16 @@ import type { AuIntensities } from '../../face/action-units.js';
 import { writeAtomically } from '../../media/atomic.js';
 import { readImage, type ImageInput } from '../../media/image.js';
 import { openVideoWriter, type VideoWriter } from '../../media/video.js';
-import type { GeneratedMotion, GenerateLabel } from '../../motion/generate.js';
-import { loadMotionModels, type MotionModels } from '../../motion/motion-model.js';
+import type { GeneratedMotion, GenerateLabel } from '../generate.js';
+import { loadMotionModels, type MotionModels } from '../model.js';
 import { faceState } from '../../motion/motion.js';
 import { resolveOptions } from '../../options.js';
 import { createRenderer } from '../../render/renderer.js';
 import { loadMouthBank } from '../../reenact/node/mouth-bank-file.js';
 import { fitSize, resizeImage } from '../../render/resize.js';
 import { modelFileReader, packageModelFile } from '../../media/model-file.js';
-import { GENERATE_OPTIONS, type GenerateSettings } from '../generate-options.js';
-import { generatedFrames } from '../generated.js';
+import { GENERATE_OPTIONS, type GenerateSettings } from '../options.js';
+import { generatedFrames } from '../frames.js';
 
 /** The model file that ships with the package. */
 const MOTION_MODEL_FILE = packageModelFile('motion.json');

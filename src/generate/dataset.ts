@@ -1,11 +1,11 @@
 /**
  * From the motion-curve data set to what the models learn and are measured on: feature sequences at the
  * models' rate, the generator's label of each clip, emotion-coordinate tracks and their episodes, and
- * blinks. Shared by training (scripts/train-motion.ts) and evaluation (src/eval/generate-eval.ts). Pure.
+ * blinks. Shared by training (scripts/train-motion.ts) and evaluation (src/generate/evaluate.ts). Pure.
  */
 import { findEpisodes, type Episode } from './episodes.js';
-import { emotionCoordinates, featureFrame, MODEL_FPS, resample, smoothFrames } from './motion-features.js';
-import type { MotionClip } from './motion-data.js';
+import { emotionCoordinates, featureFrame, MODEL_FPS, resample, smoothFrames } from './features.js';
+import type { MotionClip } from './data.js';
 
 /**
  * The tracked curves are lightly smoothed before anything learns from or is compared with them (a

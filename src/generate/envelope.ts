@@ -1,15 +1,15 @@
 /**
- * Generated emotion episodes (src/motion/generate.ts): the envelope of an episode — the envelope model's
+ * Generated emotion episodes (src/generate/generate.ts): the envelope of an episode — the envelope model's
  * prediction with each sample's own onset and offset drawn around it, or the published dynamics of posed
  * and spontaneous smiles — as a 0 … 1 series whose peak is the apex. Pure.
  */
 import { ACTION_UNITS, type AuIntensities } from '../face/action-units.js';
-import type { EmotionName } from './emotion-names.js';
+import type { EmotionName } from '../emotion/emotion-names.js';
 import { phasesOf, type Phases } from './episodes.js';
 import type { GenerateLabel } from './generate.js';
-import { GENERATE_DEFAULTS } from './generate-defaults.js';
-import { emotionCoordinates, EXPRESSIVE_EMOTIONS, MODEL_FPS, resample } from './motion-features.js';
-import type { MotionModels } from './motion-model.js';
+import { GENERATE_DEFAULTS } from './defaults.js';
+import { emotionCoordinates, EXPRESSIVE_EMOTIONS, MODEL_FPS, resample } from './features.js';
+import type { MotionModels } from './model.js';
 import type { Random } from './random.js';
 
 /**

@@ -1,13 +1,13 @@
 /**
- * Generated talking and listening motion beside real talkers (src/eval/generate-eval.ts): head motion's
+ * Generated talking and listening motion beside real talkers (src/generate/evaluate.ts): head motion's
  * spread and speed and the blink rate of held-back talking clips against generated `talking` and `idle`,
  * and the head dips (nods) in a pitch track. Pure.
  */
-import { generateMotion } from '../motion/generate.js';
-import type { MotionData } from '../motion/motion-data.js';
-import { clipClosure, clipFeatures, findBlinks, isTalkingClip } from '../motion/motion-dataset.js';
-import { F_POSE, MODEL_FPS } from '../motion/motion-features.js';
-import type { MotionModels } from '../motion/motion-model.js';
+import { generateMotion } from './generate.js';
+import type { MotionData } from './data.js';
+import { clipClosure, clipFeatures, findBlinks, isTalkingClip } from './dataset.js';
+import { F_POSE, MODEL_FPS } from './features.js';
+import type { MotionModels } from './model.js';
 import { windows } from './curve-metrics.js';
 
 export interface TalkingFigures {
