@@ -8,8 +8,8 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { createFaceAnalyzer } from '../src/analysis/node/analyze.js';
-import { estimateAUs } from '../src/analysis/action-units.js';
-import { readImage } from '../src/media/image.js';
+import { estimateAUs } from '../src/analysis/au-estimate.js';
+import { readImage } from '../src/media/image-file.js';
 import { faceState } from '../src/motion/motion.js';
 import { DATA } from '../test/helpers.js';
 import { machine, stats } from './machine.js';

@@ -20,7 +20,7 @@ import { augment } from '../src/batch/jobs.js';
 import type { BatchReport } from '../src/batch/run.js';
 import { createFaceEditor } from '../src/expression/edit.js';
 import type { FaceResult } from '../src/face/types.js';
-import { encodeImage, readImage } from '../src/media/image.js';
+import { encodeImage, readImage } from '../src/media/image-file.js';
 import type { EmotionName } from '../src/emotion/emotion.js';
 import { DATA } from '../test/helpers.js';
 import { machine } from './machine.js';

@@ -17,7 +17,7 @@ import path from 'node:path';
 import { createFaceAnalyzer } from '../src/analysis/node/analyze.js';
 import { createFaceEditor } from '../src/expression/edit.js';
 import { renderScript } from '../src/expression/node/script.js';
-import { readImage, writeImage } from '../src/media/image.js';
+import { readImage, writeImage } from '../src/media/image-file.js';
 import { resizeImage } from '../src/render/resize.js';
 import { ASTRONAUT, ROOT } from '../test/helpers.js';
 import { machine, stats } from './machine.js';

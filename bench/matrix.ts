@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createFaceAnalyzer } from '../src/analysis/node/analyze.js';
-import { readImage } from '../src/media/image.js';
+import { readImage } from '../src/media/image-file.js';
 import { decodeVideo, probeVideo } from '../src/media/video.js';
 import { animate, type AnimateReport } from '../src/reenact/node/animate.js';
 import { fitSize, resizeImage } from '../src/render/resize.js';

@@ -9,7 +9,7 @@
  */
 import path from 'node:path';
 import { createFaceAnalyzer } from '../src/analysis/node/analyze.js';
-import { readImage } from '../src/media/image.js';
+import { readImage } from '../src/media/image-file.js';
 import { decodeVideo } from '../src/media/video.js';
 import { DEFAULT_RETARGET, faceState, retarget, type FaceState } from '../src/motion/motion.js';
 import { ASSETS_DIR, loadMouthBank } from '../src/reenact/node/mouth-bank-file.js';

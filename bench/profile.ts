@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { createFaceAnalyzer } from '../src/analysis/node/analyze.js';
 import type { FaceResult } from '../src/face/types.js';
 import type { VideoFrame } from '../src/face/image.js';
-import { readImage } from '../src/media/image.js';
+import { readImage } from '../src/media/image-file.js';
 import { decodeVideo, probeVideo } from '../src/media/video.js';
 import { drivingDecodeSide } from '../src/reenact/node/driving.js';
 import { loadMouthBank } from '../src/reenact/node/mouth-bank-file.js';

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createFaceAnalyzer } from '../src/analysis/node/analyze.js';
-import { readImage } from '../src/media/image.js';
+import { readImage } from '../src/media/image-file.js';
 import { decodeVideo } from '../src/media/video.js';
 import { DEFAULT_RETARGET, faceState, retarget, type FaceState } from '../src/motion/motion.js';
 import { animate } from '../src/reenact/node/animate.js';

@@ -31,14 +31,14 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { estimateAUs } from '../src/analysis/action-units.js';
+import { estimateAUs } from '../src/analysis/au-estimate.js';
 import { EXPRESSION_CLIPS, loadClip, type ClipFrames } from '../src/dataset/expression-clips.js';
 import { cacheDir } from '../src/dataset/landmarks.js';
 import { ACTION_UNITS } from '../src/face/action-units.js';
 import type { RgbaImage } from '../src/face/image.js';
 import { GRID_H, GRID_W, sampleLogLuminance, sideWeight, texelUV, uvTexels } from '../src/face/uv-grid.js';
 import { decodeVideo } from '../src/media/video.js';
-import { writeImage } from '../src/media/image.js';
+import { writeImage } from '../src/media/image-file.js';
 import { rotationToEuler } from '../src/face/pose.js';
 
 const args = process.argv.slice(2);

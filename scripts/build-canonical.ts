@@ -14,7 +14,7 @@ import { fileModelLoader, wasmDir } from '../src/analysis/node/load-models.js';
 import { detectFaces, meshFromRegion, regionFromDetection, regionFromLandmarks } from '../src/analysis/mesh.js';
 import { applyRotation, applySimilarity, eulerToRotation, fitSimilarity, rotationToEuler } from '../src/face/pose.js';
 import { LANDMARK_COUNT, LM, MIRROR, RIGID_POINTS } from '../src/face/topology.js';
-import { readImage } from '../src/media/image.js';
+import { readImage } from '../src/media/image-file.js';
 import { decodeVideo } from '../src/media/video.js';
 import type { RgbaImage } from '../src/face/image.js';
 import { readManifest } from '../src/dataset/manifest.js';

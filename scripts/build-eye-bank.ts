@@ -17,7 +17,7 @@ import { clipLandmarks } from '../src/dataset/landmarks.js';
 import { estimatePose } from '../src/face/measures.js';
 import { LEFT_EYE_OPENING, RIGHT_EYE_OPENING } from '../src/face/topology.js';
 import { writeAtomically } from '../src/media/atomic.js';
-import { encodeImage } from '../src/media/image.js';
+import { encodeImage } from '../src/media/image-file.js';
 import { decodeVideo } from '../src/media/video.js';
 import {
   cutEyeTile,

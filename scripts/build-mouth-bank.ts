@@ -20,7 +20,7 @@ import { clipLandmarks } from '../src/dataset/landmarks.js';
 import { estimatePose, toCanonicalFrame } from '../src/face/measures.js';
 import { MOUTH_OPENING } from '../src/face/topology.js';
 import { writeAtomically } from '../src/media/atomic.js';
-import { encodeImage } from '../src/media/image.js';
+import { encodeImage } from '../src/media/image-file.js';
 import { decodeVideo } from '../src/media/video.js';
 import { prepareEye } from '../src/render/eyes.js';
 import { forEachPixelInRing } from '../src/render/geometry.js';

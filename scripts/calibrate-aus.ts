@@ -15,7 +15,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createFaceAnalyzer } from '../src/analysis/node/analyze.js';
-import { readImage } from '../src/media/image.js';
+import { readImage } from '../src/media/image-file.js';
 import { ACTION_UNITS, applyAUs, auFields } from '../src/face/action-units.js';
 import { MESH_POINTS } from '../src/face/topology.js';
 import { faceState } from '../src/motion/motion.js';

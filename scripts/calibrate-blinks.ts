@@ -2,7 +2,7 @@
  * Measures how deep a real blink looks to the landmark models. In every clip of ../shared/data the eye
  * aperture (eye aspect ratio, both eyes) is tracked; a clip's open level is its 80th percentile and its
  * deepest blink the minimum. Clips whose deepest dip is a clear blink (the aperture below 55% of the open
- * level) give the closure the models report for a closed eye; LID_CLOSURE_GAIN in src/motion/lids.ts is
+ * level) give the closure the models report for a closed eye; LID_CLOSURE_GAIN in src/motion/lid-transfer.ts is
  * one over their median, so a driver's full blink is transferred as a full blink.
  *
  *   npx tsx scripts/calibrate-blinks.ts [../shared/data] [max frames per clip, default 300]

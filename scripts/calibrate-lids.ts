@@ -1,7 +1,7 @@
 /**
  * Measures how much of a rendered eyelid closure the landmark models report. For each portrait, the
  * renderer closes the eyes by known amounts; the analyzer then measures the rendered faces, and the ratio
- * true / measured closure is fitted. (LID_CLOSURE_GAIN in src/motion/lids.ts is calibrated on real blinks
+ * true / measured closure is fitted. (LID_CLOSURE_GAIN in src/motion/lid-transfer.ts is calibrated on real blinks
  * instead, by scripts/calibrate-blinks.ts: the driver is a real face. This shows how much less closed a
  * rendered lid looks to the models than it is.)
  *
@@ -10,7 +10,7 @@
 import path from 'node:path';
 import { createFaceAnalyzer } from '../src/analysis/node/analyze.js';
 import { eyeApertures } from '../src/face/measures.js';
-import { readImage } from '../src/media/image.js';
+import { readImage } from '../src/media/image-file.js';
 import { faceState } from '../src/motion/motion.js';
 import { closeLids } from '../src/face/lids.js';
 import { createRenderer } from '../src/render/renderer.js';

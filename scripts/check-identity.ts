@@ -9,7 +9,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { createFaceAnalyzer } from '../src/analysis/node/analyze.js';
 import { createFaceEditor } from '../src/expression/edit.js';
-import { readImage } from '../src/media/image.js';
+import { readImage } from '../src/media/image-file.js';
 
 const data = path.resolve(process.argv[2] ?? '../shared/data');
 const dir = path.join(data, 'images');

@@ -16,7 +16,7 @@ import { bothSides } from '../src/face/action-units.js';
 import { LEFT_EYE_OPENING, RIGHT_EYE_OPENING } from '../src/face/topology.js';
 import { createFaceEditor } from '../src/expression/edit.js';
 import { writeAtomically } from '../src/media/atomic.js';
-import { readImage } from '../src/media/image.js';
+import { readImage } from '../src/media/image-file.js';
 import { loadMouthBank } from '../src/reenact/node/mouth-bank-file.js';
 import { eyeAxes } from '../src/render/eye-bank.js';
 import { polygonArea } from '../src/render/geometry.js';

@@ -22,7 +22,7 @@ import { pearson } from '../src/eval/metrics.js';
 import type { RgbaImage } from '../src/face/image.js';
 import type { FaceResult } from '../src/face/types.js';
 import { writeAtomically } from '../src/media/atomic.js';
-import { readImage, writeImage } from '../src/media/image.js';
+import { readImage, writeImage } from '../src/media/image-file.js';
 import { decodeVideo } from '../src/media/video.js';
 import { animate } from '../src/reenact/node/animate.js';
 import { cropAroundFace } from '../src/render/resize.js';

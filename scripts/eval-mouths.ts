@@ -12,7 +12,7 @@ import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createFaceAnalyzer } from '../src/analysis/node/analyze.js';
-import { runReenactJob, type ReenactJobResult } from '../src/eval/run.js';
+import { runReenactJob, type ReenactJobResult } from '../src/eval/reenact-run.js';
 import { isVoxStyle, VOX_CONFIG } from '../src/eval/suite.js';
 import { writeAtomically } from '../src/media/atomic.js';
 import { machine } from '../bench/machine.js';

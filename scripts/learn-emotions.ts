@@ -30,7 +30,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { responseFields } from '../src/analysis/au-response.js';
-import { estimateAUs } from '../src/analysis/action-units.js';
+import { estimateAUs } from '../src/analysis/au-estimate.js';
 import { EXPRESSION_CLIPS, loadClip, type ClipFrames } from '../src/dataset/expression-clips.js';
 import { ACTION_UNITS, type ActionUnit } from '../src/face/action-units.js';
 import { MESH_POINTS } from '../src/face/topology.js';

@@ -12,7 +12,7 @@ import { createFaceAnalyzer } from '../src/analysis/node/analyze.js';
 import { pickFace } from '../src/analysis/pick-face.js';
 import type { RgbaImage } from '../src/face/image.js';
 import { createFaceEditor, type FaceEditor } from '../src/expression/edit.js';
-import { readImage, writeImage } from '../src/media/image.js';
+import { readImage, writeImage } from '../src/media/image-file.js';
 import { loadMouthBank } from '../src/reenact/node/mouth-bank-file.js';
 import { EMOTION_NAMES } from '../src/emotion/emotion.js';
 import { drawText, fillRect } from '../src/render/draw.js';

@@ -13,7 +13,7 @@ import { pickFace } from '../src/analysis/pick-face.js';
 import { bothSides } from '../src/face/action-units.js';
 import type { RgbaImage } from '../src/face/image.js';
 import { createFaceEditor, type EditSpec } from '../src/expression/edit.js';
-import { readImage, writeImage } from '../src/media/image.js';
+import { readImage, writeImage } from '../src/media/image-file.js';
 import { drawText, fillRect } from '../src/render/draw.js';
 import { cropAroundFace, cropBox, resizeImage } from '../src/render/resize.js';
 import { LM } from '../src/face/topology.js';

@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { createFaceAnalyzer } from '../src/analysis/node/analyze.js';
 import type { FaceResult } from '../src/face/types.js';
-import { readImage, writeImage } from '../src/media/image.js';
+import { readImage, writeImage } from '../src/media/image-file.js';
 import type { RgbaImage } from '../src/face/image.js';
 import { decodeVideo } from '../src/media/video.js';
 import { pickFace } from '../src/analysis/pick-face.js';

@@ -14,7 +14,7 @@ import { bothSides } from '../src/face/action-units.js';
 import type { RgbaImage } from '../src/face/image.js';
 import { LIPS_OUTER } from '../src/face/topology.js';
 import { createFaceEditor, type EditSpec } from '../src/expression/edit.js';
-import { readImage, writeImage } from '../src/media/image.js';
+import { readImage, writeImage } from '../src/media/image-file.js';
 import { loadMouthBank } from '../src/reenact/node/mouth-bank-file.js';
 import { drawText, fillRect } from '../src/render/draw.js';
 import { cropAroundFace, cropBox, resizeImage } from '../src/render/resize.js';

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { jobLabel, writeSuiteReport } from '../src/eval/suite.js';
-import type { ReenactJobResult } from '../src/eval/run.js';
+import type { ReenactJobResult } from '../src/eval/reenact-run.js';
 
 const [outDir, ...files] = process.argv.slice(2);
 if (!outDir || files.length === 0) throw new Error('usage: merge-suite.ts out-dir report.json …');

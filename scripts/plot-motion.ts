@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ACTION_UNITS } from '../src/face/action-units.js';
 import { createImage, type RgbaImage } from '../src/face/image.js';
-import { writeImage } from '../src/media/image.js';
+import { writeImage } from '../src/media/image-file.js';
 import { readMotionDataFile } from '../src/dataset/motion-data-file.js';
 import { drawLine, drawText, fillRect, type Rgb } from '../src/render/draw.js';
 

@@ -22,7 +22,7 @@ import {
 import path from 'node:path';
 import { findFfmpeg } from '../src/media/ffmpeg.js';
 import { probeVideo } from '../src/media/video.js';
-import { readImage } from '../src/media/image.js';
+import { readImage } from '../src/media/image-file.js';
 import type { RunResult } from './robustness.js';
 
 /** A run of the CLI, and for a signalled run the milliseconds from the signal to the exit. */

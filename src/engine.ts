@@ -20,7 +20,7 @@ export { createBodyFaceRenderer, createHeadMotion, type BodyFace } from './body/
 export { prepareBodyScene, renderBody, type BodyRenderState } from './body/render.js';
 export { createRetargeter } from './body/retarget.js';
 export { seenCount, type BodyPose } from './body/skeleton.js';
-export { createPoseSmoother } from './body/smooth.js';
+export { createPoseSmoother } from './body/pose-smoother.js';
 export { chooseBodyPerson, isFullLength, jointsInPicture, type BodyPerson } from './body/source.js';
 export { trackBody } from './body/track.js';
 export { VivifyError } from './errors.js';

@@ -13,7 +13,7 @@ export {
   DEFAULT_MAX_PIXELS,
   type ImageInput,
   type ReadImageOptions,
-} from './media/image.js';
+} from './media/image-file.js';
 export {
   probeVideo,
   probeFrameTiming,
@@ -105,7 +105,7 @@ export { createRenderer, type Renderer, type RenderFrameInput, type RenderFrameO
 
 export { l1, psnr, ssim, keypointDistance, cosineSimilarity, pearson, IBUG68 } from './eval/metrics.js';
 export { createReenactEvaluator, type ReenactMetrics, type ReenactEvaluation } from './eval/reenact.js';
-export { evaluateFiles, runReenactJob, type ReenactJob } from './eval/run.js';
+export { evaluateFiles, runReenactJob, type ReenactJob } from './eval/reenact-run.js';
 
 export {
   ACTION_UNITS,
@@ -115,7 +115,7 @@ export {
   type ActionUnit,
   type AuIntensities,
 } from './face/action-units.js';
-export { estimateAUs, type AuEstimate } from './analysis/action-units.js';
+export { estimateAUs, type AuEstimate } from './analysis/au-estimate.js';
 export { EMOTION_NAMES, emotionAUs, emotionChange, type EmotionName } from './emotion/emotion.js';
 export { createFaceEditor, neutralise, type EditSpec, type EditResult, type FaceEditor } from './expression/edit.js';
 export { composeFaces, composeChanges } from './render/compose.js';
@@ -154,7 +154,7 @@ export {
   loadShippedMotionModels,
   type GenerateVideoOptions,
   type GenerateVideoReport,
-} from './generate/node/video.js';
+} from './generate/node/generate-video.js';
 export { clipLandmarks, cacheDir, type ClipLandmarks } from './dataset/landmarks.js';
 export { scriptedAUs, scriptedState } from './expression/scripted.js';
 

@@ -6,7 +6,7 @@
 import { VivifyError, outOfRange, throwIfAborted } from '../errors.js';
 import type { RgbaImage } from '../face/image.js';
 import { sampleCrop, type RotatedSquare } from './crop.js';
-import { estimateAUs } from './action-units.js';
+import { estimateAUs } from './au-estimate.js';
 import { estimatePose, eyeApertures, gaze, landmarkBox, mouthAperture, toCanonicalFrame } from '../face/measures.js';
 import { detectFaces, meshFromRegion, regionFromDetection, regionFromLandmarks, type MeshResult } from './mesh.js';
 import {

@@ -3,7 +3,7 @@
  * estimated AUs (speech: src/speech/node/versions.ts; motion: src/dataset/motion-versions.ts) record it, and
  * their tests fail when the code's estimator no longer gives the same answers. Pure.
  */
-import { estimateAUs } from './action-units.js';
+import { estimateAUs } from './au-estimate.js';
 import { ACTION_UNITS, applyAUs, bothSides } from '../face/action-units.js';
 import { CANONICAL_FACE } from '../face/measures.js';
 

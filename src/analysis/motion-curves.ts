@@ -6,7 +6,7 @@
  */
 import { ACTION_UNITS } from '../face/action-units.js';
 import { estimatePose, eyeApertures, gaze, mouthAperture, toCanonicalFrame } from '../face/measures.js';
-import { estimateAUs } from './action-units.js';
+import { estimateAUs } from './au-estimate.js';
 
 export interface MotionCurves {
   fps: number;

@@ -9,13 +9,13 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { estimateAUs } from '../analysis/action-units.js';
+import { estimateAUs } from '../analysis/au-estimate.js';
 import type { FaceAnalyzerOptions } from '../analysis/analyzer.js';
 import { isVivifyError, VivifyError } from '../errors.js';
 import { createFaceEditor, editTargets, turnedPose, type EditSpec, type FaceEditor } from '../expression/edit.js';
 import { rotationToEuler } from '../face/pose.js';
 import type { FaceResult } from '../face/types.js';
-import { readImage, writeImage } from '../media/image.js';
+import { readImage, writeImage } from '../media/image-file.js';
 import { probeVideo } from '../media/video.js';
 import { faceState } from '../motion/motion.js';
 import { animate } from '../reenact/node/animate.js';

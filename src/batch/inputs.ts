@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
 import { VivifyError } from '../errors.js';
-import { firstLine } from '../media/image.js';
+import { firstLine } from '../media/image-file.js';
 import { IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from '../media/kind.js';
 
 /** One input file. */

@@ -14,7 +14,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { VivifyError } from '../errors.js';
 import { tempWriter } from '../media/atomic.js';
-import { firstLine } from '../media/image.js';
+import { firstLine } from '../media/image-file.js';
 
 /** The folder inside `.vivify/` that holds the lists of written outputs. */
 const OUTPUTS_DIR = 'outputs';

@@ -13,7 +13,7 @@ import { promises as fs } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { VivifyError } from '../errors.js';
-import { firstLine } from '../media/image.js';
+import { firstLine } from '../media/image-file.js';
 import { BATCH_OPTIONS } from './options.js';
 import { recordedOutputs, sweep } from './outputs.js';
 

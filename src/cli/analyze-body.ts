@@ -1,10 +1,10 @@
 /** `vivify analyze --body`: body keypoints instead of faces, as a skeleton sequence and an overlay. */
 import { analyzeBodyFile, type BodyAnalysisStats } from '../body/node/analyze.js';
 import { createBodyDetector } from '../body/node/load-models.js';
-import { drawSkeleton } from '../body/overlay.js';
+import { drawSkeleton } from '../body/skeleton-overlay.js';
 import { VivifyError } from '../errors.js';
 import type { RgbaImage } from '../face/image.js';
-import { writeImage } from '../media/image.js';
+import { writeImage } from '../media/image-file.js';
 import { openVideoWriter, probeVideo, type VideoWriter } from '../media/video.js';
 import type { CommandContext } from './context.js';
 import { createProgress } from './progress.js';

@@ -8,7 +8,7 @@ import {
 } from '../analysis/node/analyze.js';
 import { faceSummary } from '../analysis/serialize.js';
 import { VivifyError } from '../errors.js';
-import { imageFormatForPath, writeImage } from '../media/image.js';
+import { imageFormatForPath, writeImage } from '../media/image-file.js';
 import { mediaKind } from '../media/kind.js';
 import { checkRunPaths } from '../media/run-paths.js';
 import { openVideoWriter, outputShape, probeVideo, videoFormatForPath, type VideoWriter } from '../media/video.js';

@@ -2,7 +2,7 @@ import { createFaceAnalyzer } from '../analysis/node/analyze.js';
 import { VivifyError } from '../errors.js';
 import type { EditSpec } from '../expression/edit.js';
 import { createGroupEditor, facesNamed, selectedFaces, splitPerFace } from '../expression/faces.js';
-import { imageFormatForPath, readImage, writeImage } from '../media/image.js';
+import { imageFormatForPath, readImage, writeImage } from '../media/image-file.js';
 import { checkRunPaths } from '../media/run-paths.js';
 import { ACTION_UNITS, AU_MAX, type ActionUnit } from '../face/action-units.js';
 import { EMOTION_NAMES } from '../emotion/emotion.js';

@@ -4,7 +4,7 @@ import { createFaceAnalyzer } from '../analysis/node/analyze.js';
 import { DEFAULT_IDENTITY_EVERY, type ReenactMetrics } from '../eval/reenact.js';
 import { optionKey } from '../options.js';
 import { ANIMATE_OPTIONS } from '../reenact/options.js';
-import { evaluateFiles, runReenactJob, type ReenactJob } from '../eval/run.js';
+import { evaluateFiles, runReenactJob, type ReenactJob } from '../eval/reenact-run.js';
 import { DEFAULT_CURVE_SAMPLES } from '../generate/evaluate.js';
 import { DEFAULT_EVAL_PORTRAITS, evaluateGenerate } from '../eval/generate-run.js';
 import { evaluateSpeech } from '../eval/speech-run.js';

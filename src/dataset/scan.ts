@@ -6,7 +6,7 @@ import { promises as fs, type Dirent } from 'node:fs';
 import path from 'node:path';
 import type { FaceAnalyzer } from '../analysis/analyzer.js';
 import { isVivifyError, throwIfAborted } from '../errors.js';
-import { firstLine } from '../media/image.js';
+import { firstLine } from '../media/image-file.js';
 import { VIDEO_EXTENSIONS } from '../media/kind.js';
 import type { RgbaImage } from '../face/image.js';
 import { decodeVideo, probeFrameTiming, probeVideo, type VideoInfo } from '../media/video.js';

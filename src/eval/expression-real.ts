@@ -22,7 +22,7 @@
  * scripts/eval-expression.ts average ({@link apexScore}).
  */
 import path from 'node:path';
-import { estimateAUs } from '../analysis/action-units.js';
+import { estimateAUs } from '../analysis/au-estimate.js';
 import { identitySimilarity } from '../analysis/analyzer.js';
 import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../analysis/node/analyze.js';
 import { pickFace } from '../analysis/pick-face.js';

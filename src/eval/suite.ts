@@ -11,7 +11,7 @@ import { VivifyError, throwIfAborted } from '../errors.js';
 import { writeAtomically } from '../media/atomic.js';
 import type { ReenactMetrics } from './reenact.js';
 import { mean } from './metrics.js';
-import type { ReenactJob, ReenactJobResult } from './run.js';
+import type { ReenactJob, ReenactJobResult } from './reenact-run.js';
 import { readManifest } from '../dataset/manifest.js';
 
 const CROSS_PORTRAITS = [

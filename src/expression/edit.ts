@@ -8,7 +8,7 @@ import type { FaceResult } from '../face/types.js';
 import type { RgbaImage } from '../face/image.js';
 import { ACTION_UNITS, AU_MAX, applyAUs, type ActionUnit, type AuIntensities } from '../face/action-units.js';
 import { eulerToRotation, multiply3, type Similarity } from '../face/pose.js';
-import { estimateAUs, type AuEstimate } from '../analysis/action-units.js';
+import { estimateAUs, type AuEstimate } from '../analysis/au-estimate.js';
 import { expressionBasis } from '../face/expression-basis.js';
 import { emotionChange, type EmotionName } from '../emotion/emotion.js';
 import { DEFAULT_RETARGET, faceState, retarget, type FaceState } from '../motion/motion.js';

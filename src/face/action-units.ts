@@ -13,7 +13,7 @@
  * pulled 0.12 moves about 1.1 cm.
  *
  * Estimation runs the model backwards: the shape change from a neutral reference is fitted with
- * non-negative intensities (estimateAUs in src/analysis/action-units.ts). This file is the model itself,
+ * non-negative intensities (estimateAUs in src/analysis/au-estimate.ts). This file is the model itself,
  * shared by analysis (estimation), motion (emotions, timelines) and rendering.
  */
 import { CANONICAL_FACE } from './measures.js';

@@ -108,7 +108,7 @@ export interface Blink {
 
 /**
  * Blinks in a closure track: dips where the reported closure rises above `threshold` (default 0.3; the
- * landmark models report about 40% of a real closure, src/motion/lids.ts) and falls back within 0.6 s.
+ * landmark models report about 40% of a real closure, src/motion/lid-transfer.ts) and falls back within 0.6 s.
  * The blink spans the frames above a third of its depth.
  */
 export function findBlinks(closure: readonly number[], threshold = 0.3, fps = MODEL_FPS): Blink[] {

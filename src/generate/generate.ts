@@ -24,10 +24,17 @@ import type { MotionModels } from './model.js';
 import { createRandom, type Random } from './random.js';
 import { GENERATE_DEFAULTS } from './defaults.js';
 import { episodeEnvelope, maxOf, SMILE_DYNAMICS, toRow, uniform } from './envelope.js';
-import { removeSpeech, removeSpeechSteps, sampleFeatures, sampleFeatureSteps } from './sampling.js';
+import { removeSpeech, removeSpeechSteps, sampleFeatures, sampleFeatureSteps } from './sample-features.js';
 
 export { predictEmotionSequence, SMILE_DYNAMICS } from './envelope.js';
-export { ACTIVITY_GROUPS, HIGH_PASS_SIGMA, highPass, removeSpeech, sampleFeatures, smoothSeries } from './sampling.js';
+export {
+  ACTIVITY_GROUPS,
+  HIGH_PASS_SIGMA,
+  highPass,
+  removeSpeech,
+  sampleFeatures,
+  smoothSeries,
+} from './sample-features.js';
 import { runSteps, within, type Steps } from '../motion/steps.js';
 
 export const GENERATE_LABELS = [

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { VivifyError, throwIfAborted } from '../errors.js';
 import { findFfmpeg } from './ffmpeg.js';
-import { firstLine } from './image.js';
+import { firstLine } from './image-file.js';
 import { checkRegularFile } from './kind.js';
 import { runTool } from './video.js';
 

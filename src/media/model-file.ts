@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VivifyError } from '../errors.js';
-import { firstLine } from './image.js';
+import { firstLine } from './image-file.js';
 
 /** The path of `name` in the package's models/ folder. */
 export function packageModelFile(name: string): string {

@@ -7,7 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { VivifyError } from '../errors.js';
-import { firstLine } from './image.js';
+import { firstLine } from './image-file.js';
 import { checkRegularFile } from './kind.js';
 
 /** "30000/1001" or "25" as a number (NaN when it is neither). */

@@ -10,7 +10,7 @@ import { VivifyError } from '../errors.js';
 import type { RgbaImage } from '../face/image.js';
 import { commitTemp, outputFailure, prepareTemp, throwOutputFailure, type OutputShape } from './atomic.js';
 import { findFfmpeg } from './ffmpeg.js';
-import { encodeImage, firstLine } from './image.js';
+import { encodeImage, firstLine } from './image-file.js';
 import { checkInputFile, collectStderr, rationalToNumber, runTool, waitExit } from './tool.js';
 
 export type VideoOutputFormat = 'mp4' | 'gif' | 'png-sequence';

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { VivifyError, throwIfAborted } from '../errors.js';
 import { findFfmpeg } from './ffmpeg.js';
-import { firstLine } from './image.js';
+import { firstLine } from './image-file.js';
 import { checkInputFile, collectStderr, rationalToNumber, runTool, waitExit } from './tool.js';
 import type { VideoFrame } from '../face/image.js';
 

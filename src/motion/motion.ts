@@ -10,7 +10,7 @@ import { GROUPS, LANDMARK_COUNT, LEFT_IRIS, LM, MESH_POINTS, RIGHT_IRIS } from '
 import type { FaceResult } from '../face/types.js';
 import { expressionBasis } from '../face/expression-basis.js';
 import type { ActionUnit } from '../face/action-units.js';
-import { expandLidClosure, lidOpeningRatio, transferLidOpening } from './lids.js';
+import { expandLidClosure, lidOpeningRatio, transferLidOpening } from './lid-transfer.js';
 
 /** A face as the motion model sees it. */
 export interface FaceState {

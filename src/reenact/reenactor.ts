@@ -8,7 +8,7 @@ import type { RgbaImage } from '../face/image.js';
 import type { FaceResult } from '../face/types.js';
 import type { FaceTracker } from '../analysis/analyzer.js';
 import { ACTION_UNITS, type AuIntensities } from '../face/action-units.js';
-import { estimateAUs } from '../analysis/action-units.js';
+import { estimateAUs } from '../analysis/au-estimate.js';
 import {
   AU_PART,
   DEFAULT_RETARGET,

@@ -7,7 +7,7 @@ import { fileModelLoader, humanModelDir, wasmDir } from '../../src/analysis/node
 import { initBackend, liveTensors, loadModels, outputNames, runModel } from '../../src/analysis/models.js';
 import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../../src/analysis/node/analyze.js';
 import { EMOTIONS } from '../../src/face/types.js';
-import { readImage } from '../../src/media/image.js';
+import { readImage } from '../../src/media/image-file.js';
 import { createImage } from '../../src/face/image.js';
 import { decodeVideo } from '../../src/media/video.js';
 import { ASTRONAUT, makeMovingFaceVideo, tempDir } from '../helpers.js';

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { estimateAUs } from '../../src/analysis/action-units.js';
+import { estimateAUs } from '../../src/analysis/au-estimate.js';
 import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../../src/analysis/node/analyze.js';
 import { pickFace } from '../../src/analysis/pick-face.js';
 import { ACTION_UNITS } from '../../src/face/action-units.js';

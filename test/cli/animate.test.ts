@@ -4,7 +4,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import { createFaceAnalyzer } from '../../src/analysis/node/analyze.js';
-import { evaluateFiles } from '../../src/eval/run.js';
+import { evaluateFiles } from '../../src/eval/reenact-run.js';
 import { probeVideo } from '../../src/media/video.js';
 import { ASTRONAUT, ffmpeg, makeMovingFaceVideo, runCli, tempDir } from '../helpers.js';
 

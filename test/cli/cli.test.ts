@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { readImage } from '../../src/media/image.js';
+import { readImage } from '../../src/media/image-file.js';
 import { probeVideo } from '../../src/media/video.js';
 import { ASTRONAUT, makeMovingFaceVideo, makeStaticVideo, runCli, tempDir } from '../helpers.js';
 

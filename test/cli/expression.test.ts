@@ -4,7 +4,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { renderScript } from '../../src/expression/node/script.js';
-import { readImage } from '../../src/media/image.js';
+import { readImage } from '../../src/media/image-file.js';
 import { probeVideo } from '../../src/media/video.js';
 import { ASTRONAUT, ROOT, runCli, tempDir } from '../helpers.js';
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import { readImage, writeImage } from '../../src/media/image.js';
+import { readImage, writeImage } from '../../src/media/image-file.js';
 import type { RgbaImage } from '../../src/face/image.js';
 import { decodeVideo } from '../../src/media/video.js';
 import { ASTRONAUT, ffmpeg, makeMovingFaceVideo, runCli, tempDir } from '../helpers.js';

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import { readImage } from '../../src/media/image.js';
+import { readImage } from '../../src/media/image-file.js';
 import { ASTRONAUT, runCli, tempDir } from '../helpers.js';
 
 test('vivify edit fills an opened mouth from real mouths by default, drawn with --mouth drawn', async (t) => {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { tempSibling } from '../../src/media/atomic.js';
 import { findFfmpeg } from '../../src/media/ffmpeg.js';
-import { readImage } from '../../src/media/image.js';
+import { readImage } from '../../src/media/image-file.js';
 import { decodeVideo, probeVideo } from '../../src/media/video.js';
 import {
   ASTRONAUT,

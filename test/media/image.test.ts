@@ -4,7 +4,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import sharp, { type Sharp } from 'sharp';
 import { isVivifyError, type VivifyErrorCode } from '../../src/errors.js';
-import { readImage, writeImage } from '../../src/media/image.js';
+import { readImage, writeImage } from '../../src/media/image-file.js';
 import { createImage } from '../../src/face/image.js';
 import { ASTRONAUT, tempDir } from '../helpers.js';
 
@@ -126,7 +126,7 @@ test('bad images: each a typed one-line error', async (t) => {
 });
 
 test('headerDimensions reads PNG, JPEG and WebP headers', async () => {
-  const { headerDimensions } = await import('../../src/media/image.js');
+  const { headerDimensions } = await import('../../src/media/image-file.js');
   for (const enc of [
     (s: Sharp) => s.png(),
     (s: Sharp) => s.jpeg(),

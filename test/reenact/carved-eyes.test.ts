@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../../src/analysis/node/analyze.js';
 import { createReenactEvaluator } from '../../src/eval/reenact.js';
-import { readImage } from '../../src/media/image.js';
+import { readImage } from '../../src/media/image-file.js';
 import { decodeVideo } from '../../src/media/video.js';
 import { createReenactor, driveReenactor, type DrivingFrame } from '../../src/reenact/reenactor.js';
 import { DATA, HAVE_DATA } from '../helpers.js';

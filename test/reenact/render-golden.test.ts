@@ -18,7 +18,7 @@ import { estimatePose } from '../../src/face/measures.js';
 import type { FaceResult } from '../../src/face/types.js';
 import type { RgbaImage } from '../../src/face/image.js';
 import { createFaceEditor, type EditSpec } from '../../src/expression/edit.js';
-import { readImage } from '../../src/media/image.js';
+import { readImage } from '../../src/media/image-file.js';
 import { loadMouthBank } from '../../src/reenact/node/mouth-bank-file.js';
 import type { MouthBank } from '../../src/render/mouth-bank.js';
 import { ASTRONAUT, ROOT } from '../helpers.js';

@@ -5,7 +5,7 @@ import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../../src/analysis/no
 import { GROUPS, LM, RIGHT_EYE_OPENING } from '../../src/face/topology.js';
 import { pointInPolygon } from '../../src/render/geometry.js';
 import type { FaceResult } from '../../src/face/types.js';
-import { readImage } from '../../src/media/image.js';
+import { readImage } from '../../src/media/image-file.js';
 import type { RgbaImage } from '../../src/face/image.js';
 import { closeLids, setLidOpening } from '../../src/face/lids.js';
 import { faceState, projectState, type FaceState } from '../../src/motion/motion.js';

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { CANONICAL_FACE, eyeApertures, mouthAperture } from '../../src/face/measures.js';
 import { LM } from '../../src/face/topology.js';
 import { ACTION_UNITS, applyAUs, auFields, bothSides } from '../../src/face/action-units.js';
-import { AU_RIDGE, estimateAUs } from '../../src/analysis/action-units.js';
+import { AU_RIDGE, estimateAUs } from '../../src/analysis/au-estimate.js';
 import { responseFields } from '../../src/analysis/au-response.js';
 import { emotionAUs, EMOTION_NAMES } from '../../src/emotion/emotion.js';
 

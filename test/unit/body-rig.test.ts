@@ -6,14 +6,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createImage, type RgbaImage } from '../../src/face/image.js';
 import { backgroundPlate } from '../../src/body/fill.js';
-import { frameL1, groupCorrelations, keypointScore } from '../../src/body/metrics.js';
+import { frameL1, groupCorrelations, keypointScore } from '../../src/body/pose-metrics.js';
 import { personMask } from '../../src/body/mask.js';
 import { PLACED_SCORE, completeCroppedLegs, requirePerson } from '../../src/body/person.js';
 import { prepareBodyScene, renderBody } from '../../src/body/render.js';
 import { createRetargeter, limbTransform, segmentTransforms } from '../../src/body/retarget.js';
 import { buildRig, skin } from '../../src/body/rig.js';
 import { J, clonePose, emptyPose, extendPose, type BodyPose } from '../../src/body/skeleton.js';
-import { createPoseSmoother } from '../../src/body/smooth.js';
+import { createPoseSmoother } from '../../src/body/pose-smoother.js';
 import { isVivifyError } from '../../src/errors.js';
 
 /** A standing figure in a 160×200 frame, arms hanging a little out from the body. */

@@ -1,7 +1,7 @@
 /** Expression edits written as text, and edit specs: each AU (per side) and each emotion once. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { AuEstimate } from '../../src/analysis/action-units.js';
+import type { AuEstimate } from '../../src/analysis/au-estimate.js';
 import { editTargets } from '../../src/expression/edit.js';
 import { parseAuText, parseEmotionText } from '../../src/expression/options.js';
 import { ACTION_UNITS, type ActionUnit } from '../../src/face/action-units.js';

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { CANONICAL_FACE, eyeApertures } from '../../src/face/measures.js';
 import { eulerToRotation, rotationToEuler, scaleRotation } from '../../src/face/pose.js';
 import { closeLids, setLidOpening } from '../../src/face/lids.js';
-import { expandLidClosure, LID_CLOSURE_GAIN } from '../../src/motion/lids.js';
+import { expandLidClosure, LID_CLOSURE_GAIN } from '../../src/motion/lid-transfer.js';
 import { DEFAULT_RETARGET, expressionGains, PART_WEIGHTS, retarget, type FaceState } from '../../src/motion/motion.js';
 import { createSmoother, smoothingRadius } from '../../src/motion/smooth.js';
 

@@ -15,7 +15,7 @@ import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { animateBody } from '../../src/body/node/animate.js';
-import { groupCorrelations } from '../../src/body/metrics.js';
+import { groupCorrelations } from '../../src/body/pose-metrics.js';
 import { createBodyDetector } from '../../src/body/node/load-models.js';
 import type { BodyPose } from '../../src/body/skeleton.js';
 import { findFfmpeg } from '../../src/media/ffmpeg.js';

@@ -11,7 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createFaceAnalyzer } from '../../src/analysis/node/analyze.js';
 import type { RgbaImage } from '../../src/face/image.js';
-import { readImage, writeImage } from '../../src/media/image.js';
+import { readImage, writeImage } from '../../src/media/image-file.js';
 import { cropAroundFace } from '../../src/render/resize.js';
 import { DATA, ffmpeg, ROOT } from '../helpers.js';
 

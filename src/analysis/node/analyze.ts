@@ -4,7 +4,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { writeAtomically } from '../../media/atomic.js';
-import { readImage, type ImageInput } from '../../media/image.js';
+import { readImage, type ImageInput } from '../../media/image-file.js';
 import { decodeVideo, probeVideo, type VideoInfo } from '../../media/video.js';
 import type { RgbaImage, VideoFrame } from '../../face/image.js';
 import {

@@ -8,7 +8,7 @@ import { promises as fs } from 'node:fs';
 import { throwIfAborted } from '../../errors.js';
 import type { RgbaImage } from '../../face/image.js';
 import { writeAtomically } from '../../media/atomic.js';
-import { readImage } from '../../media/image.js';
+import { readImage } from '../../media/image-file.js';
 import { decodeVideo, probeVideo } from '../../media/video.js';
 import type { BodyDetector } from '../movenet.js';
 import { poseToJson, skeletonHeader } from '../skeleton-file.js';

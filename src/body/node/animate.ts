@@ -7,13 +7,13 @@
 import { promises as fs } from 'node:fs';
 import { VivifyError, throwIfAborted } from '../../errors.js';
 import type { RgbaImage } from '../../face/image.js';
-import { readImage } from '../../media/image.js';
+import { readImage } from '../../media/image-file.js';
 import { decodeVideo, openVideoWriter, probeVideo, videoFormatForPath, type VideoWriter } from '../../media/video.js';
 import { fitSize, resizeImage } from '../../render/resize.js';
 import { createBodyDetector } from './load-models.js';
 import type { BodyDetector } from '../movenet.js';
 import { resolveBodyOptions, smoothingCutoffHz, type BodyOptions } from '../options.js';
-import { bodyDebugGrid, drawRig } from '../overlay.js';
+import { bodyDebugGrid, drawRig } from '../skeleton-overlay.js';
 import { createHeadMotion } from '../face.js';
 import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../../analysis/node/analyze.js';
 import type { FaceTracker } from '../../analysis/analyzer.js';
@@ -28,7 +28,7 @@ import {
 import { createRetargeter } from '../retarget.js';
 import { parseSkeletonJson } from '../skeleton-file.js';
 import { seenCount, type BodyPose } from '../skeleton.js';
-import { createPoseSmoother } from '../smooth.js';
+import { createPoseSmoother } from '../pose-smoother.js';
 import { chooseBodyPerson, type BodyPerson } from '../source.js';
 import { trackBody } from '../track.js';
 

@@ -1,18 +1,18 @@
 /**
  * Measuring whole-body animation on real clips (Node: reads files, runs the model). Self-reenactment:
  * frame 0 of a clip is the source, the clip drives it, and every result frame is compared with the real
- * one (L1, AKD, MKR — see metrics.ts) beside the static baseline (frame 0 shown throughout).
+ * one (L1, AKD, MKR — see ../pose-metrics.ts) beside the static baseline (frame 0 shown throughout).
  * Cross-identity: a photo driven by a clip, the correlation of the driver's and the result's joint motion.
  */
 import type { RgbaImage } from '../../face/image.js';
 import { decodeVideo } from '../../media/video.js';
-import { frameL1, groupCorrelations, keypointScore } from '../metrics.js';
+import { frameL1, groupCorrelations, keypointScore } from '../pose-metrics.js';
 import type { BodyDetector } from '../movenet.js';
 import { completeCroppedLegs, requirePerson } from '../person.js';
 import { prepareBodyScene, renderBody, type BodyRenderState, type BodyScene } from '../render.js';
 import { createRetargeter, type Retargeter } from '../retarget.js';
 import type { BodyPose } from '../skeleton.js';
-import { createPoseSmoother } from '../smooth.js';
+import { createPoseSmoother } from '../pose-smoother.js';
 import { loadBodySource } from './animate.js';
 import { BODY_OPTIONS, smoothingCutoffHz } from '../options.js';
 import { detectNear, trackBody } from '../track.js';

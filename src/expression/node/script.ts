@@ -4,7 +4,7 @@
  */
 import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../../analysis/node/analyze.js';
 import { VivifyError, throwIfAborted } from '../../errors.js';
-import { readImage, type ImageInput } from '../../media/image.js';
+import { readImage, type ImageInput } from '../../media/image-file.js';
 import { openVideoWriter, type VideoWriter } from '../../media/video.js';
 import { faceState } from '../../motion/motion.js';
 import { DEFAULT_SEED } from '../../generate/random.js';
@@ -14,7 +14,7 @@ import { createRenderer } from '../../render/renderer.js';
 import { loadMouthBank } from '../../reenact/node/mouth-bank-file.js';
 import { fitSize, resizeImage } from '../../render/resize.js';
 import { scriptedAUs, scriptedState } from '../scripted.js';
-import { loadShippedMotionModels } from '../../generate/node/video.js';
+import { loadShippedMotionModels } from '../../generate/node/generate-video.js';
 import { needsMotionModels, parseTimeline, prepareTimelineSampler, TimelineError, LIMITS } from '../timeline.js';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -8,7 +8,7 @@ import { pickFace } from '../../analysis/pick-face.js';
 import { VivifyError } from '../../errors.js';
 import type { RgbaImage, VideoFrame } from '../../face/image.js';
 import type { FaceResult } from '../../face/types.js';
-import { readImage, type ImageInput } from '../../media/image.js';
+import { readImage, type ImageInput } from '../../media/image-file.js';
 import {
   decodeVideo,
   openVideoWriter,

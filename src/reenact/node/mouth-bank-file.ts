@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VivifyError } from '../../errors.js';
-import { firstLine, readImage } from '../../media/image.js';
+import { firstLine, readImage } from '../../media/image-file.js';
 import { parseEyeBank } from '../../render/eye-bank.js';
 import { parseMouthBank, type MouthBank } from '../../render/mouth-bank.js';
 

@@ -11,7 +11,7 @@ import { pickFace } from '../../analysis/pick-face.js';
 import { throwIfAborted } from '../../errors.js';
 import type { AuIntensities } from '../../face/action-units.js';
 import { writeAtomically } from '../../media/atomic.js';
-import { readImage, type ImageInput } from '../../media/image.js';
+import { readImage, type ImageInput } from '../../media/image-file.js';
 import { openVideoWriter, type VideoWriter } from '../../media/video.js';
 import type { GeneratedMotion, GenerateLabel } from '../generate.js';
 import { loadMotionModels, type MotionModels } from '../model.js';

@@ -4,7 +4,7 @@
  */
 import type { NodeFaceAnalyzer } from '../analysis/node/analyze.js';
 import { VivifyError, throwIfAborted } from '../errors.js';
-import { readImage } from '../media/image.js';
+import { readImage } from '../media/image-file.js';
 import type { RgbaImage } from '../face/image.js';
 import { decodeVideo, planConstantRate } from '../media/video.js';
 import { prepareReenactment, type AnimateOptions } from '../reenact/node/animate.js';
