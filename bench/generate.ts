@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { generateVideo, loadShippedMotionModels } from '../src/generate/node/generate-video.js';
+import { generateVideo, loadShippedMotionModels } from '../src/expression/node/generate-video.js';
 import { generateMotion } from '../src/generate/generate.js';
 import { ASTRONAUT } from '../test/helpers.js';
 import { machine, stats } from './machine.js';

@@ -147,14 +147,14 @@ export {
 } from './generate/generate.js';
 export type { MotionFrame } from './generate/features.js';
 export { loadMotionModels, type MotionModels, type MotionModelFile } from './generate/model.js';
-export { generatedFrames, type GeneratedFrames } from './generate/frames.js';
+export { generatedFrames, type GeneratedFrames } from './expression/generated.js';
 export { GENERATE_OPTIONS } from './generate/options.js';
 export {
   generateVideo,
   loadShippedMotionModels,
   type GenerateVideoOptions,
   type GenerateVideoReport,
-} from './generate/node/generate-video.js';
+} from './expression/node/generate-video.js';
 export { clipLandmarks, cacheDir, type ClipLandmarks } from './dataset/landmarks.js';
 export { scriptedAUs, scriptedState } from './expression/scripted.js';
 

@@ -196,6 +196,15 @@ function editDistance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
+/** Parses a time: 1.5s, 1500ms, 0:01.5, 1:02:03, or bare seconds. */
+export function parseTime(text: string): number | undefined {
+  let m = /^(\d+(?:\.\d+)?)(s|ms)?$/.exec(text);
+  if (m) return Number(m[1]) / (m[2] === 'ms' ? 1000 : 1);
+  m = /^(?:(\d+):)?(\d+):(\d+(?:\.\d+)?)$/.exec(text);
+  if (m) return Number(m[1] ?? 0) * 3600 + Number(m[2]) * 60 + Number(m[3]);
+  return undefined;
+}
+
 /**
  * Reads one option's value from text, as typed on a command line or in a text field. Throws an Error whose
  * message reads "Expected … for --flag but received …".

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { VivifyError } from '../errors.js';
-import { generateVideo, sampleOutput } from '../generate/node/generate-video.js';
+import { generateVideo, sampleOutput } from '../expression/node/generate-video.js';
 import { GENERATE_OPTIONS } from '../generate/options.js';
 import { mediaKind } from '../media/kind.js';
 import { checkRunPaths } from '../media/run-paths.js';

@@ -81,11 +81,5 @@ export function tokenize(line: string): Token[] {
   return out;
 }
 
-/** Parses a time: 1.5s, 1500ms, 0:01.5, 1:02:03, or bare seconds. */
-export function parseTime(text: string): number | undefined {
-  let m = /^(\d+(?:\.\d+)?)(s|ms)?$/.exec(text);
-  if (m) return Number(m[1]) / (m[2] === 'ms' ? 1000 : 1);
-  m = /^(?:(\d+):)?(\d+):(\d+(?:\.\d+)?)$/.exec(text);
-  if (m) return Number(m[1] ?? 0) * 3600 + Number(m[2]) * 60 + Number(m[3]);
-  return undefined;
-}
+/** Times in a timeline read as every time option does (see src/options.ts). */
+export { parseTime } from '../options.js';

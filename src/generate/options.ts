@@ -8,12 +8,12 @@ import { MODEL_FPS } from './features.js';
 import {
   FACE_OPTION,
   MOUTH_OPTION,
+  parseTime,
   SIZE_OPTION,
   type OptionSpec,
   type OptionSpecs,
   type SettingsOf,
 } from '../options.js';
-import { parseTime } from '../expression/timeline.js';
 
 const duration = {
   type: 'number',

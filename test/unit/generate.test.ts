@@ -9,7 +9,7 @@ import {
   parseTimeline,
   TimelineError,
 } from '../../src/expression/timeline.js';
-import { generatedFrames } from '../../src/generate/frames.js';
+import { generatedFrames } from '../../src/expression/generated.js';
 import { CANONICAL_FACE } from '../../src/face/measures.js';
 import { GENERATE_LABELS, generateMotion, SMILE_DYNAMICS } from '../../src/generate/generate.js';
 import { loadMotionModels } from '../../src/generate/model.js';

@@ -14,7 +14,7 @@ import { createRenderer } from '../../render/renderer.js';
 import { loadMouthBank } from '../../reenact/node/mouth-bank-file.js';
 import { fitSize, resizeImage } from '../../render/resize.js';
 import { scriptedAUs, scriptedState } from '../scripted.js';
-import { loadShippedMotionModels } from '../../generate/node/generate-video.js';
+import { loadShippedMotionModels } from './generate-video.js';
 import { needsMotionModels, parseTimeline, prepareTimelineSampler, TimelineError, LIMITS } from '../timeline.js';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';

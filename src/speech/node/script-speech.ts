@@ -10,7 +10,6 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { speechActivity } from '../../analysis/audio-features.js';
 import { VivifyError } from '../../errors.js';
-import { parseTime } from '../../expression/timeline.js';
 import { SPEECH_AUS, SPEECH_FPS, type SpeechModel } from '../model.js';
 import type { TimelineFrame } from '../../expression/timeline.js';
 import { mouthCurves } from '../speech-motion.js';
@@ -18,6 +17,7 @@ import { findFfmpeg } from '../../media/ffmpeg.js';
 import { realPathOf } from '../../media/run-paths.js';
 import { readSpeech } from './audio-in.js';
 import { synthesize } from './tts.js';
+import { parseTime } from '../../options.js';
 
 export interface ScriptSpeechSegment {
   timeS: number;

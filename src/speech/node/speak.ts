@@ -11,7 +11,7 @@ import { speechActivity } from '../../analysis/audio-features.js';
 import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../../analysis/node/analyze.js';
 import { pickFace } from '../../analysis/pick-face.js';
 import { VivifyError, throwIfAborted } from '../../errors.js';
-import { loadShippedMotionModels } from '../../generate/node/generate-video.js';
+import { loadShippedMotionModels } from '../../expression/node/generate-video.js';
 import { scriptedAUs, scriptedState } from '../../expression/scripted.js';
 import { readImage, type ImageInput } from '../../media/image-file.js';
 import { openVideoWriter, type VideoWriter } from '../../media/video.js';

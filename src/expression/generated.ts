@@ -3,11 +3,11 @@
  * applied to a portrait's face state, frame by frame, as `vivify script` applies a timeline. The Node
  * pipeline (generate.ts) and the web app render what it returns.
  */
-import { generateMotion, type GeneratedMotion, type GenerateOptions } from './generate.js';
-import type { MotionModels } from './model.js';
+import { generateMotion, type GeneratedMotion, type GenerateOptions } from '../generate/generate.js';
+import type { MotionModels } from '../generate/model.js';
 import type { FaceState } from '../motion/motion.js';
 import type { AuIntensities } from '../face/action-units.js';
-import { scriptedAUs, scriptedState } from '../expression/scripted.js';
+import { scriptedAUs, scriptedState } from './scripted.js';
 
 export interface GeneratedFrames {
   motion: GeneratedMotion;

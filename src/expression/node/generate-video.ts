@@ -13,16 +13,16 @@ import type { AuIntensities } from '../../face/action-units.js';
 import { writeAtomically } from '../../media/atomic.js';
 import { readImage, type ImageInput } from '../../media/image-file.js';
 import { openVideoWriter, type VideoWriter } from '../../media/video.js';
-import type { GeneratedMotion, GenerateLabel } from '../generate.js';
-import { loadMotionModels, type MotionModels } from '../model.js';
+import type { GeneratedMotion, GenerateLabel } from '../../generate/generate.js';
+import { loadMotionModels, type MotionModels } from '../../generate/model.js';
 import { faceState } from '../../motion/motion.js';
 import { resolveOptions } from '../../options.js';
 import { createRenderer } from '../../render/renderer.js';
 import { loadMouthBank } from '../../reenact/node/mouth-bank-file.js';
 import { fitSize, resizeImage } from '../../render/resize.js';
 import { modelFileReader, packageModelFile } from '../../media/model-file.js';
-import { GENERATE_OPTIONS, type GenerateSettings } from '../options.js';
-import { generatedFrames } from '../frames.js';
+import { GENERATE_OPTIONS, type GenerateSettings } from '../../generate/options.js';
+import { generatedFrames } from '../generated.js';
 
 /** The model file that ships with the package. */
 const MOTION_MODEL_FILE = packageModelFile('motion.json');
