@@ -7,19 +7,15 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../../analysis/node/analyze.js';
-import { pickFace } from '../../analysis/pick-face.js';
 import { throwIfAborted } from '../../errors.js';
 import type { AuIntensities } from '../../face/action-units.js';
 import { writeAtomically } from '../../media/atomic.js';
-import { readImage, type ImageInput } from '../../media/image-file.js';
+import type { ImageInput } from '../../media/image-file.js';
 import { openVideoWriter, type VideoWriter } from '../../media/video.js';
 import type { GeneratedMotion, GenerateLabel } from '../../generate/generate.js';
 import { loadMotionModels, type MotionModels } from '../../generate/model.js';
-import { faceState } from '../../motion/motion.js';
 import { resolveOptions } from '../../options.js';
-import { createRenderer } from '../../render/renderer.js';
-import { loadMouthBank } from '../../reenact/node/mouth-bank-file.js';
-import { fitSize, resizeImage } from '../../render/resize.js';
+import { loadPortrait } from './portrait.js';
 import { modelFileReader, packageModelFile } from '../../media/model-file.js';
 import { GENERATE_OPTIONS, type GenerateSettings } from '../../generate/options.js';
 import { generatedFrames } from '../generated.js';
@@ -90,24 +86,10 @@ export async function generateVideo(
   let writer: VideoWriter | undefined;
   const written: string[] = [];
   try {
-    let img = await readImage(source);
-    if (o.size) {
-      const s = fitSize(img.width, img.height, o.size);
-      img = resizeImage(img, s.width, s.height);
-    }
-    const face = pickFace(
-      await analyzer.analyze(img, { actionUnits: true }),
-      o.face,
-      typeof source === 'string' ? source : 'the source image',
-      o.size ? { size: o.size, width: img.width, height: img.height } : undefined,
-    );
-    const state = faceState(face);
+    const { face, state, renderer } = await loadPortrait(source, analyzer, { ...o, actionUnits: true });
     const current: AuIntensities | undefined = face.actionUnits
       ? { left: { ...face.actionUnits.left }, right: { ...face.actionUnits.right } }
       : undefined;
-    const renderer = createRenderer(img, state, face.landmarks, {
-      mouth: o.mouth === 'bank' ? { bank: await loadMouthBank() } : undefined,
-    });
     const samples: GeneratedMotion[] = [];
     let rendered = 0;
     const started = performance.now();

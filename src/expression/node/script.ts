@@ -4,15 +4,11 @@
  */
 import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../../analysis/node/analyze.js';
 import { VivifyError, throwIfAborted } from '../../errors.js';
-import { readImage, type ImageInput } from '../../media/image-file.js';
+import type { ImageInput } from '../../media/image-file.js';
 import { openVideoWriter, type VideoWriter } from '../../media/video.js';
-import { faceState } from '../../motion/motion.js';
 import { DEFAULT_SEED } from '../../generate/random.js';
 import { FACE_OPTION, MOUTH_OPTION } from '../../options.js';
-import { pickFace } from '../../analysis/pick-face.js';
-import { createRenderer } from '../../render/renderer.js';
-import { loadMouthBank } from '../../reenact/node/mouth-bank-file.js';
-import { fitSize, resizeImage } from '../../render/resize.js';
+import { loadPortrait } from './portrait.js';
 import { scriptedAUs, scriptedState } from '../scripted.js';
 import { loadShippedMotionModels } from './generate-video.js';
 import { needsMotionModels, parseTimeline, prepareTimelineSampler, TimelineError, LIMITS } from '../timeline.js';
@@ -95,20 +91,10 @@ export async function renderScript(
       soundTrack = path.join(tmpDir, 'speech.wav');
       await mixSpeech(speech, t.durationS, soundTrack);
     }
-    let img = await readImage(source);
-    if (options.size) {
-      const s = fitSize(img.width, img.height, options.size);
-      img = resizeImage(img, s.width, s.height);
-    }
-    const face = pickFace(
-      await analyzer.analyze(img),
-      options.face ?? FACE_OPTION.default,
-      typeof source === 'string' ? source : 'the source image',
-      options.size ? { size: options.size, width: img.width, height: img.height } : undefined,
-    );
-    const state = faceState(face);
-    const renderer = createRenderer(img, state, face.landmarks, {
-      mouth: (options.mouth ?? MOUTH_OPTION.default) === 'bank' ? { bank: await loadMouthBank() } : undefined,
+    const { state, renderer } = await loadPortrait(source, analyzer, {
+      size: options.size,
+      face: options.face ?? FACE_OPTION.default,
+      mouth: options.mouth ?? MOUTH_OPTION.default,
     });
     throwIfAborted(options.signal);
     const models = needsMotionModels(t) ? await loadShippedMotionModels() : undefined;

@@ -9,20 +9,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { speechActivity } from '../../analysis/audio-features.js';
 import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../../analysis/node/analyze.js';
-import { pickFace } from '../../analysis/pick-face.js';
 import { VivifyError, throwIfAborted } from '../../errors.js';
 import { loadShippedMotionModels } from '../../expression/node/generate-video.js';
+import { loadPortrait } from '../../expression/node/portrait.js';
 import { scriptedAUs, scriptedState } from '../../expression/scripted.js';
-import { readImage, type ImageInput } from '../../media/image-file.js';
+import type { ImageInput } from '../../media/image-file.js';
 import { openVideoWriter, type VideoWriter } from '../../media/video.js';
-import { faceState } from '../../motion/motion.js';
 import type { MotionModels } from '../../generate/model.js';
 import { speechMotion, type SpeechMotion } from '../speech-motion.js';
 import { loadSpeechModel, SPEECH_FPS, type SpeechModel } from '../model.js';
 import { resolveOptions } from '../../options.js';
-import { loadMouthBank } from '../../reenact/node/mouth-bank-file.js';
-import { createRenderer } from '../../render/renderer.js';
-import { fitSize, resizeImage } from '../../render/resize.js';
 import { modelFileReader, packageModelFile } from '../../media/model-file.js';
 import { readSpeech, type SpeechAudio } from './audio-in.js';
 import { SPEAK_OPTIONS, type SpeakSettings } from '../speak-options.js';
@@ -114,21 +110,7 @@ export async function speakVideo(
       fps: o.fps,
       mouthScale: o.mouthScale,
     });
-    let img = await readImage(source);
-    if (o.size) {
-      const s = fitSize(img.width, img.height, o.size);
-      img = resizeImage(img, s.width, s.height);
-    }
-    const face = pickFace(
-      await analyzer.analyze(img, { actionUnits: true }),
-      o.face,
-      typeof source === 'string' ? source : 'the source image',
-      o.size ? { size: o.size, width: img.width, height: img.height } : undefined,
-    );
-    const state = faceState(face);
-    const renderer = createRenderer(img, state, face.landmarks, {
-      mouth: o.mouth === 'bank' ? { bank: await loadMouthBank() } : undefined,
-    });
+    const { state, renderer } = await loadPortrait(source, analyzer, { ...o, actionUnits: true });
     const total = motion.frames.length;
     const renderStart = performance.now();
     writer = await openVideoWriter(output, { fps: o.fps, audioFrom: speechFile });
