@@ -6,7 +6,9 @@
  * This file is both the main-thread side ({@link createBodyRenderWorker}) and, when loaded in a worker,
  * the worker's message loop.
  */
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { startModuleWorker } from '../../media/module-worker.js';
+import type { Worker } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { RgbaImage } from '../../face/image.js';
 import { createBodyFaceRenderer, type BodyFace, type BodyFaceMotion } from '../face.js';
 import { renderBody, type BodyRenderState, type BodyScene } from '../render.js';
@@ -54,16 +56,7 @@ if (!isMainThread && (workerData as { role?: string } | undefined)?.role === MAR
 
 /** Starts the worker: the compiled module, or — running from TypeScript sources (tests, benches) — via tsx. */
 function startWorker(scene: BodyScene, face: BodyFace | undefined): Worker {
-  const data = { role: MARK, scene, face };
-  const self = new URL(import.meta.url);
-  if (self.pathname.endsWith('.ts')) {
-    const entry = JSON.stringify(self.href);
-    return new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${entry}); });`, {
-      eval: true,
-      workerData: data,
-    });
-  }
-  return new Worker(self, { workerData: data });
+  return startModuleWorker(import.meta.url, { role: MARK, scene, face });
 }
 
 export interface BodyRenderWorker {

@@ -6,7 +6,9 @@
  * This file is both the main-thread side ({@link createWorkerReenactor}) and, when loaded in a worker, the
  * worker's message loop.
  */
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { startModuleWorker } from '../../media/module-worker.js';
+import type { Worker } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { RgbaImage } from '../../face/image.js';
 import type { FaceResult } from '../../face/types.js';
 import type { FaceState } from '../../motion/motion.js';
@@ -100,16 +102,7 @@ if (!isMainThread && (workerData as { role?: string } | undefined)?.role === MAR
 
 /** Starts the worker: the compiled module, or — running from TypeScript sources (tests, benches) — via tsx. */
 function startWorker(setup: ReenactorSetup): Worker {
-  const data = { role: MARK, setup };
-  const self = new URL(import.meta.url);
-  if (self.pathname.endsWith('.ts')) {
-    const entry = JSON.stringify(self.href);
-    return new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${entry}); });`, {
-      eval: true,
-      workerData: data,
-    });
-  }
-  return new Worker(self, { workerData: data });
+  return startModuleWorker(import.meta.url, { role: MARK, setup });
 }
 
 /**
