@@ -19,7 +19,16 @@ import { ANIMATE_OPTIONS, REENACTOR_OPTION_NAMES } from '../../src/reenact/optio
 import { synthesize } from '../../src/speech/node/tts.js';
 import { SPEAK_OPTIONS } from '../../src/speech/speak-options.js';
 import { DATA, HAVE_DATA, ffmpeg, makeMovingFaceVideo } from '../helpers.js';
-import { buildWeb, correlation, makeY4m, openApp, serveStatic, waitForApp, type BrowserSession } from './harness.js';
+import {
+  buildWeb,
+  correlation,
+  inApp,
+  makeY4m,
+  openApp,
+  serveStatic,
+  waitForApp,
+  type BrowserSession,
+} from './harness.js';
 
 /** What the Speak mode reports of its last render (web/src/speak.ts). */
 interface SpokenResult {
@@ -53,12 +62,7 @@ let server: { url: string; close: () => Promise<void> };
 let session: BrowserSession;
 let page: Page;
 
-const vivify = <T>(fn: (v: Vivify) => T): Promise<T> =>
-  page.evaluate(
-    (src) =>
-      (new Function('v', `return (${src})(v)`) as (v: unknown) => T)((window as unknown as { vivify: unknown }).vivify),
-    fn.toString(),
-  );
+const vivify = <T>(fn: (v: Vivify) => T): Promise<T> => inApp(page, fn);
 
 /** Number of frames and duration of a video file, from ffprobe. */
 function probeVideo(file: string): { frames: number; duration: number; codec: string; width: number } {

@@ -17,6 +17,7 @@ import { HAVE_DATA } from '../helpers.js';
 import {
   buildWeb,
   correlation,
+  inApp,
   makeGroupPhoto,
   makeSpeakersClip,
   openApp,
@@ -42,12 +43,7 @@ let server: { url: string; close: () => Promise<void> };
 let session: BrowserSession;
 let page: Page;
 
-const vivify = <T>(fn: (v: Vivify) => T): Promise<T> =>
-  page.evaluate(
-    (src) =>
-      (new Function('v', `return (${src})(v)`) as (v: unknown) => T)((window as unknown as { vivify: unknown }).vivify),
-    fn.toString(),
-  );
+const vivify = <T>(fn: (v: Vivify) => T): Promise<T> => inApp(page, fn);
 
 /** The camera face that drives portrait face `rank` of `count` among `found`, by position (group-reenactor.ts). */
 const driverOf = (rank: number, count: number, found: number): number =>

@@ -236,3 +236,15 @@ export function correlation(a: readonly number[], b: readonly number[]): number 
   }
   return sab / Math.sqrt(saa * sbb);
 }
+
+/**
+ * Runs `fn` in the page on the app's test hook (`window.vivify`, web/src/main.ts) and returns its result. `fn`
+ * travels as source text, so it may use only its argument.
+ */
+export function inApp<V, T>(page: Page, fn: (v: V) => T): Promise<T> {
+  return page.evaluate(
+    (src) =>
+      (new Function('v', `return (${src})(v)`) as (v: unknown) => T)((window as unknown as { vivify: unknown }).vivify),
+    fn.toString(),
+  );
+}
