@@ -3,6 +3,7 @@
  * models' rate, the generator's label of each clip, emotion-coordinate tracks and their episodes, and
  * blinks. Shared by training (scripts/train-motion.ts) and evaluation (src/generate/evaluate.ts). Pure.
  */
+import { EMOTION_NAMES } from '../emotion/emotion-names.js';
 import { findEpisodes, type Episode } from './episodes.js';
 import { emotionCoordinates, featureFrame, MODEL_FPS, resample, smoothFrames } from './features.js';
 import type { MotionClip } from './data.js';
@@ -15,18 +16,7 @@ import type { MotionClip } from './data.js';
 export const MEASUREMENT_SMOOTHING = 1;
 
 /** The generator's labels that real clips carry (the others are built on these, see docs/generate.md). */
-export const TRAINED_LABELS = [
-  'neutral',
-  'happy',
-  'sad',
-  'angry',
-  'fear',
-  'surprised',
-  'disgusted',
-  'contempt',
-  'idle',
-  'talking',
-] as const;
+export const TRAINED_LABELS = [...EMOTION_NAMES, 'idle', 'talking'] as const;
 
 /**
  * Which generator label a clip trains: its emotion when it has one; `idle` for people talking without a
