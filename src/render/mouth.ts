@@ -27,6 +27,7 @@ import {
   type MouthExemplar,
 } from './mouth-bank.js';
 import { createMouthTrack } from './mouth-retrieval.js';
+import { ownTeethFrame, ownTeethSource, type OwnTeethSource } from './mouth-own-teeth.js';
 import { bilinear } from './sampling.js';
 import { createTables, OVERBITE, synthesisedMouth, UPPER_TEETH, type Tables } from './mouth-drawn.js';
 import { rotationToEuler } from '../face/pose.js';
@@ -75,6 +76,8 @@ export interface MouthSource {
   driverColours?: { lip: Rgb; skin: Rgb; teeth: Rgb; brightest: number; measured: boolean; age: number };
   /** Control-mesh index of the mouth fan's centre vertex. */
   centre: number;
+  /** The source's own upper teeth, kept over the bank's or drawn interior (absent when it shows none). */
+  ownTeeth?: OwnTeethSource;
 }
 
 /** How the renderer fills a mouth the portrait does not show. */
@@ -131,6 +134,7 @@ export function prepareMouth(
     lowerEdge = seen?.lowerEdge !== undefined ? y13 + seen.lowerEdge * gap : y14 + 0.005 * scale;
     lowerEdge = Math.max(lowerEdge, upperEdge - OVERBITE * scale);
   }
+  const frontZ = c[3 * LM.upperLipInner + 2]! + 0.04 * scale;
   return {
     image,
     vertices,
@@ -146,13 +150,21 @@ export function prepareMouth(
     chin: cy(LM.chin),
     lowerLip: y14,
     midX: (c[3 * LM.upperLipInner]! + c[3 * LM.lowerLipInner]!) / 2,
-    frontZ: c[3 * LM.upperLipInner + 2]! + 0.04 * scale,
+    frontZ,
     tables: createTables(),
     bank: options.bank,
     bankExclude: options.bankExclude ? new Set(options.bankExclude) : undefined,
     bankTrack: createMouthTrack(),
     useDriver: options.driver ?? true,
     centre,
+    ownTeeth: ownTeethSource(image, landmarks, state.pose, {
+      teethMeasured: seen !== undefined,
+      upperEdge,
+      frontZ,
+      upperLip: y13,
+      lowerLip: y14,
+      lip,
+    }),
   };
 }
 
@@ -180,8 +192,13 @@ export interface MouthFrame {
   ): number;
 }
 
-/** Weight of the source's own interior for a target opening `ratio` times the source's. */
-function sourceWeight(ratio: number): number {
+/**
+ * Weight of the source's own interior for a target opening `ratio` times the source's. Where the source shows
+ * its teeth they are kept by a layer of their own (frameMouth), and its interior, which would stretch them, is
+ * taken only for openings within a few percent of its own.
+ */
+function sourceWeight(ratio: number, ownTeeth: boolean): number {
+  if (ownTeeth) return Math.max(0, Math.min(1, (0.15 - Math.abs(ratio - 1)) / 0.1));
   if (ratio >= 0.85 && ratio <= 1.15) return 1;
   if (ratio < 0.85) return Math.max(0, (ratio - 0.55) / 0.3);
   return Math.max(0, (1.5 - ratio) / 0.35);
@@ -204,8 +221,9 @@ export function frameMouth(
     lm[3 * LM.innerMouthLeft + 1]! - lm[3 * LM.innerMouthRight + 1]!,
   );
   const closed = area < 0.5 * pxWidth;
-  // A closed target keeps the source's lip line; an opening about the source's own shows the source's.
-  const ws = closed ? 1 : m.area > 0 ? sourceWeight(area / m.area) : 0;
+  // A closed target keeps the source's lip line; an opening about the source's own shows the source's
+  // (when the source shows its teeth, they are laid over the fill by frameMouth instead, never stretched).
+  const ws = closed ? 1 : m.area > 0 ? sourceWeight(area / m.area, m.ownTeeth !== undefined) : 0;
   const s = m.vertices;
   const { data, width, height } = m.image;
   const sourcePixel = (a: number, b: number, c: number, w0: number, w1: number, w2: number, out: number[]): void => {
@@ -224,7 +242,7 @@ export function frameMouth(
       },
     };
   }
-  const fill = filledMouth(m, target, lm, pxWidth, driver, still);
+  const fill = withOwnTeeth(m, target, filledMouth(m, target, lm, pxWidth, driver, still));
   if (ws <= 0) {
     return {
       kind: fill.kind,
@@ -246,6 +264,28 @@ export function frameMouth(
       fill.pixel(a, b, c, w0, w1, w2, x, y, out);
       for (let k = 0; k < 3; k++) out[k] = ws * own[k]! + (1 - ws) * out[k]!;
       return 1 - 0.7 * ws;
+    },
+  };
+}
+
+/**
+ * `fill` with the source's own upper teeth laid over it: they stay fixed to the head as the lips move, never
+ * stretched with the opening (mouth-own-teeth.ts).
+ */
+function withOwnTeeth(
+  m: MouthSource,
+  target: FaceState,
+  fill: { kind: MouthSourceKind; pixel: FanPixel },
+): { kind: MouthSourceKind; pixel: FanPixel } {
+  if (!m.ownTeeth) return fill;
+  const teeth = ownTeethFrame(m.ownTeeth, target.pose);
+  const own = [0, 0, 0];
+  return {
+    kind: fill.kind,
+    pixel(a, b, c, w0, w1, w2, x, y, out) {
+      fill.pixel(a, b, c, w0, w1, w2, x, y, out);
+      const w = teeth(x, y, own);
+      if (w > 0) for (let k = 0; k < 3; k++) out[k] = w * own[k]! + (1 - w) * out[k]!;
     },
   };
 }

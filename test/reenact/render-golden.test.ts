@@ -32,11 +32,11 @@ const CASES: Record<string, { spec: EditSpec; bank: boolean }> = {
 };
 
 const GOLDEN: Record<string, string> = {
-  'happy=1, bank': 'a3f18377c4d2de8a',
-  'surprised=1, bank': '435b84ff0578f490',
-  'surprised=1, drawn': 'd6d87e9ee69af95f',
-  'AU45=5 AU26=4, bank': '6ab55cb533dbc915',
-  'yaw 20, pitch -8, AU12=3': 'a1f60690e6409ee8',
+  'happy=1, bank': 'ee63248d5bd1743c',
+  'surprised=1, bank': 'e8fe50722e3aa25a',
+  'surprised=1, drawn': 'f3b10bf1cfc53ec4',
+  'AU45=5 AU26=4, bank': 'fbee20d950af00b8',
+  'yaw 20, pitch -8, AU12=3': 'f2fccf23d3879c25',
 };
 
 let image: RgbaImage;
