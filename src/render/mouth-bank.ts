@@ -22,6 +22,7 @@ import type { Rgb } from './mouth-colours.js';
 import { forEachPixelInRing } from './geometry.js';
 import { bilinear } from './sampling.js';
 import type { BankChoice } from './mouth-retrieval.js';
+import { teethAligner } from './mouth-align.js';
 
 /** Tile side in pixels, inner mouth width in pixels, and the tile pixel where the inner corners' midpoint lies. */
 export const BANK_TILE = 128;
@@ -187,8 +188,13 @@ export function bankSampler(
   portrait: { teeth: Rgb; lip: Rgb; skin: Rgb },
   centre: number,
   lm: Float32Array,
+  ownTeeth?: number,
 ): (a: number, b: number, c: number, w0: number, w1: number, w2: number, out: number[]) => void {
   const n = MOUTH_OPENING.length;
+  // Under the portrait's own teeth (their share of the opening's height), each exemplar's under its own.
+  const align = choices.map(({ exemplar: e }) =>
+    ownTeeth === undefined || e.upperTeeth === undefined ? undefined : teethAligner(e.points, e.upperTeeth, ownTeeth),
+  );
   // Control-mesh vertex → exemplar point (the inner-lip landmarks, then the centre); a typed table, since it
   // is read three times per pixel.
   const slot = new Int16Array(Math.max(centre, ...MOUTH_OPENING) + 1).fill(n);
@@ -240,6 +246,8 @@ export function bankSampler(
       let u = w0 * p[2 * sa]! + w1 * p[2 * sb]! + w2 * p[2 * sc]!;
       let v = w0 * p[2 * sa + 1]! + w1 * p[2 * sb + 1]! + w2 * p[2 * sc + 1]!;
       u = u < 0.5 ? 0.5 : u > BANK_TILE - 0.5 ? BANK_TILE - 0.5 : u;
+      const al = align[k];
+      if (al) v = al(u, v);
       v = v < 0.5 ? 0.5 : v > BANK_TILE - 0.5 ? BANK_TILE - 0.5 : v;
       const img = e.image ?? bank.atlas;
       bilinear(img.data, img.width, img.height, e.x + u, e.y + v, tap);

@@ -23,6 +23,7 @@ import {
   DRIVER,
   mouthShapeFeature,
   tileFrame,
+  upperTeethShare,
   type MouthBank,
   type MouthExemplar,
 } from './mouth-bank.js';
@@ -341,6 +342,8 @@ function cutDriverMouth(m: MouthSource, e: MouthExemplar, driver: { image: RgbaI
   e.skin = m.driverColours.skin;
   e.teeth = m.driverColours.teeth;
   e.brightest = m.driverColours.brightest;
+  // Where the portrait keeps its own teeth, the driver's mouth is lined up under them like a bank mouth.
+  if (m.ownTeeth) e.upperTeeth = upperTeethShare(tile, e);
 }
 
 /**
@@ -375,6 +378,7 @@ function filledMouth(
   if (m.bank && m.centre >= 0) {
     if (still) m.bankTrack = createMouthTrack();
     const own = driver && m.useDriver ? driverCandidate(driver) : undefined;
+    const upperTeeth = upperTeethShown(m, target.canon);
     const choices = m.bankTrack(
       m.bank,
       mouthShapeFeature(target.canon),
@@ -382,14 +386,15 @@ function filledMouth(
         exclude: m.bankExclude,
         yawDeg: rotationToEuler(target.pose.rotation).yawDeg,
         widthPx: pxWidth,
-        upperTeeth: upperTeethShown(m, target.canon),
+        upperTeeth,
       },
       own,
     );
     if (choices.length > 0) {
       for (const c of choices)
         if (c.exemplar.person === DRIVER && c.exemplar.image === undefined) cutDriverMouth(m, c.exemplar, driver!);
-      const sample = bankSampler(m.bank, choices, m, m.centre, lm);
+      // Under the portrait's own teeth, each real mouth shows what lies under its own (mouth-align.ts).
+      const sample = bankSampler(m.bank, choices, m, m.centre, lm, m.ownTeeth ? upperTeeth : undefined);
       return { kind: 'bank', pixel: (a, b, c, w0, w1, w2, _x, _y, out) => sample(a, b, c, w0, w1, w2, out) };
     }
   }

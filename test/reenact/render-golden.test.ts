@@ -32,11 +32,11 @@ const CASES: Record<string, { spec: EditSpec; bank: boolean }> = {
 };
 
 const GOLDEN: Record<string, string> = {
-  'happy=1, bank': 'ee63248d5bd1743c',
-  'surprised=1, bank': 'e8fe50722e3aa25a',
+  'happy=1, bank': 'a60e9f8838d7fee3',
+  'surprised=1, bank': '3687da3691ce3923',
   'surprised=1, drawn': 'f3b10bf1cfc53ec4',
-  'AU45=5 AU26=4, bank': 'fbee20d950af00b8',
-  'yaw 20, pitch -8, AU12=3': 'f2fccf23d3879c25',
+  'AU45=5 AU26=4, bank': '480a97d664f2ff13',
+  'yaw 20, pitch -8, AU12=3': '76eb85024464f483',
 };
 
 let image: RgbaImage;
