@@ -23,7 +23,6 @@ import {
   DRIVER,
   mouthShapeFeature,
   tileFrame,
-  upperTeethShare,
   type MouthBank,
   type MouthExemplar,
 } from './mouth-bank.js';
@@ -342,8 +341,6 @@ function cutDriverMouth(m: MouthSource, e: MouthExemplar, driver: { image: RgbaI
   e.skin = m.driverColours.skin;
   e.teeth = m.driverColours.teeth;
   e.brightest = m.driverColours.brightest;
-  // Where the portrait keeps its own teeth, the driver's mouth is lined up under them like a bank mouth.
-  if (m.ownTeeth) e.upperTeeth = upperTeethShare(tile, e);
 }
 
 /**
@@ -393,7 +390,8 @@ function filledMouth(
     if (choices.length > 0) {
       for (const c of choices)
         if (c.exemplar.person === DRIVER && c.exemplar.image === undefined) cutDriverMouth(m, c.exemplar, driver!);
-      // Under the portrait's own teeth, each real mouth shows what lies under its own (mouth-align.ts).
+      // Under the portrait's own teeth, each bank mouth shows what lies under its own (mouth-align.ts); the
+      // driver's is left as its lips place it (lined up, it measured worse in self-reenactment).
       const sample = bankSampler(m.bank, choices, m, m.centre, lm, m.ownTeeth ? upperTeeth : undefined);
       return { kind: 'bank', pixel: (a, b, c, w0, w1, w2, _x, _y, out) => sample(a, b, c, w0, w1, w2, out) };
     }
