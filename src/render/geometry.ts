@@ -139,3 +139,25 @@ export function forEachPixelInRing(
     }
   }
 }
+
+/**
+ * Where the vertical line through `x` crosses a closed polygon (xy pairs): its highest and lowest crossing
+ * written to `out` as [top, bottom]; false (and `out` untouched) when the line misses the polygon.
+ */
+export function columnSpan(p: Float32Array, x: number, out: number[]): boolean {
+  const n = p.length / 2;
+  let top = Infinity;
+  let bottom = -Infinity;
+  for (let i = 0, j = n - 1; i < n; j = i++) {
+    const xi = p[2 * i]!;
+    const xj = p[2 * j]!;
+    if (xi > x === xj > x) continue;
+    const y = p[2 * i + 1]! + ((x - xi) * (p[2 * j + 1]! - p[2 * i + 1]!)) / (xj - xi);
+    if (y < top) top = y;
+    if (y > bottom) bottom = y;
+  }
+  if (top === Infinity) return false;
+  out[0] = top;
+  out[1] = bottom;
+  return true;
+}

@@ -9,6 +9,10 @@
  * Pure TypeScript on typed arrays (tile pixels).
  */
 import { MOUTH_OPENING } from '../face/topology.js';
+import { columnSpan } from './geometry.js';
+
+/** The exemplar's points: the inner-lip outline (MOUTH_OPENING order), then the opening's centre. */
+const OPENING_POINTS = MOUTH_OPENING.length;
 
 /**
  * For an exemplar with inner-lip `points` (tile pixels, MOUTH_OPENING order) whose upper teeth fill
@@ -21,22 +25,15 @@ export function teethAligner(
   exemplarShare: number,
   targetShare: number,
 ): (u: number, v: number) => number {
-  const n = MOUTH_OPENING.length;
   const e = Math.max(0, Math.min(0.95, exemplarShare));
   const s = Math.max(0, Math.min(0.95, targetShare));
+  const outline = points.subarray(0, 2 * OPENING_POINTS);
+  const span = [0, 0];
   return (u, v) => {
-    // The opening's top and bottom at this column: its outline's highest and lowest crossings.
-    let top = Infinity;
-    let bottom = -Infinity;
-    for (let i = 0, j = n - 1; i < n; j = i++) {
-      const xi = points[2 * i]!;
-      const xj = points[2 * j]!;
-      if (xi > u === xj > u) continue;
-      const y = points[2 * i + 1]! + ((u - xi) * (points[2 * j + 1]! - points[2 * i + 1]!)) / (xj - xi);
-      if (y < top) top = y;
-      if (y > bottom) bottom = y;
-    }
-    const h = bottom - top;
+    // The opening's top and bottom at this column.
+    if (!columnSpan(outline, u, span)) return v;
+    const top = span[0]!;
+    const h = span[1]! - top;
     if (!(h >= 2)) return v;
     const t = (v - top) / h;
     if (t <= 0 || t >= 1) return v;

@@ -13,6 +13,7 @@ import type { RgbaImage } from '../face/image.js';
 import { MOUTH_OPENING } from '../face/topology.js';
 import type { Similarity } from '../face/pose.js';
 import { bilinear } from './sampling.js';
+import { columnSpan } from './geometry.js';
 
 /** What the layer needs of the source, measured once (see {@link ownTeethSource}). */
 export interface OwnTeethSource {
@@ -122,6 +123,7 @@ export function ownTeethFrame(t: OwnTeethSource, target: Similarity): (x: number
   // The depth at which a target pixel's ray meets the incisors' plane (canonical z = frontZ) is linear in x
   // and y: R₀₂(x − tx) + R₁₂(y − ty) + R₂₂(z − tz) = s·frontZ.
   const r22 = Math.abs(R[8]!) > 1e-3 ? R[8]! : 1e-3;
+  const span = [0, 0];
   return (x, y, out) => {
     const dx = x - tx;
     const dy = y - ty;
@@ -137,8 +139,8 @@ export function ownTeethFrame(t: OwnTeethSource, target: Similarity): (x: number
     // left out: the row under them stands in for them)…
     const px = ss * (S[0]! * cx + S[1]! * cy + S[2]! * cz) + sx0;
     const py = ss * (S[3]! * cx + S[4]! * cy + S[5]! * cz) + sy0;
-    const top = lipBelow(poly, n, px, -Infinity);
-    if (top === Infinity) return 0;
+    if (!columnSpan(poly, px, span)) return 0;
+    const top = span[0]!;
     const below = py - top;
     const start = MARGIN_PX + FEATHER_PX;
     if (below >= start) {
@@ -160,22 +162,6 @@ export function ownTeethFrame(t: OwnTeethSource, target: Similarity): (x: number
     const across = Math.min(1, (px - t.x0) / t.fadePx, (t.x1 - px) / t.fadePx);
     return across <= 0 ? 0 : edge * across;
   };
-}
-
-/**
- * The y where the vertical line through x first crosses the polygon's outline below y (Infinity if never):
- * with y = −∞, its upper outline at x.
- */
-function lipBelow(p: Float32Array, n: number, x: number, y: number): number {
-  let best = Infinity;
-  for (let i = 0, j = n - 1; i < n; j = i++) {
-    const xi = p[2 * i]!;
-    const xj = p[2 * j]!;
-    if (xi > x === xj > x) continue;
-    const yc = p[2 * i + 1]! + ((x - xi) * (p[2 * j + 1]! - p[2 * i + 1]!)) / (xj - xi);
-    if (yc >= y && yc < best) best = yc;
-  }
-  return best;
 }
 
 /** Distance from (x, y) to the polygon's outline, positive inside, negative outside. */

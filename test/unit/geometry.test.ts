@@ -10,7 +10,7 @@ import {
 } from '../../src/face/pose.js';
 import { createImage, type RgbaImage } from '../../src/face/image.js';
 import { pyramidLevel, pyramidLevelSize, pyramidWindow } from '../../src/face/pyramid.js';
-import { forEachPixelInRing, pointInPolygon, ringBounds } from '../../src/render/geometry.js';
+import { forEachPixelInRing, pointInPolygon, ringBounds, columnSpan } from '../../src/render/geometry.js';
 
 test('crop mapping: imageToCrop inverts cropToImage for a rotated, scaled square', () => {
   const r = { cx: 103.5, cy: 77.25, size: 143, angleRad: 0.37 };
@@ -200,4 +200,14 @@ test('forEachPixelInRing visits exactly the pixels whose centre pointInPolygon p
     }
   }
   assert.ok(visited > 5000, `only ${visited} pixels visited`);
+});
+
+test('columnSpan: the highest and lowest crossings of a vertical line with a polygon, false when it misses', () => {
+  // A diamond centred on (10, 10), 8 wide and 6 tall.
+  const diamond = Float32Array.from([6, 10, 10, 7, 14, 10, 10, 13]);
+  const span = [0, 0];
+  assert.equal(columnSpan(diamond, 12, span), true);
+  assert.deepEqual(span, [8.5, 11.5]);
+  assert.equal(columnSpan(diamond, 15, span), false);
+  assert.deepEqual(span, [8.5, 11.5]);
 });
