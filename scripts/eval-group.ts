@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { identitySimilarity } from '../src/analysis/analyzer.js';
 import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../src/analysis/node/analyze.js';
-import { pearson } from '../src/eval/metrics.js';
+import { pearson } from '../src/face/stats.js';
 import type { RgbaImage } from '../src/face/image.js';
 import type { FaceResult } from '../src/face/types.js';
 import { writeAtomically } from '../src/media/atomic.js';

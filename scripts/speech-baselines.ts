@@ -24,7 +24,7 @@ import { parseArgs } from 'node:util';
 import { MFCC_COUNT } from '../src/analysis/audio-features.js';
 import { machine } from '../src/cli/machine.js';
 import { fitRidge, laggedCorrelation, pooledCrossCorrelation, zscore } from '../src/eval/speech-baselines.js';
-import { pearson } from '../src/eval/speech-metrics.js';
+import { pearsonOrZero } from '../src/eval/speech-metrics.js';
 import { loadSpeechModel } from '../src/speech/model.js';
 import { readSpeechData, type SpeechClip } from '../src/speech/node/speech-dataset.js';
 
@@ -122,7 +122,7 @@ for (const [label, columns] of [
     const r = mean(
       speakers.flatMap((s) => {
         const m = fitRidge(train.filter((c) => c.speaker !== s).map(ridgeClip), o);
-        return train.filter((c) => c.speaker === s).map((c) => pearson(m.predict(c.features), c.open));
+        return train.filter((c) => c.speaker === s).map((c) => pearsonOrZero(m.predict(c.features), c.open));
       }),
     );
     if (r > choice.r) choice = { lambda, r };
@@ -130,7 +130,7 @@ for (const [label, columns] of [
   const m = fitRidge(train.map(ridgeClip), { before: 3, after: 3, columns, lambda: choice.lambda });
   add(
     `ridge, ${label}, frames t−3…t+3, λ ${choice.lambda} (leave-one-speaker-out on training speakers: ${f2(choice.r)})`,
-    held.map((c) => pearson(m.predict(c.features), c.open)),
+    held.map((c) => pearsonOrZero(m.predict(c.features), c.open)),
   );
 }
 
@@ -141,7 +141,7 @@ add(
   `shipped model (${args.model}: ${model.file.trainedBy}), predicted inner-lip gap`,
   held.map((c) => {
     const p = model.predict(c.features.map((f) => Float32Array.from(f)));
-    return pearson(
+    return pearsonOrZero(
       p.lips.map((l) => l[2 * lower + 1]! - l[2 * upper + 1]!),
       c.open,
     );

@@ -34,7 +34,7 @@ import {
 } from '../src/speech/model.js';
 import { readSpeechData, type SpeechClip } from '../src/speech/node/speech-dataset.js';
 import { speechVersions } from '../src/speech/node/versions.js';
-import { pearson } from '../src/eval/speech-metrics.js';
+import { pearsonOrZero } from '../src/eval/speech-metrics.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -241,8 +241,8 @@ for (const c of held) {
   const real = c.open;
   const fromAus = p.aus.map((a) => a[SPEECH_AUS.indexOf(25)]! + a[SPEECH_AUS.indexOf(26)]!);
   const fromLips = p.lips.map((l) => l[2 * lower + 1]! - l[2 * upper + 1]!);
-  const a = pearson(fromAus, real);
-  const b = pearson(fromLips, real);
+  const a = pearsonOrZero(fromAus, real);
+  const b = pearsonOrZero(fromLips, real);
   rAu += a / held.length;
   rLips += b / held.length;
   rows.push(`${path.basename(c.file)} AUs ${a.toFixed(2)} lips ${b.toFixed(2)}`);

@@ -103,7 +103,8 @@ export {
 } from './motion/motion.js';
 export { createRenderer, type Renderer, type RenderFrameInput, type RenderFrameOutput } from './render/renderer.js';
 
-export { l1, psnr, ssim, keypointDistance, cosineSimilarity, pearson, IBUG68 } from './eval/metrics.js';
+export { l1, psnr, ssim, keypointDistance, cosineSimilarity, IBUG68 } from './eval/metrics.js';
+export { pearson } from './face/stats.js';
 export { createReenactEvaluator, type ReenactMetrics, type ReenactEvaluation } from './eval/reenact.js';
 export { evaluateFiles, runReenactJob, type ReenactJob } from './eval/reenact-run.js';
 

@@ -7,6 +7,7 @@
  * driver and in the result. Pure.
  */
 import type { RgbaImage } from '../face/image.js';
+import { pearson } from '../face/stats.js';
 import { J, JOINT_COUNT, MIN_JOINT_SCORE, type BodyPose } from './skeleton.js';
 
 /** Mean absolute RGB difference of two same-size images, 0–1. */
@@ -64,22 +65,6 @@ const JOINT_GROUPS: Readonly<Record<string, readonly number[]>> = {
   head: [J.nose],
 };
 
-function pearson(a: number[], b: number[]): number | undefined {
-  const n = a.length;
-  if (n < 3) return undefined;
-  const ma = a.reduce((s, v) => s + v, 0) / n;
-  const mb = b.reduce((s, v) => s + v, 0) / n;
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    sab += (a[i]! - ma) * (b[i]! - mb);
-    saa += (a[i]! - ma) ** 2;
-    sbb += (b[i]! - mb) ** 2;
-  }
-  return saa > 1e-6 && sbb > 1e-6 ? sab / Math.sqrt(saa * sbb) : undefined;
-}
-
 /**
  * Per joint group, how well the result's motion follows the driver's: the Pearson correlation of their
  * joint coordinates over time, pooled over the group's joints and both axes (each joint's x and y series
@@ -110,7 +95,9 @@ export function groupCorrelations(driver: BodyPose[], result: BodyPose[]): Recor
           b.push(db[i]! - mb);
         }
       }
-    out[name] = pearson(a, b);
+    // Fewer than 3 joint positions, or a group that does not move (deviations of 1e-6 px² in all), has none.
+    const r = a.length < 3 ? NaN : pearson(a, b, 1e-6);
+    out[name] = Number.isNaN(r) ? undefined : r;
   }
   return out;
 }

@@ -145,31 +145,6 @@ export function cosineSimilarity(a: Float32Array, b: Float32Array): number {
   return s / (Math.sqrt(na * nb) || 1);
 }
 
-/** Pearson correlation of two equally long series; NaN when either is constant. */
-export function pearson(a: readonly number[], b: readonly number[]): number {
-  const n = Math.min(a.length, b.length);
-  if (n < 2) return NaN;
-  let ma = 0,
-    mb = 0;
-  for (let i = 0; i < n; i++) {
-    ma += a[i]!;
-    mb += b[i]!;
-  }
-  ma /= n;
-  mb /= n;
-  let sab = 0,
-    saa = 0,
-    sbb = 0;
-  for (let i = 0; i < n; i++) {
-    sab += (a[i]! - ma) * (b[i]! - mb);
-    saa += (a[i]! - ma) ** 2;
-    sbb += (b[i]! - mb) ** 2;
-  }
-  // A series that never changes (beyond rounding) has no correlation with anything.
-  const tiny = 1e-12 * n;
-  return saa > tiny * (ma * ma + 1) && sbb > tiny * (mb * mb + 1) ? sab / Math.sqrt(saa * sbb) : NaN;
-}
-
 /**
  * Mean landmark acceleration (|x[t+1] − 2x[t] + x[t−1]|) over consecutive frames of a landmark track, each
  * frame's landmarks given in a common frame (e.g. canonical units). Undefined entries (no face) break the run.

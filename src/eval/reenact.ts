@@ -8,6 +8,7 @@ import { rotationToEuler } from '../face/pose.js';
 import type { FaceResult } from '../face/types.js';
 import { LIPS_OUTER, LM } from '../face/topology.js';
 import type { RgbaImage } from '../face/image.js';
+import { pearson } from '../face/stats.js';
 import { resizeImage } from '../render/resize.js';
 import {
   cosineSimilarity,
@@ -17,7 +18,6 @@ import {
   l1,
   mean,
   meanAcceleration,
-  pearson,
   psnr,
   ssim,
 } from './metrics.js';

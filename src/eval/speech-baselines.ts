@@ -3,7 +3,7 @@
  * lagged correlation, the cross-correlation pooled over clips, and ridge regression on a context of
  * audio-feature frames. Pure: numbers in, numbers out.
  */
-import { pearson } from './speech-metrics.js';
+import { pearsonOrZero } from './speech-metrics.js';
 
 /** The series standardised to zero mean and unit spread (all zeros when it is constant). */
 export function zscore(v: ArrayLike<number>): number[] {
@@ -24,7 +24,7 @@ export function laggedCorrelation(a: ArrayLike<number>, b: ArrayLike<number>, la
     x.push(a[t]!);
     y.push(b[t + lag]!);
   }
-  return pearson(x, y);
+  return pearsonOrZero(x, y);
 }
 
 /**

@@ -3,28 +3,12 @@
  * the audio–visual offset (the lag that best lines audio energy up with mouth opening), normalised lip
  * landmark distance, blink rate and head-motion statistics. Pure.
  */
+import { pearson } from '../face/stats.js';
 
-/** Pearson correlation of two equally long series (0 when either is constant). */
-export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const n = Math.min(a.length, b.length);
-  if (n < 2) return 0;
-  let ma = 0;
-  let mb = 0;
-  for (let i = 0; i < n; i++) {
-    ma += a[i]! / n;
-    mb += b[i]! / n;
-  }
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    const x = a[i]! - ma;
-    const y = b[i]! - mb;
-    sab += x * y;
-    saa += x * x;
-    sbb += y * y;
-  }
-  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : 0;
+/** Pearson correlation of two equally long series, 0 when either is constant (see {@link pearson}). */
+export function pearsonOrZero(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const r = pearson(a, b, 0);
+  return Number.isNaN(r) ? 0 : r;
 }
 
 /**
@@ -41,7 +25,7 @@ export function avOffset(audio: ArrayLike<number>, mouth: ArrayLike<number>, max
       a.push(audio[t]!);
       m.push(mouth[t + lag]!);
     }
-    const r = pearson(a, m);
+    const r = pearsonOrZero(a, m);
     if (r > best.r) best = { lag, r };
   }
   return best;

@@ -18,7 +18,7 @@ import { decodeVideo } from '../media/video.js';
 import { SPEECH_FPS } from '../speech/model.js';
 import { speakVideo } from '../speech/node/speak.js';
 import { readSpeechData } from '../speech/node/speech-dataset.js';
-import { avOffset, countBlinks, headMotionStats, lipDistance, pearson } from './speech-metrics.js';
+import { avOffset, countBlinks, headMotionStats, lipDistance, pearsonOrZero } from './speech-metrics.js';
 
 export interface SpeechClipResult {
   clip: string;
@@ -138,7 +138,7 @@ export async function evaluateSpeech(options: {
         clip: c.file,
         speaker: c.speaker,
         frames,
-        openingCorrelation: pearson(real.open, gen.open),
+        openingCorrelation: pearsonOrZero(real.open, gen.open),
         lmd,
         lmdStill,
         avOffsetReal: avOffset(rms, real.open).lag,

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { AUDIO_FEATURES } from '../../src/analysis/audio-features.js';
-import { pearson } from '../../src/eval/speech-metrics.js';
+import { pearsonOrZero } from '../../src/eval/speech-metrics.js';
 import { loadSpeechModel, SPEECH_AUS, type SpeechModelFile } from '../../src/speech/model.js';
 import { readSpeechData } from '../../src/speech/node/speech-dataset.js';
 import { speechVersions } from '../../src/speech/node/versions.js';
@@ -46,7 +46,7 @@ test('the run-time model reproduces the stored held-out figure, and opens the mo
     assert.equal(p.aus.length, c.frames);
     assert.ok(p.aus.every((a) => a.length === SPEECH_AUS.length && a.every((v) => v >= 0 && v <= 5)));
     r +=
-      pearson(
+      pearsonOrZero(
         p.lips.map((l) => l[2 * lower + 1]! - l[2 * upper + 1]!),
         c.open,
       ) / held.length;

@@ -18,17 +18,9 @@ import { findFfmpeg } from '../../src/media/ffmpeg.js';
 import { ANIMATE_OPTIONS, REENACTOR_OPTION_NAMES } from '../../src/reenact/options.js';
 import { synthesize } from '../../src/speech/node/tts.js';
 import { SPEAK_OPTIONS } from '../../src/speech/speak-options.js';
+import { pearson } from '../../src/face/stats.js';
 import { DATA, HAVE_DATA, ffmpeg, makeMovingFaceVideo } from '../helpers.js';
-import {
-  buildWeb,
-  correlation,
-  inApp,
-  makeY4m,
-  openApp,
-  serveStatic,
-  waitForApp,
-  type BrowserSession,
-} from './harness.js';
+import { buildWeb, inApp, makeY4m, openApp, serveStatic, waitForApp, type BrowserSession } from './harness.js';
 
 /** What the Speak mode reports of its last render (web/src/speak.ts). */
 interface SpokenResult {
@@ -260,7 +252,7 @@ describe('browser app', { timeout: 240_000 }, () => {
       const driver = pairs.map((p) => p.driver);
       const output = pairs.map((p) => p.output!);
       const spread = Math.max(...driver) - Math.min(...driver);
-      const r = correlation(driver, output);
+      const r = pearson(driver, output);
       console.log(
         `  live: ${pairs.length} probed frames, camera mouth ${Math.min(...driver).toFixed(2)}–${Math.max(...driver).toFixed(2)}, r = ${r.toFixed(3)}; ${live.fps.toFixed(1)} frames/s with the probe on`,
       );

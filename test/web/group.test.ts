@@ -13,10 +13,10 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { findFfmpeg } from '../../src/media/ffmpeg.js';
+import { pearson } from '../../src/face/stats.js';
 import { HAVE_DATA } from '../helpers.js';
 import {
   buildWeb,
-  correlation,
   inApp,
   makeGroupPhoto,
   makeSpeakersClip,
@@ -106,8 +106,8 @@ describe('browser app: all faces at once', { timeout: 400_000, skip: !HAVE_DATA 
       const output = pairs.map((p) => p.outputs![rank]!);
       const driver = pairs.map((p) => p.drivers![mine]!);
       return {
-        own: correlation(driver, output),
-        other: correlation(
+        own: pearson(driver, output),
+        other: pearson(
           pairs.map((p) => p.drivers![1 - mine]!),
           output,
         ),

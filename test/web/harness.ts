@@ -221,22 +221,6 @@ export async function waitForApp(page: Page, timeoutMs = 90_000): Promise<void> 
   );
 }
 
-/** Pearson correlation of two equally long series. */
-export function correlation(a: readonly number[], b: readonly number[]): number {
-  const n = a.length;
-  const ma = a.reduce((s, x) => s + x, 0) / n;
-  const mb = b.reduce((s, x) => s + x, 0) / n;
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    sab += (a[i]! - ma) * (b[i]! - mb);
-    saa += (a[i]! - ma) ** 2;
-    sbb += (b[i]! - mb) ** 2;
-  }
-  return sab / Math.sqrt(saa * sbb);
-}
-
 /**
  * Runs `fn` in the page on the app's test hook (`window.vivify`, web/src/main.ts) and returns its result. `fn`
  * travels as source text, so it may use only its argument.
