@@ -33,10 +33,11 @@ const EMOTION_OPPOSES: Record<EmotionName, readonly ActionUnit[]> = {
 };
 
 /**
- * The mouth's actions: on a face whose lips are apart (teeth showing), fading them would have to pull the
- * lips over the teeth, which a warp of the portrait cannot draw; such a face keeps them.
+ * The mouth's actions. On a face whose lips are apart (teeth showing), undoing them one by one would pull the
+ * lips over the teeth, which a warp of the portrait cannot draw: they fade only as far as the mouth is relaxed
+ * as a whole ({@link mouthRelaxing}), and the editor draws that fading as the relaxed mouth.
  */
-const MOUTH_AUS: readonly ActionUnit[] = [10, 12, 14, 15, 17, 20, 23, 25, 26];
+export const MOUTH_AUS: readonly ActionUnit[] = [10, 12, 14, 15, 17, 20, 23, 25, 26];
 
 /**
  * The actions around the eyes, faded by what both sides show: a face's two eyes differ in shape, which a
@@ -72,7 +73,8 @@ export function emotionAUs(emotion: EmotionName, intensity: number): AuIntensiti
  * The AU change an emotion edit makes to a face that currently shows `current`: relative (default), the
  * emotion's intensities are added and the AUs it contradicts fade by `intensity`; absolute, every AU the
  * emotion involves is set to the emotion's value and every other one fades by `intensity`. With
- * `lipsApart` (the face shows its teeth), the mouth's actions ({@link MOUTH_AUS}) are not faded.
+ * `lipsApart` (the face shows its teeth), the mouth's actions ({@link MOUTH_AUS}) fade only by
+ * {@link mouthRelaxing}'s share.
  */
 export function emotionChange(
   current: AuIntensities,
@@ -82,7 +84,7 @@ export function emotionChange(
   lipsApart = false,
 ): AuIntensities {
   const add = emotionAUs(emotion, intensity);
-  const kept = new Set<ActionUnit>(lipsApart ? MOUTH_AUS : []);
+  const relaxed = lipsApart ? mouthRelaxing(current, emotion, intensity, absolute) : 0;
   const d = apex(emotion)!;
   const opposes = new Set(EMOTION_OPPOSES[emotion]);
   const out: AuIntensities = { left: {}, right: {} };
@@ -91,7 +93,7 @@ export function emotionChange(
     for (const au of ACTION_UNITS) {
       const now = Math.max(0, current[side][au] ?? 0);
       // What a face shows below FADE_FLOOR is within the noise of estimates from a single photo: left alone.
-      const faded = (v: number): number => (v >= FADE_FLOOR && !kept.has(au) ? v : 0);
+      const faded = (v: number): number => (v >= FADE_FLOOR ? v : 0);
       // Around the eyes, only what both sides show: one eye narrower than the other is the face's shape.
       const shown = EYE_AUS.includes(au)
         ? Math.min(faded(now), faded(Math.max(0, current[side === 'left' ? 'right' : 'left'][au] ?? 0)))
@@ -100,12 +102,39 @@ export function emotionChange(
       let change = add[side][au] ?? 0;
       if (absolute) change = involved ? (add[side][au] ?? 0) - shown : -shown * k;
       else if (opposes.has(au)) change -= shown * k;
+      // The relaxed mouth of a face showing its teeth takes the place of the mouth actions' fading.
+      if (lipsApart && MOUTH_AUS.includes(au) && change < 0) change = Math.max(change, -shown * relaxed);
       // Never below zero or above the maximum.
       change = Math.max(-now, Math.min(AU_MAX - now, change));
       if (change) out[side][au] = change;
     }
   }
   return out;
+}
+
+/** The lip corner puller's intensity from which a face counts as smiling, and the range over which it fades in. */
+const SMILE_FROM = 1;
+const SMILE_OVER = 2;
+
+/**
+ * How much of the mouth's expression an emotion edit relaxes (0–1) on a face that shows its teeth (`current`,
+ * its AUs): a smile (AU12, fully from 3) is relaxed as a whole — lips together, corners where a relaxed mouth
+ * has them — by the edit's intensity where the emotion contradicts a smile (sadness, anger, fear, surprise,
+ * disgust, neutral) or, absolute, does not involve one. A mouth open without a smile (speech, a shout) is
+ * left open, and happy and contempt build on the mouth the face has: 0.
+ */
+export function mouthRelaxing(
+  current: AuIntensities,
+  emotion: EmotionName,
+  intensity: number,
+  absolute = false,
+): number {
+  const k = Math.max(0, Math.min(1, intensity));
+  const d = apex(emotion)!;
+  const smiles = (d.left[12] ?? 0) > 0 || (d.right[12] ?? 0) > 0;
+  if (!(EMOTION_OPPOSES[emotion].includes(12) || (absolute && !smiles))) return 0;
+  const shown = ((current.left[12] ?? 0) + (current.right[12] ?? 0)) / 2;
+  return k * Math.max(0, Math.min(1, (shown - SMILE_FROM) / SMILE_OVER));
 }
 
 export type { ActionUnit };

@@ -10,7 +10,8 @@ import { ACTION_UNITS, AU_MAX, applyAUs, type ActionUnit, type AuIntensities } f
 import { eulerToRotation, multiply3, type Similarity } from '../face/pose.js';
 import { estimateAUs, type AuEstimate } from '../analysis/au-estimate.js';
 import { expressionBasis } from '../face/expression-basis.js';
-import { emotionChange, type EmotionName } from '../emotion/emotion.js';
+import { emotionChange, mouthRelaxing, MOUTH_AUS, type EmotionName } from '../emotion/emotion.js';
+import { relaxMouth } from '../face/lips.js';
 import { DEFAULT_RETARGET, faceState, retarget, type FaceState } from '../motion/motion.js';
 import { createRenderer, RENDER_DEFAULTS, type Renderer, type RendererOptions } from '../render/renderer.js';
 import { repeatedEmotion } from './options.js';
@@ -76,10 +77,13 @@ export function createFaceEditor(
     edit(spec, amount = 1, sequence = false) {
       // 1. The change in AU intensities, and the values it reaches.
       const { target, delta } = editTargets(before, spec);
-      // 2. Shape: the source's, moved by that change (scaled by `amount` for interpolated steps).
+      // 2. Shape: the source's, moved by that change (scaled by `amount` for interpolated steps). On a face
+      // whose lips are apart, what the emotions take away of the mouth's expression is the mouth relaxed.
       for (const side of ['left', 'right'] as const)
         for (const au of ACTION_UNITS) if (delta[side][au]) delta[side][au]! *= amount;
-      let canon = applyAUs(state.canon, delta);
+      const relax = amount * mouthRelaxed(before, spec);
+      let canon = relax > 0 ? relaxMouth(state.canon, neutralise(state.canon), relax) : state.canon;
+      canon = applyAUs(canon, before.lipsApart ? withoutMouthFading(delta) : delta);
       if (spec.like) {
         const copied = retarget({ ...state, canon }, spec.like, spec.like, {
           ...DEFAULT_RETARGET,
@@ -138,12 +142,34 @@ export function editTargets(before: AuEstimate, spec: EditSpec): { target: AuInt
   }
   for (const e of spec.emotions ?? []) {
     // The emotion's change of the face as it stands so far: its AUs added (or set, for absolute edits and
-    // neutral), the AUs it contradicts faded out (a smile does not survive sadness).
+    // neutral), the AUs it contradicts faded out (a smile does not survive sadness; on a face showing its
+    // teeth, the mouth's fade only as it is relaxed, see mouthRelaxed).
     const change = emotionChange(target, e.name, e.intensity, spec.absolute, before.lipsApart);
     for (const side of ['left', 'right'] as const)
       for (const [k, v] of Object.entries(change[side])) add(side, Number(k) as ActionUnit, v);
   }
   return { target, delta };
+}
+
+/**
+ * How much of the mouth's expression an edit relaxes (0–1): on a face whose lips are apart, the most any of
+ * its emotions relaxes (see {@link mouthRelaxing}); 0 on a face whose lips are together, where undoing the
+ * mouth's actions one by one works.
+ */
+function mouthRelaxed(before: AuEstimate, spec: EditSpec): number {
+  if (!before.lipsApart) return 0;
+  return Math.max(0, ...(spec.emotions ?? []).map((e) => mouthRelaxing(before, e.name, e.intensity, spec.absolute)));
+}
+
+/**
+ * `delta` without the mouth actions' negative changes, for a face whose lips are apart: the relaxed mouth
+ * stands for them in the shape.
+ */
+function withoutMouthFading(delta: AuIntensities): AuIntensities {
+  const out: AuIntensities = { left: { ...delta.left }, right: { ...delta.right } };
+  for (const side of ['left', 'right'] as const)
+    for (const au of MOUTH_AUS) if ((out[side][au] ?? 0) < 0) delete out[side][au];
+  return out;
 }
 
 /** `pose` with the head turned by `turn` (degrees, see {@link EditSpec.pose}) scaled by `amount`. */

@@ -33,8 +33,8 @@ const CASES: Record<string, { spec: EditSpec; bank: boolean }> = {
 
 const GOLDEN: Record<string, string> = {
   'happy=1, bank': 'a60e9f8838d7fee3',
-  'surprised=1, bank': '3687da3691ce3923',
-  'surprised=1, drawn': 'f3b10bf1cfc53ec4',
+  'surprised=1, bank': '5c3ea9361802780b',
+  'surprised=1, drawn': '635408540f0114ff',
   'AU45=5 AU26=4, bank': '480a97d664f2ff13',
   'yaw 20, pitch -8, AU12=3': '76eb85024464f483',
 };

@@ -7,7 +7,7 @@ import { decodeBase64, decodeInt16 } from '../../src/face/base64.js';
 import { MESH_UV } from '../../src/face/topology.js';
 import { GRID_H, GRID_W, gridPoint, sideWeight, texelUV, uvTexels } from '../../src/face/uv-grid.js';
 import { appearanceModel, frameAppearance } from '../../src/render/appearance.js';
-import { emotionAUs, emotionChange } from '../../src/emotion/emotion.js';
+import { emotionAUs, emotionChange, mouthRelaxing } from '../../src/emotion/emotion.js';
 
 /** The UV point between mesh points (their mean). */
 const uvOf = (...points: number[]): [number, number] => [
@@ -93,4 +93,23 @@ test('emotions fade what they contradict: sadness takes the smile away, neutral 
   assert.ok((happy.left[12] ?? 0) > 1 && (happy.left[6] ?? 0) > 0.5, 'happy raises corners and cheeks');
   const capped = emotionChange(bothSides({ 12: 4.9 }), 'happy', 1);
   assert.ok((capped.left[12] ?? 0) <= 0.1 + 1e-9, 'never beyond intensity 5');
+});
+
+test('on a face showing its teeth, a smile is relaxed as a whole; a mouth open without one stays open', () => {
+  const grin = bothSides({ 12: 5, 25: 2 });
+  assert.equal(mouthRelaxing(grin, 'sad', 1), 1);
+  assert.equal(mouthRelaxing(grin, 'sad', 0.4), 0.4);
+  assert.equal(mouthRelaxing(grin, 'neutral', 1), 1);
+  assert.equal(mouthRelaxing(grin, 'happy', 1), 0, 'happy builds on the smile');
+  assert.equal(mouthRelaxing(grin, 'contempt', 1, true), 0, 'contempt has a smile of its own');
+  assert.equal(mouthRelaxing(bothSides({ 12: 2 }), 'angry', 1), 0.5, 'a slight smile, half');
+  const sad = emotionChange(grin, 'sad', 1, false, true);
+  assert.equal(sad.left[12], -5, 'relaxed, the smile is gone');
+  assert.equal(sad.left[25], -2);
+  // Speaking, lips apart and no smile: sadness does not shut the mouth (the warp cannot draw lips over teeth
+  // one action at a time, and nothing is relaxed).
+  const speaking = bothSides({ 25: 3 });
+  assert.equal(mouthRelaxing(speaking, 'sad', 1), 0);
+  assert.equal(emotionChange(speaking, 'sad', 1, false, true).left[25], undefined);
+  assert.equal(emotionChange(speaking, 'sad', 1).left[25], -3, 'lips together, the action fades');
 });

@@ -1,0 +1,57 @@
+/**
+ * An emotion that contradicts a smile, on a portrait that smiles with its teeth showing (the astronaut): the
+ * lips close over the teeth instead of the grin surviving the edit; happy keeps them.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { before, test } from 'node:test';
+import { estimatePose } from '../../src/face/measures.js';
+import type { FaceResult } from '../../src/face/types.js';
+import type { RgbaImage } from '../../src/face/image.js';
+import { MOUTH_OPENING } from '../../src/face/topology.js';
+import { createFaceEditor, type FaceEditor } from '../../src/expression/edit.js';
+import type { EmotionName } from '../../src/emotion/emotion.js';
+import { forEachPixelInRing } from '../../src/render/geometry.js';
+import { readImage } from '../../src/media/image-file.js';
+import { loadMouthBank } from '../../src/reenact/node/mouth-bank-file.js';
+import { ASTRONAUT, ROOT } from '../helpers.js';
+
+let image: RgbaImage;
+let landmarks: Float32Array;
+let editor: FaceEditor;
+before(async () => {
+  image = await readImage(ASTRONAUT);
+  const fixture = JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/astronaut-landmarks.json'), 'utf8')) as {
+    landmarks: number[];
+  };
+  landmarks = Float32Array.from(fixture.landmarks);
+  const face = { landmarks, pose: estimatePose(landmarks) } as FaceResult;
+  editor = createFaceEditor(image, face, undefined, { mouth: { bank: await loadMouthBank() } });
+});
+
+/** Pixels inside the portrait's own mouth opening that look like teeth: bright and nearly grey. */
+function teeth(img: RgbaImage): number {
+  let n = 0;
+  forEachPixelInRing(landmarks, 3, MOUTH_OPENING, img.width, img.height, (_x, _y, o) => {
+    const [r, g, b] = [img.data[o]!, img.data[o + 1]!, img.data[o + 2]!];
+    if (Math.min(r, g, b) > 150 && Math.max(r, g, b) - Math.min(r, g, b) < 35) n++;
+  });
+  return n;
+}
+
+test('sadness, anger and neutral close a toothy smile; happy keeps the teeth', () => {
+  assert.ok(editor.before.lipsApart, 'the astronaut smiles with her teeth showing');
+  const own = teeth(image);
+  assert.ok(own > 40, `teeth pixels in the portrait: ${own}`);
+  const shown = (name: EmotionName): number => teeth(editor.edit({ emotions: [{ name, intensity: 1 }] }).image) / own;
+  for (const name of ['sad', 'angry', 'neutral'] as const) {
+    const share = shown(name);
+    assert.ok(share < 0.15, `${name}: ${(100 * share).toFixed(0)}% of the teeth still show`);
+  }
+  const happy = shown('happy');
+  assert.ok(happy > 0.6, `happy: ${(100 * happy).toFixed(0)}% of the teeth show`);
+  // Half the intensity, half relaxed: some teeth still show.
+  const half = teeth(editor.edit({ emotions: [{ name: 'sad', intensity: 0.5 }] }).image) / own;
+  assert.ok(half > 0.15 && half < 0.8, `sad=0.5: ${(100 * half).toFixed(0)}%`);
+});
