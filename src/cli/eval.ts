@@ -383,6 +383,10 @@ async function runEvalSuite(args: EvalArgs, ctx: CommandContext): Promise<number
   ctx.out(
     `cross-reenactment (${s.cross.pairs} pairs): CSIM ${n(s.cross.csim)}, mouth r ${n(s.cross.mouthCorrelation)}, eyes r ${n(s.cross.eyeCorrelation)}, pose error ${n(s.cross.poseErrorDeg, 2)}°, jitter ratio ${n(s.cross.jitterRatio, 2)}, face found ${n(s.cross.faceFound * 100, 1)}%, teeth ΔC*ab ${n(s.cross.teethChromaDistance, 1)}, off-hue interior ${n(s.cross.offHue * 100, 2)}%`,
   );
+  if (s.narrowEyes.pairs)
+    ctx.out(
+      `narrow, painted and carved eyes (${s.narrowEyes.pairs} portraits ← lp_d0): eyes r lowest ${n(s.narrowEyes.lowestEyeCorrelation)} (mean ${n(s.narrowEyes.meanEyeCorrelation)}), pose error largest ${n(s.narrowEyes.largestPoseErrorDeg, 2)}°`,
+    );
   for (const x of failures) ctx.err(`warning: ${x.error}`);
   ctx.out(`wrote ${files.join(', ')}`);
   return 0;

@@ -33,6 +33,26 @@ const CROSS_DRIVERS = [
   'videos/lp_d12.mp4',
   'videos/lp_d14.mp4',
 ];
+/**
+ * Portraits whose eyes are narrow, painted or carved (issue 16: eyes must follow the driver's lids as well as
+ * open ones do), each driven by {@link NARROW_EYES_DRIVER}, reported apart from the 50 pairs above: the
+ * terracotta statue whose carved eyes have no iris, a Vermeer, a digital painting, a pencil drawing, and a
+ * painted child whose eyes are lowered to a book.
+ */
+const NARROW_EYES_PORTRAITS = [
+  'images/lp_s6.jpg',
+  'images/lp_s10.jpg',
+  'images/sadtalker_art_14.png',
+  'images/hallo_4.jpg',
+  'images/lp_s5.jpg',
+];
+const NARROW_EYES_DRIVER = 'videos/lp_d0.mp4';
+/** The configuration name that marks those pairs. */
+const NARROW_EYES = 'narrow-eyes';
+/** Bars for them: the eye-opening correlation of each, and lp_s6's pose error before the lid rules (3.4° after). */
+const NARROW_EYES_BAR = 0.7;
+const NARROW_EYES_POSE_BAR = 2.9;
+
 /** Clips in the style of VoxCeleb (224–256 px face crops): the ones FOMM's published figures compare with. */
 export const isVoxStyle = (file: string): boolean => /(^|\/)(fomm_|lia_|pcavs_)/.test(file);
 
@@ -106,6 +126,17 @@ function suiteJobs(o: SuiteOptions): ReenactJob[] {
         });
       }
     }
+    for (const p of NARROW_EYES_PORTRAITS) {
+      jobs.push({
+        kind: 'cross',
+        config: NARROW_EYES,
+        driving: path.join(o.dataDir, NARROW_EYES_DRIVER),
+        source: path.join(o.dataDir, p),
+        maxFrames: o.maxCrossFrames ?? 150,
+        identityEvery: 5,
+        reenact: o.reenact,
+      });
+    }
   }
   return o.filter ? jobs.filter((j) => o.filter!.test(j.driving) || o.filter!.test(j.source ?? '')) : jobs;
 }
@@ -141,7 +172,7 @@ export async function runSuite(
 export const jobLabel = (j: ReenactJob): string =>
   j.kind === 'self'
     ? `self ${path.basename(j.driving)} [${j.config ?? 'default'}]`
-    : `cross ${path.basename(j.source ?? '')} ← ${path.basename(j.driving)}`;
+    : `cross ${path.basename(j.source ?? '')} ← ${path.basename(j.driving)}${j.config ? ` [${j.config}]` : ''}`;
 
 function runInChild(argv: string[], job: ReenactJob, signal?: AbortSignal): Promise<ReenactJobResult> {
   return new Promise((resolve, reject) => {
@@ -204,6 +235,8 @@ export interface SuiteSummary {
     teethChromaDistance: number;
     offHue: number;
   };
+  /** The narrow, painted and carved eyes driven by lp_d0 (see NARROW_EYES_PORTRAITS): the worst of each figure. */
+  narrowEyes: { pairs: number; lowestEyeCorrelation: number; meanEyeCorrelation: number; largestPoseErrorDeg: number };
 }
 
 const m = (rs: ReenactJobResult[], k: keyof ReenactMetrics, which: 'result' | 'baseline' = 'result'): number =>
@@ -235,9 +268,17 @@ export function summariseSuite(results: ReenactJobResult[]): SuiteSummary {
       all: { l1: m(rs, 'l1'), akd: m(rs, 'akd'), aed: m(rs, 'aed'), baselineL1: m(rs, 'l1', 'baseline') },
     };
   }
-  const cross = results.filter((r) => r.job.kind === 'cross');
+  const cross = results.filter((r) => r.job.kind === 'cross' && r.job.config !== NARROW_EYES);
+  const narrow = results.filter((r) => r.job.kind === 'cross' && r.job.config === NARROW_EYES);
+  const eyeR = narrow.map((r) => r.result.eyeCorrelation ?? Number.NaN);
   return {
     self,
+    narrowEyes: {
+      pairs: narrow.length,
+      lowestEyeCorrelation: narrow.length ? Math.min(...eyeR) : Number.NaN,
+      meanEyeCorrelation: mean(eyeR),
+      largestPoseErrorDeg: narrow.length ? Math.max(...narrow.map((r) => r.result.poseErrorDeg)) : Number.NaN,
+    },
     cross: {
       pairs: cross.length,
       csim: m(cross, 'csim'),
@@ -292,6 +333,13 @@ function suiteMarkdown(
       `| mouth interior: pixels with a hue the source's mouth region lacks | ≤ ${OFF_HUE_BAR * 100}% | ${f(c.offHue * 100, 2)}% | ${bar(c.offHue <= OFF_HUE_BAR)} |`,
     );
   }
+  const n = s.narrowEyes;
+  if (n.pairs) {
+    lines.push(
+      `| eye-aperture correlation with the driver, narrow, painted and carved eyes (${n.pairs} portraits ← lp_d0), each | ≥ ${NARROW_EYES_BAR} | lowest ${f(n.lowestEyeCorrelation)} (mean ${f(n.meanEyeCorrelation)}) | ${bar(n.lowestEyeCorrelation >= NARROW_EYES_BAR)} |`,
+      `| pose error on them, each | ≤ ${NARROW_EYES_POSE_BAR}° (lp_s6 before the lid rules) | largest ${f(n.largestPoseErrorDeg, 2)}° | ${bar(n.largestPoseErrorDeg <= NARROW_EYES_POSE_BAR)} |`,
+    );
+  }
   lines.push('');
   for (const [config, ss] of Object.entries(s.self)) {
     lines.push(
@@ -323,7 +371,7 @@ function suiteMarkdown(
       .filter((r) => r.job.kind === 'cross')
       .map((r) => {
         const a = r.result;
-        return `| ${path.basename(r.job.source ?? '')} ← ${path.basename(r.job.driving)} | ${a.frames} | ${f(a.csim)} | ${f(a.mouthCorrelation)} | ${f(a.eyeCorrelation)} | ${f(a.poseErrorDeg, 2)} | ${f(a.jitterRatio, 2)} | ${f(a.acd)} | ${f(a.faceFound * 100, 1)}% | ${f(r.baseline.poseErrorDeg, 2)} | ${a.mouthColour.frames} | ${f(a.mouthColour.teethChromaDistance, 1)} | ${f(a.mouthColour.offHue * 100, 2)}% |`;
+        return `| ${path.basename(r.job.source ?? '')} ← ${path.basename(r.job.driving)}${r.job.config === NARROW_EYES ? ' (narrow eyes)' : ''} | ${a.frames} | ${f(a.csim)} | ${f(a.mouthCorrelation)} | ${f(a.eyeCorrelation)} | ${f(a.poseErrorDeg, 2)} | ${f(a.jitterRatio, 2)} | ${f(a.acd)} | ${f(a.faceFound * 100, 1)}% | ${f(r.baseline.poseErrorDeg, 2)} | ${a.mouthColour.frames} | ${f(a.mouthColour.teethChromaDistance, 1)} | ${f(a.mouthColour.offHue * 100, 2)}% |`;
       }),
     '',
   );
