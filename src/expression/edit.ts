@@ -83,7 +83,7 @@ export function createFaceEditor(
         for (const au of ACTION_UNITS) if (delta[side][au]) delta[side][au]! *= amount;
       const relax = amount * mouthRelaxed(before, spec);
       let canon = relax > 0 ? relaxMouth(state.canon, neutralise(state.canon), relax) : state.canon;
-      canon = applyAUs(canon, before.lipsApart ? withoutMouthFading(delta) : delta);
+      canon = applyAUs(canon, before.lipsApart ? withoutMouthFading(delta, before, spec, amount) : delta);
       if (spec.like) {
         const copied = retarget({ ...state, canon }, spec.like, spec.like, {
           ...DEFAULT_RETARGET,
@@ -162,13 +162,18 @@ function mouthRelaxed(before: AuEstimate, spec: EditSpec): number {
 }
 
 /**
- * `delta` without the mouth actions' negative changes, for a face whose lips are apart: the relaxed mouth
- * stands for them in the shape.
+ * `delta` (scaled by `amount`) without what the emotions take away of the mouth's actions, for a face whose
+ * lips are apart: the relaxed mouth stands for that in the shape. AUs the spec sets itself (`--au 12=0
+ * --absolute`) change the shape as asked.
  */
-function withoutMouthFading(delta: AuIntensities): AuIntensities {
+function withoutMouthFading(delta: AuIntensities, before: AuEstimate, spec: EditSpec, amount: number): AuIntensities {
+  const own = editTargets(before, { aus: spec.aus, absolute: spec.absolute }).delta;
   const out: AuIntensities = { left: { ...delta.left }, right: { ...delta.right } };
   for (const side of ['left', 'right'] as const)
-    for (const au of MOUTH_AUS) if ((out[side][au] ?? 0) < 0) delete out[side][au];
+    for (const au of MOUTH_AUS) {
+      const fromEmotions = (out[side][au] ?? 0) - amount * (own[side][au] ?? 0);
+      if (fromEmotions < 0) out[side][au] = (out[side][au] ?? 0) - fromEmotions;
+    }
   return out;
 }
 

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, test } from 'node:test';
+import { bothSides } from '../../src/face/action-units.js';
 import { estimatePose } from '../../src/face/measures.js';
 import type { FaceResult } from '../../src/face/types.js';
 import type { RgbaImage } from '../../src/face/image.js';
@@ -54,4 +55,16 @@ test('sadness, anger and neutral close a toothy smile; happy keeps the teeth', (
   // Half the intensity, half relaxed: some teeth still show.
   const half = teeth(editor.edit({ emotions: [{ name: 'sad', intensity: 0.5 }] }).image) / own;
   assert.ok(half > 0.15 && half < 0.8, `sad=0.5: ${(100 * half).toFixed(0)}%`);
+});
+
+test('an AU the edit sets itself still moves the mouth of a face showing its teeth', () => {
+  // Only the emotions' fading gives way to the relaxed mouth: `--au 12=0 --absolute` takes the smile's corners in.
+  const out = editor.edit({ aus: bothSides({ 12: 0 }), absolute: true, appearance: 0 }).image;
+  let moved = 0;
+  let n = 0;
+  forEachPixelInRing(landmarks, 3, MOUTH_OPENING, image.width, image.height, (_x, _y, o) => {
+    n++;
+    if (Math.abs(out.data[o]! - image.data[o]!) + Math.abs(out.data[o + 1]! - image.data[o + 1]!) > 30) moved++;
+  });
+  assert.ok(moved > 0.2 * n, `${moved} of ${n} pixels of the opening changed`);
 });
