@@ -1,16 +1,33 @@
 /** Shared test helpers: temp folders, fixtures made with ffmpeg from the bundled astronaut, the real-data folder. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findFfmpeg } from '../src/media/ffmpeg.js';
+import { readImage } from '../src/media/image-file.js';
+import { estimatePose } from '../src/face/measures.js';
+import type { RgbaImage } from '../src/face/image.js';
+import type { FaceResult } from '../src/face/types.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const ASTRONAUT = path.join(ROOT, 'assets', 'astronaut.png');
 /** ../shared/data beside the checkout (CI puts it there); tests that need it skip when it is absent. */
 export const DATA = path.resolve(ROOT, '..', 'shared', 'data');
 export const HAVE_DATA = existsSync(path.join(DATA, 'MANIFEST.tsv'));
+
+/**
+ * The bundled astronaut with the landmarks stored in test/fixtures (no analysis needed): enough of a
+ * FaceResult for the editor and the renderer, which read the landmarks and the pose.
+ */
+export async function astronautFixture(): Promise<{ image: RgbaImage; landmarks: Float32Array; face: FaceResult }> {
+  const image = await readImage(ASTRONAUT);
+  const fixture = JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/astronaut-landmarks.json'), 'utf8')) as {
+    landmarks: number[];
+  };
+  const landmarks = Float32Array.from(fixture.landmarks);
+  return { image, landmarks, face: { landmarks, pose: estimatePose(landmarks) } as FaceResult };
+}
 
 export function tempDir(t: { after: (fn: () => void) => void }): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'vivify-test-'));

@@ -3,31 +3,23 @@
  * lips close over the teeth instead of the grin surviving the edit; happy keeps them.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { before, test } from 'node:test';
 import { bothSides } from '../../src/face/action-units.js';
-import { estimatePose } from '../../src/face/measures.js';
 import type { FaceResult } from '../../src/face/types.js';
 import type { RgbaImage } from '../../src/face/image.js';
 import { MOUTH_OPENING } from '../../src/face/topology.js';
 import { createFaceEditor, type FaceEditor } from '../../src/expression/edit.js';
 import type { EmotionName } from '../../src/emotion/emotion.js';
 import { forEachPixelInRing } from '../../src/render/geometry.js';
-import { readImage } from '../../src/media/image-file.js';
 import { loadMouthBank } from '../../src/reenact/node/mouth-bank-file.js';
-import { ASTRONAUT, ROOT } from '../helpers.js';
+import { astronautFixture } from '../helpers.js';
 
 let image: RgbaImage;
 let landmarks: Float32Array;
 let editor: FaceEditor;
 before(async () => {
-  image = await readImage(ASTRONAUT);
-  const fixture = JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/astronaut-landmarks.json'), 'utf8')) as {
-    landmarks: number[];
-  };
-  landmarks = Float32Array.from(fixture.landmarks);
-  const face = { landmarks, pose: estimatePose(landmarks) } as FaceResult;
+  let face: FaceResult;
+  ({ image, landmarks, face } = await astronautFixture());
   editor = createFaceEditor(image, face, undefined, { mouth: { bank: await loadMouthBank() } });
 });
 

@@ -10,18 +10,14 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { before, test } from 'node:test';
 import { bothSides } from '../../src/face/action-units.js';
-import { estimatePose } from '../../src/face/measures.js';
 import type { FaceResult } from '../../src/face/types.js';
 import type { RgbaImage } from '../../src/face/image.js';
 import { createFaceEditor, type EditSpec } from '../../src/expression/edit.js';
-import { readImage } from '../../src/media/image-file.js';
 import { loadMouthBank } from '../../src/reenact/node/mouth-bank-file.js';
 import type { MouthBank } from '../../src/render/mouth-bank.js';
-import { ASTRONAUT, ROOT } from '../helpers.js';
+import { astronautFixture } from '../helpers.js';
 
 const CASES: Record<string, { spec: EditSpec; bank: boolean }> = {
   'happy=1, bank': { spec: { emotions: [{ name: 'happy', intensity: 1 }] }, bank: true },
@@ -43,13 +39,7 @@ let image: RgbaImage;
 let face: FaceResult;
 let bank: MouthBank;
 before(async () => {
-  image = await readImage(ASTRONAUT);
-  const fixture = JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/astronaut-landmarks.json'), 'utf8')) as {
-    landmarks: number[];
-  };
-  const landmarks = Float32Array.from(fixture.landmarks);
-  // The editor reads the landmarks and the pose; the other measurements of a FaceResult are not used.
-  face = { landmarks, pose: estimatePose(landmarks) } as FaceResult;
+  ({ image, face } = await astronautFixture());
   bank = await loadMouthBank();
 });
 
