@@ -76,14 +76,14 @@ export function createFaceEditor(
     before,
     edit(spec, amount = 1, sequence = false) {
       // 1. The change in AU intensities, and the values it reaches.
-      const { target, delta } = editTargets(before, spec);
-      // 2. Shape: the source's, moved by that change (scaled by `amount` for interpolated steps). On a face
-      // whose lips are apart, what the emotions take away of the mouth's expression is the mouth relaxed.
-      for (const side of ['left', 'right'] as const)
-        for (const au of ACTION_UNITS) if (delta[side][au]) delta[side][au]! *= amount;
-      const relax = amount * mouthRelaxed(before, spec);
-      let canon = relax > 0 ? relaxMouth(state.canon, neutralise(state.canon), relax) : state.canon;
-      canon = applyAUs(canon, before.lipsApart ? withoutMouthFading(delta, before, spec, amount) : delta);
+      const { target, delta, shape, relax } = editTargets(before, spec);
+      // 2. Shape: the source's (its mouth relaxed as far as the emotions relax it, on a face whose lips are
+      // apart), moved by that change; both scaled by `amount` for interpolated steps.
+      for (const d of [delta, shape])
+        for (const side of ['left', 'right'] as const)
+          for (const au of ACTION_UNITS) if (d[side][au]) d[side][au]! *= amount;
+      let canon = relax > 0 ? relaxMouth(state.canon, neutralise(state.canon), amount * relax) : state.canon;
+      canon = applyAUs(canon, shape);
       if (spec.like) {
         const copied = retarget({ ...state, canon }, spec.like, spec.like, {
           ...DEFAULT_RETARGET,
@@ -123,15 +123,25 @@ const clampAu = (v: number): number => Math.max(0, Math.min(AU_MAX, v));
  * The AU intensities an edit asks for, computed without rendering: `delta`, the change it makes to each
  * side, and `target`, the values the face then shows (its estimated own values `before` plus the change,
  * each kept within 0–5). Relative edits add to the face; absolute ones set values.
+ *
+ * On a face whose lips are apart, the emotions' fading of the mouth's actions is drawn as the mouth relaxed
+ * (see {@link mouthRelaxing}): `relax` is the most any emotion relaxes it (0 elsewhere), and `shape` is
+ * `delta` without that fading — the AU change the shape takes on top of the relaxed mouth. AUs the spec sets
+ * itself (`--au 12=0 --absolute`) stay in `shape`.
  */
-export function editTargets(before: AuEstimate, spec: EditSpec): { target: AuIntensities; delta: AuIntensities } {
+export function editTargets(
+  before: AuEstimate,
+  spec: EditSpec,
+): { target: AuIntensities; delta: AuIntensities; shape: AuIntensities; relax: number } {
   const twice = repeatedEmotion(spec.emotions ?? []);
   if (twice !== undefined)
     throw new RangeError(`Expected each emotion at most once for emotions but received ${quote(twice)} twice`);
   const target: AuIntensities = { left: { ...before.left }, right: { ...before.right } };
   const delta: AuIntensities = { left: {}, right: {} };
-  const add = (side: 'left' | 'right', au: ActionUnit, d: number): void => {
+  const shape: AuIntensities = { left: {}, right: {} };
+  const add = (side: 'left' | 'right', au: ActionUnit, d: number, drawn = true): void => {
     delta[side][au] = (delta[side][au] ?? 0) + d;
+    if (drawn) shape[side][au] = (shape[side][au] ?? 0) + d;
     target[side][au] = clampAu((target[side][au] ?? 0) + d);
   };
   for (const side of ['left', 'right'] as const) {
@@ -140,41 +150,21 @@ export function editTargets(before: AuEstimate, spec: EditSpec): { target: AuInt
       add(side, au, spec.absolute ? v - (target[side][au] ?? 0) : v);
     }
   }
+  let relax = 0;
+  const apart = before.lipsApart ?? false;
   for (const e of spec.emotions ?? []) {
     // The emotion's change of the face as it stands so far: its AUs added (or set, for absolute edits and
     // neutral), the AUs it contradicts faded out (a smile does not survive sadness; on a face showing its
-    // teeth, the mouth's fade only as it is relaxed, see mouthRelaxed).
-    const change = emotionChange(target, e.name, e.intensity, spec.absolute, before.lipsApart);
+    // teeth the mouth's actions fade only as far as the mouth is relaxed).
+    if (apart) relax = Math.max(relax, mouthRelaxing(target, e.name, e.intensity, spec.absolute));
+    const change = emotionChange(target, e.name, e.intensity, spec.absolute, apart);
     for (const side of ['left', 'right'] as const)
-      for (const [k, v] of Object.entries(change[side])) add(side, Number(k) as ActionUnit, v);
+      for (const [k, v] of Object.entries(change[side])) {
+        const au = Number(k) as ActionUnit;
+        add(side, au, v, !(apart && v < 0 && MOUTH_AUS.includes(au)));
+      }
   }
-  return { target, delta };
-}
-
-/**
- * How much of the mouth's expression an edit relaxes (0–1): on a face whose lips are apart, the most any of
- * its emotions relaxes (see {@link mouthRelaxing}); 0 on a face whose lips are together, where undoing the
- * mouth's actions one by one works.
- */
-function mouthRelaxed(before: AuEstimate, spec: EditSpec): number {
-  if (!before.lipsApart) return 0;
-  return Math.max(0, ...(spec.emotions ?? []).map((e) => mouthRelaxing(before, e.name, e.intensity, spec.absolute)));
-}
-
-/**
- * `delta` (scaled by `amount`) without what the emotions take away of the mouth's actions, for a face whose
- * lips are apart: the relaxed mouth stands for that in the shape. AUs the spec sets itself (`--au 12=0
- * --absolute`) change the shape as asked.
- */
-function withoutMouthFading(delta: AuIntensities, before: AuEstimate, spec: EditSpec, amount: number): AuIntensities {
-  const own = editTargets(before, { aus: spec.aus, absolute: spec.absolute }).delta;
-  const out: AuIntensities = { left: { ...delta.left }, right: { ...delta.right } };
-  for (const side of ['left', 'right'] as const)
-    for (const au of MOUTH_AUS) {
-      const fromEmotions = (out[side][au] ?? 0) - amount * (own[side][au] ?? 0);
-      if (fromEmotions < 0) out[side][au] = (out[side][au] ?? 0) - fromEmotions;
-    }
-  return out;
+  return { target, delta, shape, relax };
 }
 
 /** `pose` with the head turned by `turn` (degrees, see {@link EditSpec.pose}) scaled by `amount`. */

@@ -45,45 +45,45 @@ export function lipClosingField(canon: Float32Array): Float32Array {
   const lo = Math.min(left, right);
   const hi = Math.max(left, right);
   const width = hi - lo || 1e-6;
-  // The inner lip lines and their moves at horizontal position x (linear between columns, ends held).
-  const at = (x: number, line: readonly number[], values: (k: number) => number): number => {
+  // A line's value at horizontal position x: linear between its points, its ends held. The points' x
+  // positions are read once per line.
+  const along = (line: readonly number[]): ((x: number, value: (k: number) => number) => number) => {
     const xs = line.map(X);
     const asc = xs[xs.length - 1]! >= xs[0]!;
-    for (let k = 0; k < line.length - 1; k++) {
-      const a = asc ? k : line.length - 1 - k;
-      const b = asc ? k + 1 : line.length - 2 - k;
-      if (x <= xs[b]! || k === line.length - 2) {
-        const t = Math.max(0, Math.min(1, (x - xs[a]!) / (xs[b]! - xs[a]! || 1e-6)));
-        return values(a) * (1 - t) + values(b) * t;
+    return (x, value) => {
+      for (let k = 0; k < line.length - 1; k++) {
+        const a = asc ? k : line.length - 1 - k;
+        const b = asc ? k + 1 : line.length - 2 - k;
+        if (x <= xs[b]! || k === line.length - 2) {
+          const t = Math.max(0, Math.min(1, (x - xs[a]!) / (xs[b]! - xs[a]! || 1e-6)));
+          return value(a) * (1 - t) + value(b) * t;
+        }
       }
-    }
-    return values(0);
+      return value(0);
+    };
   };
+  const upper = { points: new Set<number>(UPPER), at: along(UPPER), outer: along(UPPER_OUTER), moves: up };
+  const lower = { points: new Set<number>(LOWER), at: along(LOWER), outer: along(LOWER_OUTER), moves: down };
   const nose = Y(LM.noseBottom);
   const out = new Float32Array(canon.length);
-  const inner = new Set<number>([...UPPER, ...LOWER]);
   for (let i = 0; i < MESH_POINTS; i++) {
     const x = X(i);
     const y = Y(i);
+    const inner = upper.points.has(i) || lower.points.has(i);
     // Past the corners the closing fades over a fifth of the mouth's width.
     const beyond = Math.max(0, lo - x, x - hi);
     const side = Math.max(0, 1 - beyond / (0.2 * width));
-    if (side === 0 && !inner.has(i)) continue;
+    if (side === 0 && !inner) continue;
     const cx = Math.max(lo, Math.min(hi, x));
-    const yUp = at(cx, UPPER, (k) => Y(UPPER[k]!));
-    const yDown = at(cx, LOWER, (k) => Y(LOWER[k]!));
-    const mid = (yUp + yDown) / 2;
-    const isUpper = UPPER.includes(i as never) || (!LOWER.includes(i as never) && y < mid);
-    const line = isUpper ? UPPER : LOWER;
-    const moves = isUpper ? up : down;
-    const outer = isUpper
-      ? at(cx, UPPER_OUTER, (k) => Y(UPPER_OUTER[k]!))
-      : at(cx, LOWER_OUTER, (k) => Y(LOWER_OUTER[k]!));
-    const dist = isUpper ? Math.max(0, outer - y) : Math.max(0, y - outer);
-    const reach = isUpper ? Math.max(0.02, outer - nose) : REACH_DOWN;
-    const fade = inner.has(i) ? 1 : side * Math.max(0, 1 - (dist / reach) ** 2) ** 2;
+    const mid = (upper.at(cx, (k) => Y(UPPER[k]!)) + lower.at(cx, (k) => Y(LOWER[k]!))) / 2;
+    const isUpper = upper.points.has(i) || (!lower.points.has(i) && y < mid);
+    const lip = isUpper ? upper : lower;
+    const edge = lip.outer(cx, (k) => Y((isUpper ? UPPER_OUTER : LOWER_OUTER)[k]!));
+    const dist = isUpper ? Math.max(0, edge - y) : Math.max(0, y - edge);
+    const reach = isUpper ? Math.max(0.02, edge - nose) : REACH_DOWN;
+    const fade = inner ? 1 : side * Math.max(0, 1 - (dist / reach) ** 2) ** 2;
     if (fade === 0) continue;
-    for (let d = 0; d < 3; d++) out[3 * i + d] = fade * at(cx, line, (k) => moves[k]![d]!);
+    for (let d = 0; d < 3; d++) out[3 * i + d] = fade * lip.at(cx, (k) => lip.moves[k]![d]!);
   }
   return out;
 }

@@ -33,19 +33,22 @@ function teeth(img: RgbaImage): number {
   return n;
 }
 
-test('sadness, anger and neutral close a toothy smile; happy keeps the teeth', () => {
+test('sadness, anger and neutral close a toothy smile; happy keeps the teeth', (t) => {
   assert.ok(editor.before.lipsApart, 'the astronaut smiles with her teeth showing');
   const own = teeth(image);
   assert.ok(own > 40, `teeth pixels in the portrait: ${own}`);
   const shown = (name: EmotionName): number => teeth(editor.edit({ emotions: [{ name, intensity: 1 }] }).image) / own;
   for (const name of ['sad', 'angry', 'neutral'] as const) {
     const share = shown(name);
+    t.diagnostic(`${name}: ${(100 * share).toFixed(0)}% of the teeth show`);
     assert.ok(share < 0.15, `${name}: ${(100 * share).toFixed(0)}% of the teeth still show`);
   }
   const happy = shown('happy');
+  t.diagnostic(`happy: ${(100 * happy).toFixed(0)}% of the teeth show`);
   assert.ok(happy > 0.6, `happy: ${(100 * happy).toFixed(0)}% of the teeth show`);
   // Half the intensity, half relaxed: some teeth still show.
   const half = teeth(editor.edit({ emotions: [{ name: 'sad', intensity: 0.5 }] }).image) / own;
+  t.diagnostic(`sad=0.5: ${(100 * half).toFixed(0)}% of the teeth show`);
   assert.ok(half > 0.15 && half < 0.8, `sad=0.5: ${(100 * half).toFixed(0)}%`);
 });
 
