@@ -33,6 +33,8 @@ import {
   generatorLabel,
   generatorLabels,
   levelsRelative,
+  MIN_TRAINING_FPS,
+  teachesMotion,
   TRAINED_LABELS,
 } from '../src/generate/dataset.js';
 import { EXPRESSIVE_EMOTIONS, F_POSE, FEATURES, MODEL_FPS } from '../src/generate/features.js';
@@ -82,6 +84,9 @@ const versions = motionVersions();
   }
 }
 const data = parseMotionData(rawData);
+// What the generator and the blink statistics learn from: the clips filmed fast enough to show motion at the
+// models' rate.
+const learnable = data.clips.filter(teachesMotion);
 await initBackend(wasmDir());
 const log = (s: string): void =>
   console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${s}`);
@@ -94,7 +99,7 @@ interface Seq {
   x: Float32Array[];
 }
 // A clip trains every label it shows (a speaker without an emotion trains idle and talking).
-const seqs: Seq[] = data.clips.flatMap((clip) =>
+const seqs: Seq[] = learnable.flatMap((clip) =>
   generatorLabels(clip).map((label) => ({ clip, label, x: clipFeatures(clip) })),
 );
 // Clips whose AU levels are only relative to the person's usual face (no neutral face known) keep their
@@ -139,6 +144,14 @@ const norm = (f: Float32Array): Float32Array => f.map((v, k) => (v - mean[k]!) /
 for (const s of seqs) s.x = s.x.map(norm);
 const labels: string[] = [...TRAINED_LABELS];
 const byLabel = new Map<string, Seq[]>(labels.map((l) => [l, train.filter((s) => s.label === l)]));
+log(
+  `left out, filmed under ${MIN_TRAINING_FPS} frames/s: ${
+    data.clips
+      .filter((c) => !teachesMotion(c))
+      .map((c) => `${c.file} (${c.fps})`)
+      .join(', ') || 'none'
+  }`,
+);
 log(`${relevelled.length} clips without a neutral reference re-levelled to their label's mean`);
 log(
   `generator data: ${train.length} training clips (${train.reduce((a, s) => a + s.x.length, 0)} frames), ${val.length} validation clips; per label: ${labels.map((l) => `${l} ${byLabel.get(l)!.length}`).join(', ')}`,
@@ -394,6 +407,7 @@ function episodeSamples(clips: MotionClip[]): { samples: EpisodeSample[]; episod
   }
   return { samples, episodes };
 }
+// Expression episodes last seconds: every clip shows their timing, whatever its frame rate.
 const trainEp = episodeSamples(data.clips.filter((c) => c.split === 'train'));
 const valEp = episodeSamples(data.clips.filter((c) => c.split === 'val'));
 const count = (s: EpisodeSample[]): string =>
@@ -487,7 +501,7 @@ function blinkStats(clips: MotionClip[]): BlinkStats {
   );
   return { intervalLogMean: mu, intervalLogStd: sd, durationMean: lm, durationStd: ls, count: blinkCount, minutes };
 }
-const trainingClips = data.clips.filter((c) => c.split === 'train');
+const trainingClips = learnable.filter((c) => c.split === 'train');
 const blinks = blinkStats(trainingClips.filter((c) => generatorLabel(c)));
 /** Labels with enough blinks of their own (≥ 40) get their own statistics; the others use all clips'. */
 const labelBlinks: Record<string, BlinkStats> = {};

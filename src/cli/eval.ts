@@ -7,6 +7,7 @@ import { ANIMATE_OPTIONS } from '../reenact/options.js';
 import { evaluateFiles, runReenactJob, type ReenactJob } from '../eval/reenact-run.js';
 import { DEFAULT_CURVE_SAMPLES } from '../generate/evaluate.js';
 import { DEFAULT_EVAL_PORTRAITS, evaluateGenerate } from '../eval/generate-run.js';
+import { loadShippedMotionModels } from '../expression/node/generate-video.js';
 import { evaluateSpeech } from '../eval/speech-run.js';
 import { runSuite, summariseSuite, writeSuiteReport } from '../eval/suite.js';
 import {
@@ -87,6 +88,12 @@ export const evalCommand = defineCommand({
       min: 2,
       max: 20,
       description: '(generate) Samples per label',
+    },
+    models: {
+      type: 'string',
+      value: 'motion.json',
+      description:
+        '(generate) The motion models to measure, e.g. ones just trained with npm run train:motion -- --out (default: the shipped models/motion.json)',
     },
     'max-frames': {
       type: 'integer',
@@ -218,7 +225,9 @@ async function runEvalGenerate(args: EvalArgs, ctx: CommandContext): Promise<num
     throw new VivifyError('E_INPUT_NOT_FOUND', `no MANIFEST.tsv in ${args.data} (pass --data)`, { cause });
   });
   const progress = createProgress('eval generate', undefined);
+  const models = args.models === undefined ? undefined : await loadShippedMotionModels(args.models);
   const { result: r, files } = await evaluateGenerate({
+    models,
     dataDir: args.data,
     out: args.out,
     machine: machine(),

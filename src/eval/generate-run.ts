@@ -284,22 +284,7 @@ function report(r: GenerateEvaluation, models: MotionModels): string {
     ),
     ...c.synthetic.map((s) => `| ${s.label} | ${f2(s.diversity)} | (no real examples) | | | | |`),
     '',
-    '## Real or generated?',
-    '',
-    `A logistic-regression classifier (L2, 5-fold cross-validated with whole clips or samples per fold, balanced) on 32-frame windows (stride 16) of the AU means, head rotation and gaze, each channel summarised by its mean, spread and mean frame-to-frame change (${c.classifier.features} features): ${c.classifier.realWindows} windows of the held-back real clips with a neutral reference against ${c.classifier.generatedWindows} windows of one sample per clip (same label and length). Held-out accuracy **${pct(c.classifier.accuracy)}** (bar ≤ 65%; ${met(c.classifier.accuracy <= 0.65)}; 50% = indistinguishable). For reference, the same classifier tells the training actors' real clips from the held-back actors' at ${pct(c.classifier.realVsReal)}.`,
-    '',
-    'What it sees: the same classifier on groups of the features (level: the window mean; spread: its standard deviation; speed: the mean frame-to-frame change), and the single features that separate best, with their means over the real and the generated windows.',
-    '',
-    '| features | accuracy |',
-    '|---|---|',
-    ...c.classifier.groups.map((g) => `| ${g.group} | ${pct(g.accuracy)} |`),
-    '',
-    '| feature | accuracy | real mean | generated mean |',
-    '|---|---|---|---|',
-    ...c.classifier.topFeatures.map(
-      (f) => `| ${f.feature} | ${pct(f.accuracy)} | ${f3(f.real)} | ${f3(f.generated)} |`,
-    ),
-    '',
+    ...classifierSection(c),
     '## Talking',
     '',
     `Head motion and blinks of people speaking, without their mouths (the mouth comes from speech): ${c.talking.realClips} held-back real talking clips (${f2(c.talking.realMinutes)} min; people speaking without a marked emotion) beside 8 generated samples of 20 s of \`talking\` and of \`idle\`. Head spread: standard deviation of yaw, pitch and roll within 4-s windows (mean of the three, degrees); head speed: mean absolute change a second (degrees); blinks: closures crossing half.`,
@@ -355,4 +340,47 @@ function report(r: GenerateEvaluation, models: MotionModels): string {
     '',
   ];
   return lines.join('\n');
+}
+
+/** The report's section on the real-vs-generated classifier. */
+function classifierSection(c: GenerateEvaluation['curves']): string[] {
+  const met = (ok: boolean): string => (ok ? 'met' : '**not met**');
+  return [
+    '## Real or generated?',
+    '',
+    `A logistic-regression classifier (L2, 5-fold cross-validated with whole clips or samples per fold, balanced) on 32-frame windows (stride 16) of the AU means, head rotation and gaze, each channel summarised by its mean, spread and mean frame-to-frame change (${c.classifier.features} features): ${c.classifier.realWindows} windows of the held-back real clips with a neutral reference against ${c.classifier.generatedWindows} windows of one sample per clip (same label and length). Held-out accuracy **${pct(c.classifier.accuracy)}** (bar ≤ 65%; ${met(c.classifier.accuracy <= 0.65)}; 50% = indistinguishable). For reference, the same classifier tells the training actors' real clips from the held-back actors' at ${pct(c.classifier.realVsReal)}.`,
+    '',
+    "Within each kind of clip, beside the training actors' real clips of the same kind against the same held-back windows (how far the held-back people differ from the ones the models learnt from):",
+    '',
+    "| clips | held-back windows | generated vs held-back | training actors' real vs held-back |",
+    '|---|---|---|---|',
+    ...c.classifier.byKind.map(
+      (k) =>
+        `| ${k.kind === 'emotions' ? 'emotions (MEAD actors)' : 'talking (no marked emotion; idle label)'} | ${k.realWindows} | ${pct(k.accuracy)} | ${pct(k.realVsReal)} |`,
+    ),
+    '',
+    "Within each kind, the features that tell the held-back windows from the generated ones best, with their means over the held-back, the generated and the training clips' windows:",
+    '',
+    '| clips | feature | accuracy | held-back | generated | training clips |',
+    '|---|---|---|---|---|---|',
+    ...c.classifier.byKind.flatMap((k) =>
+      k.topFeatures.map(
+        (f) =>
+          `| ${k.kind} | ${f.feature} | ${pct(f.accuracy)} | ${f3(f.real)} | ${f3(f.generated)} | ${f3(f.training)} |`,
+      ),
+    ),
+    '',
+    'What it sees: the same classifier on groups of the features (level: the window mean; spread: its standard deviation; speed: the mean frame-to-frame change), and the single features that separate best, with their means over the real and the generated windows.',
+    '',
+    '| features | accuracy |',
+    '|---|---|',
+    ...c.classifier.groups.map((g) => `| ${g.group} | ${pct(g.accuracy)} |`),
+    '',
+    '| feature | accuracy | real mean | generated mean |',
+    '|---|---|---|---|',
+    ...c.classifier.topFeatures.map(
+      (f) => `| ${f.feature} | ${pct(f.accuracy)} | ${f3(f.real)} | ${f3(f.generated)} |`,
+    ),
+    '',
+  ];
 }

@@ -65,6 +65,22 @@ export function levelsRelative(clip: MotionClip, label = generatorLabel(clip)): 
   return clip.reference === 'median' && label !== 'idle' && label !== 'talking';
 }
 
+/**
+ * The lowest frame rate a clip must have been filmed at to teach motion at the models' 25 frames/s. A
+ * slower clip, resampled, holds nothing faster than its own frames: a blink lasts one or two frames and
+ * every change between frames is a straight line. Filmed at 10 frames/s, the talking clips here would lose
+ * about a sixth of their frame-to-frame change and a third of their blinks (test/unit/motion-training-clips).
+ * lia_vox_driving1 (65 s at 10 frames/s) was a quarter of the idle label's training windows. The generator
+ * and the blink statistics do not learn from such clips; they still show the timing of expression episodes
+ * (seconds long) to the envelope, and stay among the evaluation's real references.
+ */
+export const MIN_TRAINING_FPS = 20;
+
+/** Whether the generator learns from a clip: it was filmed at {@link MIN_TRAINING_FPS} or more. */
+export function teachesMotion(clip: MotionClip): boolean {
+  return clip.fps >= MIN_TRAINING_FPS;
+}
+
 /** Feature frames of a clip at the models' rate, smoothed like every measured curve. */
 export function clipFeatures(clip: MotionClip): Float32Array[] {
   const raw = clip.au.map((a, t) => featureFrame(a, clip.pose[t]!, clip.gaze[t]!));

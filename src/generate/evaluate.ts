@@ -20,11 +20,12 @@ import {
   levelsRelative,
   TRAINED_LABELS,
 } from './dataset.js';
-import { EXPRESSIVE_EMOTIONS, F_GAZE, F_POSE, meanAUs, MODEL_AUS, MODEL_FPS } from './features.js';
+import { EXPRESSIVE_EMOTIONS, meanAUs, MODEL_AUS, MODEL_FPS } from './features.js';
 import type { MotionModels } from './model.js';
 import { createRandom, hashString } from './random.js';
 import { dtwDistance, shiftedDistance, twoSampleAccuracy, windowFeatures, windows } from './curve-metrics.js';
 import { headDips, talkingFigures, type TalkingFigures } from './evaluate-talking.js';
+import { classifierBreakdown, testChannels, type ClassifierBreakdown } from './classifier-breakdown.js';
 
 export interface LabelCurveResult {
   label: string;
@@ -56,6 +57,20 @@ export interface CurveEvaluation {
     generatedWindows: number;
     features: number;
     realVsReal: number;
+    /**
+     * The same test within each kind of clip, beside the real reference of that kind: the held-back real
+     * clips against the generated ones, and against the training actors' real clips of the same kind.
+     * Emotions: the MEAD actors acting the eight emotions; talking: people talking without a marked emotion
+     * (the idle label).
+     */
+    byKind: {
+      kind: 'emotions' | 'talking';
+      accuracy: number;
+      realVsReal: number;
+      realWindows: number;
+      /** The features that tell this kind's held-back windows from the generated ones best, with their means (and the training clips'). */
+      topFeatures: (ClassifierBreakdown['topFeatures'][number] & { training: number })[];
+    }[];
   } & ClassifierBreakdown;
   /** Head motion and blinks of talking: held-back real talking clips against generated talking and idle. */
   talking: TalkingFigures;
@@ -83,11 +98,6 @@ export interface CurveEvaluation {
 }
 
 const AU_ROWS = (frames: readonly Float32Array[]): number[][] => frames.map((f) => meanAUs(f));
-
-/** The channels the two-sample test sees: the 16 AU means, head rotation and gaze. */
-function testChannels(f: Float32Array): number[] {
-  return [...meanAUs(f), f[F_POSE]!, f[F_POSE + 1]!, f[F_POSE + 2]!, f[F_GAZE]!, f[F_GAZE + 1]!];
-}
 
 const meanOf = (v: number[]): number => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN);
 
@@ -220,30 +230,49 @@ function labelCurves(
  */
 function twoSampleTest(ctx: CurveContext, comparable: readonly MotionClip[]): CurveEvaluation['classifier'] {
   const { features, sample, seedOf } = ctx;
-  const realRows: { features: number[]; group: string }[] = [];
-  const genRows: { features: number[]; group: string }[] = [];
+  type Row = { features: number[]; group: string; kind: 'emotions' | 'talking' };
+  const kindOf = (c: MotionClip): Row['kind'] => (generatorLabel(c) === 'idle' ? 'talking' : 'emotions');
+  const rowsOf = (frames: readonly Float32Array[], group: string, kind: Row['kind']): Row[] =>
+    windows(frames.map(testChannels), 32, 16).map((w) => ({ features: windowFeatures(w), group, kind }));
+  const realRows: Row[] = [];
+  const genRows: Row[] = [];
   for (const c of comparable.filter((x) => x.split === 'val')) {
     const label = generatorLabel(c)!;
     const r = features.get(c)!;
-    for (const w of windows(r.map(testChannels), 32, 16)) realRows.push({ features: windowFeatures(w), group: c.file });
-    const s = sample(label, r.length, seedOf(label, c.file, 'two-sample'));
-    for (const w of windows(s.map(testChannels), 32, 16))
-      genRows.push({ features: windowFeatures(w), group: `gen:${c.file}` });
+    realRows.push(...rowsOf(r, c.file, kindOf(c)));
+    genRows.push(...rowsOf(sample(label, r.length, seedOf(label, c.file, 'two-sample')), `gen:${c.file}`, kindOf(c)));
   }
   const accuracy = twoSampleAccuracy(realRows, genRows);
   const breakdown = classifierBreakdown(realRows, genRows);
   const trainRows = comparable
     .filter((x) => x.split === 'train')
-    .flatMap((c) =>
-      windows(features.get(c)!.map(testChannels), 32, 16).map((w) => ({ features: windowFeatures(w), group: c.file })),
-    );
+    .flatMap((c) => rowsOf(features.get(c)!, c.file, kindOf(c)));
   const realVsReal = twoSampleAccuracy(realRows, trainRows);
+  const mean = (rows: readonly Row[], i: number): number =>
+    rows.reduce((a, r) => a + r.features[i]!, 0) / Math.max(1, rows.length);
+  const byKind = (['emotions', 'talking'] as const).flatMap((kind) => {
+    const [real, gen, train] = [realRows, genRows, trainRows].map((rows) => rows.filter((r) => r.kind === kind));
+    if (!real!.length || !train!.length) return [];
+    return [
+      {
+        kind,
+        accuracy: twoSampleAccuracy(real!, gen!),
+        realVsReal: twoSampleAccuracy(real!, train!),
+        realWindows: real!.length,
+        topFeatures: classifierBreakdown(real!, gen!, 4).topFeatures.map((f) => ({
+          ...f,
+          training: mean(train!, f.index),
+        })),
+      },
+    ];
+  });
   return {
     accuracy,
     realWindows: realRows.length,
     generatedWindows: genRows.length,
     features: realRows[0]?.features.length ?? 0,
     realVsReal,
+    byKind,
     ...breakdown,
   };
 }
@@ -315,54 +344,6 @@ function blinkRates(ctx: CurveContext, usable: readonly MotionClip[]): CurveEval
     }
   }
   return { realPerMinute: realBlinks / realMinutes, generatedPerMinute: genBlinks / genMinutes };
-}
-
-/** The channels of the two-sample test, in windowFeatures order (3 statistics each). */
-const TEST_CHANNELS = [...MODEL_AUS.map((au) => `AU${au}`), 'yaw', 'pitch', 'roll', 'gaze x', 'gaze y'];
-const STATISTICS = ['level', 'spread', 'speed'] as const;
-
-export interface ClassifierBreakdown {
-  /** The same classifier on feature groups: channel group × statistic (level: mean, spread: sd, speed: mean |Δ|). */
-  groups: { group: string; accuracy: number }[];
-  /** The single features that tell real from generated best, with their means. */
-  topFeatures: { feature: string; accuracy: number; real: number; generated: number }[];
-}
-
-/** What the real-vs-generated classifier sees: its accuracy on groups of features and on single ones. */
-function classifierBreakdown(
-  real: readonly { features: number[]; group: string }[],
-  gen: readonly { features: number[]; group: string }[],
-  top = 8,
-): ClassifierBreakdown {
-  const pick = (idx: number[]) => (rows: readonly { features: number[]; group: string }[]) =>
-    rows.map((r) => ({ group: r.group, features: idx.map((i) => r.features[i]!) }));
-  const acc = (idx: number[]): number => twoSampleAccuracy(pick(idx)(real), pick(idx)(gen));
-  const channels: Record<string, number[]> = {
-    AUs: MODEL_AUS.map((_, i) => i),
-    head: [MODEL_AUS.length, MODEL_AUS.length + 1, MODEL_AUS.length + 2],
-    gaze: [MODEL_AUS.length + 3, MODEL_AUS.length + 4],
-  };
-  const groups: ClassifierBreakdown['groups'] = [];
-  for (const [name, cs] of Object.entries(channels)) {
-    groups.push({ group: `${name}, all`, accuracy: acc(cs.flatMap((c) => [3 * c, 3 * c + 1, 3 * c + 2])) });
-    STATISTICS.forEach((st, si) => groups.push({ group: `${name}, ${st}`, accuracy: acc(cs.map((c) => 3 * c + si)) }));
-  }
-  const D = real[0]?.features.length ?? 0;
-  STATISTICS.forEach((st, si) =>
-    groups.push({ group: `every channel, ${st}`, accuracy: acc([...Array(D).keys()].filter((i) => i % 3 === si)) }),
-  );
-  const mean = (rows: readonly { features: number[] }[], i: number): number =>
-    rows.reduce((a, r) => a + r.features[i]!, 0) / Math.max(1, rows.length);
-  const topFeatures = [...Array(D).keys()]
-    .map((i) => ({
-      feature: `${TEST_CHANNELS[Math.floor(i / 3)]} ${STATISTICS[i % 3]}`,
-      accuracy: acc([i]),
-      real: mean(real, i),
-      generated: mean(gen, i),
-    }))
-    .sort((a, b) => b.accuracy - a.accuracy)
-    .slice(0, top);
-  return { groups, topFeatures };
 }
 
 function countCopies(samples: number[][][], variety: number): number {
