@@ -225,3 +225,64 @@ export function fitActivity(
     return n ? Number(Math.min(1, Math.sqrt(sum / n)).toFixed(4)) : 0;
   });
 }
+
+/** Frames of the windows the head's sway is fitted on: 4 s, as the talking figures measure head motion. */
+const SWAY_WINDOW = 100;
+
+/** Mean standard deviation of feature `k` within windows of `W` frames (stride W / 2); NaN without one. */
+function windowSpread(seqs: readonly (readonly ArrayLike<number>[])[], k: number, W: number): number {
+  let sum = 0;
+  let n = 0;
+  for (const q of seqs) {
+    for (let o = 0; o + W <= q.length; o += W / 2) {
+      let m = 0;
+      for (let t = 0; t < W; t++) m += q[o + t]![k]! / W;
+      let v = 0;
+      for (let t = 0; t < W; t++) v += (q[o + t]![k]! - m) ** 2 / W;
+      sum += Math.sqrt(v);
+      n++;
+    }
+  }
+  return n ? sum / n : NaN;
+}
+
+/**
+ * Fits the head's sway (src/generate/sample-features.ts, `slow`): per feature of `features`, the scale of
+ * smooth unit noise (`unit(rng, frames)`) which, added to the samples (`sample(rng)`, normalised, with the
+ * fitted residual), makes their mean spread within 4-s windows that of the label's real sequences — found
+ * by bisection on fixed draws. 0 where the samples already move as much, or no real sequence is 4 s long.
+ * Many samples: the activity gain drawn once per sample makes some samples far busier than others (with 8,
+ * the mean spread of the head varies by a fifth from one set of seeds to another).
+ */
+export function fitSway(
+  real: readonly Float32Array[][],
+  sample: (rng: Random) => Float32Array[],
+  unit: (rng: Random, frames: number) => number[],
+  features: readonly number[],
+  seed: number,
+  samples = 48,
+): number[] {
+  const base = Array.from({ length: samples }, (_, i) => sample(createRandom(seed * 7727 + i)));
+  const slow = new Array<number>(base[0]![0]!.length).fill(0);
+  for (const k of features) {
+    const target = windowSpread(real, k, SWAY_WINDOW);
+    const noise = base.map((q, i) => unit(createRandom(seed * 3571 + 97 * k + i), q.length));
+    const spread = (scale: number): number =>
+      windowSpread(
+        base.map((q, i) => q.map((f, t) => [f[k]! + scale * noise[i]![t]!])),
+        0,
+        SWAY_WINDOW,
+      );
+    if (!(target > spread(0))) continue;
+    let lo = 0;
+    let hi = 1;
+    while (spread(hi) < target && hi < 64) hi *= 2;
+    for (let it = 0; it < 30; it++) {
+      const mid = (lo + hi) / 2;
+      if (spread(mid) < target) lo = mid;
+      else hi = mid;
+    }
+    slow[k] = Number(((lo + hi) / 2).toFixed(4));
+  }
+  return slow;
+}

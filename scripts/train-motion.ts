@@ -51,8 +51,14 @@ import {
   type MotionVersions,
 } from '../src/generate/model.js';
 import { createRandom } from '../src/generate/random.js';
-import { ACTIVITY_GROUPS, emotionShare, sampleFeatures } from '../src/generate/generate.js';
-import { calibrateNoise, fitActivity, fitNoise, levelOffset } from './motion-noise.js';
+import {
+  ACTIVITY_GROUPS,
+  emotionShare,
+  sampleFeatures,
+  SWAY_SIGMA,
+  unitSmoothNoise,
+} from '../src/generate/generate.js';
+import { calibrateNoise, fitActivity, fitNoise, fitSway, levelOffset } from './motion-noise.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -568,8 +574,20 @@ for (const l of labels.filter((x) => byLabel.get(x)!.length)) {
     loadMotionModels(JSON.parse(JSON.stringify({ ...file, noise: { [l]: { ...fitted, activity } } })));
   calibrateNoise(fitted, real, (r) => sampleFeatures(withActivity(), l, 96, r).map((f) => norm(f)), seed);
   const offset = levelOffset(real, (r) => sampleFeatures(withActivity(), l, 96, r).map((f) => norm(f)), seed);
-  file.noise[l] = { ...fitted, activity, offset };
+  const withOffset = (): MotionModels =>
+    loadMotionModels(JSON.parse(JSON.stringify({ ...file, noise: { [l]: { ...fitted, activity, offset } } })));
+  const slow = fitSway(
+    real,
+    (r) => sampleFeatures(withOffset(), l, 400, r).map((f) => norm(f)),
+    (r, frames) => unitSmoothNoise(r, frames, SWAY_SIGMA),
+    [F_POSE, F_POSE + 1, F_POSE + 2],
+    seed,
+  );
+  file.noise[l] = { ...fitted, activity, offset, slow };
 }
+log(
+  `head sway fitted (yaw, pitch, roll): ${labels.map((l) => `${l} ${(file.noise[l]?.slow ?? []).slice(F_POSE, F_POSE + 3).join('/')}`).join(', ')}`,
+);
 log(
   `residual noise fitted: mean σ per label ${labels.map((l) => `${l} ${(file.noise[l]!.sigma.reduce((a, v) => a + v, 0) / F).toFixed(2)}`).join(', ')}`,
 );

@@ -34,6 +34,8 @@ export {
   removeSpeech,
   sampleFeatures,
   smoothSeries,
+  SWAY_SIGMA,
+  unitSmoothNoise,
 } from './sample-features.js';
 import { runSteps, within, type Steps } from '../motion/steps.js';
 

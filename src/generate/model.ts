@@ -112,8 +112,13 @@ export interface MotionModelFile {
    * for latents drawn from the prior (the label's mean over its clips minus the samples'), added back. A
    * label without an entry gets none. `activity`: per feature group (AUs, head, gaze), the spread τ of a
    * slowly varying gain exp(τz − τ²) on the residual, so some moments are busier than others as in the clips.
+   * `slow`: per feature, the scale of the head's sway (smooth noise over a few seconds, src/generate/
+   * sample-features.ts), fitted to the label's clips' head motion within 4-s windows; absent or 0: none.
    */
-  noise: Record<string, { rho: number[]; sigma: number[]; smooth?: number[]; offset?: number[]; activity?: number[] }>;
+  noise: Record<
+    string,
+    { rho: number[]; sigma: number[]; smooth?: number[]; offset?: number[]; activity?: number[]; slow?: number[] }
+  >;
 }
 
 export interface MotionModels {

@@ -85,6 +85,18 @@ export function* sampleFeatureSteps(
       }
     }
   }
+  // Sway: the head's slower turns and nods (over a few seconds), which the residual's band leaves out and the
+  // decoder's mean carries too little of — smooth noise of σ SWAY_SIGMA frames, scaled per feature (`slow`,
+  // fitted so that the head moves within 4-s windows as much as in the label's clips).
+  const slow = fitted?.slow;
+  if (slow) {
+    const sway = rng.fork('sway');
+    for (let k = 0; k < F; k++) {
+      if (!(slow[k]! > 0)) continue;
+      const u = unitSmoothNoise(sway, frames, SWAY_SIGMA);
+      for (let t = 0; t < frames; t++) residual[k]![t]! += slow[k]! * noiseScale * u[t]!;
+    }
+  }
   const out: Float32Array[] = [];
   for (let t = 0; t < frames; t++) {
     const f = new Float32Array(F);
@@ -105,8 +117,15 @@ export const ACTIVITY_GROUPS: readonly [number, number][] = [
 /** σ, in frames, of the smoothing of the activity gain's noise (1 s). */
 const ACTIVITY_SMOOTHING = 25;
 
+/**
+ * σ, in frames, of the head's sway (see sampleFeatureSteps): the band the residual's high-pass takes out
+ * (motion slower than about a second), so the two together cover the head's motion from frame to frame to
+ * a few seconds.
+ */
+export const SWAY_SIGMA = 12;
+
 /** White noise smoothed by a Gaussian of σ frames, rescaled to unit variance (away from the ends). */
-function unitSmoothNoise(rng: Random, frames: number, sigma: number): number[] {
+export function unitSmoothNoise(rng: Random, frames: number, sigma: number): number[] {
   const raw = Array.from({ length: frames }, () => rng.normal());
   // A Gaussian average of σ frames keeps 1 / (2σ√π) of white noise's variance.
   const gain = Math.sqrt(2 * sigma * Math.sqrt(Math.PI));

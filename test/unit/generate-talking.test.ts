@@ -8,7 +8,10 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { ACTION_UNITS } from '../../src/face/action-units.js';
 import { generateMotion } from '../../src/generate/generate.js';
-import { emotionVector } from '../../src/generate/features.js';
+import { readMotionDataFile } from '../../src/dataset/motion-data-file.js';
+import { parseMotionData } from '../../src/generate/data.js';
+import { clipFeatures, generatorLabels, teachesMotion } from '../../src/generate/dataset.js';
+import { emotionVector, F_POSE, MODEL_FPS } from '../../src/generate/features.js';
 import { loadMotionModels } from '../../src/generate/model.js';
 import { ROOT } from '../helpers.js';
 
@@ -84,4 +87,34 @@ test('an emotion at intensity 1 shows, on average, the edit of it: about 1 of th
         );
     assert.ok(proj(half) < proj(full), emotion);
   }
+});
+
+test('talking turns and nods the head within 4-s windows about as much as the talking clips it learnt from', async () => {
+  const data = parseMotionData(await readMotionDataFile());
+  const W = 4 * MODEL_FPS;
+  /** Mean standard deviation of yaw, pitch and roll (degrees) within 4-s windows (stride 2 s). */
+  const spread = (poses: readonly number[][][]): number => {
+    let sum = 0;
+    let n = 0;
+    for (const pose of poses) {
+      for (let o = 0; o + W <= pose.length; o += W / 2) {
+        for (let k = 0; k < 3; k++) sum += sd(pose.slice(o, o + W).map((p) => p[k]!)) / 3;
+        n++;
+      }
+    }
+    return sum / n;
+  };
+  const clips = data.clips.filter(
+    (c) => c.split === 'train' && teachesMotion(c) && generatorLabels(c).includes('talking'),
+  );
+  const real = spread(clips.map((c) => clipFeatures(c).map((f) => [f[F_POSE]!, f[F_POSE + 1]!, f[F_POSE + 2]!])));
+  const samples = Array.from({ length: 24 }, (_, i) =>
+    generateMotion(models, { label: 'talking', seed: 1000 + i, durationS: 20 }).frames.map((f) => [
+      f.pose.yawDeg,
+      f.pose.pitchDeg,
+      f.pose.rollDeg,
+    ]),
+  );
+  const ratio = spread(samples) / real;
+  assert.ok(ratio > 0.9 && ratio < 1.2, `head spread ${ratio.toFixed(2)} of the talking clips' (${real.toFixed(2)}°)`);
 });
