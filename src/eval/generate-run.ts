@@ -287,7 +287,7 @@ function report(r: GenerateEvaluation, models: MotionModels): string {
     ...classifierSection(c),
     '## Talking',
     '',
-    `Head motion and blinks of people speaking, without their mouths (the mouth comes from speech): ${c.talking.realClips} held-back real talking clips (${f2(c.talking.realMinutes)} min; people speaking without a marked emotion) beside ${c.talking.generatedSamples} generated samples of 20 s of \`talking\` and of \`idle\`. Head spread: standard deviation of yaw, pitch and roll within 4-s windows (mean of the three, degrees); head speed: mean absolute change a second (degrees); blinks: closures crossing half.`,
+    `Head motion and blinks of people speaking, without their mouths (the mouth comes from speech): ${c.talking.realClips} held-back real talking clips (${f2(c.talking.realMinutes)} min; people speaking without a marked emotion) and the training talkers' clips the generator learns \`talking\` from, beside ${c.talking.generatedSamples} generated samples of 20 s of \`talking\` and of \`idle\`. Head spread: standard deviation of yaw, pitch and roll within 4-s windows (mean of the three, degrees); head speed: mean absolute change a second (degrees); blinks: closures crossing half.`,
     '',
     '| source | head spread (°) | head speed (°/s) | blinks a minute |',
     '|---|---|---|---|',
