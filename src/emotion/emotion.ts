@@ -92,12 +92,7 @@ export function emotionChange(
   for (const side of ['left', 'right'] as const) {
     for (const au of ACTION_UNITS) {
       const now = Math.max(0, current[side][au] ?? 0);
-      // What a face shows below FADE_FLOOR is within the noise of estimates from a single photo: left alone.
-      const faded = (v: number): number => (v >= FADE_FLOOR ? v : 0);
-      // Around the eyes, only what both sides show: one eye narrower than the other is the face's shape.
-      const shown = EYE_AUS.includes(au)
-        ? Math.min(faded(now), faded(Math.max(0, current[side === 'left' ? 'right' : 'left'][au] ?? 0)))
-        : faded(now);
+      const shown = shownToFade(current, side, au);
       const involved = (d.left[au] ?? 0) > 0 || (d.right[au] ?? 0) > 0;
       let change = add[side][au] ?? 0;
       if (absolute) change = involved ? (add[side][au] ?? 0) - shown : -shown * k;
@@ -107,6 +102,41 @@ export function emotionChange(
       // Never below zero or above the maximum.
       change = Math.max(-now, Math.min(AU_MAX - now, change));
       if (change) out[side][au] = change;
+    }
+  }
+  return out;
+}
+
+/** What of an AU a face shows (`current`) an edit fades. */
+function shownToFade(current: AuIntensities, side: 'left' | 'right', au: ActionUnit): number {
+  // What a face shows below FADE_FLOOR is within the noise of estimates from a single photo: left alone.
+  const faded = (v: number): number => (v >= FADE_FLOOR ? v : 0);
+  const now = faded(Math.max(0, current[side][au] ?? 0));
+  // Around the eyes, only what both sides show: one eye narrower than the other is the face's shape.
+  if (!EYE_AUS.includes(au)) return now;
+  return Math.min(now, faded(Math.max(0, current[side === 'left' ? 'right' : 'left'][au] ?? 0)));
+}
+
+/**
+ * The fading part of {@link emotionChange} (relative): the AUs `emotion` contradicts, faded by `intensity`
+ * from what the face (`current`) shows of them — the mouth's actions on a face showing its teeth
+ * (`lipsApart`) only by {@link mouthRelaxing}'s share. Every value is ≤ 0; the AUs the emotion adds are
+ * {@link emotionAUs}. For a timeline, whose keyframes add an emotion's AUs to the portrait's own.
+ */
+export function emotionFading(
+  current: AuIntensities,
+  emotion: EmotionName,
+  intensity: number,
+  lipsApart = false,
+): AuIntensities {
+  const k = Math.max(0, Math.min(1, intensity));
+  const relaxed = lipsApart ? mouthRelaxing(current, emotion, intensity) : 0;
+  const out: AuIntensities = { left: {}, right: {} };
+  for (const side of ['left', 'right'] as const) {
+    for (const au of EMOTION_OPPOSES[emotion]) {
+      const shown = shownToFade(current, side, au);
+      const fade = lipsApart && MOUTH_AUS.includes(au) ? shown * Math.min(k, relaxed) : shown * k;
+      if (fade > 0) out[side][au] = -fade;
     }
   }
   return out;

@@ -74,8 +74,13 @@ export function parseClause(t: Timeline, c: ClauseCursor, timeS: number, ease: E
   const emotion = EMOTION_NAMES.find((e) => e === head.text);
   if (emotion) {
     const intensity = c.more() ? c.num(c.take(), 'intensity', 0, 1) : 1;
-    t.expression.push({ timeS, value: emotionAUs(emotion as EmotionName, intensity), ease });
-  } else if (head.text === 'au') t.expression.push({ timeS, value: auClause(c), ease });
+    const name = emotion as EmotionName;
+    t.expression.push({
+      timeS,
+      value: { aus: emotionAUs(name, intensity), ...(name === 'neutral' ? {} : { emotion: { name, intensity } }) },
+      ease,
+    });
+  } else if (head.text === 'au') t.expression.push({ timeS, value: { aus: auClause(c) }, ease });
   else if (head.text === 'pose') t.pose.push({ timeS, value: poseClause(c), ease });
   else if (head.text === 'gaze') t.gaze.push({ timeS, value: gazeClause(c), ease });
   else if (head.text === 'blink') t.blinks.push({ timeS, durationS: blinkClause(c) });

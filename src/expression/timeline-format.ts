@@ -4,6 +4,7 @@
  * timeline-clauses.ts (the clauses of an `at` line); the sampler is timeline.ts. Pure.
  */
 import type { AuIntensities } from '../face/action-units.js';
+import type { EmotionName } from '../emotion/emotion.js';
 import type { GenerateLabel } from '../generate/generate.js';
 
 export type Easing = 'linear' | 'in' | 'out' | 'in-out' | 'step';
@@ -20,6 +21,16 @@ export interface GazeOffset {
   y: number;
 }
 
+/**
+ * An expression keyframe: the AU changes it adds to the portrait's own expression (an emotion's already
+ * converted), and the emotion it names with its intensity — neutral names none: it is the portrait as it is.
+ * The AUs an emotion contradicts depend on the portrait, so they fade when a frame is drawn (scripted.ts).
+ */
+export interface ExpressionKey {
+  aus: AuIntensities;
+  emotion?: { name: Exclude<EmotionName, 'neutral'>; intensity: number };
+}
+
 export interface Key<T> {
   timeS: number;
   value: T;
@@ -30,8 +41,8 @@ export interface Timeline {
   durationS: number;
   fps: number;
   autoBlink: boolean;
-  /** Expression keyframes: AU changes per side (emotions already converted). */
-  expression: Key<AuIntensities>[];
+  /** Expression keyframes: AU changes per side (emotions already converted) and the emotion named. */
+  expression: Key<ExpressionKey>[];
   pose: Key<Pose>[];
   gaze: Key<GazeOffset>[];
   /** Explicit blinks: start time and length. */

@@ -6,6 +6,7 @@
  * Pure: text in, a sampler out (generated motion needs the motion models handed to the sampler).
  */
 import { ACTION_UNITS, type AuIntensities } from '../face/action-units.js';
+import type { EmotionName } from '../emotion/emotion.js';
 import { generateMotionSteps } from '../generate/generate.js';
 import type { MotionFrame } from '../generate/features.js';
 import type { MotionModels } from '../generate/model.js';
@@ -77,9 +78,32 @@ const lerpAus = (a: AuIntensities, b: AuIntensities, x: number): AuIntensities =
   return out;
 };
 
+/** An expression channel's value: its AU changes, and the emotions its keyframes name with their weights. */
+interface ExpressionSample {
+  aus: AuIntensities;
+  emotions: Partial<Record<EmotionName, number>>;
+}
+
+/** Two expression values mixed (x of the way from a to b). */
+function lerpExpression(a: ExpressionSample, b: ExpressionSample, x: number): ExpressionSample {
+  const emotions: ExpressionSample['emotions'] = {};
+  for (const [v, w] of [
+    [a, 1 - x],
+    [b, x],
+  ] as const)
+    for (const [name, weight] of Object.entries(v.emotions) as [EmotionName, number][])
+      if (w * weight > 0) emotions[name] = (emotions[name] ?? 0) + w * weight;
+  return { aus: lerpAus(a.aus, b.aus, x), emotions };
+}
+
 export interface TimelineFrame {
   /** AU changes to apply to the portrait's own expression. */
   aus: AuIntensities;
+  /**
+   * The emotions the expression keyframes show at this frame, with their weights (their AUs are in `aus`):
+   * the AUs they contradict fade by them when the frame is drawn (scriptedState). Absent: none.
+   */
+  emotions?: Partial<Record<EmotionName, number>>;
   pose: Pose;
   gaze: GazeOffset;
   /** Eye closure 0 (open) … 1 (closed). */
@@ -272,9 +296,15 @@ function samplerOf(t: Timeline, seed: number, spans: GeneratedSpan[]): (timeS: n
       c = Math.max(c, blinkAt(time, blinks[i]!.timeS, blinks[i]!.durationS));
     return c;
   };
+  const expressionKeys: Key<ExpressionSample>[] = t.expression.map((k) => ({
+    ...k,
+    value: { aus: k.value.aus, emotions: k.value.emotion ? { [k.value.emotion.name]: k.value.emotion.intensity } : {} },
+  }));
   return (time) => {
+    const expression = sample(expressionKeys, time, lerpExpression, { aus: { left: {}, right: {} }, emotions: {} });
     const frame: TimelineFrame = {
-      aus: sample(t.expression, time, lerpAus, { left: {}, right: {} }),
+      aus: expression.aus,
+      ...(Object.keys(expression.emotions).length ? { emotions: expression.emotions } : {}),
       pose: sample(
         t.pose,
         time,

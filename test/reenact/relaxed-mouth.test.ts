@@ -9,6 +9,9 @@ import type { FaceResult } from '../../src/face/types.js';
 import type { RgbaImage } from '../../src/face/image.js';
 import { MOUTH_OPENING } from '../../src/face/topology.js';
 import { createFaceEditor, type FaceEditor } from '../../src/expression/edit.js';
+import { scriptedAUs, scriptedState } from '../../src/expression/scripted.js';
+import { createTimelineSampler, parseTimeline } from '../../src/expression/timeline.js';
+import { createRenderer } from '../../src/render/renderer.js';
 import type { EmotionName } from '../../src/emotion/emotion.js';
 import { forEachPixelInRing } from '../../src/render/geometry.js';
 import { loadMouthBank } from '../../src/reenact/node/mouth-bank-file.js';
@@ -16,9 +19,9 @@ import { astronautFixture } from '../helpers.js';
 
 let image: RgbaImage;
 let landmarks: Float32Array;
+let face: FaceResult;
 let editor: FaceEditor;
 before(async () => {
-  let face: FaceResult;
   ({ image, landmarks, face } = await astronautFixture());
   editor = createFaceEditor(image, face, undefined, { mouth: { bank: await loadMouthBank() } });
 });
@@ -62,4 +65,24 @@ test('an AU the edit sets itself still moves the mouth of a face showing its tee
     if (Math.abs(out.data[o]! - image.data[o]!) + Math.abs(out.data[o + 1]! - image.data[o + 1]!) > 30) moved++;
   });
   assert.ok(moved > 0.2 * n, `${moved} of ${n} pixels of the opening changed`);
+});
+
+test('a timeline fades what its emotions contradict as the edit does: sad closes the grin, happy keeps it', async (t) => {
+  const renderer = createRenderer(image, editor.state, landmarks, { mouth: { bank: await loadMouthBank() } });
+  const sample = createTimelineSampler(
+    parseTimeline(['duration 3s', 'blink off', 'at 0s neutral', 'at 1s sad', 'at 2s happy'].join('\n')),
+  );
+  const own = teeth(image);
+  const shownAt = (time: number): number => {
+    const frame = sample(time);
+    const out = renderer.render({ target: scriptedState(editor.state, frame), aus: scriptedAUs(frame, editor.state) });
+    return teeth(out.image) / own;
+  };
+  const [start, sad, happy] = [shownAt(0), shownAt(1), shownAt(2)];
+  t.diagnostic(
+    `teeth shown: start ${(100 * start).toFixed(0)}%, sad ${(100 * sad).toFixed(0)}%, happy ${(100 * happy).toFixed(0)}%`,
+  );
+  assert.ok(start > 0.9, `the timeline starts from the portrait as it is: ${(100 * start).toFixed(0)}%`);
+  assert.ok(sad < 0.15, `sad: ${(100 * sad).toFixed(0)}% of the teeth still show`);
+  assert.ok(happy > 0.6, `happy: ${(100 * happy).toFixed(0)}% of the teeth show`);
 });

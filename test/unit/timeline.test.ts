@@ -192,7 +192,7 @@ test('each channel once per keyframe, each AU, angle and gaze axis once per clau
   const t = parseTimeline(
     'at 1s au L12=2 R12=3, gaze up left, pose yaw 5 pitch 2, blink, blink, generate happy 1s, generate sad',
   );
-  assert.deepEqual(t.expression[0]!.value, { left: { 12: 2 }, right: { 12: 3 } });
+  assert.deepEqual(t.expression[0]!.value, { aus: { left: { 12: 2 }, right: { 12: 3 } } });
   assert.deepEqual(t.gaze[0]!.value, { x: -0.25, y: -0.15 });
   assert.equal(t.generated.length, 2);
 });
@@ -213,4 +213,21 @@ test('keyframes written out of order are put in time order, same-time lines keep
   const appended = createTimelineSampler(parseTimeline('duration 3s\nat 0s neutral\nat 2s happy\nat 1s sad'), 1);
   const written = createTimelineSampler(parseTimeline('duration 3s\nat 0s neutral\nat 1s sad\nat 2s happy'), 1);
   for (const s of [0, 0.5, 1, 1.5, 2, 2.5]) assert.deepEqual(appended(s), written(s));
+});
+
+test('expression keyframes carry the emotion they name, mixed between keyframes; neutral and au name none', () => {
+  const t = parseTimeline(
+    ['duration 4s', 'blink off', 'ease linear', 'at 0s neutral', 'at 1s sad 0.8', 'at 2s happy', 'at 3s au 12=2'].join(
+      '\n',
+    ),
+  );
+  const sample = createTimelineSampler(t);
+  assert.equal(sample(0).emotions, undefined);
+  assert.deepEqual(sample(1).emotions, { sad: 0.8 });
+  const mid = sample(1.5).emotions!;
+  assert.ok(Math.abs(mid.sad! - 0.4) < 1e-9 && Math.abs(mid.happy! - 0.5) < 1e-9, JSON.stringify(mid));
+  // The AUs the emotions add are in `aus`, as before.
+  assert.deepEqual(sample(1).aus, emotionAUs('sad', 0.8));
+  assert.deepEqual(sample(2.5).emotions, { happy: 0.5 });
+  assert.equal(sample(3.5).emotions, undefined);
 });

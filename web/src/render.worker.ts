@@ -295,7 +295,10 @@ function renderLipsync(): void {
     gaze: { x: 0, y: 0 },
     blink,
   };
-  const image = renderer().render({ target: scriptedState(source.state, frame), aus: scriptedAUs(frame) }).image;
+  const image = renderer().render({
+    target: scriptedState(source.state, frame),
+    aus: scriptedAUs(frame, source.state),
+  }).image;
   live.last = undefined;
   drawLive(image);
   const ms = performance.now() - t0;
@@ -546,7 +549,8 @@ function renderer(): Renderer {
 
 function renderTimeline(t: { sample: (t: number) => TimelineFrame }, timeS: number): RgbaImage {
   const frame = t.sample(timeS);
-  return renderer().render({ target: scriptedState(source!.state, frame), aus: scriptedAUs(frame) }).image;
+  return renderer().render({ target: scriptedState(source!.state, frame), aus: scriptedAUs(frame, source!.state) })
+    .image;
 }
 
 async function canvasPng(name: CanvasName): Promise<Blob> {

@@ -109,7 +109,7 @@ export async function renderScript(
     for (let i = 0; i < total; i++) {
       throwIfAborted(options.signal);
       const frame = speech.length ? withSpeechMouth(sample(i / t.fps), i / t.fps, speech) : sample(i / t.fps);
-      const { image } = renderer.render({ target: scriptedState(state, frame), aus: scriptedAUs(frame) });
+      const { image } = renderer.render({ target: scriptedState(state, frame), aus: scriptedAUs(frame, state) });
       await writer.write(image);
       options.onProgress?.({ frame: i + 1, total });
       // A write the encoder's pipe takes at once resolves without a turn of the event loop: when the encoder
