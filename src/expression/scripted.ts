@@ -5,7 +5,7 @@
  */
 import { estimateAUs, type AuEstimate } from '../analysis/au-estimate.js';
 import { emotionFading, mouthRelaxing, MOUTH_AUS, type EmotionName } from '../emotion/emotion.js';
-import { ACTION_UNITS, applyAUs, AU_MAX, type AuIntensities } from '../face/action-units.js';
+import { ACTION_UNITS, applyAUs, AU_MAX, type ActionUnit, type AuIntensities } from '../face/action-units.js';
 import { closeLids } from '../face/lids.js';
 import { relaxMouth } from '../face/lips.js';
 import { neutralise } from './edit.js';
@@ -30,10 +30,20 @@ function portraitOf(canon: Float32Array): { before: AuEstimate; neutral?: Float3
  * (`relax`, 0–1). `delta` is every fading (for the expression appearance), `shape` what the shape takes on
  * top of the relaxed mouth. Undefined for a frame without emotions.
  */
-function emotionFades(
-  source: FaceState,
-  f: TimelineFrame,
-): { delta: AuIntensities; shape: AuIntensities; relax: number } | undefined {
+function emotionFades(source: FaceState, f: TimelineFrame): Fades | undefined {
+  if (!f.emotions) return undefined;
+  // A frame is drawn by scriptedState and scriptedAUs both: its fading is worked out once.
+  const known = fadesOf.get(f);
+  if (known && known.source === source) return known.fades;
+  const fades = fadesFor(source, f);
+  fadesOf.set(f, { source, fades });
+  return fades;
+}
+
+type Fades = { delta: AuIntensities; shape: AuIntensities; relax: number };
+const fadesOf = new WeakMap<TimelineFrame, { source: FaceState; fades: Fades | undefined }>();
+
+function fadesFor(source: FaceState, f: TimelineFrame): Fades | undefined {
   const emotions = Object.entries(f.emotions ?? {}).filter(([, w]) => w > 0) as [EmotionName, number][];
   if (emotions.length === 0) return undefined;
   const { before } = portraitOf(source.canon);
@@ -46,7 +56,7 @@ function emotionFades(
     const fade = emotionFading(before, name, w, apart);
     for (const side of ['left', 'right'] as const)
       for (const [k, v] of Object.entries(fade[side])) {
-        const au = Number(k) as (typeof ACTION_UNITS)[number];
+        const au = Number(k) as ActionUnit;
         delta[side][au] = (delta[side][au] ?? 0) + v;
         if (!(apart && MOUTH_AUS.includes(au))) shape[side][au] = (shape[side][au] ?? 0) + v;
       }
