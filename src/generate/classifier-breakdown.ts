@@ -45,17 +45,27 @@ export function classifierBreakdown(
   STATISTICS.forEach((st, si) =>
     groups.push({ group: `every channel, ${st}`, accuracy: acc([...Array(D).keys()].filter((i) => i % 3 === si)) }),
   );
+  return { groups, topFeatures: topFeatures(real, gen, top) };
+}
+
+/** The `top` single features that tell real from generated best, with their means over both. */
+export function topFeatures(
+  real: readonly { features: number[]; group: string }[],
+  gen: readonly { features: number[]; group: string }[],
+  top: number,
+): ClassifierBreakdown['topFeatures'] {
+  const one = (i: number) => (rows: readonly { features: number[]; group: string }[]) =>
+    rows.map((r) => ({ group: r.group, features: [r.features[i]!] }));
   const mean = (rows: readonly { features: number[] }[], i: number): number =>
     rows.reduce((a, r) => a + r.features[i]!, 0) / Math.max(1, rows.length);
-  const topFeatures = [...Array(D).keys()]
+  return [...Array(real[0]?.features.length ?? 0).keys()]
     .map((i) => ({
       feature: `${TEST_CHANNELS[Math.floor(i / 3)]} ${STATISTICS[i % 3]}`,
       index: i,
-      accuracy: acc([i]),
+      accuracy: twoSampleAccuracy(one(i)(real), one(i)(gen)),
       real: mean(real, i),
       generated: mean(gen, i),
     }))
     .sort((a, b) => b.accuracy - a.accuracy)
     .slice(0, top);
-  return { groups, topFeatures };
 }

@@ -25,7 +25,7 @@ import type { MotionModels } from './model.js';
 import { createRandom, hashString } from './random.js';
 import { dtwDistance, shiftedDistance, twoSampleAccuracy, windowFeatures, windows } from './curve-metrics.js';
 import { headDips, talkingFigures, type TalkingFigures } from './evaluate-talking.js';
-import { classifierBreakdown, testChannels, type ClassifierBreakdown } from './classifier-breakdown.js';
+import { classifierBreakdown, testChannels, topFeatures, type ClassifierBreakdown } from './classifier-breakdown.js';
 
 export interface LabelCurveResult {
   label: string;
@@ -259,7 +259,7 @@ function twoSampleTest(ctx: CurveContext, comparable: readonly MotionClip[]): Cu
         accuracy: twoSampleAccuracy(real!, gen!),
         realVsReal: twoSampleAccuracy(real!, train!),
         realWindows: real!.length,
-        topFeatures: classifierBreakdown(real!, gen!, 4).topFeatures.map((f) => ({
+        topFeatures: topFeatures(real!, gen!, 4).map((f) => ({
           ...f,
           training: mean(train!, f.index),
         })),
