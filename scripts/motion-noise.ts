@@ -177,22 +177,24 @@ export function levelOffset(
   return r.map((v, k) => Number((v / Math.max(1, nr) - g[k]! / Math.max(1, ng)).toFixed(4)));
 }
 
+/** The standard deviation of `value(t)` (t in 0..length) within each window of `W` frames (stride W / 2). */
+function windowSds(length: number, value: (t: number) => number, W: number): number[] {
+  const out: number[] = [];
+  for (let o = 0; o + W <= length; o += W / 2) {
+    let m = 0;
+    for (let t = 0; t < W; t++) m += value(o + t) / W;
+    let v = 0;
+    for (let t = 0; t < W; t++) v += (value(o + t) - m) ** 2 / W;
+    out.push(Math.sqrt(v));
+  }
+  return out;
+}
+
 /** Per feature: the squared coefficient of variation, over 32-frame windows, of each window's spread. */
 export function windowSpreadVariation(seqs: readonly Float32Array[][]): number[] {
   const F = seqs[0]![0]!.length;
-  const sds: number[][] = Array.from({ length: F }, () => []);
-  for (const q of seqs) {
-    for (let o = 0; o + W <= q.length; o += W / 2) {
-      for (let k = 0; k < F; k++) {
-        let m = 0;
-        for (let t = 0; t < W; t++) m += q[o + t]![k]! / W;
-        let v = 0;
-        for (let t = 0; t < W; t++) v += (q[o + t]![k]! - m) ** 2 / W;
-        sds[k]!.push(Math.sqrt(v));
-      }
-    }
-  }
-  return sds.map((l) => {
+  return Array.from({ length: F }, (_, k) => {
+    const l = seqs.flatMap((q) => windowSds(q.length, (t) => q[t]![k]!, W));
     const m = l.reduce((a, b) => a + b, 0) / Math.max(1, l.length);
     const v = l.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, l.length);
     return m > 1e-9 ? v / (m * m) : 0;
@@ -229,23 +231,6 @@ export function fitActivity(
 /** Frames of the windows the head's sway is fitted on: 4 s, as the talking figures measure head motion. */
 const SWAY_WINDOW = 100;
 
-/** Mean standard deviation of feature `k` within windows of `W` frames (stride W / 2); NaN without one. */
-function windowSpread(seqs: readonly (readonly ArrayLike<number>[])[], k: number, W: number): number {
-  let sum = 0;
-  let n = 0;
-  for (const q of seqs) {
-    for (let o = 0; o + W <= q.length; o += W / 2) {
-      let m = 0;
-      for (let t = 0; t < W; t++) m += q[o + t]![k]! / W;
-      let v = 0;
-      for (let t = 0; t < W; t++) v += (q[o + t]![k]! - m) ** 2 / W;
-      sum += Math.sqrt(v);
-      n++;
-    }
-  }
-  return n ? sum / n : NaN;
-}
-
 /**
  * Fits the head's sway (src/generate/sample-features.ts, `slow`): per feature of `features`, the scale of
  * smooth unit noise (`unit(rng, frames)`) which, added to the samples (`sample(rng)`, normalised, with the
@@ -264,15 +249,13 @@ export function fitSway(
 ): number[] {
   const base = Array.from({ length: samples }, (_, i) => sample(createRandom(seed * 7727 + i)));
   const slow = new Array<number>(base[0]![0]!.length).fill(0);
+  const meanOf = (v: number[]): number => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN);
   for (const k of features) {
-    const target = windowSpread(real, k, SWAY_WINDOW);
+    const target = meanOf(real.flatMap((q) => windowSds(q.length, (t) => q[t]![k]!, SWAY_WINDOW)));
+    const column = base.map((q) => Float64Array.from(q, (f) => f[k]!));
     const noise = base.map((q, i) => unit(createRandom(seed * 3571 + 97 * k + i), q.length));
     const spread = (scale: number): number =>
-      windowSpread(
-        base.map((q, i) => q.map((f, t) => [f[k]! + scale * noise[i]![t]!])),
-        0,
-        SWAY_WINDOW,
-      );
+      meanOf(column.flatMap((c, i) => windowSds(c.length, (t) => c[t]! + scale * noise[i]![t]!, SWAY_WINDOW)));
     if (!(target > spread(0))) continue;
     let lo = 0;
     let hi = 1;
