@@ -62,42 +62,75 @@ export function composeChanges(
   // How many boxes hold each pixel.
   const count = new Uint8Array(W * H);
   for (const b of boxes) for (let y = b.y0; y < b.y1; y++) for (let x = b.x0; x < b.x1; x++) count[y * W + x]!++;
-  renders.forEach((r, k) => {
+  const images = renders.map((r) => r.image.data);
+  const words = images.map(pixelWords);
+  const s32 = pixelWords(s);
+  for (let k = 0; k < renders.length; k++) {
     const b = boxes[k]!;
-    const d = r.image.data;
+    const d = images[k]!;
     for (let y = b.y0; y < b.y1; y++) {
-      for (let x = b.x0; x < b.x1; x++) {
+      let x = b.x0;
+      while (x < b.x1) {
         const i = y * W + x;
-        const p = 4 * i;
-        if (count[i] === 1) {
-          out[p] = d[p]!;
-          out[p + 1] = d[p + 1]!;
-          out[p + 2] = d[p + 2]!;
+        const c = count[i]!;
+        if (c === 1) {
+          // A run of pixels only this render holds: copied whole.
+          let e = x + 1;
+          while (e < b.x1 && count[y * W + e] === 1) e++;
+          out.set(d.subarray(4 * i, 4 * (y * W + e)), 4 * i);
+          x = e;
           continue;
         }
-        if (count[i] === 0) continue; // done by an earlier render
+        x++;
+        if (c === 0) continue; // done by an earlier render
         count[i] = 0;
-        let wsum = 0;
-        let rr = 0;
-        let g = 0;
-        let bb = 0;
-        renders.forEach((o, j) => {
-          const c = boxes[j]!;
-          if (x < c.x0 || x >= c.x1 || y < c.y0 || y >= c.y1) return;
-          const e = o.image.data;
-          const w = Math.abs(e[p]! - s[p]!) + Math.abs(e[p + 1]! - s[p + 1]!) + Math.abs(e[p + 2]! - s[p + 2]!);
-          if (w === 0) return;
-          rr += w * e[p]!;
-          g += w * e[p + 1]!;
-          bb += w * e[p + 2]!;
-          wsum += w;
-        });
-        if (wsum === 0) continue;
-        out[p] = rr / wsum;
-        out[p + 1] = g / wsum;
-        out[p + 2] = bb / wsum;
+        blendPixel(i, x - 1, y, k, boxes, images, words, s, s32, out);
       }
     }
-  });
+  }
   return { width: W, height: H, data: out };
+}
+
+/** The pixels of RGBA bytes as 32-bit words (a copy only when the bytes do not start on a word boundary). */
+function pixelWords(d: Uint8ClampedArray): Uint32Array {
+  return d.byteOffset % 4 === 0
+    ? new Uint32Array(d.buffer, d.byteOffset, d.length >> 2)
+    : new Uint32Array(Uint8Array.from(d).buffer);
+}
+
+/**
+ * Pixel `i` at (x, y), held by render `k` and later ones: each render that holds it weighted by how far it
+ * changed the source's colour there (renders before k do not hold it, or it would have been done by then).
+ */
+function blendPixel(
+  i: number,
+  x: number,
+  y: number,
+  k: number,
+  boxes: readonly ChangedBox[],
+  images: readonly Uint8ClampedArray[],
+  words: readonly Uint32Array[],
+  s: Uint8ClampedArray,
+  s32: Uint32Array,
+  out: Uint8ClampedArray,
+): void {
+  const p = 4 * i;
+  let wsum = 0;
+  let r = 0;
+  let g = 0;
+  let b = 0;
+  for (let j = k; j < images.length; j++) {
+    const o = boxes[j]!;
+    if (x < o.x0 || x >= o.x1 || y < o.y0 || y >= o.y1 || words[j]![i] === s32[i]) continue;
+    const e = images[j]!;
+    const w = Math.abs(e[p]! - s[p]!) + Math.abs(e[p + 1]! - s[p + 1]!) + Math.abs(e[p + 2]! - s[p + 2]!);
+    r += w * e[p]!;
+    g += w * e[p + 1]!;
+    b += w * e[p + 2]!;
+    wsum += w;
+  }
+  if (wsum === 0) return;
+  out[p] = r / wsum;
+  out[p + 1] = g / wsum;
+  out[p + 2] = b / wsum;
 }

@@ -3,6 +3,7 @@
  * analyse the driver → smooth → retarget → render → encode), so memory stays flat for any video length.
  * The per-frame work is the I/O-free core in ../reenactor.ts; this file adds files, ffmpeg and the models.
  */
+import { availableParallelism } from 'node:os';
 import { createFaceAnalyzer, type NodeFaceAnalyzer } from '../../analysis/node/analyze.js';
 import { pickFace } from '../../analysis/pick-face.js';
 import { VivifyError } from '../../errors.js';
@@ -27,6 +28,7 @@ import { fitSize, resizeImage } from '../../render/resize.js';
 import { ANIMATE_OPTIONS, type AnimateSettings } from '../options.js';
 import { loadMouthBank } from './mouth-bank-file.js';
 import { createWorkerReenactor, type ReenactorSetup } from './render-worker.js';
+import { shareOut, splitReenactor } from '../group-reenactor.js';
 import { decodeSide, findReference, scaledSize } from './driving.js';
 export { DRIVING_FACE_MIN_PX, drivingDecodeSide } from './driving.js';
 import {
@@ -275,17 +277,26 @@ async function run(
     // Rendering runs on a second thread, beside the decoding and analysis of the next frames.
     if (group.length === 1 && !o.map) reenactor = await createWorkerReenactor(prepared.setup);
     else {
-      // One worker renders every face (each face's rank from the left, for the default mapping by position).
+      // The faces, left to right (their ranks serve the default mapping by position), shared out over the
+      // render threads (see renderThreads).
       const order = group.map((p, k) => k).sort((a, b) => boxCentre(group[a]!) - boxCentre(group[b]!));
-      reenactor = await createWorkerReenactor({
-        ...prepared.setup,
-        group: group.map((p, k) => ({
-          sourceFace: p.sourceFace,
-          options: p.setup.options,
-          rank: order.indexOf(k),
-          driver: o.map?.[faces[k]!],
-        })),
-      });
+      const members = order.map((k, rank) => ({
+        sourceFace: group[k]!.sourceFace,
+        options: group[k]!.setup.options,
+        rank,
+        driver: o.map?.[faces[k]!],
+      }));
+      const parts = shareOut(
+        members,
+        (m) => m.sourceFace.box.width * m.sourceFace.box.height,
+        renderThreads(members.length),
+      );
+      reenactor = splitReenactor(
+        source,
+        await Promise.all(
+          parts.map((part) => createWorkerReenactor({ ...prepared.setup, group: part, groupSize: members.length })),
+        ),
+      );
     }
     for await (const r of driveReenactor(frames, tracker, reenactor, stats, o.signal)) {
       report.mouth[r.mouth]++;
@@ -320,6 +331,15 @@ async function run(
     total: (performance.now() - started) / n,
   };
   return report;
+}
+
+/**
+ * How many threads render a group's faces: one per core, no more than the faces. The driver's analysis runs
+ * beside them on the main thread; on 2 cores, two render threads and the analysis share the cores, where one
+ * render thread for every face left the analysis waiting for it (docs/results/group.md).
+ */
+function renderThreads(faces: number): number {
+  return Math.max(1, Math.min(faces, availableParallelism()));
 }
 
 const boxCentre = (p: PreparedReenactment): number => p.sourceFace.box.x + p.sourceFace.box.width / 2;

@@ -35,6 +35,8 @@ export interface ReenactorSetup {
    * options and which driver face drives it (see ../group-reenactor.ts).
    */
   group?: { sourceFace: FaceResult; options: ReenactorOptions; rank: number; driver?: number }[];
+  /** The number of faces in the whole group when `group` is only some of them (ranks count among all). */
+  groupSize?: number;
 }
 
 /** The reenactor a setup describes: one face's, or a group's. */
@@ -47,6 +49,7 @@ function reenactorFor(setup: ReenactorSetup): Reenactor {
       rank: m.rank,
       driver: m.driver,
     })),
+    setup.groupSize,
   );
 }
 
