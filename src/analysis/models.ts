@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
 import { VivifyError } from '../errors.js';
+import { planGraph, type GraphPlan } from './graph-plan.js';
 
 /** The face models Human ships, by file stem. */
 export type ModelName = 'blazeface' | 'facemesh' | 'iris' | 'emotion' | 'faceres';
@@ -120,9 +121,13 @@ export async function loadModels(load: ModelArtifactsLoader, backend?: Promise<v
   };
 }
 
+/** Per model and set of outputs, its op plan (graph-plan.ts), or null where the graph needs tfjs's executor. */
+const plans = new WeakMap<GraphModel, Map<string, GraphPlan | null>>();
+
 /**
  * Runs a model on one float input and returns its outputs as flat Float32Arrays: every output, or only those
- * named in `outputs` (the graph is then pruned to what they need).
+ * named in `outputs` (only what they need is computed). The face models run from a plan of op calls made on
+ * first use (graph-plan.ts): the same ops and results as tfjs's executor, without its per-node bookkeeping.
  */
 export function runModel(
   model: GraphModel,
@@ -130,8 +135,14 @@ export function runModel(
   shape: number[],
   outputs?: readonly string[],
 ): Float32Array[] {
+  let byOutputs = plans.get(model);
+  if (!byOutputs) plans.set(model, (byOutputs = new Map()));
+  const key = outputs?.join('\n') ?? '';
+  let plan = byOutputs.get(key);
+  if (plan === undefined) byOutputs.set(key, (plan = planGraph(model, outputs) ?? null));
   const tensors = tf.tidy(() => {
     const x = tf.tensor(input, shape, 'float32');
+    if (plan) return plan(x);
     const y = outputs ? model.execute(x, [...outputs]) : model.execute(x);
     return Array.isArray(y) ? y : [y];
   });

@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
+import type { GraphModel } from '@tensorflow/tfjs-converter';
+import { sampleCrop } from '../../src/analysis/crop.js';
+import { planGraph } from '../../src/analysis/graph-plan.js';
+import { regionFromLandmarks } from '../../src/analysis/mesh.js';
+import { initBackend, liveTensors, loadModels, runModel } from '../../src/analysis/models.js';
+import { fileModelLoader, humanModelDir, wasmDir } from '../../src/analysis/node/load-models.js';
+import { createFaceAnalyzer } from '../../src/analysis/node/analyze.js';
+import { readImage } from '../../src/media/image-file.js';
+import { ASTRONAUT } from '../helpers.js';
+
+/** tfjs's own graph executor on the same input: the reference the plan must match exactly. */
+function executed(model: GraphModel, input: Float32Array, shape: number[], outputs?: string[]): Float32Array[] {
+  const ts = tf.tidy(() => {
+    const y = outputs ? model.execute(tf.tensor(input, shape), outputs) : model.execute(tf.tensor(input, shape));
+    return Array.isArray(y) ? y : [y];
+  });
+  const out = ts.map((t) => t.dataSync() as Float32Array);
+  tf.dispose(ts);
+  return out;
+}
+
+test('the op plans of the mesh and iris models give exactly what tfjs’s executor gives, leaking nothing', async () => {
+  await initBackend(wasmDir());
+  const models = await loadModels(fileModelLoader(humanModelDir()));
+  const analyzer = await createFaceAnalyzer({ emotion: false });
+  const image = await readImage(ASTRONAUT);
+  const face = (await analyzer.analyze(image))[0]!;
+  analyzer.close();
+  const region = regionFromLandmarks(face.landmarks);
+  const mesh = sampleCrop(image, region, 192);
+  // Both eyes' crops as the analysis makes them are 64² of the eye regions; the face crop shrunk serves here.
+  const eyes = new Float32Array(2 * 64 * 64 * 3);
+  eyes.set(sampleCrop(image, { ...region, size: region.size / 3 }, 64));
+  eyes.set(sampleCrop(image, { ...region, size: region.size / 4 }, 64), 64 * 64 * 3);
+
+  assert.ok(planGraph(models.facemesh), 'the mesh model has a plan');
+  assert.ok(planGraph(models.iris), 'the iris model has a plan');
+  const live = liveTensors();
+  assert.deepEqual(
+    runModel(models.facemesh, mesh, [1, 192, 192, 3]),
+    executed(models.facemesh, mesh, [1, 192, 192, 3]),
+  );
+  const some = ['output_faceflag', 'output_mesh'];
+  assert.deepEqual(
+    runModel(models.facemesh, mesh, [1, 192, 192, 3], some),
+    executed(models.facemesh, mesh, [1, 192, 192, 3], some),
+    'pruned to two outputs, in the order asked',
+  );
+  assert.deepEqual(runModel(models.iris, eyes, [2, 64, 64, 3]), executed(models.iris, eyes, [2, 64, 64, 3]));
+  assert.equal(liveTensors(), live, 'no tensor left behind');
+  // A graph with ops the plan does not know runs through the executor instead.
+  assert.equal(planGraph(models.emotion), undefined);
+  assert.equal(planGraph(models.facemesh, ['no such output']), undefined);
+});
