@@ -20,6 +20,7 @@ interface GraphNode {
   attr?: Record<string, AttrValue>;
 }
 interface AttrValue {
+  b?: boolean;
   s?: string;
   i?: string;
   f?: number;
@@ -103,6 +104,17 @@ function opCall(node: GraphNode, consts: (name: string) => tf.Tensor | undefined
       return ([a, b]) => kernel(tf.Add, { a: a!, b: b! }, {});
     case 'Prelu':
       return ([x, alpha]) => kernel(tf.Prelu, { x: x!, alpha: alpha! }, {});
+    case 'Relu':
+      return ([x]) => kernel(tf.Relu, { x: x! }, {});
+    case 'Softmax':
+      return ([x]) => tf.softmax(x!);
+    case 'Mean': {
+      const axes = consts(node.input?.[1] ?? '');
+      if (!axes) return undefined;
+      const axis = Array.from(axes.dataSync());
+      const keep = attr.keep_dims?.b === true;
+      return ([x]) => tf.mean(x!, axis, keep);
+    }
     case 'Sigmoid':
       return ([x]) => kernel(tf.Sigmoid, { x: x! }, {});
     case 'Identity':
