@@ -3,15 +3,18 @@
  * - render alone (the renderer only, targets precomputed), 512×512 portrait;
  * - end to end (`animate`: decode, analyse the driver, smooth, retarget, render, encode H.264), 512×512
  *   portrait and 512×512 driver;
- * - peak memory (RSS) along a 60-second driving clip, to show it stays flat.
+ * - peak memory (RSS) along a 60-second driving clip, to show it stays flat — with one face, and with two
+ *   faces of a group driven by two talkers (`--face all`); `--seconds N` drives them N seconds instead.
  *
  *   npm run bench:reenact     (needs ../shared/data)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { createFaceAnalyzer } from '../src/analysis/node/analyze.js';
-import { readImage } from '../src/media/image-file.js';
+import { readImage, writeImage } from '../src/media/image-file.js';
+import type { RgbaImage } from '../src/face/image.js';
 import { decodeVideo } from '../src/media/video.js';
 import { DEFAULT_RETARGET, faceState, retarget, type FaceState } from '../src/motion/motion.js';
 import { animate } from '../src/reenact/node/animate.js';
@@ -21,6 +24,10 @@ import { machine, stats } from './machine.js';
 
 const portrait = path.join(DATA, 'images', 'skimage_astronaut.png'); // 512×512
 const driving = path.join(DATA, 'videos', 'lp_d3.mp4'); // 512×512, 30 fps, head turns and expressions
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' } } });
+const seconds = Number(values.seconds);
+if (!Number.isInteger(seconds) || seconds < 1)
+  throw new RangeError('Expected a whole number of seconds ≥ 1 for --seconds');
 console.log(`machine: ${machine()}`);
 
 // 1. Render alone.
@@ -64,15 +71,15 @@ try {
     );
   }
 
-  // 3. Memory along a 60-s clip (the driving clip looped).
+  // 3. Memory along a long clip (the driving clip looped).
   const long = path.join(dir, 'long.mp4');
   ffmpeg(
     '-stream_loop',
-    '5',
+    String(Math.ceil(seconds / 10)),
     '-i',
     driving,
     '-t',
-    '60',
+    String(seconds),
     '-an',
     '-c:v',
     'libx264',
@@ -82,10 +89,40 @@ try {
     '23',
     long,
   );
+  await memoryAlong(portrait, long, path.join(dir, 'long-out.mp4'), `${seconds}-s clip`, {});
+
+  // 4. The same with several faces: the portrait twice side by side, driven by two talkers side by side
+  // (`--face all`, each face its own talker).
+  const pair = path.join(dir, 'pair.png');
+  await writeImage(pair, sideBySide(source, source));
+  const two = path.join(dir, 'two.mp4');
+  ffmpeg(
+    ...['-stream_loop', String(Math.ceil(seconds / 10)), '-i', driving],
+    ...['-stream_loop', String(Math.ceil(seconds / 8)), '-i', path.join(DATA, 'videos', 'lp_d11.mp4')],
+    ...['-filter_complex', '[0:v][1:v]hstack=inputs=2,format=yuv420p', '-t', String(seconds), '-an'],
+    ...['-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '23', two],
+  );
+  await memoryAlong(pair, two, path.join(dir, 'two-out.mp4'), `${seconds}-s clip, two faces (--face all)`, {
+    face: 'all',
+  });
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+  analyzer.close();
+}
+
+/** Animates `portrait` by `clip`, printing the resident memory every 300 frames and its peak. */
+async function memoryAlong(
+  portrait: string,
+  clip: string,
+  out: string,
+  what: string,
+  options: { face?: 'all' },
+): Promise<void> {
   const samples: { frame: number; rssMiB: number }[] = [];
   let peak = 0;
   const t0 = performance.now();
-  const rep = await animate(portrait, long, path.join(dir, 'long-out.mp4'), {
+  const rep = await animate(portrait, clip, out, {
+    ...options,
     analyzer,
     onProgress: ({ frame }) => {
       const rss = process.memoryUsage().rss / 2 ** 20;
@@ -95,9 +132,17 @@ try {
   });
   const s = (performance.now() - t0) / 1000;
   console.log(
-    `60-s clip, ${rep.frames} frames in ${s.toFixed(1)} s (${(rep.frames / s).toFixed(1)} frames/s); RSS by frame: ${samples.map((x) => `${x.frame}: ${x.rssMiB.toFixed(0)} MiB`).join(', ')}; peak ${peak.toFixed(0)} MiB`,
+    `${what}, ${rep.frames} frames in ${s.toFixed(1)} s (${(rep.frames / s).toFixed(1)} frames/s); RSS by frame: ${samples.map((x) => `${x.frame}: ${x.rssMiB.toFixed(0)} MiB`).join(', ')}; peak ${peak.toFixed(0)} MiB`,
   );
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-  analyzer.close();
+}
+
+/** Two images of one height side by side. */
+function sideBySide(a: RgbaImage, b: RgbaImage): RgbaImage {
+  const width = a.width + b.width;
+  const data = new Uint8ClampedArray(width * a.height * 4);
+  for (let y = 0; y < a.height; y++) {
+    data.set(a.data.subarray(y * a.width * 4, (y + 1) * a.width * 4), y * width * 4);
+    data.set(b.data.subarray(y * b.width * 4, (y + 1) * b.width * 4), (y * width + a.width) * 4);
+  }
+  return { width, height: a.height, data };
 }
