@@ -17,10 +17,15 @@ const V1 = 0.97;
 /** Half-width (in u) of the band around the midline where both sides' actions blend. */
 export const MIDLINE = 0.04;
 
-/** The grid texel (column, row, fractional) of a UV point folded onto the right half. */
-export function gridPoint(u: number, v: number): [number, number] {
+/** The grid column (fractional) of a UV point's u, folded onto the right half. */
+export function gridX(u: number): number {
   const uf = u > 0.5 ? 1 - u : u;
-  return [uf * 2 * GRID_W - 0.5, ((v - V0) / (V1 - V0)) * GRID_H - 0.5];
+  return uf * 2 * GRID_W - 0.5;
+}
+
+/** The grid row (fractional) of a UV point's v. */
+export function gridY(v: number): number {
+  return ((v - V0) / (V1 - V0)) * GRID_H - 0.5;
 }
 
 /** UV of a texel centre (right half). */

@@ -13,7 +13,7 @@
 import { ACTION_UNITS, AU_MAX, type AuIntensities } from '../face/action-units.js';
 import { decodeInt8 } from '../face/base64.js';
 import { MESH_UV } from '../face/topology.js';
-import { GRID_H, GRID_W, gridPoint, sideWeight, texelUV } from '../face/uv-grid.js';
+import { GRID_H, GRID_W, gridX, gridY, sideWeight, texelUV } from '../face/uv-grid.js';
 import { APPEARANCE_MAPS, APPEARANCE_SCALES } from './appearance-data.js';
 
 export interface AppearanceModel {
@@ -102,7 +102,9 @@ export function frameAppearance(
   }
   const factorAt = (u: number, v: number): number => {
     const map = u > 0.5 ? left : right;
-    let [x, y] = gridPoint(u, v);
+    // Two numbers, not a pair: this runs for every face pixel of every frame.
+    let x = gridX(u);
+    let y = gridY(v);
     if (x < 0) x = 0;
     if (y < 0) y = 0;
     if (x > GRID_W - 1) x = GRID_W - 1;
