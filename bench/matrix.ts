@@ -4,22 +4,23 @@
  * overall — frames/s, the split per frame (waiting for the decoder, analysing the driver, motion + render,
  * waiting for the encoder) and the median and worst pair.
  *
- *   npm run bench:matrix                                   (needs ../shared/data)
+ *   npm run bench:matrix                                   (needs ../shared/data; builds dist/ first)
  *   npm run bench:matrix -- --frames 90 --out docs/results/speed-matrix.md
  *   npm run bench:matrix -- --portraits astronaut --drivers lp_d0,lp_d13 --surroundings tracked
  *
- * Each driving clip is cut to its first `--frames` frames (stream copy, so decoding costs what the original
- * does). The pairs always run in the same order with the same settings; only the timings vary with the machine
+ * It measures the compiled package (dist/, what `vivify` runs); `--build src` measures the TypeScript
+ * sources through tsx instead. Each driving clip is cut to its first `--frames` frames (stream copy, so
+ * decoding costs what the original does). The pairs always run in the same order with the same settings; only the timings vary with the machine
  * and its load (the load average is printed with the results).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createFaceAnalyzer } from '../src/analysis/node/analyze.js';
 import { readImage } from '../src/media/image-file.js';
 import { decodeVideo, probeVideo } from '../src/media/video.js';
-import { animate, type AnimateReport } from '../src/reenact/node/animate.js';
+import type { animate as animateType, AnimateReport } from '../src/reenact/node/animate.js';
+import type { createFaceAnalyzer as createFaceAnalyzerType } from '../src/analysis/node/analyze.js';
 import { fitSize, resizeImage } from '../src/render/resize.js';
 import { DATA, ffmpeg } from '../test/helpers.js';
 import { machine } from './machine.js';
@@ -62,8 +63,21 @@ const { values: args } = parseArgs({
     surroundings: { type: 'string', default: 'head' },
     out: { type: 'string' },
     label: { type: 'string' },
+    build: { type: 'string', default: 'dist' },
   },
 });
+if (args.build !== 'dist' && args.build !== 'src') throw new RangeError('Expected dist or src for --build');
+// What users run is the compiled package (dist/, as `vivify` runs it); --build src measures the TypeScript sources
+// through tsx, whose render thread compiles the engine again each time it starts (about 0.4 s per run here).
+const built = path.resolve('dist/reenact/node/animate.js');
+if (args.build === 'dist' && !existsSync(built))
+  throw new Error(`${built} is missing: run npm run build first (npm run bench:matrix does), or pass --build src`);
+const { animate } = (await import(args.build === 'dist' ? built : '../src/reenact/node/animate.js')) as {
+  animate: typeof animateType;
+};
+const { createFaceAnalyzer } = (await import(
+  args.build === 'dist' ? path.resolve('dist/analysis/node/analyze.js') : '../src/analysis/node/analyze.js'
+)) as { createFaceAnalyzer: typeof createFaceAnalyzerType };
 const maxFrames = Number(args.frames);
 if (!Number.isInteger(maxFrames) || maxFrames < 1) throw new RangeError(`Expected an integer ≥ 1 for --frames`);
 const surroundings = args.surroundings === 'tracked' ? 'tracked' : 'head';
@@ -116,6 +130,8 @@ interface Row {
   report: AnimateReport;
   wallS: number;
   fps: number;
+  /** Frames/s from the 10th frame out to the last: the rate once running, without the start-up. */
+  steady: number;
   /** CPU milliseconds per frame: this process (analysis, render, copying frames) and ffmpeg (decode, encode). */
   cpuNode: number;
   cpuFfmpeg: number | undefined;
@@ -150,7 +166,9 @@ try {
   say(`Machine: ${machine()}. Load average at the start (1 / 5 / 15 min): ${load()}.`);
   say(
     `\`animate\` end to end (decode, analyse the driver, smooth, retarget, render, encode H.264), surroundings ${surroundings}, ` +
-      `first ${maxFrames} frames of each clip, one analyzer reused (models loaded once). Command: \`npm run bench:matrix\`.`,
+      `first ${maxFrames} frames of each clip, one analyzer reused (models loaded once), the ${args.build === 'dist' ? 'compiled package (dist/, as `vivify` runs)' : 'TypeScript sources through tsx (--build src)'}. ` +
+      "End to end counts from the start of the run (its render thread starting, the first frame's face detection) " +
+      'to the last frame written; steady is the rate from the 10th frame on. Command: `npm run bench:matrix`.',
   );
   say();
   say('Portraits: ' + portraits.map((p) => `${p.name} (${p.file}, ${p.what}; ${faceWidth.get(p.name)})`).join('; '));
@@ -170,10 +188,12 @@ try {
     for (const d of drivers) {
       const c0 = cpuSeconds();
       const t0 = performance.now();
+      const at: number[] = [];
       const report = await animate(path.join(DATA, p.file), clips.get(d.name)!, path.join(dir, 'out.mp4'), {
         analyzer,
         size: p.size,
         surroundings,
+        onProgress: () => at.push(performance.now()),
       });
       const wallS = (performance.now() - t0) / 1000;
       const c1 = cpuSeconds();
@@ -184,6 +204,7 @@ try {
         report,
         wallS,
         fps: n / wallS,
+        steady: at.length > 10 ? (at.length - 10) / ((at.at(-1)! - at[9]!) / 1000) : NaN,
         cpuNode: (1000 * (c1.node - c0.node)) / n,
         cpuFfmpeg:
           c0.children === undefined || c1.children === undefined ? undefined : (1000 * (c1.children - c0.children)) / n,
@@ -218,9 +239,9 @@ try {
   );
   say();
   say(
-    '| pair | frames | frames/s | total | decode | analyse driver | render | encode | CPU Node | CPU ffmpeg | mouth from |',
+    '| pair | frames | frames/s | steady frames/s | total | decode | analyse driver | render | encode | CPU Node | CPU ffmpeg | mouth from |',
   );
-  say('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+  say('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
   for (const r of rows) {
     const m = r.report.msPerFrame;
     const total = (1000 * r.wallS) / r.report.frames;
@@ -229,7 +250,7 @@ try {
       .map(([k, n]) => `${k} ${n}`)
       .join(', ');
     say(
-      `| ${r.portrait.name} × ${r.driver.name} | ${r.report.frames} | ${f1(r.fps)} | ${f1(total)} | ${f1(m.decode)} | ${f1(m.analyse)} | ${f1(m.render)} | ${f1(m.encode)} | ${f1(r.cpuNode)} | ${r.cpuFfmpeg === undefined ? '–' : f1(r.cpuFfmpeg)} | ${mouth} |`,
+      `| ${r.portrait.name} × ${r.driver.name} | ${r.report.frames} | ${f1(r.fps)} | ${f1(r.steady)} | ${f1(total)} | ${f1(m.decode)} | ${f1(m.analyse)} | ${f1(m.render)} | ${f1(m.encode)} | ${f1(r.cpuNode)} | ${r.cpuFfmpeg === undefined ? '–' : f1(r.cpuFfmpeg)} | ${mouth} |`,
     );
   }
   say();
@@ -249,7 +270,11 @@ try {
   say(
     `- pairs: ${rows.length} (${portraits.length} portraits × ${drivers.length} clips), ${frames} frames in ${wall.toFixed(1)} s`,
   );
-  say(`- median pair: ${f1(median(rows.map((r) => r.fps)))} frames/s`);
+  say(
+    `- median pair: ${f1(median(rows.map((r) => r.fps)))} frames/s end to end, ${f1(median(rows.map((r) => r.steady)))} steady`,
+  );
+  const slowest = [...rows].sort((a, b) => a.steady - b.steady)[0]!;
+  say(`- slowest steady rate: ${slowest.portrait.name} × ${slowest.driver.name}, ${f1(slowest.steady)} frames/s`);
   say(
     `- worst pair: ${worst.portrait.name} × ${worst.driver.name}, ${f1(worst.fps)} frames/s; best: ${best.portrait.name} × ${best.driver.name}, ${f1(best.fps)} frames/s (${f1(best.fps / worst.fps)}× the worst)`,
   );
