@@ -9,6 +9,7 @@
  * halves of a group) — or as `map` says (a driver face by its place from the left).
  */
 import { composeChanges } from '../render/compose.js';
+import type { ChangedBox } from '../render/renderer.js';
 import type { RgbaImage } from '../face/image.js';
 import type { FaceResult } from '../face/types.js';
 import type { AsyncReenactor, ReenactedFrame, Reenactor } from './reenactor.js';
@@ -55,14 +56,18 @@ function composeFrames(source: RgbaImage, frames: readonly ReenactedFrame[]): Re
         if (v > occlusion[i]!) occlusion[i] = v;
       });
   const boxes = frames.map((f) => f.changed);
-  const changed = boxes.every((b) => b !== undefined)
-    ? {
-        x0: Math.min(...boxes.map((b) => b.x0)),
-        y0: Math.min(...boxes.map((b) => b.y0)),
-        x1: Math.max(...boxes.map((b) => b.x1)),
-        y1: Math.max(...boxes.map((b) => b.y1)),
-      }
-    : undefined;
+  // An empty box (a face with no motion yet) adds nothing to the union.
+  const some = boxes.filter((b) => b !== undefined && b.x1 > b.x0 && b.y1 > b.y0) as ChangedBox[];
+  const changed = !boxes.every((b) => b !== undefined)
+    ? undefined
+    : some.length === 0
+      ? { x0: 0, y0: 0, x1: 0, y1: 0 }
+      : {
+          x0: Math.min(...some.map((b) => b.x0)),
+          y0: Math.min(...some.map((b) => b.y0)),
+          x1: Math.max(...some.map((b) => b.x1)),
+          y1: Math.max(...some.map((b) => b.y1)),
+        };
   return { ...first, image: composeChanges(source, frames), occlusion, changed };
 }
 

@@ -23,6 +23,9 @@ test('shareOut: neighbours in runs, the costliest run as cheap as it can be', ()
 function fakePart(source: RgbaImage, pixel: number, lag: number): AsyncReenactor & { pushed: number } {
   const queue: DrivingFrame[] = [];
   const render = (frame: DrivingFrame): ReenactedFrame => {
+    // The left part has no motion yet at frame 0: the source itself, an empty box.
+    if (pixel === 0 && frame.index === 0)
+      return { image: source, mouth: 'none', changed: { x0: 0, y0: 0, x1: 0, y1: 0 }, frame, face: undefined };
     const data = new Uint8ClampedArray(source.data);
     data[4 * pixel] = 100 + frame.index!;
     return {
@@ -67,7 +70,8 @@ test('splitReenactor: every frame goes to every part; their frames come back com
   assert.equal(right.pushed, 5);
   assert.deepEqual(
     out.map((f) => [f.frame.index, f.image.data[0], f.image.data[4], f.image.data[12]]),
-    [0, 1, 2, 3, 4].map((i) => [i, 100 + i, 7, 100 + i]),
+    [0, 1, 2, 3, 4].map((i) => [i, i === 0 ? 7 : 100 + i, 7, 100 + i]),
   );
-  assert.deepEqual(out[0]!.changed, { x0: 0, y0: 0, x1: 4, y1: 1 }, 'the union of the parts’ boxes');
+  assert.deepEqual(out[0]!.changed, { x0: 3, y0: 0, x1: 4, y1: 1 }, 'an empty box adds nothing');
+  assert.deepEqual(out[1]!.changed, { x0: 0, y0: 0, x1: 4, y1: 1 }, 'the union of the parts’ boxes');
 });
