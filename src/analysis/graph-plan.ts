@@ -93,6 +93,32 @@ function opCall(node: GraphNode, consts: (name: string) => tf.Tensor | undefined
       };
       return ([x, filter]) => kernel(tf.DepthwiseConv2dNative, { x: x!, filter: filter! }, attrs);
     }
+    case 'Conv2D': {
+      if (!nhwc || !pad) return undefined;
+      const attrs = {
+        strides: [strides[1]!, strides[2]!],
+        pad,
+        dataFormat: 'NHWC',
+        dilations: [dilations[1]!, dilations[2]!],
+      };
+      return ([x, filter]) => kernel(tf.Conv2D, { x: x!, filter: filter! }, attrs);
+    }
+    case '_FusedMatMul': {
+      const [extra, act] = texts(attr.fused_ops).map((s) => s.toLowerCase());
+      if (extra !== 'biasadd' || Number(attr.num_args?.i ?? 0) !== 1) return undefined;
+      if (act !== undefined && !['relu', 'relu6', 'elu', 'sigmoid'].includes(act)) return undefined;
+      const transposeA = attr.transpose_a?.b === true;
+      const transposeB = attr.transpose_b?.b === true;
+      const activation = (act ?? 'linear') as tf.fused.Activation;
+      // Rare (the identity model's head): the op, which shapes a plain matrix product for the kernel.
+      return ([a, b, bias]) => tf.fused.matMul({ a: a!, b: b!, transposeA, transposeB, bias, activation });
+    }
+    case 'Mul':
+      return ([a, b]) => kernel(tf.Multiply, { a: a!, b: b! }, {});
+    case 'Minimum':
+      return ([a, b]) => kernel(tf.Minimum, { a: a!, b: b! }, {});
+    case 'Maximum':
+      return ([a, b]) => kernel(tf.Maximum, { a: a!, b: b! }, {});
     case 'MaxPool': {
       const k = ints(attr.ksize);
       if (!nhwc || (pad !== 'same' && pad !== 'valid')) return undefined;

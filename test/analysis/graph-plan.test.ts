@@ -38,6 +38,7 @@ test('the op plans of the face models give exactly what tfjs’s executor gives,
 
   for (const name of ['facemesh', 'iris', 'blazeface', 'emotion'] as const)
     assert.ok(planGraph(models[name]), `the ${name} model has a plan`);
+  assert.ok(planGraph(await models.faceres()), 'the identity model has a plan');
   const live = liveTensors();
   assert.deepEqual(
     runModel(models.facemesh, mesh, [1, 192, 192, 3]),
@@ -57,6 +58,9 @@ test('the op plans of the face models give exactly what tfjs’s executor gives,
   );
   const grey = sampleCrop(image, region, 64, { channels: 1, scale: 2, offset: -1 });
   assert.deepEqual(runModel(models.emotion, grey, [1, 64, 64, 1]), executed(models.emotion, grey, [1, 64, 64, 1]));
+  const faceres = await models.faceres();
+  const crop = sampleCrop(image, region, 224, { scale: 255 });
+  assert.deepEqual(runModel(faceres, crop, [1, 224, 224, 3]), executed(faceres, crop, [1, 224, 224, 3]));
   assert.equal(liveTensors(), live, 'no tensor left behind');
   // What the plan does not know (here an output the model lacks) is left to the executor.
   assert.equal(planGraph(models.facemesh, ['no such output']), undefined);
