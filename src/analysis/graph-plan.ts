@@ -65,43 +65,30 @@ function opCall(node: GraphNode, consts: (name: string) => tf.Tensor | undefined
   const strides = ints(attr.strides);
   const dilations = ints(attr.dilations);
   const pad = padding(attr);
+  // A convolution's settings as tfjs's kernels take them (NHWC: the spatial entries of the 4-D lists).
+  const conv = {
+    strides: [strides[1]!, strides[2]!],
+    pad,
+    dataFormat: 'NHWC',
+    dilations: [dilations[1]!, dilations[2]!],
+  };
   switch (node.op) {
     case '_FusedConv2D': {
       const [extra, act] = texts(attr.fused_ops).map((s) => s.toLowerCase());
       const args = Number(attr.num_args?.i ?? 0);
       if (!nhwc || !pad || extra !== 'biasadd' || args !== (act === 'prelu' ? 2 : 1)) return undefined;
       if (act !== undefined && !['prelu', 'relu', 'relu6', 'elu', 'sigmoid'].includes(act)) return undefined;
-      const attrs = {
-        strides: [strides[1]!, strides[2]!],
-        pad,
-        dataFormat: 'NHWC',
-        dilations: [dilations[1]!, dilations[2]!],
-        activation: act ?? 'linear',
-      };
+      const attrs = { ...conv, activation: act ?? 'linear' };
       return act === 'prelu'
         ? ([x, filter, bias, alpha]) =>
             kernel(tf.FusedConv2D, { x: x!, filter: filter!, bias: bias!, preluActivationWeights: alpha! }, attrs)
         : ([x, filter, bias]) => kernel(tf.FusedConv2D, { x: x!, filter: filter!, bias: bias! }, attrs);
     }
-    case 'DepthwiseConv2dNative': {
-      if (!nhwc || !pad) return undefined;
-      const attrs = {
-        strides: [strides[1]!, strides[2]!],
-        pad,
-        dataFormat: 'NHWC',
-        dilations: [dilations[1]!, dilations[2]!],
-      };
-      return ([x, filter]) => kernel(tf.DepthwiseConv2dNative, { x: x!, filter: filter! }, attrs);
-    }
+    case 'DepthwiseConv2dNative':
     case 'Conv2D': {
       if (!nhwc || !pad) return undefined;
-      const attrs = {
-        strides: [strides[1]!, strides[2]!],
-        pad,
-        dataFormat: 'NHWC',
-        dilations: [dilations[1]!, dilations[2]!],
-      };
-      return ([x, filter]) => kernel(tf.Conv2D, { x: x!, filter: filter! }, attrs);
+      const name = node.op === 'Conv2D' ? tf.Conv2D : tf.DepthwiseConv2dNative;
+      return ([x, filter]) => kernel(name, { x: x!, filter: filter! }, conv);
     }
     case '_FusedMatMul': {
       const [extra, act] = texts(attr.fused_ops).map((s) => s.toLowerCase());
