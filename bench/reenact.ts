@@ -1,12 +1,13 @@
 /**
  * Reenactment speed and memory on this machine:
  * - render alone (the renderer only, targets precomputed), 512×512 portrait;
+ * - motion + render alone as animate's render thread runs them (the reenactor), on a mid-size and a large face;
  * - end to end (`animate`: decode, analyse the driver, smooth, retarget, render, encode H.264), 512×512
  *   portrait and 512×512 driver;
  * - peak memory (RSS) along a 60-second driving clip, to show it stays flat — with one face, and with two
  *   faces of a group driven by two talkers (`--face all`); `--seconds N` drives them N seconds instead.
  *
- *   npm run bench:reenact     (needs ../shared/data)
+ *   npm run bench:reenact     (needs ../shared/data; `-- --render-only` stops after the render timings)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,12 +20,18 @@ import { decodeVideo } from '../src/media/video.js';
 import { DEFAULT_RETARGET, faceState, retarget, type FaceState } from '../src/motion/motion.js';
 import { animate } from '../src/reenact/node/animate.js';
 import { createRenderer } from '../src/render/renderer.js';
+import { fitSize, resizeImage } from '../src/render/resize.js';
+import { createReenactor } from '../src/reenact/reenactor.js';
+import { loadMouthBank } from '../src/reenact/node/mouth-bank-file.js';
+import type { FaceResult } from '../src/face/types.js';
 import { DATA, ffmpeg } from '../test/helpers.js';
 import { machine, stats } from './machine.js';
 
 const portrait = path.join(DATA, 'images', 'skimage_astronaut.png'); // 512×512
 const driving = path.join(DATA, 'videos', 'lp_d3.mp4'); // 512×512, 30 fps, head turns and expressions
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' } } });
+const { values } = parseArgs({
+  options: { seconds: { type: 'string', default: '60' }, 'render-only': { type: 'boolean', default: false } },
+});
 const seconds = Number(values.seconds);
 if (!Number.isInteger(seconds) || seconds < 1)
   throw new RangeError('Expected a whole number of seconds ≥ 1 for --seconds');
@@ -37,9 +44,11 @@ const sf = (await analyzer.analyze(source))[0]!;
 const ss = faceState(sf);
 const tracker = analyzer.createTracker();
 const targets: { target: FaceState; image: typeof source; landmarks: Float32Array }[] = [];
+const driven: { frame: typeof source; face: FaceResult | undefined }[] = [];
 let ref: FaceState | undefined;
 for await (const f of decodeVideo(driving, { maxFrames: 150 })) {
   const face = (await tracker.next(f, { emotion: false })).faces[0];
+  driven.push({ frame: f, face });
   if (!face) continue;
   const st = faceState(face);
   ref ??= st;
@@ -57,6 +66,29 @@ const r = stats(ms);
 console.log(
   `render alone, 512x512 portrait, ${ms.length} frames: median ${r.median.toFixed(2)} ms (${(1000 / r.median).toFixed(0)} frames/s), mean ${r.mean.toFixed(2)}, p90 ${r.p90.toFixed(2)}`,
 );
+
+// 1b. Motion + render as animate's render thread runs them (the reenactor: smoothing, retargeting, the AUs and
+// their appearance, the bank of real mouths), on the astronaut and on a large face (Einstein's, 275 px).
+const bank = await loadMouthBank();
+for (const file of ['skimage_astronaut.png', 'codeformer_Einstein01.png']) {
+  let img = await readImage(path.join(DATA, 'images', file));
+  const fit = fitSize(img.width, img.height, 512);
+  img = resizeImage(img, fit.width, fit.height);
+  const face = (await analyzer.analyze(img))[0]!;
+  const round = (): number => {
+    const reenactor = createReenactor(img, face, { mouth: { bank } });
+    const t0 = performance.now();
+    for (const d of driven) reenactor.push(d.frame, d.face);
+    reenactor.flush();
+    return (performance.now() - t0) / driven.length;
+  };
+  const rounds = [round(), round(), round()];
+  console.log(
+    `motion + render alone (the reenactor), ${file} at ${img.width}x${img.height}, ${driven.length} frames: best of 3 rounds ${Math.min(...rounds).toFixed(2)} ms/frame (rounds ${rounds.map((x) => x.toFixed(2)).join(', ')})`,
+  );
+}
+
+if (values['render-only']) process.exit(0);
 
 // 2. End to end.
 const dir = mkdtempSync(path.join(tmpdir(), 'vivify-bench-'));
