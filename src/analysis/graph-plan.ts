@@ -41,6 +41,8 @@ export type GraphPlan = (input: tf.Tensor) => tf.Tensor[];
 interface Step {
   call: (args: tf.Tensor[]) => tf.Tensor;
   inputs: number[];
+  /** The step's arguments, refilled on each run (no array made per step per frame). */
+  args: tf.Tensor[];
   output: number;
   free: number[];
 }
@@ -230,7 +232,8 @@ export function planGraph(model: GraphModel, outputs: readonly string[] = model.
     if (!call) return undefined;
     const inputs = (node.input ?? []).map(sourceName).filter((s): s is string => s !== undefined);
     if (inputs.some((s) => !slot.has(s))) return undefined;
-    steps.push({ call, inputs: inputs.map((s) => slot.get(s)!), output: slot.get(node.name)!, free: [] });
+    const from = inputs.map((s) => slot.get(s)!);
+    steps.push({ call, inputs: from, args: new Array<tf.Tensor>(from.length), output: slot.get(node.name)!, free: [] });
   }
   // Each intermediate tensor is freed after the last step that reads it (never the input, constants or outputs).
   const kept = new Set([inputSlot, ...constSlots.map(([s]) => s), ...named.map(([, n]) => slot.get(n!)!)]);
@@ -243,7 +246,8 @@ export function planGraph(model: GraphModel, outputs: readonly string[] = model.
     values[inputSlot] = input;
     for (const [s, t] of constSlots) values[s] = t;
     for (const step of steps) {
-      values[step.output] = step.call(step.inputs.map((s) => values[s]!));
+      for (let k = 0; k < step.inputs.length; k++) step.args[k] = values[step.inputs[k]!]!;
+      values[step.output] = step.call(step.args);
       for (const s of step.free) {
         values[s]!.dispose();
         values[s] = undefined;
